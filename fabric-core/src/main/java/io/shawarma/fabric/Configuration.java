@@ -1,0 +1,173 @@
+package io.shawarma.fabric;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+
+/**
+ * Property names and defaults. A property given with {@code -D} wins over one in a properties file, which wins
+ * over the default here; code overrides all three by setting the Context.
+ */
+public final class Configuration
+{
+    /** Worker ids are in [0, MAX_WORKER_ID); client ids are at or above it. */
+    public static final int MAX_WORKER_ID = 1_000_000;
+
+    /** This worker's id. Required for a worker. */
+    public static final String WORKER_ID_PROP = "shawarma.worker.id";
+
+    /** The fabric's workers: {@code id@channel,...}. Default: this worker alone on {@link #CHANNEL_PROP}. */
+    public static final String FABRIC_PROP = "shawarma.fabric";
+
+    /** The channel this worker (or client) receives on. Workers default to their entry in the fabric list. */
+    public static final String CHANNEL_PROP = "shawarma.channel";
+    /** Default channel of a client: loopback UDP on a port the OS picks. */
+    public static final String CLIENT_CHANNEL_DEFAULT = "aeron:udp?endpoint=127.0.0.1:0";
+
+    /** A participant with id N receives on stream {@code base + N}, so many can share one IPC channel. */
+    public static final String STREAM_BASE_PROP = "shawarma.stream.base";
+    public static final int STREAM_BASE_DEFAULT = 1000;
+
+    /** {@code embedded} (own media driver under /dev/shm, removed on close) or {@code external}. */
+    public static final String DRIVER_PROP = "shawarma.driver";
+    public static final String DRIVER_DEFAULT = "embedded";
+
+    /** Directory of the external media driver, when {@link #DRIVER_PROP} is {@code external}. */
+    public static final String AERON_DIR_PROP = "aeron.dir";
+
+    /** Idle strategy of the embedded driver's thread. */
+    public static final String DRIVER_IDLE_PROP = "shawarma.driver.idle";
+
+    /** Idle strategy of the worker's or client's thread: busy-spin, noop, yielding, backoff or sleeping. */
+    public static final String IDLE_PROP = "shawarma.idle";
+    public static final String IDLE_DEFAULT = "backoff";
+
+    /** CPU to pin the worker's agent thread to; -1 for none. */
+    public static final String CPU_PROP = "shawarma.cpu";
+
+    /** Term buffer length of the embedded driver's publications (power of two; max message is 1/8 of it). */
+    public static final String TERM_LENGTH_PROP = "shawarma.term.length";
+    public static final int TERM_LENGTH_DEFAULT = 4 * 1024 * 1024;
+
+    /** Largest args, result or vertex value carried in one message. */
+    public static final String MAX_PAYLOAD_BYTES_PROP = "shawarma.max.payload.bytes";
+    public static final int MAX_PAYLOAD_BYTES_DEFAULT = 64 * 1024;
+
+    /** How many vertices the local store is sized for. */
+    public static final String STORE_ENTRIES_PROP = "shawarma.store.entries";
+    public static final long STORE_ENTRIES_DEFAULT = 1_000_000;
+
+    /** Average vertex value size the store is sized for. */
+    public static final String STORE_VALUE_AVERAGE_BYTES_PROP = "shawarma.store.value.average.bytes";
+    public static final int STORE_VALUE_AVERAGE_BYTES_DEFAULT = 64;
+
+    /** Largest vertex value. */
+    public static final String STORE_VALUE_MAX_BYTES_PROP = "shawarma.store.value.max.bytes";
+    public static final int STORE_VALUE_MAX_BYTES_DEFAULT = 64 * 1024;
+
+    /** Directory for a file-backed store (kept across restarts); empty for an in-memory store. */
+    public static final String DATA_DIR_PROP = "shawarma.data.dir";
+
+    /** Directory for the worker's counters file; default a new directory under /dev/shm, removed on close. */
+    public static final String WORKER_DIR_PROP = "shawarma.worker.dir";
+
+    /** How long an offer is retried under back pressure before the call is answered BACK_PRESSURED. */
+    public static final String OFFER_TIMEOUT_NS_PROP = "shawarma.offer.timeout.ns";
+    public static final long OFFER_TIMEOUT_NS_DEFAULT = 5_000_000;
+
+    /** How long a forwarded call, or a client's call, waits for its answer before TIMEOUT. */
+    public static final String CALL_TIMEOUT_NS_PROP = "shawarma.call.timeout.ns";
+    public static final long CALL_TIMEOUT_NS_DEFAULT = 2_000_000_000L;
+
+    /** Most calls one worker forwards, or one client sends, without an answer yet. */
+    public static final String MAX_PENDING_CALLS_PROP = "shawarma.max.pending.calls";
+    public static final int MAX_PENDING_CALLS_DEFAULT = 4096;
+
+    /** Interval between heartbeats to every peer. */
+    public static final String HEARTBEAT_INTERVAL_NS_PROP = "shawarma.heartbeat.interval.ns";
+    public static final long HEARTBEAT_INTERVAL_NS_DEFAULT = 1_000_000_000L;
+
+    /** A client's id; default derived from the process id, at or above {@link #MAX_WORKER_ID}. */
+    public static final String CLIENT_ID_PROP = "shawarma.client.id";
+
+    private Configuration()
+    {
+    }
+
+    /**
+     * Copies a properties file into the system properties, keeping any already set (with {@code -D}).
+     *
+     * @param file to read.
+     */
+    public static void loadPropertiesFile(final Path file)
+    {
+        final Properties properties = new Properties();
+        try (InputStream in = Files.newInputStream(file))
+        {
+            properties.load(in);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot read properties file " + file, ex);
+        }
+        for (final String name : properties.stringPropertyNames())
+        {
+            if (null == System.getProperty(name))
+            {
+                System.setProperty(name, properties.getProperty(name).trim());
+            }
+        }
+    }
+
+    static String string(final String name, final String defaultValue)
+    {
+        final String value = System.getProperty(name);
+        return null == value || value.isBlank() ? defaultValue : value.trim();
+    }
+
+    static int integer(final String name, final int defaultValue)
+    {
+        return (int)number(name, defaultValue, Integer.MIN_VALUE, Integer.MAX_VALUE);
+    }
+
+    static long number(final String name, final long defaultValue)
+    {
+        return number(name, defaultValue, Long.MIN_VALUE, Long.MAX_VALUE);
+    }
+
+    private static long number(final String name, final long defaultValue, final long min, final long max)
+    {
+        final String value = System.getProperty(name);
+        if (null == value || value.isBlank())
+        {
+            return defaultValue;
+        }
+        try
+        {
+            final long parsed = Long.parseLong(value.trim().replace("_", ""));
+            if (parsed < min || parsed > max)
+            {
+                throw new IllegalArgumentException(name + "=" + value + " is out of range");
+            }
+            return parsed;
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new IllegalArgumentException(name + "=" + value + " is not a number");
+        }
+    }
+
+    /**
+     * Fails with a message naming the property when a condition does not hold.
+     */
+    static void check(final boolean condition, final String name, final Object value, final String expected)
+    {
+        if (!condition)
+        {
+            throw new IllegalArgumentException(name + "=" + value + ": " + expected);
+        }
+    }
+}

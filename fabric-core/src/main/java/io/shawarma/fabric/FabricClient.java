@@ -1,0 +1,630 @@
+package io.shawarma.fabric;
+
+import io.aeron.Aeron;
+import io.aeron.ExclusivePublication;
+import io.aeron.Subscription;
+import io.shawarma.codecs.Role;
+import io.shawarma.codecs.Routing;
+import io.shawarma.messaging.FabricAdapter;
+import io.shawarma.messaging.FabricHandler;
+import io.shawarma.messaging.FabricProxy;
+import io.shawarma.messaging.IdleStrategies;
+import io.shawarma.messaging.Outbound;
+import io.shawarma.messaging.Transport;
+import io.shawarma.udf.Status;
+import io.shawarma.udf.Udf;
+import org.agrona.CloseHelper;
+import org.agrona.DirectBuffer;
+import org.agrona.ErrorHandler;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.collections.Int2ObjectHashMap;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static io.shawarma.fabric.Configuration.*;
+
+/**
+ * Calls vertices on a fabric's workers: synchronous calls that wait with the idle strategy up to the call timeout,
+ * and asynchronous ones completed through {@link #poll()} and a {@link ResultHandler}. Routes each call to the
+ * vertex's owner by the same placement the workers use, and follows MOVED once on synchronous calls.
+ * <p>
+ * Not thread safe: one thread per client. Allocation free per call after {@link #connect(Context)}.
+ */
+public final class FabricClient implements AutoCloseable, FabricHandler
+{
+    /** Receives the answers to asynchronous calls, and TIMEOUT for those that expire. */
+    @FunctionalInterface
+    public interface ResultHandler
+    {
+        /**
+         * @param correlationId the call's, as returned when it was sent.
+         * @param status        the outcome.
+         * @param ownerId       with MOVED, the vertex's owner; else -1.
+         * @param buffer        holding the result, or the error text when not OK; valid during the call only.
+         * @param offset        of the result.
+         * @param length        of the result.
+         */
+        void onResult(long correlationId, Status status, int ownerId, DirectBuffer buffer, int offset, int length);
+    }
+
+    private static final AtomicInteger CLIENTS_IN_PROCESS = new AtomicInteger();
+    private static final int FRAGMENT_LIMIT = 16;
+    private static final int MAX_MOVED_FOLLOWS = 1;
+    private static final UnsafeBuffer EMPTY = new UnsafeBuffer(new byte[0]);
+
+    private final Context context;
+    private final int clientId;
+    private final Transport transport;
+    private final Subscription subscription;
+    private final Int2ObjectHashMap<ExclusivePublication> workers = new Int2ObjectHashMap<>();
+    private final Placement placement;
+    private final FabricAdapter adapter = new FabricAdapter(this);
+    private final FabricProxy proxy;
+    private final PendingCalls pending;
+    private final PendingCalls.ExpiryHandler onExpired = this::onExpired;
+    private final IdleStrategy idle;
+    private final ResultHandler resultHandler;
+
+    private long awaitedCorrelationId;
+    private Status awaitedStatus;
+    private MutableDirectBuffer awaitedResult;
+    private int resultLength;
+    private int lastOwnerId;
+    private long lateResults;
+    private long unexpectedFrames;
+
+    private FabricClient(final Context context)
+    {
+        this.context = context;
+        this.clientId = context.clientId();
+        this.resultHandler = context.resultHandler();
+        this.idle = IdleStrategies.of(context.idleStrategy());
+        this.placement = new Placement(context.members(), 1);
+        this.pending = new PendingCalls(context.maxPendingCalls());
+        this.proxy = new FabricProxy(
+            context.maxPayloadBytes(), new Outbound(IdleStrategies.of(context.idleStrategy()), context.offerTimeoutNs()));
+
+        Transport transport = null;
+        Subscription subscription = null;
+        try
+        {
+            if (null == context.aeron())
+            {
+                transport = "external".equals(context.driver()) ?
+                    Transport.external(context.aeronDirectoryName(), context.errorHandler()) :
+                    Transport.embedded("client-" + clientId, context.driverIdleStrategy(), context.termLength(),
+                        context.errorHandler());
+            }
+            final Aeron aeron = null != transport ? transport.aeron() : context.aeron();
+            subscription = aeron.addSubscription(context.channel(), context.streamBase() + clientId);
+            final FabricMembers members = context.members();
+            for (int i = 0; i < members.size(); i++)
+            {
+                final int workerId = members.idAt(i);
+                workers.put(workerId,
+                    aeron.addExclusivePublication(members.channelAt(i), context.streamBase() + workerId));
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            closeAll(subscription, transport);
+            throw ex;
+        }
+        this.transport = transport;
+        this.subscription = subscription;
+    }
+
+    /**
+     * Connects to every worker of the fabric: says Hello with this client's reply address and waits for each
+     * worker's answer, up to {@link Context#connectTimeoutNs()}.
+     *
+     * @param context the client's settings; concluded here.
+     * @return the connected client.
+     * @throws IllegalStateException naming the workers that did not answer in time.
+     */
+    public static FabricClient connect(final Context context)
+    {
+        final FabricClient client = new FabricClient(context.conclude());
+        try
+        {
+            client.sayHello();
+            return client;
+        }
+        catch (final RuntimeException ex)
+        {
+            client.close();
+            throw ex;
+        }
+    }
+
+    /**
+     * @return this client's id.
+     */
+    public int id()
+    {
+        return clientId;
+    }
+
+    /**
+     * @return the placement this client routes by.
+     */
+    public Placement placement()
+    {
+        return placement;
+    }
+
+    /**
+     * Runs a UDF on a vertex at its owner and waits for the answer.
+     *
+     * @param vertexId   the vertex.
+     * @param udfId      the UDF's wire id, {@link Udf#idOf(CharSequence)} of its name.
+     * @param args       argument bytes.
+     * @param argsOffset of the arguments.
+     * @param argsLength of the arguments.
+     * @param result     receives the result (or the error text) at offset 0; see {@link #resultLength()}.
+     * @return the outcome.
+     */
+    public Status invoke(
+        final long vertexId, final int udfId, final DirectBuffer args, final int argsOffset, final int argsLength,
+        final MutableDirectBuffer result)
+    {
+        Status status = Status.MOVED;
+        for (int attempt = 0; attempt <= MAX_MOVED_FOLLOWS && Status.MOVED == status; attempt++)
+        {
+            status = invokeAt(placement.ownerOf(vertexId), Routing.DIRECT, vertexId, udfId, args, argsOffset,
+                argsLength, result);
+            followMoved(status, vertexId);
+        }
+        return status;
+    }
+
+    /**
+     * Runs a UDF on a vertex through a chosen worker, which runs it if it owns the vertex or else forwards it to
+     * the owner and relays the answer (the worker's scheduler decides). Waits for the answer.
+     *
+     * @param workerId the worker to send the call to.
+     * @return the outcome.
+     * @see #invoke(long, int, DirectBuffer, int, int, MutableDirectBuffer)
+     */
+    public Status invokeVia(
+        final int workerId, final long vertexId, final int udfId, final DirectBuffer args, final int argsOffset,
+        final int argsLength, final MutableDirectBuffer result)
+    {
+        return invokeAt(workerId, Routing.ANY, vertexId, udfId, args, argsOffset, argsLength, result);
+    }
+
+    /**
+     * Runs a UDF on a vertex at a chosen worker, which answers MOVED if it does not own the vertex. Waits.
+     *
+     * @param workerId the worker to send the call to.
+     * @return the outcome.
+     */
+    public Status invokeAt(
+        final int workerId, final long vertexId, final int udfId, final DirectBuffer args, final int argsOffset,
+        final int argsLength, final MutableDirectBuffer result)
+    {
+        return invokeAt(workerId, Routing.DIRECT, vertexId, udfId, args, argsOffset, argsLength, result);
+    }
+
+    /**
+     * Creates or replaces a vertex's value at its owner and waits for the acknowledgement.
+     *
+     * @return OK once the owner stored it.
+     */
+    public Status put(final long vertexId, final DirectBuffer value, final int offset, final int length)
+    {
+        Status status = Status.MOVED;
+        for (int attempt = 0; attempt <= MAX_MOVED_FOLLOWS && Status.MOVED == status; attempt++)
+        {
+            final int ownerId = placement.ownerOf(vertexId);
+            final long correlationId = pending.add(System.nanoTime() + context.callTimeoutNs(), ownerId, 0);
+            status = 0 == correlationId || !proxy.putVertex(
+                workers.get(ownerId), clientId, correlationId, placement.epoch(), vertexId, value, offset, length) ?
+                sendFailed(correlationId) : await(correlationId, null);
+            followMoved(status, vertexId);
+        }
+        return status;
+    }
+
+    /**
+     * Reads a vertex's value from its owner.
+     *
+     * @param value receives the value at offset 0; see {@link #resultLength()}.
+     * @return OK with the value, or NO_SUCH_VERTEX.
+     */
+    public Status get(final long vertexId, final MutableDirectBuffer value)
+    {
+        Status status = Status.MOVED;
+        for (int attempt = 0; attempt <= MAX_MOVED_FOLLOWS && Status.MOVED == status; attempt++)
+        {
+            final int ownerId = placement.ownerOf(vertexId);
+            final long correlationId = pending.add(System.nanoTime() + context.callTimeoutNs(), ownerId, 0);
+            status = 0 == correlationId || !proxy.getVertex(
+                workers.get(ownerId), clientId, correlationId, placement.epoch(), vertexId) ?
+                sendFailed(correlationId) : await(correlationId, value);
+            followMoved(status, vertexId);
+        }
+        return status;
+    }
+
+    /**
+     * Sends a call to the vertex's owner without waiting. The answer reaches the {@link ResultHandler} from a
+     * later {@link #poll()}.
+     *
+     * @return the call's correlation id ({@code > 0}), or {@code -Status.BACK_PRESSURED.code()} when the call
+     * could not be sent (too many in flight, or the publication stayed back pressured).
+     */
+    public long sendInvoke(
+        final long vertexId, final int udfId, final DirectBuffer args, final int argsOffset, final int argsLength)
+    {
+        final int ownerId = placement.ownerOf(vertexId);
+        final long correlationId = pending.add(System.nanoTime() + context.callTimeoutNs(), ownerId, 0);
+        if (0 == correlationId || !proxy.invoke(workers.get(ownerId), clientId, correlationId, placement.epoch(),
+            vertexId, udfId, Routing.DIRECT, args, argsOffset, argsLength))
+        {
+            sendFailed(correlationId);
+            return -Status.BACK_PRESSURED.code();
+        }
+        return correlationId;
+    }
+
+    /**
+     * Polls for answers and expires calls past their deadline.
+     *
+     * @return the amount of work done.
+     */
+    public int poll()
+    {
+        return subscription.poll(adapter, FRAGMENT_LIMIT) + pending.expire(System.nanoTime(), onExpired);
+    }
+
+    /**
+     * @return length of the last synchronous call's result or error text.
+     */
+    public int resultLength()
+    {
+        return resultLength;
+    }
+
+    /**
+     * @return the owner named by the last MOVED answer, or -1.
+     */
+    public int lastOwnerId()
+    {
+        return lastOwnerId;
+    }
+
+    /**
+     * @return number of calls in flight.
+     */
+    public int pendingCalls()
+    {
+        return pending.size();
+    }
+
+    /**
+     * @return answers that arrived after their call had expired, or for no call of this client.
+     */
+    public long lateResults()
+    {
+        return lateResults;
+    }
+
+    /**
+     * Closes the client's publications and subscription, and its media driver if it has its own.
+     */
+    public void close()
+    {
+        final List<AutoCloseable> closeables = new ArrayList<>(workers.values());
+        closeables.add(subscription);
+        closeables.add(transport);
+        CloseHelper.quietCloseAll(closeables);
+    }
+
+    public void onInvokeResult(
+        final int senderId, final long correlationId, final long epoch, final int status, final int ownerId,
+        final DirectBuffer buffer, final int resultOffset, final int resultLength)
+    {
+        final int index = pending.indexOf(correlationId);
+        if (index < 0)
+        {
+            lateResults++;
+            return;
+        }
+        pending.remove(index);
+        final Status outcome = Status.of(status);
+        if (correlationId == awaitedCorrelationId)
+        {
+            awaitedStatus = outcome;
+            lastOwnerId = ownerId;
+            this.resultLength = resultLength;
+            if (null != awaitedResult)
+            {
+                awaitedResult.putBytes(0, buffer, resultOffset, Math.min(resultLength, awaitedResult.capacity()));
+            }
+        }
+        else if (null != resultHandler)
+        {
+            resultHandler.onResult(correlationId, outcome, ownerId, buffer, resultOffset, resultLength);
+        }
+    }
+
+    public void onHeartbeat(
+        final int senderId, final long correlationId, final long epoch, final long timestampNs, final int pendingCalls)
+    {
+        final int index = pending.indexOf(correlationId);
+        if (index >= 0 && correlationId == awaitedCorrelationId)
+        {
+            pending.remove(index);
+            awaitedStatus = Status.OK;
+        }
+    }
+
+    public void onHello(
+        final int senderId, final long correlationId, final long epoch, final int role, final int replyStreamId,
+        final DirectBuffer buffer, final int channelOffset, final int channelLength)
+    {
+        unexpectedFrames++;
+    }
+
+    public void onInvoke(
+        final int senderId, final long correlationId, final long epoch, final long vertexId, final int udfId,
+        final int routing, final DirectBuffer buffer, final int argsOffset, final int argsLength)
+    {
+        unexpectedFrames++;
+    }
+
+    public void onPutVertex(
+        final int senderId, final long correlationId, final long epoch, final long vertexId,
+        final DirectBuffer buffer, final int valueOffset, final int valueLength)
+    {
+        unexpectedFrames++;
+    }
+
+    public void onGetVertex(final int senderId, final long correlationId, final long epoch, final long vertexId)
+    {
+        unexpectedFrames++;
+    }
+
+    public void onMalformed(final int senderId, final long correlationId, final int reason)
+    {
+        unexpectedFrames++;
+    }
+
+    private Status invokeAt(
+        final int workerId, final Routing routing, final long vertexId, final int udfId, final DirectBuffer args,
+        final int argsOffset, final int argsLength, final MutableDirectBuffer result)
+    {
+        final ExclusivePublication publication = workers.get(workerId);
+        if (null == publication)
+        {
+            throw new IllegalArgumentException("worker " + workerId + " is not in the fabric " + context.members());
+        }
+        final long correlationId = pending.add(System.nanoTime() + context.callTimeoutNs(), workerId, 0);
+        if (0 == correlationId || !proxy.invoke(publication, clientId, correlationId, placement.epoch(), vertexId,
+            udfId, routing, args, argsOffset, argsLength))
+        {
+            return sendFailed(correlationId);
+        }
+        return await(correlationId, result);
+    }
+
+    private Status await(final long correlationId, final MutableDirectBuffer result)
+    {
+        awaitedCorrelationId = correlationId;
+        awaitedResult = result;
+        awaitedStatus = null;
+        lastOwnerId = -1;
+        resultLength = 0;
+        idle.reset();
+        while (null == awaitedStatus)
+        {
+            idle.idle(poll());
+        }
+        awaitedCorrelationId = 0;
+        awaitedResult = null;
+        if (null != result && resultLength > result.capacity() && !result.isExpandable())
+        {
+            throw new IllegalArgumentException(
+                "result of " + resultLength + " bytes does not fit a buffer of " + result.capacity());
+        }
+        return awaitedStatus;
+    }
+
+    private Status sendFailed(final long correlationId)
+    {
+        if (0 != correlationId)
+        {
+            pending.remove(pending.indexOf(correlationId));
+        }
+        resultLength = 0;
+        return Status.BACK_PRESSURED;
+    }
+
+    private void followMoved(final Status status, final long vertexId)
+    {
+        if (Status.MOVED == status && workers.containsKey(lastOwnerId))
+        {
+            placement.override(vertexId, lastOwnerId, placement.epoch());
+        }
+    }
+
+    private void onExpired(final long correlationId, final int workerId, final long unused)
+    {
+        if (correlationId == awaitedCorrelationId)
+        {
+            awaitedStatus = Status.TIMEOUT;
+        }
+        else if (null != resultHandler)
+        {
+            resultHandler.onResult(correlationId, Status.TIMEOUT, -1, EMPTY, 0, 0);
+        }
+    }
+
+    private void sayHello()
+    {
+        final long deadlineNs = System.nanoTime() + context.connectTimeoutNs();
+        final List<Integer> missing = new ArrayList<>();
+        final String replyChannel = awaitReplyChannel(deadlineNs);
+        final FabricMembers members = context.members();
+        for (int i = 0; i < members.size(); i++)
+        {
+            final int workerId = members.idAt(i);
+            final ExclusivePublication publication = workers.get(workerId);
+            boolean answered = false;
+            while (!answered && System.nanoTime() - deadlineNs < 0)
+            {
+                if (!publication.isConnected())
+                {
+                    idle.idle();
+                    continue;
+                }
+                final long correlationId = pending.add(deadlineNs, workerId, 0);
+                if (proxy.hello(publication, clientId, correlationId, placement.epoch(), Role.CLIENT,
+                    context.streamBase() + clientId, replyChannel))
+                {
+                    answered = Status.OK == await(correlationId, null);
+                }
+                else
+                {
+                    sendFailed(correlationId);
+                }
+            }
+            if (!answered)
+            {
+                missing.add(workerId);
+            }
+        }
+        if (!missing.isEmpty())
+        {
+            throw new IllegalStateException("workers " + missing + " of " + members + " did not answer within " +
+                context.connectTimeoutNs() / 1_000_000 + " ms (" + CONNECT_TIMEOUT_NS_PROP + "): are they running?");
+        }
+    }
+
+    private String awaitReplyChannel(final long deadlineNs)
+    {
+        String resolved;
+        while (null == (resolved = subscription.tryResolveChannelEndpointPort()))
+        {
+            if (System.nanoTime() - deadlineNs >= 0)
+            {
+                throw new IllegalStateException("could not bind " + context.channel());
+            }
+            idle.idle();
+        }
+        return resolved;
+    }
+
+    private static void closeAll(final AutoCloseable... closeables)
+    {
+        CloseHelper.quietCloseAll(closeables);
+    }
+
+    /** How long {@link #connect} waits for every worker to answer. */
+    public static final String CONNECT_TIMEOUT_NS_PROP = "shawarma.connect.timeout.ns";
+
+    /**
+     * A client's settings, each defaulted from its system property (see {@link Configuration}).
+     */
+    public static final class Context extends ParticipantContext<Context>
+    {
+        private int clientId = integer(CLIENT_ID_PROP, -1);
+        private long connectTimeoutNs = number(CONNECT_TIMEOUT_NS_PROP, 10_000_000_000L);
+        private Aeron aeron;
+        private ResultHandler resultHandler;
+        private ErrorHandler errorHandler = Throwable::printStackTrace;
+
+        /**
+         * Validates the settings and fills derived ones.
+         *
+         * @return this.
+         */
+        public Context conclude()
+        {
+            concludeShared(null);
+            if (-1 == clientId)
+            {
+                clientId = MAX_WORKER_ID + (int)(ProcessHandle.current().pid() % 100_000) * 100 +
+                    CLIENTS_IN_PROCESS.getAndIncrement() % 100;
+            }
+            check(clientId >= MAX_WORKER_ID, CLIENT_ID_PROP, clientId, "at least " + MAX_WORKER_ID +
+                " (lower ids are workers')");
+            if (null == channel())
+            {
+                channel(CLIENT_CHANNEL_DEFAULT);
+            }
+            check(connectTimeoutNs > 0, CONNECT_TIMEOUT_NS_PROP, connectTimeoutNs, "positive");
+            return this;
+        }
+
+        /** @return the client's id. */
+        public int clientId()
+        {
+            return clientId;
+        }
+
+        /** @param clientId the client's id, at least 1_000_000; default derived from the pid. @return this. */
+        public Context clientId(final int clientId)
+        {
+            this.clientId = clientId;
+            return this;
+        }
+
+        /** @return how long connect waits for the workers. */
+        public long connectTimeoutNs()
+        {
+            return connectTimeoutNs;
+        }
+
+        /** @param connectTimeoutNs how long connect waits for the workers. @return this. */
+        public Context connectTimeoutNs(final long connectTimeoutNs)
+        {
+            this.connectTimeoutNs = connectTimeoutNs;
+            return this;
+        }
+
+        /** @return an Aeron client to share, or null for the client's own transport. */
+        public Aeron aeron()
+        {
+            return aeron;
+        }
+
+        /** @param aeron an Aeron client to share (e.g. a worker's), or null for its own transport. @return this. */
+        public Context aeron(final Aeron aeron)
+        {
+            this.aeron = aeron;
+            return this;
+        }
+
+        /** @return receives the answers to asynchronous calls. */
+        public ResultHandler resultHandler()
+        {
+            return resultHandler;
+        }
+
+        /** @param resultHandler receives the answers to asynchronous calls. @return this. */
+        public Context resultHandler(final ResultHandler resultHandler)
+        {
+            this.resultHandler = resultHandler;
+            return this;
+        }
+
+        /** @return receives errors from the transport. */
+        public ErrorHandler errorHandler()
+        {
+            return errorHandler;
+        }
+
+        /** @param errorHandler receives errors from the transport. @return this. */
+        public Context errorHandler(final ErrorHandler errorHandler)
+        {
+            this.errorHandler = errorHandler;
+            return this;
+        }
+    }
+}

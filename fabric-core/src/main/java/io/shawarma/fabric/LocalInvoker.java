@@ -1,0 +1,176 @@
+package io.shawarma.fabric;
+
+import io.shawarma.fabric.store.LocalVertices;
+import io.shawarma.udf.Status;
+import io.shawarma.udf.Udf;
+import io.shawarma.udf.Vertex;
+import org.agrona.BufferUtil;
+import org.agrona.DirectBuffer;
+import org.agrona.ErrorHandler;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Runs calls on vertices this worker owns: copies the value out of the store into a reused view, runs the UDF,
+ * writes the value back if the UDF updated it. A UDF that throws or fails leaves the stored value as it was.
+ * Single threaded (the owning agent's thread); allocation free unless a call fails.
+ */
+public final class LocalInvoker
+{
+    private final LocalVertices store;
+    private final UdfRegistry udfs;
+    private final ErrorHandler errorHandler;
+    private final Vertex vertex;
+    private final UnsafeBuffer args = new UnsafeBuffer(0, 0);
+    private final UnsafeBuffer result;
+    private int resultLength;
+
+    /**
+     * @param store           the worker's local vertices.
+     * @param udfs            the UDFs it can run.
+     * @param maxResultBytes  largest result a UDF may write.
+     * @param errorHandler    records UDF exceptions (once per distinct cause in the worker's error log).
+     */
+    public LocalInvoker(
+        final LocalVertices store, final UdfRegistry udfs, final int maxResultBytes, final ErrorHandler errorHandler)
+    {
+        this.store = store;
+        this.udfs = udfs;
+        this.errorHandler = errorHandler;
+        this.vertex = new Vertex(new UnsafeBuffer(BufferUtil.allocateDirectAligned(store.maxValueBytes(), 64)));
+        this.result = new UnsafeBuffer(BufferUtil.allocateDirectAligned(maxResultBytes, 64));
+    }
+
+    /**
+     * Runs a UDF on a local vertex.
+     *
+     * @return the status; the result (or an error text) is in {@link #result()} for {@link #resultLength()} bytes.
+     */
+    public Status invoke(
+        final long vertexId, final int udfId, final DirectBuffer argsBuffer, final int argsOffset, final int argsLength)
+    {
+        resultLength = 0;
+        final Udf udf = udfs.get(udfId);
+        if (null == udf)
+        {
+            return Status.NO_SUCH_UDF;
+        }
+
+        final int length = store.get(vertexId, vertex.value());
+        if (length < 0)
+        {
+            return Status.NO_SUCH_VERTEX;
+        }
+
+        vertex.wrap(vertexId, length);
+        args.wrap(argsBuffer, argsOffset, argsLength);
+        final int computed;
+        try
+        {
+            computed = udf.compute(vertex, args, result);
+        }
+        catch (final Throwable ex)
+        {
+            errorHandler.onError(ex);
+            return failure("UDF '" + udf.name() + "' threw " + ex);
+        }
+
+        if (computed < 0)
+        {
+            return Udf.failureOf(computed);
+        }
+        if (computed > result.capacity())
+        {
+            return failure("UDF '" + udf.name() + "' returned length " + computed + " beyond its result buffer");
+        }
+        if (vertex.isUpdated())
+        {
+            final Status stored = store(vertexId, vertex.value(), 0, vertex.length());
+            if (Status.OK != stored)
+            {
+                return stored;
+            }
+        }
+        resultLength = computed;
+        return Status.OK;
+    }
+
+    /**
+     * Creates or replaces a local vertex's value.
+     *
+     * @return OK, or MALFORMED for a value too large, or BACK_PRESSURED when the store is full.
+     */
+    public Status put(final long vertexId, final DirectBuffer buffer, final int offset, final int length)
+    {
+        resultLength = 0;
+        if (length > store.maxValueBytes())
+        {
+            return failure(Status.MALFORMED, "value of " + length + " bytes exceeds " +
+                Configuration.STORE_VALUE_MAX_BYTES_PROP + "=" + store.maxValueBytes());
+        }
+        return store(vertexId, buffer, offset, length);
+    }
+
+    /**
+     * Reads a local vertex's value into {@link #result()}.
+     *
+     * @return OK or NO_SUCH_VERTEX.
+     */
+    public Status get(final long vertexId)
+    {
+        resultLength = 0;
+        final int length = store.get(vertexId, vertex.value());
+        if (length < 0)
+        {
+            return Status.NO_SUCH_VERTEX;
+        }
+        result.putBytes(0, vertex.value(), 0, Math.min(length, result.capacity()));
+        resultLength = Math.min(length, result.capacity());
+        return Status.OK;
+    }
+
+    /**
+     * @return the last call's result or error text.
+     */
+    public MutableDirectBuffer result()
+    {
+        return result;
+    }
+
+    /**
+     * @return the last call's result length.
+     */
+    public int resultLength()
+    {
+        return resultLength;
+    }
+
+    private Status store(final long vertexId, final DirectBuffer buffer, final int offset, final int length)
+    {
+        try
+        {
+            store.put(vertexId, buffer, offset, length);
+            return Status.OK;
+        }
+        catch (final RuntimeException ex)
+        {
+            errorHandler.onError(ex);
+            return failure(Status.BACK_PRESSURED, "vertex store refused the value: " + ex.getMessage());
+        }
+    }
+
+    private Status failure(final String text)
+    {
+        return failure(Status.UDF_FAILED, text);
+    }
+
+    private Status failure(final Status status, final String text)
+    {
+        final byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        resultLength = Math.min(bytes.length, result.capacity());
+        result.putBytes(0, bytes, 0, resultLength);
+        return status;
+    }
+}

@@ -1,0 +1,74 @@
+package io.shawarma.fabric;
+
+import org.agrona.collections.Long2LongHashMap;
+
+/**
+ * Which worker owns a vertex: a hash of the vertex id over the fabric's workers, plus explicit overrides, under a
+ * placement epoch that grows whenever ownership changes. Allocation free on lookup.
+ */
+public final class Placement
+{
+    private static final long NO_OVERRIDE = Long.MIN_VALUE;
+
+    private final int[] workerIds;
+    private final Long2LongHashMap overrides = new Long2LongHashMap(NO_OVERRIDE);
+    private long epoch;
+
+    /**
+     * @param members the fabric's workers.
+     * @param epoch   the initial placement epoch.
+     */
+    public Placement(final FabricMembers members, final long epoch)
+    {
+        workerIds = new int[members.size()];
+        for (int i = 0; i < workerIds.length; i++)
+        {
+            workerIds[i] = members.idAt(i);
+        }
+        this.epoch = epoch;
+    }
+
+    /**
+     * @param vertexId to place.
+     * @return the id of the worker that owns it.
+     */
+    public int ownerOf(final long vertexId)
+    {
+        final long override = overrides.get(vertexId);
+        if (NO_OVERRIDE != override)
+        {
+            return (int)override;
+        }
+        return workerIds[(int)((mix(vertexId) >>> 1) % workerIds.length)];
+    }
+
+    /**
+     * Places one vertex on a given worker and moves to a newer epoch.
+     *
+     * @param vertexId to place.
+     * @param workerId its new owner.
+     * @param newEpoch the epoch of the change; must not be older than the current one.
+     */
+    public void override(final long vertexId, final int workerId, final long newEpoch)
+    {
+        overrides.put(vertexId, workerId);
+        epoch = Math.max(epoch, newEpoch);
+    }
+
+    /**
+     * @return the current placement epoch.
+     */
+    public long epoch()
+    {
+        return epoch;
+    }
+
+    private static long mix(final long value)
+    {
+        // SplitMix64 finaliser: sequential ids spread evenly over workers.
+        long z = value + 0x9E3779B97F4A7C15L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+}

@@ -1,0 +1,358 @@
+package io.shawarma.fabric;
+
+import io.shawarma.fabric.store.LocalVertices;
+import io.shawarma.messaging.IdleStrategies;
+import io.shawarma.messaging.Transport;
+import org.agrona.CloseHelper;
+import org.agrona.IoUtil;
+import org.agrona.SystemUtil;
+import org.agrona.concurrent.AgentInvoker;
+import org.agrona.concurrent.AgentRunner;
+
+import java.io.File;
+
+import static io.shawarma.fabric.Configuration.*;
+
+/**
+ * A Shawarma worker: owns a shard of vertices in an off-heap store and serves calls on them over Aeron.
+ * <pre>
+ * try (Worker worker = Worker.launch(new Worker.Context().workerId(1).members(...)))
+ * {
+ *     ...
+ * }
+ * </pre>
+ * The worker's logic runs as one Agrona agent on its own thread (or, with
+ * {@link Context#useAgentInvoker(boolean)}, on a thread of the caller's that calls {@link #invoker()}).
+ */
+public final class Worker implements AutoCloseable
+{
+    private final Context context;
+    private final Transport transport;
+    private final WorkerCounters counters;
+    private final LocalVertices store;
+    private final WorkerAgent agent;
+    private final AgentRunner runner;
+    private final AgentInvoker invoker;
+    private final LocalInvoker localInvoker;
+
+    private Worker(final Context context)
+    {
+        this.context = context;
+        Transport transport = null;
+        WorkerCounters counters = null;
+        LocalVertices store = null;
+        try
+        {
+            final File workerDir = new File(context.workerDir());
+            IoUtil.ensureDirectoryExists(workerDir, "worker dir");
+            counters = new WorkerCounters(new File(workerDir, WorkerCounters.FILE_NAME), context.workerId());
+            final WorkerCounters errorSink = counters;
+            transport = "external".equals(context.driver()) ?
+                Transport.external(context.aeronDirectoryName(), errorSink::onError) :
+                Transport.embedded("worker-" + context.workerId(), context.driverIdleStrategy(), context.termLength(),
+                    errorSink::onError);
+            store = new LocalVertices(
+                context.storeEntries(), context.storeValueAverageBytes(), context.storeValueMaxBytes(),
+                null == context.dataDir() ? null :
+                    new File(context.dataDir(), "vertices-worker-" + context.workerId() + ".dat"));
+            localInvoker = new LocalInvoker(
+                store, UdfRegistry.load(context.udfClassLoader()), context.maxPayloadBytes(), errorSink::onError);
+            agent = new WorkerAgent(context, transport.aeron(), localInvoker, counters);
+        }
+        catch (final RuntimeException ex)
+        {
+            CloseHelper.quietCloseAll(transport, store, counters);
+            throw ex;
+        }
+        this.transport = transport;
+        this.counters = counters;
+        this.store = store;
+
+        final WorkerCounters errorSink = counters;
+        if (context.useAgentInvoker())
+        {
+            runner = null;
+            invoker = new AgentInvoker(errorSink::onError, null, agent);
+            invoker.start();
+        }
+        else
+        {
+            invoker = null;
+            runner = new AgentRunner(IdleStrategies.of(context.idleStrategy()), errorSink::onError, null, agent);
+            AgentRunner.startOnThread(runner);
+        }
+    }
+
+    /**
+     * Starts a worker.
+     *
+     * @param context its settings; concluded here.
+     * @return the running worker.
+     */
+    public static Worker launch(final Context context)
+    {
+        return new Worker(context.conclude());
+    }
+
+    /**
+     * @return this worker's id.
+     */
+    public int id()
+    {
+        return context.workerId();
+    }
+
+    /**
+     * @return the concluded settings.
+     */
+    public Context context()
+    {
+        return context;
+    }
+
+    /**
+     * @return the counters and error log.
+     */
+    public WorkerCounters counters()
+    {
+        return counters;
+    }
+
+    /**
+     * @return the agent invoker to drive the worker with, when {@link Context#useAgentInvoker()} is set; else null.
+     */
+    public AgentInvoker invoker()
+    {
+        return invoker;
+    }
+
+    /**
+     * Runs calls directly on this worker's vertices. Only from the thread that drives {@link #invoker()}: the
+     * owning thread is the single writer of the vertices.
+     *
+     * @return the local invoker.
+     */
+    public LocalInvoker localInvoker()
+    {
+        if (null == invoker)
+        {
+            throw new IllegalStateException("local calls need " + "useAgentInvoker(true): the agent thread owns the vertices");
+        }
+        return localInvoker;
+    }
+
+    /**
+     * @return the media driver directory the worker uses.
+     */
+    public String aeronDirectoryName()
+    {
+        return transport.aeronDirectoryName();
+    }
+
+    /**
+     * @return true when every other worker of the fabric is reachable.
+     */
+    public boolean isFabricConnected()
+    {
+        return agent.isFabricConnected();
+    }
+
+    /**
+     * Stops the agent, closes the store (kept on disk when file-backed), the transport and the counters file.
+     */
+    public void close()
+    {
+        CloseHelper.closeAll(runner, invoker, store, transport, counters);
+        if (context.isWorkerDirOwned())
+        {
+            IoUtil.delete(new File(context.workerDir()), true);
+        }
+    }
+
+    /**
+     * A worker's settings, each defaulted from its system property (see {@link Configuration}).
+     */
+    public static final class Context extends ParticipantContext<Context>
+    {
+        private int workerId = integer(WORKER_ID_PROP, -1);
+        private int cpu = integer(CPU_PROP, -1);
+        private long storeEntries = number(STORE_ENTRIES_PROP, STORE_ENTRIES_DEFAULT);
+        private int storeValueAverageBytes = integer(STORE_VALUE_AVERAGE_BYTES_PROP, STORE_VALUE_AVERAGE_BYTES_DEFAULT);
+        private int storeValueMaxBytes = integer(STORE_VALUE_MAX_BYTES_PROP, STORE_VALUE_MAX_BYTES_DEFAULT);
+        private String dataDir = string(DATA_DIR_PROP, null);
+        private String workerDir = string(WORKER_DIR_PROP, null);
+        private boolean workerDirOwned;
+        private long heartbeatIntervalNs = number(HEARTBEAT_INTERVAL_NS_PROP, HEARTBEAT_INTERVAL_NS_DEFAULT);
+        private boolean useAgentInvoker;
+        private ClassLoader udfClassLoader = Thread.currentThread().getContextClassLoader();
+
+        /**
+         * Validates the settings and fills derived ones.
+         *
+         * @return this.
+         * @throws IllegalArgumentException naming the property and the bad value.
+         */
+        public Context conclude()
+        {
+            check(workerId >= 0 && workerId < MAX_WORKER_ID, WORKER_ID_PROP, workerId,
+                "required, in [0, " + MAX_WORKER_ID + ")");
+            concludeShared(null == channel() ? null : workerId + "@" + channel());
+            final String listed = members().channelOf(workerId);
+            check(null != listed, FABRIC_PROP, members(), "does not list this worker's id " + workerId);
+            if (null == channel())
+            {
+                channel(listed);
+            }
+            check(storeEntries > 0, STORE_ENTRIES_PROP, storeEntries, "positive");
+            check(storeValueMaxBytes > 0 && storeValueMaxBytes <= maxPayloadBytes(), STORE_VALUE_MAX_BYTES_PROP,
+                storeValueMaxBytes, "positive and at most " + MAX_PAYLOAD_BYTES_PROP + "=" + maxPayloadBytes());
+            check(storeValueAverageBytes > 0 && storeValueAverageBytes <= storeValueMaxBytes,
+                STORE_VALUE_AVERAGE_BYTES_PROP, storeValueAverageBytes, "positive and at most the max value size");
+            check(heartbeatIntervalNs > 0, HEARTBEAT_INTERVAL_NS_PROP, heartbeatIntervalNs, "positive");
+            check(cpu >= -1 && cpu < Runtime.getRuntime().availableProcessors(), CPU_PROP, cpu,
+                "-1 (no pinning) or a CPU id below " + Runtime.getRuntime().availableProcessors());
+            if (null == workerDir)
+            {
+                workerDir = new File(SystemUtil.isLinux() ? "/dev/shm" : IoUtil.tmpDirName(), "shawarma-worker-" +
+                    workerId + "-" + ProcessHandle.current().pid() + "-" + System.nanoTime()).getPath();
+                workerDirOwned = true;
+            }
+            return this;
+        }
+
+        /** @return the worker's id. */
+        public int workerId()
+        {
+            return workerId;
+        }
+
+        /** @param workerId the worker's id, in [0, 1_000_000). @return this. */
+        public Context workerId(final int workerId)
+        {
+            this.workerId = workerId;
+            return this;
+        }
+
+        /** @return CPU the agent thread is pinned to, or -1. */
+        public int cpu()
+        {
+            return cpu;
+        }
+
+        /** @param cpu to pin the agent thread to, -1 for none. @return this. */
+        public Context cpu(final int cpu)
+        {
+            this.cpu = cpu;
+            return this;
+        }
+
+        /** @return number of vertices the store is sized for. */
+        public long storeEntries()
+        {
+            return storeEntries;
+        }
+
+        /** @param storeEntries number of vertices the store is sized for. @return this. */
+        public Context storeEntries(final long storeEntries)
+        {
+            this.storeEntries = storeEntries;
+            return this;
+        }
+
+        /** @return average value size the store is sized for. */
+        public int storeValueAverageBytes()
+        {
+            return storeValueAverageBytes;
+        }
+
+        /** @param storeValueAverageBytes average value size the store is sized for. @return this. */
+        public Context storeValueAverageBytes(final int storeValueAverageBytes)
+        {
+            this.storeValueAverageBytes = storeValueAverageBytes;
+            return this;
+        }
+
+        /** @return largest vertex value. */
+        public int storeValueMaxBytes()
+        {
+            return storeValueMaxBytes;
+        }
+
+        /** @param storeValueMaxBytes largest vertex value. @return this. */
+        public Context storeValueMaxBytes(final int storeValueMaxBytes)
+        {
+            this.storeValueMaxBytes = storeValueMaxBytes;
+            return this;
+        }
+
+        /** @return directory of the file-backed store, or null for in memory. */
+        public String dataDir()
+        {
+            return dataDir;
+        }
+
+        /** @param dataDir directory of a file-backed store (kept across restarts); null for in memory. @return this. */
+        public Context dataDir(final String dataDir)
+        {
+            this.dataDir = dataDir;
+            return this;
+        }
+
+        /** @return directory of the counters file. */
+        public String workerDir()
+        {
+            return workerDir;
+        }
+
+        /** @param workerDir directory of the counters file; default a new one under /dev/shm. @return this. */
+        public Context workerDir(final String workerDir)
+        {
+            this.workerDir = workerDir;
+            return this;
+        }
+
+        boolean isWorkerDirOwned()
+        {
+            return workerDirOwned;
+        }
+
+        /** @return interval between heartbeats. */
+        public long heartbeatIntervalNs()
+        {
+            return heartbeatIntervalNs;
+        }
+
+        /** @param heartbeatIntervalNs interval between heartbeats. @return this. */
+        public Context heartbeatIntervalNs(final long heartbeatIntervalNs)
+        {
+            this.heartbeatIntervalNs = heartbeatIntervalNs;
+            return this;
+        }
+
+        /** @return true when the caller drives the agent through {@link Worker#invoker()}. */
+        public boolean useAgentInvoker()
+        {
+            return useAgentInvoker;
+        }
+
+        /** @param useAgentInvoker drive the agent from the caller's thread instead of its own. @return this. */
+        public Context useAgentInvoker(final boolean useAgentInvoker)
+        {
+            this.useAgentInvoker = useAgentInvoker;
+            return this;
+        }
+
+        /** @return class loader UDFs are loaded from. */
+        public ClassLoader udfClassLoader()
+        {
+            return udfClassLoader;
+        }
+
+        /** @param udfClassLoader class loader UDFs are loaded from. @return this. */
+        public Context udfClassLoader(final ClassLoader udfClassLoader)
+        {
+            this.udfClassLoader = udfClassLoader;
+            return this;
+        }
+    }
+}

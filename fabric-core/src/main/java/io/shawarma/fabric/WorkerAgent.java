@@ -1,0 +1,438 @@
+package io.shawarma.fabric;
+
+import io.aeron.Aeron;
+import io.aeron.Subscription;
+import io.shawarma.codecs.Role;
+import io.shawarma.codecs.Routing;
+import io.shawarma.messaging.FabricAdapter;
+import io.shawarma.messaging.FabricHandler;
+import io.shawarma.messaging.FabricProxy;
+import io.shawarma.messaging.IdleStrategies;
+import io.shawarma.messaging.Malformed;
+import io.shawarma.messaging.Outbound;
+import io.shawarma.udf.Status;
+import org.agrona.CloseHelper;
+import org.agrona.DirectBuffer;
+import org.agrona.collections.Int2ObjectHashMap;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The worker's thread: polls its subscription, runs calls on the vertices it owns, answers MOVED for the ones it
+ * does not (or forwards them to the owner when the caller asked for any-worker routing), keeps peers alive with
+ * heartbeats. Single writer of the worker's vertices. Every inbound frame ends in a reply or a counter; nothing
+ * throws out of {@link #doWork()}.
+ */
+final class WorkerAgent implements Agent, FabricHandler
+{
+    private static final int FRAGMENT_LIMIT = 16;
+    private static final int NO_OWNER = -1;
+    private static final long EXPIRY_CHECK_INTERVAL_NS = 1_000_000;
+    private static final UnsafeBuffer EMPTY = new UnsafeBuffer(new byte[0]);
+    private static final UnsafeBuffer[] MALFORMED_TEXT = new UnsafeBuffer[Malformed.REASON_COUNT];
+    private static final UnsafeBuffer OWNER_UNREACHABLE = ascii("owner not connected");
+    private static final UnsafeBuffer TOO_MANY_PENDING = ascii("too many forwarded calls in flight");
+    private static final UnsafeBuffer FORWARD_TIMED_OUT = ascii("owner did not answer in time");
+
+    static
+    {
+        for (int i = 0; i < Malformed.REASON_COUNT; i++)
+        {
+            MALFORMED_TEXT[i] = ascii(Malformed.describe(i));
+        }
+    }
+
+    private final int workerId;
+    private final String channel;
+    private final int streamId;
+    private final long callTimeoutNs;
+    private final long heartbeatIntervalNs;
+    private final int cpu;
+    private final Aeron aeron;
+    private final Subscription subscription;
+    private final FabricAdapter adapter = new FabricAdapter(this);
+    private final FabricProxy proxy;
+    private final Placement placement;
+    private final LocalInvoker invoker;
+    private final WorkerCounters counters;
+    private final PendingCalls forwarded;
+    private final PendingCalls.ExpiryHandler onForwardExpired = this::onForwardExpired;
+    private final Int2ObjectHashMap<Peer> peerById = new Int2ObjectHashMap<>();
+    private final List<Peer> peers = new ArrayList<>();
+    private int helloAnswersPending;
+    private long nowNs;
+    private long nextHeartbeatNs;
+    private long nextExpiryCheckNs;
+
+    WorkerAgent(
+        final Worker.Context context, final Aeron aeron, final LocalInvoker invoker, final WorkerCounters counters)
+    {
+        this.workerId = context.workerId();
+        this.channel = context.channel();
+        this.streamId = context.streamBase() + workerId;
+        this.callTimeoutNs = context.callTimeoutNs();
+        this.heartbeatIntervalNs = context.heartbeatIntervalNs();
+        this.cpu = context.cpu();
+        this.aeron = aeron;
+        this.invoker = invoker;
+        this.counters = counters;
+        this.placement = new Placement(context.members(), 1);
+        this.forwarded = new PendingCalls(context.maxPendingCalls());
+        this.proxy = new FabricProxy(
+            context.maxPayloadBytes(),
+            new Outbound(IdleStrategies.of(context.idleStrategy()), context.offerTimeoutNs()));
+        this.subscription = aeron.addSubscription(channel, streamId);
+
+        final FabricMembers members = context.members();
+        for (int i = 0; i < members.size(); i++)
+        {
+            final int peerId = members.idAt(i);
+            if (peerId != workerId)
+            {
+                final int peerStreamId = context.streamBase() + peerId;
+                addPeer(new Peer(peerId, true, members.channelAt(i), peerStreamId,
+                    aeron.addExclusivePublication(members.channelAt(i), peerStreamId)));
+            }
+        }
+    }
+
+    public String roleName()
+    {
+        return "shawarma-worker-" + workerId;
+    }
+
+    public void onStart()
+    {
+        if (cpu >= 0)
+        {
+            net.openhft.affinity.Affinity.setAffinity(cpu);
+        }
+    }
+
+    public int doWork()
+    {
+        nowNs = System.nanoTime();
+        int work = subscription.poll(adapter, FRAGMENT_LIMIT);
+        if (helloAnswersPending > 0 || nowNs - nextHeartbeatNs >= 0)
+        {
+            work += keepPeersAlive();
+        }
+        if (forwarded.size() > 0 && nowNs - nextExpiryCheckNs >= 0)
+        {
+            nextExpiryCheckNs = nowNs + EXPIRY_CHECK_INTERVAL_NS;
+            work += forwarded.expire(nowNs, onForwardExpired);
+        }
+        counters.backPressureEvents.setOrdered(proxy.outbound().backPressureEvents());
+        return work;
+    }
+
+    public void onClose()
+    {
+        for (int i = 0; i < peers.size(); i++)
+        {
+            CloseHelper.quietClose(peers.get(i).publication);
+        }
+        CloseHelper.quietClose(subscription);
+    }
+
+    /**
+     * @return true when the subscription is bound and every worker peer's publication is connected.
+     */
+    boolean isFabricConnected()
+    {
+        for (int i = 0; i < peers.size(); i++)
+        {
+            final Peer peer = peers.get(i);
+            if (peer.isWorker && !peer.isConnected())
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    public void onHello(
+        final int senderId, final long correlationId, final long epoch, final int role, final int replyStreamId,
+        final DirectBuffer buffer, final int channelOffset, final int channelLength)
+    {
+        counters.hellos.increment();
+        Peer peer = peerById.get(senderId);
+        if (null == peer || !peer.isWorker)
+        {
+            final String replyChannel = buffer.getStringWithoutLengthAscii(channelOffset, channelLength);
+            if (null == peer || peer.streamId != replyStreamId || !peer.channel.equals(replyChannel))
+            {
+                peer = replaceClient(peer, senderId, replyChannel, replyStreamId);
+                if (null == peer)
+                {
+                    return;
+                }
+            }
+        }
+        peer.lastHeardNs = nowNs;
+        if (0 == peer.helloToAnswer)
+        {
+            helloAnswersPending++;
+        }
+        peer.helloToAnswer = correlationId == 0 ? Long.MIN_VALUE : correlationId;
+    }
+
+    public void onHeartbeat(
+        final int senderId, final long correlationId, final long epoch, final long timestampNs, final int pendingCalls)
+    {
+        counters.heartbeats.increment();
+        final Peer peer = peerById.get(senderId);
+        if (null != peer)
+        {
+            peer.lastHeardNs = nowNs;
+        }
+    }
+
+    public void onInvoke(
+        final int senderId, final long correlationId, final long epoch, final long vertexId, final int udfId,
+        final int routing, final DirectBuffer buffer, final int argsOffset, final int argsLength)
+    {
+        counters.invokesIn.increment();
+        final Peer caller = knownPeer(senderId);
+        if (null == caller)
+        {
+            return;
+        }
+
+        final int ownerId = placement.ownerOf(vertexId);
+        if (ownerId == workerId)
+        {
+            final Status status = invoker.invoke(vertexId, udfId, buffer, argsOffset, argsLength);
+            reply(caller, correlationId, status, NO_OWNER, invoker.result(), invoker.resultLength());
+        }
+        else if (routing == Routing.ANY.value())
+        {
+            forward(caller, correlationId, ownerId, vertexId, udfId, buffer, argsOffset, argsLength);
+        }
+        else
+        {
+            reply(caller, correlationId, Status.MOVED, ownerId, EMPTY, 0);
+        }
+    }
+
+    public void onInvokeResult(
+        final int senderId, final long correlationId, final long epoch, final int status, final int ownerId,
+        final DirectBuffer buffer, final int resultOffset, final int resultLength)
+    {
+        final int index = forwarded.indexOf(correlationId);
+        if (index < 0)
+        {
+            counters.lateResults.increment();
+            return;
+        }
+        final int callerId = forwarded.callerId(index);
+        final long callerCorrelationId = forwarded.callerCorrelationId(index);
+        forwarded.remove(index);
+        final Peer caller = peerById.get(callerId);
+        if (null != caller)
+        {
+            final Status result = Status.of(status);
+            counters.onResult(result);
+            if (!proxy.invokeResult(caller.publication, workerId, callerCorrelationId, placement.epoch(),
+                io.shawarma.codecs.Status.get((short)status), ownerId, buffer, resultOffset, resultLength))
+            {
+                counters.undeliveredReplies.increment();
+            }
+        }
+    }
+
+    public void onPutVertex(
+        final int senderId, final long correlationId, final long epoch, final long vertexId,
+        final DirectBuffer buffer, final int valueOffset, final int valueLength)
+    {
+        counters.puts.increment();
+        final Peer caller = knownPeer(senderId);
+        if (null != caller && isOwnedOrMoved(caller, correlationId, vertexId))
+        {
+            final Status status = invoker.put(vertexId, buffer, valueOffset, valueLength);
+            reply(caller, correlationId, status, NO_OWNER, invoker.result(), invoker.resultLength());
+        }
+    }
+
+    public void onGetVertex(final int senderId, final long correlationId, final long epoch, final long vertexId)
+    {
+        counters.gets.increment();
+        final Peer caller = knownPeer(senderId);
+        if (null != caller && isOwnedOrMoved(caller, correlationId, vertexId))
+        {
+            final Status status = invoker.get(vertexId);
+            reply(caller, correlationId, status, NO_OWNER, invoker.result(), invoker.resultLength());
+        }
+    }
+
+    public void onMalformed(final int senderId, final long correlationId, final int reason)
+    {
+        counters.malformedFrames.increment();
+        final Peer caller = NO_SENDER == senderId ? null : peerById.get(senderId);
+        if (null != caller)
+        {
+            final UnsafeBuffer text = MALFORMED_TEXT[reason];
+            reply(caller, correlationId, Status.MALFORMED, NO_OWNER, text, text.capacity());
+        }
+    }
+
+    private Peer knownPeer(final int senderId)
+    {
+        final Peer peer = peerById.get(senderId);
+        if (null == peer)
+        {
+            // No Hello yet: there is no address to answer on.
+            counters.unknownPeerFrames.increment();
+        }
+        return peer;
+    }
+
+    private boolean isOwnedOrMoved(final Peer caller, final long correlationId, final long vertexId)
+    {
+        final int ownerId = placement.ownerOf(vertexId);
+        if (ownerId != workerId)
+        {
+            reply(caller, correlationId, Status.MOVED, ownerId, EMPTY, 0);
+            return false;
+        }
+        return true;
+    }
+
+    private void forward(
+        final Peer caller, final long callerCorrelationId, final int ownerId, final long vertexId, final int udfId,
+        final DirectBuffer buffer, final int argsOffset, final int argsLength)
+    {
+        final Peer owner = peerById.get(ownerId);
+        if (null == owner || !owner.isConnected())
+        {
+            reply(caller, callerCorrelationId, Status.BACK_PRESSURED, ownerId, OWNER_UNREACHABLE,
+                OWNER_UNREACHABLE.capacity());
+            return;
+        }
+
+        final long correlationId = forwarded.add(nowNs + callTimeoutNs, caller.id, callerCorrelationId);
+        if (0 == correlationId)
+        {
+            reply(caller, callerCorrelationId, Status.BACK_PRESSURED, NO_OWNER, TOO_MANY_PENDING,
+                TOO_MANY_PENDING.capacity());
+            return;
+        }
+
+        counters.invokesForwarded.increment();
+        if (!proxy.invoke(owner.publication, workerId, correlationId, placement.epoch(), vertexId, udfId,
+            Routing.DIRECT, buffer, argsOffset, argsLength))
+        {
+            forwarded.remove(forwarded.indexOf(correlationId));
+            reply(caller, callerCorrelationId, Status.BACK_PRESSURED, ownerId, EMPTY, 0);
+        }
+    }
+
+    private void onForwardExpired(final long correlationId, final int callerId, final long callerCorrelationId)
+    {
+        final Peer caller = peerById.get(callerId);
+        if (null != caller)
+        {
+            reply(caller, callerCorrelationId, Status.TIMEOUT, NO_OWNER, FORWARD_TIMED_OUT,
+                FORWARD_TIMED_OUT.capacity());
+        }
+    }
+
+    private void reply(
+        final Peer caller, final long correlationId, final Status status, final int ownerId,
+        final DirectBuffer result, final int resultLength)
+    {
+        counters.onResult(status);
+        if (!proxy.invokeResult(caller.publication, workerId, correlationId, placement.epoch(),
+            io.shawarma.codecs.Status.get((short)status.code()), ownerId, result, 0, resultLength))
+        {
+            // The caller's deadline turns this into TIMEOUT on its side; counted here.
+            counters.undeliveredReplies.increment();
+        }
+    }
+
+    private int keepPeersAlive()
+    {
+        int work = 0;
+        final boolean heartbeatDue = nowNs - nextHeartbeatNs >= 0;
+        if (heartbeatDue)
+        {
+            nextHeartbeatNs = nowNs + heartbeatIntervalNs;
+        }
+        for (int i = 0; i < peers.size(); i++)
+        {
+            final Peer peer = peers.get(i);
+            if (!peer.isConnected())
+            {
+                continue;
+            }
+            if (0 != peer.helloToAnswer)
+            {
+                final long correlationId = peer.helloToAnswer == Long.MIN_VALUE ? 0 : peer.helloToAnswer;
+                peer.helloToAnswer = 0;
+                helloAnswersPending--;
+                proxy.heartbeat(peer.publication, workerId, correlationId, placement.epoch(), nowNs, forwarded.size());
+                work++;
+            }
+            if (peer.isWorker && !peer.helloSent)
+            {
+                peer.helloSent = proxy.hello(
+                    peer.publication, workerId, 0, placement.epoch(), Role.WORKER, streamId, channel);
+                work++;
+            }
+            else if (peer.isWorker && heartbeatDue)
+            {
+                proxy.heartbeat(peer.publication, workerId, 0, placement.epoch(), nowNs, forwarded.size());
+                work++;
+            }
+        }
+        return work;
+    }
+
+    private Peer replaceClient(final Peer old, final int clientId, final String replyChannel, final int replyStreamId)
+    {
+        if (null != old)
+        {
+            removePeer(old);
+        }
+        try
+        {
+            final Peer peer = new Peer(
+                clientId, false, replyChannel, replyStreamId, aeron.addExclusivePublication(replyChannel, replyStreamId));
+            addPeer(peer);
+            return peer;
+        }
+        catch (final RuntimeException ex)
+        {
+            // A Hello naming a channel Aeron refuses: nothing to answer on.
+            counters.malformedFrames.increment();
+            counters.onError(ex);
+            return null;
+        }
+    }
+
+    private void addPeer(final Peer peer)
+    {
+        peerById.put(peer.id, peer);
+        peers.add(peer);
+    }
+
+    private void removePeer(final Peer peer)
+    {
+        peerById.remove(peer.id);
+        peers.remove(peer);
+        if (0 != peer.helloToAnswer)
+        {
+            helloAnswersPending--;
+        }
+        CloseHelper.quietClose(peer.publication);
+    }
+
+    private static UnsafeBuffer ascii(final String text)
+    {
+        return new UnsafeBuffer(text.getBytes(StandardCharsets.US_ASCII));
+    }
+}

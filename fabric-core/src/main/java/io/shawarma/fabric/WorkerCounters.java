@@ -1,0 +1,192 @@
+package io.shawarma.fabric;
+
+import io.shawarma.udf.Status;
+import org.agrona.IoUtil;
+import org.agrona.concurrent.AtomicBuffer;
+import org.agrona.concurrent.SystemEpochClock;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.errors.DistinctErrorLog;
+import org.agrona.concurrent.status.AtomicCounter;
+import org.agrona.concurrent.status.CountersManager;
+import org.agrona.concurrent.status.CountersReader;
+
+import java.io.File;
+import java.nio.MappedByteBuffer;
+
+/**
+ * A worker's counters and distinct error log in one memory-mapped file, like Aeron's CnC file, so that a tool in
+ * another process can read them live.
+ * <p>
+ * Layout: a {@value #HEADER_LENGTH}-byte header (int magic, int version, int worker id, int counter capacity,
+ * long pid, int error log length), then the counters' metadata, their values and the error log, each region at the
+ * offsets {@link #metadataOffset()}, {@link #valuesOffset(int)} and {@link #errorLogOffset(int)} give.
+ */
+public final class WorkerCounters implements AutoCloseable
+{
+    /** File name inside a worker's directory. */
+    public static final String FILE_NAME = "worker-counters.dat";
+    /** First int of the file. */
+    public static final int MAGIC = 0x5348574D;
+    /** Layout version. */
+    public static final int VERSION = 1;
+    /** Header bytes before the metadata region. */
+    public static final int HEADER_LENGTH = 64;
+    /** Most counters a worker file holds. */
+    public static final int COUNTER_CAPACITY = 128;
+    /** Bytes of the distinct error log. */
+    public static final int ERROR_LOG_LENGTH = 1024 * 1024;
+
+    /** Counter type id of every Shawarma worker counter. */
+    public static final int COUNTER_TYPE_ID = 7301;
+
+    private final File file;
+    private final MappedByteBuffer mapped;
+    private final CountersManager countersManager;
+    private final DistinctErrorLog errorLog;
+
+    final AtomicCounter invokesIn;
+    final AtomicCounter invokesForwarded;
+    final AtomicCounter puts;
+    final AtomicCounter gets;
+    final AtomicCounter hellos;
+    final AtomicCounter heartbeats;
+    final AtomicCounter malformedFrames;
+    final AtomicCounter backPressureEvents;
+    final AtomicCounter undeliveredReplies;
+    final AtomicCounter unknownPeerFrames;
+    final AtomicCounter lateResults;
+    final AtomicCounter errors;
+    private final AtomicCounter[] resultsByStatus;
+
+    /**
+     * Creates the file (replacing one left by an earlier run) and the counters in it.
+     *
+     * @param file     to create.
+     * @param workerId of the owning worker.
+     */
+    public WorkerCounters(final File file, final int workerId)
+    {
+        this.file = file;
+        final int metadataLength = COUNTER_CAPACITY * CountersReader.METADATA_LENGTH;
+        final int valuesLength = COUNTER_CAPACITY * CountersReader.COUNTER_LENGTH;
+        mapped = IoUtil.mapNewFile(file, (long)HEADER_LENGTH + metadataLength + valuesLength + ERROR_LOG_LENGTH);
+        final UnsafeBuffer whole = new UnsafeBuffer(mapped);
+        whole.putInt(4, VERSION);
+        whole.putInt(8, workerId);
+        whole.putInt(12, COUNTER_CAPACITY);
+        whole.putLong(16, ProcessHandle.current().pid());
+        whole.putInt(24, ERROR_LOG_LENGTH);
+
+        final AtomicBuffer metadata = new UnsafeBuffer(mapped, metadataOffset(), metadataLength);
+        final AtomicBuffer values = new UnsafeBuffer(mapped, valuesOffset(COUNTER_CAPACITY), valuesLength);
+        countersManager = new CountersManager(metadata, values);
+        errorLog = new DistinctErrorLog(
+            new UnsafeBuffer(mapped, errorLogOffset(COUNTER_CAPACITY), ERROR_LOG_LENGTH), SystemEpochClock.INSTANCE);
+
+        invokesIn = counter("invokes in");
+        invokesForwarded = counter("invokes forwarded to owner");
+        puts = counter("vertex puts");
+        gets = counter("vertex gets");
+        hellos = counter("hellos received");
+        heartbeats = counter("heartbeats received");
+        malformedFrames = counter("malformed frames");
+        backPressureEvents = counter("back pressure events");
+        undeliveredReplies = counter("replies not delivered (back pressure)");
+        unknownPeerFrames = counter("frames from unknown peers");
+        lateResults = counter("late or unknown results");
+        errors = counter("errors logged");
+        final Status[] statuses = Status.values();
+        resultsByStatus = new AtomicCounter[statuses.length];
+        for (final Status status : statuses)
+        {
+            resultsByStatus[status.code()] = counter("results " + status.name());
+        }
+        whole.putIntOrdered(0, MAGIC);
+    }
+
+    /**
+     * @return offset of the counters' metadata region.
+     */
+    public static int metadataOffset()
+    {
+        return HEADER_LENGTH;
+    }
+
+    /**
+     * @param counterCapacity from the header.
+     * @return offset of the counters' values region.
+     */
+    public static int valuesOffset(final int counterCapacity)
+    {
+        return HEADER_LENGTH + counterCapacity * CountersReader.METADATA_LENGTH;
+    }
+
+    /**
+     * @param counterCapacity from the header.
+     * @return offset of the error log region.
+     */
+    public static int errorLogOffset(final int counterCapacity)
+    {
+        return valuesOffset(counterCapacity) + counterCapacity * CountersReader.COUNTER_LENGTH;
+    }
+
+    /**
+     * Counts a reply sent with a status.
+     *
+     * @param status of the reply.
+     */
+    public void onResult(final Status status)
+    {
+        resultsByStatus[status.code()].increment();
+    }
+
+    /**
+     * @param status a status.
+     * @return how many replies with that status this worker sent.
+     */
+    public long results(final Status status)
+    {
+        return resultsByStatus[status.code()].get();
+    }
+
+    /**
+     * Records an error once per distinct cause in the error log and counts it. Safe to call from the agent thread.
+     *
+     * @param error to record.
+     */
+    public void onError(final Throwable error)
+    {
+        errors.increment();
+        errorLog.record(error);
+    }
+
+    /**
+     * @return a reader over the counters, for tests and tools in this process.
+     */
+    public CountersReader reader()
+    {
+        return countersManager;
+    }
+
+    /**
+     * @return the file holding the counters.
+     */
+    public File file()
+    {
+        return file;
+    }
+
+    /**
+     * Unmaps and deletes the file.
+     */
+    public void close()
+    {
+        IoUtil.unmap(mapped);
+        IoUtil.delete(file, true);
+    }
+
+    private AtomicCounter counter(final String label)
+    {
+        return countersManager.newCounter(label, COUNTER_TYPE_ID);
+    }
+}

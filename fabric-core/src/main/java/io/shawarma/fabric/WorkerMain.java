@@ -1,0 +1,57 @@
+package io.shawarma.fabric;
+
+import org.agrona.concurrent.ShutdownSignalBarrier;
+
+import java.nio.file.Path;
+
+/**
+ * Runs one worker until SIGINT or SIGTERM: {@code WorkerMain [worker.properties]}, with any property also settable
+ * as {@code -Dname=value} (which wins over the file).
+ */
+public final class WorkerMain
+{
+    private WorkerMain()
+    {
+    }
+
+    public static void main(final String[] args)
+    {
+        if (args.length > 1 || (args.length == 1 && args[0].startsWith("-")))
+        {
+            System.out.println("usage: shawarma worker [worker.properties] [-Dshawarma.worker.id=N ...]");
+            System.exit(args.length == 1 && ("--help".equals(args[0]) || "-h".equals(args[0])) ? 0 : 2);
+        }
+        if (args.length == 1)
+        {
+            Configuration.loadPropertiesFile(Path.of(args[0]));
+        }
+
+        final Worker worker;
+        try
+        {
+            worker = Worker.launch(new Worker.Context());
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            System.err.println("shawarma worker: " + ex.getMessage());
+            System.exit(2);
+            return;
+        }
+
+        try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier())
+        {
+            final Worker.Context context = worker.context();
+            System.out.println("shawarma worker " + worker.id() + " ready on " + context.channel() +
+                " stream " + (context.streamBase() + worker.id()) + " fabric " + context.members() +
+                " udfs " + UdfRegistry.load(context.udfClassLoader()).names() +
+                " counters " + worker.counters().file());
+            System.out.flush();
+            barrier.await();
+        }
+        finally
+        {
+            worker.close();
+            System.out.println("shawarma worker " + worker.id() + " stopped");
+        }
+    }
+}

@@ -1,0 +1,468 @@
+package io.shawarma.fabric.store;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+import net.openhft.chronicle.algo.hashing.LongHashFunction;
+import net.openhft.chronicle.bytes.BytesStore;
+import net.openhft.chronicle.bytes.PointerBytesStore;
+import net.openhft.chronicle.bytes.RandomDataInput;
+import net.openhft.chronicle.bytes.RandomDataOutput;
+import net.openhft.chronicle.hash.AbstractData;
+import net.openhft.chronicle.hash.Data;
+import net.openhft.chronicle.map.ChronicleMap;
+import net.openhft.chronicle.map.ChronicleMapBuilder;
+import net.openhft.chronicle.map.ExternalMapQueryContext;
+import net.openhft.chronicle.map.MapEntry;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * Vertices this worker owns: vertex id (long) -> value bytes, off-heap in a Chronicle Map. Single writer (the owning
+ * agent thread).
+ * <p>
+ * {@link #get}, {@link #put}, {@link #contains} and {@link #remove} allocate nothing in steady state: the key is a
+ * reused {@link Data} over a primitive long, values go in as bytes ({@code wrapValueBytesAsData}) and are copied
+ * straight out of the map's memory, so no {@code Long} key or value object is ever created. The map's key type is
+ * {@code Long} (8 bytes, native order, hashed as Chronicle hashes a {@code Long}) and its value type is {@code byte[]},
+ * so the file can also be opened with the ordinary {@link ChronicleMap} API for inspection.
+ * <p>
+ * A file-backed store has one owner at a time. While it is open a marker file ({@code <data file>.open}) sits next to
+ * the data file and is deleted by {@link #close()}; finding the marker on open means the previous owner did not close
+ * cleanly (crash, kill), so the map is opened with Chronicle's recovery, which clears the locks and counters a dead
+ * owner may have left behind. A cleanly closed file is reopened normally, as Chronicle asks.
+ * <p>
+ * Not thread safe: all calls, including {@link #close()}, must come from one thread at a time.
+ */
+public final class LocalVertices implements AutoCloseable
+{
+    /**
+     * Receives each entry during {@link #forEach(VertexConsumer)}.
+     */
+    @FunctionalInterface
+    public interface VertexConsumer
+    {
+        /**
+         * Called once per stored vertex.
+         *
+         * @param vertexId of the vertex.
+         * @param value    view of the value bytes, starting at index 0; valid only for the duration of the call.
+         * @param length   of the value in bytes.
+         */
+        void accept(long vertexId, DirectBuffer value, int length);
+    }
+
+    private static final String OPEN_MARKER_SUFFIX = ".open";
+
+    private final ChronicleMap<Long, byte[]> map;
+    private final File openMarkerOrNull;
+    private final int maxValueBytes;
+    private final VertexKey key = new VertexKey();
+    private final BytesStore<?, Void> valueScratch;
+    private final UnsafeBuffer valueScratchView = new UnsafeBuffer(0, 0);
+    private final PointerBytesStore srcPointer = BytesStore.nativePointer();
+    private final UnsafeBuffer entryValueView = new UnsafeBuffer(0, 0);
+    private final UnsafeBuffer forEachValueView = new UnsafeBuffer(0, 0);
+    private boolean closed;
+
+    /**
+     * Create an in-memory store or create/reopen a file-backed one.
+     *
+     * @param maxEntries        expected maximum number of vertices, used to size the map.
+     * @param averageValueBytes expected average value length, used to size the map.
+     * @param maxValueBytes     largest value {@link #put} accepts.
+     * @param dataFileOrNull    {@code null} for an in-memory store, else the file backing the store: created (with
+     *                          its parent directories) if absent, reopened with its data if present, and recovered
+     *                          first if its previous owner did not close it.
+     * @throws IllegalArgumentException if a size is not positive or {@code maxValueBytes < averageValueBytes}.
+     * @throws UncheckedIOException     if the file cannot be created, mapped or recovered.
+     */
+    public LocalVertices(
+        final long maxEntries, final int averageValueBytes, final int maxValueBytes, final File dataFileOrNull)
+    {
+        validate(maxEntries, averageValueBytes, maxValueBytes);
+
+        this.maxValueBytes = maxValueBytes;
+        this.openMarkerOrNull = null == dataFileOrNull ? null : openMarkerFor(dataFileOrNull);
+        this.map = createMap(maxEntries, averageValueBytes, dataFileOrNull, openMarkerOrNull);
+
+        valueScratch = BytesStore.nativeStoreWithFixedCapacity(maxValueBytes);
+        valueScratchView.wrap(valueScratch.addressForWrite(0), maxValueBytes);
+    }
+
+    /**
+     * Copy the value of a vertex into {@code dst} at index 0.
+     *
+     * @param vertexId of the vertex.
+     * @param dst      to copy the value into; must have capacity for the value or be expandable.
+     * @return the length of the value, or -1 if the vertex is absent.
+     * @throws IllegalArgumentException if {@code dst} is too small for the value and not expandable.
+     * @throws IllegalStateException    if the store is closed.
+     */
+    public int get(final long vertexId, final MutableDirectBuffer dst)
+    {
+        ensureOpen();
+        try (ExternalMapQueryContext<Long, byte[], ?> context = queryContext(vertexId))
+        {
+            context.readLock().lock();
+            final MapEntry<Long, byte[]> entry = context.entry();
+            if (null == entry)
+            {
+                return -1;
+            }
+
+            final Data<byte[]> value = entry.value();
+            final int length = (int)value.size();
+            if (length > dst.capacity() && !dst.isExpandable())
+            {
+                throw new IllegalArgumentException(
+                    "dst capacity " + dst.capacity() + " < value length " + length + " for vertexId=" + vertexId);
+            }
+            copy(value.bytes(), value.offset(), length, dst);
+
+            return length;
+        }
+    }
+
+    /**
+     * Create or replace the value of a vertex.
+     *
+     * @param vertexId of the vertex.
+     * @param src      holding the value.
+     * @param offset   in {@code src} at which the value starts.
+     * @param length   of the value in bytes, at most {@link #maxValueBytes()}.
+     * @throws IllegalArgumentException if {@code length} is negative or greater than {@link #maxValueBytes()}.
+     * @throws IllegalStateException    if the store is closed, or is full: Chronicle Map sizes its memory from
+     *                                  {@code maxEntries * averageValueBytes} (plus one spare tier per segment), so
+     *                                  many values far above the average can fill it before {@code maxEntries}.
+     */
+    public void put(final long vertexId, final DirectBuffer src, final int offset, final int length)
+    {
+        ensureOpen();
+        if (length < 0 || length > maxValueBytes)
+        {
+            throw new IllegalArgumentException("length=" + length + " not in [0, maxValueBytes=" + maxValueBytes + "]");
+        }
+        src.boundsCheck(offset, length);
+
+        final BytesStore<?, ?> valueBytes;
+        final long valueOffset;
+        if (null == src.byteArray())
+        {
+            // Off-heap source (e.g. an Aeron term buffer): Chronicle reads it in place.
+            srcPointer.set(src.addressOffset() + offset, length);
+            valueBytes = srcPointer;
+            valueOffset = 0;
+        }
+        else
+        {
+            // Heap source: Chronicle needs native memory or a BytesStore of its own per array, so copy once.
+            valueScratchView.putBytes(0, src, offset, length);
+            valueBytes = valueScratch;
+            valueOffset = 0;
+        }
+
+        try (ExternalMapQueryContext<Long, byte[], ?> context = queryContext(vertexId))
+        {
+            context.writeLock().lock();
+            final Data<byte[]> value = context.wrapValueBytesAsData(valueBytes, valueOffset, length);
+            final MapEntry<Long, byte[]> entry = context.entry();
+            if (null != entry)
+            {
+                context.replaceValue(entry, value);
+            }
+            else
+            {
+                context.insert(context.absentEntry(), value);
+            }
+        }
+    }
+
+    /**
+     * Is the vertex stored here.
+     *
+     * @param vertexId of the vertex.
+     * @return true if the vertex is present.
+     * @throws IllegalStateException if the store is closed.
+     */
+    public boolean contains(final long vertexId)
+    {
+        ensureOpen();
+        try (ExternalMapQueryContext<Long, byte[], ?> context = queryContext(vertexId))
+        {
+            context.readLock().lock();
+            return null != context.entry();
+        }
+    }
+
+    /**
+     * Remove a vertex.
+     *
+     * @param vertexId of the vertex.
+     * @return true if the vertex was present and has been removed.
+     * @throws IllegalStateException if the store is closed.
+     */
+    public boolean remove(final long vertexId)
+    {
+        ensureOpen();
+        try (ExternalMapQueryContext<Long, byte[], ?> context = queryContext(vertexId))
+        {
+            context.updateLock().lock();
+            final MapEntry<Long, byte[]> entry = context.entry();
+            if (null == entry)
+            {
+                return false;
+            }
+            context.remove(entry);
+
+            return true;
+        }
+    }
+
+    /**
+     * Number of vertices stored.
+     *
+     * @return the number of vertices stored.
+     * @throws IllegalStateException if the store is closed.
+     */
+    public long size()
+    {
+        ensureOpen();
+        return map.longSize();
+    }
+
+    /**
+     * Largest value length {@link #put} accepts.
+     *
+     * @return the largest value length in bytes.
+     */
+    public int maxValueBytes()
+    {
+        return maxValueBytes;
+    }
+
+    /**
+     * Visit every vertex. Not for the hot path: it may allocate and holds a segment lock while the consumer runs, so
+     * the consumer must not call back into this store.
+     *
+     * @param consumer to receive each vertex id and value.
+     * @throws IllegalStateException if the store is closed.
+     */
+    public void forEach(final VertexConsumer consumer)
+    {
+        ensureOpen();
+        map.forEachEntry(
+            (entry) ->
+            {
+                final Data<Long> key = entry.key();
+                final long vertexId = key.bytes().readLong(key.offset());
+                final Data<byte[]> value = entry.value();
+                final int length = (int)value.size();
+                final RandomDataInput bytes = value.bytes();
+                if (bytes.isDirectMemory())
+                {
+                    forEachValueView.wrap(bytes.addressForRead(value.offset()), length);
+                }
+                else
+                {
+                    forEachValueView.wrap(value.getUsing(null));
+                }
+                consumer.accept(vertexId, forEachValueView, length);
+            });
+    }
+
+    /**
+     * Close the map (file-backed data stays on disk, the open marker is deleted) and free the native scratch memory.
+     * Idempotent.
+     */
+    public void close()
+    {
+        if (!closed)
+        {
+            closed = true;
+            try
+            {
+                map.close();
+            }
+            finally
+            {
+                key.close();
+                valueScratch.releaseLast();
+                srcPointer.releaseLast();
+            }
+
+            if (null != openMarkerOrNull && !openMarkerOrNull.delete() && openMarkerOrNull.exists())
+            {
+                throw new UncheckedIOException(new IOException("cannot delete open marker " + openMarkerOrNull));
+            }
+        }
+    }
+
+    static File openMarkerFor(final File dataFile)
+    {
+        return new File(dataFile.getPath() + OPEN_MARKER_SUFFIX);
+    }
+
+    private void ensureOpen()
+    {
+        if (closed)
+        {
+            // The scratch memory is freed on close, so touching it would be a use-after-free.
+            throw new IllegalStateException("LocalVertices is closed");
+        }
+    }
+
+    private ExternalMapQueryContext<Long, byte[], ?> queryContext(final long vertexId)
+    {
+        return map.queryContext(key.vertexId(vertexId));
+    }
+
+    private void copy(final RandomDataInput bytes, final long offset, final int length, final MutableDirectBuffer dst)
+    {
+        if (bytes.isDirectMemory())
+        {
+            entryValueView.wrap(bytes.addressForRead(offset), length);
+            dst.putBytes(0, entryValueView, 0, length);
+        }
+        else
+        {
+            for (int i = 0; i < length; i++)
+            {
+                dst.putByte(i, bytes.readByte(offset + i));
+            }
+        }
+    }
+
+    private static void validate(final long maxEntries, final int averageValueBytes, final int maxValueBytes)
+    {
+        if (maxEntries <= 0)
+        {
+            throw new IllegalArgumentException("maxEntries must be positive: " + maxEntries);
+        }
+        if (averageValueBytes <= 0)
+        {
+            throw new IllegalArgumentException("averageValueBytes must be positive: " + averageValueBytes);
+        }
+        if (maxValueBytes < averageValueBytes)
+        {
+            throw new IllegalArgumentException(
+                "maxValueBytes must be >= averageValueBytes=" + averageValueBytes + ": " + maxValueBytes);
+        }
+    }
+
+    private static ChronicleMap<Long, byte[]> createMap(
+        final long maxEntries, final int averageValueBytes, final File dataFileOrNull, final File openMarkerOrNull)
+    {
+        final ChronicleMapBuilder<Long, byte[]> builder = ChronicleMapBuilder.of(Long.class, byte[].class)
+            .name("local-vertices")
+            .entries(maxEntries)
+            .averageValueSize(averageValueBytes);
+
+        if (null == dataFileOrNull)
+        {
+            return builder.create();
+        }
+
+        try
+        {
+            final File parent = dataFileOrNull.getAbsoluteFile().getParentFile();
+            if (null != parent && !parent.isDirectory() && !parent.mkdirs() && !parent.isDirectory())
+            {
+                throw new IOException("cannot create directory " + parent);
+            }
+
+            // The header written at creation is authoritative for the sizing, hence sameBuilderConfig = false.
+            final boolean recover = dataFileOrNull.length() > 0 && openMarkerOrNull.exists();
+            final ChronicleMap<Long, byte[]> map = recover ?
+                builder.recoverPersistedTo(dataFileOrNull, false) :
+                builder.createPersistedTo(dataFileOrNull);
+
+            if (!openMarkerOrNull.exists() && !openMarkerOrNull.createNewFile())
+            {
+                map.close();
+                throw new IOException("cannot create open marker " + openMarkerOrNull);
+            }
+
+            return map;
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot open vertex store " + dataFileOrNull, ex);
+        }
+    }
+
+    /**
+     * A vertex id as Chronicle {@link Data} without boxing: serialized, hashed and compared exactly as Chronicle's own
+     * {@code LongDataAccess} does for a {@code Long} key, so it finds the same entries.
+     */
+    private static final class VertexKey extends AbstractData<Long>
+    {
+        private final BytesStore<?, Void> bytes = BytesStore.nativeStoreWithFixedCapacity(Long.BYTES);
+        private long vertexId;
+
+        VertexKey vertexId(final long vertexId)
+        {
+            this.vertexId = vertexId;
+            bytes.writeLong(0, vertexId);
+
+            return this;
+        }
+
+        @Override
+        public RandomDataInput bytes()
+        {
+            return bytes;
+        }
+
+        @Override
+        public long offset()
+        {
+            return 0;
+        }
+
+        @Override
+        public long size()
+        {
+            return Long.BYTES;
+        }
+
+        @Override
+        public Long get()
+        {
+            // Boxes, but Chronicle only asks for the object form outside the operations used here (e.g. toString).
+            return vertexId;
+        }
+
+        @Override
+        public Long getUsing(final Long using)
+        {
+            return vertexId;
+        }
+
+        @Override
+        public long hash(final LongHashFunction f)
+        {
+            return f.hashLong(vertexId);
+        }
+
+        @Override
+        public boolean equivalent(final RandomDataInput source, final long sourceOffset)
+        {
+            return source.readLong(sourceOffset) == vertexId;
+        }
+
+        @Override
+        @SuppressWarnings("rawtypes") // as declared by Data#writeTo
+        public void writeTo(final RandomDataOutput target, final long targetOffset)
+        {
+            target.writeLong(targetOffset, vertexId);
+        }
+
+        void close()
+        {
+            bytes.releaseLast();
+        }
+    }
+}

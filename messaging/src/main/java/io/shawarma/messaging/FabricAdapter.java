@@ -1,0 +1,275 @@
+package io.shawarma.messaging;
+
+import io.aeron.logbuffer.FragmentHandler;
+import io.aeron.logbuffer.Header;
+import io.shawarma.codecs.GetVertexDecoder;
+import io.shawarma.codecs.HeartbeatDecoder;
+import io.shawarma.codecs.HelloDecoder;
+import io.shawarma.codecs.InvokeDecoder;
+import io.shawarma.codecs.InvokeResultDecoder;
+import io.shawarma.codecs.MessageHeaderDecoder;
+import io.shawarma.codecs.PutVertexDecoder;
+import io.shawarma.codecs.SessionHeaderDecoder;
+import io.shawarma.codecs.Status;
+import org.agrona.DirectBuffer;
+
+import static io.shawarma.messaging.FabricHandler.NO_SENDER;
+import static java.nio.ByteOrder.LITTLE_ENDIAN;
+
+/**
+ * Decodes Shawarma frames and hands them to a {@link FabricHandler}. Every length is checked against the frame
+ * before it is read, so a truncated, foreign or corrupted frame is reported through
+ * {@link FabricHandler#onMalformed} and never throws. Allocation free.
+ */
+public final class FabricAdapter implements FragmentHandler
+{
+    private static final int HEADER_LENGTH = MessageHeaderDecoder.ENCODED_LENGTH;
+    private static final int SESSION_LENGTH = SessionHeaderDecoder.ENCODED_LENGTH;
+    private static final int VAR_LENGTH_FIELD = 4;
+
+    private final FabricHandler handler;
+    private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
+    private final HelloDecoder helloDecoder = new HelloDecoder();
+    private final HeartbeatDecoder heartbeatDecoder = new HeartbeatDecoder();
+    private final InvokeDecoder invokeDecoder = new InvokeDecoder();
+    private final InvokeResultDecoder invokeResultDecoder = new InvokeResultDecoder();
+    private final PutVertexDecoder putVertexDecoder = new PutVertexDecoder();
+    private final GetVertexDecoder getVertexDecoder = new GetVertexDecoder();
+
+    /**
+     * @param handler to receive decoded messages.
+     */
+    public FabricAdapter(final FabricHandler handler)
+    {
+        this.handler = handler;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
+    {
+        onFrame(buffer, offset, length);
+    }
+
+    /**
+     * Decodes one frame.
+     *
+     * @param buffer holding the frame.
+     * @param offset of the frame's first byte.
+     * @param length of the frame.
+     */
+    public void onFrame(final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (length < HEADER_LENGTH)
+        {
+            handler.onMalformed(NO_SENDER, 0, Malformed.TRUNCATED);
+            return;
+        }
+
+        headerDecoder.wrap(buffer, offset);
+        if (headerDecoder.schemaId() != MessageHeaderDecoder.SCHEMA_ID)
+        {
+            handler.onMalformed(NO_SENDER, 0, Malformed.WRONG_SCHEMA);
+            return;
+        }
+
+        final int bodyOffset = offset + HEADER_LENGTH;
+        final int end = offset + length;
+        if (end - bodyOffset < SESSION_LENGTH)
+        {
+            handler.onMalformed(NO_SENDER, 0, Malformed.TRUNCATED);
+            return;
+        }
+
+        // The session header is the first field of every message in every version, so the sender can be named.
+        final int senderId = buffer.getInt(bodyOffset, LITTLE_ENDIAN);
+        final long correlationId = buffer.getLong(bodyOffset + 4, LITTLE_ENDIAN);
+        final int version = headerDecoder.version();
+        if (version < 1 || version > MessageHeaderDecoder.SCHEMA_VERSION)
+        {
+            handler.onMalformed(senderId, correlationId, Malformed.UNSUPPORTED_VERSION);
+            return;
+        }
+
+        final int blockLength = headerDecoder.blockLength();
+        final int templateId = headerDecoder.templateId();
+        final int expectedBlockLength = blockLengthOf(templateId);
+        if (expectedBlockLength < 0)
+        {
+            handler.onMalformed(senderId, correlationId, Malformed.UNKNOWN_TEMPLATE);
+            return;
+        }
+        if (blockLength < expectedBlockLength)
+        {
+            handler.onMalformed(senderId, correlationId, Malformed.BAD_LENGTH);
+            return;
+        }
+        if (blockLength > end - bodyOffset)
+        {
+            handler.onMalformed(senderId, correlationId, Malformed.TRUNCATED);
+            return;
+        }
+
+        final int dataOffset = bodyOffset + blockLength;
+        switch (templateId)
+        {
+            case HelloDecoder.TEMPLATE_ID:
+                onHello(buffer, bodyOffset, blockLength, version, dataOffset, end);
+                break;
+
+            case HeartbeatDecoder.TEMPLATE_ID:
+                heartbeatDecoder.wrap(buffer, bodyOffset, blockLength, version);
+                handler.onHeartbeat(
+                    senderId, correlationId, heartbeatDecoder.session().epoch(), heartbeatDecoder.timestampNs(),
+                    heartbeatDecoder.pendingCalls());
+                break;
+
+            case InvokeDecoder.TEMPLATE_ID:
+                onInvoke(buffer, bodyOffset, blockLength, version, dataOffset, end);
+                break;
+
+            case InvokeResultDecoder.TEMPLATE_ID:
+                onInvokeResult(buffer, bodyOffset, blockLength, version, dataOffset, end);
+                break;
+
+            case PutVertexDecoder.TEMPLATE_ID:
+                onPutVertex(buffer, bodyOffset, blockLength, version, dataOffset, end);
+                break;
+
+            case GetVertexDecoder.TEMPLATE_ID:
+                getVertexDecoder.wrap(buffer, bodyOffset, blockLength, version);
+                handler.onGetVertex(senderId, correlationId, getVertexDecoder.session().epoch(), getVertexDecoder.vertexId());
+                break;
+
+            default:
+                handler.onMalformed(senderId, correlationId, Malformed.UNKNOWN_TEMPLATE);
+        }
+    }
+
+    private void onHello(
+        final DirectBuffer buffer, final int bodyOffset, final int blockLength, final int version, final int dataOffset,
+        final int end)
+    {
+        final HelloDecoder decoder = helloDecoder.wrap(buffer, bodyOffset, blockLength, version);
+        final SessionHeaderDecoder session = decoder.session();
+        final int channelLength = varDataLength(buffer, dataOffset, end);
+        final short role = decoder.roleRaw();
+        if (channelLength < 0)
+        {
+            handler.onMalformed(session.senderId(), session.correlationId(), -channelLength - 1);
+        }
+        else if (role > 1)
+        {
+            handler.onMalformed(session.senderId(), session.correlationId(), Malformed.BAD_ENUM);
+        }
+        else
+        {
+            handler.onHello(
+                session.senderId(), session.correlationId(), session.epoch(), role, decoder.replyStreamId(),
+                buffer, dataOffset + VAR_LENGTH_FIELD, channelLength);
+        }
+    }
+
+    private void onInvoke(
+        final DirectBuffer buffer, final int bodyOffset, final int blockLength, final int version, final int dataOffset,
+        final int end)
+    {
+        final InvokeDecoder decoder = invokeDecoder.wrap(buffer, bodyOffset, blockLength, version);
+        final SessionHeaderDecoder session = decoder.session();
+        final int argsLength = varDataLength(buffer, dataOffset, end);
+        final short routing = decoder.routingRaw();
+        if (argsLength < 0)
+        {
+            handler.onMalformed(session.senderId(), session.correlationId(), -argsLength - 1);
+        }
+        else if (routing > 1)
+        {
+            handler.onMalformed(session.senderId(), session.correlationId(), Malformed.BAD_ENUM);
+        }
+        else
+        {
+            handler.onInvoke(
+                session.senderId(), session.correlationId(), session.epoch(), decoder.vertexId(), decoder.udfId(),
+                routing, buffer, dataOffset + VAR_LENGTH_FIELD, argsLength);
+        }
+    }
+
+    private void onInvokeResult(
+        final DirectBuffer buffer, final int bodyOffset, final int blockLength, final int version, final int dataOffset,
+        final int end)
+    {
+        final InvokeResultDecoder decoder = invokeResultDecoder.wrap(buffer, bodyOffset, blockLength, version);
+        final SessionHeaderDecoder session = decoder.session();
+        final int resultLength = varDataLength(buffer, dataOffset, end);
+        final short status = decoder.statusRaw();
+        if (resultLength < 0)
+        {
+            handler.onMalformed(session.senderId(), session.correlationId(), -resultLength - 1);
+        }
+        else if (status > Status.UNAUTHENTICATED.value())
+        {
+            handler.onMalformed(session.senderId(), session.correlationId(), Malformed.BAD_ENUM);
+        }
+        else
+        {
+            handler.onInvokeResult(
+                session.senderId(), session.correlationId(), session.epoch(), status, decoder.ownerId(),
+                buffer, dataOffset + VAR_LENGTH_FIELD, resultLength);
+        }
+    }
+
+    private void onPutVertex(
+        final DirectBuffer buffer, final int bodyOffset, final int blockLength, final int version, final int dataOffset,
+        final int end)
+    {
+        final PutVertexDecoder decoder = putVertexDecoder.wrap(buffer, bodyOffset, blockLength, version);
+        final SessionHeaderDecoder session = decoder.session();
+        final int valueLength = varDataLength(buffer, dataOffset, end);
+        if (valueLength < 0)
+        {
+            handler.onMalformed(session.senderId(), session.correlationId(), -valueLength - 1);
+        }
+        else
+        {
+            handler.onPutVertex(
+                session.senderId(), session.correlationId(), session.epoch(), decoder.vertexId(),
+                buffer, dataOffset + VAR_LENGTH_FIELD, valueLength);
+        }
+    }
+
+    /**
+     * @return the data length, or {@code -(reason + 1)} when the length field or the data do not fit the frame.
+     */
+    private static int varDataLength(final DirectBuffer buffer, final int lengthOffset, final int end)
+    {
+        if (end - lengthOffset < VAR_LENGTH_FIELD)
+        {
+            return -Malformed.TRUNCATED - 1;
+        }
+        final int length = buffer.getInt(lengthOffset, LITTLE_ENDIAN);
+        if (length < 0)
+        {
+            return -Malformed.BAD_LENGTH - 1;
+        }
+        if (length > end - lengthOffset - VAR_LENGTH_FIELD)
+        {
+            return -Malformed.TRUNCATED - 1;
+        }
+        return length;
+    }
+
+    private static int blockLengthOf(final int templateId)
+    {
+        switch (templateId)
+        {
+            case HelloDecoder.TEMPLATE_ID: return HelloDecoder.BLOCK_LENGTH;
+            case HeartbeatDecoder.TEMPLATE_ID: return HeartbeatDecoder.BLOCK_LENGTH;
+            case InvokeDecoder.TEMPLATE_ID: return InvokeDecoder.BLOCK_LENGTH;
+            case InvokeResultDecoder.TEMPLATE_ID: return InvokeResultDecoder.BLOCK_LENGTH;
+            case PutVertexDecoder.TEMPLATE_ID: return PutVertexDecoder.BLOCK_LENGTH;
+            case GetVertexDecoder.TEMPLATE_ID: return GetVertexDecoder.BLOCK_LENGTH;
+            default: return -1;
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package io.shawarma.messaging;
+
+import io.aeron.Publication;
+import io.shawarma.codecs.GetVertexEncoder;
+import io.shawarma.codecs.HeartbeatEncoder;
+import io.shawarma.codecs.HelloEncoder;
+import io.shawarma.codecs.InvokeEncoder;
+import io.shawarma.codecs.InvokeResultEncoder;
+import io.shawarma.codecs.MessageHeaderEncoder;
+import io.shawarma.codecs.PutVertexEncoder;
+import io.shawarma.codecs.Role;
+import io.shawarma.codecs.Routing;
+import io.shawarma.codecs.Status;
+import org.agrona.BufferUtil;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * Encodes Shawarma messages into one pre-sized buffer and offers them through {@link Outbound}. One per thread;
+ * allocation free. Each method returns true when the message was accepted by the publication, false when it stayed
+ * back pressured or unconnected past the retry deadline.
+ */
+public final class FabricProxy
+{
+    /** Bytes of headers and fixed fields a message may add to its variable payload. */
+    public static final int MAX_OVERHEAD = 128;
+
+    private final UnsafeBuffer buffer;
+    private final int maxPayloadBytes;
+    private final Outbound outbound;
+    private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
+    private final HelloEncoder helloEncoder = new HelloEncoder();
+    private final HeartbeatEncoder heartbeatEncoder = new HeartbeatEncoder();
+    private final InvokeEncoder invokeEncoder = new InvokeEncoder();
+    private final InvokeResultEncoder invokeResultEncoder = new InvokeResultEncoder();
+    private final PutVertexEncoder putVertexEncoder = new PutVertexEncoder();
+    private final GetVertexEncoder getVertexEncoder = new GetVertexEncoder();
+
+    /**
+     * @param maxPayloadBytes largest args, result, value or channel a message carries.
+     * @param outbound        to offer with.
+     */
+    public FabricProxy(final int maxPayloadBytes, final Outbound outbound)
+    {
+        this.maxPayloadBytes = maxPayloadBytes;
+        this.outbound = outbound;
+        this.buffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(maxPayloadBytes + MAX_OVERHEAD, 64));
+    }
+
+    /**
+     * @return the largest variable payload a message can carry.
+     */
+    public int maxPayloadBytes()
+    {
+        return maxPayloadBytes;
+    }
+
+    /**
+     * @return the outbound used to offer, with its back pressure count.
+     */
+    public Outbound outbound()
+    {
+        return outbound;
+    }
+
+    public boolean hello(
+        final Publication publication, final int senderId, final long correlationId, final long epoch, final Role role,
+        final int replyStreamId, final String replyChannel)
+    {
+        helloEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder).session()
+            .senderId(senderId).correlationId(correlationId).epoch(epoch);
+        helloEncoder.role(role).replyStreamId(replyStreamId).replyChannel(replyChannel);
+        return offer(publication, helloEncoder.encodedLength());
+    }
+
+    public boolean heartbeat(
+        final Publication publication, final int senderId, final long correlationId, final long epoch,
+        final long timestampNs, final int pendingCalls)
+    {
+        heartbeatEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder).session()
+            .senderId(senderId).correlationId(correlationId).epoch(epoch);
+        heartbeatEncoder.timestampNs(timestampNs).pendingCalls(pendingCalls);
+        return offer(publication, heartbeatEncoder.encodedLength());
+    }
+
+    public boolean invoke(
+        final Publication publication, final int senderId, final long correlationId, final long epoch,
+        final long vertexId, final int udfId, final Routing routing,
+        final DirectBuffer args, final int argsOffset, final int argsLength)
+    {
+        checkPayload(argsLength);
+        invokeEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder).session()
+            .senderId(senderId).correlationId(correlationId).epoch(epoch);
+        invokeEncoder.vertexId(vertexId).udfId(udfId).routing(routing).putArgs(args, argsOffset, argsLength);
+        return offer(publication, invokeEncoder.encodedLength());
+    }
+
+    public boolean invokeResult(
+        final Publication publication, final int senderId, final long correlationId, final long epoch,
+        final Status status, final int ownerId, final DirectBuffer result, final int resultOffset,
+        final int resultLength)
+    {
+        checkPayload(resultLength);
+        invokeResultEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder).session()
+            .senderId(senderId).correlationId(correlationId).epoch(epoch);
+        invokeResultEncoder.status(status).ownerId(ownerId).putResult(result, resultOffset, resultLength);
+        return offer(publication, invokeResultEncoder.encodedLength());
+    }
+
+    public boolean putVertex(
+        final Publication publication, final int senderId, final long correlationId, final long epoch,
+        final long vertexId, final DirectBuffer value, final int valueOffset, final int valueLength)
+    {
+        checkPayload(valueLength);
+        putVertexEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder).session()
+            .senderId(senderId).correlationId(correlationId).epoch(epoch);
+        putVertexEncoder.vertexId(vertexId).putValue(value, valueOffset, valueLength);
+        return offer(publication, putVertexEncoder.encodedLength());
+    }
+
+    public boolean getVertex(
+        final Publication publication, final int senderId, final long correlationId, final long epoch,
+        final long vertexId)
+    {
+        getVertexEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder).session()
+            .senderId(senderId).correlationId(correlationId).epoch(epoch);
+        getVertexEncoder.vertexId(vertexId);
+        return offer(publication, getVertexEncoder.encodedLength());
+    }
+
+    private boolean offer(final Publication publication, final int bodyLength)
+    {
+        return outbound.offer(publication, buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + bodyLength);
+    }
+
+    private void checkPayload(final int length)
+    {
+        if (length < 0 || length > maxPayloadBytes)
+        {
+            throw new IllegalArgumentException("payload of " + length + " bytes outside [0, " + maxPayloadBytes + "]");
+        }
+    }
+}
