@@ -57,6 +57,7 @@ final class WorkerAgent implements Agent, FabricHandler
     private final FabricAdapter adapter = new FabricAdapter(this);
     private final FabricProxy proxy;
     private final Placement placement;
+    private final Scheduler scheduler;
     private final LocalInvoker invoker;
     private final WorkerCounters counters;
     private final PendingCalls forwarded;
@@ -81,6 +82,7 @@ final class WorkerAgent implements Agent, FabricHandler
         this.invoker = invoker;
         this.counters = counters;
         this.placement = new Placement(context.members(), 1);
+        this.scheduler = new Scheduler(workerId, placement);
         this.forwarded = new PendingCalls(context.maxPendingCalls());
         this.proxy = new FabricProxy(
             context.maxPayloadBytes(),
@@ -203,19 +205,20 @@ final class WorkerAgent implements Agent, FabricHandler
             return;
         }
 
-        final int ownerId = placement.ownerOf(vertexId);
-        if (ownerId == workerId)
+        switch (scheduler.decide(vertexId, routing))
         {
-            final Status status = invoker.invoke(vertexId, udfId, buffer, argsOffset, argsLength);
-            reply(caller, correlationId, status, NO_OWNER, invoker.result(), invoker.resultLength());
-        }
-        else if (routing == Routing.ANY.value())
-        {
-            forward(caller, correlationId, ownerId, vertexId, udfId, buffer, argsOffset, argsLength);
-        }
-        else
-        {
-            reply(caller, correlationId, Status.MOVED, ownerId, EMPTY, 0);
+            case Scheduler.LOCAL:
+                final Status status = invoker.invoke(vertexId, udfId, buffer, argsOffset, argsLength);
+                reply(caller, correlationId, status, NO_OWNER, invoker.result(), invoker.resultLength());
+                break;
+
+            case Scheduler.FORWARD:
+                forward(caller, correlationId, placement.ownerOf(vertexId), vertexId, udfId, buffer, argsOffset,
+                    argsLength);
+                break;
+
+            default:
+                reply(caller, correlationId, Status.MOVED, placement.ownerOf(vertexId), EMPTY, 0);
         }
     }
 

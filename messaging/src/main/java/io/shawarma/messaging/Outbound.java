@@ -7,8 +7,9 @@ import org.agrona.concurrent.IdleStrategy;
 /**
  * Offers to a publication with a bounded retry: back pressure and admin actions are retried with the idle strategy
  * up to a deadline, then reported to the caller. Never a silent drop, never an unbounded queue.
+ * Not final so that tests can capture frames without a media driver.
  */
-public final class Outbound
+public class Outbound
 {
     private final IdleStrategy retryIdle;
     private final long retryTimeoutNs;

@@ -1,0 +1,73 @@
+package io.shawarma.fabric;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ContextTest
+{
+    private static final String FABRIC = "1@aeron:udp?endpoint=127.0.0.1:40101,2@aeron:udp?endpoint=127.0.0.1:40102";
+
+    @Test
+    void shouldTakeChannelFromFabricList()
+    {
+        final Worker.Context context = new Worker.Context().workerId(2).fabric(FABRIC).conclude();
+        assertEquals("aeron:udp?endpoint=127.0.0.1:40102", context.channel());
+        assertEquals("backoff", context.idleStrategy());
+        assertEquals("backoff", context.driverIdleStrategy());
+    }
+
+    @Test
+    void shouldNameThePropertyOfABadValue()
+    {
+        assertMessage(new Worker.Context().fabric(FABRIC), "shawarma.worker.id=-1");
+        assertMessage(new Worker.Context().workerId(3).fabric(FABRIC), "does not list this worker's id 3");
+        assertMessage(new Worker.Context().workerId(1).fabric(FABRIC).idleStrategy("spinny"),
+            "shawarma.idle=spinny");
+        assertMessage(new Worker.Context().workerId(1).fabric(FABRIC).termLength(100_000), "shawarma.term.length");
+        assertMessage(new Worker.Context().workerId(1).fabric(FABRIC).driver("external"), "aeron.dir");
+        assertMessage(new Worker.Context().workerId(1).fabric(FABRIC).storeValueMaxBytes(1 << 20),
+            "shawarma.store.value.max.bytes");
+        assertMessage(new Worker.Context().workerId(1), "shawarma.fabric");
+        assertMessage(new FabricClient.Context().fabric(FABRIC).clientId(5), "shawarma.client.id=5");
+    }
+
+    @Test
+    void shouldReadSystemProperties()
+    {
+        System.setProperty(Configuration.WORKER_ID_PROP, "1");
+        System.setProperty(Configuration.FABRIC_PROP, FABRIC);
+        System.setProperty(Configuration.IDLE_PROP, "sleeping");
+        try
+        {
+            final Worker.Context context = new Worker.Context().conclude();
+            assertEquals(1, context.workerId());
+            assertEquals("sleeping", context.idleStrategy());
+            assertEquals(2, context.members().size());
+        }
+        finally
+        {
+            System.clearProperty(Configuration.WORKER_ID_PROP);
+            System.clearProperty(Configuration.FABRIC_PROP);
+            System.clearProperty(Configuration.IDLE_PROP);
+        }
+    }
+
+    private static void assertMessage(final ParticipantContext<?> context, final String expected)
+    {
+        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, () ->
+        {
+            if (context instanceof Worker.Context)
+            {
+                ((Worker.Context)context).conclude();
+            }
+            else
+            {
+                ((FabricClient.Context)context).conclude();
+            }
+        });
+        assertTrue(ex.getMessage().contains(expected), ex.getMessage());
+    }
+}

@@ -1,0 +1,144 @@
+package io.shawarma.fabric;
+
+import io.aeron.Aeron;
+import io.aeron.ExclusivePublication;
+import io.aeron.Subscription;
+import io.shawarma.codecs.Role;
+import io.shawarma.messaging.FabricAdapter;
+import io.shawarma.messaging.FabricHandler;
+import io.shawarma.messaging.FabricProxy;
+import io.shawarma.messaging.Outbound;
+import io.shawarma.udf.Status;
+import org.agrona.CloseHelper;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.SleepingMillisIdleStrategy;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A hand-driven peer for tests: sends arbitrary bytes to a worker and records what the worker answers.
+ */
+final class RawPeer implements AutoCloseable, FabricHandler
+{
+    final int id;
+    final Aeron aeron;
+    final Subscription subscription;
+    final ExclusivePublication publication;
+    final FabricProxy proxy = new FabricProxy(64 * 1024, new Outbound(new SleepingMillisIdleStrategy(1), 1_000_000_000L));
+    private final FabricAdapter adapter = new FabricAdapter(this);
+    private final int streamBase;
+    private long awaitedCorrelationId;
+    Status status;
+    int ownerId;
+    String text;
+    final UnsafeBuffer result = new UnsafeBuffer(new byte[64 * 1024]);
+    int resultLength;
+    boolean answered;
+
+    RawPeer(final Worker worker, final int id)
+    {
+        this.id = id;
+        this.streamBase = worker.context().streamBase();
+        aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(worker.aeronDirectoryName()));
+        subscription = aeron.addSubscription("aeron:udp?endpoint=127.0.0.1:0", streamBase + id);
+        publication = aeron.addExclusivePublication(worker.context().channel(), streamBase + worker.id());
+    }
+
+    void hello()
+    {
+        String channel;
+        final SleepingMillisIdleStrategy idle = new SleepingMillisIdleStrategy(1);
+        while (null == (channel = subscription.tryResolveChannelEndpointPort()) || !publication.isConnected())
+        {
+            idle.idle();
+        }
+        awaitedCorrelationId = 77;
+        answered = false;
+        assertTrue(proxy.hello(publication, id, 77, 0, Role.CLIENT, streamBase + id, channel));
+        awaitAnswer();
+    }
+
+    void send(final DirectBuffer buffer, final int offset, final int length)
+    {
+        assertTrue(proxy.outbound().offer(publication, buffer, offset, length));
+    }
+
+    void expect(final long correlationId)
+    {
+        awaitedCorrelationId = correlationId;
+        answered = false;
+        status = null;
+    }
+
+    boolean awaitAnswer()
+    {
+        final long deadline = System.nanoTime() + 10_000_000_000L;
+        final SleepingMillisIdleStrategy idle = new SleepingMillisIdleStrategy(1);
+        while (!answered && System.nanoTime() < deadline)
+        {
+            idle.idle(subscription.poll(adapter, 10));
+        }
+        return answered;
+    }
+
+    public void close()
+    {
+        CloseHelper.closeAll(publication, subscription, aeron);
+    }
+
+    public void onHello(
+        final int senderId, final long correlationId, final long epoch, final int role, final int replyStreamId,
+        final DirectBuffer buffer, final int channelOffset, final int channelLength)
+    {
+    }
+
+    public void onHeartbeat(
+        final int senderId, final long correlationId, final long epoch, final long timestampNs, final int pendingCalls)
+    {
+        if (correlationId == awaitedCorrelationId)
+        {
+            answered = true;
+        }
+    }
+
+    public void onInvoke(
+        final int senderId, final long correlationId, final long epoch, final long vertexId, final int udfId,
+        final int routing, final DirectBuffer buffer, final int argsOffset, final int argsLength)
+    {
+    }
+
+    public void onInvokeResult(
+        final int senderId, final long correlationId, final long epoch, final int status, final int ownerId,
+        final DirectBuffer buffer, final int resultOffset, final int resultLength)
+    {
+        if (correlationId == awaitedCorrelationId)
+        {
+            this.status = Status.of(status);
+            this.ownerId = ownerId;
+            this.text = buffer.getStringWithoutLengthAscii(resultOffset, resultLength);
+            this.result.putBytes(0, buffer, resultOffset, resultLength);
+            this.resultLength = resultLength;
+            this.answered = true;
+        }
+    }
+
+    public void onPutVertex(
+        final int senderId, final long correlationId, final long epoch, final long vertexId,
+        final DirectBuffer buffer, final int valueOffset, final int valueLength)
+    {
+    }
+
+    public void onGetVertex(final int senderId, final long correlationId, final long epoch, final long vertexId)
+    {
+    }
+
+    public void onMalformed(final int senderId, final long correlationId, final int reason)
+    {
+    }
+
+    static UnsafeBuffer bytes(final int length)
+    {
+        return new UnsafeBuffer(new byte[length]);
+    }
+}

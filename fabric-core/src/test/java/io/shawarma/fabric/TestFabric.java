@@ -1,0 +1,121 @@
+package io.shawarma.fabric;
+
+import io.shawarma.udf.Status;
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+
+import static java.nio.ByteOrder.LITTLE_ENDIAN;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * In-process workers on loopback UDP with free ports and a sleeping-friendly idle strategy, for tests.
+ */
+final class TestFabric implements AutoCloseable
+{
+    static final String IDLE = "backoff";
+
+    final String members;
+    final List<Worker> workers = new ArrayList<>();
+
+    /**
+     * @param workerCount number of workers, ids 1..n.
+     * @param invokerDriven ids of workers driven by the test through their AgentInvoker (no thread of their own).
+     */
+    TestFabric(final int workerCount, final int... invokerDriven)
+    {
+        members = udpMembers(workerCount);
+        try
+        {
+            for (int id = 1; id <= workerCount; id++)
+            {
+                workers.add(Worker.launch(workerContext(id).useAgentInvoker(contains(invokerDriven, id))));
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            close();
+            throw ex;
+        }
+    }
+
+    Worker.Context workerContext(final int id)
+    {
+        return new Worker.Context()
+            .workerId(id)
+            .fabric(members)
+            .idleStrategy(IDLE)
+            .storeEntries(10_000)
+            .storeValueMaxBytes(4096)
+            .callTimeoutNs(1_000_000_000L)
+            .heartbeatIntervalNs(100_000_000L);
+    }
+
+    Worker worker(final int id)
+    {
+        return workers.get(id - 1);
+    }
+
+    FabricClient client()
+    {
+        return FabricClient.connect(new FabricClient.Context().fabric(members).idleStrategy(IDLE)
+            .callTimeoutNs(1_000_000_000L));
+    }
+
+    public void close()
+    {
+        CloseHelper.closeAll(workers);
+    }
+
+    static String udpMembers(final int workerCount)
+    {
+        final StringBuilder builder = new StringBuilder();
+        for (int id = 1; id <= workerCount; id++)
+        {
+            builder.append(id == 1 ? "" : ",").append(id).append("@aeron:udp?endpoint=127.0.0.1:").append(freeUdpPort());
+        }
+        return builder.toString();
+    }
+
+    static int freeUdpPort()
+    {
+        try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress()))
+        {
+            return socket.getLocalPort();
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    static UnsafeBuffer int64(final long value)
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[Long.BYTES]);
+        buffer.putLong(0, value, LITTLE_ENDIAN);
+        return buffer;
+    }
+
+    static void putCounter(final FabricClient client, final long vertexId, final long value)
+    {
+        assertEquals(Status.OK, client.put(vertexId, int64(value), 0, Long.BYTES));
+    }
+
+    private static boolean contains(final int[] ids, final int id)
+    {
+        for (final int candidate : ids)
+        {
+            if (candidate == id)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+}

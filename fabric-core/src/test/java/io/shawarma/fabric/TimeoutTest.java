@@ -1,0 +1,67 @@
+package io.shawarma.fabric;
+
+import io.shawarma.fabric.udf.AddUdf;
+import io.shawarma.messaging.IdleStrategies;
+import io.shawarma.udf.Status;
+import io.shawarma.udf.Udf;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static io.shawarma.fabric.TestFabric.int64;
+import static java.nio.ByteOrder.LITTLE_ENDIAN;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * A worker that stops polling: callers get TIMEOUT within their deadline, and the worker serves again when it
+ * resumes. TIMEOUT means the outcome is unknown: the call may still run when the worker catches up.
+ */
+class TimeoutTest
+{
+    private static final int ADD = Udf.idOf(AddUdf.NAME);
+
+    @Test
+    void shouldTimeOutWhileWorkerStallsAndServeAfterItResumes() throws InterruptedException
+    {
+        final AtomicBoolean serving = new AtomicBoolean(true);
+        final AtomicBoolean running = new AtomicBoolean(true);
+        try (TestFabric fabric = new TestFabric(1, 1))
+        {
+            final Worker worker = fabric.worker(1);
+            final Thread driver = new Thread(() ->
+            {
+                final IdleStrategy idle = IdleStrategies.of(TestFabric.IDLE);
+                while (running.get())
+                {
+                    idle.idle(serving.get() ? worker.invoker().invoke() : 0);
+                }
+            });
+            driver.start();
+            try (FabricClient client = FabricClient.connect(new FabricClient.Context().fabric(fabric.members)
+                .idleStrategy(TestFabric.IDLE).callTimeoutNs(300_000_000L)))
+            {
+                final UnsafeBuffer result = new UnsafeBuffer(new byte[64]);
+                TestFabric.putCounter(client, 9, 0);
+
+                serving.set(false);
+                final long start = System.nanoTime();
+                assertEquals(Status.TIMEOUT, client.invoke(9, ADD, int64(1), 0, 8, result));
+                final long waitedMs = (System.nanoTime() - start) / 1_000_000;
+                assertEquals(true, waitedMs >= 300 && waitedMs < 5_000, "waited " + waitedMs + " ms");
+
+                serving.set(true);
+                assertEquals(Status.OK, client.invoke(9, ADD, int64(1), 0, 8, result));
+                // The timed-out add ran when the worker resumed: TIMEOUT is an unknown outcome, not a failure.
+                assertEquals(2, result.getLong(0, LITTLE_ENDIAN));
+                assertEquals(1, client.lateResults());
+            }
+            finally
+            {
+                running.set(false);
+                driver.join();
+            }
+        }
+    }
+}

@@ -1,0 +1,197 @@
+package io.shawarma.messaging;
+
+import io.aeron.Publication;
+import io.shawarma.codecs.Role;
+import io.shawarma.codecs.Routing;
+import io.shawarma.codecs.Status;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.NoOpIdleStrategy;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Round trips every message through {@link FabricProxy} and {@link FabricAdapter}, then feeds the adapter every
+ * truncation and many random corruptions of valid frames: nothing throws, every frame ends in exactly one callback.
+ */
+class FabricAdapterTest
+{
+    private final Recorder recorder = new Recorder();
+    private final FabricAdapter adapter = new FabricAdapter(recorder);
+    private final CapturingOutbound outbound = new CapturingOutbound();
+
+    @Test
+    void shouldRoundTripEveryMessage()
+    {
+        final UnsafeBuffer payload = new UnsafeBuffer("payload".getBytes());
+        final List<UnsafeBuffer> frames = validFrames(payload);
+        final String[] expected = {
+            "hello 5 11 3 1 1 4242 aeron:udp?endpoint=127.0.0.1:40101",
+            "heartbeat 5 12 3 99 7",
+            "invoke 5 13 3 1000 77 1 payload",
+            "result 5 14 3 7 2 payload",
+            "put 5 15 3 1001 payload",
+            "get 5 16 3 1002"};
+        for (int i = 0; i < frames.size(); i++)
+        {
+            adapter.onFrame(frames.get(i), 0, frames.get(i).capacity());
+            assertEquals(expected[i], recorder.last);
+        }
+    }
+
+    @Test
+    void shouldReportEveryTruncationAsMalformed()
+    {
+        for (final UnsafeBuffer frame : validFrames(new UnsafeBuffer("some args".getBytes())))
+        {
+            for (int length = 0; length < frame.capacity(); length++)
+            {
+                recorder.calls = 0;
+                adapter.onFrame(frame, 0, length);
+                assertEquals(1, recorder.calls);
+                assertTrue(recorder.last.startsWith("malformed"), "length " + length + ": " + recorder.last);
+            }
+        }
+    }
+
+    @Test
+    void shouldNeverThrowOnCorruptedFrames()
+    {
+        final Random random = new Random(7);
+        final List<UnsafeBuffer> frames = validFrames(new UnsafeBuffer(new byte[32]));
+        for (int i = 0; i < 200_000; i++)
+        {
+            final UnsafeBuffer valid = frames.get(random.nextInt(frames.size()));
+            final byte[] bytes = new byte[valid.capacity() + random.nextInt(16)];
+            valid.getBytes(0, bytes, 0, valid.capacity());
+            for (int flips = 1 + random.nextInt(4); flips > 0; flips--)
+            {
+                bytes[random.nextInt(bytes.length)] = (byte)random.nextInt(256);
+            }
+            recorder.calls = 0;
+            adapter.onFrame(new UnsafeBuffer(bytes), 0, random.nextInt(bytes.length + 1));
+            assertEquals(1, recorder.calls);
+        }
+    }
+
+    private List<UnsafeBuffer> validFrames(final UnsafeBuffer payload)
+    {
+        final FabricProxy proxy = new FabricProxy(1024, outbound);
+        final CapturingOutbound capture = outbound;
+        final Publication publication = null;
+        final List<UnsafeBuffer> frames = new ArrayList<>();
+        final int length = payload.capacity();
+        proxy.hello(publication, 5, 11, 3, Role.CLIENT, 4242, "aeron:udp?endpoint=127.0.0.1:40101");
+        frames.add(capture.copy());
+        proxy.heartbeat(publication, 5, 12, 3, 99, 7);
+        frames.add(capture.copy());
+        proxy.invoke(publication, 5, 13, 3, 1000, 77, Routing.ANY, payload, 0, length);
+        frames.add(capture.copy());
+        proxy.invokeResult(publication, 5, 14, 3, Status.MOVED, 2, payload, 0, length);
+        frames.add(capture.copy());
+        proxy.putVertex(publication, 5, 15, 3, 1001, payload, 0, length);
+        frames.add(capture.copy());
+        proxy.getVertex(publication, 5, 16, 3, 1002);
+        frames.add(capture.copy());
+        return frames;
+    }
+
+    /**
+     * Keeps the last offered frame instead of sending it.
+     */
+    private static final class CapturingOutbound extends Outbound
+    {
+        private UnsafeBuffer last;
+
+        CapturingOutbound()
+        {
+            super(new NoOpIdleStrategy(), 0);
+        }
+
+        public boolean offer(final Publication publication, final DirectBuffer buffer, final int offset, final int length)
+        {
+            final byte[] bytes = new byte[length];
+            buffer.getBytes(offset, bytes);
+            last = new UnsafeBuffer(bytes);
+            return true;
+        }
+
+        UnsafeBuffer copy()
+        {
+            return last;
+        }
+    }
+
+    private static final class Recorder implements FabricHandler
+    {
+        String last;
+        int calls;
+
+        private void record(final String text)
+        {
+            last = text;
+            calls++;
+        }
+
+        private static String text(final DirectBuffer buffer, final int offset, final int length)
+        {
+            return buffer.getStringWithoutLengthAscii(offset, length);
+        }
+
+        public void onHello(
+            final int senderId, final long correlationId, final long epoch, final int role, final int replyStreamId,
+            final DirectBuffer buffer, final int channelOffset, final int channelLength)
+        {
+            record("hello " + senderId + " " + correlationId + " " + epoch + " " + role + " " +
+                (role == Role.CLIENT.value() ? 1 : 0) + " " + replyStreamId + " " +
+                text(buffer, channelOffset, channelLength));
+        }
+
+        public void onHeartbeat(
+            final int senderId, final long correlationId, final long epoch, final long timestampNs,
+            final int pendingCalls)
+        {
+            record("heartbeat " + senderId + " " + correlationId + " " + epoch + " " + timestampNs + " " + pendingCalls);
+        }
+
+        public void onInvoke(
+            final int senderId, final long correlationId, final long epoch, final long vertexId, final int udfId,
+            final int routing, final DirectBuffer buffer, final int argsOffset, final int argsLength)
+        {
+            record("invoke " + senderId + " " + correlationId + " " + epoch + " " + vertexId + " " + udfId + " " +
+                routing + " " + text(buffer, argsOffset, argsLength));
+        }
+
+        public void onInvokeResult(
+            final int senderId, final long correlationId, final long epoch, final int status, final int ownerId,
+            final DirectBuffer buffer, final int resultOffset, final int resultLength)
+        {
+            record("result " + senderId + " " + correlationId + " " + epoch + " " + status + " " + ownerId + " " +
+                text(buffer, resultOffset, resultLength));
+        }
+
+        public void onPutVertex(
+            final int senderId, final long correlationId, final long epoch, final long vertexId,
+            final DirectBuffer buffer, final int valueOffset, final int valueLength)
+        {
+            record("put " + senderId + " " + correlationId + " " + epoch + " " + vertexId + " " +
+                text(buffer, valueOffset, valueLength));
+        }
+
+        public void onGetVertex(final int senderId, final long correlationId, final long epoch, final long vertexId)
+        {
+            record("get " + senderId + " " + correlationId + " " + epoch + " " + vertexId);
+        }
+
+        public void onMalformed(final int senderId, final long correlationId, final int reason)
+        {
+            record("malformed " + senderId + " " + Malformed.describe(reason));
+        }
+    }
+}
