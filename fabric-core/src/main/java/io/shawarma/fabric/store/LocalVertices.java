@@ -85,11 +85,18 @@ public final class LocalVertices implements AutoCloseable
         validate(maxEntries, averageValueBytes, maxValueBytes);
 
         this.maxValueBytes = maxValueBytes;
-        this.openMarkerOrNull = null == dataFileOrNull ? null : openMarkerFor(dataFileOrNull);
-        this.map = createMap(maxEntries, averageValueBytes, dataFileOrNull, openMarkerOrNull);
-
         valueScratch = BytesStore.nativeStoreWithFixedCapacity(maxValueBytes);
         valueScratchView.wrap(valueScratch.addressForWrite(0), maxValueBytes);
+        openMarkerOrNull = null == dataFileOrNull ? null : openMarkerFor(dataFileOrNull);
+        try
+        {
+            map = createMap(maxEntries, averageValueBytes, dataFileOrNull, openMarkerOrNull);
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            releaseNativeMemory();
+            throw ex;
+        }
     }
 
     /**
@@ -120,7 +127,12 @@ public final class LocalVertices implements AutoCloseable
                 throw new IllegalArgumentException(
                     "dst capacity " + dst.capacity() + " < value length " + length + " for vertexId=" + vertexId);
             }
-            copy(value.bytes(), value.offset(), length, dst);
+            if (length > 0)
+            {
+                // Chronicle Map memory is always native (allocated or mapped), so copy straight from its address.
+                entryValueView.wrap(value.bytes().addressForRead(value.offset()), length);
+                dst.putBytes(0, entryValueView, 0, length);
+            }
 
             return length;
         }
@@ -148,26 +160,23 @@ public final class LocalVertices implements AutoCloseable
         src.boundsCheck(offset, length);
 
         final BytesStore<?, ?> valueBytes;
-        final long valueOffset;
         if (null == src.byteArray())
         {
             // Off-heap source (e.g. an Aeron term buffer): Chronicle reads it in place.
             srcPointer.set(src.addressOffset() + offset, length);
             valueBytes = srcPointer;
-            valueOffset = 0;
         }
         else
         {
-            // Heap source: Chronicle needs native memory or a BytesStore of its own per array, so copy once.
+            // Heap source: wrapping an array would take a new BytesStore per array, so copy to native scratch.
             valueScratchView.putBytes(0, src, offset, length);
             valueBytes = valueScratch;
-            valueOffset = 0;
         }
 
         try (ExternalMapQueryContext<Long, byte[], ?> context = queryContext(vertexId))
         {
             context.writeLock().lock();
-            final Data<byte[]> value = context.wrapValueBytesAsData(valueBytes, valueOffset, length);
+            final Data<byte[]> value = context.wrapValueBytesAsData(valueBytes, 0, length);
             final MapEntry<Long, byte[]> entry = context.entry();
             if (null != entry)
             {
@@ -260,15 +269,7 @@ public final class LocalVertices implements AutoCloseable
                 final long vertexId = key.bytes().readLong(key.offset());
                 final Data<byte[]> value = entry.value();
                 final int length = (int)value.size();
-                final RandomDataInput bytes = value.bytes();
-                if (bytes.isDirectMemory())
-                {
-                    forEachValueView.wrap(bytes.addressForRead(value.offset()), length);
-                }
-                else
-                {
-                    forEachValueView.wrap(value.getUsing(null));
-                }
+                forEachValueView.wrap(value.bytes().addressForRead(value.offset()), length);
                 consumer.accept(vertexId, forEachValueView, length);
             });
     }
@@ -277,6 +278,7 @@ public final class LocalVertices implements AutoCloseable
      * Close the map (file-backed data stays on disk, the open marker is deleted) and free the native scratch memory.
      * Idempotent.
      */
+    @Override
     public void close()
     {
         if (!closed)
@@ -288,9 +290,7 @@ public final class LocalVertices implements AutoCloseable
             }
             finally
             {
-                key.close();
-                valueScratch.releaseLast();
-                srcPointer.releaseLast();
+                releaseNativeMemory();
             }
 
             if (null != openMarkerOrNull && !openMarkerOrNull.delete() && openMarkerOrNull.exists())
@@ -305,6 +305,13 @@ public final class LocalVertices implements AutoCloseable
         return new File(dataFile.getPath() + OPEN_MARKER_SUFFIX);
     }
 
+    private void releaseNativeMemory()
+    {
+        key.close();
+        valueScratch.releaseLast();
+        srcPointer.releaseLast();
+    }
+
     private void ensureOpen()
     {
         if (closed)
@@ -317,22 +324,6 @@ public final class LocalVertices implements AutoCloseable
     private ExternalMapQueryContext<Long, byte[], ?> queryContext(final long vertexId)
     {
         return map.queryContext(key.vertexId(vertexId));
-    }
-
-    private void copy(final RandomDataInput bytes, final long offset, final int length, final MutableDirectBuffer dst)
-    {
-        if (bytes.isDirectMemory())
-        {
-            entryValueView.wrap(bytes.addressForRead(offset), length);
-            dst.putBytes(0, entryValueView, 0, length);
-        }
-        else
-        {
-            for (int i = 0; i < length; i++)
-            {
-                dst.putByte(i, bytes.readByte(offset + i));
-            }
-        }
     }
 
     private static void validate(final long maxEntries, final int averageValueBytes, final int maxValueBytes)
