@@ -38,20 +38,26 @@ public final class WorkerMain
             return;
         }
 
+        // The barrier's shutdown hook holds the JVM until the barrier is closed: close the worker first, so that
+        // its store, media driver and /dev/shm directories are released before the JVM exits.
         try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier())
         {
-            final Worker.Context context = worker.context();
-            System.out.println("shawarma worker " + worker.id() + " ready on " + context.channel() +
-                " stream " + (context.streamBase() + worker.id()) + " fabric " + context.members() +
-                " udfs " + UdfRegistry.load(context.udfClassLoader()).names() +
-                " counters " + worker.counters().file());
-            System.out.flush();
-            barrier.await();
-        }
-        finally
-        {
-            worker.close();
-            System.out.println("shawarma worker " + worker.id() + " stopped");
+            try
+            {
+                final Worker.Context context = worker.context();
+                System.out.println("shawarma worker " + worker.id() + " ready on " + context.channel() +
+                    " stream " + (context.streamBase() + worker.id()) + " fabric " + context.members() +
+                    " udfs " + UdfRegistry.load(context.udfClassLoader()).names() +
+                    " counters " + worker.counters().file());
+                System.out.flush();
+                barrier.await();
+            }
+            finally
+            {
+                worker.close();
+                System.out.println("shawarma worker " + worker.id() + " stopped");
+                System.out.flush();
+            }
         }
     }
 }
