@@ -15,12 +15,16 @@ final class PendingCalls
         void onExpired(long correlationId, int callerId, long callerCorrelationId);
     }
 
+    /** Least time between two scans for expired calls. */
+    static final long SCAN_INTERVAL_NS = 1_000_000;
+
     private final long[] correlationIds;
     private final long[] deadlinesNs;
     private final int[] callerIds;
     private final long[] callerCorrelationIds;
     private final int mask;
     private long nextCorrelationId = 1;
+    private long nextScanNs;
     private int size;
 
     PendingCalls(final int capacity)
@@ -84,16 +88,18 @@ final class PendingCalls
     }
 
     /**
-     * Removes every call whose deadline has passed, telling the handler.
+     * Removes every call whose deadline has passed, telling the handler. Scans the ring at most once per
+     * {@link #SCAN_INTERVAL_NS}, so a call expires up to that much after its deadline and polling stays cheap.
      *
      * @return the number expired.
      */
     int expire(final long nowNs, final ExpiryHandler handler)
     {
-        if (0 == size)
+        if (0 == size || nowNs - nextScanNs < 0)
         {
             return 0;
         }
+        nextScanNs = nowNs + SCAN_INTERVAL_NS;
         int expired = 0;
         for (int i = 0; i < correlationIds.length; i++)
         {

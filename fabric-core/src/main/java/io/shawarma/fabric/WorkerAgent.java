@@ -31,7 +31,6 @@ final class WorkerAgent implements Agent, FabricHandler
 {
     private static final int FRAGMENT_LIMIT = 16;
     private static final int NO_OWNER = -1;
-    private static final long EXPIRY_CHECK_INTERVAL_NS = 1_000_000;
     private static final UnsafeBuffer EMPTY = new UnsafeBuffer(new byte[0]);
     private static final UnsafeBuffer[] MALFORMED_TEXT = new UnsafeBuffer[Malformed.REASON_COUNT];
     private static final UnsafeBuffer OWNER_UNREACHABLE = ascii("owner not connected");
@@ -67,7 +66,7 @@ final class WorkerAgent implements Agent, FabricHandler
     private int helloAnswersPending;
     private long nowNs;
     private long nextHeartbeatNs;
-    private long nextExpiryCheckNs;
+    private long lastBackPressureEvents;
 
     WorkerAgent(
         final Worker.Context context, final Aeron aeron, final LocalInvoker invoker, final WorkerCounters counters)
@@ -123,12 +122,13 @@ final class WorkerAgent implements Agent, FabricHandler
         {
             work += keepPeersAlive();
         }
-        if (forwarded.size() > 0 && nowNs - nextExpiryCheckNs >= 0)
+        work += forwarded.expire(nowNs, onForwardExpired);
+        final long backPressureEvents = proxy.outbound().backPressureEvents();
+        if (backPressureEvents != lastBackPressureEvents)
         {
-            nextExpiryCheckNs = nowNs + EXPIRY_CHECK_INTERVAL_NS;
-            work += forwarded.expire(nowNs, onForwardExpired);
+            lastBackPressureEvents = backPressureEvents;
+            counters.backPressureEvents.setRelease(backPressureEvents);
         }
-        counters.backPressureEvents.setOrdered(proxy.outbound().backPressureEvents());
         return work;
     }
 
@@ -161,7 +161,7 @@ final class WorkerAgent implements Agent, FabricHandler
         final int senderId, final long correlationId, final long epoch, final int role, final int replyStreamId,
         final DirectBuffer buffer, final int channelOffset, final int channelLength)
     {
-        counters.hellos.increment();
+        counters.hellos.incrementRelease();
         Peer peer = peerById.get(senderId);
         if (null == peer || !peer.isWorker)
         {
@@ -186,7 +186,7 @@ final class WorkerAgent implements Agent, FabricHandler
     public void onHeartbeat(
         final int senderId, final long correlationId, final long epoch, final long timestampNs, final int pendingCalls)
     {
-        counters.heartbeats.increment();
+        counters.heartbeats.incrementRelease();
         final Peer peer = peerById.get(senderId);
         if (null != peer)
         {
@@ -198,7 +198,7 @@ final class WorkerAgent implements Agent, FabricHandler
         final int senderId, final long correlationId, final long epoch, final long vertexId, final int udfId,
         final int routing, final DirectBuffer buffer, final int argsOffset, final int argsLength)
     {
-        counters.invokesIn.increment();
+        counters.invokesIn.incrementRelease();
         final Peer caller = knownPeer(senderId);
         if (null == caller)
         {
@@ -229,7 +229,7 @@ final class WorkerAgent implements Agent, FabricHandler
         final int index = forwarded.indexOf(correlationId);
         if (index < 0)
         {
-            counters.lateResults.increment();
+            counters.lateResults.incrementRelease();
             return;
         }
         final int callerId = forwarded.callerId(index);
@@ -243,7 +243,7 @@ final class WorkerAgent implements Agent, FabricHandler
             if (!proxy.invokeResult(caller.publication, workerId, callerCorrelationId, placement.epoch(),
                 io.shawarma.codecs.Status.get((short)status), ownerId, buffer, resultOffset, resultLength))
             {
-                counters.undeliveredReplies.increment();
+                counters.undeliveredReplies.incrementRelease();
             }
         }
     }
@@ -252,7 +252,7 @@ final class WorkerAgent implements Agent, FabricHandler
         final int senderId, final long correlationId, final long epoch, final long vertexId,
         final DirectBuffer buffer, final int valueOffset, final int valueLength)
     {
-        counters.puts.increment();
+        counters.puts.incrementRelease();
         final Peer caller = knownPeer(senderId);
         if (null != caller && isOwnedOrMoved(caller, correlationId, vertexId))
         {
@@ -263,7 +263,7 @@ final class WorkerAgent implements Agent, FabricHandler
 
     public void onGetVertex(final int senderId, final long correlationId, final long epoch, final long vertexId)
     {
-        counters.gets.increment();
+        counters.gets.incrementRelease();
         final Peer caller = knownPeer(senderId);
         if (null != caller && isOwnedOrMoved(caller, correlationId, vertexId))
         {
@@ -274,7 +274,7 @@ final class WorkerAgent implements Agent, FabricHandler
 
     public void onMalformed(final int senderId, final long correlationId, final int reason)
     {
-        counters.malformedFrames.increment();
+        counters.malformedFrames.incrementRelease();
         final Peer caller = NO_SENDER == senderId ? null : peerById.get(senderId);
         if (null != caller)
         {
@@ -289,7 +289,7 @@ final class WorkerAgent implements Agent, FabricHandler
         if (null == peer)
         {
             // No Hello yet: there is no address to answer on.
-            counters.unknownPeerFrames.increment();
+            counters.unknownPeerFrames.incrementRelease();
         }
         return peer;
     }
@@ -325,7 +325,7 @@ final class WorkerAgent implements Agent, FabricHandler
             return;
         }
 
-        counters.invokesForwarded.increment();
+        counters.invokesForwarded.incrementRelease();
         if (!proxy.invoke(owner.publication, workerId, correlationId, placement.epoch(), vertexId, udfId,
             Routing.DIRECT, buffer, argsOffset, argsLength))
         {
@@ -353,7 +353,7 @@ final class WorkerAgent implements Agent, FabricHandler
             io.shawarma.codecs.Status.get((short)status.code()), ownerId, result, 0, resultLength))
         {
             // The caller's deadline turns this into TIMEOUT on its side; counted here.
-            counters.undeliveredReplies.increment();
+            counters.undeliveredReplies.incrementRelease();
         }
     }
 
@@ -411,7 +411,7 @@ final class WorkerAgent implements Agent, FabricHandler
         catch (final RuntimeException ex)
         {
             // A Hello naming a channel Aeron refuses: nothing to answer on.
-            counters.malformedFrames.increment();
+            counters.malformedFrames.incrementRelease();
             counters.onError(ex);
             return null;
         }

@@ -137,7 +137,7 @@ public final class WorkerCounters implements AutoCloseable
      */
     public void onResult(final Status status)
     {
-        resultsByStatus[status.code()].increment();
+        resultsByStatus[status.code()].incrementRelease();
     }
 
     /**
@@ -156,7 +156,7 @@ public final class WorkerCounters implements AutoCloseable
      */
     public void onError(final Throwable error)
     {
-        errors.increment();
+        errors.increment(); // atomic: the media driver and client threads report errors too
         errorLog.record(error);
     }
 
