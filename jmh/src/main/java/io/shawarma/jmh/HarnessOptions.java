@@ -1,0 +1,120 @@
+package io.shawarma.jmh;
+
+import java.nio.file.Path;
+
+/**
+ * Command line of {@link LatencyHarness}.
+ */
+final class HarnessOptions
+{
+    static final String USAGE = String.join("\n",
+        "usage: shawarma bench [--quick] [--idle NAME] [--pin] [--out DIR] [--warmup N] [--count N]",
+        "                      [--throughput-messages N] [--window N]",
+        "",
+        "Ping-pong round trips and pipelined throughput, raw Aeron and Shawarma side by side on the same channel,",
+        "message size and idle strategy, in one run; then a local invoke for reference.",
+        "",
+        "  --quick                 fewer round trips (finishes in under a minute)",
+        "  --idle NAME             one idle strategy for every thread (busy-spin, noop, yielding, backoff, sleeping);",
+        "                          default: busy-spin over IPC, yielding over UDP (busy-spinning threads starve the",
+        "                          media driver's thread over UDP on 2 cores)",
+        "  --pin                   pin the ping thread to CPU 1 and the pong/worker thread to CPU 0",
+        "  --out DIR               where latest.json and the plot go (default bench-results)",
+        "  --warmup N              round trips before recording, per measurement",
+        "  --count N               recorded round trips per measurement",
+        "  --throughput-messages N messages per throughput measurement",
+        "  --window N              most messages in flight in the throughput measurements (default 256)");
+
+    boolean help;
+    boolean quick;
+    String idle;
+    boolean pin;
+    Path out = Path.of("bench-results");
+    int warmup = -1;
+    int count = -1;
+    int throughputMessages = -1;
+    int window = 256;
+
+    static HarnessOptions parse(final String[] args)
+    {
+        final HarnessOptions options = new HarnessOptions();
+        for (int i = 0; i < args.length; i++)
+        {
+            switch (args[i])
+            {
+                case "--help":
+                case "-h":
+                    options.help = true;
+                    break;
+                case "--quick":
+                    options.quick = true;
+                    break;
+                case "--pin":
+                    options.pin = true;
+                    break;
+                case "--idle":
+                    options.idle = value(args, ++i);
+                    break;
+                case "--out":
+                    options.out = Path.of(value(args, ++i));
+                    break;
+                case "--warmup":
+                    options.warmup = positive(args, ++i);
+                    break;
+                case "--count":
+                    options.count = positive(args, ++i);
+                    break;
+                case "--throughput-messages":
+                    options.throughputMessages = positive(args, ++i);
+                    break;
+                case "--window":
+                    options.window = positive(args, ++i);
+                    break;
+                default:
+                    throw new IllegalArgumentException("unknown option '" + args[i] + "'");
+            }
+        }
+        options.warmup = options.warmup > 0 ? options.warmup : options.quick ? 20_000 : 100_000;
+        options.count = options.count > 0 ? options.count : options.quick ? 50_000 : 500_000;
+        options.throughputMessages = options.throughputMessages > 0 ? options.throughputMessages :
+            options.quick ? 200_000 : 2_000_000;
+        return options;
+    }
+
+    /**
+     * @param channel ipc or udp.
+     * @return the idle strategy every thread uses for that channel.
+     */
+    String idleFor(final String channel)
+    {
+        return null != idle ? idle : "ipc".equals(channel) ? "busy-spin" : "yielding";
+    }
+
+    private static String value(final String[] args, final int index)
+    {
+        if (index >= args.length)
+        {
+            throw new IllegalArgumentException("option '" + args[index - 1] + "' needs a value");
+        }
+        return args[index];
+    }
+
+    private static int positive(final String[] args, final int index)
+    {
+        final String value = value(args, index);
+        try
+        {
+            final int parsed = Integer.parseInt(value.replace("_", ""));
+            if (parsed <= 0)
+            {
+                throw new NumberFormatException();
+            }
+            return parsed;
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new IllegalArgumentException("option '" + args[index - 1] + "' needs a positive number, not '" +
+                value + "'");
+        }
+    }
+}
