@@ -1,0 +1,180 @@
+# Sourced by scripts/shawarma (bash): the java binary, the JVM flags every Shawarma JVM needs, and the classpath.
+#
+# Defines:
+#   SHAWARMA_ROOT          the repository root, resolved from this file's own path (works from any cwd).
+#   SHAWARMA_SCRATCH       scratch dir for Chronicle's and JNA's files (never $HOME): ${TMPDIR:-/tmp}/shawarma-<user>.
+#   JAVA                   $JAVA_HOME/bin/java, or java on the PATH.
+#   SHAWARMA_JVM_FLAGS     array: the pom's shawarma.jvm.flags (read from pom.xml, so the list lives in one place)
+#                          with user.home and jna.tmpdir under SHAWARMA_SCRATCH, the Java 21+/23+ flags where the
+#                          JVM accepts them, then $SHAWARMA_JVM_OPTS (extra options, e.g. -Xmx512m).
+#   shawarma_classpath     builds the jars if missing, then sets CLASSPATH (fabric-core, its sibling modules'
+#                          classes, the runtime jars, then $SHAWARMA_CLASSPATH: your UDF jars).
+#   shawarma_jmh_classpath sets CLASSPATH for the jmh module (its classes plus its runtime dependencies).
+
+SHAWARMA_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
+SHAWARMA_USER=${USER:-$(id -un 2>/dev/null || echo "uid$(id -u)")}
+SHAWARMA_SCRATCH=${SHAWARMA_SCRATCH:-${TMPDIR:-/tmp}/shawarma-$SHAWARMA_USER}
+
+shawarma_die()
+{
+    echo "shawarma: $*" >&2
+    exit 1
+}
+
+if [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/java" ]]
+then
+    JAVA="$JAVA_HOME/bin/java"
+else
+    JAVA=$(command -v java) || shawarma_die "no java: install a JDK 17+ or set JAVA_HOME"
+fi
+
+# The major version of $JAVA: from the JDK's release file when there is one (no JVM start), else from java -version.
+shawarma_java_major()
+{
+    local home version
+    home=$(dirname "$(dirname "$(readlink -f "$JAVA")")")
+    if [[ -f "$home/release" ]]
+    then
+        version=$(sed -n 's/^JAVA_VERSION="\([^"]*\)".*/\1/p' "$home/release")
+    fi
+    if [[ -z "${version:-}" ]]
+    then
+        version=$("$JAVA" -version 2>&1 | sed -n 's/.*version "\([^"]*\)".*/\1/p' | head -n 1)
+    fi
+    version=${version#1.}
+    echo "${version%%[.+-]*}"
+}
+
+# The flags are read from the parent pom's <shawarma.jvm.flags> (one line), which the tests use too. The pom points
+# user.home and jna.tmpdir into target/ for tests; launched processes get a scratch dir instead.
+shawarma_jvm_flags()
+{
+    local pom="$SHAWARMA_ROOT/pom.xml" line flag major
+    line=$(sed -n 's:.*<shawarma\.jvm\.flags>\(.*\)</shawarma\.jvm\.flags>.*:\1:p' "$pom")
+    [[ -n "$line" ]] || shawarma_die "cannot read <shawarma.jvm.flags> (on one line) from $pom"
+    SHAWARMA_JVM_FLAGS=()
+    for flag in $line
+    do
+        case "$flag" in
+            -Duser.home=*|-Djna.tmpdir=*) ;;
+            *'${'*) shawarma_die "unresolved Maven property in <shawarma.jvm.flags> of $pom: $flag" ;;
+            *) SHAWARMA_JVM_FLAGS+=("$flag") ;;
+        esac
+    done
+    SHAWARMA_JVM_FLAGS+=("-Duser.home=$SHAWARMA_SCRATCH/home" "-Djna.tmpdir=$SHAWARMA_SCRATCH/jna")
+
+    major=$(shawarma_java_major)
+    if [[ "$major" =~ ^[0-9]+$ ]]
+    then
+        # Aeron, Agrona and Chronicle use JNI/FFM and sun.misc.Unsafe; newer JVMs warn (later: refuse) without these.
+        if (( major >= 21 ))
+        then
+            SHAWARMA_JVM_FLAGS+=("--enable-native-access=ALL-UNNAMED")
+        fi
+        if (( major >= 23 ))
+        then
+            SHAWARMA_JVM_FLAGS+=("--sun-misc-unsafe-memory-access=allow")
+        fi
+    fi
+    if [[ -n "${SHAWARMA_JVM_OPTS:-}" ]]
+    then
+        # Word-split on purpose: SHAWARMA_JVM_OPTS="-Xmx512m -XX:+UseSerialGC".
+        # shellcheck disable=SC2206
+        SHAWARMA_JVM_FLAGS+=($SHAWARMA_JVM_OPTS)
+    fi
+    mkdir -p "$SHAWARMA_SCRATCH/home" "$SHAWARMA_SCRATCH/jna"
+}
+
+shawarma_build()
+{
+    command -v mvn >/dev/null || shawarma_die "the jars are not built and mvn is not on the PATH (needs Maven 3.8+)"
+    echo "shawarma: building the jars (mvn -B -q install -DskipTests in $SHAWARMA_ROOT);" \
+        "the first run downloads dependencies and takes a few minutes..." >&2
+    (cd "$SHAWARMA_ROOT" && mvn -B -q install -DskipTests) || shawarma_die "build failed: see the Maven output above"
+}
+
+# True when fabric-core is built: its classes (and each class named, relative to target/classes, without .class)
+# and every jar its runtime classpath lists.
+shawarma_is_built()
+{
+    local classes="$SHAWARMA_ROOT/fabric-core/target/classes" list="$SHAWARMA_ROOT/fabric-core/target/runtime.classpath"
+    local name entry
+    [[ -d "$classes" && -s "$list" ]] || return 1
+    for name in "$@"
+    do
+        [[ -f "$classes/${name//.//}.class" ]] || return 1
+    done
+    local IFS=':'
+    for entry in $(<"$list")
+    do
+        [[ -e "$entry" ]] || return 1
+    done
+    return 0
+}
+
+# Usage: shawarma_classpath [fully.qualified.ClassName ...]: builds unless fabric-core and those classes are built.
+shawarma_classpath()
+{
+    if ! shawarma_is_built "$@"
+    then
+        shawarma_build
+        shawarma_is_built "$@" || shawarma_die "built, but $* or fabric-core/target/runtime.classpath is still missing"
+    fi
+
+    local cp="$SHAWARMA_ROOT/fabric-core/target/classes" module entry skip
+    local modules=(udf-api codecs messaging)
+    for module in "${modules[@]}"
+    do
+        cp+=":$(shawarma_module_classes "$module")"
+    done
+    # The runtime list names the sibling modules' jars in ~/.m2; their target/classes above come first and win,
+    # so a rebuilt tree is what runs.
+    local IFS=':'
+    for entry in $(<"$SHAWARMA_ROOT/fabric-core/target/runtime.classpath")
+    do
+        skip=
+        for module in "${modules[@]}"
+        do
+            [[ "$entry" == */io/shawarma/"$module"/* ]] && skip=1
+        done
+        [[ -n "$skip" ]] || cp+=":$entry"
+    done
+    if [[ -n "${SHAWARMA_CLASSPATH:-}" ]]
+    then
+        cp+=":$SHAWARMA_CLASSPATH"
+    fi
+    export CLASSPATH="$cp"
+}
+
+# A sibling module's classes dir, or its installed jar when the tree has no classes for it.
+shawarma_module_classes()
+{
+    local module="$1" dir="$SHAWARMA_ROOT/$1/target/classes"
+    if [[ -d "$dir" ]]
+    then
+        echo "$dir"
+    else
+        local IFS=':' entry
+        for entry in $(<"$SHAWARMA_ROOT/fabric-core/target/runtime.classpath")
+        do
+            [[ "$entry" == */io/shawarma/"$module"/* ]] && echo "$entry" && return 0
+        done
+        shawarma_die "no classes for module $module: run mvn -B -q install -DskipTests in $SHAWARMA_ROOT"
+    fi
+}
+
+# Sets CLASSPATH for the jmh module: fabric-core's (above), jmh/target/classes and jmh's runtime dependencies. The
+# dependency list is jmh/target/runtime.classpath when the jmh pom writes one (as fabric-core's does), else it is
+# resolved once with the dependency plugin from the local Maven repository.
+shawarma_jmh_classpath()
+{
+    local jmh="$SHAWARMA_ROOT/jmh" list="$SHAWARMA_ROOT/jmh/target/runtime.classpath"
+    shawarma_classpath
+    if [[ ! -s "$list" ]]
+    then
+        command -v mvn >/dev/null || shawarma_die "mvn is needed once to list the jmh module's dependencies"
+        (cd "$SHAWARMA_ROOT" && mvn -B -q -pl jmh dependency:build-classpath -Dmdep.includeScope=runtime \
+            -Dmdep.outputFile="$list") || shawarma_die "could not list the jmh module's dependencies"
+    fi
+    export CLASSPATH="$jmh/target/classes:$CLASSPATH:$(<"$list")"
+}
