@@ -2,6 +2,7 @@ package io.shawarma.fabric;
 
 import io.aeron.Aeron;
 import io.aeron.ExclusivePublication;
+import io.aeron.FragmentAssembler;
 import io.aeron.Subscription;
 import io.shawarma.codecs.Role;
 import io.shawarma.codecs.Routing;
@@ -63,11 +64,14 @@ public final class FabricClient implements AutoCloseable, FabricHandler
     private final Int2ObjectHashMap<ExclusivePublication> workers = new Int2ObjectHashMap<>();
     private final Placement placement;
     private final FabricAdapter adapter = new FabricAdapter(this);
+    // Messages longer than the MTU arrive in fragments: reassembled before decoding.
+    private final FragmentAssembler assembler = new FragmentAssembler(adapter);
     private final FabricProxy proxy;
     private final PendingCalls pending;
     private final PendingCalls.ExpiryHandler onExpired = this::onExpired;
     private final IdleStrategy idle;
     private final ResultHandler resultHandler;
+    private final UnsafeBuffer putResult;
 
     private long awaitedCorrelationId;
     private Status awaitedStatus;
@@ -83,6 +87,7 @@ public final class FabricClient implements AutoCloseable, FabricHandler
         this.clientId = context.clientId();
         this.resultHandler = context.resultHandler();
         this.idle = IdleStrategies.of(context.idleStrategy());
+        this.putResult = new UnsafeBuffer(new byte[context.maxPayloadBytes()]);
         this.placement = new Placement(context.members(), 1);
         this.pending = new PendingCalls(context.maxPendingCalls());
         this.proxy = new FabricProxy(
@@ -213,7 +218,7 @@ public final class FabricClient implements AutoCloseable, FabricHandler
     /**
      * Creates or replaces a vertex's value at its owner and waits for the acknowledgement.
      *
-     * @return OK once the owner stored it.
+     * @return OK once the owner stored it; otherwise the owner's error text is in {@link #putResult()}.
      */
     public Status put(final long vertexId, final DirectBuffer value, final int offset, final int length)
     {
@@ -224,10 +229,19 @@ public final class FabricClient implements AutoCloseable, FabricHandler
             final long correlationId = pending.add(System.nanoTime() + context.callTimeoutNs(), ownerId, 0);
             status = 0 == correlationId || !proxy.putVertex(
                 workers.get(ownerId), clientId, correlationId, placement.epoch(), vertexId, value, offset, length) ?
-                sendFailed(correlationId) : await(correlationId, null);
+                sendFailed(correlationId) : await(correlationId, putResult);
             followMoved(status, vertexId);
         }
         return status;
+    }
+
+    /**
+     * @return the error text of the last {@link #put}, {@link #resultLength()} bytes from offset 0; valid until the
+     * next call.
+     */
+    public DirectBuffer putResult()
+    {
+        return putResult;
     }
 
     /**
@@ -279,7 +293,7 @@ public final class FabricClient implements AutoCloseable, FabricHandler
      */
     public int poll()
     {
-        return subscription.poll(adapter, FRAGMENT_LIMIT) + pending.expire(System.nanoTime(), onExpired);
+        return subscription.poll(assembler, FRAGMENT_LIMIT) + pending.expire(System.nanoTime(), onExpired);
     }
 
     /**
@@ -312,6 +326,14 @@ public final class FabricClient implements AutoCloseable, FabricHandler
     public long lateResults()
     {
         return lateResults;
+    }
+
+    /**
+     * @return frames a client never expects (calls addressed to it, Hello, malformed frames), counted and dropped.
+     */
+    public long unexpectedFrames()
+    {
+        return unexpectedFrames;
     }
 
     /**

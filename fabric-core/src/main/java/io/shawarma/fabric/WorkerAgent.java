@@ -1,6 +1,7 @@
 package io.shawarma.fabric;
 
 import io.aeron.Aeron;
+import io.aeron.FragmentAssembler;
 import io.aeron.Subscription;
 import io.shawarma.codecs.Role;
 import io.shawarma.codecs.Routing;
@@ -54,6 +55,8 @@ final class WorkerAgent implements Agent, FabricHandler
     private final Aeron aeron;
     private final Subscription subscription;
     private final FabricAdapter adapter = new FabricAdapter(this);
+    // Messages longer than the MTU arrive in fragments: reassembled before decoding.
+    private final FragmentAssembler assembler = new FragmentAssembler(adapter);
     private final FabricProxy proxy;
     private final Placement placement;
     private final Scheduler scheduler;
@@ -117,7 +120,7 @@ final class WorkerAgent implements Agent, FabricHandler
     public int doWork()
     {
         nowNs = System.nanoTime();
-        int work = subscription.poll(adapter, FRAGMENT_LIMIT);
+        int work = subscription.poll(assembler, FRAGMENT_LIMIT);
         if (helloAnswersPending > 0 || nowNs - nextHeartbeatNs >= 0)
         {
             work += keepPeersAlive();

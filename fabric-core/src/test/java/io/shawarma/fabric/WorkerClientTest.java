@@ -123,9 +123,26 @@ class WorkerClientTest
     {
         final UnsafeBuffer big = new UnsafeBuffer(new byte[8192]);
         assertEquals(Status.MALFORMED, client.put(700, big, 0, big.capacity()));
-        final String text = result.getStringWithoutLengthUtf8(0, 0);
-        assertEquals("", text);
+        final String text = client.putResult().getStringWithoutLengthAscii(0, client.resultLength());
+        assertTrue(text.contains("shawarma.store.value.max.bytes=4096"), text);
         assertEquals(Status.NO_SUCH_VERTEX, client.get(700, result));
+    }
+
+    @Test
+    void shouldRoundTripValuesLongerThanTheMtu()
+    {
+        final UnsafeBuffer value = new UnsafeBuffer(new byte[4096]);
+        for (int i = 0; i < value.capacity(); i++)
+        {
+            value.putByte(i, (byte)(i * 31));
+        }
+        assertEquals(Status.OK, client.put(750, value, 0, value.capacity()));
+        assertEquals(Status.OK, client.invoke(750, READ, value, 0, 0, result));
+        assertEquals(value.capacity(), client.resultLength());
+        for (int i = 0; i < value.capacity(); i++)
+        {
+            assertEquals(value.getByte(i), result.getByte(i), "byte " + i);
+        }
     }
 
     @Test

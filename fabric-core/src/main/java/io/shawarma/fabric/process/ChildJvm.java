@@ -121,6 +121,31 @@ public final class ChildJvm implements AutoCloseable
     }
 
     /**
+     * Waits for the child to exit by itself.
+     *
+     * @param timeoutMs how long to wait.
+     * @return its exit code.
+     * @throws IllegalStateException when it is still running after the timeout, with its last lines.
+     */
+    public int awaitExit(final long timeoutMs)
+    {
+        if (!waitFor(timeoutMs))
+        {
+            throw new IllegalStateException(name + " (pid " + pid() + ") still runs after " + timeoutMs + " ms:\n" +
+                lastLines());
+        }
+        try
+        {
+            outputDone.await(5, TimeUnit.SECONDS);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+        return process.exitValue();
+    }
+
+    /**
      * @return the child's process id.
      */
     public long pid()
