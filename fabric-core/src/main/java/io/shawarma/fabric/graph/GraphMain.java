@@ -1,0 +1,266 @@
+package io.shawarma.fabric.graph;
+
+import io.shawarma.fabric.Configuration;
+import io.shawarma.fabric.FabricMembers;
+import io.shawarma.fabric.process.ChildJvm;
+import io.shawarma.messaging.IdleStrategies;
+import io.shawarma.messaging.Transport;
+import org.agrona.CloseHelper;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code scripts/shawarma pagerank|sssp|cc|bfs ...}: runs a graph algorithm over N worker processes on this
+ * machine. This process reads and checks the edge list, starts N - 1 worker JVMs, runs the first worker itself
+ * (and prints the per-superstep progress on stderr), then merges every worker's vertices into the output file.
+ */
+public final class GraphMain
+{
+    private static final int STREAM_BASE = 3000;
+    private static final long CONNECT_TIMEOUT_NS = 120_000_000_000L;
+    private static final long WORKER_TIMEOUT_MS = 3_600_000L;
+
+    private GraphMain()
+    {
+    }
+
+    public static void main(final String[] args)
+    {
+        final GraphOptions options;
+        try
+        {
+            options = GraphOptions.parse(args);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            System.err.println("shawarma: " + ex.getMessage());
+            System.err.println(GraphOptions.USAGE);
+            System.exit(2);
+            return;
+        }
+        if (options.help)
+        {
+            System.out.println(GraphOptions.USAGE);
+            return;
+        }
+        try
+        {
+            if (options.workerId >= 0)
+            {
+                runWorker(options);
+            }
+            else
+            {
+                runJob(options);
+            }
+        }
+        catch (final EdgeListException | IllegalArgumentException ex)
+        {
+            System.err.println("shawarma " + options.algorithm + ": " + ex.getMessage());
+            System.exit(1);
+        }
+    }
+
+    private static void runJob(final GraphOptions options)
+    {
+        final long startNs = System.nanoTime();
+        final EdgeList graph = EdgeListParser.parse(options.edges);
+        if (options.source >= 0 && graph.indexOf(options.source) < 0)
+        {
+            throw new IllegalArgumentException("--source " + options.source + " is not a vertex of " + options.edges);
+        }
+        System.err.printf("read %,d vertices and %,d edges from %s in %.1f s%n", graph.vertexIds().length,
+            graph.edgeCount(), options.edges, (System.nanoTime() - startNs) / 1e9);
+
+        final StringBuilder members = new StringBuilder();
+        for (int id = 1; id <= options.workers; id++)
+        {
+            members.append(id == 1 ? "" : ",").append(id).append("@aeron:udp?endpoint=127.0.0.1:").append(freePort());
+        }
+        final List<ChildJvm> children = new ArrayList<>();
+        final List<Path> parts = new ArrayList<>();
+        try
+        {
+            for (int id = 2; id <= options.workers; id++)
+            {
+                final Path part = Files.createTempFile("shawarma-" + options.algorithm + "-worker-" + id, ".part");
+                parts.add(part);
+                final List<String> childArgs = new ArrayList<>(Arrays.asList(args(options)));
+                childArgs.addAll(List.of("--worker-id", Integer.toString(id), "--members", members.toString(),
+                    "--part", part.toString()));
+                children.add(new ChildJvm("graph worker " + id, GraphMain.class.getName(), Map.of(), childArgs,
+                    "never printed", System.err));
+            }
+
+            final GraphWorker.Result mine = compute(graph, options, 1, members.toString());
+            final List<GraphWorker.Result> results = new ArrayList<>();
+            results.add(mine);
+            for (int i = 0; i < children.size(); i++)
+            {
+                final int exitCode = children.get(i).awaitExit(WORKER_TIMEOUT_MS);
+                if (0 != exitCode)
+                {
+                    throw new IllegalStateException("graph worker " + (i + 2) + " failed with exit code " + exitCode);
+                }
+                results.add(readPart(parts.get(i)));
+            }
+            write(options, results);
+            System.err.printf("%s: %d supersteps, %d workers, %.1f s; wrote %s%n", options.algorithm,
+                mine.supersteps, options.workers, (System.nanoTime() - startNs) / 1e9, options.out);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+        finally
+        {
+            CloseHelper.closeAll(children);
+            for (final Path part : parts)
+            {
+                part.toFile().delete();
+            }
+        }
+    }
+
+    private static void runWorker(final GraphOptions options)
+    {
+        final GraphWorker.Result result = compute(
+            EdgeListParser.parse(options.edges), options, options.workerId, options.members);
+        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(options.part))))
+        {
+            out.writeLong(result.supersteps);
+            out.writeInt(result.vertexIds.length);
+            for (int i = 0; i < result.vertexIds.length; i++)
+            {
+                out.writeLong(result.vertexIds[i]);
+                out.writeLong(result.values[i]);
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    /**
+     * Runs one worker of a job on its own embedded media driver.
+     */
+    static GraphWorker.Result compute(
+        final EdgeList graph, final GraphOptions options, final int workerId, final String members)
+    {
+        final String idle = System.getProperty(Configuration.IDLE_PROP, "backoff");
+        try (Transport transport = Transport.embedded("graph-" + workerId, idle, 16 * 1024 * 1024,
+                Throwable::printStackTrace);
+            GraphWorker worker = new GraphWorker(graph, FabricMembers.parse(members, "--members"), workerId,
+                options.program(), transport.aeron(), STREAM_BASE, IdleStrategies.of(idle), options.maxSupersteps,
+                System.err))
+        {
+            return worker.run(CONNECT_TIMEOUT_NS);
+        }
+    }
+
+    private static GraphWorker.Result readPart(final Path part) throws IOException
+    {
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(part))))
+        {
+            final long supersteps = in.readLong();
+            final int count = in.readInt();
+            final long[] ids = new long[count];
+            final long[] values = new long[count];
+            for (int i = 0; i < count; i++)
+            {
+                ids[i] = in.readLong();
+                values[i] = in.readLong();
+            }
+            return new GraphWorker.Result(ids, values, supersteps);
+        }
+    }
+
+    private static void write(final GraphOptions options, final List<GraphWorker.Result> results) throws IOException
+    {
+        int total = 0;
+        for (final GraphWorker.Result result : results)
+        {
+            total += result.vertexIds.length;
+        }
+        final long[] ids = new long[total];
+        final long[] values = new long[total];
+        int position = 0;
+        for (final GraphWorker.Result result : results)
+        {
+            System.arraycopy(result.vertexIds, 0, ids, position, result.vertexIds.length);
+            System.arraycopy(result.values, 0, values, position, result.values.length);
+            position += result.vertexIds.length;
+        }
+        sortByIds(ids, values);
+        if (options.hasDoubleValues())
+        {
+            final double[] doubles = new double[total];
+            for (int i = 0; i < total; i++)
+            {
+                doubles[i] = Double.longBitsToDouble(values[i]);
+            }
+            ResultWriter.write(options.out, ids, doubles);
+        }
+        else
+        {
+            ResultWriter.writeLongs(options.out, ids, values, MinLabelProgram.UNREACHED);
+        }
+    }
+
+    /**
+     * Sorts ids and their values together: each worker's part is sorted, so a merge of sorted runs.
+     */
+    static void sortByIds(final long[] ids, final long[] values)
+    {
+        final Integer[] order = new Integer[ids.length];
+        Arrays.setAll(order, i -> i);
+        Arrays.sort(order, (a, b) -> Long.compare(ids[a], ids[b]));
+        final long[] sortedIds = new long[ids.length];
+        final long[] sortedValues = new long[ids.length];
+        for (int i = 0; i < order.length; i++)
+        {
+            sortedIds[i] = ids[order[i]];
+            sortedValues[i] = values[order[i]];
+        }
+        System.arraycopy(sortedIds, 0, ids, 0, ids.length);
+        System.arraycopy(sortedValues, 0, values, 0, values.length);
+    }
+
+    private static String[] args(final GraphOptions options)
+    {
+        final List<String> args = new ArrayList<>(List.of(options.algorithm, "--edges", options.edges.toString(),
+            "--iterations", Integer.toString(options.iterations), "--tolerance", Double.toString(options.tolerance),
+            "--damping", Double.toString(options.damping), "--max-supersteps", Long.toString(options.maxSupersteps)));
+        if (options.source >= 0)
+        {
+            args.addAll(List.of("--source", Long.toString(options.source)));
+        }
+        return args.toArray(new String[0]);
+    }
+
+    private static int freePort()
+    {
+        try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress()))
+        {
+            return socket.getLocalPort();
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+    }
+}

@@ -1,0 +1,173 @@
+package io.shawarma.fabric.graph;
+
+import io.shawarma.udf.graph.VertexProgram;
+
+import java.nio.file.Path;
+
+/**
+ * Command line of the graph commands ({@code pagerank}, {@code sssp}, {@code cc}, {@code bfs}), shared by the
+ * launching process and the worker processes it starts.
+ */
+final class GraphOptions
+{
+    static final String USAGE = String.join("\n",
+        "usage: shawarma pagerank --edges FILE --out FILE [--workers N] [--iterations K | --tolerance T] [--damping D]",
+        "       shawarma sssp     --edges FILE --out FILE --source V [--workers N]",
+        "       shawarma cc       --edges FILE --out FILE [--workers N]",
+        "       shawarma bfs      --edges FILE --out FILE --source V [--workers N]",
+        "",
+        "Runs a vertex program in supersteps over N worker processes on this machine (default 2). FILE is a",
+        "SNAP-style edge list: '#' comments, 'src dst [weight]' per line, non-negative 64-bit ids. The output has",
+        "one 'vertexId<TAB>value' line per vertex, sorted by id; unreachable vertices print inf.",
+        "",
+        "  --iterations K       PageRank iterations (default 100 with --tolerance, else 20)",
+        "  --tolerance T        stop PageRank when the L1 change is below N*T (networkx's test)",
+        "  --damping D          PageRank damping (default 0.85)",
+        "  --max-supersteps S   stop any program after S supersteps (default 1000000)");
+
+    String algorithm;
+    Path edges;
+    Path out;
+    int workers = 2;
+    int iterations = -1;
+    double tolerance;
+    double damping = 0.85;
+    long source = -1;
+    long maxSupersteps = 1_000_000;
+    // Set only in worker processes started by the launcher.
+    int workerId = -1;
+    String members;
+    Path part;
+    boolean help;
+
+    static GraphOptions parse(final String[] args)
+    {
+        final GraphOptions options = new GraphOptions();
+        if (args.length == 0)
+        {
+            throw new IllegalArgumentException("missing command: pagerank, sssp, cc or bfs");
+        }
+        options.algorithm = args[0];
+        for (int i = 1; i < args.length; i++)
+        {
+            final String name = args[i];
+            if ("--help".equals(name) || "-h".equals(name))
+            {
+                options.help = true;
+                continue;
+            }
+            if (i + 1 >= args.length)
+            {
+                throw new IllegalArgumentException("option '" + name + "' needs a value");
+            }
+            final String value = args[++i];
+            switch (name)
+            {
+                case "--edges": options.edges = Path.of(value); break;
+                case "--out": options.out = Path.of(value); break;
+                case "--workers": options.workers = (int)number(name, value, 1, 64); break;
+                case "--iterations": options.iterations = (int)number(name, value, 1, Integer.MAX_VALUE); break;
+                case "--tolerance": options.tolerance = decimal(name, value); break;
+                case "--damping": options.damping = decimal(name, value); break;
+                case "--source": options.source = number(name, value, 0, Long.MAX_VALUE); break;
+                case "--max-supersteps": options.maxSupersteps = number(name, value, 1, Long.MAX_VALUE); break;
+                case "--worker-id": options.workerId = (int)number(name, value, 0, Integer.MAX_VALUE); break;
+                case "--members": options.members = value; break;
+                case "--part": options.part = Path.of(value); break;
+                default: throw new IllegalArgumentException("unknown option '" + name + "'");
+            }
+        }
+        if (!options.help)
+        {
+            options.check();
+        }
+        return options;
+    }
+
+    VertexProgram program()
+    {
+        switch (algorithm)
+        {
+            case "pagerank":
+                return new PageRankProgram(damping, iterations, tolerance);
+            case "sssp":
+                return new SsspProgram(source);
+            case "cc":
+                return MinLabelProgram.connectedComponents();
+            default:
+                return MinLabelProgram.bfs(source);
+        }
+    }
+
+    /**
+     * @return true when the values are doubles (PageRank, SSSP), false when longs (CC labels, BFS hops).
+     */
+    boolean hasDoubleValues()
+    {
+        return "pagerank".equals(algorithm) || "sssp".equals(algorithm);
+    }
+
+    private void check()
+    {
+        if (!"pagerank".equals(algorithm) && !"sssp".equals(algorithm) && !"cc".equals(algorithm) &&
+            !"bfs".equals(algorithm))
+        {
+            throw new IllegalArgumentException("unknown command '" + algorithm + "': pagerank, sssp, cc or bfs");
+        }
+        if (null == edges || null == out && null == part)
+        {
+            throw new IllegalArgumentException("--edges and --out are required");
+        }
+        if (("sssp".equals(algorithm) || "bfs".equals(algorithm)) && source < 0)
+        {
+            throw new IllegalArgumentException(algorithm + " needs --source V");
+        }
+        if (damping < 0 || damping > 1)
+        {
+            throw new IllegalArgumentException("--damping " + damping + " is outside [0, 1]");
+        }
+        if (tolerance < 0)
+        {
+            throw new IllegalArgumentException("--tolerance must not be negative");
+        }
+        if (iterations < 0)
+        {
+            iterations = tolerance > 0 ? 100 : 20;
+        }
+    }
+
+    private static long number(final String name, final String value, final long min, final long max)
+    {
+        try
+        {
+            final long parsed = Long.parseLong(value);
+            if (parsed < min || parsed > max)
+            {
+                throw new NumberFormatException();
+            }
+            return parsed;
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new IllegalArgumentException(name + " " + value + ": expected a whole number in [" + min + ", " +
+                max + "]");
+        }
+    }
+
+    private static double decimal(final String name, final String value)
+    {
+        try
+        {
+            final double parsed = Double.parseDouble(value);
+            if (!Double.isFinite(parsed))
+            {
+                throw new NumberFormatException();
+            }
+            return parsed;
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new IllegalArgumentException(name + " " + value + ": expected a number");
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package io.shawarma.fabric.graph;
+
+import io.shawarma.fabric.FabricMembers;
+import io.shawarma.fabric.Placement;
+
+/**
+ * One worker's share of a graph: the vertices the placement gives it, in id order, with their out-edges in CSR
+ * form (offsets into primitive arrays of target and weight). Every worker derives the same owner and local index
+ * for every vertex of the graph, so messages travel by the receiver's local index.
+ */
+final class GraphPartition
+{
+    final long[] vertexIds;
+    final int[] ownerSlot;
+    final int[] localIndex;
+    final int[] localCountBySlot;
+    final int slot;
+    final int[] localVertices;
+    final int[] edgeOffsets;
+    final int[] edgeTargets;
+    final double[] edgeWeights;
+
+    /**
+     * @param graph      the whole graph.
+     * @param members    the workers sharing it.
+     * @param workerId   this worker.
+     * @param undirected add every edge in both directions.
+     */
+    GraphPartition(final EdgeList graph, final FabricMembers members, final int workerId, final boolean undirected)
+    {
+        vertexIds = graph.vertexIds();
+        final int vertexCount = vertexIds.length;
+        final Placement placement = new Placement(members, 1);
+        final int[] slotOfWorker = new int[members.size()];
+        int mySlot = -1;
+        for (int i = 0; i < members.size(); i++)
+        {
+            slotOfWorker[i] = members.idAt(i);
+            if (members.idAt(i) == workerId)
+            {
+                mySlot = i;
+            }
+        }
+        if (mySlot < 0)
+        {
+            throw new IllegalArgumentException("worker " + workerId + " is not in " + members);
+        }
+        slot = mySlot;
+
+        ownerSlot = new int[vertexCount];
+        localIndex = new int[vertexCount];
+        localCountBySlot = new int[members.size()];
+        for (int v = 0; v < vertexCount; v++)
+        {
+            final int owner = slotOf(slotOfWorker, placement.ownerOf(vertexIds[v]));
+            ownerSlot[v] = owner;
+            localIndex[v] = localCountBySlot[owner]++;
+        }
+
+        localVertices = new int[localCountBySlot[slot]];
+        for (int v = 0, i = 0; v < vertexCount; v++)
+        {
+            if (ownerSlot[v] == slot)
+            {
+                localVertices[i++] = v;
+            }
+        }
+
+        final int edgeCount = graph.edgeCount();
+        edgeOffsets = new int[localVertices.length + 1];
+        final int[] sourceIndex = new int[edgeCount];
+        final int[] targetIndex = new int[edgeCount];
+        for (int e = 0; e < edgeCount; e++)
+        {
+            sourceIndex[e] = graph.indexOf(graph.src()[e]);
+            targetIndex[e] = graph.indexOf(graph.dst()[e]);
+            countEdge(sourceIndex[e]);
+            if (undirected)
+            {
+                countEdge(targetIndex[e]);
+            }
+        }
+        for (int i = 0; i < localVertices.length; i++)
+        {
+            edgeOffsets[i + 1] += edgeOffsets[i];
+        }
+        edgeTargets = new int[edgeOffsets[localVertices.length]];
+        edgeWeights = new double[edgeTargets.length];
+        final int[] fill = new int[localVertices.length];
+        for (int e = 0; e < edgeCount; e++)
+        {
+            placeEdge(fill, sourceIndex[e], targetIndex[e], graph.weight()[e]);
+            if (undirected)
+            {
+                placeEdge(fill, targetIndex[e], sourceIndex[e], graph.weight()[e]);
+            }
+        }
+    }
+
+    /**
+     * @return the number of vertices in the whole graph.
+     */
+    int vertexCount()
+    {
+        return vertexIds.length;
+    }
+
+    /**
+     * @return the number of vertices this worker owns.
+     */
+    int localCount()
+    {
+        return localVertices.length;
+    }
+
+    private void countEdge(final int source)
+    {
+        if (ownerSlot[source] == slot)
+        {
+            edgeOffsets[localIndex[source] + 1]++;
+        }
+    }
+
+    private void placeEdge(final int[] fill, final int source, final int target, final double weight)
+    {
+        if (ownerSlot[source] == slot)
+        {
+            final int local = localIndex[source];
+            final int position = edgeOffsets[local] + fill[local]++;
+            edgeTargets[position] = target;
+            edgeWeights[position] = weight;
+        }
+    }
+
+    private static int slotOf(final int[] slotOfWorker, final int workerId)
+    {
+        for (int i = 0; i < slotOfWorker.length; i++)
+        {
+            if (slotOfWorker[i] == workerId)
+            {
+                return i;
+            }
+        }
+        throw new IllegalStateException("placement named unknown worker " + workerId);
+    }
+}

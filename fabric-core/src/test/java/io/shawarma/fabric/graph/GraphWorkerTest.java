@@ -1,0 +1,207 @@
+package io.shawarma.fabric.graph;
+
+import io.shawarma.fabric.FabricMembers;
+import io.shawarma.messaging.IdleStrategies;
+import io.shawarma.messaging.Transport;
+import io.shawarma.udf.graph.ComputeContext;
+import io.shawarma.udf.graph.Messages;
+import io.shawarma.udf.graph.VertexProgram;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Supplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+/**
+ * The superstep engine with 1, 2 and 3 workers (threads of this JVM sharing one media driver over IPC) against the
+ * single-threaded reference algorithms, on small hand-checked graphs and a generated R-MAT graph.
+ */
+class GraphWorkerTest
+{
+    private static final String[] GRAPHS = {"triangle.txt", "dangling.txt", "selfloop-duplicates.txt",
+        "two-parts.txt", "weighted.txt"};
+    private static Transport transport;
+    private static int nextStreamBase = 5000;
+
+    @TempDir
+    static Path temp;
+
+    @BeforeAll
+    static void start()
+    {
+        transport = Transport.embedded("graph-test", "backoff", 1 << 20, Throwable::printStackTrace);
+    }
+
+    @AfterAll
+    static void stop()
+    {
+        transport.close();
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 3})
+    void shouldMatchReferenceOnSmallGraphs(final int workers) throws Exception
+    {
+        for (final String name : GRAPHS)
+        {
+            checkAll(EdgeListParser.parse(resource(name)), workers, name);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 3})
+    void shouldMatchReferenceOnRmatGraph(final int workers) throws Exception
+    {
+        final Path file = temp.resolve("rmat-" + workers + ".txt");
+        RmatGenerator.write(file, 10, 8, 42, true);
+        checkAll(EdgeListParser.parse(file), workers, "rmat scale 10");
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 3})
+    void shouldDeliverEveryMessageWithoutACombiner(final int workers) throws Exception
+    {
+        final EdgeList graph = EdgeListParser.parse(resource("selfloop-duplicates.txt"));
+        final long[] inDegree = new long[graph.vertexIds().length];
+        for (int e = 0; e < graph.edgeCount(); e++)
+        {
+            inDegree[graph.indexOf(graph.dst()[e])]++;
+        }
+        assertArrayEquals(inDegree, run(graph, workers, InDegreeProgram::new));
+    }
+
+    private void checkAll(final EdgeList graph, final int workers, final String name) throws Exception
+    {
+        final long source = graph.vertexIds()[0];
+        assertClose(ReferenceAlgorithms.pageRank(graph, 0.85, 30, 0), doubles(run(graph, workers,
+            () -> new PageRankProgram(0.85, 30, 0))), name + " pagerank");
+        assertClose(ReferenceAlgorithms.pageRank(graph, 0.85, 100, 1e-10), doubles(run(graph, workers,
+            () -> new PageRankProgram(0.85, 100, 1e-10))), name + " pagerank with tolerance");
+        assertClose(ReferenceAlgorithms.sssp(graph, source), doubles(run(graph, workers,
+            () -> new SsspProgram(source))), name + " sssp");
+        assertArrayEquals(ReferenceAlgorithms.connectedComponents(graph), run(graph, workers,
+            MinLabelProgram::connectedComponents), name + " cc");
+        assertArrayEquals(ReferenceAlgorithms.bfs(graph, source), run(graph, workers,
+            () -> MinLabelProgram.bfs(source)), name + " bfs");
+    }
+
+    /**
+     * Runs a program on every worker in its own thread and gathers the values in vertex id order.
+     */
+    private static long[] run(final EdgeList graph, final int workers, final Supplier<VertexProgram> program)
+        throws Exception
+    {
+        final StringBuilder spec = new StringBuilder();
+        for (int id = 1; id <= workers; id++)
+        {
+            spec.append(id == 1 ? "" : ",").append(id).append("@aeron:ipc");
+        }
+        final FabricMembers members = FabricMembers.parse(spec.toString(), "test");
+        final int streamBase = nextStreamBase;
+        nextStreamBase += 100;
+        final ExecutorService threads = Executors.newFixedThreadPool(workers);
+        try
+        {
+            final List<Future<GraphWorker.Result>> results = new ArrayList<>();
+            for (int id = 1; id <= workers; id++)
+            {
+                final int workerId = id;
+                results.add(threads.submit(() ->
+                {
+                    try (GraphWorker worker = new GraphWorker(graph, members, workerId, program.get(),
+                        transport.aeron(), streamBase, IdleStrategies.of("backoff"), 10_000, null))
+                    {
+                        return worker.run(30_000_000_000L);
+                    }
+                }));
+            }
+            final long[] values = new long[graph.vertexIds().length];
+            for (final Future<GraphWorker.Result> future : results)
+            {
+                final GraphWorker.Result result = future.get();
+                for (int i = 0; i < result.vertexIds.length; i++)
+                {
+                    values[graph.indexOf(result.vertexIds[i])] = result.values[i];
+                }
+            }
+            return values;
+        }
+        finally
+        {
+            threads.shutdownNow();
+        }
+    }
+
+    private static double[] doubles(final long[] bits)
+    {
+        final double[] values = new double[bits.length];
+        for (int i = 0; i < bits.length; i++)
+        {
+            values[i] = Double.longBitsToDouble(bits[i]);
+        }
+        return values;
+    }
+
+    private static void assertClose(final double[] expected, final double[] actual, final String what)
+    {
+        assertEquals(expected.length, actual.length, what);
+        for (int i = 0; i < expected.length; i++)
+        {
+            if (expected[i] != actual[i])
+            {
+                assertEquals(expected[i], actual[i], 1e-9, what + " at vertex index " + i);
+            }
+        }
+    }
+
+    static Path resource(final String name) throws Exception
+    {
+        return Path.of(GraphWorkerTest.class.getResource("/graphs/" + name).toURI());
+    }
+
+    /** Counts the messages each vertex receives: its in-degree; no combiner, so every message is delivered. */
+    private static final class InDegreeProgram implements VertexProgram
+    {
+        public String name()
+        {
+            return "in-degree";
+        }
+
+        public long initialValue(final long vertexId, final long vertexCount)
+        {
+            return 0;
+        }
+
+        public void compute(final ComputeContext context, final Messages messages)
+        {
+            if (0 == context.superstep())
+            {
+                for (int edge = 0; edge < context.edgeCount(); edge++)
+                {
+                    context.send(context.edgeTarget(edge), 1);
+                }
+            }
+            else
+            {
+                long total = context.value();
+                for (int i = 0; i < messages.count(); i++)
+                {
+                    total += messages.get(i);
+                }
+                context.value(total);
+            }
+            context.voteToHalt();
+        }
+    }
+}
