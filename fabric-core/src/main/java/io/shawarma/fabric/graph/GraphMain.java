@@ -105,7 +105,10 @@ public final class GraphMain
                     "never printed", System.err));
             }
 
+            final long computeStartNs = System.nanoTime();
             final GraphWorker.Result mine = compute(graph, options, 1, members.toString());
+            System.err.printf("graph worker 1: supersteps took %.3f s, peak RSS %d MB%n",
+                (System.nanoTime() - computeStartNs) / 1e9, peakRssMb());
             final List<GraphWorker.Result> results = new ArrayList<>();
             results.add(mine);
             for (int i = 0; i < children.size(); i++)
@@ -137,8 +140,11 @@ public final class GraphMain
 
     private static void runWorker(final GraphOptions options)
     {
-        final GraphWorker.Result result = compute(
-            EdgeListParser.parse(options.edges), options, options.workerId, options.members);
+        final EdgeList graph = EdgeListParser.parse(options.edges);
+        final long computeStartNs = System.nanoTime();
+        final GraphWorker.Result result = compute(graph, options, options.workerId, options.members);
+        System.out.printf("graph worker %d: supersteps took %.3f s, peak RSS %d MB%n", options.workerId,
+            (System.nanoTime() - computeStartNs) / 1e9, peakRssMb());
         try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(options.part))))
         {
             out.writeLong(result.supersteps);
@@ -250,6 +256,28 @@ public final class GraphMain
             args.addAll(List.of("--source", Long.toString(options.source)));
         }
         return args.toArray(new String[0]);
+    }
+
+    /**
+     * @return this process's peak resident set (VmHWM) in MiB, or -1 where /proc is not available.
+     */
+    static long peakRssMb()
+    {
+        try
+        {
+            for (final String line : Files.readAllLines(Path.of("/proc/self/status")))
+            {
+                if (line.startsWith("VmHWM:"))
+                {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+                }
+            }
+        }
+        catch (final IOException | NumberFormatException ignore)
+        {
+            // Not Linux: no figure.
+        }
+        return -1;
     }
 
     private static int freePort()

@@ -1,13 +1,7 @@
 package io.shawarma.fabric.graph;
 
-import java.io.BufferedWriter;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /**
  * Writes results as {@code vertexId<TAB>value} lines sorted by vertex id, into a temporary file beside the target
@@ -26,8 +20,7 @@ public final class ResultWriter
      */
     public static void write(final Path out, final long[] ids, final double[] values)
     {
-        write(out, ids, (writer, i) -> writer.write(
-            Double.POSITIVE_INFINITY == values[i] ? "inf" : Double.toString(values[i])));
+        write(out, ids, (i) -> Double.POSITIVE_INFINITY == values[i] ? "inf" : Double.toString(values[i]));
     }
 
     /**
@@ -38,44 +31,22 @@ public final class ResultWriter
      */
     public static void writeLongs(final Path out, final long[] ids, final long[] values, final long infValue)
     {
-        write(out, ids, (writer, i) -> writer.write(infValue == values[i] ? "inf" : Long.toString(values[i])));
+        write(out, ids, (i) -> infValue == values[i] ? "inf" : Long.toString(values[i]));
     }
 
     private interface ValueWriter
     {
-        void write(Writer writer, int index) throws IOException;
+        String format(int index);
     }
 
     private static void write(final Path out, final long[] ids, final ValueWriter values)
     {
-        final Path absolute = out.toAbsolutePath();
-        Path temp = null;
-        try
+        AtomicFile.write(out, (stream) ->
         {
-            Files.createDirectories(absolute.getParent());
-            temp = Files.createTempFile(absolute.getParent(), absolute.getFileName().toString(), ".tmp");
-            try (BufferedWriter writer = Files.newBufferedWriter(temp, StandardCharsets.US_ASCII))
+            for (int i = 0; i < ids.length; i++)
             {
-                for (int i = 0; i < ids.length; i++)
-                {
-                    writer.write(Long.toString(ids[i]));
-                    writer.write('\t');
-                    values.write(writer, i);
-                    writer.write('\n');
-                }
+                stream.write((ids[i] + "\t" + values.format(i) + "\n").getBytes(StandardCharsets.US_ASCII));
             }
-            Files.move(temp, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException("cannot write " + out, ex);
-        }
-        finally
-        {
-            if (null != temp)
-            {
-                temp.toFile().delete();
-            }
-        }
+        });
     }
 }

@@ -1,13 +1,9 @@
 package io.shawarma.fabric.graph;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.SplittableRandom;
 
 /**
@@ -42,29 +38,7 @@ public final class RmatGenerator
         {
             throw new IllegalArgumentException("scale must be in [1, 40] and edge factor positive");
         }
-        final Path absolute = out.toAbsolutePath();
-        Path temp = null;
-        try
-        {
-            Files.createDirectories(absolute.getParent());
-            temp = Files.createTempFile(absolute.getParent(), absolute.getFileName().toString(), ".tmp");
-            try (OutputStream stream = new BufferedOutputStream(Files.newOutputStream(temp), 1 << 16))
-            {
-                generate(stream, scale, edgeFactor, seed, weights);
-            }
-            Files.move(temp, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException("cannot write " + out, ex);
-        }
-        finally
-        {
-            if (null != temp)
-            {
-                temp.toFile().delete();
-            }
-        }
+        AtomicFile.write(out, (stream) -> generate(stream, scale, edgeFactor, seed, weights));
     }
 
     private static void generate(

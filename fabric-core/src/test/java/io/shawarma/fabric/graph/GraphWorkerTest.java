@@ -81,6 +81,31 @@ class GraphWorkerTest
         assertArrayEquals(inDegree, run(graph, workers, InDegreeProgram::new));
     }
 
+    @org.junit.jupiter.api.Test
+    void shouldNotAllocatePerMessageInTheSuperstepLoop() throws Exception
+    {
+        final Path file = temp.resolve("rmat-alloc.txt");
+        RmatGenerator.write(file, 12, 16, 7, false);
+        final EdgeList graph = EdgeListParser.parse(file);
+        final FabricMembers members = FabricMembers.parse("1@aeron:ipc", "test");
+        final com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
+        try (GraphWorker worker = new GraphWorker(graph, members, 1, new PageRankProgram(0.85, 20, 0),
+            transport.aeron(), nextStreamBase++, IdleStrategies.of("backoff"), 100, null))
+        {
+            final long before = threads.getCurrentThreadAllocatedBytes();
+            final GraphWorker.Result result = worker.run(10_000_000_000L);
+            final long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+            final long messages = 20L * graph.edgeCount();
+            // Once: the combined-message index grows to the vertex count, and the result arrays are copied.
+            final long once = 64L * graph.vertexIds().length;
+            System.out.printf("graph superstep loop: %d bytes over %d messages%n", allocated, messages);
+            assertEquals(21, result.supersteps);
+            org.junit.jupiter.api.Assertions.assertTrue(allocated < once,
+                allocated + " bytes allocated for " + messages + " messages");
+        }
+    }
+
     private void checkAll(final EdgeList graph, final int workers, final String name) throws Exception
     {
         final long source = graph.vertexIds()[0];
