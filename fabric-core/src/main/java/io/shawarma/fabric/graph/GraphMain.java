@@ -92,6 +92,9 @@ public final class GraphMain
         }
         final List<ChildJvm> children = new ArrayList<>();
         final List<Path> parts = new ArrayList<>();
+        // On Ctrl-C, stop the worker processes too.
+        final Thread stopChildren = new Thread(() -> CloseHelper.closeAll(children), "shawarma-graph-stop");
+        Runtime.getRuntime().addShutdownHook(stopChildren);
         try
         {
             for (int id = 2; id <= options.workers; id++)
@@ -130,6 +133,7 @@ public final class GraphMain
         }
         finally
         {
+            Runtime.getRuntime().removeShutdownHook(stopChildren);
             CloseHelper.closeAll(children);
             for (final Path part : parts)
             {

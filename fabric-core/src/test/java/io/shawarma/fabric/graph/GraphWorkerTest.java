@@ -195,12 +195,22 @@ class GraphWorkerTest
         return Path.of(GraphWorkerTest.class.getResource("/graphs/" + name).toURI());
     }
 
-    /** Counts the messages each vertex receives: its in-degree; no combiner, so every message is delivered. */
+    /**
+     * Counts the messages each vertex receives: its in-degree; no combiner, so every message is delivered. Also
+     * checks a count and a user-defined aggregator across workers: the vertex count, and the largest vertex id.
+     */
     private static final class InDegreeProgram implements VertexProgram
     {
         public String name()
         {
             return "in-degree";
+        }
+
+        public io.shawarma.udf.graph.Aggregator[] aggregators()
+        {
+            return new io.shawarma.udf.graph.Aggregator[]{
+                io.shawarma.udf.graph.Aggregator.count(),
+                io.shawarma.udf.graph.Aggregator.of(Long.MIN_VALUE, Math::max)};
         }
 
         public long initialValue(final long vertexId, final long vertexCount)
@@ -212,6 +222,8 @@ class GraphWorkerTest
         {
             if (0 == context.superstep())
             {
+                context.aggregate(0, 1);
+                context.aggregate(1, context.vertexId());
                 for (int edge = 0; edge < context.edgeCount(); edge++)
                 {
                     context.send(context.edgeTarget(edge), 1);
@@ -219,6 +231,11 @@ class GraphWorkerTest
             }
             else
             {
+                if (context.aggregated(0) != context.vertexCount() || context.aggregated(1) != 3)
+                {
+                    throw new IllegalStateException("aggregates " + context.aggregated(0) + ", " +
+                        context.aggregated(1));
+                }
                 long total = context.value();
                 for (int i = 0; i < messages.count(); i++)
                 {
