@@ -1,13 +1,10 @@
 package io.shawarma.fabric;
 
+import io.shawarma.fabric.process.LoopbackPorts;
 import io.shawarma.udf.Status;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.UnsafeBuffer;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -78,21 +75,9 @@ final class TestFabric implements AutoCloseable
         final StringBuilder builder = new StringBuilder();
         for (int id = 1; id <= workerCount; id++)
         {
-            builder.append(id == 1 ? "" : ",").append(id).append("@aeron:udp?endpoint=127.0.0.1:").append(freeUdpPort());
+            builder.append(id == 1 ? "" : ",").append(id).append('@').append(LoopbackPorts.freeUdpChannel());
         }
         return builder.toString();
-    }
-
-    static int freeUdpPort()
-    {
-        try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress()))
-        {
-            return socket.getLocalPort();
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException(ex);
-        }
     }
 
     static UnsafeBuffer int64(final long value)

@@ -178,7 +178,7 @@ class WorkerClientTest
     @Test
     void shouldRefuseConnectWhenAWorkerIsMissing()
     {
-        final String members = fabric.members + ",9@aeron:udp?endpoint=127.0.0.1:" + TestFabric.freeUdpPort();
+        final String members = fabric.members + ",9@" + io.shawarma.fabric.process.LoopbackPorts.freeUdpChannel();
         final IllegalStateException ex = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
             () -> FabricClient.connect(new FabricClient.Context().fabric(members).idleStrategy(TestFabric.IDLE)
                 .connectTimeoutNs(500_000_000L)));

@@ -11,6 +11,7 @@ import io.shawarma.fabric.LocalInvoker;
 import io.shawarma.fabric.Worker;
 import io.shawarma.fabric.WorkerMain;
 import io.shawarma.fabric.process.ChildJvm;
+import io.shawarma.fabric.process.LoopbackPorts;
 import io.shawarma.fabric.udf.ReadUdf;
 import io.shawarma.messaging.IdleStrategies;
 import io.shawarma.udf.Status;
@@ -24,8 +25,6 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -102,8 +101,8 @@ public final class LatencyHarness
             Runtime.getRuntime().availableProcessors() + " CPUs");
 
         measureChannel("ipc", "aeron:ipc", "aeron:ipc", "aeron:ipc", "aeron:ipc");
-        final String pong = udp(freePort());
-        measureChannel("udp", udp(freePort()), pong, udp(freePort()), udp(0));
+        final String pong = udp(LoopbackPorts.freeUdpPort());
+        measureChannel("udp", udp(LoopbackPorts.freeUdpPort()), pong, udp(LoopbackPorts.freeUdpPort()), udp(0));
         measureLocalInvoke();
 
         final Report report = new Report(results, config);
@@ -233,7 +232,7 @@ public final class LatencyHarness
         System.out.printf("fabric_local_invoke: %,d warm-up + %,d recorded calls...%n", options.warmup, options.count);
         try (Worker worker = Worker.launch(new Worker.Context()
             .workerId(WORKER_ID)
-            .fabric(WORKER_ID + "@" + udp(freePort()))
+            .fabric(WORKER_ID + "@" + udp(LoopbackPorts.freeUdpPort()))
             .useAgentInvoker(true)
             .storeEntries(1000)))
         {
@@ -289,18 +288,6 @@ public final class LatencyHarness
     private static String udp(final int port)
     {
         return "aeron:udp?endpoint=127.0.0.1:" + port;
-    }
-
-    private static int freePort()
-    {
-        try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress()))
-        {
-            return socket.getLocalPort();
-        }
-        catch (final IOException ex)
-        {
-            throw new IllegalStateException("no free UDP port on loopback", ex);
-        }
     }
 
     private static long allocatedBytes()

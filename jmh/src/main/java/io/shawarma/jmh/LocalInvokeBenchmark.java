@@ -23,10 +23,6 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -64,7 +60,7 @@ public class LocalInvokeBenchmark
     {
         worker = Worker.launch(new Worker.Context()
             .workerId(1)
-            .fabric("1@aeron:udp?endpoint=127.0.0.1:" + freeUdpPort())
+            .fabric("1@" + io.shawarma.fabric.process.LoopbackPorts.freeUdpChannel())
             .useAgentInvoker(true)
             .idleStrategy("backoff")
             .storeEntries(2 * COUNTERS));
@@ -127,18 +123,6 @@ public class LocalInvokeBenchmark
         if (Status.OK != status)
         {
             throw new IllegalStateException(call + " failed: " + status);
-        }
-    }
-
-    private static int freeUdpPort()
-    {
-        try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress()))
-        {
-            return socket.getLocalPort();
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException("no free UDP port on loopback", ex);
         }
     }
 }

@@ -3,6 +3,7 @@ package io.shawarma.fabric.graph;
 import io.shawarma.fabric.Configuration;
 import io.shawarma.fabric.FabricMembers;
 import io.shawarma.fabric.process.ChildJvm;
+import io.shawarma.fabric.process.LoopbackPorts;
 import io.shawarma.messaging.IdleStrategies;
 import io.shawarma.messaging.Transport;
 import org.agrona.CloseHelper;
@@ -13,8 +14,6 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -88,7 +87,7 @@ public final class GraphMain
         final StringBuilder members = new StringBuilder();
         for (int id = 1; id <= options.workers; id++)
         {
-            members.append(id == 1 ? "" : ",").append(id).append("@aeron:udp?endpoint=127.0.0.1:").append(freePort());
+            members.append(id == 1 ? "" : ",").append(id).append('@').append(LoopbackPorts.freeUdpChannel());
         }
         final List<ChildJvm> children = new ArrayList<>();
         final List<Path> parts = new ArrayList<>();
@@ -282,17 +281,5 @@ public final class GraphMain
             // Not Linux: no figure.
         }
         return -1;
-    }
-
-    private static int freePort()
-    {
-        try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress()))
-        {
-            return socket.getLocalPort();
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException(ex);
-        }
     }
 }
