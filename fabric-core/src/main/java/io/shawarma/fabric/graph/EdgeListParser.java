@@ -1,6 +1,5 @@
 package io.shawarma.fabric.graph;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -44,25 +43,31 @@ public final class EdgeListParser
 
     private EdgeList read()
     {
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16))
+        try (InputStream in = Files.newInputStream(file))
         {
+            final byte[] chunk = new byte[1 << 16];
             int length = 0;
-            int b;
-            while ((b = in.read()) != -1)
+            int read;
+            while ((read = in.read(chunk)) != -1)
             {
-                if ('\n' == b)
+                for (int i = 0; i < read; i++)
                 {
-                    lineNumber++;
-                    parseLine(length);
-                    length = 0;
-                }
-                else if (length < MAX_LINE)
-                {
-                    line[length++] = (byte)b;
-                }
-                else
-                {
-                    throw bad("line longer than " + MAX_LINE + " bytes", length);
+                    final byte b = chunk[i];
+                    if ('\n' == b)
+                    {
+                        lineNumber++;
+                        parseLine(length);
+                        length = 0;
+                    }
+                    else if (length < MAX_LINE)
+                    {
+                        line[length++] = b;
+                    }
+                    else
+                    {
+                        lineNumber++;
+                        throw bad("line longer than " + MAX_LINE + " bytes", length);
+                    }
                 }
             }
             if (length > 0)
