@@ -9,21 +9,40 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
- * Reads SNAP-style edge lists: {@code #} comment lines, blank lines, and {@code src dst [weight]} separated by
- * spaces or tabs; ids are non-negative 64-bit integers, weights non-negative finite numbers (1.0 when absent).
- * A byte-level parser: no String per line. A bad line fails the whole read with its line number.
+ * Reads a SNAP-style edge list into an {@link EdgeList}.
+ * <ul>
+ *     <li>One edge per line: {@code src dst [weight]}, fields separated by any run of spaces or tabs (a
+ *     {@code \r} before the {@code \n} is ignored, so CRLF files read too).</li>
+ *     <li>Lines whose first non-blank character is {@code #} are comments; blank lines are skipped.</li>
+ *     <li>Ids are decimal integers in [0, 2^63 - 1]. Weights are decimal numbers ({@code 2}, {@code 0.5},
+ *     {@code 1e-3}), non-negative and finite; 1.0 when the column is absent. Lines may mix both forms.</li>
+ *     <li>Self-loops and duplicate edges are kept.</li>
+ * </ul>
+ * The first bad line fails the whole read with an {@link EdgeListException} naming the file and the line number.
+ * <p>
+ * The parser works on bytes read in large blocks: no String, regex or boxing per line, and the columns grow in
+ * chunks so that a large file is never copied more than once.
  */
 public final class EdgeListParser
 {
-    private static final int MAX_LINE = 4096;
+    /** The block read at a time, which is also the longest line accepted. */
+    static final int BUFFER_BYTES = 1 << 20;
+
+    private static final int LINE_IN_MESSAGE = 200;
+    private static final int FAST_PATH_DIGITS = 15;
+    private static final int MAX_EXPONENT = 100_000;
+    private static final double[] POWERS_OF_TEN =
+    {
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+        1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22
+    };
 
     private final Path file;
-    private final byte[] line = new byte[MAX_LINE];
-    private long[] src = new long[1024];
-    private long[] dst = new long[1024];
-    private double[] weight = new double[1024];
-    private int edges;
+    private final byte[] buffer = new byte[BUFFER_BYTES];
+    private final EdgeColumns columns = new EdgeColumns();
     private long lineNumber;
+    private int lineStart;
+    private int lineEnd;
 
     private EdgeListParser(final Path file)
     {
@@ -31,9 +50,9 @@ public final class EdgeListParser
     }
 
     /**
-     * @param file to read.
-     * @return its edges.
-     * @throws EdgeListException naming the file and line of the first bad line.
+     * @param file the edge list to read.
+     * @return its edges, in file order.
+     * @throws EdgeListException    at the first bad line, naming the file and the line number.
      * @throws UncheckedIOException when the file cannot be read.
      */
     public static EdgeList parse(final Path file)
@@ -45,144 +64,437 @@ public final class EdgeListParser
     {
         try (InputStream in = Files.newInputStream(file))
         {
-            final byte[] chunk = new byte[1 << 16];
-            int length = 0;
+            int filled = 0;
+            int scanned = 0;
             int read;
-            while ((read = in.read(chunk)) != -1)
+            while ((read = in.read(buffer, filled, buffer.length - filled)) >= 0)
             {
-                for (int i = 0; i < read; i++)
+                filled += read;
+                int start = 0;
+                for (int i = scanned; i < filled; i++)
                 {
-                    final byte b = chunk[i];
-                    if ('\n' == b)
+                    if ('\n' == buffer[i])
                     {
-                        lineNumber++;
-                        parseLine(length);
-                        length = 0;
-                    }
-                    else if (length < MAX_LINE)
-                    {
-                        line[length++] = b;
-                    }
-                    else
-                    {
-                        lineNumber++;
-                        throw bad("line longer than " + MAX_LINE + " bytes", length);
+                        parseLine(start, i);
+                        start = i + 1;
                     }
                 }
+                final int partial = filled - start;
+                if (partial == buffer.length)
+                {
+                    lineNumber++;
+                    throw bad(0, buffer.length, "line is longer than " + BUFFER_BYTES + " bytes");
+                }
+                System.arraycopy(buffer, start, buffer, 0, partial);
+                filled = partial;
+                scanned = partial;
             }
-            if (length > 0)
+            if (filled > 0)
             {
-                lineNumber++;
-                parseLine(length);
+                parseLine(0, filled);
             }
         }
         catch (final IOException ex)
         {
-            throw new UncheckedIOException("cannot read edge list " + file, ex);
+            throw new UncheckedIOException("cannot read edge list " + file + ": " + ex.getMessage(), ex);
         }
-        return new EdgeList(src, dst, weight, edges);
+        return columns.toEdgeList();
     }
 
-    private void parseLine(final int end)
+    private void parseLine(final int from, final int to)
     {
-        int position = skipSpace(0, end);
-        if (position == end || '#' == line[position])
+        lineNumber++;
+        lineStart = from;
+        lineEnd = to;
+        int position = skipBlanks(from, to);
+        if (position == to || '#' == buffer[position])
         {
             return;
         }
-        if (edges == src.length)
+        int end = tokenEnd(position, to);
+        final long source = parseId(position, end, "source");
+        position = skipBlanks(end, to);
+        if (position == to)
         {
-            src = Arrays.copyOf(src, edges * 2);
-            dst = Arrays.copyOf(dst, edges * 2);
-            weight = Arrays.copyOf(weight, edges * 2);
+            throw badFieldCount();
         }
-        position = parseId(position, end, true);
-        position = parseId(skipSpace(position, end), end, false);
-        position = skipSpace(position, end);
-        if (position == end)
+        end = tokenEnd(position, to);
+        final long destination = parseId(position, end, "destination");
+        position = skipBlanks(end, to);
+        if (columns.isFull())
         {
-            weight[edges] = 1.0;
+            throw bad("more than " + EdgeColumns.MAX_EDGES + " edges, the most an EdgeList holds");
         }
-        else
+        if (position == to)
         {
-            final int start = position;
-            while (position < end && !isSpace(line[position]))
-            {
-                position++;
-            }
-            final double value;
-            try
-            {
-                value = Double.parseDouble(new String(line, start, position - start, StandardCharsets.US_ASCII));
-            }
-            catch (final NumberFormatException ex)
-            {
-                throw bad("bad weight", end);
-            }
-            if (!(value >= 0) || Double.isInfinite(value))
-            {
-                throw bad("weight must be a non-negative finite number", end);
-            }
-            weight[edges] = value;
-            if (skipSpace(position, end) != end)
-            {
-                throw bad("expected 'src dst [weight]'", end);
-            }
+            columns.add(source, destination);
+            return;
         }
-        edges++;
+        end = tokenEnd(position, to);
+        final double weight = parseWeight(position, end);
+        if (skipBlanks(end, to) != to)
+        {
+            throw badFieldCount();
+        }
+        columns.add(source, destination, weight);
     }
 
-    private int parseId(final int start, final int end, final boolean source)
+    private long parseId(final int start, final int end, final String role)
     {
-        int position = start;
         long value = 0;
-        while (position < end && !isSpace(line[position]))
+        if (end - start <= 18)
         {
-            final int digit = line[position] - '0';
+            // At most 18 digits cannot overflow a long.
+            for (int i = start; i < end; i++)
+            {
+                final int digit = buffer[i] - '0';
+                if (digit < 0 || digit > 9)
+                {
+                    throw badId(start, end, role);
+                }
+                value = value * 10 + digit;
+            }
+            return value;
+        }
+        for (int i = start; i < end; i++)
+        {
+            final int digit = buffer[i] - '0';
             if (digit < 0 || digit > 9)
             {
-                throw bad((source ? "source" : "destination") + " is not a non-negative integer", end);
+                throw badId(start, end, role);
             }
             if (value > (Long.MAX_VALUE - digit) / 10)
             {
-                throw bad((source ? "source" : "destination") + " is larger than 2^63-1", end);
+                throw bad(role + " is larger than " + Long.MAX_VALUE);
             }
             value = value * 10 + digit;
+        }
+        return value;
+    }
+
+    /**
+     * Decimal numbers with at most 15 significant digits and a decimal exponent within 22 take Clinger's fast
+     * path (one correctly rounded multiplication or division of two exact doubles); others are checked against
+     * the same grammar and handed to {@link Double#parseDouble}, which rounds correctly too.
+     */
+    private double parseWeight(final int start, final int end)
+    {
+        int position = start;
+        final boolean negative = '-' == buffer[position];
+        if (negative || '+' == buffer[position])
+        {
             position++;
         }
-        if (position == start)
+        long mantissa = 0;
+        int significantDigits = 0;
+        int exponent = 0;
+        boolean anyDigit = false;
+        boolean afterPoint = false;
+        for (; position < end; position++)
         {
-            throw bad("expected 'src dst [weight]'", end);
+            final byte c = buffer[position];
+            if ('.' == c && !afterPoint)
+            {
+                afterPoint = true;
+                continue;
+            }
+            final int digit = c - '0';
+            if (digit < 0 || digit > 9)
+            {
+                break;
+            }
+            anyDigit = true;
+            if (0 != mantissa || 0 != digit)
+            {
+                significantDigits++;
+                if (significantDigits <= 18)
+                {
+                    mantissa = mantissa * 10 + digit;
+                    exponent -= afterPoint ? 1 : 0;
+                }
+                else
+                {
+                    exponent += afterPoint ? 0 : 1;
+                }
+            }
+            else if (afterPoint)
+            {
+                exponent--;
+            }
         }
-        if (source)
+        if (!anyDigit)
         {
-            src[edges] = value;
+            throw badWeight(start, end);
+        }
+        if (position < end && ('e' == buffer[position] || 'E' == buffer[position]))
+        {
+            position++;
+            final boolean negativeExponent = position < end && '-' == buffer[position];
+            if (position < end && ('-' == buffer[position] || '+' == buffer[position]))
+            {
+                position++;
+            }
+            final int digitsStart = position;
+            int value = 0;
+            for (; position < end && buffer[position] >= '0' && buffer[position] <= '9'; position++)
+            {
+                value = Math.min(MAX_EXPONENT, value * 10 + buffer[position] - '0');
+            }
+            if (position == digitsStart)
+            {
+                throw badWeight(start, end);
+            }
+            exponent += negativeExponent ? -value : value;
+        }
+        if (position != end)
+        {
+            throw badWeight(start, end);
+        }
+
+        final double magnitude;
+        if (0 == mantissa)
+        {
+            magnitude = 0.0;
+        }
+        else if (significantDigits <= FAST_PATH_DIGITS && exponent >= -22 && exponent <= 22)
+        {
+            magnitude = exponent < 0 ? mantissa / POWERS_OF_TEN[-exponent] : mantissa * POWERS_OF_TEN[exponent];
         }
         else
         {
-            dst[edges] = value;
+            final int unsigned = negative || '+' == buffer[start] ? start + 1 : start;
+            magnitude = Double.parseDouble(new String(buffer, unsigned, end - unsigned, StandardCharsets.US_ASCII));
         }
-        return position;
+        if (negative && 0.0 != magnitude)
+        {
+            throw bad("weight is negative");
+        }
+        if (Double.isInfinite(magnitude))
+        {
+            throw bad("weight is not finite");
+        }
+        return magnitude;
     }
 
-    private int skipSpace(final int start, final int end)
+    private int skipBlanks(final int from, final int to)
     {
-        int position = start;
-        while (position < end && isSpace(line[position]))
+        int position = from;
+        while (position < to && isBlank(buffer[position]))
         {
             position++;
         }
         return position;
     }
 
-    private static boolean isSpace(final byte b)
+    private int tokenEnd(final int from, final int to)
     {
-        return ' ' == b || '\t' == b || '\r' == b;
+        int position = from;
+        while (position < to && !isBlank(buffer[position]))
+        {
+            position++;
+        }
+        return position;
     }
 
-    private EdgeListException bad(final String what, final int end)
+    /** Space, tab, and the other ASCII white space (a {@code \r} of a CRLF line among them). */
+    private static boolean isBlank(final byte b)
     {
-        return new EdgeListException(file + ":" + lineNumber + ": " + what + ": '" +
-            new String(line, 0, Math.min(end, 200), StandardCharsets.US_ASCII).trim() + "'");
+        return ' ' == b || (b >= '\t' && b <= '\r');
+    }
+
+    private EdgeListException badId(final int start, final int end, final String role)
+    {
+        if ('-' == buffer[start] && end - start > 1)
+        {
+            boolean digits = true;
+            for (int i = start + 1; i < end; i++)
+            {
+                digits &= buffer[i] >= '0' && buffer[i] <= '9';
+            }
+            if (digits)
+            {
+                return bad(role + " is negative");
+            }
+        }
+        return bad(role + " is not a non-negative integer");
+    }
+
+    private EdgeListException badWeight(final int start, final int end)
+    {
+        final String token = new String(buffer, start, end - start, StandardCharsets.UTF_8).toLowerCase();
+        final String unsigned = token.startsWith("+") || token.startsWith("-") ? token.substring(1) : token;
+        if ("nan".equals(unsigned))
+        {
+            return bad("weight is NaN");
+        }
+        if ("inf".equals(unsigned) || "infinity".equals(unsigned))
+        {
+            return bad("weight is not finite");
+        }
+        return bad("weight is not a number");
+    }
+
+    private EdgeListException badFieldCount()
+    {
+        int fields = 0;
+        int position = skipBlanks(lineStart, lineEnd);
+        while (position < lineEnd)
+        {
+            fields++;
+            position = skipBlanks(tokenEnd(position, lineEnd), lineEnd);
+        }
+        return bad("expected 'src dst [weight]' but found " + fields + (1 == fields ? " field" : " fields"));
+    }
+
+    private EdgeListException bad(final String problem)
+    {
+        int end = lineEnd;
+        if (end > lineStart && '\r' == buffer[end - 1])
+        {
+            end--;
+        }
+        return bad(lineStart, end, problem);
+    }
+
+    private EdgeListException bad(final int start, final int end, final String problem)
+    {
+        final int length = Math.min(end - start, LINE_IN_MESSAGE);
+        final String line = new String(buffer, start, length, StandardCharsets.UTF_8) +
+            (length < end - start ? "..." : "");
+        return new EdgeListException(file, lineNumber, problem, line);
+    }
+
+    /**
+     * The columns being read, in chunks that double in size up to a limit (small files stay small, large ones are
+     * copied once, into exactly sized arrays, at the end). Weights are stored only once a line has one.
+     */
+    private static final class EdgeColumns
+    {
+        static final int MAX_EDGES = Integer.MAX_VALUE - 8;
+        private static final int FIRST_CHUNK = 1 << 10;
+        private static final int LARGEST_CHUNK = 1 << 20;
+
+        private long[][] srcChunks = new long[16][];
+        private long[][] dstChunks = new long[16][];
+        private double[][] weightChunks;
+        private int chunkCount;
+        private long[] src = new long[0];
+        private long[] dst = new long[0];
+        private double[] weight;
+        private int position;
+        private int edgeCount;
+
+        boolean isFull()
+        {
+            return edgeCount == MAX_EDGES;
+        }
+
+        void add(final long source, final long destination)
+        {
+            if (position == src.length)
+            {
+                nextChunk();
+            }
+            src[position] = source;
+            dst[position] = destination;
+            if (null != weight)
+            {
+                weight[position] = 1.0;
+            }
+            position++;
+            edgeCount++;
+        }
+
+        void add(final long source, final long destination, final double edgeWeight)
+        {
+            if (position == src.length)
+            {
+                nextChunk();
+            }
+            if (null == weight)
+            {
+                startWeights();
+            }
+            src[position] = source;
+            dst[position] = destination;
+            weight[position] = edgeWeight;
+            position++;
+            edgeCount++;
+        }
+
+        EdgeList toEdgeList()
+        {
+            final long[] allSrc = concatenate(srcChunks);
+            final long[] allDst = concatenate(dstChunks);
+            final double[] allWeights = new double[edgeCount];
+            if (null == weightChunks)
+            {
+                Arrays.fill(allWeights, 1.0);
+            }
+            else
+            {
+                int offset = 0;
+                for (int c = 0; c < chunkCount; c++)
+                {
+                    final int length = Math.min(weightChunks[c].length, edgeCount - offset);
+                    System.arraycopy(weightChunks[c], 0, allWeights, offset, length);
+                    weightChunks[c] = null;
+                    offset += length;
+                }
+            }
+            return new EdgeList(allSrc, allDst, allWeights, edgeCount);
+        }
+
+        private long[] concatenate(final long[][] chunks)
+        {
+            final long[] all = new long[edgeCount];
+            int offset = 0;
+            for (int c = 0; c < chunkCount; c++)
+            {
+                final int length = Math.min(chunks[c].length, edgeCount - offset);
+                System.arraycopy(chunks[c], 0, all, offset, length);
+                chunks[c] = null;
+                offset += length;
+            }
+            return all;
+        }
+
+        private void nextChunk()
+        {
+            final int size = (int)Math.min(MAX_EDGES - (long)edgeCount,
+                Math.min(LARGEST_CHUNK, Math.max(FIRST_CHUNK, edgeCount)));
+            if (chunkCount == srcChunks.length)
+            {
+                srcChunks = Arrays.copyOf(srcChunks, chunkCount * 2);
+                dstChunks = Arrays.copyOf(dstChunks, chunkCount * 2);
+                if (null != weightChunks)
+                {
+                    weightChunks = Arrays.copyOf(weightChunks, chunkCount * 2);
+                }
+            }
+            src = new long[size];
+            dst = new long[size];
+            srcChunks[chunkCount] = src;
+            dstChunks[chunkCount] = dst;
+            if (null != weightChunks)
+            {
+                weight = new double[size];
+                weightChunks[chunkCount] = weight;
+            }
+            chunkCount++;
+            position = 0;
+        }
+
+        /** The first weighted line: earlier edges had no weight column, so they weigh 1.0. */
+        private void startWeights()
+        {
+            weightChunks = new double[srcChunks.length][];
+            for (int c = 0; c < chunkCount; c++)
+            {
+                weightChunks[c] = new double[srcChunks[c].length];
+                Arrays.fill(weightChunks[c], 1.0);
+            }
+            weight = weightChunks[chunkCount - 1];
+        }
     }
 }

@@ -66,7 +66,7 @@ public final class GraphMain
                 runJob(options);
             }
         }
-        catch (final EdgeListException | IllegalArgumentException ex)
+        catch (final EdgeListException | IllegalArgumentException | UncheckedIOException ex)
         {
             System.err.println("shawarma " + options.algorithm + ": " + ex.getMessage());
             System.exit(1);

@@ -19,6 +19,8 @@ final class GraphPartition
     final int[] edgeOffsets;
     final int[] edgeTargets;
     final double[] edgeWeights;
+    final int[] edgeTargetSlots;
+    final int[] edgeTargetLocals;
 
     /**
      * @param graph      the whole graph.
@@ -68,12 +70,10 @@ final class GraphPartition
 
         final int edgeCount = graph.edgeCount();
         edgeOffsets = new int[localVertices.length + 1];
-        final int[] sourceIndex = new int[edgeCount];
-        final int[] targetIndex = new int[edgeCount];
+        final int[] sourceIndex = graph.indexesOf(graph.src());
+        final int[] targetIndex = graph.indexesOf(graph.dst());
         for (int e = 0; e < edgeCount; e++)
         {
-            sourceIndex[e] = graph.indexOf(graph.src()[e]);
-            targetIndex[e] = graph.indexOf(graph.dst()[e]);
             countEdge(sourceIndex[e]);
             if (undirected)
             {
@@ -86,6 +86,8 @@ final class GraphPartition
         }
         edgeTargets = new int[edgeOffsets[localVertices.length]];
         edgeWeights = new double[edgeTargets.length];
+        edgeTargetSlots = new int[edgeTargets.length];
+        edgeTargetLocals = new int[edgeTargets.length];
         final int[] fill = new int[localVertices.length];
         for (int e = 0; e < edgeCount; e++)
         {
@@ -129,6 +131,9 @@ final class GraphPartition
             final int position = edgeOffsets[local] + fill[local]++;
             edgeTargets[position] = target;
             edgeWeights[position] = weight;
+            // Where a message along this edge goes, resolved once instead of per message.
+            edgeTargetSlots[position] = ownerSlot[target];
+            edgeTargetLocals[position] = localIndex[target];
         }
     }
 

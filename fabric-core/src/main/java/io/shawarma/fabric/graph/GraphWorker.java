@@ -260,15 +260,19 @@ public final class GraphWorker implements AutoCloseable, GraphTransport.Receiver
 
     private void deliver(final int target, final long message)
     {
+        deliver(partition.ownerSlot[target], partition.localIndex[target], message);
+    }
+
+    private void deliver(final int ownerSlot, final int local, final long message)
+    {
         messagesSent++;
-        final int owner = partition.ownerSlot[target];
-        if (owner == slot)
+        if (ownerSlot == slot)
         {
-            nextInbox.add(partition.localIndex[target], message);
+            nextInbox.add(local, message);
         }
         else
         {
-            outboxes[owner].add(partition.localIndex[target], message);
+            outboxes[ownerSlot].add(local, message);
         }
     }
 
@@ -368,7 +372,8 @@ public final class GraphWorker implements AutoCloseable, GraphTransport.Receiver
 
         public void sendAlong(final int edge, final long message)
         {
-            deliver(partition.edgeTargets[partition.edgeOffsets[local] + edge], message);
+            final int position = partition.edgeOffsets[local] + edge;
+            deliver(partition.edgeTargetSlots[position], partition.edgeTargetLocals[position], message);
         }
 
         public void send(final long vertexId, final long message)
