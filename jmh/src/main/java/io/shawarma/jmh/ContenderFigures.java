@@ -43,28 +43,6 @@ final class ContenderFigures
     }
 
     /**
-     * @return this process's peak resident set (VmHWM) in MiB, or -1 where /proc is not available.
-     */
-    static long peakRssMb()
-    {
-        try
-        {
-            for (final String line : Files.readAllLines(Path.of("/proc/self/status")))
-            {
-                if (line.startsWith("VmHWM:"))
-                {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
-                }
-            }
-        }
-        catch (final IOException | NumberFormatException ignore)
-        {
-            // Not Linux: no figure.
-        }
-        return -1;
-    }
-
-    /**
      * Compares ranks with a {@code vertexId<TAB>rank} file (sorted by id, one line per vertex) and prints
      * {@code figure max_abs_diff_LABEL VALUE}.
      *

@@ -1,5 +1,7 @@
 package io.shawarma.jmh;
 
+import io.shawarma.fabric.process.ProcessStats;
+
 import io.shawarma.fabric.graph.EdgeList;
 import io.shawarma.fabric.graph.EdgeListParser;
 
@@ -40,7 +42,7 @@ public final class CsrPageRankMain
         final long computeStartNs = System.nanoTime();
         final double[] ranks = csr.pageRank(damping, iterations);
         ContenderFigures.print(ContenderFigures.COMPUTE_SECONDS, ContenderFigures.seconds(computeStartNs));
-        ContenderFigures.print(ContenderFigures.PEAK_RSS_MB, ContenderFigures.peakRssMb());
+        ContenderFigures.print(ContenderFigures.PEAK_RSS_MB, ProcessStats.peakRssMb());
 
         for (int i = 3; i < args.length; i++)
         {

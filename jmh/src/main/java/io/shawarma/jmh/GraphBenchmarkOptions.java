@@ -1,5 +1,9 @@
 package io.shawarma.jmh;
 
+import static io.shawarma.jmh.OptionValues.number;
+import static io.shawarma.jmh.OptionValues.positive;
+import static io.shawarma.jmh.OptionValues.value;
+
 import java.nio.file.Path;
 
 /**
@@ -105,46 +109,5 @@ final class GraphBenchmarkOptions
     long edges()
     {
         return (long)edgeFactor << scale;
-    }
-
-    private static String value(final String[] args, final int index)
-    {
-        if (index >= args.length)
-        {
-            throw new IllegalArgumentException("option '" + args[index - 1] + "' needs a value");
-        }
-        return args[index];
-    }
-
-    private static long number(final String[] args, final int index)
-    {
-        final String value = value(args, index);
-        try
-        {
-            return Long.parseLong(value);
-        }
-        catch (final NumberFormatException ex)
-        {
-            throw new IllegalArgumentException("option '" + args[index - 1] + "' needs a number, not '" + value + "'");
-        }
-    }
-
-    private static int positive(final String[] args, final int index)
-    {
-        final String value = value(args, index);
-        try
-        {
-            final int parsed = Integer.parseInt(value.replace("_", ""));
-            if (parsed <= 0)
-            {
-                throw new NumberFormatException();
-            }
-            return parsed;
-        }
-        catch (final NumberFormatException ex)
-        {
-            throw new IllegalArgumentException("option '" + args[index - 1] + "' needs a positive number, not '" +
-                value + "'");
-        }
     }
 }

@@ -1,5 +1,8 @@
 package io.shawarma.jmh;
 
+import static io.shawarma.jmh.OptionValues.positive;
+import static io.shawarma.jmh.OptionValues.value;
+
 import java.nio.file.Path;
 
 /**
@@ -88,33 +91,5 @@ final class HarnessOptions
     String idleFor(final String channel)
     {
         return null != idle ? idle : "ipc".equals(channel) ? "busy-spin" : "yielding";
-    }
-
-    private static String value(final String[] args, final int index)
-    {
-        if (index >= args.length)
-        {
-            throw new IllegalArgumentException("option '" + args[index - 1] + "' needs a value");
-        }
-        return args[index];
-    }
-
-    private static int positive(final String[] args, final int index)
-    {
-        final String value = value(args, index);
-        try
-        {
-            final int parsed = Integer.parseInt(value.replace("_", ""));
-            if (parsed <= 0)
-            {
-                throw new NumberFormatException();
-            }
-            return parsed;
-        }
-        catch (final NumberFormatException ex)
-        {
-            throw new IllegalArgumentException("option '" + args[index - 1] + "' needs a positive number, not '" +
-                value + "'");
-        }
     }
 }

@@ -1,5 +1,7 @@
 package io.shawarma.jmh;
 
+import io.shawarma.fabric.process.ProcessStats;
+
 import io.shawarma.fabric.graph.EdgeList;
 import io.shawarma.fabric.graph.EdgeListParser;
 import org.jgrapht.alg.scoring.PageRank;
@@ -55,7 +57,7 @@ public final class JGraphTPageRankMain
         final long computeStartNs = System.nanoTime();
         final Map<Long, Double> scores = new PageRank<>(jgraph, damping, iterations, Double.MIN_VALUE).getScores();
         ContenderFigures.print(ContenderFigures.COMPUTE_SECONDS, ContenderFigures.seconds(computeStartNs));
-        ContenderFigures.print(ContenderFigures.PEAK_RSS_MB, ContenderFigures.peakRssMb());
+        ContenderFigures.print(ContenderFigures.PEAK_RSS_MB, ProcessStats.peakRssMb());
 
         final long[] ids = graph.vertexIds();
         final double[] ranks = new double[ids.length];

@@ -3,6 +3,7 @@ package io.shawarma.fabric.graph;
 import io.shawarma.fabric.Configuration;
 import io.shawarma.fabric.FabricMembers;
 import io.shawarma.fabric.process.ChildJvm;
+import io.shawarma.fabric.process.ProcessStats;
 import io.shawarma.fabric.process.LoopbackPorts;
 import io.shawarma.messaging.IdleStrategies;
 import io.shawarma.messaging.Transport;
@@ -110,7 +111,7 @@ public final class GraphMain
             final long computeStartNs = System.nanoTime();
             final GraphWorker.Result mine = compute(graph, options, 1, members.toString());
             System.err.printf("graph worker 1: supersteps took %.3f s, peak RSS %d MB%n",
-                (System.nanoTime() - computeStartNs) / 1e9, peakRssMb());
+                (System.nanoTime() - computeStartNs) / 1e9, ProcessStats.peakRssMb());
             final List<GraphWorker.Result> results = new ArrayList<>();
             results.add(mine);
             for (int i = 0; i < children.size(); i++)
@@ -147,7 +148,7 @@ public final class GraphMain
         final long computeStartNs = System.nanoTime();
         final GraphWorker.Result result = compute(graph, options, options.workerId, options.members);
         System.out.printf("graph worker %d: supersteps took %.3f s, peak RSS %d MB%n", options.workerId,
-            (System.nanoTime() - computeStartNs) / 1e9, peakRssMb());
+            (System.nanoTime() - computeStartNs) / 1e9, ProcessStats.peakRssMb());
         try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(options.part))))
         {
             out.writeLong(result.supersteps);
@@ -259,27 +260,5 @@ public final class GraphMain
             args.addAll(List.of("--source", Long.toString(options.source)));
         }
         return args.toArray(new String[0]);
-    }
-
-    /**
-     * @return this process's peak resident set (VmHWM) in MiB, or -1 where /proc is not available.
-     */
-    static long peakRssMb()
-    {
-        try
-        {
-            for (final String line : Files.readAllLines(Path.of("/proc/self/status")))
-            {
-                if (line.startsWith("VmHWM:"))
-                {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
-                }
-            }
-        }
-        catch (final IOException | NumberFormatException ignore)
-        {
-            // Not Linux: no figure.
-        }
-        return -1;
     }
 }
