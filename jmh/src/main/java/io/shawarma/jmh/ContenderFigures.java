@@ -1,6 +1,7 @@
 package io.shawarma.jmh;
 
 import io.shawarma.fabric.graph.EdgeList;
+import io.shawarma.fabric.graph.EdgeListParser;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -35,6 +36,20 @@ final class ContenderFigures
     {
         // Full precision and no locale: the parent parses it.
         System.out.println(PREFIX + name + " " + value);
+    }
+
+    /**
+     * Parses an edge list with the same parser as ours and prints how long it took ({@link #LOAD_SECONDS}).
+     *
+     * @param edges the edge list.
+     * @return the graph.
+     */
+    static EdgeList load(final Path edges)
+    {
+        final long startNs = System.nanoTime();
+        final EdgeList graph = EdgeListParser.parse(edges);
+        print(LOAD_SECONDS, seconds(startNs));
+        return graph;
     }
 
     static double seconds(final long startNs)

@@ -3,7 +3,6 @@ package io.shawarma.jmh;
 import io.shawarma.fabric.process.ProcessStats;
 
 import io.shawarma.fabric.graph.EdgeList;
-import io.shawarma.fabric.graph.EdgeListParser;
 
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -29,9 +28,7 @@ public final class CsrPageRankMain
         final int iterations = Integer.parseInt(args[1]);
         final double damping = Double.parseDouble(args[2]);
 
-        final long loadStartNs = System.nanoTime();
-        final EdgeList graph = EdgeListParser.parse(edges);
-        ContenderFigures.print(ContenderFigures.LOAD_SECONDS, ContenderFigures.seconds(loadStartNs));
+        final EdgeList graph = ContenderFigures.load(edges);
         ContenderFigures.print(ContenderFigures.VERTICES, graph.vertexIds().length);
         ContenderFigures.print(ContenderFigures.EDGES, graph.edgeCount());
 

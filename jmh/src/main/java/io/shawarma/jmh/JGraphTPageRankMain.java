@@ -3,7 +3,6 @@ package io.shawarma.jmh;
 import io.shawarma.fabric.process.ProcessStats;
 
 import io.shawarma.fabric.graph.EdgeList;
-import io.shawarma.fabric.graph.EdgeListParser;
 import org.jgrapht.alg.scoring.PageRank;
 import org.jgrapht.graph.DefaultEdge;
 import org.jgrapht.graph.DirectedPseudograph;
@@ -34,9 +33,7 @@ public final class JGraphTPageRankMain
         final int iterations = Integer.parseInt(args[1]);
         final double damping = Double.parseDouble(args[2]);
 
-        final long loadStartNs = System.nanoTime();
-        final EdgeList graph = EdgeListParser.parse(edges);
-        ContenderFigures.print(ContenderFigures.LOAD_SECONDS, ContenderFigures.seconds(loadStartNs));
+        final EdgeList graph = ContenderFigures.load(edges);
 
         final long buildStartNs = System.nanoTime();
         final DirectedPseudograph<Long, DefaultEdge> jgraph = new DirectedPseudograph<>(DefaultEdge.class);
