@@ -101,20 +101,47 @@ public final class Configuration
      * Copies a properties file into the system properties, keeping any already set (with {@code -D}).
      *
      * @param file to read.
+     * @throws UncheckedIOException     when the file cannot be read.
+     * @throws IllegalArgumentException when it is not a properties file (e.g. a malformed unicode escape).
      */
     public static void loadPropertiesFile(final Path file)
     {
-        final Properties properties = new Properties();
         try (InputStream in = Files.newInputStream(file))
         {
-            properties.load(in);
+            loadProperties(in, file.toString());
         }
         catch (final IOException ex)
         {
             throw new UncheckedIOException("cannot read properties file " + file, ex);
         }
+    }
+
+    /**
+     * Copies properties in {@link Properties#load(InputStream)} form into the system properties, keeping any
+     * already set.
+     *
+     * @param in     the properties; read to the end, not closed.
+     * @param source names the properties in error messages.
+     * @throws IOException              when the stream cannot be read.
+     * @throws IllegalArgumentException when it is not in properties form.
+     */
+    public static void loadProperties(final InputStream in, final String source) throws IOException
+    {
+        final Properties properties = new Properties();
+        try
+        {
+            properties.load(in);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new IllegalArgumentException(source + ": " + ex.getMessage(), ex);
+        }
         for (final String name : properties.stringPropertyNames())
         {
+            if (name.isEmpty())
+            {
+                throw new IllegalArgumentException(source + ": a line has a value but no property name");
+            }
             if (null == System.getProperty(name))
             {
                 System.setProperty(name, properties.getProperty(name).trim());

@@ -22,9 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class FabricAdapterTest
 {
-    private final Recorder recorder = new Recorder();
+    private final RecordingHandler recorder = new RecordingHandler();
     private final FabricAdapter adapter = new FabricAdapter(recorder);
-    private final CapturingOutbound outbound = new CapturingOutbound();
 
     @Test
     void shouldRoundTripEveryMessage()
@@ -80,10 +79,14 @@ class FabricAdapterTest
         }
     }
 
-    private List<UnsafeBuffer> validFrames(final UnsafeBuffer payload)
+    /**
+     * @param payload carried by the messages that have one.
+     * @return one valid frame of every message type, each in an exactly sized buffer.
+     */
+    static List<UnsafeBuffer> validFrames(final UnsafeBuffer payload)
     {
-        final FabricProxy proxy = new FabricProxy(1024, outbound);
-        final CapturingOutbound capture = outbound;
+        final CapturingOutbound capture = new CapturingOutbound();
+        final FabricProxy proxy = new FabricProxy(1024, capture);
         final Publication publication = null;
         final List<UnsafeBuffer> frames = new ArrayList<>();
         final int length = payload.capacity();
@@ -125,73 +128,6 @@ class FabricAdapterTest
         UnsafeBuffer copy()
         {
             return last;
-        }
-    }
-
-    private static final class Recorder implements FabricHandler
-    {
-        String last;
-        int calls;
-
-        private void record(final String text)
-        {
-            last = text;
-            calls++;
-        }
-
-        private static String text(final DirectBuffer buffer, final int offset, final int length)
-        {
-            return buffer.getStringWithoutLengthAscii(offset, length);
-        }
-
-        public void onHello(
-            final int senderId, final long correlationId, final long epoch, final int role, final int replyStreamId,
-            final DirectBuffer buffer, final int channelOffset, final int channelLength)
-        {
-            record("hello " + senderId + " " + correlationId + " " + epoch + " " + role + " " +
-                (role == Role.CLIENT.value() ? 1 : 0) + " " + replyStreamId + " " +
-                text(buffer, channelOffset, channelLength));
-        }
-
-        public void onHeartbeat(
-            final int senderId, final long correlationId, final long epoch, final long timestampNs,
-            final int pendingCalls)
-        {
-            record("heartbeat " + senderId + " " + correlationId + " " + epoch + " " + timestampNs + " " + pendingCalls);
-        }
-
-        public void onInvoke(
-            final int senderId, final long correlationId, final long epoch, final long vertexId, final int udfId,
-            final int routing, final DirectBuffer buffer, final int argsOffset, final int argsLength)
-        {
-            record("invoke " + senderId + " " + correlationId + " " + epoch + " " + vertexId + " " + udfId + " " +
-                routing + " " + text(buffer, argsOffset, argsLength));
-        }
-
-        public void onInvokeResult(
-            final int senderId, final long correlationId, final long epoch, final int status, final int ownerId,
-            final DirectBuffer buffer, final int resultOffset, final int resultLength)
-        {
-            record("result " + senderId + " " + correlationId + " " + epoch + " " + status + " " + ownerId + " " +
-                text(buffer, resultOffset, resultLength));
-        }
-
-        public void onPutVertex(
-            final int senderId, final long correlationId, final long epoch, final long vertexId,
-            final DirectBuffer buffer, final int valueOffset, final int valueLength)
-        {
-            record("put " + senderId + " " + correlationId + " " + epoch + " " + vertexId + " " +
-                text(buffer, valueOffset, valueLength));
-        }
-
-        public void onGetVertex(final int senderId, final long correlationId, final long epoch, final long vertexId)
-        {
-            record("get " + senderId + " " + correlationId + " " + epoch + " " + vertexId);
-        }
-
-        public void onMalformed(final int senderId, final long correlationId, final int reason)
-        {
-            record("malformed " + senderId + " " + Malformed.describe(reason));
         }
     }
 }

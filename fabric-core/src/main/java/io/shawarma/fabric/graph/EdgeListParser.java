@@ -57,12 +57,31 @@ public final class EdgeListParser
      */
     public static EdgeList parse(final Path file)
     {
-        return new EdgeListParser(file).read();
+        try (InputStream in = Files.newInputStream(file))
+        {
+            return parse(in, file);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot read edge list " + file + ": " + ex.getMessage(), ex);
+        }
     }
 
-    private EdgeList read()
+    /**
+     * @param in   the edge list's bytes; read to the end, not closed.
+     * @param name of the edge list in error messages.
+     * @return its edges, in input order.
+     * @throws EdgeListException    at the first bad line, naming the edge list and the line number.
+     * @throws UncheckedIOException when the stream cannot be read.
+     */
+    public static EdgeList parse(final InputStream in, final Path name)
     {
-        try (InputStream in = Files.newInputStream(file))
+        return new EdgeListParser(name).read(in);
+    }
+
+    private EdgeList read(final InputStream in)
+    {
+        try
         {
             int filled = 0;
             int scanned = 0;
