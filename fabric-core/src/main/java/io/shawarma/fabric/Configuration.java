@@ -90,6 +90,13 @@ public final class Configuration
     public static final String HEARTBEAT_INTERVAL_NS_PROP = "shawarma.heartbeat.interval.ns";
     public static final long HEARTBEAT_INTERVAL_NS_DEFAULT = 1_000_000_000L;
 
+    /**
+     * File holding the fabric's shared secret (owner-only permissions, at least 16 bytes). When set, every peer
+     * proves it in the Hello handshake and frames from unauthenticated sessions are dropped. Default: none (no
+     * authentication; see docs/security.md).
+     */
+    public static final String SECRET_FILE_PROP = "shawarma.secret.file";
+
     /** A client's id; default derived from the process id, at or above {@link #MAX_WORKER_ID}. */
     public static final String CLIENT_ID_PROP = "shawarma.client.id";
 

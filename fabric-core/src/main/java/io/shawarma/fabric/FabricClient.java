@@ -18,6 +18,7 @@ import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
 import org.agrona.MutableDirectBuffer;
+import org.agrona.collections.Int2IntHashMap;
 import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -72,6 +73,12 @@ public final class FabricClient implements AutoCloseable, FabricHandler
     private final IdleStrategy idle;
     private final ResultHandler resultHandler;
     private final UnsafeBuffer putResult;
+    private final SharedSecret secret;
+    // With a shared secret: each worker's Aeron session, learnt from its proven Challenge; its frames must come on it.
+    private final Int2IntHashMap workerSessions = new Int2IntHashMap(Integer.MIN_VALUE);
+    private final UnsafeBuffer proof = new UnsafeBuffer(new byte[PROOF_LENGTH]);
+    private long helloNonce;
+    private String handshakeError;
 
     private long awaitedCorrelationId;
     private Status awaitedStatus;
@@ -86,6 +93,7 @@ public final class FabricClient implements AutoCloseable, FabricHandler
         this.context = context;
         this.clientId = context.clientId();
         this.resultHandler = context.resultHandler();
+        this.secret = context.secret();
         this.idle = IdleStrategies.of(context.idleStrategy());
         this.putResult = new UnsafeBuffer(new byte[context.maxPayloadBytes()]);
         this.placement = new Placement(context.members(), 1);
@@ -351,6 +359,11 @@ public final class FabricClient implements AutoCloseable, FabricHandler
         final int senderId, final long correlationId, final long epoch, final int status, final int ownerId,
         final DirectBuffer buffer, final int resultOffset, final int resultLength)
     {
+        if (!isAuthentic(senderId))
+        {
+            unexpectedFrames++;
+            return;
+        }
         final int index = pending.indexOf(correlationId);
         if (index < 0)
         {
@@ -381,14 +394,56 @@ public final class FabricClient implements AutoCloseable, FabricHandler
         final int index = pending.indexOf(correlationId);
         if (index >= 0 && correlationId == awaitedCorrelationId)
         {
+            if (!isAuthentic(senderId))
+            {
+                failHandshake(correlationId, "worker " + senderId + " answered without authenticating; set " +
+                    SECRET_FILE_PROP + " on the workers too, or remove it here");
+                return;
+            }
             pending.remove(index);
             awaitedStatus = Status.OK;
         }
     }
 
+    public void onChallenge(
+        final int senderId, final long correlationId, final long epoch, final long nonce, final DirectBuffer buffer,
+        final int proofOffset)
+    {
+        final ExclusivePublication worker = workers.get(senderId);
+        if (null == worker || correlationId != awaitedCorrelationId || pending.indexOf(correlationId) < 0)
+        {
+            unexpectedFrames++;
+        }
+        else if (null == secret)
+        {
+            failHandshake(correlationId, "worker " + senderId + " requires authentication: set " + SECRET_FILE_PROP +
+                " to the file of the fabric's shared secret");
+        }
+        else if (!secret.isWorkerProof(clientId, senderId, helloNonce, nonce, buffer, proofOffset))
+        {
+            failHandshake(correlationId, "worker " + senderId + " did not prove the shared secret: is " +
+                SECRET_FILE_PROP + " the same file there?");
+        }
+        else
+        {
+            workerSessions.put(senderId, adapter.sessionId());
+            secret.callerProof(clientId, senderId, helloNonce, nonce, proof);
+            if (!proxy.authenticate(worker, clientId, correlationId, placement.epoch(), proof))
+            {
+                failHandshake(correlationId, "could not send Authenticate to worker " + senderId + " (back pressure)");
+            }
+        }
+    }
+
+    public void onAuthenticate(
+        final int senderId, final long correlationId, final long epoch, final DirectBuffer buffer, final int proofOffset)
+    {
+        unexpectedFrames++;
+    }
+
     public void onHello(
         final int senderId, final long correlationId, final long epoch, final int role, final int replyStreamId,
-        final DirectBuffer buffer, final int channelOffset, final int channelLength)
+        final long nonce, final DirectBuffer buffer, final int channelOffset, final int channelLength)
     {
         unexpectedFrames++;
     }
@@ -475,6 +530,18 @@ public final class FabricClient implements AutoCloseable, FabricHandler
         }
     }
 
+    private boolean isAuthentic(final int workerId)
+    {
+        return null == secret || workerSessions.get(workerId) == adapter.sessionId();
+    }
+
+    private void failHandshake(final long correlationId, final String error)
+    {
+        handshakeError = error;
+        pending.remove(pending.indexOf(correlationId));
+        awaitedStatus = Status.UNAUTHENTICATED;
+    }
+
     private void onExpired(final long correlationId, final int workerId, final long unused)
     {
         if (correlationId == awaitedCorrelationId)
@@ -506,10 +573,21 @@ public final class FabricClient implements AutoCloseable, FabricHandler
                     continue;
                 }
                 final long correlationId = pending.add(deadlineNs, workerId, 0);
+                helloNonce = null == secret ? 0 : secret.nonce();
                 if (proxy.hello(publication, clientId, correlationId, placement.epoch(), Role.CLIENT,
-                    context.streamBase() + clientId, replyChannel))
+                    context.streamBase() + clientId, helloNonce, replyChannel))
                 {
-                    answered = Status.OK == await(correlationId, null);
+                    final Status status = await(correlationId, null);
+                    if (null != handshakeError)
+                    {
+                        throw new IllegalStateException(handshakeError);
+                    }
+                    if (Status.UNAUTHENTICATED == status)
+                    {
+                        throw new IllegalStateException("worker " + workerId + " refused this client's proof of " +
+                            "the shared secret: is " + SECRET_FILE_PROP + " the same file there?");
+                    }
+                    answered = Status.OK == status;
                 }
                 else
                 {

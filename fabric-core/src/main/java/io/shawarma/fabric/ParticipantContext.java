@@ -2,6 +2,8 @@ package io.shawarma.fabric;
 
 import io.shawarma.messaging.IdleStrategies;
 
+import java.nio.file.Path;
+
 import static io.shawarma.fabric.Configuration.*;
 
 /**
@@ -24,6 +26,8 @@ public abstract class ParticipantContext<C extends ParticipantContext<C>>
     private long offerTimeoutNs = number(OFFER_TIMEOUT_NS_PROP, OFFER_TIMEOUT_NS_DEFAULT);
     private long callTimeoutNs = number(CALL_TIMEOUT_NS_PROP, CALL_TIMEOUT_NS_DEFAULT);
     private int maxPendingCalls = integer(MAX_PENDING_CALLS_PROP, MAX_PENDING_CALLS_DEFAULT);
+    private String secretFile = string(SECRET_FILE_PROP, null);
+    private SharedSecret secret;
 
     @SuppressWarnings("unchecked")
     private C self()
@@ -62,6 +66,10 @@ public abstract class ParticipantContext<C extends ParticipantContext<C>>
         check(offerTimeoutNs >= 0, OFFER_TIMEOUT_NS_PROP, offerTimeoutNs, "not negative");
         check(callTimeoutNs > 0, CALL_TIMEOUT_NS_PROP, callTimeoutNs, "positive");
         check(maxPendingCalls > 0, MAX_PENDING_CALLS_PROP, maxPendingCalls, "positive");
+        if (null != secretFile && null == secret)
+        {
+            secret = SharedSecret.load(Path.of(secretFile), SECRET_FILE_PROP);
+        }
     }
 
     private static void checkIdle(final String property, final String name)
@@ -238,5 +246,25 @@ public abstract class ParticipantContext<C extends ParticipantContext<C>>
     {
         this.maxPendingCalls = maxPendingCalls;
         return self();
+    }
+
+    /** @return file of the fabric's shared secret, or null for no authentication. */
+    public String secretFile()
+    {
+        return secretFile;
+    }
+
+    /** @param secretFile of the fabric's shared secret, or null for no authentication. @return this. */
+    public C secretFile(final String secretFile)
+    {
+        this.secretFile = secretFile;
+        this.secret = null;
+        return self();
+    }
+
+    /** @return the shared secret, loaded by conclude; null when the fabric does not authenticate. */
+    SharedSecret secret()
+    {
+        return secret;
     }
 }

@@ -37,6 +37,8 @@ final class WorkerAgent implements Agent, FabricHandler
     private static final UnsafeBuffer OWNER_UNREACHABLE = ascii("owner not connected");
     private static final UnsafeBuffer TOO_MANY_PENDING = ascii("too many forwarded calls in flight");
     private static final UnsafeBuffer FORWARD_TIMED_OUT = ascii("owner did not answer in time");
+    private static final UnsafeBuffer NOT_AUTHENTICATED = ascii("not authenticated: complete the Hello handshake");
+    private static final int MAX_HANDSHAKES = 64;
 
     static
     {
@@ -66,6 +68,10 @@ final class WorkerAgent implements Agent, FabricHandler
     private final PendingCalls.ExpiryHandler onForwardExpired = this::onForwardExpired;
     private final Int2ObjectHashMap<Peer> peerById = new Int2ObjectHashMap<>();
     private final List<Peer> peers = new ArrayList<>();
+    private final SharedSecret secret;
+    // Clients mid-handshake (only with a shared secret): they join peerById once they prove the secret.
+    private final Int2ObjectHashMap<Peer> handshakes = new Int2ObjectHashMap<>();
+    private final UnsafeBuffer proof = new UnsafeBuffer(new byte[FabricHandler.PROOF_LENGTH]);
     private int helloAnswersPending;
     private long nowNs;
     private long nextHeartbeatNs;
@@ -83,6 +89,7 @@ final class WorkerAgent implements Agent, FabricHandler
         this.aeron = aeron;
         this.invoker = invoker;
         this.counters = counters;
+        this.secret = context.secret();
         this.placement = new Placement(context.members(), 1);
         this.scheduler = new Scheduler(workerId, placement);
         this.forwarded = new PendingCalls(context.maxPendingCalls());
@@ -152,7 +159,7 @@ final class WorkerAgent implements Agent, FabricHandler
         for (int i = 0; i < peers.size(); i++)
         {
             final Peer peer = peers.get(i);
-            if (peer.isWorker && !peer.isConnected())
+            if (peer.isWorker && !isReachable(peer))
             {
                 return false;
             }
@@ -162,11 +169,20 @@ final class WorkerAgent implements Agent, FabricHandler
 
     public void onHello(
         final int senderId, final long correlationId, final long epoch, final int role, final int replyStreamId,
-        final DirectBuffer buffer, final int channelOffset, final int channelLength)
+        final long nonce, final DirectBuffer buffer, final int channelOffset, final int channelLength)
     {
         counters.hellos.incrementRelease();
         Peer peer = peerById.get(senderId);
-        if (null == peer || !peer.isWorker)
+        if (null != secret && !isAuthentic(peer))
+        {
+            peer = handshakePeer(peer, senderId, replyStreamId, buffer, channelOffset, channelLength);
+            if (null == peer)
+            {
+                return;
+            }
+            peer.openHandshake(nonce, secret.nonce(), adapter.sessionId(), nowNs + callTimeoutNs);
+        }
+        else if (null == peer || !peer.isWorker)
         {
             final String replyChannel = buffer.getStringWithoutLengthAscii(channelOffset, channelLength);
             if (null == peer || peer.streamId != replyStreamId || !peer.channel.equals(replyChannel))
@@ -179,11 +195,48 @@ final class WorkerAgent implements Agent, FabricHandler
             }
         }
         peer.lastHeardNs = nowNs;
-        if (0 == peer.helloToAnswer)
+        answerHello(peer, correlationId);
+    }
+
+    public void onChallenge(
+        final int senderId, final long correlationId, final long epoch, final long nonce, final DirectBuffer buffer,
+        final int proofOffset)
+    {
+        final Peer worker = peerById.get(senderId);
+        if (null == secret || null == worker || !worker.isWorker || 0 == worker.ownHelloNonce ||
+            !secret.isWorkerProof(workerId, senderId, worker.ownHelloNonce, nonce, buffer, proofOffset))
         {
-            helloAnswersPending++;
+            counters.authFailures.incrementRelease();
+            return;
         }
-        peer.helloToAnswer = correlationId == 0 ? Long.MIN_VALUE : correlationId;
+        secret.callerProof(workerId, senderId, worker.ownHelloNonce, nonce, proof);
+        proxy.authenticate(worker.publication, workerId, correlationId, placement.epoch(), proof);
+    }
+
+    public void onAuthenticate(
+        final int senderId, final long correlationId, final long epoch, final DirectBuffer buffer, final int proofOffset)
+    {
+        final Peer known = peerById.get(senderId);
+        final Peer peer = null != known && known.isWorker ? known : handshakes.get(senderId);
+        final int sessionId = adapter.sessionId();
+        if (null == secret || null == peer || 0 == peer.challengeNonce || peer.challengeSessionId != sessionId ||
+            !secret.isCallerProof(senderId, workerId, peer.helloNonce, peer.challengeNonce, buffer, proofOffset))
+        {
+            refuse(null == peer || peer.authenticated ? null : peer, correlationId);
+            return;
+        }
+        peer.authenticate(sessionId);
+        if (!peer.isWorker)
+        {
+            handshakes.remove(senderId);
+            if (null != known)
+            {
+                removePeer(known);
+            }
+            peerById.put(senderId, peer);
+        }
+        peer.lastHeardNs = nowNs;
+        answerHello(peer, correlationId);
     }
 
     public void onHeartbeat(
@@ -191,7 +244,16 @@ final class WorkerAgent implements Agent, FabricHandler
     {
         counters.heartbeats.incrementRelease();
         final Peer peer = peerById.get(senderId);
-        if (null != peer)
+        if (null == peer)
+        {
+            return;
+        }
+        if (peer.isWorker && 0 != correlationId && correlationId == peer.ownHelloNonce)
+        {
+            // The answer to our Hello (after our Authenticate, when the fabric authenticates).
+            peer.welcomed = true;
+        }
+        if (null == secret || isAuthentic(peer))
         {
             peer.lastHeardNs = nowNs;
         }
@@ -202,7 +264,7 @@ final class WorkerAgent implements Agent, FabricHandler
         final int routing, final DirectBuffer buffer, final int argsOffset, final int argsLength)
     {
         counters.invokesIn.incrementRelease();
-        final Peer caller = knownPeer(senderId);
+        final Peer caller = caller(senderId, correlationId);
         if (null == caller)
         {
             return;
@@ -229,6 +291,11 @@ final class WorkerAgent implements Agent, FabricHandler
         final int senderId, final long correlationId, final long epoch, final int status, final int ownerId,
         final DirectBuffer buffer, final int resultOffset, final int resultLength)
     {
+        if (null != secret && !isAuthentic(peerById.get(senderId)))
+        {
+            counters.authFailures.incrementRelease();
+            return;
+        }
         final int index = forwarded.indexOf(correlationId);
         if (index < 0)
         {
@@ -256,7 +323,7 @@ final class WorkerAgent implements Agent, FabricHandler
         final DirectBuffer buffer, final int valueOffset, final int valueLength)
     {
         counters.puts.incrementRelease();
-        final Peer caller = knownPeer(senderId);
+        final Peer caller = caller(senderId, correlationId);
         if (null != caller && isOwnedOrMoved(caller, correlationId, vertexId))
         {
             final Status status = invoker.put(vertexId, buffer, valueOffset, valueLength);
@@ -267,7 +334,7 @@ final class WorkerAgent implements Agent, FabricHandler
     public void onGetVertex(final int senderId, final long correlationId, final long epoch, final long vertexId)
     {
         counters.gets.incrementRelease();
-        final Peer caller = knownPeer(senderId);
+        final Peer caller = caller(senderId, correlationId);
         if (null != caller && isOwnedOrMoved(caller, correlationId, vertexId))
         {
             final Status status = invoker.get(vertexId);
@@ -279,22 +346,118 @@ final class WorkerAgent implements Agent, FabricHandler
     {
         counters.malformedFrames.incrementRelease();
         final Peer caller = NO_SENDER == senderId ? null : peerById.get(senderId);
-        if (null != caller)
+        if (null != caller && (null == secret || isAuthentic(caller)))
         {
             final UnsafeBuffer text = MALFORMED_TEXT[reason];
             reply(caller, correlationId, Status.MALFORMED, NO_OWNER, text, text.capacity());
         }
     }
 
-    private Peer knownPeer(final int senderId)
+    /**
+     * @return the peer that sent the frame being handled, or null when the frame is refused: no Hello from it yet
+     * (no address to answer on: counted), or, with a shared secret, not from its authenticated session (counted,
+     * and answered UNAUTHENTICATED when the sender is mid-handshake; a frame claiming an authenticated peer's id
+     * from another session is only dropped, so it cannot answer that peer's calls).
+     */
+    private Peer caller(final int senderId, final long correlationId)
     {
         final Peer peer = peerById.get(senderId);
-        if (null == peer)
+        if (null == secret || isAuthentic(peer))
         {
-            // No Hello yet: there is no address to answer on.
+            if (null == peer)
+            {
+                counters.unknownPeerFrames.incrementRelease();
+            }
+            return peer;
+        }
+        final Peer unproven = null != peer && !peer.authenticated ? peer : handshakes.get(senderId);
+        if (null == peer && null == unproven)
+        {
             counters.unknownPeerFrames.incrementRelease();
         }
+        else
+        {
+            refuse(unproven, correlationId);
+        }
+        return null;
+    }
+
+    private void refuse(final Peer unproven, final long correlationId)
+    {
+        counters.authFailures.incrementRelease();
+        if (null != unproven && unproven.isConnected())
+        {
+            reply(unproven, correlationId, Status.UNAUTHENTICATED, NO_OWNER, NOT_AUTHENTICATED,
+                NOT_AUTHENTICATED.capacity());
+        }
+    }
+
+    private boolean isReachable(final Peer peer)
+    {
+        return peer.isConnected() && (null == secret || peer.welcomed);
+    }
+
+    private boolean isAuthentic(final Peer peer)
+    {
+        return null != peer && peer.authenticated && peer.sessionId == adapter.sessionId();
+    }
+
+    /**
+     * The peer a Hello's handshake runs on: a worker's own record (its current authentication stands until the new
+     * handshake succeeds), or a client's pending record, bounded in number.
+     */
+    private Peer handshakePeer(
+        final Peer known, final int senderId, final int replyStreamId, final DirectBuffer buffer,
+        final int channelOffset, final int channelLength)
+    {
+        if (null != known && known.isWorker)
+        {
+            if (known.authenticated)
+            {
+                // An authenticated worker saying Hello from a new session has restarted (or someone claims its
+                // id): say Hello back, so that a restarted worker authenticates us again.
+                known.helloSent = false;
+                known.welcomed = false;
+            }
+            return known;
+        }
+        final String replyChannel = buffer.getStringWithoutLengthAscii(channelOffset, channelLength);
+        final Peer pending = handshakes.get(senderId);
+        if (null != pending && pending.streamId == replyStreamId && pending.channel.equals(replyChannel))
+        {
+            return pending;
+        }
+        if (null != pending)
+        {
+            dropHandshake(pending);
+        }
+        if (handshakes.size() >= MAX_HANDSHAKES)
+        {
+            counters.authFailures.incrementRelease();
+            return null;
+        }
+        final Peer peer = newClient(senderId, replyChannel, replyStreamId);
+        if (null != peer)
+        {
+            handshakes.put(senderId, peer);
+            peers.add(peer);
+        }
         return peer;
+    }
+
+    private void dropHandshake(final Peer pending)
+    {
+        handshakes.remove(pending.id);
+        dropPeer(pending);
+    }
+
+    private void answerHello(final Peer peer, final long correlationId)
+    {
+        if (0 == peer.helloToAnswer)
+        {
+            helloAnswersPending++;
+        }
+        peer.helloToAnswer = correlationId == 0 ? Long.MIN_VALUE : correlationId;
     }
 
     private boolean isOwnedOrMoved(final Peer caller, final long correlationId, final long vertexId)
@@ -313,7 +476,7 @@ final class WorkerAgent implements Agent, FabricHandler
         final DirectBuffer buffer, final int argsOffset, final int argsLength)
     {
         final Peer owner = peerById.get(ownerId);
-        if (null == owner || !owner.isConnected())
+        if (null == owner || !isReachable(owner))
         {
             reply(caller, callerCorrelationId, Status.BACK_PRESSURED, ownerId, OWNER_UNREACHABLE,
                 OWNER_UNREACHABLE.capacity());
@@ -368,9 +531,15 @@ final class WorkerAgent implements Agent, FabricHandler
         {
             nextHeartbeatNs = nowNs + heartbeatIntervalNs;
         }
-        for (int i = 0; i < peers.size(); i++)
+        for (int i = peers.size() - 1; i >= 0; i--)
         {
             final Peer peer = peers.get(i);
+            if (heartbeatDue && !peer.authenticated && handshakes.get(peer.id) == peer &&
+                nowNs - peer.handshakeDeadlineNs > 0)
+            {
+                dropHandshake(peer);
+                continue;
+            }
             if (!peer.isConnected())
             {
                 continue;
@@ -380,13 +549,24 @@ final class WorkerAgent implements Agent, FabricHandler
                 final long correlationId = peer.helloToAnswer == Long.MIN_VALUE ? 0 : peer.helloToAnswer;
                 peer.helloToAnswer = 0;
                 helloAnswersPending--;
-                proxy.heartbeat(peer.publication, workerId, correlationId, placement.epoch(), nowNs, forwarded.size());
+                if (0 != peer.challengeNonce)
+                {
+                    secret.workerProof(peer.id, workerId, peer.helloNonce, peer.challengeNonce, proof);
+                    proxy.challenge(peer.publication, workerId, correlationId, placement.epoch(), peer.challengeNonce,
+                        proof);
+                }
+                else
+                {
+                    proxy.heartbeat(
+                        peer.publication, workerId, correlationId, placement.epoch(), nowNs, forwarded.size());
+                }
                 work++;
             }
             if (peer.isWorker && !peer.helloSent)
             {
-                peer.helloSent = proxy.hello(
-                    peer.publication, workerId, 0, placement.epoch(), Role.WORKER, streamId, channel);
+                peer.ownHelloNonce = null == secret ? 0 : secret.nonce();
+                peer.helloSent = proxy.hello(peer.publication, workerId, peer.ownHelloNonce, placement.epoch(),
+                    Role.WORKER, streamId, peer.ownHelloNonce, channel);
                 work++;
             }
             else if (peer.isWorker && heartbeatDue)
@@ -404,12 +584,20 @@ final class WorkerAgent implements Agent, FabricHandler
         {
             removePeer(old);
         }
+        final Peer peer = newClient(clientId, replyChannel, replyStreamId);
+        if (null != peer)
+        {
+            addPeer(peer);
+        }
+        return peer;
+    }
+
+    private Peer newClient(final int clientId, final String replyChannel, final int replyStreamId)
+    {
         try
         {
-            final Peer peer = new Peer(
+            return new Peer(
                 clientId, false, replyChannel, replyStreamId, aeron.addExclusivePublication(replyChannel, replyStreamId));
-            addPeer(peer);
-            return peer;
         }
         catch (final RuntimeException ex)
         {
@@ -429,6 +617,11 @@ final class WorkerAgent implements Agent, FabricHandler
     private void removePeer(final Peer peer)
     {
         peerById.remove(peer.id);
+        dropPeer(peer);
+    }
+
+    private void dropPeer(final Peer peer)
+    {
         peers.remove(peer);
         if (0 != peer.helloToAnswer)
         {

@@ -54,6 +54,7 @@ public final class WorkerCounters implements AutoCloseable
     final AtomicCounter backPressureEvents;
     final AtomicCounter undeliveredReplies;
     final AtomicCounter unknownPeerFrames;
+    final AtomicCounter authFailures;
     final AtomicCounter lateResults;
     final AtomicCounter errors;
     private final AtomicCounter[] resultsByStatus;
@@ -93,6 +94,7 @@ public final class WorkerCounters implements AutoCloseable
         backPressureEvents = counter("back pressure events");
         undeliveredReplies = counter("replies not delivered (back pressure)");
         unknownPeerFrames = counter("frames from unknown peers");
+        authFailures = counter("frames refused: not authenticated");
         lateResults = counter("late or unknown results");
         errors = counter("errors logged");
         final Status[] statuses = Status.values();

@@ -4,6 +4,7 @@ import io.aeron.Aeron;
 import io.aeron.ExclusivePublication;
 import io.aeron.Subscription;
 import io.shawarma.codecs.Role;
+import io.shawarma.codecs.Routing;
 import io.shawarma.messaging.FabricAdapter;
 import io.shawarma.messaging.FabricHandler;
 import io.shawarma.messaging.FabricProxy;
@@ -35,9 +36,22 @@ final class RawPeer implements AutoCloseable, FabricHandler
     final UnsafeBuffer result = new UnsafeBuffer(new byte[64 * 1024]);
     int resultLength;
     boolean answered;
+    boolean challenged;
+    boolean welcomed;
+    private final SharedSecret secret;
+    private long helloNonce;
 
     RawPeer(final Worker worker, final int id)
     {
+        this(worker, id, null);
+    }
+
+    /**
+     * @param secret to answer a worker's Challenge with (perhaps the wrong one), or null to ignore Challenges.
+     */
+    RawPeer(final Worker worker, final int id, final SharedSecret secret)
+    {
+        this.secret = secret;
         this.id = id;
         this.streamBase = worker.context().streamBase();
         aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(worker.aeronDirectoryName()));
@@ -47,6 +61,15 @@ final class RawPeer implements AutoCloseable, FabricHandler
 
     void hello()
     {
+        assertTrue(sayHello(), "worker did not answer Hello");
+    }
+
+    /**
+     * @return true when the worker welcomed this peer (answered with a Heartbeat), false when it refused or did not
+     * answer; {@link #challenged} tells whether it sent a Challenge.
+     */
+    boolean sayHello()
+    {
         String channel;
         final SleepingMillisIdleStrategy idle = new SleepingMillisIdleStrategy(1);
         while (null == (channel = subscription.tryResolveChannelEndpointPort()) || !publication.isConnected())
@@ -55,8 +78,22 @@ final class RawPeer implements AutoCloseable, FabricHandler
         }
         awaitedCorrelationId = 77;
         answered = false;
-        assertTrue(proxy.hello(publication, id, 77, 0, Role.CLIENT, streamBase + id, channel));
-        awaitAnswer();
+        status = null;
+        challenged = false;
+        welcomed = false;
+        helloNonce = null == secret ? 0 : secret.nonce();
+        assertTrue(proxy.hello(publication, id, 77, 0, Role.CLIENT, streamBase + id, helloNonce, channel));
+        return awaitAnswer() && welcomed;
+    }
+
+    /**
+     * Sends an Invoke with one int64 argument, claiming to be {@code senderId}, and expects its answer.
+     */
+    void invoke(final int senderId, final long correlationId, final long vertexId, final int udfId, final long arg)
+    {
+        expect(correlationId);
+        assertTrue(proxy.invoke(publication, senderId, correlationId, 0, vertexId, udfId, Routing.DIRECT,
+            TestFabric.int64(arg), 0, Long.BYTES));
     }
 
     void send(final DirectBuffer buffer, final int offset, final int length)
@@ -89,7 +126,7 @@ final class RawPeer implements AutoCloseable, FabricHandler
 
     public void onHello(
         final int senderId, final long correlationId, final long epoch, final int role, final int replyStreamId,
-        final DirectBuffer buffer, final int channelOffset, final int channelLength)
+        final long nonce, final DirectBuffer buffer, final int channelOffset, final int channelLength)
     {
     }
 
@@ -98,8 +135,29 @@ final class RawPeer implements AutoCloseable, FabricHandler
     {
         if (correlationId == awaitedCorrelationId)
         {
+            welcomed = true;
             answered = true;
         }
+    }
+
+    public void onChallenge(
+        final int senderId, final long correlationId, final long epoch, final long nonce, final DirectBuffer buffer,
+        final int proofOffset)
+    {
+        challenged = true;
+        if (null == secret)
+        {
+            answered = true;
+            return;
+        }
+        final UnsafeBuffer proof = bytes(PROOF_LENGTH);
+        secret.callerProof(id, senderId, helloNonce, nonce, proof);
+        assertTrue(proxy.authenticate(publication, id, correlationId, epoch, proof));
+    }
+
+    public void onAuthenticate(
+        final int senderId, final long correlationId, final long epoch, final DirectBuffer buffer, final int proofOffset)
+    {
     }
 
     public void onInvoke(

@@ -20,6 +20,7 @@ final class TestFabric implements AutoCloseable
 
     final String members;
     final List<Worker> workers = new ArrayList<>();
+    private final String secretFile;
 
     /**
      * @param workerCount number of workers, ids 1..n.
@@ -27,6 +28,17 @@ final class TestFabric implements AutoCloseable
      */
     TestFabric(final int workerCount, final int... invokerDriven)
     {
+        this(workerCount, null, invokerDriven);
+    }
+
+    /**
+     * @param workerCount   number of workers, ids 1..n.
+     * @param secretFile    the fabric's shared secret file, or null for no authentication.
+     * @param invokerDriven ids of workers driven by the test through their AgentInvoker (no thread of their own).
+     */
+    TestFabric(final int workerCount, final String secretFile, final int... invokerDriven)
+    {
+        this.secretFile = secretFile;
         members = udpMembers(workerCount);
         try
         {
@@ -51,7 +63,8 @@ final class TestFabric implements AutoCloseable
             .storeEntries(10_000)
             .storeValueMaxBytes(4096)
             .callTimeoutNs(1_000_000_000L)
-            .heartbeatIntervalNs(100_000_000L);
+            .heartbeatIntervalNs(100_000_000L)
+            .secretFile(secretFile);
     }
 
     Worker worker(final int id)
@@ -61,8 +74,13 @@ final class TestFabric implements AutoCloseable
 
     FabricClient client()
     {
+        return client(secretFile);
+    }
+
+    FabricClient client(final String clientSecretFile)
+    {
         return FabricClient.connect(new FabricClient.Context().fabric(members).idleStrategy(IDLE)
-            .callTimeoutNs(1_000_000_000L));
+            .callTimeoutNs(1_000_000_000L).connectTimeoutNs(5_000_000_000L).secretFile(clientSecretFile));
     }
 
     public void close()

@@ -172,7 +172,21 @@ public class CodecBenchmark
 
         public void onHello(
             final int senderId, final long correlationId, final long epoch, final int role, final int replyStreamId,
-            final DirectBuffer buffer, final int channelOffset, final int channelLength)
+            final long nonce, final DirectBuffer buffer, final int channelOffset, final int channelLength)
+        {
+            sink += correlationId;
+        }
+
+        public void onChallenge(
+            final int senderId, final long correlationId, final long epoch, final long nonce, final DirectBuffer buffer,
+            final int proofOffset)
+        {
+            sink += correlationId + nonce;
+        }
+
+        public void onAuthenticate(
+            final int senderId, final long correlationId, final long epoch, final DirectBuffer buffer,
+            final int proofOffset)
         {
             sink += correlationId;
         }

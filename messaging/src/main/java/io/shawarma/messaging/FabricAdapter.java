@@ -2,6 +2,8 @@ package io.shawarma.messaging;
 
 import io.aeron.logbuffer.FragmentHandler;
 import io.aeron.logbuffer.Header;
+import io.shawarma.codecs.AuthenticateDecoder;
+import io.shawarma.codecs.ChallengeDecoder;
 import io.shawarma.codecs.GetVertexDecoder;
 import io.shawarma.codecs.HeartbeatDecoder;
 import io.shawarma.codecs.HelloDecoder;
@@ -31,6 +33,9 @@ public final class FabricAdapter implements FragmentHandler
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
     private final HelloDecoder helloDecoder = new HelloDecoder();
     private final HeartbeatDecoder heartbeatDecoder = new HeartbeatDecoder();
+    private final ChallengeDecoder challengeDecoder = new ChallengeDecoder();
+    private final AuthenticateDecoder authenticateDecoder = new AuthenticateDecoder();
+    private int sessionId;
     private final InvokeDecoder invokeDecoder = new InvokeDecoder();
     private final InvokeResultDecoder invokeResultDecoder = new InvokeResultDecoder();
     private final PutVertexDecoder putVertexDecoder = new PutVertexDecoder();
@@ -49,7 +54,17 @@ public final class FabricAdapter implements FragmentHandler
      */
     public void onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
     {
+        sessionId = header.sessionId();
         onFrame(buffer, offset, length);
+    }
+
+    /**
+     * @return the Aeron session id of the publication the frame being handled came on (valid during a callback
+     * from {@link #onFragment}): what authentication binds a peer to, since a sender id can be claimed by anyone.
+     */
+    public int sessionId()
+    {
+        return sessionId;
     }
 
     /**
@@ -125,6 +140,18 @@ public final class FabricAdapter implements FragmentHandler
                     heartbeatDecoder.pendingCalls());
                 break;
 
+            case ChallengeDecoder.TEMPLATE_ID:
+                challengeDecoder.wrap(buffer, bodyOffset, blockLength, version);
+                handler.onChallenge(senderId, correlationId, challengeDecoder.session().epoch(),
+                    challengeDecoder.nonce(), buffer, bodyOffset + ChallengeDecoder.proofEncodingOffset());
+                break;
+
+            case AuthenticateDecoder.TEMPLATE_ID:
+                authenticateDecoder.wrap(buffer, bodyOffset, blockLength, version);
+                handler.onAuthenticate(senderId, correlationId, authenticateDecoder.session().epoch(),
+                    buffer, bodyOffset + AuthenticateDecoder.proofEncodingOffset());
+                break;
+
             case InvokeDecoder.TEMPLATE_ID:
                 onInvoke(buffer, bodyOffset, blockLength, version, dataOffset, end);
                 break;
@@ -167,7 +194,7 @@ public final class FabricAdapter implements FragmentHandler
         {
             handler.onHello(
                 session.senderId(), session.correlationId(), session.epoch(), role, decoder.replyStreamId(),
-                buffer, dataOffset + VAR_LENGTH_FIELD, channelLength);
+                decoder.nonce(), buffer, dataOffset + VAR_LENGTH_FIELD, channelLength);
         }
     }
 
@@ -265,6 +292,8 @@ public final class FabricAdapter implements FragmentHandler
         {
             case HelloDecoder.TEMPLATE_ID: return HelloDecoder.BLOCK_LENGTH;
             case HeartbeatDecoder.TEMPLATE_ID: return HeartbeatDecoder.BLOCK_LENGTH;
+            case ChallengeDecoder.TEMPLATE_ID: return ChallengeDecoder.BLOCK_LENGTH;
+            case AuthenticateDecoder.TEMPLATE_ID: return AuthenticateDecoder.BLOCK_LENGTH;
             case InvokeDecoder.TEMPLATE_ID: return InvokeDecoder.BLOCK_LENGTH;
             case InvokeResultDecoder.TEMPLATE_ID: return InvokeResultDecoder.BLOCK_LENGTH;
             case PutVertexDecoder.TEMPLATE_ID: return PutVertexDecoder.BLOCK_LENGTH;

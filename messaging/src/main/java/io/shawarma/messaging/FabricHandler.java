@@ -12,9 +12,29 @@ public interface FabricHandler
     /** Sender id reported with a frame too short or too foreign to read one from. */
     int NO_SENDER = Integer.MIN_VALUE;
 
+    /** Length of a Challenge's or an Authenticate's proof (HMAC-SHA256). */
+    int PROOF_LENGTH = io.shawarma.codecs.ChallengeDecoder.proofLength();
+
     void onHello(
-        int senderId, long correlationId, long epoch, int role, int replyStreamId,
+        int senderId, long correlationId, long epoch, int role, int replyStreamId, long nonce,
         DirectBuffer buffer, int channelOffset, int channelLength);
+
+    /**
+     * A worker's answer to a Hello when the fabric authenticates.
+     *
+     * @param nonce       the worker's nonce, to prove the secret over in Authenticate.
+     * @param buffer      holding the worker's proof.
+     * @param proofOffset of the proof's {@link #PROOF_LENGTH} bytes.
+     */
+    void onChallenge(int senderId, long correlationId, long epoch, long nonce, DirectBuffer buffer, int proofOffset);
+
+    /**
+     * A caller's answer to a Challenge.
+     *
+     * @param buffer      holding the caller's proof.
+     * @param proofOffset of the proof's {@link #PROOF_LENGTH} bytes.
+     */
+    void onAuthenticate(int senderId, long correlationId, long epoch, DirectBuffer buffer, int proofOffset);
 
     void onHeartbeat(int senderId, long correlationId, long epoch, long timestampNs, int pendingCalls);
 

@@ -1,6 +1,8 @@
 package io.shawarma.messaging;
 
 import io.aeron.Publication;
+import io.shawarma.codecs.AuthenticateEncoder;
+import io.shawarma.codecs.ChallengeEncoder;
 import io.shawarma.codecs.GetVertexEncoder;
 import io.shawarma.codecs.HeartbeatEncoder;
 import io.shawarma.codecs.HelloEncoder;
@@ -31,6 +33,8 @@ public final class FabricProxy
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
     private final HelloEncoder helloEncoder = new HelloEncoder();
     private final HeartbeatEncoder heartbeatEncoder = new HeartbeatEncoder();
+    private final ChallengeEncoder challengeEncoder = new ChallengeEncoder();
+    private final AuthenticateEncoder authenticateEncoder = new AuthenticateEncoder();
     private final InvokeEncoder invokeEncoder = new InvokeEncoder();
     private final InvokeResultEncoder invokeResultEncoder = new InvokeResultEncoder();
     private final PutVertexEncoder putVertexEncoder = new PutVertexEncoder();
@@ -65,12 +69,32 @@ public final class FabricProxy
 
     public boolean hello(
         final Publication publication, final int senderId, final long correlationId, final long epoch, final Role role,
-        final int replyStreamId, final String replyChannel)
+        final int replyStreamId, final long nonce, final String replyChannel)
     {
         helloEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder).session()
             .senderId(senderId).correlationId(correlationId).epoch(epoch);
-        helloEncoder.role(role).replyStreamId(replyStreamId).replyChannel(replyChannel);
+        helloEncoder.role(role).replyStreamId(replyStreamId).nonce(nonce).replyChannel(replyChannel);
         return offer(publication, helloEncoder.encodedLength());
+    }
+
+    public boolean challenge(
+        final Publication publication, final int senderId, final long correlationId, final long epoch,
+        final long nonce, final DirectBuffer proof)
+    {
+        challengeEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder).session()
+            .senderId(senderId).correlationId(correlationId).epoch(epoch);
+        challengeEncoder.nonce(nonce).putProof(proof, 0, ChallengeEncoder.proofLength());
+        return offer(publication, challengeEncoder.encodedLength());
+    }
+
+    public boolean authenticate(
+        final Publication publication, final int senderId, final long correlationId, final long epoch,
+        final DirectBuffer proof)
+    {
+        authenticateEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder).session()
+            .senderId(senderId).correlationId(correlationId).epoch(epoch);
+        authenticateEncoder.putProof(proof, 0, ChallengeEncoder.proofLength());
+        return offer(publication, authenticateEncoder.encodedLength());
     }
 
     public boolean heartbeat(

@@ -9,6 +9,7 @@ import org.agrona.concurrent.NoOpIdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -22,6 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class FabricAdapterTest
 {
+    private static final String PROOF = "0123456789abcdef0123456789ABCDEF";
+
     private final RecordingHandler recorder = new RecordingHandler();
     private final FabricAdapter adapter = new FabricAdapter(recorder);
 
@@ -31,7 +34,9 @@ class FabricAdapterTest
         final UnsafeBuffer payload = new UnsafeBuffer("payload".getBytes());
         final List<UnsafeBuffer> frames = validFrames(payload);
         final String[] expected = {
-            "hello 5 11 3 1 1 4242 aeron:udp?endpoint=127.0.0.1:40101",
+            "hello 5 11 3 1 1 4242 -9 aeron:udp?endpoint=127.0.0.1:40101",
+            "challenge 5 17 3 -8 " + PROOF,
+            "authenticate 5 18 3 " + PROOF,
             "heartbeat 5 12 3 99 7",
             "invoke 5 13 3 1000 77 1 payload",
             "result 5 14 3 7 2 payload",
@@ -90,7 +95,12 @@ class FabricAdapterTest
         final Publication publication = null;
         final List<UnsafeBuffer> frames = new ArrayList<>();
         final int length = payload.capacity();
-        proxy.hello(publication, 5, 11, 3, Role.CLIENT, 4242, "aeron:udp?endpoint=127.0.0.1:40101");
+        proxy.hello(publication, 5, 11, 3, Role.CLIENT, 4242, -9, "aeron:udp?endpoint=127.0.0.1:40101");
+        frames.add(capture.copy());
+        final UnsafeBuffer proof = new UnsafeBuffer(PROOF.getBytes(StandardCharsets.US_ASCII));
+        proxy.challenge(publication, 5, 17, 3, -8, proof);
+        frames.add(capture.copy());
+        proxy.authenticate(publication, 5, 18, 3, proof);
         frames.add(capture.copy());
         proxy.heartbeat(publication, 5, 12, 3, 99, 7);
         frames.add(capture.copy());

@@ -25,11 +25,26 @@ final class RecordingHandler implements FabricHandler
 
     public void onHello(
         final int senderId, final long correlationId, final long epoch, final int role, final int replyStreamId,
-        final DirectBuffer buffer, final int channelOffset, final int channelLength)
+        final long nonce, final DirectBuffer buffer, final int channelOffset, final int channelLength)
     {
         record("hello " + senderId + " " + correlationId + " " + epoch + " " + role + " " +
-            (role == Role.CLIENT.value() ? 1 : 0) + " " + replyStreamId + " " +
+            (role == Role.CLIENT.value() ? 1 : 0) + " " + replyStreamId + " " + nonce + " " +
             text(buffer, channelOffset, channelLength));
+    }
+
+    public void onChallenge(
+        final int senderId, final long correlationId, final long epoch, final long nonce, final DirectBuffer buffer,
+        final int proofOffset)
+    {
+        record("challenge " + senderId + " " + correlationId + " " + epoch + " " + nonce + " " +
+            text(buffer, proofOffset, PROOF_LENGTH));
+    }
+
+    public void onAuthenticate(
+        final int senderId, final long correlationId, final long epoch, final DirectBuffer buffer, final int proofOffset)
+    {
+        record("authenticate " + senderId + " " + correlationId + " " + epoch + " " +
+            text(buffer, proofOffset, PROOF_LENGTH));
     }
 
     public void onHeartbeat(

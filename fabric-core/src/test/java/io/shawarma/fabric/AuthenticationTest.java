@@ -1,0 +1,230 @@
+package io.shawarma.fabric;
+
+import io.shawarma.fabric.udf.AddUdf;
+import io.shawarma.udf.Status;
+import io.shawarma.udf.Udf;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.concurrent.TimeUnit;
+
+import static io.shawarma.fabric.Configuration.SECRET_FILE_PROP;
+import static io.shawarma.fabric.TestFabric.int64;
+import static java.nio.ByteOrder.LITTLE_ENDIAN;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Peer authentication with a shared secret: members that prove it are served, across workers too; everyone else
+ * is refused with a clear error or status, counted, and never served; the secret appears in no message.
+ */
+class AuthenticationTest
+{
+    private static final String SECRET = "correct horse battery staple 42";
+    private static final String WRONG_SECRET = "incorrect horse battery staple 7";
+    private static final int ADD = Udf.idOf(AddUdf.NAME);
+
+    @TempDir
+    static Path temp;
+
+    private static String secretFile;
+    private static TestFabric fabric;
+
+    @BeforeAll
+    static void start() throws IOException
+    {
+        secretFile = secretFile("fabric.secret", SECRET);
+        fabric = new TestFabric(2, secretFile);
+        awaitFabricConnected();
+    }
+
+    @AfterAll
+    static void stop()
+    {
+        fabric.close();
+    }
+
+    @Test
+    void shouldServeMembersThatProveTheSecretIncludingForwardedCalls()
+    {
+        final long vertexId = vertexOwnedBy(2);
+        try (FabricClient client = fabric.client())
+        {
+            TestFabric.putCounter(client, vertexId, 10);
+            final UnsafeBuffer result = new UnsafeBuffer(new byte[Long.BYTES]);
+            // Sent to worker 1, which forwards it to the owner over its own authenticated session.
+            assertEquals(Status.OK, client.invokeVia(1, vertexId, ADD, int64(5), 0, Long.BYTES, result));
+            assertEquals(15, result.getLong(0, LITTLE_ENDIAN));
+        }
+    }
+
+    @Test
+    void shouldRefuseClientWithoutTheSecret()
+    {
+        final IllegalStateException ex = assertThrows(IllegalStateException.class, () -> fabric.client(null));
+        assertTrue(ex.getMessage().contains("requires authentication") && ex.getMessage().contains(SECRET_FILE_PROP),
+            ex.getMessage());
+    }
+
+    @Test
+    void shouldRefuseClientWithAnotherSecret() throws IOException
+    {
+        final String wrong = secretFile("wrong.secret", WRONG_SECRET);
+        final IllegalStateException ex = assertThrows(IllegalStateException.class, () -> fabric.client(wrong));
+        assertTrue(ex.getMessage().contains("did not prove the shared secret"), ex.getMessage());
+        assertNoSecretIn(ex.getMessage());
+    }
+
+    @Test
+    void shouldRefuseSecretClientOfAFabricThatDoesNotAuthenticate()
+    {
+        try (TestFabric open = new TestFabric(1))
+        {
+            final IllegalStateException ex = assertThrows(IllegalStateException.class, () -> open.client(secretFile));
+            assertTrue(ex.getMessage().contains("answered without authenticating"), ex.getMessage());
+        }
+    }
+
+    @Test
+    void shouldAnswerUnauthenticatedToCallsBeforeTheHandshakeCompletes()
+    {
+        final Worker worker = fabric.worker(1);
+        try (RawPeer peer = new RawPeer(worker, 2_000_101))
+        {
+            assertFalse(peer.sayHello());
+            assertTrue(peer.challenged, "a Hello is answered with a Challenge");
+            final long before = worker.counters().authFailures.get();
+            peer.invoke(peer.id, 5, vertexOwnedBy(1), ADD, 1);
+            assertTrue(peer.awaitAnswer());
+            assertEquals(Status.UNAUTHENTICATED, peer.status);
+            assertEquals(before + 1, worker.counters().authFailures.get());
+        }
+    }
+
+    @Test
+    void shouldRefuseAForgedProof()
+    {
+        final Worker worker = fabric.worker(1);
+        final long before = worker.counters().authFailures.get();
+        try (RawPeer forger = new RawPeer(worker, 2_000_102, load(secretFileUnchecked("forged.secret", WRONG_SECRET))))
+        {
+            assertFalse(forger.sayHello());
+            assertEquals(Status.UNAUTHENTICATED, forger.status);
+            assertEquals(before + 1, worker.counters().authFailures.get());
+        }
+    }
+
+    @Test
+    void shouldDropFramesClaimingAnAuthenticatedPeerFromAnotherSession()
+    {
+        final Worker worker = fabric.worker(1);
+        final long vertexId = vertexOwnedBy(1);
+        try (FabricClient client = fabric.client();
+            RawPeer member = new RawPeer(worker, 2_000_103, load(secretFile));
+            RawPeer impostor = new RawPeer(worker, 2_000_104))
+        {
+            TestFabric.putCounter(client, vertexId, 100);
+            assertTrue(member.sayHello(), "a member that proves the secret is welcomed");
+            final long before = worker.counters().authFailures.get();
+
+            impostor.invoke(member.id, 7, vertexId, ADD, 1_000);
+            member.invoke(member.id, 8, vertexId, ADD, 1);
+            assertTrue(member.awaitAnswer());
+            assertEquals(Status.OK, member.status);
+            assertEquals(101, member.result.getLong(0, LITTLE_ENDIAN), "the impostor's call was not applied");
+            assertEquals(before + 1, worker.counters().authFailures.get());
+        }
+    }
+
+    @Test
+    void shouldRefuseUnsafeOrShortSecretFilesWithoutShowingThem() throws IOException
+    {
+        final Path open = temp.resolve("open.secret");
+        Files.writeString(open, SECRET);
+        Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rw-r--r--"));
+        final IllegalArgumentException unsafe = assertThrows(
+            IllegalArgumentException.class, () -> SharedSecret.load(open, SECRET_FILE_PROP));
+        assertTrue(unsafe.getMessage().contains("chmod 600"), unsafe.getMessage());
+
+        final String shortSecret = secretFile("short.secret", "tiny secret\n");
+        final IllegalArgumentException tooShort = assertThrows(
+            IllegalArgumentException.class, () -> SharedSecret.load(Path.of(shortSecret), SECRET_FILE_PROP));
+        assertTrue(tooShort.getMessage().contains("shorter than"), tooShort.getMessage());
+        assertFalse(tooShort.getMessage().contains("tiny secret"));
+        assertNoSecretIn(String.valueOf(load(secretFile)));
+    }
+
+    private static void awaitFabricConnected()
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!(fabric.worker(1).isFabricConnected() && fabric.worker(2).isFabricConnected()))
+        {
+            assertTrue(System.nanoTime() < deadline, "workers did not authenticate each other");
+            sleep();
+        }
+    }
+
+    private static long vertexOwnedBy(final int workerId)
+    {
+        final Placement placement = new Placement(FabricMembers.parse(fabric.members, SECRET_FILE_PROP), 1);
+        long vertexId = 1;
+        while (placement.ownerOf(vertexId) != workerId)
+        {
+            vertexId++;
+        }
+        return vertexId;
+    }
+
+    private static String secretFile(final String name, final String secret) throws IOException
+    {
+        final Path file = temp.resolve(name);
+        Files.writeString(file, secret, StandardCharsets.US_ASCII);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        return file.toString();
+    }
+
+    private static String secretFileUnchecked(final String name, final String secret)
+    {
+        try
+        {
+            return secretFile(name, secret);
+        }
+        catch (final IOException ex)
+        {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    private static SharedSecret load(final String file)
+    {
+        return SharedSecret.load(Path.of(file), SECRET_FILE_PROP);
+    }
+
+    private static void assertNoSecretIn(final String text)
+    {
+        assertFalse(text.contains(SECRET) || text.contains(WRONG_SECRET), text);
+    }
+
+    private static void sleep()
+    {
+        try
+        {
+            Thread.sleep(10);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(ex);
+        }
+    }
+}
