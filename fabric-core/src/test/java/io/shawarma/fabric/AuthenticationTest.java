@@ -57,7 +57,7 @@ class AuthenticationTest
     @Test
     void shouldServeMembersThatProveTheSecretIncludingForwardedCalls()
     {
-        final long vertexId = vertexOwnedBy(2);
+        final long vertexId = fabric.vertexOwnedBy(2);
         try (FabricClient client = fabric.client())
         {
             TestFabric.putCounter(client, vertexId, 10);
@@ -104,7 +104,7 @@ class AuthenticationTest
             assertFalse(peer.sayHello());
             assertTrue(peer.challenged, "a Hello is answered with a Challenge");
             final long before = worker.counters().authFailures.get();
-            peer.invoke(peer.id, 5, vertexOwnedBy(1), ADD, 1);
+            peer.invoke(peer.id, 5, fabric.vertexOwnedBy(1), ADD, 1);
             assertTrue(peer.awaitAnswer());
             assertEquals(Status.UNAUTHENTICATED, peer.status);
             assertEquals(before + 1, worker.counters().authFailures.get());
@@ -128,7 +128,7 @@ class AuthenticationTest
     void shouldDropFramesClaimingAnAuthenticatedPeerFromAnotherSession()
     {
         final Worker worker = fabric.worker(1);
-        final long vertexId = vertexOwnedBy(1);
+        final long vertexId = fabric.vertexOwnedBy(1);
         try (FabricClient client = fabric.client();
             RawPeer member = new RawPeer(worker, 2_000_103, load(secretFile));
             RawPeer impostor = new RawPeer(worker, 2_000_104))
@@ -174,16 +174,6 @@ class AuthenticationTest
         }
     }
 
-    private static long vertexOwnedBy(final int workerId)
-    {
-        final Placement placement = new Placement(FabricMembers.parse(fabric.members, SECRET_FILE_PROP), 1);
-        long vertexId = 1;
-        while (placement.ownerOf(vertexId) != workerId)
-        {
-            vertexId++;
-        }
-        return vertexId;
-    }
 
     private static String secretFile(final String name, final String secret) throws IOException
     {

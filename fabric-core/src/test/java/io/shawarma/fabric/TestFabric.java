@@ -83,6 +83,20 @@ final class TestFabric implements AutoCloseable
             .callTimeoutNs(1_000_000_000L).connectTimeoutNs(5_000_000_000L).secretFile(clientSecretFile));
     }
 
+    /**
+     * @return the smallest positive vertex id the fabric's placement gives to this worker.
+     */
+    long vertexOwnedBy(final int workerId)
+    {
+        final Placement placement = new Placement(FabricMembers.parse(members, "members"), 1);
+        long vertexId = 1;
+        while (placement.ownerOf(vertexId) != workerId)
+        {
+            vertexId++;
+        }
+        return vertexId;
+    }
+
     public void close()
     {
         CloseHelper.closeAll(workers);
