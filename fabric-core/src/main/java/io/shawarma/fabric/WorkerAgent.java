@@ -17,6 +17,7 @@ import org.agrona.DirectBuffer;
 import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.status.AtomicCounter;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -75,7 +76,6 @@ final class WorkerAgent implements Agent, FabricHandler
     private int helloAnswersPending;
     private long nowNs;
     private long nextHeartbeatNs;
-    private long lastBackPressureEvents;
 
     WorkerAgent(
         final Worker.Context context, final Aeron aeron, final LocalInvoker invoker, final WorkerCounters counters)
@@ -133,12 +133,9 @@ final class WorkerAgent implements Agent, FabricHandler
             work += keepPeersAlive();
         }
         work += forwarded.expire(nowNs, onForwardExpired);
-        final long backPressureEvents = proxy.outbound().backPressureEvents();
-        if (backPressureEvents != lastBackPressureEvents)
-        {
-            lastBackPressureEvents = backPressureEvents;
-            counters.backPressureEvents.setRelease(backPressureEvents);
-        }
+        publish(counters.backPressureEvents, proxy.outbound().backPressureEvents());
+        publish(counters.bytesSent, proxy.outbound().bytesSent());
+        publish(counters.bytesReceived, adapter.bytesReceived());
         return work;
     }
 
@@ -520,6 +517,17 @@ final class WorkerAgent implements Agent, FabricHandler
         {
             // The caller's deadline turns this into TIMEOUT on its side; counted here.
             counters.undeliveredReplies.incrementRelease();
+        }
+    }
+
+    /**
+     * Copies a total kept in a plain field by this thread to its counter, when it changed.
+     */
+    private static void publish(final AtomicCounter counter, final long total)
+    {
+        if (counter.getPlain() != total)
+        {
+            counter.setRelease(total);
         }
     }
 

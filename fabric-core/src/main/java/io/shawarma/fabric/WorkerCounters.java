@@ -55,6 +55,8 @@ public final class WorkerCounters implements AutoCloseable
     final AtomicCounter undeliveredReplies;
     final AtomicCounter unknownPeerFrames;
     final AtomicCounter authFailures;
+    final AtomicCounter bytesReceived;
+    final AtomicCounter bytesSent;
     final AtomicCounter lateResults;
     final AtomicCounter errors;
     private final AtomicCounter[] resultsByStatus;
@@ -95,6 +97,8 @@ public final class WorkerCounters implements AutoCloseable
         undeliveredReplies = counter("replies not delivered (back pressure)");
         unknownPeerFrames = counter("frames from unknown peers");
         authFailures = counter("frames refused: not authenticated");
+        bytesReceived = counter("bytes received (messages)");
+        bytesSent = counter("bytes sent (messages)");
         lateResults = counter("late or unknown results");
         errors = counter("errors logged");
         final Status[] statuses = Status.values();

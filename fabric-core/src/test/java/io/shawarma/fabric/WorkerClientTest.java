@@ -58,6 +58,24 @@ class WorkerClientTest
     }
 
     @Test
+    void shouldCountMessageBytesBothWays() throws InterruptedException
+    {
+        final long vertexId = 300;
+        putCounter(client, vertexId, 0);
+        final WorkerCounters counters = fabric.worker(client.placement().ownerOf(vertexId)).counters();
+        final long receivedBefore = counters.bytesReceived.get();
+        final long sentBefore = counters.bytesSent.get();
+
+        assertEquals(Status.OK, client.invoke(vertexId, ADD, int64(1), 0, 8, result));
+        final long deadlineNs = System.nanoTime() + 5_000_000_000L;
+        while (counters.bytesReceived.get() == receivedBefore || counters.bytesSent.get() == sentBefore)
+        {
+            assertTrue(System.nanoTime() < deadlineNs, "byte counters did not move");
+            Thread.sleep(1);
+        }
+    }
+
+    @Test
     void shouldForwardToOwnerWhenSentToAnotherWorker()
     {
         final long vertexId = 200;

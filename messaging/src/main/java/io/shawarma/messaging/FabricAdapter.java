@@ -36,6 +36,7 @@ public final class FabricAdapter implements FragmentHandler
     private final ChallengeDecoder challengeDecoder = new ChallengeDecoder();
     private final AuthenticateDecoder authenticateDecoder = new AuthenticateDecoder();
     private int sessionId;
+    private long bytesReceived;
     private final InvokeDecoder invokeDecoder = new InvokeDecoder();
     private final InvokeResultDecoder invokeResultDecoder = new InvokeResultDecoder();
     private final PutVertexDecoder putVertexDecoder = new PutVertexDecoder();
@@ -55,6 +56,7 @@ public final class FabricAdapter implements FragmentHandler
     public void onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
     {
         sessionId = header.sessionId();
+        bytesReceived += length;
         onFrame(buffer, offset, length);
     }
 
@@ -65,6 +67,14 @@ public final class FabricAdapter implements FragmentHandler
     public int sessionId()
     {
         return sessionId;
+    }
+
+    /**
+     * @return bytes of the messages received through {@link #onFragment} so far.
+     */
+    public long bytesReceived()
+    {
+        return bytesReceived;
     }
 
     /**

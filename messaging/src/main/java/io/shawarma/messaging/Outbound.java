@@ -14,6 +14,7 @@ public class Outbound
     private final IdleStrategy retryIdle;
     private final long retryTimeoutNs;
     private long backPressureEvents;
+    private long bytesSent;
 
     /**
      * @param retryIdle      idle strategy between attempts.
@@ -38,6 +39,7 @@ public class Outbound
         long result = publication.offer(buffer, offset, length);
         if (result > 0)
         {
+            bytesSent += length;
             return true;
         }
 
@@ -50,6 +52,7 @@ public class Outbound
             result = publication.offer(buffer, offset, length);
             if (result > 0)
             {
+                bytesSent += length;
                 return true;
             }
             if (System.nanoTime() - deadlineNs >= 0)
@@ -66,5 +69,13 @@ public class Outbound
     public long backPressureEvents()
     {
         return backPressureEvents;
+    }
+
+    /**
+     * @return bytes of the messages accepted so far.
+     */
+    public long bytesSent()
+    {
+        return bytesSent;
     }
 }
