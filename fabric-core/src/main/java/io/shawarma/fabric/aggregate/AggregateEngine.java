@@ -29,6 +29,7 @@ public final class AggregateEngine
     private final int[] firingOrder;
     private long shuffleState;
     private int round;
+    private int ranLastRound;
     private long failures;
     private Throwable firstFailure;
 
@@ -104,6 +105,7 @@ public final class AggregateEngine
      */
     public int synchronousRound()
     {
+        ranLastRound = 0;
         int changed = 0;
         for (int row = 0; row < hood.localCount; row++)
         {
@@ -128,6 +130,7 @@ public final class AggregateEngine
     public int asynchronousRound()
     {
         shuffle();
+        ranLastRound = 0;
         int changed = 0;
         for (final int row : firingOrder)
         {
@@ -188,9 +191,17 @@ public final class AggregateEngine
         return firstFailure;
     }
 
-    AggregateProgram program()
+    /**
+     * @return how many devices ran the last round (active ones whose round did not throw).
+     */
+    public int ranLastRound()
     {
-        return program;
+        return ranLastRound;
+    }
+
+    boolean ranLastRound(final int row)
+    {
+        return ranThisRound[row];
     }
 
     Neighbourhood neighbourhood()
@@ -227,6 +238,7 @@ public final class AggregateEngine
         {
             final double output = vm.run(program, row, round);
             ranThisRound[row] = true;
+            ranLastRound++;
             final int changed = Double.compare(output, outputs[row]) != 0 ? 1 : 0;
             outputs[row] = output;
             return changed;
