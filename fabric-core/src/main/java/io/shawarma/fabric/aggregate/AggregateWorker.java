@@ -21,7 +21,8 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  * neighbours read is shipped (nbr, share and foldhood-alignment slots), by interned path slot; a peer learns a
  * path's definition once. Synchronous rounds end at a barrier ({@code AggregateRoundDone} from every peer), so the
  * results equal those of one worker; asynchronous rounds run on with whatever exports have arrived, a worker
- * waiting only when a peer falls more than the retention behind (its exports would expire), and meet at the end. The round loop allocates nothing once the program's paths are known.
+ * waiting only when a peer falls more than the retention behind (its exports would expire), and meet at the end.
+ * The round loop allocates nothing once the program's paths are known.
  */
 public final class AggregateWorker implements AutoCloseable, AggregateTransport.Receiver
 {
