@@ -1,6 +1,7 @@
 package io.shawarma.fabric.aggregate;
 
 import io.shawarma.fabric.FabricMembers;
+import io.shawarma.fabric.Placement;
 import io.shawarma.fabric.graph.EdgeList;
 import io.shawarma.fabric.graph.GraphPartition;
 
@@ -12,7 +13,7 @@ import java.util.Arrays;
  * the exports of the round before, then publishes them all at once (reproducible, whatever the partition);
  * {@link #asynchronousRound()} runs the devices one by one in a shuffled order, each publishing at once, so
  * later devices see earlier ones' new exports (as devices firing at their own pace would). The exchange with other
- * workers is {@link AggregateWorker}'s; a single worker needs none.
+ * workers is {@link AggregateWorker}'s; a single worker needs none. Workers own blocks of consecutive device ids.
  */
 public final class AggregateEngine
 {
@@ -50,7 +51,7 @@ public final class AggregateEngine
             throw new IllegalArgumentException("retention must be at least 1 round, got " + retention);
         }
         this.program = program;
-        partition = new GraphPartition(graph, members, workerId, true);
+        partition = new GraphPartition(graph, members, workerId, true, rangePlacement(graph, members));
         hood = new Neighbourhood(partition, members.size());
         exports = new Exports(hood.rowCount, 8);
         sensors = new Sensors(hood.localCount);
@@ -225,6 +226,21 @@ public final class AggregateEngine
     public int round()
     {
         return round;
+    }
+
+    /**
+     * Devices in blocks of consecutive ids, one block per worker: ids usually follow space (a grid's rows), so
+     * most neighbours share a worker and few exports cross the wire (hash placement would send nearly all).
+     */
+    static Placement rangePlacement(final EdgeList graph, final FabricMembers members)
+    {
+        final Placement placement = new Placement(members, 1);
+        final long[] ids = graph.vertexIds();
+        for (int i = 0; i < ids.length; i++)
+        {
+            placement.override(ids[i], members.idAt((int)((long)i * members.size() / ids.length)), 1);
+        }
+        return placement;
     }
 
     private int runDevice(final int row)

@@ -119,7 +119,9 @@ public final class AggregateMain
                     childArgs, "never printed", System.err));
             }
             final double[] values = new double[network.vertexCount()];
-            place(network, compute(network, options, 1, members.toString(), System.err), values);
+            final AggregateWorker.Result mine = compute(network, options, 1, members.toString(), System.err);
+            System.err.printf("aggregate worker 1: %d rounds took %.6f s%n", mine.rounds, mine.roundNanos / 1e9);
+            place(network, mine, values);
             for (int i = 0; i < children.size(); i++)
             {
                 final int exitCode = children.get(i).awaitExit(WORKER_TIMEOUT_MS);
@@ -222,7 +224,7 @@ public final class AggregateMain
                 ids[i] = in.readLong();
                 values[i] = in.readDouble();
             }
-            return new AggregateWorker.Result(ids, values, 0);
+            return new AggregateWorker.Result(ids, values, 0, 0);
         }
     }
 

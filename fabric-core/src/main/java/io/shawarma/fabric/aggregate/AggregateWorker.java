@@ -28,18 +28,21 @@ public final class AggregateWorker implements AutoCloseable, AggregateTransport.
 {
     private static final int FRAME_BYTES = 64 * 1024;
 
-    /** What a worker computed: its devices and their outputs, in id order. */
+    /** What a worker computed: its devices and their outputs, in id order, and how long its rounds took. */
     public static final class Result
     {
         public final long[] deviceIds;
         public final double[] values;
         public final int rounds;
+        /** The rounds' time: running the devices, exchanging exports and waiting at the barriers. */
+        public final long roundNanos;
 
-        Result(final long[] deviceIds, final double[] values, final int rounds)
+        Result(final long[] deviceIds, final double[] values, final int rounds, final long roundNanos)
         {
             this.deviceIds = deviceIds;
             this.values = values;
             this.rounds = rounds;
+            this.roundNanos = roundNanos;
         }
     }
 
@@ -125,6 +128,7 @@ public final class AggregateWorker implements AutoCloseable, AggregateTransport.
     public Result run(final int rounds, final boolean synchronous, final long connectTimeoutNs)
     {
         transport.links().awaitConnected(System.nanoTime() + connectTimeoutNs);
+        final long runStartNs = System.nanoTime();
         for (int round = 0; round < rounds; round++)
         {
             if (!synchronous)
@@ -162,7 +166,7 @@ public final class AggregateWorker implements AutoCloseable, AggregateTransport.
             // Everyone stays until everyone is done, so that no exports go to a worker that left.
             awaitBarrier(AggregateTransport.ANY_ROUND, rounds - 1);
         }
-        return new Result(engine.deviceIds(), engine.outputs(), rounds);
+        return new Result(engine.deviceIds(), engine.outputs(), rounds, System.nanoTime() - runStartNs);
     }
 
     /**

@@ -32,9 +32,22 @@ public final class GraphPartition
     public GraphPartition(
         final EdgeList graph, final FabricMembers members, final int workerId, final boolean undirected)
     {
+        this(graph, members, workerId, undirected, new Placement(members, 1));
+    }
+
+    /**
+     * @param graph      the whole graph.
+     * @param members    the workers sharing it.
+     * @param workerId   this worker.
+     * @param undirected add every edge in both directions.
+     * @param placement  which worker owns which vertex (the same on every worker).
+     */
+    public GraphPartition(
+        final EdgeList graph, final FabricMembers members, final int workerId, final boolean undirected,
+        final Placement placement)
+    {
         vertexIds = graph.vertexIds();
         final int vertexCount = vertexIds.length;
-        final Placement placement = new Placement(members, 1);
         final int[] slotOfWorker = new int[members.size()];
         int mySlot = -1;
         for (int i = 0; i < members.size(); i++)
