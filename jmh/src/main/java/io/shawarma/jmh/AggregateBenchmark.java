@@ -28,17 +28,22 @@ public final class AggregateBenchmark
         "usage: shawarma bench aggregate [--quick] [--out DIR]",
         "",
         "Rounds/s of hop count and gradient: ours (1 and 2 worker processes) vs Protelis 13.0.3, each in its own",
-        "JVM, values checked identical. Full run: 100x100 for 100 rounds and 200x200 for 50 rounds (Protelis takes",
-        "several minutes); --quick: 100x100 for 30 rounds.",
+        "JVM, values checked identical. Full run: 100x100 for 60 rounds and 200x200 for 20 rounds (Protelis takes",
+        "about 5 minutes on a quiet 2-core machine); --quick: 100x100 for 30 rounds.",
         "",
         "  --quick    the small run",
         "  --out DIR  where aggregate.json goes (default bench-results)");
+
+    /** The figure of the second half of the rounds, after the JIT has warmed up. */
+    static final String WARM_SECONDS = "warm_seconds";
 
     private static final String AGGREGATE_MAIN = "io.shawarma.fabric.aggregate.AggregateMain";
     private static final List<String> PROGRAMS = List.of("hopcount", "gradient");
     private static final String SOURCE = "0";
     private static final long CHILD_TIMEOUT_MS = 3_600_000L;
     private static final Pattern OUR_ROUNDS = Pattern.compile("aggregate worker 1: (\\d+) rounds took (\\S+) s");
+    private static final Pattern OUR_ROUND =
+        Pattern.compile("(?m)\\] round (\\d+) devices \\d+ changed \\d+ time (\\S+) ms$");
 
     /** One contender's run of one program on one grid. */
     private static final class Run
@@ -49,6 +54,7 @@ public final class AggregateBenchmark
         final String program;
         final int rounds;
         double seconds;
+        double warmSeconds;
         String loadAverage;
         Path values;
         boolean identical = true;
@@ -66,9 +72,15 @@ public final class AggregateBenchmark
         {
             return rounds / seconds;
         }
+
+        double warmRoundsPerSecond()
+        {
+            return (rounds - rounds / 2) / warmSeconds;
+        }
     }
 
     private final List<Run> runs = new ArrayList<>();
+    private volatile ChildJvm running;
 
     private AggregateBenchmark()
     {
@@ -108,14 +120,24 @@ public final class AggregateBenchmark
     private void run(final boolean quick, final Path out) throws IOException
     {
         final Map<String, Integer> grids = new LinkedHashMap<>();
-        grids.put("100x100", quick ? 30 : 100);
+        grids.put("100x100", quick ? 30 : 60);
         if (!quick)
         {
-            grids.put("200x200", 50);
+            grids.put("200x200", 20);
         }
         System.out.printf("shawarma bench aggregate: %s, synchronous rounds from device %s; %d CPUs%n", PROGRAMS,
             SOURCE, Runtime.getRuntime().availableProcessors());
         final Path dir = Files.createTempDirectory("shawarma-bench-aggregate");
+        // On Ctrl-C, stop the contender that runs (AggregateMain stops its own workers on SIGTERM).
+        final Thread stopChild = new Thread(() ->
+        {
+            final ChildJvm child = running;
+            if (null != child)
+            {
+                child.close();
+            }
+        }, "shawarma-bench-aggregate-stop");
+        Runtime.getRuntime().addShutdownHook(stopChild);
         try
         {
             for (final Map.Entry<String, Integer> grid : grids.entrySet())
@@ -139,6 +161,7 @@ public final class AggregateBenchmark
         }
         finally
         {
+            Runtime.getRuntime().removeShutdownHook(stopChild);
             IoUtil.delete(dir.toFile(), true);
         }
     }
@@ -156,6 +179,18 @@ public final class AggregateBenchmark
             throw new IllegalStateException(run.contender + " printed no round time:\n" + lines);
         }
         run.seconds = Double.parseDouble(matcher.group(2).replace(',', '.'));
+        final Matcher round = OUR_ROUND.matcher(lines);
+        while (round.find())
+        {
+            if (Integer.parseInt(round.group(1)) >= rounds / 2)
+            {
+                run.warmSeconds += Double.parseDouble(round.group(2).replace(',', '.')) / 1000.0;
+            }
+        }
+        if (0 == run.warmSeconds)
+        {
+            throw new IllegalStateException(run.contender + " printed no round lines:\n" + lines);
+        }
         return add(run);
     }
 
@@ -165,14 +200,19 @@ public final class AggregateBenchmark
         run.values = dir.resolve(program + "-" + grid + "-protelis.tsv");
         final String lines = runChild(run, ProtelisGridMain.class.getName(), List.of(program, grid,
             Integer.toString(rounds), SOURCE, run.values.toString()));
-        final Matcher matcher =
-            Pattern.compile(ContenderFigures.PREFIX + ContenderFigures.COMPUTE_SECONDS + " (\\S+)").matcher(lines);
+        run.seconds = figure(run, lines, ContenderFigures.COMPUTE_SECONDS);
+        run.warmSeconds = figure(run, lines, WARM_SECONDS);
+        return add(run);
+    }
+
+    private static double figure(final Run run, final String lines, final String name)
+    {
+        final Matcher matcher = Pattern.compile(ContenderFigures.PREFIX + name + " (\\S+)").matcher(lines);
         if (!matcher.find())
         {
-            throw new IllegalStateException(run.contender + " printed no compute time:\n" + lines);
+            throw new IllegalStateException(run.contender + " printed no " + name + " figure:\n" + lines);
         }
-        run.seconds = Double.parseDouble(matcher.group(1));
-        return add(run);
+        return Double.parseDouble(matcher.group(1));
     }
 
     private String runChild(final Run run, final String mainClass, final List<String> args)
@@ -182,6 +222,7 @@ public final class AggregateBenchmark
             run.grid, run.rounds, run.loadAverage);
         try (ChildJvm child = new ChildJvm(run.contender, mainClass, Map.of(), args, "(not waited for)", null))
         {
+            running = child;
             final int exitCode = child.awaitExit(CHILD_TIMEOUT_MS);
             if (0 != exitCode)
             {
@@ -189,6 +230,10 @@ public final class AggregateBenchmark
                     child.lastLines());
             }
             return child.lastLines();
+        }
+        finally
+        {
+            running = null;
         }
     }
 
@@ -249,17 +294,20 @@ public final class AggregateBenchmark
     private void print()
     {
         System.out.println();
-        System.out.printf("%-9s %-8s %-18s %-11s %6s %10s %10s %12s %9s%n", "program", "grid", "contender",
-            "parallel", "rounds", "seconds", "rounds/s", "vs Protelis", "values");
+        System.out.printf("%-9s %-8s %-16s %-9s %6s %9s %9s %8s %10s %8s %9s%n", "program", "grid", "contender",
+            "parallel", "rounds", "seconds", "rounds/s", "vs Prot.", "warm r/s", "vs Prot.", "values");
         for (final Run run : runs)
         {
-            System.out.printf("%-9s %-8s %-18s %-11s %6d %10.3f %10.1f %11.1fx %9s%n", run.program, run.grid,
-                run.contender, parallelism(run), run.rounds, run.seconds, run.roundsPerSecond(),
-                run.roundsPerSecond() / protelisOf(run).roundsPerSecond(), run.identical ? "identical" : "DIFFER");
+            final Run protelis = protelisOf(run);
+            System.out.printf("%-9s %-8s %-16s %-9s %6d %9.3f %9.1f %7.1fx %10.1f %7.1fx %9s%n", run.program,
+                run.grid, run.contender, parallelism(run), run.rounds, run.seconds, run.roundsPerSecond(),
+                run.roundsPerSecond() / protelis.roundsPerSecond(), run.warmRoundsPerSecond(),
+                run.warmRoundsPerSecond() / protelis.warmRoundsPerSecond(), run.identical ? "identical" : "DIFFER");
         }
         System.out.println();
         System.out.println("seconds: ours, worker 1's rounds (devices, export exchange and barriers), setup and " +
-            "output excluded; Protelis, its rounds loop, parsing and setup excluded. Both include JIT warm-up.");
+            "output excluded; Protelis, its rounds loop, parsing and setup excluded. Both include JIT warm-up; " +
+            "warm: the second half of the rounds only.");
         for (final Run run : runs)
         {
             if (!run.identical)
@@ -283,11 +331,14 @@ public final class AggregateBenchmark
         {
             final String name = "aggregate_" + run.program + "_" + run.grid + "_" + run.key;
             results.add(Result.value(name + "_rounds_per_second", "rounds/s", run.roundsPerSecond()));
+            results.add(Result.value(name + "_warm_rounds_per_second", "rounds/s", run.warmRoundsPerSecond()));
             results.add(Result.value(name + "_seconds", "s", run.seconds));
             if (!"protelis".equals(run.key))
             {
                 results.add(Result.value(name + "_vs_protelis", "x",
                     run.roundsPerSecond() / protelisOf(run).roundsPerSecond()));
+                results.add(Result.value(name + "_warm_vs_protelis", "x",
+                    run.warmRoundsPerSecond() / protelisOf(run).warmRoundsPerSecond()));
             }
         }
         return results;

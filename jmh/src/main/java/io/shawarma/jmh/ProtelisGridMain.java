@@ -154,8 +154,13 @@ public final class ProtelisGridMain
         ContenderFigures.print(ContenderFigures.BUILD_SECONDS, ContenderFigures.seconds(buildStartNs));
 
         final long startNs = System.nanoTime();
+        long warmStartNs = startNs;
         for (int round = 0; round < rounds; round++)
         {
+            if (round == rounds / 2)
+            {
+                warmStartNs = System.nanoTime();
+            }
             for (final Device device : devices)
             {
                 device.vm.runCycle();
@@ -166,6 +171,7 @@ public final class ProtelisGridMain
             }
         }
         ContenderFigures.print(ContenderFigures.COMPUTE_SECONDS, ContenderFigures.seconds(startNs));
+        ContenderFigures.print(AggregateBenchmark.WARM_SECONDS, ContenderFigures.seconds(warmStartNs));
 
         final double[] values = new double[devices.length];
         for (int i = 0; i < devices.length; i++)

@@ -5,11 +5,9 @@ import io.shawarma.fabric.FabricMembers;
 import io.shawarma.fabric.graph.EdgeList;
 import io.shawarma.fabric.graph.EdgeListException;
 import io.shawarma.fabric.graph.ResultWriter;
-import io.shawarma.fabric.process.ChildJvm;
-import io.shawarma.fabric.process.LoopbackPorts;
+import io.shawarma.fabric.process.ChildWorkers;
 import io.shawarma.messaging.IdleStrategies;
 import io.shawarma.messaging.Transport;
-import org.agrona.CloseHelper;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -20,9 +18,6 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 
 /**
  * {@code scripts/shawarma aggregate ...}: runs an aggregate program over N worker processes on this machine. This
@@ -96,59 +91,21 @@ public final class AggregateMain
         System.err.printf("%,d devices, %,d edges; %d rounds on %d worker(s)%n", network.vertexCount(),
             network.edgeCount(), options.rounds, options.workers);
 
-        final StringBuilder members = new StringBuilder();
-        for (int id = 1; id <= options.workers; id++)
+        try (ChildWorkers children = new ChildWorkers("aggregate", AggregateMain.class.getName(), options.workers,
+            options.workerArgs(), System.err))
         {
-            members.append(id == 1 ? "" : ",").append(id).append('@').append(LoopbackPorts.freeUdpChannel());
-        }
-        final List<ChildJvm> children = new ArrayList<>();
-        final List<Path> parts = new ArrayList<>();
-        // On Ctrl-C, stop the worker processes too.
-        final Thread stopChildren = new Thread(() -> CloseHelper.closeAll(children), "shawarma-aggregate-stop");
-        Runtime.getRuntime().addShutdownHook(stopChildren);
-        try
-        {
-            for (int id = 2; id <= options.workers; id++)
-            {
-                final Path part = Files.createTempFile("shawarma-aggregate-worker-" + id, ".part");
-                parts.add(part);
-                final List<String> childArgs = new ArrayList<>(options.workerArgs());
-                childArgs.addAll(List.of("--worker-id", Integer.toString(id), "--members", members.toString(),
-                    "--part", part.toString()));
-                children.add(new ChildJvm("aggregate worker " + id, AggregateMain.class.getName(), Map.of(),
-                    childArgs, "never printed", System.err));
-            }
             final double[] values = new double[network.vertexCount()];
-            final AggregateWorker.Result mine = compute(network, options, 1, members.toString(), System.err);
+            final AggregateWorker.Result mine = compute(network, options, 1, children.members(), System.err);
             System.err.printf("aggregate worker 1: %d rounds took %.6f s%n", mine.rounds, mine.roundNanos / 1e9);
             place(network, mine, values);
-            for (int i = 0; i < children.size(); i++)
+            for (int id = 2; id <= options.workers; id++)
             {
-                final int exitCode = children.get(i).awaitExit(WORKER_TIMEOUT_MS);
-                if (0 != exitCode)
-                {
-                    throw new IllegalStateException("aggregate worker " + (i + 2) + " failed with exit code " +
-                        exitCode);
-                }
-                place(network, readPart(parts.get(i)), values);
+                place(network, readPart(children.awaitPart(id, WORKER_TIMEOUT_MS)), values);
             }
             write(options, network.vertexIds(), values);
             System.err.printf("aggregate %s: %d rounds, %d worker(s), %.1f s; wrote %s%n",
                 null != options.program ? options.program : options.programClass, options.rounds, options.workers,
                 (System.nanoTime() - startNs) / 1e9, options.out);
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException(ex);
-        }
-        finally
-        {
-            Runtime.getRuntime().removeShutdownHook(stopChildren);
-            CloseHelper.closeAll(children);
-            for (final Path part : parts)
-            {
-                part.toFile().delete();
-            }
         }
     }
 
@@ -212,7 +169,7 @@ public final class AggregateMain
         }
     }
 
-    private static AggregateWorker.Result readPart(final Path part) throws IOException
+    private static AggregateWorker.Result readPart(final Path part)
     {
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(part))))
         {
@@ -225,6 +182,10 @@ public final class AggregateMain
                 values[i] = in.readDouble();
             }
             return new AggregateWorker.Result(ids, values, 0, 0);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
         }
     }
 
