@@ -22,6 +22,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 import static java.nio.ByteOrder.LITTLE_ENDIAN;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -73,6 +74,36 @@ class AggregateWorkerTest
         final double[] expected = AggregateSemanticsTest.rounds(AggregateSemanticsTest.engine(grid,
             BuiltinPrograms.byName("hopcount"), SOURCES), 40);
         assertArrayEquals(expected, run(grid, 2, "hopcount", 60, false, (worker, streamBase) -> {}).values);
+    }
+
+    @Test
+    void workerRoundsAllocateNothingPerRound() throws Exception
+    {
+        // Two runs of the same job, one 4 times longer: everything a worker thread allocates (partition, paths,
+        // first-round growth, the result) is allocated by both, so the difference is what the extra rounds cost.
+        final EdgeList grid = GridNetwork.of(16, 12);
+        final long[] shortRun = allocatedPerWorker(grid, 100);
+        final long[] longRun = allocatedPerWorker(grid, 400);
+        for (int i = 0; i < shortRun.length; i++)
+        {
+            System.out.printf("aggregate worker %d: %d bytes over 100 rounds, %d over 400%n", i + 1, shortRun[i],
+                longRun[i]);
+            assertTrue(longRun[i] - shortRun[i] < 4096, "worker " + (i + 1) + ": 300 more rounds allocated " +
+                (longRun[i] - shortRun[i]) + " bytes");
+        }
+    }
+
+    private static long[] allocatedPerWorker(final EdgeList grid, final int rounds) throws Exception
+    {
+        final com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
+        final long[] allocated = new long[2];
+        final long[] before = new long[2];
+        run(grid, 2, "broadcast", rounds, true,
+            (worker, streamBase) -> before[worker.workerId() - 1] = threads.getCurrentThreadAllocatedBytes(),
+            (worker) -> allocated[worker.workerId() - 1] =
+                threads.getCurrentThreadAllocatedBytes() - before[worker.workerId() - 1]);
+        return allocated;
     }
 
     @Test
@@ -180,6 +211,14 @@ class AggregateWorkerTest
         final EdgeList graph, final int workers, final String program, final int rounds, final boolean synchronous,
         final BiConsumer<AggregateWorker, Integer> beforeRun) throws Exception
     {
+        return run(graph, workers, program, rounds, synchronous, beforeRun, (worker) -> {});
+    }
+
+    static Run run(
+        final EdgeList graph, final int workers, final String program, final int rounds, final boolean synchronous,
+        final BiConsumer<AggregateWorker, Integer> beforeRun, final Consumer<AggregateWorker> afterRun)
+        throws Exception
+    {
         final int streamBase = nextStreamBase++;
         final StringBuilder spec = new StringBuilder();
         for (int id = 1; id <= workers; id++)
@@ -207,6 +246,7 @@ class AggregateWorkerTest
                         }
                         beforeRun.accept(worker, streamBase);
                         final AggregateWorker.Result result = worker.run(rounds, synchronous, CONNECT_TIMEOUT_NS);
+                        afterRun.accept(worker);
                         malformed[workerId - 1] = worker.malformed();
                         return result;
                     }
