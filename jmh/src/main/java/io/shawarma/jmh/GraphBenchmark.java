@@ -582,7 +582,7 @@ public final class GraphBenchmark
     /**
      * @return the 1-minute load average from /proc/loadavg, or "n/a".
      */
-    private static String loadAverage()
+    static String loadAverage()
     {
         try
         {

@@ -6,19 +6,20 @@ import io.shawarma.fabric.Placement;
 /**
  * One worker's share of a graph: the vertices the placement gives it, in id order, with their out-edges in CSR
  * form (offsets into primitive arrays of target and weight). Every worker derives the same owner and local index
- * for every vertex of the graph, so messages travel by the receiver's local index.
+ * for every vertex of the graph, so messages travel by the receiver's local index. Public for the aggregate
+ * layer, which partitions its devices the same way.
  */
-final class GraphPartition
+public final class GraphPartition
 {
-    final long[] vertexIds;
-    final int[] ownerSlot;
-    final int[] localIndex;
-    final int[] localCountBySlot;
-    final int slot;
-    final int[] localVertices;
-    final int[] edgeOffsets;
-    final int[] edgeTargets;
-    final double[] edgeWeights;
+    public final long[] vertexIds;
+    public final int[] ownerSlot;
+    public final int[] localIndex;
+    public final int[] localCountBySlot;
+    public final int slot;
+    public final int[] localVertices;
+    public final int[] edgeOffsets;
+    public final int[] edgeTargets;
+    public final double[] edgeWeights;
     final int[] edgeTargetSlots;
     final int[] edgeTargetLocals;
 
@@ -28,11 +29,25 @@ final class GraphPartition
      * @param workerId   this worker.
      * @param undirected add every edge in both directions.
      */
-    GraphPartition(final EdgeList graph, final FabricMembers members, final int workerId, final boolean undirected)
+    public GraphPartition(
+        final EdgeList graph, final FabricMembers members, final int workerId, final boolean undirected)
+    {
+        this(graph, members, workerId, undirected, new Placement(members, 1));
+    }
+
+    /**
+     * @param graph      the whole graph.
+     * @param members    the workers sharing it.
+     * @param workerId   this worker.
+     * @param undirected add every edge in both directions.
+     * @param placement  which worker owns which vertex (the same on every worker).
+     */
+    public GraphPartition(
+        final EdgeList graph, final FabricMembers members, final int workerId, final boolean undirected,
+        final Placement placement)
     {
         vertexIds = graph.vertexIds();
         final int vertexCount = vertexIds.length;
-        final Placement placement = new Placement(members, 1);
         final int[] slotOfWorker = new int[members.size()];
         int mySlot = -1;
         for (int i = 0; i < members.size(); i++)
@@ -102,7 +117,7 @@ final class GraphPartition
     /**
      * @return the number of vertices in the whole graph.
      */
-    int vertexCount()
+    public int vertexCount()
     {
         return vertexIds.length;
     }
@@ -110,7 +125,7 @@ final class GraphPartition
     /**
      * @return the number of vertices this worker owns.
      */
-    int localCount()
+    public int localCount()
     {
         return localVertices.length;
     }

@@ -1,0 +1,232 @@
+package io.shawarma.fabric.aggregate;
+
+import io.shawarma.fabric.graph.EdgeList;
+import io.shawarma.fabric.graph.EdgeListParser;
+
+import java.lang.reflect.InvocationTargetException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Command line of {@code scripts/shawarma aggregate}, shared by the launching process and the worker processes it
+ * starts (which get the same options plus their worker id, the member list and a part file).
+ */
+final class AggregateOptions
+{
+    static final String USAGE = String.join("\n",
+        "usage: shawarma aggregate (--program NAME | --program-class CLASS) (--grid WxH | --edges FILE) --out FILE",
+        "                          [--rounds R] [--workers N] [--sources ID[,ID...]] [--mode sync|async]",
+        "                          [--retention K] [--seed S]",
+        "",
+        "Runs an aggregate (field calculus) program on every device of a network, in rounds, over N worker",
+        "processes on this machine; devices are vertices and neighbours are edges, both ways. The output has one",
+        "'deviceId<TAB>value' line per device, sorted by id, with each device's value after the last round",
+        "(inf: no source reached); worker 1 prints a progress line per round on stderr.",
+        "",
+        "  --program NAME       a built-in program: " + String.join(", ", BuiltinPrograms.NAMES),
+        "  --program-class C    your own io.shawarma.fabric.aggregate.AggregateProgram (public, no-argument",
+        "                       constructor), on the classpath of every worker (SHAWARMA_CLASSPATH)",
+        "  --grid WxH           a W x H grid, 4 neighbours at range 1; device (x, y) has id y*W+x",
+        "  --edges FILE         a SNAP-style edge list: 'src dst [range]' per line",
+        "  --rounds R           rounds to run (default 100)",
+        "  --workers N          worker processes (default 1)",
+        "  --sources IDS        devices whose 'source' sensor is 1 (default: the smallest device id)",
+        "  --mode sync|async    synchronous rounds, reproducible for any N (default), or asynchronous ones:",
+        "                       each device in a shuffled order against its neighbours' latest exports",
+        "  --retention K        rounds a neighbour's export stays visible without a newer one (default 3)",
+        "  --seed S             seed of the asynchronous firing order (default 1)");
+
+    String program;
+    String programClass;
+    String grid;
+    Path edges;
+    Path out;
+    int rounds = 100;
+    int workers = 1;
+    long[] sources;
+    boolean synchronous = true;
+    int retention = 3;
+    long seed = 1;
+    // Set only in worker processes started by the launcher.
+    int workerId = -1;
+    String members;
+    Path part;
+    boolean help;
+
+    static AggregateOptions parse(final String[] args)
+    {
+        final AggregateOptions options = new AggregateOptions();
+        for (int i = 0; i < args.length; i++)
+        {
+            final String name = args[i];
+            if ("--help".equals(name) || "-h".equals(name))
+            {
+                options.help = true;
+                continue;
+            }
+            if (i + 1 >= args.length)
+            {
+                throw new IllegalArgumentException("option '" + name + "' needs a value");
+            }
+            final String value = args[++i];
+            switch (name)
+            {
+                case "--program": options.program = value; break;
+                case "--program-class": options.programClass = value; break;
+                case "--grid": options.grid = value; break;
+                case "--edges": options.edges = Path.of(value); break;
+                case "--out": options.out = Path.of(value); break;
+                case "--rounds": options.rounds = (int)number(name, value, 0, Integer.MAX_VALUE - 1); break;
+                case "--workers": options.workers = (int)number(name, value, 1, 64); break;
+                case "--sources": options.sources = ids(name, value); break;
+                case "--mode": options.synchronous = mode(value); break;
+                case "--retention": options.retention = (int)number(name, value, 1, 1_000_000); break;
+                case "--seed": options.seed = number(name, value, Long.MIN_VALUE, Long.MAX_VALUE); break;
+                case "--worker-id": options.workerId = (int)number(name, value, 0, Integer.MAX_VALUE); break;
+                case "--members": options.members = value; break;
+                case "--part": options.part = Path.of(value); break;
+                default: throw new IllegalArgumentException("unknown option '" + name + "'");
+            }
+        }
+        if (!options.help)
+        {
+            options.check();
+        }
+        return options;
+    }
+
+    /**
+     * @return the network the options name, read or generated.
+     */
+    EdgeList network()
+    {
+        if (null != grid)
+        {
+            final int[] size = GridNetwork.parseSize(grid);
+            return GridNetwork.of(size[0], size[1]);
+        }
+        return EdgeListParser.parse(edges);
+    }
+
+    /**
+     * @return a new instance of the program the options name.
+     * @throws IllegalArgumentException when the program class cannot be loaded or made.
+     */
+    AggregateProgram newProgram()
+    {
+        if (null != program)
+        {
+            return BuiltinPrograms.byName(program);
+        }
+        try
+        {
+            return Class.forName(programClass).asSubclass(AggregateProgram.class).getConstructor().newInstance();
+        }
+        catch (final ClassNotFoundException ex)
+        {
+            throw new IllegalArgumentException("--program-class " + programClass + ": not on the classpath (add its " +
+                "jar to SHAWARMA_CLASSPATH)");
+        }
+        catch (final ClassCastException ex)
+        {
+            throw new IllegalArgumentException("--program-class " + programClass + " does not implement " +
+                AggregateProgram.class.getName());
+        }
+        catch (final NoSuchMethodException | InstantiationException | IllegalAccessException ex)
+        {
+            throw new IllegalArgumentException("--program-class " + programClass +
+                " needs a public no-argument constructor and must not be abstract");
+        }
+        catch (final InvocationTargetException ex)
+        {
+            throw new IllegalArgumentException("--program-class " + programClass + ": its constructor threw " +
+                ex.getCause());
+        }
+    }
+
+    /**
+     * @return the options a worker process gets, before its own worker id, members and part.
+     */
+    List<String> workerArgs()
+    {
+        final List<String> args = new ArrayList<>(List.of(
+            null != program ? "--program" : "--program-class", null != program ? program : programClass,
+            null != grid ? "--grid" : "--edges", null != grid ? grid : edges.toString(),
+            "--rounds", Integer.toString(rounds), "--mode", synchronous ? "sync" : "async",
+            "--retention", Integer.toString(retention), "--seed", Long.toString(seed)));
+        if (null != sources)
+        {
+            final StringBuilder ids = new StringBuilder();
+            for (final long source : sources)
+            {
+                ids.append(ids.length() == 0 ? "" : ",").append(source);
+            }
+            args.addAll(List.of("--sources", ids.toString()));
+        }
+        return args;
+    }
+
+    private void check()
+    {
+        if ((null == program) == (null == programClass))
+        {
+            throw new IllegalArgumentException("give one of --program NAME or --program-class CLASS");
+        }
+        if (null != program && !BuiltinPrograms.NAMES.contains(program))
+        {
+            throw new IllegalArgumentException("unknown --program '" + program + "', expected one of " +
+                BuiltinPrograms.NAMES);
+        }
+        if ((null == grid) == (null == edges))
+        {
+            throw new IllegalArgumentException("give one of --grid WxH or --edges FILE");
+        }
+        if (null != grid)
+        {
+            GridNetwork.parseSize(grid);
+        }
+        if (null == out && null == part)
+        {
+            throw new IllegalArgumentException("--out FILE is required");
+        }
+    }
+
+    private static boolean mode(final String value)
+    {
+        if ("sync".equals(value) || "async".equals(value))
+        {
+            return "sync".equals(value);
+        }
+        throw new IllegalArgumentException("--mode " + value + ": expected sync or async");
+    }
+
+    private static long[] ids(final String name, final String value)
+    {
+        final String[] parts = value.split(",");
+        final long[] ids = new long[parts.length];
+        for (int i = 0; i < parts.length; i++)
+        {
+            ids[i] = number(name, parts[i].trim(), 0, Long.MAX_VALUE);
+        }
+        return ids;
+    }
+
+    private static long number(final String name, final String value, final long min, final long max)
+    {
+        try
+        {
+            final long parsed = Long.parseLong(value);
+            if (parsed >= min && parsed <= max)
+            {
+                return parsed;
+            }
+        }
+        catch (final NumberFormatException ignored)
+        {
+            // reported below
+        }
+        throw new IllegalArgumentException(name + " " + value + ": expected a whole number in [" + min + ", " + max +
+            "]");
+    }
+}

@@ -1,0 +1,220 @@
+package io.shawarma.fabric.aggregate;
+
+import io.aeron.Aeron;
+import io.aeron.ControlledFragmentAssembler;
+import io.aeron.logbuffer.ControlledFragmentHandler;
+import io.aeron.logbuffer.Header;
+import io.shawarma.codecs.AggregateExportsDecoder;
+import io.shawarma.codecs.AggregateExportsEncoder;
+import io.shawarma.codecs.AggregateRoundDoneDecoder;
+import io.shawarma.codecs.AggregateRoundDoneEncoder;
+import io.shawarma.codecs.MessageHeaderDecoder;
+import io.shawarma.codecs.MessageHeaderEncoder;
+import io.shawarma.fabric.FabricMembers;
+import io.shawarma.fabric.PeerLinks;
+import org.agrona.BufferUtil;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import static java.nio.ByteOrder.LITTLE_ENDIAN;
+
+/**
+ * The aggregate layer's wire: {@code AggregateExports} frames (export records, and path definitions the peer has
+ * not seen) and {@code AggregateRoundDone} barrier frames between the workers of one run. A peer's frames arrive
+ * in order, so its RoundDone follows all of its exports for that round, and its path definitions come before the
+ * exports that use them. Frames for a round this worker has not reached are left in the stream (ABORT) until it
+ * gets there. Nothing here allocates per frame.
+ */
+final class AggregateTransport implements AutoCloseable
+{
+    /** Bytes per path definition: uint16 slot, uint16 parent slot, int32 step. */
+    static final int PATH_BYTES = 8;
+    /** Bytes of a device record's head: int32 graph index, uint16 entry count. */
+    static final int RECORD_HEAD_BYTES = 6;
+    /** Bytes per export entry: uint16 slot, int64 value. */
+    static final int ENTRY_BYTES = 10;
+    /** Poll limit that accepts frames of any round, for asynchronous rounds. */
+    static final long ANY_ROUND = Long.MAX_VALUE;
+
+    /** Receives decoded frames. */
+    interface Receiver
+    {
+        void onPaths(int senderSlot, DirectBuffer buffer, int offset, int count);
+
+        void onExports(int senderSlot, long round, DirectBuffer buffer, int offset, int length);
+
+        void onDone(int senderSlot, long round, long devices, long changed);
+
+        void onMalformed(String reason);
+    }
+
+    private static final int HEADER_LENGTH = MessageHeaderEncoder.ENCODED_LENGTH;
+    private static final int FRAGMENT_LIMIT = 64;
+
+    private final PeerLinks links;
+    private final int workerId;
+    private final UnsafeBuffer frame;
+    private final int payloadCapacity;
+    private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
+    private final AggregateExportsEncoder exportsEncoder = new AggregateExportsEncoder();
+    private final AggregateRoundDoneEncoder doneEncoder = new AggregateRoundDoneEncoder();
+    private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
+    private final AggregateExportsDecoder exportsDecoder = new AggregateExportsDecoder();
+    private final AggregateRoundDoneDecoder doneDecoder = new AggregateRoundDoneDecoder();
+    private final ControlledFragmentAssembler assembler = new ControlledFragmentAssembler(this::onFragment);
+    private final PeerLinks.WhileBackPressured pollWhileBackPressured = this::pollCurrent;
+    private final Receiver receiver;
+    private long currentRound;
+
+    AggregateTransport(
+        final Aeron aeron, final FabricMembers members, final int workerId, final int streamBase,
+        final IdleStrategy idle, final int frameBytes, final Receiver receiver)
+    {
+        this.workerId = workerId;
+        this.receiver = receiver;
+        this.links = new PeerLinks(aeron, members, workerId, streamBase, idle, "aggregate");
+        this.frame = new UnsafeBuffer(BufferUtil.allocateDirectAligned(frameBytes, 64));
+        this.payloadCapacity = frameBytes - HEADER_LENGTH - AggregateExportsEncoder.BLOCK_LENGTH - 8;
+    }
+
+    PeerLinks links()
+    {
+        return links;
+    }
+
+    /**
+     * @return the most bytes of path definitions plus export records one frame carries.
+     */
+    int payloadCapacity()
+    {
+        return payloadCapacity;
+    }
+
+    /**
+     * Sends one frame of path definitions and export records to a peer.
+     */
+    void sendExports(
+        final int peerSlot, final long round, final DirectBuffer paths, final int pathsLength,
+        final DirectBuffer exports, final int exportsLength)
+    {
+        if (pathsLength + exportsLength > payloadCapacity)
+        {
+            throw new IllegalArgumentException("aggregate frame payload of " + (pathsLength + exportsLength) +
+                " bytes, more than " + payloadCapacity);
+        }
+        exportsEncoder.wrapAndApplyHeader(frame, 0, headerEncoder).session()
+            .senderId(workerId).correlationId(0).epoch(1);
+        exportsEncoder.round(round);
+        exportsEncoder.putPaths(paths, 0, pathsLength);
+        exportsEncoder.putExports(exports, 0, exportsLength);
+        links.send(peerSlot, frame, HEADER_LENGTH + exportsEncoder.encodedLength(), pollWhileBackPressured);
+    }
+
+    /**
+     * Tells a peer this worker finished a round and sent all of its exports.
+     */
+    void sendDone(final int peerSlot, final long round, final long devices, final long changed)
+    {
+        doneEncoder.wrapAndApplyHeader(frame, 0, headerEncoder).session()
+            .senderId(workerId).correlationId(0).epoch(1);
+        doneEncoder.round(round).devices(devices).changed(changed);
+        links.send(peerSlot, frame, HEADER_LENGTH + doneEncoder.encodedLength(), pollWhileBackPressured);
+    }
+
+    /**
+     * Polls for frames of rounds up to {@code upToRound} (or {@link #ANY_ROUND}); later ones stay in the stream.
+     *
+     * @return the number of fragments handled.
+     */
+    int poll(final long upToRound)
+    {
+        currentRound = upToRound;
+        return pollCurrent();
+    }
+
+    public void close()
+    {
+        links.close();
+    }
+
+    private int pollCurrent()
+    {
+        return links.poll(assembler, FRAGMENT_LIMIT);
+    }
+
+    private ControlledFragmentHandler.Action onFragment(
+        final DirectBuffer buffer, final int offset, final int length, final Header header)
+    {
+        final int end = offset + length;
+        if (length < HEADER_LENGTH)
+        {
+            receiver.onMalformed("truncated aggregate frame");
+            return ControlledFragmentHandler.Action.CONTINUE;
+        }
+        headerDecoder.wrap(buffer, offset);
+        final int templateId = headerDecoder.templateId();
+        final int blockLength = headerDecoder.blockLength();
+        final int bodyOffset = offset + HEADER_LENGTH;
+        final boolean isExports = AggregateExportsDecoder.TEMPLATE_ID == templateId;
+        final int expectedBlock =
+            isExports ? AggregateExportsDecoder.BLOCK_LENGTH : AggregateRoundDoneDecoder.BLOCK_LENGTH;
+        if (headerDecoder.schemaId() != MessageHeaderDecoder.SCHEMA_ID ||
+            headerDecoder.version() != MessageHeaderDecoder.SCHEMA_VERSION ||
+            (!isExports && AggregateRoundDoneDecoder.TEMPLATE_ID != templateId) ||
+            blockLength < expectedBlock || blockLength > end - bodyOffset)
+        {
+            receiver.onMalformed("not an aggregate frame, or truncated");
+            return ControlledFragmentHandler.Action.CONTINUE;
+        }
+        return isExports ? onExports(buffer, bodyOffset, blockLength, end) : onDone(buffer, bodyOffset, blockLength);
+    }
+
+    private ControlledFragmentHandler.Action onExports(
+        final DirectBuffer buffer, final int bodyOffset, final int blockLength, final int end)
+    {
+        exportsDecoder.wrap(buffer, bodyOffset, blockLength, headerDecoder.version());
+        final long round = exportsDecoder.round();
+        if (round > currentRound)
+        {
+            return ControlledFragmentHandler.Action.ABORT;
+        }
+        final int sender = links.slotOf(exportsDecoder.session().senderId());
+        final int pathsOffset = bodyOffset + blockLength + 4;
+        final int pathsLength = pathsOffset <= end ? buffer.getInt(pathsOffset - 4, LITTLE_ENDIAN) : -1;
+        final int exportsOffset = pathsOffset + pathsLength + 4;
+        final int exportsLength = pathsLength >= 0 && pathsLength <= end - pathsOffset - 4 ?
+            buffer.getInt(exportsOffset - 4, LITTLE_ENDIAN) : -1;
+        if (sender < 0 || sender == links.slot() || exportsLength < 0 || exportsLength > end - exportsOffset ||
+            pathsLength % PATH_BYTES != 0)
+        {
+            receiver.onMalformed("aggregate exports from an unknown worker, or data beyond the frame's end");
+            return ControlledFragmentHandler.Action.CONTINUE;
+        }
+        if (pathsLength > 0)
+        {
+            receiver.onPaths(sender, buffer, pathsOffset, pathsLength / PATH_BYTES);
+        }
+        receiver.onExports(sender, round, buffer, exportsOffset, exportsLength);
+        return ControlledFragmentHandler.Action.CONTINUE;
+    }
+
+    private ControlledFragmentHandler.Action onDone(
+        final DirectBuffer buffer, final int bodyOffset, final int blockLength)
+    {
+        doneDecoder.wrap(buffer, bodyOffset, blockLength, headerDecoder.version());
+        final long round = doneDecoder.round();
+        if (round > currentRound)
+        {
+            return ControlledFragmentHandler.Action.ABORT;
+        }
+        final int sender = links.slotOf(doneDecoder.session().senderId());
+        if (sender < 0 || sender == links.slot())
+        {
+            receiver.onMalformed("aggregate round done from an unknown worker");
+            return ControlledFragmentHandler.Action.CONTINUE;
+        }
+        receiver.onDone(sender, round, doneDecoder.devices(), doneDecoder.changed());
+        return ControlledFragmentHandler.Action.CONTINUE;
+    }
+}

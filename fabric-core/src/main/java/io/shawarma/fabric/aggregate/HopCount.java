@@ -1,0 +1,30 @@
+package io.shawarma.fabric.aggregate;
+
+/**
+ * Hop count: the number of hops to the nearest source, {@link #UNREACHED} while none is known. Self-stabilising,
+ * like the classic gradient. One instance per call site (it keeps its arguments in fields so that its lambdas
+ * capture nothing and a round allocates nothing).
+ */
+public final class HopCount
+{
+    public static final long UNREACHED = Long.MAX_VALUE;
+
+    private boolean source;
+    private long hops;
+    private final Aggregate.LongExpression neighbourHops = (a) -> a.nbrLong(hops);
+    private final Aggregate.LongUpdate step = (a, previous) ->
+    {
+        hops = previous;
+        final long nearest = a.foldhoodPlusLong(UNREACHED, Math::min, neighbourHops);
+        return Aggregate.mux(source, 0L, UNREACHED == nearest ? UNREACHED : nearest + 1);
+    };
+
+    /**
+     * @return hops from this device to the nearest device where {@code isSource} holds.
+     */
+    public long hops(final Aggregate a, final boolean isSource)
+    {
+        source = isSource;
+        return a.repLong(UNREACHED, step);
+    }
+}

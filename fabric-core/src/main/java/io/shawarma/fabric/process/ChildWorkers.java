@@ -1,0 +1,107 @@
+package io.shawarma.fabric.process;
+
+import org.agrona.CloseHelper;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Workers 2..N of a job on this machine, as child JVMs of the launcher (which runs worker 1 itself): each gets the
+ * job's arguments plus {@code --worker-id ID --members MEMBERS --part FILE}, writes what it computed to its part
+ * file and exits. The members are loopback UDP channels on free ports. Ctrl-C on the launcher stops the children;
+ * {@link #close()} stops any still running and deletes the part files.
+ */
+public final class ChildWorkers implements AutoCloseable
+{
+    private final String what;
+    private final String members;
+    private final List<ChildJvm> children = new ArrayList<>();
+    private final List<Path> parts = new ArrayList<>();
+    private final Thread stopChildren;
+
+    /**
+     * @param what      names the job in messages and file names, e.g. {@code aggregate}.
+     * @param mainClass the workers' main class (the launcher's own, typically).
+     * @param workers   the number of workers, the launcher's included.
+     * @param args      the job's arguments, given to every child worker.
+     * @param echo      where to copy the children's output, prefixed with their name; null to keep it only.
+     */
+    public ChildWorkers(
+        final String what, final String mainClass, final int workers, final List<String> args, final PrintStream echo)
+    {
+        this.what = what;
+        final StringBuilder list = new StringBuilder();
+        for (int id = 1; id <= workers; id++)
+        {
+            list.append(id == 1 ? "" : ",").append(id).append('@').append(LoopbackPorts.freeUdpChannel());
+        }
+        members = list.toString();
+        stopChildren = new Thread(() -> CloseHelper.closeAll(children), "shawarma-" + what + "-stop");
+        Runtime.getRuntime().addShutdownHook(stopChildren);
+        try
+        {
+            for (int id = 2; id <= workers; id++)
+            {
+                final Path part = Files.createTempFile("shawarma-" + what + "-worker-" + id, ".part");
+                parts.add(part);
+                final List<String> childArgs = new ArrayList<>(args);
+                childArgs.addAll(List.of("--worker-id", Integer.toString(id), "--members", members,
+                    "--part", part.toString()));
+                children.add(new ChildJvm(what + " worker " + id, mainClass, Map.of(), childArgs, "never printed",
+                    echo));
+            }
+        }
+        catch (final IOException ex)
+        {
+            close();
+            throw new UncheckedIOException(ex);
+        }
+        catch (final RuntimeException ex)
+        {
+            close();
+            throw ex;
+        }
+    }
+
+    /**
+     * @return the members of the job, for worker 1: {@code 1@aeron:udp?endpoint=...,2@...}.
+     */
+    public String members()
+    {
+        return members;
+    }
+
+    /**
+     * Waits for a child worker to finish.
+     *
+     * @param workerId   2..N.
+     * @param timeoutMs  how long to wait.
+     * @return the part file it wrote.
+     * @throws IllegalStateException when it failed or did not finish in time.
+     */
+    public Path awaitPart(final int workerId, final long timeoutMs)
+    {
+        final int exitCode = children.get(workerId - 2).awaitExit(timeoutMs);
+        if (0 != exitCode)
+        {
+            throw new IllegalStateException(what + " worker " + workerId + " failed with exit code " + exitCode);
+        }
+        return parts.get(workerId - 2);
+    }
+
+    public void close()
+    {
+        Runtime.getRuntime().removeShutdownHook(stopChildren);
+        CloseHelper.closeAll(children);
+        for (final Path part : parts)
+        {
+            part.toFile().delete();
+        }
+    }
+}

@@ -1,0 +1,271 @@
+package io.shawarma.fabric.aggregate;
+
+import io.aeron.ExclusivePublication;
+import io.shawarma.codecs.AggregateExportsEncoder;
+import io.shawarma.codecs.MessageHeaderEncoder;
+import io.shawarma.fabric.FabricMembers;
+import io.shawarma.fabric.graph.EdgeList;
+import io.shawarma.messaging.IdleStrategies;
+import io.shawarma.messaging.Transport;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+
+import static java.nio.ByteOrder.LITTLE_ENDIAN;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Workers as threads of this JVM sharing one media driver over IPC: synchronous rounds give exactly the results of
+ * a single in-process engine with 1, 2 and 3 workers, asynchronous rounds reach the same fixed point, and bad
+ * frames from the wire are counted and dropped without disturbing the run.
+ */
+class AggregateWorkerTest
+{
+    private static final long CONNECT_TIMEOUT_NS = 20_000_000_000L;
+    private static final long[] SOURCES = {0, 57};
+    private static Transport transport;
+    private static int nextStreamBase = 7000;
+
+    @BeforeAll
+    static void start()
+    {
+        transport = Transport.embedded("aggregate-test", "backoff", 1 << 20, Throwable::printStackTrace);
+    }
+
+    @AfterAll
+    static void stop()
+    {
+        transport.close();
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 3})
+    void synchronousRoundsMatchOneEngineWhateverTheWorkers(final int workers) throws Exception
+    {
+        final EdgeList grid = GridNetwork.of(9, 7);
+        for (final String name : BuiltinPrograms.NAMES)
+        {
+            final AggregateEngine reference = AggregateSemanticsTest.engine(grid, BuiltinPrograms.byName(name),
+                SOURCES);
+            final double[] expected = AggregateSemanticsTest.rounds(reference, 25);
+            assertArrayEquals(expected, run(grid, workers, name, 25, true, (worker, streamBase) -> {}).values, name);
+        }
+    }
+
+    @Test
+    void asynchronousRoundsReachTheSameHopCounts() throws Exception
+    {
+        final EdgeList grid = GridNetwork.of(9, 7);
+        final double[] expected = AggregateSemanticsTest.rounds(AggregateSemanticsTest.engine(grid,
+            BuiltinPrograms.byName("hopcount"), SOURCES), 40);
+        assertArrayEquals(expected, run(grid, 2, "hopcount", 60, false, (worker, streamBase) -> {}).values);
+    }
+
+    @Test
+    void workerRoundsAllocateNothingPerRound() throws Exception
+    {
+        // Two runs of the same job, one 4 times longer: everything a worker thread allocates (partition, paths,
+        // first-round growth, the result) is allocated by both, so the difference is what the extra rounds cost.
+        final EdgeList grid = GridNetwork.of(16, 12);
+        final long[] shortRun = allocatedPerWorker(grid, 100);
+        final long[] longRun = allocatedPerWorker(grid, 400);
+        for (int i = 0; i < shortRun.length; i++)
+        {
+            System.out.printf("aggregate worker %d: %d bytes over 100 rounds, %d over 400%n", i + 1, shortRun[i],
+                longRun[i]);
+            assertTrue(longRun[i] - shortRun[i] < 4096, "worker " + (i + 1) + ": 300 more rounds allocated " +
+                (longRun[i] - shortRun[i]) + " bytes");
+        }
+    }
+
+    private static long[] allocatedPerWorker(final EdgeList grid, final int rounds) throws Exception
+    {
+        final com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
+        final long[] allocated = new long[2];
+        final long[] before = new long[2];
+        run(grid, 2, "broadcast", rounds, true,
+            (worker, streamBase) -> before[worker.workerId() - 1] = threads.getCurrentThreadAllocatedBytes(),
+            (worker) -> allocated[worker.workerId() - 1] =
+                threads.getCurrentThreadAllocatedBytes() - before[worker.workerId() - 1]);
+        return allocated;
+    }
+
+    @Test
+    void badFramesAreCountedAndDroppedWithoutDisturbingTheRun() throws Exception
+    {
+        final EdgeList grid = GridNetwork.of(6, 5);
+        final double[] expected = AggregateSemanticsTest.rounds(AggregateSemanticsTest.engine(grid,
+            BuiltinPrograms.byName("gradient"), SOURCES), 15);
+        final List<ExclusivePublication> rogues = new ArrayList<>();
+        try
+        {
+            final Run run = run(grid, 2, "gradient", 15, true, (worker, streamBase) ->
+            {
+                if (1 == worker.workerId())
+                {
+                    final ExclusivePublication rogue =
+                        transport.aeron().addExclusivePublication("aeron:ipc", streamBase + 1);
+                    rogues.add(rogue);
+                    final long deadline = System.nanoTime() + CONNECT_TIMEOUT_NS;
+                    while (!worker.hears(rogue.sessionId()) && System.nanoTime() < deadline)
+                    {
+                        LockSupport.parkNanos(1_000_000);
+                    }
+                    sendBadFrames(rogue, (int)worker.engine().deviceIds()[0]);
+                }
+            });
+            assertArrayEquals(expected, run.values);
+            assertEquals(8, run.malformed[0], "worker 1");
+            assertEquals(0, run.malformed[1], "worker 2");
+        }
+        finally
+        {
+            rogues.forEach(ExclusivePublication::close);
+        }
+    }
+
+    private static void sendBadFrames(final ExclusivePublication rogue, final int localDevice)
+    {
+        final UnsafeBuffer frame = new UnsafeBuffer(new byte[256]);
+        offer(rogue, frame, 3);                                                              // truncated
+        new MessageHeaderEncoder().wrap(frame, 0).blockLength(8).templateId(999)
+            .schemaId(MessageHeaderEncoder.SCHEMA_ID).version(MessageHeaderEncoder.SCHEMA_VERSION);
+        offer(rogue, frame, 64);                                                             // unknown template
+        offer(rogue, frame, exportsFrame(frame, 99, new int[0], new int[0]));                // unknown sender
+        offer(rogue, frame, exportsFrame(frame, 2, new int[]{5, 0, 3}, new int[0]));         // path out of order
+        offer(rogue, frame, exportsFrame(frame, 2, new int[0], new int[]{-5, 0}));           // no such device
+        offer(rogue, frame, exportsFrame(frame, 2, new int[0], new int[]{localDevice, 0}));  // its own device
+        offer(rogue, frame, exportsFrame(frame, 2, new int[0], new int[]{1, 1, 999}));       // undefined slot
+        offer(rogue, frame, exportsFrame(frame, 2, new int[0], new int[]{1, 40}));           // beyond the frame
+    }
+
+    private static int exportsFrame(
+        final UnsafeBuffer frame, final int senderId, final int[] paths, final int[] record)
+    {
+        final AggregateExportsEncoder encoder = new AggregateExportsEncoder();
+        encoder.wrapAndApplyHeader(frame, 0, new MessageHeaderEncoder()).session().senderId(senderId)
+            .correlationId(0).epoch(1);
+        encoder.round(0);
+        final UnsafeBuffer pathBytes = new UnsafeBuffer(new byte[paths.length / 3 * 8]);
+        for (int i = 0; i < paths.length / 3; i++)
+        {
+            pathBytes.putShort(i * 8, (short)paths[3 * i], LITTLE_ENDIAN);
+            pathBytes.putShort(i * 8 + 2, (short)paths[3 * i + 1], LITTLE_ENDIAN);
+            pathBytes.putInt(i * 8 + 4, paths[3 * i + 2], LITTLE_ENDIAN);
+        }
+        encoder.putPaths(pathBytes, 0, pathBytes.capacity());
+        final UnsafeBuffer recordBytes = new UnsafeBuffer(new byte[record.length == 0 ? 0 :
+            6 + 10 * Math.max(0, record.length - 2)]);
+        if (record.length > 0)
+        {
+            recordBytes.putInt(0, record[0], LITTLE_ENDIAN);
+            recordBytes.putShort(4, (short)record[1], LITTLE_ENDIAN);
+            for (int i = 2; i < record.length; i++)
+            {
+                recordBytes.putShort(6 + 10 * (i - 2), (short)record[i], LITTLE_ENDIAN);
+            }
+        }
+        encoder.putExports(recordBytes, 0, recordBytes.capacity());
+        return MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();
+    }
+
+    private static void offer(final ExclusivePublication publication, final UnsafeBuffer frame, final int length)
+    {
+        final long deadline = System.nanoTime() + CONNECT_TIMEOUT_NS;
+        while (publication.offer(frame, 0, length) < 0 && System.nanoTime() < deadline)
+        {
+            LockSupport.parkNanos(1_000_000);
+        }
+    }
+
+    /** What the workers of a run computed, and how many bad frames each dropped. */
+    static final class Run
+    {
+        final double[] values;
+        final long[] malformed;
+
+        Run(final double[] values, final long[] malformed)
+        {
+            this.values = values;
+            this.malformed = malformed;
+        }
+    }
+
+    static Run run(
+        final EdgeList graph, final int workers, final String program, final int rounds, final boolean synchronous,
+        final BiConsumer<AggregateWorker, Integer> beforeRun) throws Exception
+    {
+        return run(graph, workers, program, rounds, synchronous, beforeRun, (worker) -> {});
+    }
+
+    static Run run(
+        final EdgeList graph, final int workers, final String program, final int rounds, final boolean synchronous,
+        final BiConsumer<AggregateWorker, Integer> beforeRun, final Consumer<AggregateWorker> afterRun)
+        throws Exception
+    {
+        final int streamBase = nextStreamBase++;
+        final StringBuilder spec = new StringBuilder();
+        for (int id = 1; id <= workers; id++)
+        {
+            spec.append(id == 1 ? "" : ",").append(id).append("@aeron:ipc");
+        }
+        final FabricMembers members = FabricMembers.parse(spec.toString(), "test");
+        final ExecutorService threads = Executors.newFixedThreadPool(workers);
+        final long[] malformed = new long[workers];
+        try
+        {
+            final List<Future<AggregateWorker.Result>> results = new ArrayList<>();
+            for (int id = 1; id <= workers; id++)
+            {
+                final int workerId = id;
+                results.add(threads.submit(() ->
+                {
+                    try (AggregateWorker worker = new AggregateWorker(graph, members, workerId,
+                        BuiltinPrograms.byName(program), 3, 42 + workerId, transport.aeron(), streamBase,
+                        IdleStrategies.of("backoff"), null))
+                    {
+                        for (final long source : SOURCES)
+                        {
+                            worker.engine().sense(Sensors.SOURCE, source, 1);
+                        }
+                        beforeRun.accept(worker, streamBase);
+                        final AggregateWorker.Result result = worker.run(rounds, synchronous, CONNECT_TIMEOUT_NS);
+                        afterRun.accept(worker);
+                        malformed[workerId - 1] = worker.malformed();
+                        return result;
+                    }
+                }));
+            }
+            final double[] values = new double[graph.vertexCount()];
+            for (final Future<AggregateWorker.Result> future : results)
+            {
+                final AggregateWorker.Result result = future.get(60, TimeUnit.SECONDS);
+                for (int i = 0; i < result.deviceIds.length; i++)
+                {
+                    values[graph.indexOf(result.deviceIds[i])] = result.values[i];
+                }
+            }
+            return new Run(values, malformed);
+        }
+        finally
+        {
+            threads.shutdownNow();
+        }
+    }
+}
