@@ -3,10 +3,19 @@ package io.shawarma.fabric.graph;
 import io.shawarma.fabric.FabricMembers;
 import io.shawarma.fabric.Placement;
 
+import java.util.Arrays;
+
 /**
  * One worker's share of a graph: the vertices the placement gives it, in id order, with their out-edges in CSR
  * form (offsets into primitive arrays of target and weight). Every worker derives the same owner and local index
  * for every vertex of the graph, so messages travel by the receiver's local index.
+ * <p>
+ * For messages sent to all out-edges at once ({@link Broadcasts}) it also keeps the in-edges of its vertices, split
+ * in two CSRs: from its own vertices (sources by local index) and from other workers' vertices (sources by index
+ * in the mirror space, where peer p's vertices that have an edge into this worker take
+ * {@code [mirrorBase[p], mirrorBase[p] + mirrorCount[p])} in id order), and for each peer the list of its own
+ * vertices with an edge into that peer, in id order: the order the peer numbers them in its mirror space. Rows of
+ * both in-edge CSRs list their sources in id order, so a gather reads the values forwards.
  */
 final class GraphPartition
 {
@@ -21,6 +30,14 @@ final class GraphPartition
     final double[] edgeWeights;
     final int[] edgeTargetSlots;
     final int[] edgeTargetLocals;
+    final int verticesWithEdges;
+    final int[] localInOffsets;
+    final int[] localInSources;
+    final int[] remoteInOffsets;
+    final int[] remoteInSources;
+    final int[] mirrorBase;
+    final int[] mirrorCount;
+    final int[][] mirrorsTo;
 
     /**
      * @param graph      the whole graph.
@@ -32,10 +49,11 @@ final class GraphPartition
     {
         vertexIds = graph.vertexIds();
         final int vertexCount = vertexIds.length;
+        final int workers = members.size();
         final Placement placement = new Placement(members, 1);
-        final int[] slotOfWorker = new int[members.size()];
+        final int[] slotOfWorker = new int[workers];
         int mySlot = -1;
-        for (int i = 0; i < members.size(); i++)
+        for (int i = 0; i < workers; i++)
         {
             slotOfWorker[i] = members.idAt(i);
             if (members.idAt(i) == workerId)
@@ -51,7 +69,7 @@ final class GraphPartition
 
         ownerSlot = new int[vertexCount];
         localIndex = new int[vertexCount];
-        localCountBySlot = new int[members.size()];
+        localCountBySlot = new int[workers];
         for (int v = 0; v < vertexCount; v++)
         {
             final int owner = slotOf(slotOfWorker, placement.ownerOf(vertexIds[v]));
@@ -59,7 +77,8 @@ final class GraphPartition
             localIndex[v] = localCountBySlot[owner]++;
         }
 
-        localVertices = new int[localCountBySlot[slot]];
+        final int localCount = localCountBySlot[slot];
+        localVertices = new int[localCount];
         for (int v = 0, i = 0; v < vertexCount; v++)
         {
             if (ownerSlot[v] == slot)
@@ -68,33 +87,110 @@ final class GraphPartition
             }
         }
 
-        final int edgeCount = graph.edgeCount();
-        edgeOffsets = new int[localVertices.length + 1];
-        final int[] sourceIndex = graph.indexesOf(graph.src());
-        final int[] targetIndex = graph.indexesOf(graph.dst());
-        for (int e = 0; e < edgeCount; e++)
+        // The directed edges (each undirected edge twice), visited in source order, stable.
+        final int[] sources = graph.indexesOf(graph.src());
+        final int[] targets = graph.indexesOf(graph.dst());
+        final int[] from = undirected ? concat(sources, targets) : sources;
+        final int[] to = undirected ? concat(targets, sources) : targets;
+        final int[] bySource = orderBy(from, vertexCount);
+        final double[] weights = graph.weight();
+
+        edgeOffsets = new int[localCount + 1];
+        localInOffsets = new int[localCount + 1];
+        remoteInOffsets = new int[localCount + 1];
+        final int[] mirrorIndex = new int[vertexCount];
+        Arrays.fill(mirrorIndex, -1);
+        final boolean[][] linksTo = new boolean[workers][];
+        for (int p = 0; p < workers; p++)
         {
-            countEdge(sourceIndex[e]);
-            if (undirected)
+            linksTo[p] = p == slot ? null : new boolean[localCount];
+        }
+        for (int e = 0; e < from.length; e++)
+        {
+            final int source = from[e];
+            final int target = to[e];
+            final int sourceOwner = ownerSlot[source];
+            final int targetOwner = ownerSlot[target];
+            if (sourceOwner == slot)
             {
-                countEdge(targetIndex[e]);
+                edgeOffsets[localIndex[source] + 1]++;
+                if (targetOwner != slot)
+                {
+                    linksTo[targetOwner][localIndex[source]] = true;
+                }
+            }
+            if (targetOwner == slot)
+            {
+                if (sourceOwner == slot)
+                {
+                    localInOffsets[localIndex[target] + 1]++;
+                }
+                else
+                {
+                    remoteInOffsets[localIndex[target] + 1]++;
+                    mirrorIndex[source] = 0;
+                }
             }
         }
-        for (int i = 0; i < localVertices.length; i++)
+        int withEdges = 0;
+        for (int i = 0; i < localCount; i++)
         {
+            withEdges += edgeOffsets[i + 1] > 0 ? 1 : 0;
             edgeOffsets[i + 1] += edgeOffsets[i];
+            localInOffsets[i + 1] += localInOffsets[i];
+            remoteInOffsets[i + 1] += remoteInOffsets[i];
         }
-        edgeTargets = new int[edgeOffsets[localVertices.length]];
+        verticesWithEdges = withEdges;
+
+        mirrorCount = new int[workers];
+        for (int v = 0; v < vertexCount; v++)
+        {
+            if (mirrorIndex[v] >= 0)
+            {
+                mirrorIndex[v] = mirrorCount[ownerSlot[v]]++;
+            }
+        }
+        mirrorBase = new int[workers + 1];
+        mirrorsTo = new int[workers][];
+        for (int p = 0; p < workers; p++)
+        {
+            mirrorBase[p + 1] = mirrorBase[p] + mirrorCount[p];
+            mirrorsTo[p] = p == slot ? new int[0] : trueIndexes(linksTo[p]);
+        }
+
+        edgeTargets = new int[edgeOffsets[localCount]];
         edgeWeights = new double[edgeTargets.length];
         edgeTargetSlots = new int[edgeTargets.length];
         edgeTargetLocals = new int[edgeTargets.length];
-        final int[] fill = new int[localVertices.length];
-        for (int e = 0; e < edgeCount; e++)
+        localInSources = new int[localInOffsets[localCount]];
+        remoteInSources = new int[remoteInOffsets[localCount]];
+        final int[] outFill = Arrays.copyOf(edgeOffsets, localCount);
+        final int[] localInFill = Arrays.copyOf(localInOffsets, localCount);
+        final int[] remoteInFill = Arrays.copyOf(remoteInOffsets, localCount);
+        for (final int e : bySource)
         {
-            placeEdge(fill, sourceIndex[e], targetIndex[e], graph.weight()[e]);
-            if (undirected)
+            final int source = from[e];
+            final int target = to[e];
+            if (ownerSlot[source] == slot)
             {
-                placeEdge(fill, targetIndex[e], sourceIndex[e], graph.weight()[e]);
+                final int position = outFill[localIndex[source]]++;
+                edgeTargets[position] = target;
+                edgeWeights[position] = weights[e < weights.length ? e : e - weights.length];
+                // Where a message along this edge goes, resolved once instead of per message.
+                edgeTargetSlots[position] = ownerSlot[target];
+                edgeTargetLocals[position] = localIndex[target];
+            }
+            if (ownerSlot[target] == slot)
+            {
+                if (ownerSlot[source] == slot)
+                {
+                    localInSources[localInFill[localIndex[target]]++] = localIndex[source];
+                }
+                else
+                {
+                    remoteInSources[remoteInFill[localIndex[target]]++] =
+                        mirrorBase[ownerSlot[source]] + mirrorIndex[source];
+                }
             }
         }
     }
@@ -115,26 +211,59 @@ final class GraphPartition
         return localVertices.length;
     }
 
-    private void countEdge(final int source)
+    /**
+     * @return the number of out-edges of this worker's vertices.
+     */
+    int edgeCount()
     {
-        if (ownerSlot[source] == slot)
-        {
-            edgeOffsets[localIndex[source] + 1]++;
-        }
+        return edgeTargets.length;
     }
 
-    private void placeEdge(final int[] fill, final int source, final int target, final double weight)
+    private static int[] concat(final int[] first, final int[] second)
     {
-        if (ownerSlot[source] == slot)
+        final int[] both = Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, both, first.length, second.length);
+        return both;
+    }
+
+    /**
+     * @return the indexes of {@code keys} sorted by key, equal keys in index order (a counting sort).
+     */
+    private static int[] orderBy(final int[] keys, final int keyCount)
+    {
+        final int[] starts = new int[keyCount + 1];
+        for (final int key : keys)
         {
-            final int local = localIndex[source];
-            final int position = edgeOffsets[local] + fill[local]++;
-            edgeTargets[position] = target;
-            edgeWeights[position] = weight;
-            // Where a message along this edge goes, resolved once instead of per message.
-            edgeTargetSlots[position] = ownerSlot[target];
-            edgeTargetLocals[position] = localIndex[target];
+            starts[key + 1]++;
         }
+        for (int k = 0; k < keyCount; k++)
+        {
+            starts[k + 1] += starts[k];
+        }
+        final int[] order = new int[keys.length];
+        for (int i = 0; i < keys.length; i++)
+        {
+            order[starts[keys[i]]++] = i;
+        }
+        return order;
+    }
+
+    private static int[] trueIndexes(final boolean[] flags)
+    {
+        int count = 0;
+        for (final boolean flag : flags)
+        {
+            count += flag ? 1 : 0;
+        }
+        final int[] indexes = new int[count];
+        for (int i = 0, j = 0; i < flags.length; i++)
+        {
+            if (flags[i])
+            {
+                indexes[j++] = i;
+            }
+        }
+        return indexes;
     }
 
     private static int slotOf(final int[] slotOfWorker, final int workerId)
