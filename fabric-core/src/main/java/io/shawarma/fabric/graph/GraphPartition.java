@@ -87,14 +87,7 @@ final class GraphPartition
             }
         }
 
-        // The directed edges (each undirected edge twice), visited in source order, stable.
-        final int[] sources = graph.indexesOf(graph.src());
-        final int[] targets = graph.indexesOf(graph.dst());
-        final int[] from = undirected ? concat(sources, targets) : sources;
-        final int[] to = undirected ? concat(targets, sources) : targets;
-        final int[] bySource = orderBy(from, vertexCount);
-        final double[] weights = graph.weight();
-
+        final SourceRows rows = new SourceRows(graph, undirected);
         edgeOffsets = new int[localCount + 1];
         localInOffsets = new int[localCount + 1];
         remoteInOffsets = new int[localCount + 1];
@@ -105,30 +98,33 @@ final class GraphPartition
         {
             linksTo[p] = p == slot ? null : new boolean[localCount];
         }
-        for (int e = 0; e < from.length; e++)
+        for (int source = 0; source < vertexCount; source++)
         {
-            final int source = from[e];
-            final int target = to[e];
             final int sourceOwner = ownerSlot[source];
-            final int targetOwner = ownerSlot[target];
+            final int sourceLocal = localIndex[source];
             if (sourceOwner == slot)
             {
-                edgeOffsets[localIndex[source] + 1]++;
-                if (targetOwner != slot)
-                {
-                    linksTo[targetOwner][localIndex[source]] = true;
-                }
+                edgeOffsets[sourceLocal + 1] = rows.starts[source + 1] - rows.starts[source];
             }
-            if (targetOwner == slot)
+            for (int i = rows.starts[source], end = rows.starts[source + 1]; i < end; i++)
             {
-                if (sourceOwner == slot)
+                final int target = rows.targets[i];
+                final int targetOwner = ownerSlot[target];
+                if (targetOwner == slot)
                 {
-                    localInOffsets[localIndex[target] + 1]++;
+                    if (sourceOwner == slot)
+                    {
+                        localInOffsets[localIndex[target] + 1]++;
+                    }
+                    else
+                    {
+                        remoteInOffsets[localIndex[target] + 1]++;
+                        mirrorIndex[source] = 0;
+                    }
                 }
-                else
+                else if (sourceOwner == slot)
                 {
-                    remoteInOffsets[localIndex[target] + 1]++;
-                    mirrorIndex[source] = 0;
+                    linksTo[targetOwner][sourceLocal] = true;
                 }
             }
         }
@@ -164,32 +160,39 @@ final class GraphPartition
         edgeTargetLocals = new int[edgeTargets.length];
         localInSources = new int[localInOffsets[localCount]];
         remoteInSources = new int[remoteInOffsets[localCount]];
-        final int[] outFill = Arrays.copyOf(edgeOffsets, localCount);
         final int[] localInFill = Arrays.copyOf(localInOffsets, localCount);
         final int[] remoteInFill = Arrays.copyOf(remoteInOffsets, localCount);
-        for (final int e : bySource)
+        for (int source = 0; source < vertexCount; source++)
         {
-            final int source = from[e];
-            final int target = to[e];
-            if (ownerSlot[source] == slot)
+            final int sourceOwner = ownerSlot[source];
+            final int rowStart = rows.starts[source];
+            final int rowEnd = rows.starts[source + 1];
+            if (sourceOwner == slot)
             {
-                final int position = outFill[localIndex[source]]++;
-                edgeTargets[position] = target;
-                edgeWeights[position] = weights[e < weights.length ? e : e - weights.length];
-                // Where a message along this edge goes, resolved once instead of per message.
-                edgeTargetSlots[position] = ownerSlot[target];
-                edgeTargetLocals[position] = localIndex[target];
-            }
-            if (ownerSlot[target] == slot)
-            {
-                if (ownerSlot[source] == slot)
+                for (int i = rowStart, position = edgeOffsets[localIndex[source]]; i < rowEnd; i++, position++)
                 {
-                    localInSources[localInFill[localIndex[target]]++] = localIndex[source];
+                    final int target = rows.targets[i];
+                    edgeTargets[position] = target;
+                    edgeWeights[position] = rows.weight(i);
+                    // Where a message along this edge goes, resolved once instead of per message.
+                    edgeTargetSlots[position] = ownerSlot[target];
+                    edgeTargetLocals[position] = localIndex[target];
                 }
-                else
+            }
+            for (int i = rowStart; i < rowEnd; i++)
+            {
+                final int target = rows.targets[i];
+                if (ownerSlot[target] == slot)
                 {
-                    remoteInSources[remoteInFill[localIndex[target]]++] =
-                        mirrorBase[ownerSlot[source]] + mirrorIndex[source];
+                    final int local = localIndex[target];
+                    if (sourceOwner == slot)
+                    {
+                        localInSources[localInFill[local]++] = localIndex[source];
+                    }
+                    else
+                    {
+                        remoteInSources[remoteInFill[local]++] = mirrorBase[sourceOwner] + mirrorIndex[source];
+                    }
                 }
             }
         }
@@ -219,33 +222,65 @@ final class GraphPartition
         return edgeTargets.length;
     }
 
+    /**
+     * Every directed edge of a graph (each undirected edge twice) grouped by source, in input order within a
+     * source (a counting sort): the partition's CSRs are then filled reading rows forwards instead of scattering
+     * every edge into several arrays.
+     */
+    private static final class SourceRows
+    {
+        final int[] starts;
+        final int[] targets;
+        // Null when every weight is 1.0.
+        final double[] weights;
+
+        SourceRows(final EdgeList graph, final boolean undirected)
+        {
+            final int vertexCount = graph.vertexCount();
+            final int[] sources = graph.indexesOf(graph.src());
+            final int[] destinations = graph.indexesOf(graph.dst());
+            final int[] from = undirected ? concat(sources, destinations) : sources;
+            final int[] to = undirected ? concat(destinations, sources) : destinations;
+            final double[] edgeWeights = graph.weight();
+            boolean weighted = false;
+            for (final double weight : edgeWeights)
+            {
+                weighted |= 1.0 != weight;
+            }
+            starts = new int[vertexCount + 1];
+            for (final int source : from)
+            {
+                starts[source + 1]++;
+            }
+            for (int v = 0; v < vertexCount; v++)
+            {
+                starts[v + 1] += starts[v];
+            }
+            targets = new int[from.length];
+            weights = weighted ? new double[from.length] : null;
+            final int[] fill = Arrays.copyOf(starts, vertexCount);
+            for (int e = 0; e < from.length; e++)
+            {
+                final int position = fill[from[e]]++;
+                targets[position] = to[e];
+                if (weighted)
+                {
+                    weights[position] = edgeWeights[e < edgeWeights.length ? e : e - edgeWeights.length];
+                }
+            }
+        }
+
+        double weight(final int position)
+        {
+            return null == weights ? 1.0 : weights[position];
+        }
+    }
+
     private static int[] concat(final int[] first, final int[] second)
     {
         final int[] both = Arrays.copyOf(first, first.length + second.length);
         System.arraycopy(second, 0, both, first.length, second.length);
         return both;
-    }
-
-    /**
-     * @return the indexes of {@code keys} sorted by key, equal keys in index order (a counting sort).
-     */
-    private static int[] orderBy(final int[] keys, final int keyCount)
-    {
-        final int[] starts = new int[keyCount + 1];
-        for (final int key : keys)
-        {
-            starts[key + 1]++;
-        }
-        for (int k = 0; k < keyCount; k++)
-        {
-            starts[k + 1] += starts[k];
-        }
-        final int[] order = new int[keys.length];
-        for (int i = 0; i < keys.length; i++)
-        {
-            order[starts[keys[i]]++] = i;
-        }
-        return order;
     }
 
     private static int[] trueIndexes(final boolean[] flags)
