@@ -39,14 +39,14 @@ public final class GraphWorker implements AutoCloseable, GraphTransport.Receiver
         }
     }
 
+    /** Push broadcasts along their edges when they cover less than 1/PUSH_BELOW of this worker's out-edges. */
+    private static final int PUSH_BELOW = 8;
+
     private final GraphPartition partition;
     private final VertexProgram program;
     private final GraphTransport transport;
     private final IdleStrategy idle;
     private final long maxSupersteps;
-    /** Push broadcasts along their edges when they cover less than 1/PUSH_BELOW of this worker's out-edges. */
-    private static final int PUSH_BELOW = 8;
-
     private final PrintStream progress;
     private final int slot;
     private final int workers;
@@ -138,7 +138,8 @@ public final class GraphWorker implements AutoCloseable, GraphTransport.Receiver
         {
             final long startNs = System.nanoTime();
             final long active = computeSuperstep();
-            if (null != broadcasts && broadcasts.sentEdges() * PUSH_BELOW < partition.edgeCount())
+            if (null != broadcasts && broadcasts.senders() > 0 &&
+                broadcasts.sentEdges() * PUSH_BELOW < partition.edgeCount())
             {
                 pushBroadcasts();
             }
@@ -267,8 +268,7 @@ public final class GraphWorker implements AutoCloseable, GraphTransport.Receiver
      */
     private void pushBroadcasts()
     {
-        for (int local = 0, localCount = partition.localCount(); local < localCount && broadcasts.senders() > 0;
-            local++)
+        for (int local = 0, localCount = partition.localCount(); local < localCount; local++)
         {
             if (broadcasts.hasSent(local))
             {
