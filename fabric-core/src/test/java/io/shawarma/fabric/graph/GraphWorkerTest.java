@@ -1,6 +1,7 @@
 package io.shawarma.fabric.graph;
 
 import io.aeron.ExclusivePublication;
+import io.aeron.Subscription;
 import io.shawarma.codecs.GraphBroadcastsEncoder;
 import io.shawarma.codecs.GraphMessagesEncoder;
 import io.shawarma.codecs.MessageHeaderEncoder;
@@ -129,6 +130,8 @@ class GraphWorkerTest
                 transport.aeron(), streamBase, IdleStrategies.of("backoff"), 100, null);
             GraphWorker second = new GraphWorker(graph, members, 2, new PageRankProgram(0.85, 30, 0),
                 transport.aeron(), streamBase, IdleStrategies.of("backoff"), 100, null);
+            // Sees what worker 1 sees: once it has the rogue frames, so has worker 1's subscription (same client).
+            Subscription probe = transport.aeron().addSubscription("aeron:ipc", streamBase + 1);
             ExclusivePublication rogue = transport.aeron().addExclusivePublication("aeron:ipc", streamBase + 1))
         {
             final UnsafeBuffer frame = new UnsafeBuffer(new byte[256]);
@@ -147,6 +150,16 @@ class GraphWorkerTest
             offer(rogue, frame, entries(frame, MessageHeaderEncoder.ENCODED_LENGTH +
                 GraphMessagesEncoder.BLOCK_LENGTH, 1 << 30));
             offer(rogue, frame, 3);
+            final int[] seen = new int[1];
+            final long deadlineNs = System.nanoTime() + 10_000_000_000L;
+            while (seen[0] < 4 && System.nanoTime() - deadlineNs < 0)
+            {
+                if (0 == probe.poll((buffer, offset, length, frameHeader) -> seen[0]++, 10))
+                {
+                    Thread.sleep(1);
+                }
+            }
+            assertEquals(4, seen[0], "rogue frames seen by the probe");
 
             final Future<GraphWorker.Result> firstResult = threads.submit(() -> first.run(30_000_000_000L));
             final Future<GraphWorker.Result> secondResult = threads.submit(() -> second.run(30_000_000_000L));
