@@ -540,8 +540,9 @@ public final class GraphBenchmark
         config.put("edges", Long.toString(first.edges));
         config.put("iterations", Integer.toString(GraphBenchmarkOptions.ITERATIONS));
         config.put("damping", Double.toString(GraphBenchmarkOptions.DAMPING));
-        config.put("fabric", "scripts/shawarma pagerank (GraphMain), N worker processes on loopback UDP, " +
-            "default idle strategy (backoff)");
+        config.put("fabric", "scripts/shawarma pagerank (GraphMain), N worker processes over Aeron IPC through " +
+            "one media driver (SHARED), default idle strategy (backoff); PageRank sends with sendToAllEdges " +
+            "(one value per vertex, gathered over in-edges)");
         config.put("csr_loop", "single-thread pull loop over int[] in-edge CSR, precomputed 1/outdeg");
         config.put("jgrapht", "org.jgrapht:jgrapht-core:1.5.3 PageRank on DirectedPseudograph<Long, DefaultEdge>, " +
             "tolerance Double.MIN_VALUE, -Xmx" + options.jgraphtHeap);

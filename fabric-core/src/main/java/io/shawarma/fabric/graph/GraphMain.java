@@ -4,7 +4,6 @@ import io.shawarma.fabric.Configuration;
 import io.shawarma.fabric.FabricMembers;
 import io.shawarma.fabric.process.ChildJvm;
 import io.shawarma.fabric.process.ProcessStats;
-import io.shawarma.fabric.process.LoopbackPorts;
 import io.shawarma.messaging.IdleStrategies;
 import io.shawarma.messaging.Transport;
 import org.agrona.CloseHelper;
@@ -24,14 +23,18 @@ import java.util.Map;
 
 /**
  * {@code scripts/shawarma pagerank|sssp|cc|bfs ...}: runs a graph algorithm over N worker processes on this
- * machine. This process reads and checks the edge list, starts N - 1 worker JVMs, runs the first worker itself
- * (and prints the per-superstep progress on stderr), then merges every worker's vertices into the output file.
+ * machine. This process starts a media driver (embedded, SHARED threading mode) and N - 1 worker JVMs that attach
+ * to it, so that the workers talk over Aeron IPC (shared memory, no network stack, no per-worker driver thread);
+ * then, while the other workers read the edge list too, it reads and checks it, runs the first worker itself (and
+ * prints the per-superstep progress on stderr), and merges every worker's vertices into the output file.
  */
 public final class GraphMain
 {
     private static final int STREAM_BASE = 3000;
     private static final long CONNECT_TIMEOUT_NS = 120_000_000_000L;
     private static final long WORKER_TIMEOUT_MS = 3_600_000L;
+    // IPC publications between workers; a frame may be up to 1/8 of it.
+    private static final int TERM_LENGTH = 16 * 1024 * 1024;
 
     private GraphMain()
     {
@@ -77,25 +80,19 @@ public final class GraphMain
     private static void runJob(final GraphOptions options)
     {
         final long startNs = System.nanoTime();
-        final EdgeList graph = EdgeListParser.parse(options.edges);
-        if (options.source >= 0 && graph.indexOf(options.source) < 0)
-        {
-            throw new IllegalArgumentException("--source " + options.source + " is not a vertex of " + options.edges);
-        }
-        System.err.printf("read %,d vertices and %,d edges from %s in %.1f s%n", graph.vertexIds().length,
-            graph.edgeCount(), options.edges, (System.nanoTime() - startNs) / 1e9);
-
         final StringBuilder members = new StringBuilder();
         for (int id = 1; id <= options.workers; id++)
         {
-            members.append(id == 1 ? "" : ",").append(id).append('@').append(LoopbackPorts.freeUdpChannel());
+            members.append(id == 1 ? "" : ",").append(id).append("@aeron:ipc");
         }
         final List<ChildJvm> children = new ArrayList<>();
         final List<Path> parts = new ArrayList<>();
         // On Ctrl-C, stop the worker processes too.
         final Thread stopChildren = new Thread(() -> CloseHelper.closeAll(children), "shawarma-graph-stop");
         Runtime.getRuntime().addShutdownHook(stopChildren);
-        try
+        final String idle = System.getProperty(Configuration.IDLE_PROP, Configuration.IDLE_DEFAULT);
+        final String driverIdle = System.getProperty(Configuration.DRIVER_IDLE_PROP, idle);
+        try (Transport transport = Transport.embedded("graph", driverIdle, TERM_LENGTH, Throwable::printStackTrace))
         {
             for (int id = 2; id <= options.workers; id++)
             {
@@ -103,13 +100,22 @@ public final class GraphMain
                 parts.add(part);
                 final List<String> childArgs = new ArrayList<>(Arrays.asList(args(options)));
                 childArgs.addAll(List.of("--worker-id", Integer.toString(id), "--members", members.toString(),
-                    "--part", part.toString()));
+                    "--aeron-dir", transport.aeronDirectoryName(), "--part", part.toString()));
                 children.add(new ChildJvm("graph worker " + id, GraphMain.class.getName(), Map.of(), childArgs,
                     "never printed", System.err));
             }
 
+            final EdgeList graph = EdgeListParser.parse(options.edges);
+            if (options.source >= 0 && graph.indexOf(options.source) < 0)
+            {
+                throw new IllegalArgumentException("--source " + options.source + " is not a vertex of " +
+                    options.edges);
+            }
+            System.err.printf("read %,d vertices and %,d edges from %s in %.1f s%n", graph.vertexIds().length,
+                graph.edgeCount(), options.edges, (System.nanoTime() - startNs) / 1e9);
+
             final long computeStartNs = System.nanoTime();
-            final GraphWorker.Result mine = compute(graph, options, 1, members.toString());
+            final GraphWorker.Result mine = compute(graph, options, 1, members.toString(), transport);
             System.err.printf("graph worker 1: supersteps took %.3f s, peak RSS %d MB%n",
                 (System.nanoTime() - computeStartNs) / 1e9, ProcessStats.peakRssMb());
             final List<GraphWorker.Result> results = new ArrayList<>();
@@ -144,9 +150,17 @@ public final class GraphMain
 
     private static void runWorker(final GraphOptions options)
     {
+        if (null == options.aeronDir || null == options.members || null == options.part)
+        {
+            throw new IllegalArgumentException("--worker-id needs --members, --aeron-dir and --part");
+        }
         final EdgeList graph = EdgeListParser.parse(options.edges);
         final long computeStartNs = System.nanoTime();
-        final GraphWorker.Result result = compute(graph, options, options.workerId, options.members);
+        final GraphWorker.Result result;
+        try (Transport transport = Transport.external(options.aeronDir, Throwable::printStackTrace))
+        {
+            result = compute(graph, options, options.workerId, options.members, transport);
+        }
         System.out.printf("graph worker %d: supersteps took %.3f s, peak RSS %d MB%n", options.workerId,
             (System.nanoTime() - computeStartNs) / 1e9, ProcessStats.peakRssMb());
         try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(options.part))))
@@ -166,17 +180,16 @@ public final class GraphMain
     }
 
     /**
-     * Runs one worker of a job on its own embedded media driver.
+     * Runs one worker of a job over the job's media driver.
      */
     static GraphWorker.Result compute(
-        final EdgeList graph, final GraphOptions options, final int workerId, final String members)
+        final EdgeList graph, final GraphOptions options, final int workerId, final String members,
+        final Transport transport)
     {
-        final String idle = System.getProperty(Configuration.IDLE_PROP, "backoff");
-        try (Transport transport = Transport.embedded("graph-" + workerId, idle, 16 * 1024 * 1024,
-                Throwable::printStackTrace);
-            GraphWorker worker = new GraphWorker(graph, FabricMembers.parse(members, "--members"), workerId,
-                options.program(), transport.aeron(), STREAM_BASE, IdleStrategies.of(idle), options.maxSupersteps,
-                System.err))
+        final String idle = System.getProperty(Configuration.IDLE_PROP, Configuration.IDLE_DEFAULT);
+        try (GraphWorker worker = new GraphWorker(graph, FabricMembers.parse(members, "--members"), workerId,
+            options.program(), transport.aeron(), STREAM_BASE, IdleStrategies.of(idle), options.maxSupersteps,
+            System.err))
         {
             return worker.run(CONNECT_TIMEOUT_NS);
         }

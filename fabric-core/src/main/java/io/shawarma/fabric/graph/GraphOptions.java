@@ -37,6 +37,7 @@ final class GraphOptions
     // Set only in worker processes started by the launcher.
     int workerId = -1;
     String members;
+    String aeronDir;
     Path part;
     boolean help;
 
@@ -74,6 +75,7 @@ final class GraphOptions
                 case "--worker-id": options.workerId = (int)number(name, value, 0, Integer.MAX_VALUE); break;
                 case "--members": options.members = value; break;
                 case "--part": options.part = Path.of(value); break;
+                case "--aeron-dir": options.aeronDir = value; break;
                 default: throw new IllegalArgumentException("unknown option '" + name + "'");
             }
         }

@@ -3,11 +3,20 @@ package io.shawarma.fabric.graph;
 import io.shawarma.fabric.FabricMembers;
 import io.shawarma.fabric.Placement;
 
+import java.util.Arrays;
+
 /**
  * One worker's share of a graph: the vertices the placement gives it, in id order, with their out-edges in CSR
  * form (offsets into primitive arrays of target and weight). Every worker derives the same owner and local index
  * for every vertex of the graph, so messages travel by the receiver's local index. Public for the aggregate
  * layer, which partitions its devices the same way.
+ * <p>
+ * For messages sent to all out-edges at once ({@link Broadcasts}) it also keeps the in-edges of its vertices, split
+ * in two CSRs: from its own vertices (sources by local index) and from other workers' vertices (sources by index
+ * in the mirror space, where peer p's vertices that have an edge into this worker take
+ * {@code [mirrorBase[p], mirrorBase[p] + mirrorCount[p])} in id order), and for each peer the list of its own
+ * vertices with an edge into that peer, in id order: the order the peer numbers them in its mirror space. Rows of
+ * both in-edge CSRs list their sources in id order, so a gather reads the values forwards.
  */
 public final class GraphPartition
 {
@@ -22,6 +31,14 @@ public final class GraphPartition
     public final double[] edgeWeights;
     final int[] edgeTargetSlots;
     final int[] edgeTargetLocals;
+    final int verticesWithEdges;
+    final int[] localInOffsets;
+    final int[] localInSources;
+    final int[] remoteInOffsets;
+    final int[] remoteInSources;
+    final int[] mirrorBase;
+    final int[] mirrorCount;
+    final int[][] mirrorsTo;
 
     /**
      * @param graph      the whole graph.
@@ -48,9 +65,10 @@ public final class GraphPartition
     {
         vertexIds = graph.vertexIds();
         final int vertexCount = vertexIds.length;
-        final int[] slotOfWorker = new int[members.size()];
+        final int workers = members.size();
+        final int[] slotOfWorker = new int[workers];
         int mySlot = -1;
-        for (int i = 0; i < members.size(); i++)
+        for (int i = 0; i < workers; i++)
         {
             slotOfWorker[i] = members.idAt(i);
             if (members.idAt(i) == workerId)
@@ -66,7 +84,7 @@ public final class GraphPartition
 
         ownerSlot = new int[vertexCount];
         localIndex = new int[vertexCount];
-        localCountBySlot = new int[members.size()];
+        localCountBySlot = new int[workers];
         for (int v = 0; v < vertexCount; v++)
         {
             final int owner = slotOf(slotOfWorker, placement.ownerOf(vertexIds[v]));
@@ -74,7 +92,8 @@ public final class GraphPartition
             localIndex[v] = localCountBySlot[owner]++;
         }
 
-        localVertices = new int[localCountBySlot[slot]];
+        final int localCount = localCountBySlot[slot];
+        localVertices = new int[localCount];
         for (int v = 0, i = 0; v < vertexCount; v++)
         {
             if (ownerSlot[v] == slot)
@@ -83,33 +102,113 @@ public final class GraphPartition
             }
         }
 
-        final int edgeCount = graph.edgeCount();
-        edgeOffsets = new int[localVertices.length + 1];
-        final int[] sourceIndex = graph.indexesOf(graph.src());
-        final int[] targetIndex = graph.indexesOf(graph.dst());
-        for (int e = 0; e < edgeCount; e++)
+        final SourceRows rows = new SourceRows(graph, undirected);
+        edgeOffsets = new int[localCount + 1];
+        localInOffsets = new int[localCount + 1];
+        remoteInOffsets = new int[localCount + 1];
+        final int[] mirrorIndex = new int[vertexCount];
+        Arrays.fill(mirrorIndex, -1);
+        final boolean[][] linksTo = new boolean[workers][];
+        for (int p = 0; p < workers; p++)
         {
-            countEdge(sourceIndex[e]);
-            if (undirected)
+            linksTo[p] = p == slot ? null : new boolean[localCount];
+        }
+        for (int source = 0; source < vertexCount; source++)
+        {
+            final int sourceOwner = ownerSlot[source];
+            final int sourceLocal = localIndex[source];
+            if (sourceOwner == slot)
             {
-                countEdge(targetIndex[e]);
+                edgeOffsets[sourceLocal + 1] = rows.starts[source + 1] - rows.starts[source];
+            }
+            for (int i = rows.starts[source], end = rows.starts[source + 1]; i < end; i++)
+            {
+                final int target = rows.targets[i];
+                final int targetOwner = ownerSlot[target];
+                if (targetOwner == slot)
+                {
+                    if (sourceOwner == slot)
+                    {
+                        localInOffsets[localIndex[target] + 1]++;
+                    }
+                    else
+                    {
+                        remoteInOffsets[localIndex[target] + 1]++;
+                        mirrorIndex[source] = 0;
+                    }
+                }
+                else if (sourceOwner == slot)
+                {
+                    linksTo[targetOwner][sourceLocal] = true;
+                }
             }
         }
-        for (int i = 0; i < localVertices.length; i++)
+        int withEdges = 0;
+        for (int i = 0; i < localCount; i++)
         {
+            withEdges += edgeOffsets[i + 1] > 0 ? 1 : 0;
             edgeOffsets[i + 1] += edgeOffsets[i];
+            localInOffsets[i + 1] += localInOffsets[i];
+            remoteInOffsets[i + 1] += remoteInOffsets[i];
         }
-        edgeTargets = new int[edgeOffsets[localVertices.length]];
+        verticesWithEdges = withEdges;
+
+        mirrorCount = new int[workers];
+        for (int v = 0; v < vertexCount; v++)
+        {
+            if (mirrorIndex[v] >= 0)
+            {
+                mirrorIndex[v] = mirrorCount[ownerSlot[v]]++;
+            }
+        }
+        mirrorBase = new int[workers + 1];
+        mirrorsTo = new int[workers][];
+        for (int p = 0; p < workers; p++)
+        {
+            mirrorBase[p + 1] = mirrorBase[p] + mirrorCount[p];
+            mirrorsTo[p] = p == slot ? new int[0] : trueIndexes(linksTo[p]);
+        }
+
+        edgeTargets = new int[edgeOffsets[localCount]];
         edgeWeights = new double[edgeTargets.length];
         edgeTargetSlots = new int[edgeTargets.length];
         edgeTargetLocals = new int[edgeTargets.length];
-        final int[] fill = new int[localVertices.length];
-        for (int e = 0; e < edgeCount; e++)
+        localInSources = new int[localInOffsets[localCount]];
+        remoteInSources = new int[remoteInOffsets[localCount]];
+        final int[] localInFill = Arrays.copyOf(localInOffsets, localCount);
+        final int[] remoteInFill = Arrays.copyOf(remoteInOffsets, localCount);
+        for (int source = 0; source < vertexCount; source++)
         {
-            placeEdge(fill, sourceIndex[e], targetIndex[e], graph.weight()[e]);
-            if (undirected)
+            final int sourceOwner = ownerSlot[source];
+            final int rowStart = rows.starts[source];
+            final int rowEnd = rows.starts[source + 1];
+            if (sourceOwner == slot)
             {
-                placeEdge(fill, targetIndex[e], sourceIndex[e], graph.weight()[e]);
+                for (int i = rowStart, position = edgeOffsets[localIndex[source]]; i < rowEnd; i++, position++)
+                {
+                    final int target = rows.targets[i];
+                    edgeTargets[position] = target;
+                    edgeWeights[position] = rows.weight(i);
+                    // Where a message along this edge goes, resolved once instead of per message.
+                    edgeTargetSlots[position] = ownerSlot[target];
+                    edgeTargetLocals[position] = localIndex[target];
+                }
+            }
+            for (int i = rowStart; i < rowEnd; i++)
+            {
+                final int target = rows.targets[i];
+                if (ownerSlot[target] == slot)
+                {
+                    final int local = localIndex[target];
+                    if (sourceOwner == slot)
+                    {
+                        localInSources[localInFill[local]++] = localIndex[source];
+                    }
+                    else
+                    {
+                        remoteInSources[remoteInFill[local]++] = mirrorBase[sourceOwner] + mirrorIndex[source];
+                    }
+                }
             }
         }
     }
@@ -130,26 +229,91 @@ public final class GraphPartition
         return localVertices.length;
     }
 
-    private void countEdge(final int source)
+    /**
+     * @return the number of out-edges of this worker's vertices.
+     */
+    int edgeCount()
     {
-        if (ownerSlot[source] == slot)
+        return edgeTargets.length;
+    }
+
+    /**
+     * Every directed edge of a graph (each undirected edge twice) grouped by source, in input order within a
+     * source (a counting sort): the partition's CSRs are then filled reading rows forwards instead of scattering
+     * every edge into several arrays.
+     */
+    private static final class SourceRows
+    {
+        final int[] starts;
+        final int[] targets;
+        // Null when every weight is 1.0.
+        final double[] weights;
+
+        SourceRows(final EdgeList graph, final boolean undirected)
         {
-            edgeOffsets[localIndex[source] + 1]++;
+            final int vertexCount = graph.vertexCount();
+            final int[] sources = graph.indexesOf(graph.src());
+            final int[] destinations = graph.indexesOf(graph.dst());
+            final int[] from = undirected ? concat(sources, destinations) : sources;
+            final int[] to = undirected ? concat(destinations, sources) : destinations;
+            final double[] edgeWeights = graph.weight();
+            boolean weighted = false;
+            for (final double weight : edgeWeights)
+            {
+                weighted |= 1.0 != weight;
+            }
+            starts = new int[vertexCount + 1];
+            for (final int source : from)
+            {
+                starts[source + 1]++;
+            }
+            for (int v = 0; v < vertexCount; v++)
+            {
+                starts[v + 1] += starts[v];
+            }
+            targets = new int[from.length];
+            weights = weighted ? new double[from.length] : null;
+            final int[] fill = Arrays.copyOf(starts, vertexCount);
+            for (int e = 0; e < from.length; e++)
+            {
+                final int position = fill[from[e]]++;
+                targets[position] = to[e];
+                if (weighted)
+                {
+                    weights[position] = edgeWeights[e < edgeWeights.length ? e : e - edgeWeights.length];
+                }
+            }
+        }
+
+        double weight(final int position)
+        {
+            return null == weights ? 1.0 : weights[position];
         }
     }
 
-    private void placeEdge(final int[] fill, final int source, final int target, final double weight)
+    private static int[] concat(final int[] first, final int[] second)
     {
-        if (ownerSlot[source] == slot)
+        final int[] both = Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, both, first.length, second.length);
+        return both;
+    }
+
+    private static int[] trueIndexes(final boolean[] flags)
+    {
+        int count = 0;
+        for (final boolean flag : flags)
         {
-            final int local = localIndex[source];
-            final int position = edgeOffsets[local] + fill[local]++;
-            edgeTargets[position] = target;
-            edgeWeights[position] = weight;
-            // Where a message along this edge goes, resolved once instead of per message.
-            edgeTargetSlots[position] = ownerSlot[target];
-            edgeTargetLocals[position] = localIndex[target];
+            count += flag ? 1 : 0;
         }
+        final int[] indexes = new int[count];
+        for (int i = 0, j = 0; i < flags.length; i++)
+        {
+            if (flags[i])
+            {
+                indexes[j++] = i;
+            }
+        }
+        return indexes;
     }
 
     private static int slotOf(final int[] slotOfWorker, final int workerId)

@@ -6,6 +6,8 @@ import io.aeron.ExclusivePublication;
 import io.aeron.Subscription;
 import io.aeron.logbuffer.ControlledFragmentHandler;
 import io.aeron.logbuffer.Header;
+import io.shawarma.codecs.GraphBroadcastsDecoder;
+import io.shawarma.codecs.GraphBroadcastsEncoder;
 import io.shawarma.codecs.GraphMessagesDecoder;
 import io.shawarma.codecs.GraphMessagesEncoder;
 import io.shawarma.codecs.MessageHeaderDecoder;
@@ -22,8 +24,10 @@ import org.agrona.concurrent.UnsafeBuffer;
 import static java.nio.ByteOrder.LITTLE_ENDIAN;
 
 /**
- * The graph layer's wire: batched {@code GraphMessages} frames and {@code SuperstepDone} barrier frames between the
- * workers of one run, over Aeron, one exclusive publication per peer. A peer's frames arrive in the order it sent
+ * The graph layer's wire: batched {@code GraphMessages} frames (messages by the receiver's local vertex index),
+ * batched {@code GraphBroadcasts} frames (values by index in the sender's mirror list for the receiver, see
+ * {@link Broadcasts}) and {@code SuperstepDone} barrier frames between the workers of one run, over Aeron, one
+ * exclusive publication per peer. A peer's frames arrive in the order it sent
  * them, so its SuperstepDone follows all of its batches for that superstep. Frames for a superstep this worker has
  * not reached yet are left in the stream (ABORT) until it gets there.
  */
@@ -36,6 +40,8 @@ final class GraphTransport implements AutoCloseable
     interface Receiver
     {
         void onMessages(long superstep, DirectBuffer buffer, int offset, int count);
+
+        void onBroadcasts(int senderSlot, long superstep, DirectBuffer buffer, int offset, int count);
 
         void onDone(int senderSlot, long superstep, long activeVertices, long messagesSent, DirectBuffer buffer,
             int offset, int aggregateCount);
@@ -56,13 +62,17 @@ final class GraphTransport implements AutoCloseable
     private final int entriesPerFrame;
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
     private final GraphMessagesEncoder messagesEncoder = new GraphMessagesEncoder();
+    private final GraphBroadcastsEncoder broadcastsEncoder = new GraphBroadcastsEncoder();
     private final SuperstepDoneEncoder doneEncoder = new SuperstepDoneEncoder();
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
     private final GraphMessagesDecoder messagesDecoder = new GraphMessagesDecoder();
+    private final GraphBroadcastsDecoder broadcastsDecoder = new GraphBroadcastsDecoder();
     private final SuperstepDoneDecoder doneDecoder = new SuperstepDoneDecoder();
     private final ControlledFragmentAssembler assembler = new ControlledFragmentAssembler(this::onFragment);
     private final Receiver receiver;
     private long currentSuperstep;
+    private int batchEntries;
+    private int batchPosition;
 
     GraphTransport(
         final Aeron aeron, final FabricMembers members, final int workerId, final int streamBase,
@@ -119,24 +129,42 @@ final class GraphTransport implements AutoCloseable
      */
     void sendMessages(final int peerSlot, final long superstep, final MessageBuffer messages)
     {
-        final int size = messages.size();
-        for (int first = 0; first < size; first += entriesPerFrame)
+        for (int i = 0, size = messages.size(); i < size; i++)
         {
-            final int count = Math.min(entriesPerFrame, size - first);
-            messagesEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder).session()
-                .senderId(workerId).correlationId(0).epoch(1);
-            messagesEncoder.superstep(superstep);
-            final int lengthOffset = HEADER_LENGTH + GraphMessagesEncoder.BLOCK_LENGTH;
-            buffer.putInt(lengthOffset, count * ENTRY_BYTES, LITTLE_ENDIAN);
-            int position = lengthOffset + 4;
-            for (int i = first; i < first + count; i++)
+            if (0 == batchEntries)
             {
-                buffer.putInt(position, messages.vertexAt(i), LITTLE_ENDIAN);
-                buffer.putLong(position + 4, messages.messageAt(i), LITTLE_ENDIAN);
-                position += ENTRY_BYTES;
+                messagesEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder).session()
+                    .senderId(workerId).correlationId(0).epoch(1);
+                messagesEncoder.superstep(superstep);
+                batchPosition = HEADER_LENGTH + GraphMessagesEncoder.BLOCK_LENGTH + 4;
             }
-            offer(peerSlot, position);
+            addEntry(peerSlot, messages.vertexAt(i), messages.messageAt(i));
         }
+        flushBatch(peerSlot);
+    }
+
+    /**
+     * Sends a peer the values of this worker's vertices that sent to all their edges and have an edge into the
+     * peer, by index in this worker's mirror list for the peer, in as few frames as fit.
+     */
+    void sendBroadcasts(final int peerSlot, final long superstep, final int[] mirrors, final Broadcasts broadcasts)
+    {
+        for (int i = 0; i < mirrors.length; i++)
+        {
+            final int local = mirrors[i];
+            if (broadcasts.hasSent(local))
+            {
+                if (0 == batchEntries)
+                {
+                    broadcastsEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder).session()
+                        .senderId(workerId).correlationId(0).epoch(1);
+                    broadcastsEncoder.superstep(superstep);
+                    batchPosition = HEADER_LENGTH + GraphBroadcastsEncoder.BLOCK_LENGTH + 4;
+                }
+                addEntry(peerSlot, i, broadcasts.value(local));
+            }
+        }
+        flushBatch(peerSlot);
     }
 
     /**
@@ -177,6 +205,32 @@ final class GraphTransport implements AutoCloseable
         CloseHelper.close(subscription);
     }
 
+    /**
+     * Appends an entry to the frame being built (begun by the caller when {@code batchEntries} is 0); offers the
+     * frame when full.
+     */
+    private void addEntry(final int peerSlot, final int index, final long value)
+    {
+        buffer.putInt(batchPosition, index, LITTLE_ENDIAN);
+        buffer.putLong(batchPosition + 4, value, LITTLE_ENDIAN);
+        batchPosition += ENTRY_BYTES;
+        if (++batchEntries == entriesPerFrame)
+        {
+            flushBatch(peerSlot);
+        }
+    }
+
+    private void flushBatch(final int peerSlot)
+    {
+        if (batchEntries > 0)
+        {
+            final int dataOffset = batchPosition - batchEntries * ENTRY_BYTES;
+            buffer.putInt(dataOffset - 4, batchEntries * ENTRY_BYTES, LITTLE_ENDIAN);
+            batchEntries = 0;
+            offer(peerSlot, batchPosition);
+        }
+    }
+
     private void offer(final int peerSlot, final int length)
     {
         final ExclusivePublication publication = publications[peerSlot];
@@ -205,10 +259,13 @@ final class GraphTransport implements AutoCloseable
         final int blockLength = headerDecoder.blockLength();
         final int bodyOffset = offset + HEADER_LENGTH;
         final boolean isMessages = GraphMessagesDecoder.TEMPLATE_ID == templateId;
-        final int expectedBlock = isMessages ? GraphMessagesDecoder.BLOCK_LENGTH : SuperstepDoneDecoder.BLOCK_LENGTH;
+        final boolean isBroadcasts = GraphBroadcastsDecoder.TEMPLATE_ID == templateId;
+        final boolean isDone = SuperstepDoneDecoder.TEMPLATE_ID == templateId;
+        final int expectedBlock = isMessages ? GraphMessagesDecoder.BLOCK_LENGTH :
+            isBroadcasts ? GraphBroadcastsDecoder.BLOCK_LENGTH : SuperstepDoneDecoder.BLOCK_LENGTH;
         if (headerDecoder.schemaId() != MessageHeaderDecoder.SCHEMA_ID ||
             headerDecoder.version() != MessageHeaderDecoder.SCHEMA_VERSION ||
-            (!isMessages && SuperstepDoneDecoder.TEMPLATE_ID != templateId) ||
+            !(isMessages || isBroadcasts || isDone) ||
             blockLength < expectedBlock || end - bodyOffset - blockLength < 4)
         {
             receiver.onMalformed("not a graph frame, or truncated");
@@ -222,38 +279,56 @@ final class GraphTransport implements AutoCloseable
             return ControlledFragmentHandler.Action.CONTINUE;
         }
 
+        final long superstep;
+        final int senderId;
         if (isMessages)
         {
             messagesDecoder.wrap(frame, bodyOffset, blockLength, headerDecoder.version());
-            final long superstep = messagesDecoder.superstep();
-            if (superstep > currentSuperstep)
-            {
-                return ControlledFragmentHandler.Action.ABORT;
-            }
-            if (dataLength % ENTRY_BYTES != 0)
-            {
-                receiver.onMalformed("graph message batch of " + dataLength + " bytes");
-                return ControlledFragmentHandler.Action.CONTINUE;
-            }
-            receiver.onMessages(superstep, frame, dataOffset, dataLength / ENTRY_BYTES);
+            superstep = messagesDecoder.superstep();
+            senderId = messagesDecoder.session().senderId();
+        }
+        else if (isBroadcasts)
+        {
+            broadcastsDecoder.wrap(frame, bodyOffset, blockLength, headerDecoder.version());
+            superstep = broadcastsDecoder.superstep();
+            senderId = broadcastsDecoder.session().senderId();
         }
         else
         {
             doneDecoder.wrap(frame, bodyOffset, blockLength, headerDecoder.version());
-            final long superstep = doneDecoder.superstep();
-            if (superstep > currentSuperstep)
-            {
-                return ControlledFragmentHandler.Action.ABORT;
-            }
-            final int senderId = doneDecoder.session().senderId();
-            final int sender = senderId >= 0 && senderId < slotByWorker.length ? slotByWorker[senderId] : -1;
-            if (sender < 0 || sender == slot || dataLength % Long.BYTES != 0)
-            {
-                receiver.onMalformed("superstep done from unknown worker " + senderId);
-                return ControlledFragmentHandler.Action.CONTINUE;
-            }
+            superstep = doneDecoder.superstep();
+            senderId = doneDecoder.session().senderId();
+        }
+        if (superstep > currentSuperstep)
+        {
+            return ControlledFragmentHandler.Action.ABORT;
+        }
+        final int sender = senderId >= 0 && senderId < slotByWorker.length ? slotByWorker[senderId] : -1;
+        if (sender < 0 || sender == slot)
+        {
+            receiver.onMalformed("graph frame from unknown worker " + senderId);
+            return ControlledFragmentHandler.Action.CONTINUE;
+        }
+        final int entrySize = isDone ? Long.BYTES : ENTRY_BYTES;
+        if (dataLength % entrySize != 0)
+        {
+            receiver.onMalformed("graph frame data of " + dataLength + " bytes");
+            return ControlledFragmentHandler.Action.CONTINUE;
+        }
+
+        final int count = dataLength / entrySize;
+        if (isMessages)
+        {
+            receiver.onMessages(superstep, frame, dataOffset, count);
+        }
+        else if (isBroadcasts)
+        {
+            receiver.onBroadcasts(sender, superstep, frame, dataOffset, count);
+        }
+        else
+        {
             receiver.onDone(sender, superstep, doneDecoder.activeVertices(), doneDecoder.messagesSent(),
-                frame, dataOffset, dataLength / Long.BYTES);
+                frame, dataOffset, count);
         }
         return ControlledFragmentHandler.Action.CONTINUE;
     }

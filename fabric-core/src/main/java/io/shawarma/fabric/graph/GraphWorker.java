@@ -18,6 +18,8 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  * Runs a {@link VertexProgram} on this worker's partition of a graph, in supersteps kept in step with the other
  * workers of the run: compute every active vertex, send the combined messages for other workers in batches, say
  * SuperstepDone, wait for everyone's, then the next superstep. Messages to vertices of this worker never leave it.
+ * Messages sent to all out-edges at once travel as one value per sending vertex and are gathered over in-edges
+ * ({@link Broadcasts}); when few vertices send that way, they are pushed per edge instead.
  * The superstep loop allocates nothing per vertex or per message.
  */
 public final class GraphWorker implements AutoCloseable, GraphTransport.Receiver
@@ -37,6 +39,9 @@ public final class GraphWorker implements AutoCloseable, GraphTransport.Receiver
         }
     }
 
+    /** Push broadcasts along their edges when they cover less than 1/PUSH_BELOW of this worker's out-edges. */
+    private static final int PUSH_BELOW = 8;
+
     private final GraphPartition partition;
     private final VertexProgram program;
     private final GraphTransport transport;
@@ -49,6 +54,7 @@ public final class GraphWorker implements AutoCloseable, GraphTransport.Receiver
     private final long[] values;
     private final boolean[] halted;
     private final MessageBuffer[] outboxes;
+    private final Broadcasts broadcasts;
     private MessageBuffer inbox;
     private MessageBuffer nextInbox;
     private final long[] localAggregates;
@@ -94,6 +100,7 @@ public final class GraphWorker implements AutoCloseable, GraphTransport.Receiver
         halted = new boolean[localCount];
         inbox = new MessageBuffer(localCount, program.combiner());
         nextInbox = new MessageBuffer(localCount, program.combiner());
+        broadcasts = null == program.combiner() ? null : new Broadcasts(partition, program.combiner());
         outboxes = new MessageBuffer[workers];
         for (int i = 0; i < workers; i++)
         {
@@ -131,12 +138,21 @@ public final class GraphWorker implements AutoCloseable, GraphTransport.Receiver
         {
             final long startNs = System.nanoTime();
             final long active = computeSuperstep();
+            if (null != broadcasts && broadcasts.senders() > 0 &&
+                broadcasts.sentEdges() * PUSH_BELOW < partition.edgeCount())
+            {
+                pushBroadcasts();
+            }
             for (int peer = 0; peer < workers; peer++)
             {
                 if (peer != slot)
                 {
                     transport.sendMessages(peer, superstep, outboxes[peer]);
                     outboxes[peer].clear();
+                    if (null != broadcasts && broadcasts.senders() > 0)
+                    {
+                        transport.sendBroadcasts(peer, superstep, partition.mirrorsTo[peer], broadcasts);
+                    }
                 }
             }
             for (int peer = 0; peer < workers; peer++)
@@ -146,7 +162,17 @@ public final class GraphWorker implements AutoCloseable, GraphTransport.Receiver
                     transport.sendDone(peer, superstep, active, messagesSent, localAggregates);
                 }
             }
+            if (null != broadcasts)
+            {
+                // While the peers' values travel.
+                broadcasts.gatherLocal(nextInbox);
+                broadcasts.clearSent();
+            }
             awaitBarrier();
+            if (null != broadcasts)
+            {
+                broadcasts.gatherRemote(nextInbox);
+            }
 
             long totalActive = active;
             long totalSent = messagesSent;
@@ -237,6 +263,25 @@ public final class GraphWorker implements AutoCloseable, GraphTransport.Receiver
         return active;
     }
 
+    /**
+     * Few vertices sent to all their edges: a push along their edges costs less than a gather over every in-edge.
+     */
+    private void pushBroadcasts()
+    {
+        for (int local = 0, localCount = partition.localCount(); local < localCount; local++)
+        {
+            if (broadcasts.hasSent(local))
+            {
+                final long message = broadcasts.value(local);
+                for (int i = partition.edgeOffsets[local], end = partition.edgeOffsets[local + 1]; i < end; i++)
+                {
+                    deliver(partition.edgeTargetSlots[i], partition.edgeTargetLocals[i], message);
+                }
+            }
+        }
+        broadcasts.clearSent();
+    }
+
     private void awaitBarrier()
     {
         idle.reset();
@@ -265,7 +310,6 @@ public final class GraphWorker implements AutoCloseable, GraphTransport.Receiver
 
     private void deliver(final int ownerSlot, final int local, final long message)
     {
-        messagesSent++;
         if (ownerSlot == slot)
         {
             nextInbox.add(local, message);
@@ -288,6 +332,24 @@ public final class GraphWorker implements AutoCloseable, GraphTransport.Receiver
                 continue;
             }
             nextInbox.add(local, buffer.getLong(position + 4, LITTLE_ENDIAN));
+        }
+    }
+
+    public void onBroadcasts(
+        final int senderSlot, final long sentIn, final DirectBuffer buffer, final int offset, final int count)
+    {
+        if (null == broadcasts)
+        {
+            malformedFrames++;
+            return;
+        }
+        for (int i = 0, position = offset; i < count; i++, position += GraphTransport.ENTRY_BYTES)
+        {
+            if (!broadcasts.onMirror(senderSlot, buffer.getInt(position, LITTLE_ENDIAN),
+                buffer.getLong(position + 4, LITTLE_ENDIAN)))
+            {
+                malformedFrames++;
+            }
         }
     }
 
@@ -373,6 +435,7 @@ public final class GraphWorker implements AutoCloseable, GraphTransport.Receiver
         public void sendAlong(final int edge, final long message)
         {
             final int position = partition.edgeOffsets[local] + edge;
+            messagesSent++;
             deliver(partition.edgeTargetSlots[position], partition.edgeTargetLocals[position], message);
         }
 
@@ -384,7 +447,25 @@ public final class GraphWorker implements AutoCloseable, GraphTransport.Receiver
                 unknownTargets++;
                 return;
             }
+            messagesSent++;
             deliver(target, message);
+        }
+
+        public void sendToAllEdges(final long message)
+        {
+            final int edges = edgeCount();
+            if (null == broadcasts)
+            {
+                for (int edge = 0; edge < edges; edge++)
+                {
+                    sendAlong(edge, message);
+                }
+            }
+            else if (edges > 0)
+            {
+                messagesSent += edges;
+                broadcasts.send(local, message);
+            }
         }
 
         public void voteToHalt()

@@ -74,11 +74,7 @@ public final class MinLabelProgram implements VertexProgram
         final boolean starts = 0 == context.superstep() && context.value() != UNREACHED;
         if (improved || starts)
         {
-            final long label = components ? context.value() : context.value() + 1;
-            for (int edge = 0, edges = context.edgeCount(); edge < edges; edge++)
-            {
-                context.sendAlong(edge, label);
-            }
+            context.sendToAllEdges(components ? context.value() : context.value() + 1);
         }
         context.voteToHalt();
     }

@@ -83,10 +83,6 @@ public final class PageRankProgram implements VertexProgram
             context.aggregate(DANGLING, context.value());
             return;
         }
-        final long share = Double.doubleToRawLongBits(context.doubleValue() / edges);
-        for (int edge = 0; edge < edges; edge++)
-        {
-            context.sendAlong(edge, share);
-        }
+        context.sendToAllEdges(Double.doubleToRawLongBits(context.doubleValue() / edges));
     }
 }

@@ -1,19 +1,29 @@
 package io.shawarma.fabric.graph;
 
+import io.aeron.ExclusivePublication;
+import io.aeron.Subscription;
+import io.shawarma.codecs.GraphBroadcastsEncoder;
+import io.shawarma.codecs.GraphMessagesEncoder;
+import io.shawarma.codecs.MessageHeaderEncoder;
 import io.shawarma.fabric.FabricMembers;
 import io.shawarma.messaging.IdleStrategies;
 import io.shawarma.messaging.Transport;
+import io.shawarma.udf.graph.Combiner;
 import io.shawarma.udf.graph.ComputeContext;
 import io.shawarma.udf.graph.Messages;
 import io.shawarma.udf.graph.VertexProgram;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -79,6 +89,97 @@ class GraphWorkerTest
             inDegree[graph.indexOf(graph.dst()[e])]++;
         }
         assertArrayEquals(inDegree, run(graph, workers, InDegreeProgram::new));
+    }
+
+    /**
+     * sendToAllEdges from some vertices (every vertex whose id is a multiple of the modulus), twice in a superstep:
+     * with a combiner, a partial gather (modulus 2) or pushed along the edges (modulus 32: few senders); without,
+     * one message per edge and send.
+     */
+    @ParameterizedTest
+    @CsvSource({"1, 2, true", "2, 2, true", "3, 2, true", "2, 32, true", "3, 32, true", "2, 2, false"})
+    void shouldSendToAllEdgesAsIfAlongEachEdge(final int workers, final long modulus, final boolean combined)
+        throws Exception
+    {
+        final Path file = temp.resolve("rmat-all-edges-" + workers + "-" + modulus + "-" + combined + ".txt");
+        RmatGenerator.write(file, 10, 8, 11, false);
+        final EdgeList graph = EdgeListParser.parse(file);
+        final long[] expected = new long[graph.vertexCount()];
+        Arrays.fill(expected, -1);
+        for (int e = 0; e < graph.edgeCount(); e++)
+        {
+            final long source = graph.src()[e];
+            if (0 == source % modulus)
+            {
+                final int target = graph.indexOf(graph.dst()[e]);
+                expected[target] = Math.max(expected[target], source + MaxNeighbourProgram.OFFSET);
+            }
+        }
+        assertArrayEquals(expected, run(graph, workers, () -> new MaxNeighbourProgram(modulus, combined)));
+    }
+
+    @org.junit.jupiter.api.Test
+    void shouldCountAndDropBadFramesAndStillComputeTheAnswer() throws Exception
+    {
+        final EdgeList graph = EdgeListParser.parse(resource("selfloop-duplicates.txt"));
+        final FabricMembers members = FabricMembers.parse("1@aeron:ipc,2@aeron:ipc", "test");
+        final int streamBase = nextStreamBase;
+        nextStreamBase += 100;
+        final ExecutorService threads = Executors.newFixedThreadPool(2);
+        try (GraphWorker first = new GraphWorker(graph, members, 1, new PageRankProgram(0.85, 30, 0),
+                transport.aeron(), streamBase, IdleStrategies.of("backoff"), 100, null);
+            GraphWorker second = new GraphWorker(graph, members, 2, new PageRankProgram(0.85, 30, 0),
+                transport.aeron(), streamBase, IdleStrategies.of("backoff"), 100, null);
+            // Sees what worker 1 sees: once it has the rogue frames, so has worker 1's subscription (same client).
+            Subscription probe = transport.aeron().addSubscription("aeron:ipc", streamBase + 1);
+            ExclusivePublication rogue = transport.aeron().addExclusivePublication("aeron:ipc", streamBase + 1))
+        {
+            final UnsafeBuffer frame = new UnsafeBuffer(new byte[256]);
+            final MessageHeaderEncoder header = new MessageHeaderEncoder();
+            final GraphBroadcastsEncoder broadcasts = new GraphBroadcastsEncoder();
+            broadcasts.wrapAndApplyHeader(frame, 0, header).session().senderId(2);
+            broadcasts.superstep(0);
+            final int broadcastsEnd = entries(frame, MessageHeaderEncoder.ENCODED_LENGTH +
+                GraphBroadcastsEncoder.BLOCK_LENGTH, 1 << 30, -1);
+            offer(rogue, frame, broadcastsEnd);
+            broadcasts.session().senderId(99);
+            offer(rogue, frame, broadcastsEnd);
+            final GraphMessagesEncoder messages = new GraphMessagesEncoder();
+            messages.wrapAndApplyHeader(frame, 0, header).session().senderId(2);
+            messages.superstep(0);
+            offer(rogue, frame, entries(frame, MessageHeaderEncoder.ENCODED_LENGTH +
+                GraphMessagesEncoder.BLOCK_LENGTH, 1 << 30));
+            offer(rogue, frame, 3);
+            final int[] seen = new int[1];
+            final long deadlineNs = System.nanoTime() + 10_000_000_000L;
+            while (seen[0] < 4 && System.nanoTime() - deadlineNs < 0)
+            {
+                if (0 == probe.poll((buffer, offset, length, frameHeader) -> seen[0]++, 10))
+                {
+                    Thread.sleep(1);
+                }
+            }
+            assertEquals(4, seen[0], "rogue frames seen by the probe");
+
+            final Future<GraphWorker.Result> firstResult = threads.submit(() -> first.run(30_000_000_000L));
+            final Future<GraphWorker.Result> secondResult = threads.submit(() -> second.run(30_000_000_000L));
+            final long[] values = new long[graph.vertexCount()];
+            for (final GraphWorker.Result result : List.of(firstResult.get(), secondResult.get()))
+            {
+                for (int i = 0; i < result.vertexIds.length; i++)
+                {
+                    values[graph.indexOf(result.vertexIds[i])] = result.values[i];
+                }
+            }
+            assertClose(ReferenceAlgorithms.pageRank(graph, 0.85, 30, 0), doubles(values), "pagerank");
+            // Two bad broadcast entries, a frame from an unknown worker, a bad message entry, a truncated frame.
+            assertEquals(5, first.malformedFrames());
+            assertEquals(0, second.malformedFrames());
+        }
+        finally
+        {
+            threads.shutdownNow();
+        }
     }
 
     @org.junit.jupiter.api.Test
@@ -190,6 +291,36 @@ class GraphWorkerTest
         }
     }
 
+    /**
+     * Writes (index, 1.0) entries after the block of a graph frame. @return the frame's length.
+     */
+    private static int entries(final UnsafeBuffer frame, final int blockEnd, final int... indexes)
+    {
+        frame.putInt(blockEnd, indexes.length * GraphTransport.ENTRY_BYTES, ByteOrder.LITTLE_ENDIAN);
+        int position = blockEnd + 4;
+        for (final int index : indexes)
+        {
+            frame.putInt(position, index, ByteOrder.LITTLE_ENDIAN);
+            frame.putLong(position + 4, Double.doubleToRawLongBits(1.0), ByteOrder.LITTLE_ENDIAN);
+            position += GraphTransport.ENTRY_BYTES;
+        }
+        return position;
+    }
+
+    private static void offer(final ExclusivePublication publication, final UnsafeBuffer frame, final int length)
+        throws InterruptedException
+    {
+        final long deadlineNs = System.nanoTime() + 10_000_000_000L;
+        while (publication.offer(frame, 0, length) < 0)
+        {
+            if (System.nanoTime() - deadlineNs > 0)
+            {
+                throw new IllegalStateException("could not offer a frame");
+            }
+            Thread.sleep(1);
+        }
+    }
+
     static Path resource(final String name) throws Exception
     {
         return Path.of(GraphWorkerTest.class.getResource("/graphs/" + name).toURI());
@@ -242,6 +373,52 @@ class GraphWorkerTest
                     total += messages.get(i);
                 }
                 context.value(total);
+            }
+            context.voteToHalt();
+        }
+    }
+
+    /**
+     * Vertices whose id is a multiple of the modulus send id and id + OFFSET to all their edges in superstep 0;
+     * every vertex ends with the largest message it got, -1 for none.
+     */
+    private static final class MaxNeighbourProgram implements VertexProgram
+    {
+        static final long OFFSET = 1000;
+        private final long modulus;
+        private final boolean combined;
+
+        MaxNeighbourProgram(final long modulus, final boolean combined)
+        {
+            this.modulus = modulus;
+            this.combined = combined;
+        }
+
+        public String name()
+        {
+            return "max-neighbour";
+        }
+
+        public Combiner combiner()
+        {
+            return combined ? Combiner.MAX_LONG : null;
+        }
+
+        public long initialValue(final long vertexId, final long vertexCount)
+        {
+            return -1;
+        }
+
+        public void compute(final ComputeContext context, final Messages messages)
+        {
+            if (0 == context.superstep() && 0 == context.vertexId() % modulus)
+            {
+                context.sendToAllEdges(context.vertexId());
+                context.sendToAllEdges(context.vertexId() + OFFSET);
+            }
+            for (int i = 0; i < messages.count(); i++)
+            {
+                context.value(Math.max(context.value(), messages.get(i)));
             }
             context.voteToHalt();
         }

@@ -50,6 +50,22 @@ public interface ComputeContext
     void sendAlong(int edge, long message);
 
     /**
+     * Sends the same message along every out-edge, for the next superstep: what {@link #sendAlong} for each edge
+     * would send. With a {@link VertexProgram#combiner()} the engine ships one value per sending vertex instead of
+     * one message per edge, and each receiver combines the values of its in-neighbours (a pull), so this is the
+     * fast way for programs where most vertices send to all their neighbours (PageRank, label propagation).
+     *
+     * @param message as a 64-bit word.
+     */
+    default void sendToAllEdges(final long message)
+    {
+        for (int edge = 0, edges = edgeCount(); edge < edges; edge++)
+        {
+            sendAlong(edge, message);
+        }
+    }
+
+    /**
      * Sends a message to any vertex, for the next superstep.
      *
      * @param vertexId of the receiver; unknown ids are counted and dropped.
