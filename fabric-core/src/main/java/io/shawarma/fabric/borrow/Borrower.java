@@ -140,6 +140,10 @@ public final class Borrower
         final int valueLength, final long nowNs)
     {
         final int slot = copies.slotOf(vertexId);
+        if (slot >= 0 && REQUESTED != copies.state[slot] && copies.leaseId[slot] == leaseId)
+        {
+            return; // a repeated grant of the lease held
+        }
         if (slot < 0 || REQUESTED != copies.state[slot] || copies.ownerId[slot] != ownerId)
         {
             if (Status.OK.code() == status)

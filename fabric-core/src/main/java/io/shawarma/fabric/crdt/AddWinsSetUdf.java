@@ -64,6 +64,7 @@ public final class AddWinsSetUdf implements Udf
             {
                 value.putInt(element * 8 + 4, added, LITTLE_ENDIAN);
             }
+            vertex.update(VALUE_BYTES);
         }
         result.putLong(0, members(vertex), LITTLE_ENDIAN);
         return Long.BYTES;

@@ -44,6 +44,7 @@ public final class GCounterUdf implements Udf
             {
                 return Udf.fail(Status.UDF_FAILED);
             }
+            vertex.update(VALUE_BYTES);
         }
         result.putLong(0, vertex.length() < VALUE_BYTES ? 0 : ReplicaCounts.total(vertex.value(), 0), LITTLE_ENDIAN);
         return Long.BYTES;

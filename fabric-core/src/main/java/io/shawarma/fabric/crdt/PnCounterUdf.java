@@ -47,6 +47,7 @@ public final class PnCounterUdf implements Udf
             {
                 return Udf.fail(Status.UDF_FAILED);
             }
+            vertex.update(VALUE_BYTES);
         }
         result.putLong(0, total(vertex), LITTLE_ENDIAN);
         return Long.BYTES;
