@@ -237,7 +237,9 @@ public final class CostModel
         }
         else
         {
-            final long sinceLast = Math.max(1, nowNs - lastTouchNs[slot]);
+            // A gap longer than a lease counts as one lease without a touch, so the estimate recovers quickly when
+            // a vertex turns hot again.
+            final long sinceLast = Math.max(1, Math.min(context.leaseDurationNs, nowNs - lastTouchNs[slot]));
             final long old = intervalNs[slot];
             intervalNs[slot] = 0 == old ? sinceLast : old + ((sinceLast - old) >> EWMA_SHIFT);
         }
