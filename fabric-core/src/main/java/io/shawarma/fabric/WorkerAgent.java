@@ -47,6 +47,9 @@ final class WorkerAgent implements Agent, FabricHandler
     private static final UnsafeBuffer VERTEX_LENT = ascii("vertex is lent; retry after the lease");
     private static final int MAX_LENT_VERTICES = 4096;
     private static final long COUNTER_PUBLISH_INTERVAL_NS = 1_000_000L;
+    private static final int RAN_BORROWED = 0;
+    private static final int FORWARD_ONLY = 1;
+    private static final int FORWARD_THEN_BORROW = 2;
 
     static
     {
@@ -247,7 +250,7 @@ final class WorkerAgent implements Agent, FabricHandler
         {
             case Scheduler.LOCAL:
                 final Udf udf = invoker.udf(udfId);
-                if (null != udf && Status.LENT == lender.beforeOwnerCall(vertexId, udfId, udf.isReadOnly()))
+                if (null != udf && Status.LENT == lender.beforeOwnerCall(vertexId, udfId, udf.isReadOnly(), senderId))
                 {
                     reply(caller, correlationId, Status.LENT, NO_OWNER, VERTEX_LENT, VERTEX_LENT.capacity());
                     break;
@@ -257,10 +260,16 @@ final class WorkerAgent implements Agent, FabricHandler
                 break;
 
             case Scheduler.FORWARD:
-                if (!runBorrowed(caller, correlationId, vertexId, udfId, buffer, argsOffset, argsLength))
+                final int borrowed = runBorrowed(caller, correlationId, vertexId, udfId, buffer, argsOffset, argsLength);
+                if (RAN_BORROWED != borrowed)
                 {
-                    forward(caller, correlationId, placement.ownerOf(vertexId), vertexId, udfId, buffer, argsOffset,
-                        argsLength);
+                    final int ownerId = placement.ownerOf(vertexId);
+                    forward(caller, correlationId, ownerId, vertexId, udfId, buffer, argsOffset, argsLength);
+                    if (FORWARD_THEN_BORROW == borrowed)
+                    {
+                        // After the call, on the same stream: the owner runs it before it lends the vertex.
+                        borrower.request(ownerId, vertexId, udfId, nowNs);
+                    }
                 }
                 break;
 
@@ -394,38 +403,38 @@ final class WorkerAgent implements Agent, FabricHandler
 
     /**
      * Runs a call on a vertex another worker owns here, on a borrowed copy, when the cost model says BORROW and a
-     * copy is held; asks the owner for the copy when it says BORROW and none is held yet.
+     * copy is held.
      *
-     * @return true when the call ran and was answered; false to forward it.
+     * @return {@link #RAN_BORROWED} when the call ran and was answered; else {@link #FORWARD_ONLY} or, when the
+     * model says BORROW but no copy is held yet, {@link #FORWARD_THEN_BORROW}.
      */
-    private boolean runBorrowed(
+    private int runBorrowed(
         final Peer caller, final long correlationId, final long vertexId, final int udfId, final DirectBuffer buffer,
         final int argsOffset, final int argsLength)
     {
         final Udf udf = invoker.udf(udfId);
         if (null == udf)
         {
-            return false;
+            return FORWARD_ONLY;
         }
         final int ownerId = placement.ownerOf(vertexId);
         final int slot = borrower.usableSlot(vertexId, udfId, nowNs);
         if (CostModel.BORROW != costModel.decide(vertexId, ownerId, !udf.isReadOnly(), argsLength, slot >= 0, nowNs))
         {
-            return false;
+            return FORWARD_ONLY;
         }
         if (slot < 0)
         {
-            borrower.request(ownerId, vertexId, udfId, nowNs);
-            return false;
+            return borrower.isBorrowing(vertexId) ? FORWARD_ONLY : FORWARD_THEN_BORROW;
         }
         final Status status = borrower.invoke(slot, udfId, buffer, argsOffset, argsLength);
         reply(caller, correlationId, status, NO_OWNER, invoker.result(), invoker.resultLength());
-        return true;
+        return RAN_BORROWED;
     }
 
     private boolean isNotLent(final Peer caller, final long correlationId, final long vertexId, final boolean read)
     {
-        if (Status.LENT == lender.beforeOwnerCall(vertexId, 0, read))
+        if (Status.LENT == lender.beforeOwnerCall(vertexId, 0, read, caller.id))
         {
             reply(caller, correlationId, Status.LENT, NO_OWNER, VERTEX_LENT, VERTEX_LENT.capacity());
             return false;

@@ -7,6 +7,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 import static java.nio.ByteOrder.LITTLE_ENDIAN;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -27,12 +28,23 @@ final class TestFabric implements AutoCloseable
      */
     TestFabric(final int workerCount, final int... invokerDriven)
     {
+        this(workerCount, context -> context, invokerDriven);
+    }
+
+    /**
+     * @param workerCount number of workers, ids 1..n.
+     * @param customise   changes each worker's settings before it starts.
+     * @param invokerDriven ids of workers driven by the test through their AgentInvoker (no thread of their own).
+     */
+    TestFabric(final int workerCount, final UnaryOperator<Worker.Context> customise, final int... invokerDriven)
+    {
         members = udpMembers(workerCount);
         try
         {
             for (int id = 1; id <= workerCount; id++)
             {
-                workers.add(Worker.launch(workerContext(id).useAgentInvoker(contains(invokerDriven, id))));
+                workers.add(Worker.launch(
+                    customise.apply(workerContext(id)).useAgentInvoker(contains(invokerDriven, id))));
             }
         }
         catch (final RuntimeException ex)

@@ -116,9 +116,11 @@ public final class Lender
      *
      * @param udfId    the call's UDF, or 0 for a put.
      * @param readOnly true when the call only reads.
+     * @param callerId the worker or client that sent the call: a call the holder itself forwarded (sent before
+     *                 its copy arrived) is answered LENT without revoking the loan it has just been given.
      * @return OK to run it; LENT when the vertex is lent in a way the call cannot run beside (revokes sent).
      */
-    public Status beforeOwnerCall(final long vertexId, final int udfId, final boolean readOnly)
+    public Status beforeOwnerCall(final long vertexId, final int udfId, final boolean readOnly, final int callerId)
     {
         final LeaseTable.Loan loan = leases.loan(vertexId);
         if (null == loan)
@@ -149,7 +151,10 @@ public final class Lender
                 return Status.LENT;
 
             default:
-                revokeAll(loan);
+                if (loan.holderCount() != 1 || loan.holderAt(0) != callerId)
+                {
+                    revokeAll(loan);
+                }
                 return Status.LENT;
         }
     }

@@ -80,7 +80,7 @@ class BorrowConvergenceTest
                     final LeaseTable.Loan loan = net.node(0).lender.leases().loan(vertexId);
                     if (null != loan)
                     {
-                        net.node(0).lender.beforeOwnerCall(vertexId, 0, false);
+                        net.node(0).lender.beforeOwnerCall(vertexId, 0, false, 0);
                     }
                     break;
             }

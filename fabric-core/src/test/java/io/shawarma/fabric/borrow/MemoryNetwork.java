@@ -112,7 +112,7 @@ final class MemoryNetwork implements AutoCloseable
             if (ownerId == id)
             {
                 final Udf udf = invoker.udf(udfId);
-                final Status lent = lender.beforeOwnerCall(vertexId, udfId, udf.isReadOnly());
+                final Status lent = lender.beforeOwnerCall(vertexId, udfId, udf.isReadOnly(), id);
                 return Status.OK == lent ? invoker.invoke(vertexId, udfId, args, 0, args.capacity()) : lent;
             }
             final int slot = borrower.usableSlot(vertexId, udfId, nowNs);
