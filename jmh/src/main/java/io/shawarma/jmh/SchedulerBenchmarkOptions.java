@@ -19,7 +19,7 @@ final class SchedulerBenchmarkOptions
         "(cost model, always forward, always borrow); throughput and latency per policy, scheduler.json.",
         "",
         "  --quick          short runs (CI-safe smoke run, well under a minute)",
-        "  --idle NAME      idle strategy of every thread (default yielding; backoff is kinder to a shared machine)",
+        "  --idle NAME      idle strategy of every thread (default backoff, kind to a shared machine; yielding is faster)",
         "  --out DIR        where scheduler.json goes (default bench-results)",
         "  --seconds N      measured seconds per workload and policy (default 3)",
         "  --warmup-ms N    unmeasured warm-up per workload and policy (default 1000)",
@@ -31,7 +31,7 @@ final class SchedulerBenchmarkOptions
 
     boolean help;
     boolean quick;
-    String idle = "yielding";
+    String idle = "backoff";
     Path out = Path.of("bench-results");
     long measureNs = -1;
     long warmupNs = -1;
