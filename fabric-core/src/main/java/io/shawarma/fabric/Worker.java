@@ -151,6 +151,17 @@ public final class Worker implements AutoCloseable
     }
 
     /**
+     * Switches where calls on other workers' vertices run, while the worker runs (benchmarks compare policies on
+     * one fabric). Copies already borrowed are used until their leases end.
+     *
+     * @param policy model, forward or borrow.
+     */
+    public void schedulerPolicy(final String policy)
+    {
+        agent.schedulerPolicy(io.shawarma.fabric.borrow.CostModel.Context.policyOf(policy));
+    }
+
+    /**
      * @return true when every other worker of the fabric is reachable.
      */
     public boolean isFabricConnected()

@@ -182,6 +182,16 @@ final class WorkerAgent implements Agent, FabricHandler
     }
 
     /**
+     * Switches the scheduler's policy; safe from any thread (the agent sees it on its next decision).
+     *
+     * @param policy a {@link CostModel} POLICY constant.
+     */
+    void schedulerPolicy(final int policy)
+    {
+        costModel.context().policy(policy);
+    }
+
+    /**
      * @return true when the subscription is bound and every worker peer's publication is connected.
      */
     boolean isFabricConnected()

@@ -34,9 +34,10 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
 /**
  * {@code scripts/shawarma bench scheduler}: the scheduler's cost model against always-forward and always-borrow.
  * <p>
- * For each policy a fresh fabric of three in-process workers (loopback UDP, one shared media driver) runs four
- * workloads in turn, each with three closed-loop client threads calling through chosen workers
- * ({@code invokeVia}); every vertex is owned by worker 1:
+ * One fabric of three in-process workers (loopback UDP, one shared media driver) runs four workloads, each with
+ * three closed-loop client threads calling through chosen workers ({@code invokeVia}); every vertex is owned by
+ * worker 1. Each workload runs in slices, one per policy per round, the workers switching policy between slices
+ * and the order rotating each round, so that the shared machine's changing load falls on every policy alike:
  * <ol>
  * <li>hot_read: a 64-byte vertex read over and over through workers 2 and 3;</li>
  * <li>contended_counter: a G-counter incremented through all three workers;</li>
@@ -45,8 +46,8 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  * <li>shifting_mix: the three above and cold reads of 2048 vertices, switching every phase.</li>
  * </ol>
  * Throughput (acknowledged calls per second) and latency (HdrHistogram, ns) per workload and policy go to the
- * console and {@code scheduler.json} (the latency harness's JSON form). After each policy's run the counter is read
- * at its owner and checked against the increments acknowledged.
+ * console and {@code scheduler.json} (the latency harness's JSON form). At the end the counter is read at its owner
+ * and checked against the increments acknowledged.
  */
 public final class SchedulerBenchmark
 {
@@ -71,7 +72,7 @@ public final class SchedulerBenchmark
     private int round;
     private final Histogram[][] latency = new Histogram[WORKLOADS.length][POLICIES.length];
     private final long[][] failures = new long[WORKLOADS.length][POLICIES.length];
-    private final String[] counterChecks = new String[POLICIES.length];
+    private String counterCheck;
     private final long[][] decisions = new long[POLICIES.length][CostModel.REASON_NAMES.length];
 
     private SchedulerBenchmark(final SchedulerBenchmarkOptions options)
@@ -113,7 +114,7 @@ public final class SchedulerBenchmark
     {
         config.put("mode", options.quick ? "quick" : "full");
         config.put("idle", options.idle);
-        config.put("measure_ms", Long.toString(options.measureNs / 1_000_000));
+        config.put("slice_ms", Long.toString(options.measureNs / 1_000_000));
         config.put("warmup_ms", Long.toString(options.warmupNs / 1_000_000));
         config.put("phase_ms", Long.toString(options.phaseNs / 1_000_000));
         config.put("lease_ms", Long.toString(options.leaseNs / 1_000_000));
@@ -121,67 +122,11 @@ public final class SchedulerBenchmark
         config.put("client_threads", Integer.toString(THREADS));
         config.put("channel", "udp loopback, one shared media driver");
         config.put("rounds", Integer.toString(options.rounds));
-        config.put("throughput", "median over rounds; policy order rotates each round");
+        config.put("throughput", "median over rounds of one slice per policy; policies interleave, order rotating");
         System.out.println("shawarma bench scheduler: " + config);
 
-        if (options.warmupRound)
-        {
-            System.out.println("warm-up round (not recorded): JIT and page cache for every path");
-            runPolicy(0);
-        }
-        recording = true;
-        for (round = 0; round < options.rounds; round++)
-        {
-            for (int i = 0; i < POLICIES.length; i++)
-            {
-                runPolicy((i + round) % POLICIES.length);
-            }
-        }
-        for (int workload = 0; workload < WORKLOADS.length; workload++)
-        {
-            for (int policy = 0; policy < POLICIES.length; policy++)
-            {
-                final double[] rounds = roundThroughput[workload][policy].clone();
-                java.util.Arrays.sort(rounds);
-                throughput[workload][policy] = rounds[rounds.length / 2];
-            }
-        }
-        for (int policy = 0; policy < POLICIES.length; policy++)
-        {
-            config.put("counter_check_" + POLICIES[policy], counterChecks[policy]);
-        }
-        for (int workload = 0; workload < WORKLOADS.length; workload++)
-        {
-            for (int policy = 0; policy < POLICIES.length; policy++)
-            {
-                final String name = WORKLOADS[workload] + "_" + POLICIES[policy];
-                results.add(Result.latency(name + "_latency", latency[workload][policy]));
-                results.add(Result.value(name + "_throughput", "calls/s", throughput[workload][policy]));
-                results.add(Result.value(name + "_failed_calls", "calls", failures[workload][policy]));
-            }
-        }
-        for (int policy = 0; policy < POLICIES.length; policy++)
-        {
-            for (int reason = 0; reason < CostModel.REASON_NAMES.length; reason++)
-            {
-                results.add(Result.value("decisions_" + POLICIES[policy] + "_" + reasonKey(reason), "decisions",
-                    decisions[policy][reason]));
-            }
-        }
-
-        new Report(results, config).print(System.out);
-        printComparison(System.out);
-        IoUtil.ensureDirectoryExists(options.out.toFile(), "bench results");
-        new Report(results, config).writeJson(options.out.resolve("scheduler.json"));
-        System.out.println("wrote " + options.out.resolve("scheduler.json"));
-    }
-
-    private void runPolicy(final int policy)
-    {
-        final String policyName = POLICIES[policy];
-        System.out.println("policy " + policyName + ": starting 3 workers");
         final String aeronDir = (SystemUtil.isLinux() ? "/dev/shm/" : IoUtil.tmpDirName()) + "shawarma-sched-" +
-            ProcessHandle.current().pid() + "-" + policyName;
+            ProcessHandle.current().pid();
         final StringBuilder members = new StringBuilder();
         for (int id = 1; id <= WORKERS; id++)
         {
@@ -208,7 +153,7 @@ public final class SchedulerBenchmark
                         .idleStrategy(options.idle)
                         .storeEntries(16_384)
                         .storeValueMaxBytes(LARGE_BYTES)
-                        .schedulerPolicy(policyName)
+                        .schedulerPolicy(POLICIES[0])
                         .borrowLeaseNs(options.leaseNs)
                         .heartbeatIntervalNs(100_000_000L)));
                 }
@@ -222,26 +167,30 @@ public final class SchedulerBenchmark
                 }
                 final Vertices vertices = load(clients.get(0));
                 final AtomicLong increments = new AtomicLong();
-                for (int workload = 0; workload < WORKLOADS.length; workload++)
+                if (options.warmupRound)
                 {
-                    runWorkload(workload, policy, clients, vertices, increments);
-                }
-                final String check = checkCounter(clients.get(0), vertices.counter, increments.get());
-                System.out.println("policy " + policyName + ": counter check " + check);
-                if (!recording)
-                {
-                    return;
-                }
-                counterChecks[policy] = null == counterChecks[policy] || counterChecks[policy].startsWith("ok") ?
-                    check : counterChecks[policy];
-                for (final Worker worker : workers)
-                {
-                    final WorkerCounters counters = worker.counters();
-                    for (int reason = 0; reason < CostModel.REASON_NAMES.length; reason++)
+                    System.out.println("warm-up (not recorded): every workload under every policy");
+                    for (int workload = 0; workload < WORKLOADS.length; workload++)
                     {
-                        decisions[policy][reason] += counters.schedulerDecisions(reason);
+                        for (int policy = 0; policy < POLICIES.length; policy++)
+                        {
+                            slice(workload, policy, workers, clients, vertices, increments);
+                        }
                     }
                 }
+                recording = true;
+                for (int workload = 0; workload < WORKLOADS.length; workload++)
+                {
+                    for (round = 0; round < options.rounds; round++)
+                    {
+                        for (int i = 0; i < POLICIES.length; i++)
+                        {
+                            slice(workload, (i + round) % POLICIES.length, workers, clients, vertices, increments);
+                        }
+                    }
+                }
+                counterCheck = checkCounter(clients.get(0), vertices.counter, increments.get());
+                System.out.println("counter check: " + counterCheck);
             }
             finally
             {
@@ -249,6 +198,75 @@ public final class SchedulerBenchmark
                 CloseHelper.closeAll(workers);
             }
         }
+        config.put("counter_check", counterCheck);
+
+        for (int workload = 0; workload < WORKLOADS.length; workload++)
+        {
+            for (int policy = 0; policy < POLICIES.length; policy++)
+            {
+                final double[] rounds = roundThroughput[workload][policy].clone();
+                java.util.Arrays.sort(rounds);
+                throughput[workload][policy] = rounds[rounds.length / 2];
+                final String name = WORKLOADS[workload] + "_" + POLICIES[policy];
+                results.add(Result.latency(name + "_latency", latency[workload][policy]));
+                results.add(Result.value(name + "_throughput", "calls/s", throughput[workload][policy]));
+                results.add(Result.value(name + "_failed_calls", "calls", failures[workload][policy]));
+            }
+        }
+        for (int policy = 0; policy < POLICIES.length; policy++)
+        {
+            for (int reason = 0; reason < CostModel.REASON_NAMES.length; reason++)
+            {
+                results.add(Result.value("decisions_" + POLICIES[policy] + "_" + reasonKey(reason), "decisions",
+                    decisions[policy][reason]));
+            }
+        }
+
+        new Report(results, config).print(System.out);
+        printComparison(System.out);
+        IoUtil.ensureDirectoryExists(options.out.toFile(), "bench results");
+        new Report(results, config).writeJson(options.out.resolve("scheduler.json"));
+        System.out.println("wrote " + options.out.resolve("scheduler.json"));
+    }
+
+    /**
+     * One workload under one policy: switch every worker's policy, let copies borrowed under the last policy go
+     * back (two leases), warm up, measure; the workers' decision counts over the slice go to that policy.
+     */
+    private void slice(
+        final int workload, final int policy, final List<Worker> workers, final List<FabricClient> clients,
+        final Vertices vertices, final AtomicLong increments)
+    {
+        for (final Worker worker : workers)
+        {
+            worker.schedulerPolicy(POLICIES[policy]);
+        }
+        sleepMs(2 * options.leaseNs / 1_000_000 + 10);
+        final long[] before = decisionCounts(workers);
+        runWorkload(workload, policy, clients, vertices, increments);
+        final long[] after = decisionCounts(workers);
+        if (recording)
+        {
+            for (int reason = 0; reason < before.length; reason++)
+            {
+                decisions[policy][reason] += after[reason] - before[reason];
+            }
+        }
+    }
+
+    private static long[] decisionCounts(final List<Worker> workers)
+    {
+        sleepMs(5); // counters are published every millisecond
+        final long[] counts = new long[CostModel.REASON_NAMES.length];
+        for (final Worker worker : workers)
+        {
+            final WorkerCounters counters = worker.counters();
+            for (int reason = 0; reason < counts.length; reason++)
+            {
+                counts[reason] += counters.schedulerDecisions(reason);
+            }
+        }
+        return counts;
     }
 
     private void runWorkload(

@@ -16,18 +16,20 @@ final class SchedulerBenchmarkOptions
         "",
         "Three in-process workers on loopback UDP (one shared media driver) and three client threads run four",
         "workloads (hot remote read, contended counter, 64 KiB value, shifting mix) under each scheduler policy",
-        "(cost model, always forward, always borrow); throughput and latency per policy, scheduler.json.",
+        "(cost model, always forward, always borrow), in interleaved slices; throughput and latency per policy,",
+        "scheduler.json.",
         "",
         "  --quick          short runs (CI-safe smoke run, well under a minute)",
         "  --idle NAME      idle strategy of every thread (default backoff, kind to a shared machine; yielding is faster)",
         "  --out DIR        where scheduler.json goes (default bench-results)",
-        "  --seconds N      measured seconds per workload and policy (default 3)",
-        "  --warmup-ms N    unmeasured warm-up per workload and policy (default 1000)",
+        "  --seconds N      measured seconds per slice (one workload, one policy, one round; default 1)",
+        "  --warmup-ms N    unmeasured warm-up at the start of each slice (default 200)",
         "  --phase-ms N     length of each phase of the shifting mix (default 250)",
         "  --lease-ms N     borrow lease duration (default 20)",
-        "  --rounds N       rounds of every policy, order rotating; throughput is the median (default 3, quick 1)",
+        "  --rounds N       slices per workload and policy, order rotating; throughput is the median (default 5,",
+        "                   quick 1)",
         "",
-        "A full run starts with one unrecorded warm-up round so the first policy does not pay for the JIT.");
+        "A full run starts with one unrecorded slice of every workload and policy, so none pays for the JIT.");
 
     boolean help;
     boolean quick;
@@ -79,10 +81,10 @@ final class SchedulerBenchmarkOptions
                     throw new IllegalArgumentException("unknown option '" + args[i] + "'");
             }
         }
-        options.measureNs = options.measureNs > 0 ? options.measureNs : options.quick ? 500_000_000L : 3_000_000_000L;
-        options.warmupNs = options.warmupNs > 0 ? options.warmupNs : options.quick ? 200_000_000L : 1_000_000_000L;
+        options.measureNs = options.measureNs > 0 ? options.measureNs : options.quick ? 300_000_000L : 1_000_000_000L;
+        options.warmupNs = options.warmupNs > 0 ? options.warmupNs : options.quick ? 100_000_000L : 200_000_000L;
         options.phaseNs = options.phaseNs > 0 ? options.phaseNs : options.quick ? 100_000_000L : 250_000_000L;
-        options.rounds = options.rounds > 0 ? options.rounds : options.quick ? 1 : 3;
+        options.rounds = options.rounds > 0 ? options.rounds : options.quick ? 1 : 5;
         options.warmupRound = !options.quick;
         return options;
     }

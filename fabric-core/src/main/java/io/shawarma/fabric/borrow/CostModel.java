@@ -263,7 +263,8 @@ public final class CostModel
      */
     public static final class Context
     {
-        int policy = POLICY_MODEL;
+        // Written by a benchmark's thread to switch policy while the worker runs; read by the agent.
+        volatile int policy = POLICY_MODEL;
         long leaseDurationNs = 20_000_000L;
         long defaultRttNs = 50_000L;
         long defaultValueBytes = 256;
