@@ -117,10 +117,10 @@ public final class LocalInvoker
     }
 
     /**
-     * Merges another copy of a local vertex into it with a UDF's merge (a borrowed copy coming back). A vertex
-     * that does not exist yet starts empty.
+     * Merges another copy of a local vertex into it with a UDF's merge (a borrowed copy coming back).
      *
-     * @return OK, NO_SUCH_UDF, UDF_FAILED when the UDF has no merge or its merge threw, or the store's refusal.
+     * @return OK, NO_SUCH_UDF, NO_SUCH_VERTEX, UDF_FAILED when the UDF has no merge or its merge threw, or the
+     * store's refusal.
      */
     public Status merge(
         final long vertexId, final int udfId, final DirectBuffer from, final int fromOffset, final int fromLength)
@@ -135,7 +135,11 @@ public final class LocalInvoker
         {
             return failure("UDF '" + udf.name() + "' has no merge");
         }
-        final int length = Math.max(0, store.get(vertexId, vertex.value()));
+        final int length = store.get(vertexId, vertex.value());
+        if (length < 0)
+        {
+            return Status.NO_SUCH_VERTEX;
+        }
         vertex.wrap(vertexId, length);
         args.wrap(from, fromOffset, fromLength);
         try

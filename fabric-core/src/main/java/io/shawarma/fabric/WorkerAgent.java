@@ -357,6 +357,10 @@ final class WorkerAgent implements Agent, FabricHandler
         final int senderId, final long correlationId, final long epoch, final long vertexId, final int udfId)
     {
         counters.borrowRequestsIn.incrementRelease();
+        if (!isWorkerPeer(senderId))
+        {
+            return;
+        }
         final int ownerId = placement.ownerOf(vertexId);
         if (ownerId != workerId)
         {
@@ -371,6 +375,10 @@ final class WorkerAgent implements Agent, FabricHandler
         final int mode, final long leaseId, final long version, final long leaseExpiryNs, final long leaseDurationNs,
         final int ownerId, final DirectBuffer buffer, final int valueOffset, final int valueLength)
     {
+        if (!isWorkerPeer(senderId))
+        {
+            return;
+        }
         final long requestedNs = borrower.requestedAtNs(vertexId);
         if (requestedNs >= 0)
         {
@@ -393,6 +401,10 @@ final class WorkerAgent implements Agent, FabricHandler
         final boolean changed, final int mode, final int udfId, final DirectBuffer buffer, final int valueOffset,
         final int valueLength)
     {
+        if (!isWorkerPeer(senderId))
+        {
+            return;
+        }
         lender.onReturn(senderId, correlationId, vertexId, leaseId, changed, LeaseMode.get((short)mode), udfId, buffer,
             valueOffset, valueLength, nowNs);
     }
@@ -401,14 +413,20 @@ final class WorkerAgent implements Agent, FabricHandler
         final int senderId, final long correlationId, final long epoch, final long vertexId, final long leaseId,
         final int status)
     {
-        borrower.onReturnAck(vertexId, leaseId, status);
+        if (isWorkerPeer(senderId))
+        {
+            borrower.onReturnAck(vertexId, leaseId, status);
+        }
     }
 
     public void onRevoke(
         final int senderId, final long correlationId, final long epoch, final long vertexId, final long leaseId)
     {
-        costModel.onConflict(vertexId, nowNs);
-        borrower.onRevoke(vertexId, leaseId, nowNs);
+        if (isWorkerPeer(senderId))
+        {
+            costModel.onConflict(vertexId, nowNs);
+            borrower.onRevoke(vertexId, leaseId, nowNs);
+        }
     }
 
     /**
@@ -440,6 +458,21 @@ final class WorkerAgent implements Agent, FabricHandler
         final Status status = borrower.invoke(slot, udfId, buffer, argsOffset, argsLength);
         reply(caller, correlationId, status, NO_OWNER, invoker.result(), invoker.resultLength());
         return RAN_BORROWED;
+    }
+
+    /**
+     * Only the fabric's workers lend and borrow: a client (or an unknown sender) speaking the borrowing protocol
+     * is counted and ignored, so it can neither hold a lease nor merge a value into a vertex.
+     */
+    private boolean isWorkerPeer(final int senderId)
+    {
+        final Peer peer = peerById.get(senderId);
+        if (null == peer || !peer.isWorker)
+        {
+            counters.unknownPeerFrames.incrementRelease();
+            return false;
+        }
+        return true;
     }
 
     private boolean isNotLent(final Peer caller, final long correlationId, final long vertexId, final boolean read)
