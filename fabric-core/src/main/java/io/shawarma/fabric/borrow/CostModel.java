@@ -56,6 +56,7 @@ public final class CostModel
     private static final int HISTORY_SLOTS = 4096;
     private static final long NO_VALUE = -1;
     private static final int EWMA_SHIFT = 2;
+    private static final int MAX_CONFLICT_STREAK = 5;
 
     private final Context context;
     private final Long2LongHashMap rttNsByPeer = new Long2LongHashMap(64, 0.65f, NO_VALUE);
@@ -65,6 +66,7 @@ public final class CostModel
     private final long[] intervalNs = new long[HISTORY_SLOTS];
     private final long[] valueBytes = new long[HISTORY_SLOTS];
     private final long[] conflictNs = new long[HISTORY_SLOTS];
+    private final int[] conflictStreak = new int[HISTORY_SLOTS];
     private final long[] decisions = new long[REASON_NAMES.length];
     private long resultBytes;
     private long lastForwardNs;
@@ -111,7 +113,7 @@ public final class CostModel
         {
             return count(REASON_TOO_LARGE, FORWARD);
         }
-        if (0 != conflictNs[slot] && nowNs - conflictNs[slot] < context.contendedForNs)
+        if (0 != conflictNs[slot] && nowNs - conflictNs[slot] < contendedForNs(slot))
         {
             return count(REASON_CONTENDED, FORWARD);
         }
@@ -169,6 +171,10 @@ public final class CostModel
         final int slot = slotOf(vertexId);
         if (historyVertex[slot] == vertexId)
         {
+            // A conflict soon after the last one's window ended (the loan was tried again and lost again) doubles
+            // the window, up to 2^MAX_CONFLICT_STREAK times: a vertex that is always contended stops being tried.
+            final boolean again = 0 != conflictNs[slot] && nowNs - conflictNs[slot] < 2 * contendedForNs(slot);
+            conflictStreak[slot] = again ? Math.min(MAX_CONFLICT_STREAK, conflictStreak[slot] + 1) : 0;
             conflictNs[slot] = 0 == nowNs ? 1 : nowNs;
         }
     }
@@ -215,6 +221,11 @@ public final class CostModel
         return context;
     }
 
+    private long contendedForNs(final int slot)
+    {
+        return context.contendedForNs << conflictStreak[slot];
+    }
+
     private long expectedUses(final int slot)
     {
         final long interval = intervalNs[slot];
@@ -234,6 +245,7 @@ public final class CostModel
             intervalNs[slot] = 0;
             valueBytes[slot] = NO_VALUE;
             conflictNs[slot] = 0;
+            conflictStreak[slot] = 0;
         }
         else
         {

@@ -60,6 +60,21 @@ class CostModelTest
     }
 
     @Test
+    void shouldForwardAVertexContendedAgainAndAgainForLonger()
+    {
+        model.onRoundTrip(OWNER, 50 * US);
+        touchEvery(10 * US, 1, true, 6);
+        model.onConflict(1, nowNs);
+        nowNs += 150_000 * US;                          // past the first 100 ms window: tried again, lost again
+        assertEquals(BORROW, touchEvery(10 * US, 1, true, 1));
+        model.onConflict(1, nowNs);
+        nowNs += 150_000 * US;
+        assertEquals(FORWARD, touchEvery(10 * US, 1, true, 1), "the second window is 200 ms");
+        nowNs += 100_000 * US;
+        assertEquals(BORROW, touchEvery(10 * US, 1, true, 6), "after 200 ms it is estimated again");
+    }
+
+    @Test
     void shouldForwardWhenTheOwnerIsIdleAndTheRoundTripCheap()
     {
         model.onRoundTrip(OWNER, 2 * US);
