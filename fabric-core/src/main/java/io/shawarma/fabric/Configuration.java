@@ -97,6 +97,18 @@ public final class Configuration
      */
     public static final String SECRET_FILE_PROP = "shawarma.secret.file";
 
+    /** Where a call on another worker's vertex runs: model (the cost model), forward (always) or borrow (always). */
+    public static final String SCHEDULER_POLICY_PROP = "shawarma.scheduler.policy";
+    public static final String SCHEDULER_POLICY_DEFAULT = "forward";
+
+    /** How long a borrowed vertex's lease lasts. */
+    public static final String BORROW_LEASE_NS_PROP = "shawarma.borrow.lease.ns";
+    public static final long BORROW_LEASE_NS_DEFAULT = 20_000_000L;
+
+    /** Most vertices a worker holds borrowed at once (each slot reserves the largest value's bytes). */
+    public static final String BORROW_SLOTS_PROP = "shawarma.borrow.slots";
+    public static final int BORROW_SLOTS_DEFAULT = 16;
+
     /** A client's id; default derived from the process id, at or above {@link #MAX_WORKER_ID}. */
     public static final String CLIENT_ID_PROP = "shawarma.client.id";
 

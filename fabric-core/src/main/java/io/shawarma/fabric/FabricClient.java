@@ -85,6 +85,7 @@ public final class FabricClient implements AutoCloseable, FabricHandler
     private MutableDirectBuffer awaitedResult;
     private int resultLength;
     private int lastOwnerId;
+    private long lastEpoch;
     private long lateResults;
     private long unexpectedFrames;
 
@@ -376,6 +377,7 @@ public final class FabricClient implements AutoCloseable, FabricHandler
         {
             awaitedStatus = outcome;
             lastOwnerId = ownerId;
+            lastEpoch = epoch;
             this.resultLength = resultLength;
             if (null != awaitedResult)
             {
@@ -526,7 +528,8 @@ public final class FabricClient implements AutoCloseable, FabricHandler
     {
         if (Status.MOVED == status && workers.containsKey(lastOwnerId))
         {
-            placement.override(vertexId, lastOwnerId, placement.epoch());
+            // The answer carries the answering worker's placement epoch: the client moves up to it.
+            placement.override(vertexId, lastOwnerId, lastEpoch);
         }
     }
 

@@ -26,6 +26,8 @@ public final class LocalInvoker
     private final UnsafeBuffer args = new UnsafeBuffer(0, 0);
     private final UnsafeBuffer result;
     private int resultLength;
+    private int copyLength;
+    private boolean copyUpdated;
 
     /**
      * @param store           the worker's local vertices.
@@ -64,6 +66,125 @@ public final class LocalInvoker
             return Status.NO_SUCH_VERTEX;
         }
 
+        final Status status = run(udf, vertexId, length, argsBuffer, argsOffset, argsLength);
+        return Status.OK == status && vertex.isUpdated() ? store(vertexId, vertex.value(), 0, vertex.length()) : status;
+    }
+
+    /**
+     * Runs a UDF on a copy of a vertex held outside the store (a borrowed copy), writing the new value back into
+     * the copy when the UDF updated it. The store is not touched.
+     *
+     * @param copy       holding the value at offset 0; its capacity must be at least the store's largest value.
+     * @param copyLength of the value.
+     * @return the status; on OK the copy's new length is {@link #copyLength()}.
+     */
+    public Status invokeOnCopy(
+        final long vertexId, final int udfId, final MutableDirectBuffer copy, final int copyLength,
+        final DirectBuffer argsBuffer, final int argsOffset, final int argsLength)
+    {
+        resultLength = 0;
+        final Udf udf = udfs.get(udfId);
+        if (null == udf)
+        {
+            return Status.NO_SUCH_UDF;
+        }
+        vertex.value().putBytes(0, copy, 0, copyLength);
+        final Status status = run(udf, vertexId, copyLength, argsBuffer, argsOffset, argsLength);
+        this.copyLength = copyLength;
+        copyUpdated = Status.OK == status && vertex.isUpdated();
+        if (copyUpdated)
+        {
+            copy.putBytes(0, vertex.value(), 0, vertex.length());
+            this.copyLength = vertex.length();
+        }
+        return status;
+    }
+
+    /**
+     * @return true when the last {@link #invokeOnCopy} changed the copy.
+     */
+    public boolean copyUpdated()
+    {
+        return copyUpdated;
+    }
+
+    /**
+     * @return the length of the copy after the last {@link #invokeOnCopy}.
+     */
+    public int copyLength()
+    {
+        return copyLength;
+    }
+
+    /**
+     * Merges another copy of a local vertex into it with a UDF's merge (a borrowed copy coming back).
+     *
+     * @return OK, NO_SUCH_UDF, NO_SUCH_VERTEX, UDF_FAILED when the UDF has no merge or its merge threw, or the
+     * store's refusal.
+     */
+    public Status merge(
+        final long vertexId, final int udfId, final DirectBuffer from, final int fromOffset, final int fromLength)
+    {
+        resultLength = 0;
+        final Udf udf = udfs.get(udfId);
+        if (null == udf)
+        {
+            return Status.NO_SUCH_UDF;
+        }
+        if (!udf.isMergeable())
+        {
+            return failure("UDF '" + udf.name() + "' has no merge");
+        }
+        final int length = store.get(vertexId, vertex.value());
+        if (length < 0)
+        {
+            return Status.NO_SUCH_VERTEX;
+        }
+        vertex.wrap(vertexId, length);
+        args.wrap(from, fromOffset, fromLength);
+        try
+        {
+            udf.merge(vertex, args);
+        }
+        catch (final Throwable ex)
+        {
+            errorHandler.onError(ex);
+            return failure("merge of UDF '" + udf.name() + "' threw " + ex);
+        }
+        return vertex.isUpdated() ? store(vertexId, vertex.value(), 0, vertex.length()) : Status.OK;
+    }
+
+    /**
+     * @param replicaId the id of the worker whose calls this invoker runs; CRDT types key their state by it.
+     * @return this for fluent use.
+     */
+    public LocalInvoker replicaId(final int replicaId)
+    {
+        vertex.replicaId(replicaId);
+        return this;
+    }
+
+    /**
+     * @param udfId wire id of a UDF.
+     * @return the UDF, or null when none has that id.
+     */
+    public Udf udf(final int udfId)
+    {
+        return udfs.get(udfId);
+    }
+
+    /**
+     * @return the largest vertex value the store accepts.
+     */
+    public int maxValueBytes()
+    {
+        return store.maxValueBytes();
+    }
+
+    private Status run(
+        final Udf udf, final long vertexId, final int length, final DirectBuffer argsBuffer, final int argsOffset,
+        final int argsLength)
+    {
         vertex.wrap(vertexId, length);
         args.wrap(argsBuffer, argsOffset, argsLength);
         final int computed;
@@ -84,14 +205,6 @@ public final class LocalInvoker
         if (computed > result.capacity())
         {
             return failure("UDF '" + udf.name() + "' returned length " + computed + " beyond its result buffer");
-        }
-        if (vertex.isUpdated())
-        {
-            final Status stored = store(vertexId, vertex.value(), 0, vertex.length());
-            if (Status.OK != stored)
-            {
-                return stored;
-            }
         }
         resultLength = computed;
         return Status.OK;

@@ -76,6 +76,11 @@ final class PendingCalls
         return callerCorrelationIds[index];
     }
 
+    long deadlineNs(final int index)
+    {
+        return deadlinesNs[index];
+    }
+
     void remove(final int index)
     {
         correlationIds[index] = 0;

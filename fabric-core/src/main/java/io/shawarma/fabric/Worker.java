@@ -56,7 +56,8 @@ public final class Worker implements AutoCloseable
                 null == context.dataDir() ? null :
                     new File(context.dataDir(), "vertices-worker-" + context.workerId() + ".dat"));
             localInvoker = new LocalInvoker(
-                store, UdfRegistry.load(context.udfClassLoader()), context.maxPayloadBytes(), errorSink::onError);
+                store, UdfRegistry.load(context.udfClassLoader()), context.maxPayloadBytes(), errorSink::onError)
+                .replicaId(context.workerId());
             agent = new WorkerAgent(context, transport.aeron(), localInvoker, counters);
         }
         catch (final RuntimeException ex)
@@ -150,6 +151,17 @@ public final class Worker implements AutoCloseable
     }
 
     /**
+     * Switches where calls on other workers' vertices run, while the worker runs (benchmarks compare policies on
+     * one fabric). Copies already borrowed are used until their leases end.
+     *
+     * @param policy model, forward or borrow.
+     */
+    public void schedulerPolicy(final String policy)
+    {
+        agent.schedulerPolicy(io.shawarma.fabric.borrow.CostModel.Context.policyOf(policy));
+    }
+
+    /**
      * @return true when every other worker of the fabric is reachable.
      */
     public boolean isFabricConnected()
@@ -184,6 +196,9 @@ public final class Worker implements AutoCloseable
         private boolean workerDirOwned;
         private long heartbeatIntervalNs = number(HEARTBEAT_INTERVAL_NS_PROP, HEARTBEAT_INTERVAL_NS_DEFAULT);
         private boolean useAgentInvoker;
+        private String schedulerPolicy = string(SCHEDULER_POLICY_PROP, SCHEDULER_POLICY_DEFAULT);
+        private long borrowLeaseNs = number(BORROW_LEASE_NS_PROP, BORROW_LEASE_NS_DEFAULT);
+        private int borrowSlots = integer(BORROW_SLOTS_PROP, BORROW_SLOTS_DEFAULT);
         private ClassLoader udfClassLoader = Thread.currentThread().getContextClassLoader();
 
         /**
@@ -209,6 +224,11 @@ public final class Worker implements AutoCloseable
             check(storeValueAverageBytes > 0 && storeValueAverageBytes <= storeValueMaxBytes,
                 STORE_VALUE_AVERAGE_BYTES_PROP, storeValueAverageBytes, "positive and at most the max value size");
             check(heartbeatIntervalNs > 0, HEARTBEAT_INTERVAL_NS_PROP, heartbeatIntervalNs, "positive");
+            check("model".equals(schedulerPolicy) || "forward".equals(schedulerPolicy) ||
+                "borrow".equals(schedulerPolicy), SCHEDULER_POLICY_PROP, schedulerPolicy, "model, forward or borrow");
+            check(borrowLeaseNs >= 1_000_000L, BORROW_LEASE_NS_PROP, borrowLeaseNs, "at least 1 ms");
+            check(borrowSlots > 0 && (long)borrowSlots * storeValueMaxBytes <= Integer.MAX_VALUE, BORROW_SLOTS_PROP,
+                borrowSlots, "positive, and slots times the max value size below 2 GiB");
             check(cpu >= -1 && cpu < Runtime.getRuntime().availableProcessors(), CPU_PROP, cpu,
                 "-1 (no pinning) or a CPU id below " + Runtime.getRuntime().availableProcessors());
             if (null == workerDir)
@@ -339,6 +359,45 @@ public final class Worker implements AutoCloseable
         public Context useAgentInvoker(final boolean useAgentInvoker)
         {
             this.useAgentInvoker = useAgentInvoker;
+            return this;
+        }
+
+        /** @return where calls on other workers' vertices run: model, forward or borrow. */
+        public String schedulerPolicy()
+        {
+            return schedulerPolicy;
+        }
+
+        /** @param schedulerPolicy model (the cost model), forward or borrow (fixed policies). @return this. */
+        public Context schedulerPolicy(final String schedulerPolicy)
+        {
+            this.schedulerPolicy = schedulerPolicy;
+            return this;
+        }
+
+        /** @return how long a borrowed vertex's lease lasts. */
+        public long borrowLeaseNs()
+        {
+            return borrowLeaseNs;
+        }
+
+        /** @param borrowLeaseNs how long a borrowed vertex's lease lasts, at least 1 ms. @return this. */
+        public Context borrowLeaseNs(final long borrowLeaseNs)
+        {
+            this.borrowLeaseNs = borrowLeaseNs;
+            return this;
+        }
+
+        /** @return most vertices held borrowed at once. */
+        public int borrowSlots()
+        {
+            return borrowSlots;
+        }
+
+        /** @param borrowSlots most vertices held borrowed at once. @return this. */
+        public Context borrowSlots(final int borrowSlots)
+        {
+            this.borrowSlots = borrowSlots;
             return this;
         }
 

@@ -3,8 +3,14 @@ package io.shawarma.fabric;
 import io.aeron.Aeron;
 import io.aeron.FragmentAssembler;
 import io.aeron.Subscription;
+import io.shawarma.codecs.LeaseMode;
 import io.shawarma.codecs.Role;
 import io.shawarma.codecs.Routing;
+import io.shawarma.fabric.borrow.BorrowedCopies;
+import io.shawarma.fabric.borrow.Borrower;
+import io.shawarma.fabric.borrow.CostModel;
+import io.shawarma.fabric.borrow.LeaseTable;
+import io.shawarma.fabric.borrow.Lender;
 import io.shawarma.messaging.FabricAdapter;
 import io.shawarma.messaging.FabricHandler;
 import io.shawarma.messaging.FabricProxy;
@@ -12,6 +18,7 @@ import io.shawarma.messaging.IdleStrategies;
 import io.shawarma.messaging.Malformed;
 import io.shawarma.messaging.Outbound;
 import io.shawarma.udf.Status;
+import io.shawarma.udf.Udf;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.collections.Int2ObjectHashMap;
@@ -40,6 +47,12 @@ final class WorkerAgent implements Agent, FabricHandler
     private static final UnsafeBuffer FORWARD_TIMED_OUT = ascii("owner did not answer in time");
     private static final UnsafeBuffer NOT_AUTHENTICATED = ascii("not authenticated: complete the Hello handshake");
     private static final int MAX_HANDSHAKES = 64;
+    private static final UnsafeBuffer VERTEX_LENT = ascii("vertex is lent; retry after the lease");
+    private static final int MAX_LENT_VERTICES = 4096;
+    private static final long COUNTER_PUBLISH_INTERVAL_NS = 1_000_000L;
+    private static final int RAN_BORROWED = 0;
+    private static final int FORWARD_ONLY = 1;
+    private static final int FORWARD_THEN_BORROW = 2;
 
     static
     {
@@ -76,6 +89,10 @@ final class WorkerAgent implements Agent, FabricHandler
     private int helloAnswersPending;
     private long nowNs;
     private long nextHeartbeatNs;
+    private final Lender lender;
+    private final Borrower borrower;
+    private final CostModel costModel;
+    private long nextCounterPublishNs;
 
     WorkerAgent(
         final Worker.Context context, final Aeron aeron, final LocalInvoker invoker, final WorkerCounters counters)
@@ -97,6 +114,18 @@ final class WorkerAgent implements Agent, FabricHandler
             context.maxPayloadBytes(),
             new Outbound(IdleStrategies.of(context.idleStrategy()), context.offerTimeoutNs()));
         this.subscription = aeron.addSubscription(channel, streamId);
+
+        // Borrowing: this worker lends the vertices it owns and borrows others' when its scheduler says so.
+        final long leaseNs = context.borrowLeaseNs();
+        final BorrowLink link = new BorrowLink(workerId, proxy, placement, peerById);
+        this.lender = new Lender(workerId, invoker,
+            new LeaseTable(MAX_LENT_VERTICES, context.members().size(), leaseNs, leaseNs / 4), link);
+        this.borrower = new Borrower(invoker, new BorrowedCopies(context.borrowSlots(), context.storeValueMaxBytes()),
+            link, leaseNs / 4, leaseNs);
+        this.costModel = new CostModel(new CostModel.Context()
+            .policy(CostModel.Context.policyOf(context.schedulerPolicy()))
+            .leaseDurationNs(leaseNs)
+            .maxBorrowBytes(context.storeValueMaxBytes()));
 
         final FabricMembers members = context.members();
         for (int i = 0; i < members.size(); i++)
@@ -133,6 +162,12 @@ final class WorkerAgent implements Agent, FabricHandler
             work += keepPeersAlive();
         }
         work += forwarded.expire(nowNs, onForwardExpired);
+        work += lender.doWork(nowNs) + borrower.doWork(nowNs);
+        if (nowNs - nextCounterPublishNs >= 0)
+        {
+            nextCounterPublishNs = nowNs + COUNTER_PUBLISH_INTERVAL_NS;
+            counters.publish(lender, borrower, costModel);
+        }
         publish(counters.backPressureEvents, proxy.outbound().backPressureEvents());
         publish(counters.bytesSent, proxy.outbound().bytesSent());
         publish(counters.bytesReceived, adapter.bytesReceived());
@@ -141,11 +176,23 @@ final class WorkerAgent implements Agent, FabricHandler
 
     public void onClose()
     {
+        // Give borrowed copies back so their writes reach the owners; best effort, the owner's expiry covers the rest.
+        borrower.returnAll(System.nanoTime());
         for (int i = 0; i < peers.size(); i++)
         {
             CloseHelper.quietClose(peers.get(i).publication);
         }
         CloseHelper.quietClose(subscription);
+    }
+
+    /**
+     * Switches the scheduler's policy; safe from any thread (the agent sees it on its next decision).
+     *
+     * @param policy a {@link CostModel} POLICY constant.
+     */
+    void schedulerPolicy(final int policy)
+    {
+        costModel.context().policy(policy);
     }
 
     /**
@@ -253,6 +300,7 @@ final class WorkerAgent implements Agent, FabricHandler
         if (null == secret || isAuthentic(peer))
         {
             peer.lastHeardNs = nowNs;
+            costModel.onLoad(senderId, pendingCalls);
         }
     }
 
@@ -270,13 +318,28 @@ final class WorkerAgent implements Agent, FabricHandler
         switch (scheduler.decide(vertexId, routing))
         {
             case Scheduler.LOCAL:
+                final Udf udf = invoker.udf(udfId);
+                if (null != udf && Status.LENT == lender.beforeOwnerCall(vertexId, udfId, udf.isReadOnly(), senderId))
+                {
+                    reply(caller, correlationId, Status.LENT, NO_OWNER, VERTEX_LENT, VERTEX_LENT.capacity());
+                    break;
+                }
                 final Status status = invoker.invoke(vertexId, udfId, buffer, argsOffset, argsLength);
                 reply(caller, correlationId, status, NO_OWNER, invoker.result(), invoker.resultLength());
                 break;
 
             case Scheduler.FORWARD:
-                forward(caller, correlationId, placement.ownerOf(vertexId), vertexId, udfId, buffer, argsOffset,
-                    argsLength);
+                final int borrowed = runBorrowed(caller, correlationId, vertexId, udfId, buffer, argsOffset, argsLength);
+                if (RAN_BORROWED != borrowed)
+                {
+                    final int ownerId = placement.ownerOf(vertexId);
+                    forward(caller, correlationId, ownerId, vertexId, udfId, buffer, argsOffset, argsLength);
+                    if (FORWARD_THEN_BORROW == borrowed)
+                    {
+                        // After the call, on the same stream: the owner runs it before it lends the vertex.
+                        borrower.request(ownerId, vertexId, udfId, nowNs);
+                    }
+                }
                 break;
 
             default:
@@ -301,6 +364,8 @@ final class WorkerAgent implements Agent, FabricHandler
         }
         final int callerId = forwarded.callerId(index);
         final long callerCorrelationId = forwarded.callerCorrelationId(index);
+        costModel.onRoundTrip(senderId, nowNs - (forwarded.deadlineNs(index) - callTimeoutNs));
+        costModel.onResult(resultLength);
         forwarded.remove(index);
         final Peer caller = peerById.get(callerId);
         if (null != caller)
@@ -321,7 +386,8 @@ final class WorkerAgent implements Agent, FabricHandler
     {
         counters.puts.incrementRelease();
         final Peer caller = caller(senderId, correlationId);
-        if (null != caller && isOwnedOrMoved(caller, correlationId, vertexId))
+        if (null != caller && isOwnedOrMoved(caller, correlationId, vertexId) &&
+            isNotLent(caller, correlationId, vertexId, false))
         {
             final Status status = invoker.put(vertexId, buffer, valueOffset, valueLength);
             reply(caller, correlationId, status, NO_OWNER, invoker.result(), invoker.resultLength());
@@ -332,7 +398,8 @@ final class WorkerAgent implements Agent, FabricHandler
     {
         counters.gets.incrementRelease();
         final Peer caller = caller(senderId, correlationId);
-        if (null != caller && isOwnedOrMoved(caller, correlationId, vertexId))
+        if (null != caller && isOwnedOrMoved(caller, correlationId, vertexId) &&
+            isNotLent(caller, correlationId, vertexId, true))
         {
             final Status status = invoker.get(vertexId);
             reply(caller, correlationId, status, NO_OWNER, invoker.result(), invoker.resultLength());
@@ -347,6 +414,153 @@ final class WorkerAgent implements Agent, FabricHandler
         {
             final UnsafeBuffer text = MALFORMED_TEXT[reason];
             reply(caller, correlationId, Status.MALFORMED, NO_OWNER, text, text.capacity());
+        }
+    }
+
+    public void onBorrowRequest(
+        final int senderId, final long correlationId, final long epoch, final long vertexId, final int udfId)
+    {
+        counters.borrowRequestsIn.incrementRelease();
+        if (!isWorkerPeer(senderId))
+        {
+            return;
+        }
+        final int ownerId = placement.ownerOf(vertexId);
+        if (ownerId != workerId)
+        {
+            proxyGrantMoved(senderId, correlationId, vertexId, ownerId);
+            return;
+        }
+        lender.onRequest(senderId, correlationId, vertexId, udfId, nowNs);
+    }
+
+    public void onBorrowGrant(
+        final int senderId, final long correlationId, final long epoch, final long vertexId, final int status,
+        final int mode, final long leaseId, final long version, final long leaseExpiryNs, final long leaseDurationNs,
+        final int ownerId, final DirectBuffer buffer, final int valueOffset, final int valueLength)
+    {
+        if (!isWorkerPeer(senderId))
+        {
+            return;
+        }
+        final long requestedNs = borrower.requestedAtNs(vertexId);
+        if (requestedNs >= 0)
+        {
+            costModel.onRoundTrip(senderId, nowNs - requestedNs);
+        }
+        if (Status.OK.code() == status)
+        {
+            costModel.onValueSize(vertexId, valueLength);
+        }
+        else if (Status.LENT.code() == status)
+        {
+            costModel.onConflict(vertexId, nowNs);
+        }
+        borrower.onGrant(senderId, vertexId, status, LeaseMode.get((short)mode), leaseId, version, leaseDurationNs,
+            buffer, valueOffset, valueLength, nowNs);
+    }
+
+    public void onBorrowReturn(
+        final int senderId, final long correlationId, final long epoch, final long vertexId, final long leaseId,
+        final boolean changed, final int mode, final int udfId, final DirectBuffer buffer, final int valueOffset,
+        final int valueLength)
+    {
+        if (!isWorkerPeer(senderId))
+        {
+            return;
+        }
+        lender.onReturn(senderId, correlationId, vertexId, leaseId, changed, LeaseMode.get((short)mode), udfId, buffer,
+            valueOffset, valueLength, nowNs);
+    }
+
+    public void onBorrowReturnAck(
+        final int senderId, final long correlationId, final long epoch, final long vertexId, final long leaseId,
+        final int status)
+    {
+        if (isWorkerPeer(senderId))
+        {
+            borrower.onReturnAck(vertexId, leaseId, status);
+        }
+    }
+
+    public void onRevoke(
+        final int senderId, final long correlationId, final long epoch, final long vertexId, final long leaseId)
+    {
+        if (isWorkerPeer(senderId))
+        {
+            costModel.onConflict(vertexId, nowNs);
+            borrower.onRevoke(vertexId, leaseId, nowNs);
+        }
+    }
+
+    /**
+     * Runs a call on a vertex another worker owns here, on a borrowed copy, when the cost model says BORROW and a
+     * copy is held.
+     *
+     * @return {@link #RAN_BORROWED} when the call ran and was answered; else {@link #FORWARD_ONLY} or, when the
+     * model says BORROW but no copy is held yet, {@link #FORWARD_THEN_BORROW}.
+     */
+    private int runBorrowed(
+        final Peer caller, final long correlationId, final long vertexId, final int udfId, final DirectBuffer buffer,
+        final int argsOffset, final int argsLength)
+    {
+        final Udf udf = invoker.udf(udfId);
+        if (null == udf)
+        {
+            return FORWARD_ONLY;
+        }
+        final int ownerId = placement.ownerOf(vertexId);
+        final int slot = borrower.usableSlot(vertexId, udfId, nowNs);
+        if (CostModel.BORROW != costModel.decide(vertexId, ownerId, !udf.isReadOnly(), argsLength, slot >= 0, nowNs))
+        {
+            return FORWARD_ONLY;
+        }
+        if (slot < 0)
+        {
+            return borrower.isBorrowing(vertexId) ? FORWARD_ONLY : FORWARD_THEN_BORROW;
+        }
+        final Status status = borrower.invoke(slot, udfId, buffer, argsOffset, argsLength);
+        reply(caller, correlationId, status, NO_OWNER, invoker.result(), invoker.resultLength());
+        return RAN_BORROWED;
+    }
+
+    /**
+     * Only the fabric's workers lend and borrow: a client (or an unknown sender) speaking the borrowing protocol
+     * is counted and ignored, so it can neither hold a lease nor merge a value into a vertex.
+     */
+    private boolean isWorkerPeer(final int senderId)
+    {
+        final Peer peer = peerById.get(senderId);
+        if (null == peer || !peer.isWorker)
+        {
+            counters.unknownPeerFrames.incrementRelease();
+            return false;
+        }
+        if (null != secret && !isAuthentic(peer))
+        {
+            counters.authFailures.incrementRelease();
+            return false;
+        }
+        return true;
+    }
+
+    private boolean isNotLent(final Peer caller, final long correlationId, final long vertexId, final boolean read)
+    {
+        if (Status.LENT == lender.beforeOwnerCall(vertexId, 0, read, caller.id))
+        {
+            reply(caller, correlationId, Status.LENT, NO_OWNER, VERTEX_LENT, VERTEX_LENT.capacity());
+            return false;
+        }
+        return true;
+    }
+
+    private void proxyGrantMoved(final int borrowerId, final long correlationId, final long vertexId, final int ownerId)
+    {
+        final Peer peer = peerById.get(borrowerId);
+        if (null != peer)
+        {
+            proxy.borrowGrant(peer.publication, workerId, correlationId, placement.epoch(), vertexId,
+                io.shawarma.codecs.Status.MOVED, LeaseMode.READ_ONLY, 0, 0, 0, 0, ownerId, EMPTY, 0, 0);
         }
     }
 

@@ -1,5 +1,8 @@
 package io.shawarma.fabric;
 
+import io.shawarma.fabric.borrow.Borrower;
+import io.shawarma.fabric.borrow.CostModel;
+import io.shawarma.fabric.borrow.Lender;
 import io.shawarma.udf.Status;
 import org.agrona.IoUtil;
 import org.agrona.concurrent.AtomicBuffer;
@@ -60,6 +63,19 @@ public final class WorkerCounters implements AutoCloseable
     final AtomicCounter lateResults;
     final AtomicCounter errors;
     private final AtomicCounter[] resultsByStatus;
+    final AtomicCounter borrowRequestsIn;
+    private final AtomicCounter leasesGranted;
+    private final AtomicCounter loansRefused;
+    private final AtomicCounter returnsMerged;
+    private final AtomicCounter returnsApplied;
+    private final AtomicCounter returnsRefused;
+    private final AtomicCounter revokesSent;
+    private final AtomicCounter leasesExpired;
+    private final AtomicCounter borrowsGranted;
+    private final AtomicCounter copiesReturned;
+    private final AtomicCounter copiesRefusedLate;
+    private final AtomicCounter copiesUnacknowledged;
+    private final AtomicCounter[] schedulerDecisions;
 
     /**
      * Creates the file (replacing one left by an earlier run) and the counters in it.
@@ -107,6 +123,23 @@ public final class WorkerCounters implements AutoCloseable
         {
             resultsByStatus[status.code()] = counter("results " + status.name());
         }
+        borrowRequestsIn = counter("lend: borrow requests in");
+        leasesGranted = counter("lend: leases granted");
+        loansRefused = counter("lend: loans refused");
+        returnsMerged = counter("lend: returns merged");
+        returnsApplied = counter("lend: exclusive returns applied");
+        returnsRefused = counter("lend: late exclusive returns refused");
+        revokesSent = counter("lend: revokes sent");
+        leasesExpired = counter("lend: leases expired unreturned");
+        borrowsGranted = counter("borrow: copies granted");
+        copiesReturned = counter("borrow: copies returned");
+        copiesRefusedLate = counter("borrow: returns refused (lease expired)");
+        copiesUnacknowledged = counter("borrow: returns never acknowledged");
+        schedulerDecisions = new AtomicCounter[CostModel.REASON_NAMES.length];
+        for (int reason = 0; reason < schedulerDecisions.length; reason++)
+        {
+            schedulerDecisions[reason] = counter("scheduler " + CostModel.REASON_NAMES[reason]);
+        }
         whole.putIntOrdered(0, MAGIC);
     }
 
@@ -144,6 +177,53 @@ public final class WorkerCounters implements AutoCloseable
     public void onResult(final Status status)
     {
         resultsByStatus[status.code()].incrementRelease();
+    }
+
+    /**
+     * Copies the borrowing protocol's and the scheduler's counts into the counters; from the agent thread.
+     */
+    void publish(final Lender lender, final Borrower borrower, final CostModel costModel)
+    {
+        leasesGranted.setRelease(lender.grants());
+        loansRefused.setRelease(lender.refusals());
+        returnsMerged.setRelease(lender.returnsMerged());
+        returnsApplied.setRelease(lender.returnsApplied());
+        returnsRefused.setRelease(lender.returnsRefused());
+        revokesSent.setRelease(lender.revokesSent());
+        leasesExpired.setRelease(lender.leasesExpired());
+        borrowsGranted.setRelease(borrower.grants());
+        copiesReturned.setRelease(borrower.returns());
+        copiesRefusedLate.setRelease(borrower.returnsRefused());
+        copiesUnacknowledged.setRelease(borrower.returnsUnacknowledged());
+        for (int reason = 0; reason < schedulerDecisions.length; reason++)
+        {
+            schedulerDecisions[reason].setRelease(costModel.decisions(reason));
+        }
+    }
+
+    /**
+     * @param reason a {@code CostModel} REASON constant.
+     * @return how many scheduler decisions had that reason.
+     */
+    public long schedulerDecisions(final int reason)
+    {
+        return schedulerDecisions[reason].get();
+    }
+
+    /**
+     * @return leases this worker granted as an owner.
+     */
+    public long leasesGranted()
+    {
+        return leasesGranted.get();
+    }
+
+    /**
+     * @return borrowed copies this worker returned.
+     */
+    public long copiesReturned()
+    {
+        return copiesReturned.get();
     }
 
     /**

@@ -186,6 +186,21 @@ class BadInputTest
         assertEquals(before + 1, unknownPeer());
     }
 
+    @Test
+    void shouldIgnoreBorrowingMessagesFromAClient()
+    {
+        final long before = unknownPeer();
+        final UnsafeBuffer bogus = int64(1_000_000);
+        assertTrue(peer.proxy.borrowRequest(peer.publication, peer.id, nextCorrelationId++, 1, COUNTER, ADD));
+        assertTrue(peer.proxy.borrowReturn(peer.publication, peer.id, nextCorrelationId++, 1, COUNTER, 1, true,
+            io.shawarma.codecs.LeaseMode.EXCLUSIVE, ADD, bogus, 0, Long.BYTES));
+        assertTrue(peer.proxy.borrowReturnAck(peer.publication, peer.id, nextCorrelationId++, 1, COUNTER, 1,
+            io.shawarma.codecs.Status.OK));
+        assertTrue(peer.proxy.revoke(peer.publication, peer.id, nextCorrelationId++, 1, COUNTER, 1));
+        assertGoodCallStillAnswered();   // the bogus EXCLUSIVE return did not replace the counter
+        assertEquals(before + 4, unknownPeer(), "only workers lend and borrow");
+    }
+
     private static void assertMalformedAnswer(final UnsafeBuffer frame, final String reason)
     {
         final long correlationId = frame.getLong(MessageHeaderEncoder.ENCODED_LENGTH + 4, LITTLE_ENDIAN);

@@ -7,6 +7,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 import static java.nio.ByteOrder.LITTLE_ENDIAN;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -28,7 +29,7 @@ final class TestFabric implements AutoCloseable
      */
     TestFabric(final int workerCount, final int... invokerDriven)
     {
-        this(workerCount, null, invokerDriven);
+        this(workerCount, null, context -> context, invokerDriven);
     }
 
     /**
@@ -38,13 +39,31 @@ final class TestFabric implements AutoCloseable
      */
     TestFabric(final int workerCount, final String secretFile, final int... invokerDriven)
     {
+        this(workerCount, secretFile, context -> context, invokerDriven);
+    }
+
+    /**
+     * @param workerCount   number of workers, ids 1..n.
+     * @param customise     changes each worker's settings before it starts.
+     * @param invokerDriven ids of workers driven by the test through their AgentInvoker (no thread of their own).
+     */
+    TestFabric(final int workerCount, final UnaryOperator<Worker.Context> customise, final int... invokerDriven)
+    {
+        this(workerCount, null, customise, invokerDriven);
+    }
+
+    private TestFabric(
+        final int workerCount, final String secretFile, final UnaryOperator<Worker.Context> customise,
+        final int... invokerDriven)
+    {
         this.secretFile = secretFile;
         members = udpMembers(workerCount);
         try
         {
             for (int id = 1; id <= workerCount; id++)
             {
-                workers.add(Worker.launch(workerContext(id).useAgentInvoker(contains(invokerDriven, id))));
+                workers.add(Worker.launch(
+                    customise.apply(workerContext(id)).useAgentInvoker(contains(invokerDriven, id))));
             }
         }
         catch (final RuntimeException ex)

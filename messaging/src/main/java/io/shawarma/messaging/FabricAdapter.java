@@ -4,13 +4,19 @@ import io.aeron.logbuffer.FragmentHandler;
 import io.aeron.logbuffer.Header;
 import io.shawarma.codecs.AuthenticateDecoder;
 import io.shawarma.codecs.ChallengeDecoder;
+import io.shawarma.codecs.BorrowGrantDecoder;
+import io.shawarma.codecs.BorrowRequestDecoder;
+import io.shawarma.codecs.BorrowReturnAckDecoder;
+import io.shawarma.codecs.BorrowReturnDecoder;
 import io.shawarma.codecs.GetVertexDecoder;
+import io.shawarma.codecs.LeaseMode;
 import io.shawarma.codecs.HeartbeatDecoder;
 import io.shawarma.codecs.HelloDecoder;
 import io.shawarma.codecs.InvokeDecoder;
 import io.shawarma.codecs.InvokeResultDecoder;
 import io.shawarma.codecs.MessageHeaderDecoder;
 import io.shawarma.codecs.PutVertexDecoder;
+import io.shawarma.codecs.RevokeDecoder;
 import io.shawarma.codecs.SessionHeaderDecoder;
 import io.shawarma.codecs.Status;
 import org.agrona.DirectBuffer;
@@ -28,6 +34,8 @@ public final class FabricAdapter implements FragmentHandler
     private static final int HEADER_LENGTH = MessageHeaderDecoder.ENCODED_LENGTH;
     private static final int SESSION_LENGTH = SessionHeaderDecoder.ENCODED_LENGTH;
     private static final int VAR_LENGTH_FIELD = 4;
+    private static final int LAST_STATUS = Status.LEASE_EXPIRED.value();
+    private static final int LAST_LEASE_MODE = LeaseMode.READ_ONLY.value();
 
     private final FabricHandler handler;
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
@@ -41,6 +49,11 @@ public final class FabricAdapter implements FragmentHandler
     private final InvokeResultDecoder invokeResultDecoder = new InvokeResultDecoder();
     private final PutVertexDecoder putVertexDecoder = new PutVertexDecoder();
     private final GetVertexDecoder getVertexDecoder = new GetVertexDecoder();
+    private final BorrowRequestDecoder borrowRequestDecoder = new BorrowRequestDecoder();
+    private final BorrowGrantDecoder borrowGrantDecoder = new BorrowGrantDecoder();
+    private final BorrowReturnDecoder borrowReturnDecoder = new BorrowReturnDecoder();
+    private final BorrowReturnAckDecoder borrowReturnAckDecoder = new BorrowReturnAckDecoder();
+    private final RevokeDecoder revokeDecoder = new RevokeDecoder();
 
     /**
      * @param handler to receive decoded messages.
@@ -179,8 +192,99 @@ public final class FabricAdapter implements FragmentHandler
                 handler.onGetVertex(senderId, correlationId, getVertexDecoder.session().epoch(), getVertexDecoder.vertexId());
                 break;
 
+            case BorrowRequestDecoder.TEMPLATE_ID:
+                borrowRequestDecoder.wrap(buffer, bodyOffset, blockLength, version);
+                handler.onBorrowRequest(senderId, correlationId, borrowRequestDecoder.session().epoch(),
+                    borrowRequestDecoder.vertexId(), borrowRequestDecoder.udfId());
+                break;
+
+            case BorrowGrantDecoder.TEMPLATE_ID:
+                onBorrowGrant(buffer, bodyOffset, blockLength, version, dataOffset, end);
+                break;
+
+            case BorrowReturnDecoder.TEMPLATE_ID:
+                onBorrowReturn(buffer, bodyOffset, blockLength, version, dataOffset, end);
+                break;
+
+            case BorrowReturnAckDecoder.TEMPLATE_ID:
+                onBorrowReturnAck(buffer, bodyOffset, blockLength, version);
+                break;
+
+            case RevokeDecoder.TEMPLATE_ID:
+                revokeDecoder.wrap(buffer, bodyOffset, blockLength, version);
+                handler.onRevoke(senderId, correlationId, revokeDecoder.session().epoch(), revokeDecoder.vertexId(),
+                    revokeDecoder.leaseId());
+                break;
+
             default:
                 handler.onMalformed(senderId, correlationId, Malformed.UNKNOWN_TEMPLATE);
+        }
+    }
+
+    private void onBorrowGrant(
+        final DirectBuffer buffer, final int bodyOffset, final int blockLength, final int version, final int dataOffset,
+        final int end)
+    {
+        final BorrowGrantDecoder decoder = borrowGrantDecoder.wrap(buffer, bodyOffset, blockLength, version);
+        final SessionHeaderDecoder session = decoder.session();
+        final int valueLength = varDataLength(buffer, dataOffset, end);
+        final short status = decoder.statusRaw();
+        final short mode = decoder.modeRaw();
+        if (valueLength < 0)
+        {
+            handler.onMalformed(session.senderId(), session.correlationId(), -valueLength - 1);
+        }
+        else if (status > LAST_STATUS || mode > LAST_LEASE_MODE)
+        {
+            handler.onMalformed(session.senderId(), session.correlationId(), Malformed.BAD_ENUM);
+        }
+        else
+        {
+            handler.onBorrowGrant(
+                session.senderId(), session.correlationId(), session.epoch(), decoder.vertexId(), status, mode,
+                decoder.leaseId(), decoder.version(), decoder.leaseExpiryNs(), decoder.leaseDurationNs(),
+                decoder.ownerId(), buffer, dataOffset + VAR_LENGTH_FIELD, valueLength);
+        }
+    }
+
+    private void onBorrowReturn(
+        final DirectBuffer buffer, final int bodyOffset, final int blockLength, final int version, final int dataOffset,
+        final int end)
+    {
+        final BorrowReturnDecoder decoder = borrowReturnDecoder.wrap(buffer, bodyOffset, blockLength, version);
+        final SessionHeaderDecoder session = decoder.session();
+        final int valueLength = varDataLength(buffer, dataOffset, end);
+        final short changed = decoder.changed();
+        final short mode = decoder.modeRaw();
+        if (valueLength < 0)
+        {
+            handler.onMalformed(session.senderId(), session.correlationId(), -valueLength - 1);
+        }
+        else if (changed > 1 || mode > LAST_LEASE_MODE)
+        {
+            handler.onMalformed(session.senderId(), session.correlationId(), Malformed.BAD_ENUM);
+        }
+        else
+        {
+            handler.onBorrowReturn(
+                session.senderId(), session.correlationId(), session.epoch(), decoder.vertexId(), decoder.leaseId(),
+                1 == changed, mode, decoder.udfId(), buffer, dataOffset + VAR_LENGTH_FIELD, valueLength);
+        }
+    }
+
+    private void onBorrowReturnAck(final DirectBuffer buffer, final int bodyOffset, final int blockLength, final int version)
+    {
+        final BorrowReturnAckDecoder decoder = borrowReturnAckDecoder.wrap(buffer, bodyOffset, blockLength, version);
+        final SessionHeaderDecoder session = decoder.session();
+        final short status = decoder.statusRaw();
+        if (status > LAST_STATUS)
+        {
+            handler.onMalformed(session.senderId(), session.correlationId(), Malformed.BAD_ENUM);
+        }
+        else
+        {
+            handler.onBorrowReturnAck(session.senderId(), session.correlationId(), session.epoch(),
+                decoder.vertexId(), decoder.leaseId(), status);
         }
     }
 
@@ -244,7 +348,7 @@ public final class FabricAdapter implements FragmentHandler
         {
             handler.onMalformed(session.senderId(), session.correlationId(), -resultLength - 1);
         }
-        else if (status > Status.UNAUTHENTICATED.value())
+        else if (status > LAST_STATUS)
         {
             handler.onMalformed(session.senderId(), session.correlationId(), Malformed.BAD_ENUM);
         }
@@ -308,6 +412,11 @@ public final class FabricAdapter implements FragmentHandler
             case InvokeResultDecoder.TEMPLATE_ID: return InvokeResultDecoder.BLOCK_LENGTH;
             case PutVertexDecoder.TEMPLATE_ID: return PutVertexDecoder.BLOCK_LENGTH;
             case GetVertexDecoder.TEMPLATE_ID: return GetVertexDecoder.BLOCK_LENGTH;
+            case BorrowRequestDecoder.TEMPLATE_ID: return BorrowRequestDecoder.BLOCK_LENGTH;
+            case BorrowGrantDecoder.TEMPLATE_ID: return BorrowGrantDecoder.BLOCK_LENGTH;
+            case BorrowReturnDecoder.TEMPLATE_ID: return BorrowReturnDecoder.BLOCK_LENGTH;
+            case BorrowReturnAckDecoder.TEMPLATE_ID: return BorrowReturnAckDecoder.BLOCK_LENGTH;
+            case RevokeDecoder.TEMPLATE_ID: return RevokeDecoder.BLOCK_LENGTH;
             default: return -1;
         }
     }

@@ -59,4 +59,69 @@ public interface FabricHandler
      * @param reason        one of {@link Malformed}'s constants.
      */
     void onMalformed(int senderId, long correlationId, int reason);
+
+    /**
+     * A worker asks this owner to lend a vertex. Participants that do not lend treat it as an unknown template.
+     *
+     * @param vertexId the vertex.
+     * @param udfId    the UDF the borrower means to run; its type decides the lease mode.
+     */
+    default void onBorrowRequest(
+        final int senderId, final long correlationId, final long epoch, final long vertexId, final int udfId)
+    {
+        onMalformed(senderId, correlationId, Malformed.UNKNOWN_TEMPLATE);
+    }
+
+    /**
+     * The owner's answer to a borrow request.
+     *
+     * @param status          a {@code Status} code: OK with a lease, else why not.
+     * @param mode            a {@code LeaseMode} value.
+     * @param leaseExpiryNs   on the owner's clock.
+     * @param leaseDurationNs to count from the borrower's request.
+     * @param ownerId         with MOVED, the vertex's owner.
+     */
+    default void onBorrowGrant(
+        final int senderId, final long correlationId, final long epoch, final long vertexId, final int status,
+        final int mode, final long leaseId, final long version, final long leaseExpiryNs, final long leaseDurationNs,
+        final int ownerId, final DirectBuffer buffer, final int valueOffset, final int valueLength)
+    {
+        onMalformed(senderId, correlationId, Malformed.UNKNOWN_TEMPLATE);
+    }
+
+    /**
+     * A borrower gives a vertex back.
+     *
+     * @param changed true when the value carries the borrower's new value.
+     * @param mode    a {@code LeaseMode} value: the lease's.
+     * @param udfId   the UDF whose type the lease was for.
+     */
+    default void onBorrowReturn(
+        final int senderId, final long correlationId, final long epoch, final long vertexId, final long leaseId,
+        final boolean changed, final int mode, final int udfId, final DirectBuffer buffer, final int valueOffset,
+        final int valueLength)
+    {
+        onMalformed(senderId, correlationId, Malformed.UNKNOWN_TEMPLATE);
+    }
+
+    /**
+     * The owner took (or refused) a return.
+     *
+     * @param status a {@code Status} code: OK, or LEASE_EXPIRED when the value was refused.
+     */
+    default void onBorrowReturnAck(
+        final int senderId, final long correlationId, final long epoch, final long vertexId, final long leaseId,
+        final int status)
+    {
+        onMalformed(senderId, correlationId, Malformed.UNKNOWN_TEMPLATE);
+    }
+
+    /**
+     * The owner wants a lease back.
+     */
+    default void onRevoke(
+        final int senderId, final long correlationId, final long epoch, final long vertexId, final long leaseId)
+    {
+        onMalformed(senderId, correlationId, Malformed.UNKNOWN_TEMPLATE);
+    }
 }

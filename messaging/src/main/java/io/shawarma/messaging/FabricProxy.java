@@ -3,13 +3,19 @@ package io.shawarma.messaging;
 import io.aeron.Publication;
 import io.shawarma.codecs.AuthenticateEncoder;
 import io.shawarma.codecs.ChallengeEncoder;
+import io.shawarma.codecs.BorrowGrantEncoder;
+import io.shawarma.codecs.BorrowRequestEncoder;
+import io.shawarma.codecs.BorrowReturnAckEncoder;
+import io.shawarma.codecs.BorrowReturnEncoder;
 import io.shawarma.codecs.GetVertexEncoder;
+import io.shawarma.codecs.LeaseMode;
 import io.shawarma.codecs.HeartbeatEncoder;
 import io.shawarma.codecs.HelloEncoder;
 import io.shawarma.codecs.InvokeEncoder;
 import io.shawarma.codecs.InvokeResultEncoder;
 import io.shawarma.codecs.MessageHeaderEncoder;
 import io.shawarma.codecs.PutVertexEncoder;
+import io.shawarma.codecs.RevokeEncoder;
 import io.shawarma.codecs.Role;
 import io.shawarma.codecs.Routing;
 import io.shawarma.codecs.Status;
@@ -39,6 +45,11 @@ public final class FabricProxy
     private final InvokeResultEncoder invokeResultEncoder = new InvokeResultEncoder();
     private final PutVertexEncoder putVertexEncoder = new PutVertexEncoder();
     private final GetVertexEncoder getVertexEncoder = new GetVertexEncoder();
+    private final BorrowRequestEncoder borrowRequestEncoder = new BorrowRequestEncoder();
+    private final BorrowGrantEncoder borrowGrantEncoder = new BorrowGrantEncoder();
+    private final BorrowReturnEncoder borrowReturnEncoder = new BorrowReturnEncoder();
+    private final BorrowReturnAckEncoder borrowReturnAckEncoder = new BorrowReturnAckEncoder();
+    private final RevokeEncoder revokeEncoder = new RevokeEncoder();
 
     /**
      * @param maxPayloadBytes largest args, result, value or channel a message carries.
@@ -150,6 +161,64 @@ public final class FabricProxy
             .senderId(senderId).correlationId(correlationId).epoch(epoch);
         getVertexEncoder.vertexId(vertexId);
         return offer(publication, getVertexEncoder.encodedLength());
+    }
+
+    public boolean borrowRequest(
+        final Publication publication, final int senderId, final long correlationId, final long epoch,
+        final long vertexId, final int udfId)
+    {
+        borrowRequestEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder).session()
+            .senderId(senderId).correlationId(correlationId).epoch(epoch);
+        borrowRequestEncoder.vertexId(vertexId).udfId(udfId);
+        return offer(publication, borrowRequestEncoder.encodedLength());
+    }
+
+    public boolean borrowGrant(
+        final Publication publication, final int senderId, final long correlationId, final long epoch,
+        final long vertexId, final Status status, final LeaseMode mode, final long leaseId, final long version,
+        final long leaseExpiryNs, final long leaseDurationNs, final int ownerId,
+        final DirectBuffer value, final int valueOffset, final int valueLength)
+    {
+        checkPayload(valueLength);
+        borrowGrantEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder).session()
+            .senderId(senderId).correlationId(correlationId).epoch(epoch);
+        borrowGrantEncoder.vertexId(vertexId).status(status).mode(mode).leaseId(leaseId).version(version)
+            .leaseExpiryNs(leaseExpiryNs).leaseDurationNs(leaseDurationNs).ownerId(ownerId)
+            .putValue(value, valueOffset, valueLength);
+        return offer(publication, borrowGrantEncoder.encodedLength());
+    }
+
+    public boolean borrowReturn(
+        final Publication publication, final int senderId, final long correlationId, final long epoch,
+        final long vertexId, final long leaseId, final boolean changed, final LeaseMode mode, final int udfId,
+        final DirectBuffer value, final int valueOffset, final int valueLength)
+    {
+        checkPayload(valueLength);
+        borrowReturnEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder).session()
+            .senderId(senderId).correlationId(correlationId).epoch(epoch);
+        borrowReturnEncoder.vertexId(vertexId).leaseId(leaseId).changed((short)(changed ? 1 : 0)).mode(mode).udfId(udfId)
+            .putValue(value, valueOffset, valueLength);
+        return offer(publication, borrowReturnEncoder.encodedLength());
+    }
+
+    public boolean borrowReturnAck(
+        final Publication publication, final int senderId, final long correlationId, final long epoch,
+        final long vertexId, final long leaseId, final Status status)
+    {
+        borrowReturnAckEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder).session()
+            .senderId(senderId).correlationId(correlationId).epoch(epoch);
+        borrowReturnAckEncoder.vertexId(vertexId).leaseId(leaseId).status(status);
+        return offer(publication, borrowReturnAckEncoder.encodedLength());
+    }
+
+    public boolean revoke(
+        final Publication publication, final int senderId, final long correlationId, final long epoch,
+        final long vertexId, final long leaseId)
+    {
+        revokeEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder).session()
+            .senderId(senderId).correlationId(correlationId).epoch(epoch);
+        revokeEncoder.vertexId(vertexId).leaseId(leaseId);
+        return offer(publication, revokeEncoder.encodedLength());
     }
 
     private boolean offer(final Publication publication, final int bodyLength)

@@ -1,6 +1,7 @@
 package io.shawarma.messaging;
 
 import io.aeron.Publication;
+import io.shawarma.codecs.LeaseMode;
 import io.shawarma.codecs.Role;
 import io.shawarma.codecs.Routing;
 import io.shawarma.codecs.Status;
@@ -41,7 +42,12 @@ class FabricAdapterTest
             "invoke 5 13 3 1000 77 1 payload",
             "result 5 14 3 7 2 payload",
             "put 5 15 3 1001 payload",
-            "get 5 16 3 1002"};
+            "get 5 16 3 1002",
+            "borrowRequest 5 17 3 1003 77",
+            "borrowGrant 5 18 3 1004 0 2 21 22 23 24 6 payload",
+            "borrowReturn 5 19 3 1005 21 true 0 77 payload",
+            "borrowReturnAck 5 20 3 1006 21 10",
+            "revoke 5 0 3 1007 21"};
         for (int i = 0; i < frames.size(); i++)
         {
             adapter.onFrame(frames.get(i), 0, frames.get(i).capacity());
@@ -111,6 +117,17 @@ class FabricAdapterTest
         proxy.putVertex(publication, 5, 15, 3, 1001, payload, 0, length);
         frames.add(capture.copy());
         proxy.getVertex(publication, 5, 16, 3, 1002);
+        frames.add(capture.copy());
+        proxy.borrowRequest(publication, 5, 17, 3, 1003, 77);
+        frames.add(capture.copy());
+        proxy.borrowGrant(publication, 5, 18, 3, 1004, Status.OK, LeaseMode.READ_ONLY, 21, 22, 23, 24, 6, payload, 0,
+            length);
+        frames.add(capture.copy());
+        proxy.borrowReturn(publication, 5, 19, 3, 1005, 21, true, LeaseMode.MERGE, 77, payload, 0, length);
+        frames.add(capture.copy());
+        proxy.borrowReturnAck(publication, 5, 20, 3, 1006, 21, Status.LEASE_EXPIRED);
+        frames.add(capture.copy());
+        proxy.revoke(publication, 5, 0, 3, 1007, 21);
         frames.add(capture.copy());
         return frames;
     }

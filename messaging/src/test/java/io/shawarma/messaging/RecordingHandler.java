@@ -83,6 +83,46 @@ final class RecordingHandler implements FabricHandler
         record("get " + senderId + " " + correlationId + " " + epoch + " " + vertexId);
     }
 
+    public void onBorrowRequest(
+        final int senderId, final long correlationId, final long epoch, final long vertexId, final int udfId)
+    {
+        record("borrowRequest " + senderId + " " + correlationId + " " + epoch + " " + vertexId + " " + udfId);
+    }
+
+    public void onBorrowGrant(
+        final int senderId, final long correlationId, final long epoch, final long vertexId, final int status,
+        final int mode, final long leaseId, final long version, final long leaseExpiryNs,
+        final long leaseDurationNs, final int ownerId, final DirectBuffer buffer, final int valueOffset,
+        final int valueLength)
+    {
+        record("borrowGrant " + senderId + " " + correlationId + " " + epoch + " " + vertexId + " " + status +
+            " " + mode + " " + leaseId + " " + version + " " + leaseExpiryNs + " " + leaseDurationNs + " " +
+            ownerId + " " + text(buffer, valueOffset, valueLength));
+    }
+
+    public void onBorrowReturn(
+        final int senderId, final long correlationId, final long epoch, final long vertexId, final long leaseId,
+        final boolean changed, final int mode, final int udfId, final DirectBuffer buffer, final int valueOffset,
+        final int valueLength)
+    {
+        record("borrowReturn " + senderId + " " + correlationId + " " + epoch + " " + vertexId + " " + leaseId +
+            " " + changed + " " + mode + " " + udfId + " " + text(buffer, valueOffset, valueLength));
+    }
+
+    public void onBorrowReturnAck(
+        final int senderId, final long correlationId, final long epoch, final long vertexId, final long leaseId,
+        final int status)
+    {
+        record("borrowReturnAck " + senderId + " " + correlationId + " " + epoch + " " + vertexId + " " +
+            leaseId + " " + status);
+    }
+
+    public void onRevoke(
+        final int senderId, final long correlationId, final long epoch, final long vertexId, final long leaseId)
+    {
+        record("revoke " + senderId + " " + correlationId + " " + epoch + " " + vertexId + " " + leaseId);
+    }
+
     public void onMalformed(final int senderId, final long correlationId, final int reason)
     {
         record("malformed " + senderId + " " + Malformed.describe(reason));

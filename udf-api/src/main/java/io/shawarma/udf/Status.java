@@ -23,7 +23,11 @@ public enum Status
     /** The receiver does not own the vertex; the reply names the owner and the placement epoch. */
     MOVED(7),
     /** The sender has not authenticated. */
-    UNAUTHENTICATED(8);
+    UNAUTHENTICATED(8),
+    /** The vertex is lent to another worker exclusively (or the loan conflicts with one); retry shortly. */
+    LENT(9),
+    /** A borrowed copy came back after its lease ended and could not be merged; the borrower's writes were refused. */
+    LEASE_EXPIRED(10);
 
     private static final Status[] BY_CODE = values();
 

@@ -30,6 +30,17 @@ public interface Udf
     int compute(Vertex vertex, DirectBuffer args, MutableDirectBuffer result);
 
     /**
+     * Declares that {@code compute} never calls {@link Vertex#update(int)}: the scheduler may run it on a read-only
+     * borrowed copy of the vertex, and counts it as a read when it weighs where a call runs.
+     *
+     * @return true when this UDF only reads the vertex.
+     */
+    default boolean isReadOnly()
+    {
+        return false;
+    }
+
+    /**
      * @return true when this UDF defines {@link #merge(Vertex, DirectBuffer)} for its vertex type.
      */
     default boolean isMergeable()

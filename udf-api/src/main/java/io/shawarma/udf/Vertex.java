@@ -18,6 +18,7 @@ public final class Vertex
     private long id;
     private int length;
     private boolean updated;
+    private int replicaId;
 
     /**
      * @param value the buffer the worker copies vertex values into; its capacity bounds a value's size.
@@ -44,6 +45,28 @@ public final class Vertex
         this.length = length;
         this.updated = false;
         return this;
+    }
+
+    /**
+     * Names the copy a call runs on: the worker running it, the owner or a borrower. Set by the fabric.
+     *
+     * @param replicaId of the worker running calls through this view.
+     * @return this for fluent use.
+     */
+    public Vertex replicaId(final int replicaId)
+    {
+        this.replicaId = replicaId;
+        return this;
+    }
+
+    /**
+     * Mergeable (CRDT) vertex types key their per-replica state by it.
+     *
+     * @return the id of the worker this call runs on.
+     */
+    public int replicaId()
+    {
+        return replicaId;
     }
 
     /**

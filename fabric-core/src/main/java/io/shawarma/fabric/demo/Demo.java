@@ -297,6 +297,8 @@ public final class Demo
         backPressured(client);
         timeout(client, workers);
         rows.add(CallStats.notApplicable(Status.UNAUTHENTICATED.name(), "n/a (peer auth not built yet)"));
+        rows.add(CallStats.notApplicable(Status.LENT.name() + "/" + Status.LEASE_EXPIRED.name(),
+            "n/a here (borrowing is off by default: shawarma.scheduler.policy=forward)"));
 
         verifyCounters(client);
     }

@@ -18,6 +18,11 @@ public final class ReadUdf implements Udf
         return NAME;
     }
 
+    public boolean isReadOnly()
+    {
+        return true;
+    }
+
     public int compute(final Vertex vertex, final DirectBuffer args, final MutableDirectBuffer result)
     {
         final int length = vertex.length();

@@ -22,6 +22,11 @@ public final class ScoreUdf implements Udf
         return NAME;
     }
 
+    public boolean isReadOnly()
+    {
+        return true;
+    }
+
     public int compute(final Vertex vertex, final DirectBuffer args, final MutableDirectBuffer result)
     {
         final int length = vertex.length();
