@@ -3,16 +3,14 @@ package io.shawarma.fabric.crdt;
 import io.shawarma.fabric.udf.MaxUdf;
 import io.shawarma.udf.Udf;
 import io.shawarma.udf.Vertex;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import io.shawarma.fabric.RandomCases;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -21,132 +19,155 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * The merge of every CRDT vertex type is commutative, associative and idempotent, and replicas that apply any
- * operations and then exchange their states in any order end equal, holding every operation's effect.
+ * operations and then exchange their states in any order end equal, holding every operation's effect. Each law is
+ * checked on generated cases ({@link RandomCases}), every case on every type.
  */
 class CrdtLawsTest
 {
+    private static final String SEEDS = "io.shawarma.fabric.RandomCases#seeds";
     private static final int MAX_VALUE = 1024;
+    private static final int REPLICAS = 4;
+    // Per run seed (RandomCases.seeds()); each case is checked on every type.
+    private static final int CASES = 100;
     // One clock for every replica of a test: stamps are unique, as a replica's own stamps are in a fabric.
     private static final AtomicLong CLOCK = new AtomicLong(1);
     private static final Udf[] TYPES = {
         new GCounterUdf(), new PnCounterUdf(), new MaxUdf(), new LwwRegisterUdf(CLOCK::incrementAndGet),
         new AddWinsSetUdf()};
 
-    /** One operation: the type it applies to, the replica it runs on, and a number to derive its args from. */
-    static final class Op
+    /** One operation: the replica it runs on, and a number to derive its args from. */
+    record Op(int replica, long number)
     {
-        final int replica;
-        final long number;
-
-        Op(final int replica, final long number)
-        {
-            this.replica = replica;
-            this.number = number;
-        }
-
         public String toString()
         {
             return replica + ":" + number;
         }
     }
 
-    @Property(tries = 300)
-    void mergeIsCommutative(@ForAll("types") final int type, @ForAll("ops") final List<Op> a,
-        @ForAll("ops") final List<Op> b)
+    /** A replica sends its state to another, which merges it. */
+    record Exchange(int from, int to)
     {
-        final Udf udf = TYPES[type];
-        final byte[] x = state(udf, a);
-        final byte[] y = state(udf, b);
-        assertEquals(canonical(udf, merged(udf, x, y)), canonical(udf, merged(udf, y, x)));
+        public String toString()
+        {
+            return from + ">" + to;
+        }
     }
 
-    @Property(tries = 300)
-    void mergeIsAssociative(@ForAll("types") final int type, @ForAll("ops") final List<Op> a,
-        @ForAll("ops") final List<Op> b, @ForAll("ops") final List<Op> c)
+    /** Operations run on replicas, with exchanges in between. */
+    record Run(List<Op> ops, List<Exchange> exchanges)
     {
-        final Udf udf = TYPES[type];
-        final byte[] x = state(udf, a);
-        final byte[] y = state(udf, b);
-        final byte[] z = state(udf, c);
-        assertEquals(canonical(udf, merged(udf, merged(udf, x, y), z)),
-            canonical(udf, merged(udf, x, merged(udf, y, z))));
     }
 
-    @Property(tries = 300)
-    void mergeIsIdempotent(@ForAll("types") final int type, @ForAll("ops") final List<Op> a)
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource(SEEDS)
+    void mergeIsCommutative(final long seed)
     {
-        final Udf udf = TYPES[type];
-        final byte[] x = state(udf, a);
-        assertEquals(canonical(udf, x), canonical(udf, merged(udf, x, x)));
+        RandomCases.check(seed, CASES, random -> List.of(ops(random), ops(random)), states ->
+        {
+            for (final Udf udf : TYPES)
+            {
+                final byte[] x = state(udf, states.get(0));
+                final byte[] y = state(udf, states.get(1));
+                assertEquals(canonical(udf, merged(udf, x, y)), canonical(udf, merged(udf, y, x)), udf.name());
+            }
+        });
     }
 
-    @Property(tries = 200)
-    void replicasConvergeWhateverTheOrderOfExchanges(
-        @ForAll("types") final int type, @ForAll("ops") final List<Op> ops,
-        @ForAll("exchanges") final List<int[]> exchanges)
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource(SEEDS)
+    void mergeIsAssociative(final long seed)
     {
-        final Udf udf = TYPES[type];
-        final int replicas = 4;
-        final byte[][] states = new byte[replicas][];
-        for (int r = 0; r < replicas; r++)
+        RandomCases.check(seed, CASES, random -> List.of(ops(random), ops(random), ops(random)), states ->
+        {
+            for (final Udf udf : TYPES)
+            {
+                final byte[] x = state(udf, states.get(0));
+                final byte[] y = state(udf, states.get(1));
+                final byte[] z = state(udf, states.get(2));
+                assertEquals(canonical(udf, merged(udf, merged(udf, x, y), z)),
+                    canonical(udf, merged(udf, x, merged(udf, y, z))), udf.name());
+            }
+        });
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource(SEEDS)
+    void mergeIsIdempotent(final long seed)
+    {
+        RandomCases.check(seed, CASES, CrdtLawsTest::ops, ops ->
+        {
+            for (final Udf udf : TYPES)
+            {
+                final byte[] x = state(udf, ops);
+                assertEquals(canonical(udf, x), canonical(udf, merged(udf, x, x)), udf.name());
+            }
+        });
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource(SEEDS)
+    void replicasConvergeWhateverTheOrderOfExchanges(final long seed)
+    {
+        RandomCases.check(seed, CASES, random -> new Run(ops(random), exchanges(random)), run ->
+        {
+            for (final Udf udf : TYPES)
+            {
+                replicasConverge(udf, run);
+            }
+        });
+    }
+
+    private static void replicasConverge(final Udf udf, final Run run)
+    {
+        final byte[][] states = new byte[REPLICAS][];
+        for (int r = 0; r < REPLICAS; r++)
         {
             states[r] = new byte[0];
         }
         // Each op runs on its replica, with random exchanges in between; then everyone merges everyone.
         int next = 0;
-        for (int i = 0; i < ops.size(); i++)
+        for (final Op op : run.ops())
         {
-            final Op op = ops.get(i);
-            states[op.replica] = applied(udf, states[op.replica], op);
-            if (next < exchanges.size())
+            states[op.replica()] = applied(udf, states[op.replica()], op);
+            if (next < run.exchanges().size())
             {
-                final int[] exchange = exchanges.get(next++);
-                states[exchange[1]] = merged(udf, states[exchange[1]], states[exchange[0]]);
+                final Exchange exchange = run.exchanges().get(next++);
+                states[exchange.to()] = merged(udf, states[exchange.to()], states[exchange.from()]);
             }
         }
         for (int round = 0; round < 2; round++)
         {
-            for (int from = 0; from < replicas; from++)
+            for (int from = 0; from < REPLICAS; from++)
             {
-                for (int to = 0; to < replicas; to++)
+                for (int to = 0; to < REPLICAS; to++)
                 {
                     states[to] = merged(udf, states[to], states[from]);
                 }
             }
         }
-        for (int r = 1; r < replicas; r++)
+        for (int r = 1; r < REPLICAS; r++)
         {
-            assertEquals(canonical(udf, states[0]), canonical(udf, states[r]));
+            assertEquals(canonical(udf, states[0]), canonical(udf, states[r]), udf.name() + " replica " + r);
         }
         if (udf instanceof GCounterUdf || udf instanceof PnCounterUdf)
         {
             long expected = 0;
-            for (final Op op : ops)
+            for (final Op op : run.ops())
             {
                 expected += delta(udf, op);
             }
-            assertEquals(expected, read(udf, states[0]), "every increment counted once");
+            assertEquals(expected, read(udf, states[0]), udf.name() + ": every increment counted once");
         }
     }
 
-    @Provide
-    Arbitrary<Integer> types()
+    private static List<Op> ops(final SplittableRandom random)
     {
-        return Arbitraries.integers().between(0, TYPES.length - 1);
+        return RandomCases.listOf(random, 0, 20, r -> new Op(r.nextInt(REPLICAS), r.nextLong(-1000, 1001)));
     }
 
-    @Provide
-    Arbitrary<List<Op>> ops()
+    private static List<Exchange> exchanges(final SplittableRandom random)
     {
-        return Combinators.combine(Arbitraries.integers().between(0, 3), Arbitraries.longs().between(-1000, 1000))
-            .as(Op::new).list().ofMaxSize(20);
-    }
-
-    @Provide
-    Arbitrary<List<int[]>> exchanges()
-    {
-        return Combinators.combine(Arbitraries.integers().between(0, 3), Arbitraries.integers().between(0, 3))
-            .as((from, to) -> new int[]{ from, to }).list().ofMaxSize(20);
+        return RandomCases.listOf(random, 0, 20, r -> new Exchange(r.nextInt(REPLICAS), r.nextInt(REPLICAS)));
     }
 
     private static byte[] state(final Udf udf, final List<Op> ops)
@@ -161,7 +182,7 @@ class CrdtLawsTest
 
     private static byte[] applied(final Udf udf, final byte[] state, final Op op)
     {
-        final Vertex vertex = vertexOf(state).replicaId(op.replica);
+        final Vertex vertex = vertexOf(state).replicaId(op.replica());
         final UnsafeBuffer args = argsOf(udf, op);
         final int result = udf.compute(vertex, args, new UnsafeBuffer(new byte[MAX_VALUE]));
         if (result < 0)
@@ -173,20 +194,20 @@ class CrdtLawsTest
 
     private static long delta(final Udf udf, final Op op)
     {
-        return udf instanceof GCounterUdf ? Math.abs(op.number) : op.number;
+        return udf instanceof GCounterUdf ? Math.abs(op.number()) : op.number();
     }
 
     private static UnsafeBuffer argsOf(final Udf udf, final Op op)
     {
         if (udf instanceof LwwRegisterUdf)
         {
-            return new UnsafeBuffer(Long.toString(op.number).getBytes());
+            return new UnsafeBuffer(Long.toString(op.number()).getBytes());
         }
         final UnsafeBuffer args = new UnsafeBuffer(new byte[8]);
         if (udf instanceof AddWinsSetUdf)
         {
-            args.putInt(0, op.number >= 0 ? AddWinsSetUdf.ADD : AddWinsSetUdf.REMOVE, LITTLE_ENDIAN);
-            args.putInt(4, (int)(Math.abs(op.number) % 8), LITTLE_ENDIAN);
+            args.putInt(0, op.number() >= 0 ? AddWinsSetUdf.ADD : AddWinsSetUdf.REMOVE, LITTLE_ENDIAN);
+            args.putInt(4, (int)(Math.abs(op.number()) % 8), LITTLE_ENDIAN);
         }
         else
         {
