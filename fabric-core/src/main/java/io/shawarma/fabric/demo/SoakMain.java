@@ -30,8 +30,8 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
 
 /**
  * {@code scripts/shawarma soak}: worker processes on loopback UDP, authenticated with a fresh shared secret, under
- * mixed load from several clients (adds at the owner and forwarded through other workers, puts, reads checked as
- * they come) while one worker is frozen for a while (SIGSTOP, then SIGCONT). Each client writes only its own
+ * mixed load from several clients (adds at the owner and through other workers, which forward or borrow the vertex
+ * as their cost model decides, puts, reads checked as they come) while one worker is frozen for a while (SIGSTOP, then SIGCONT). Each client writes only its own
  * vertices and keeps a {@link SoakLedger}; at the end a checker reads every vertex and proves that no acknowledged
  * update was lost and none was applied twice. Exit 0 when the checker passes, 1 when it does not, 2 on bad options.
  */
@@ -116,7 +116,9 @@ public final class SoakMain
     private static void usage(final PrintStream out)
     {
         out.println("usage: scripts/shawarma soak [--seconds N] [--workers N] [--clients N] [--no-stall] [--verbose]");
-        out.println("  mixed load on an authenticated fabric of worker processes (loopback UDP), then a checker that");
+        out.println("  mixed load on an authenticated fabric of worker processes (loopback UDP; calls through other");
+        out.println("  workers are forwarded or borrowed by the cost model: -Dshawarma.scheduler.policy=borrow|forward");
+        out.println("  to force one), then a checker that
         out.println("  proves no acknowledged update was lost and none was applied twice.");
         out.println("  --seconds N   how long the load runs (default 30)");
         out.println("  --workers N   worker processes, 2..9 (default 3)");
@@ -142,6 +144,9 @@ public final class SoakMain
         properties.put(Configuration.CALL_TIMEOUT_NS_PROP, Long.toString(WORKER_CALL_TIMEOUT_NS));
         properties.put(Configuration.STORE_ENTRIES_PROP, Integer.toString(64 * 1024));
         properties.put(Configuration.SECRET_FILE_PROP, secretFile.toString());
+        // Forwarded calls go through the cost model, so the soak borrows vertices too.
+        properties.put(Configuration.SCHEDULER_POLICY_PROP,
+            System.getProperty(Configuration.SCHEDULER_POLICY_PROP, "model"));
         final WorkerProcesses workers = new WorkerProcesses(workerIds, aeronDirBase.getPath(), properties, verbose, out);
         Runtime.getRuntime().addShutdownHook(new Thread(() ->
         {
