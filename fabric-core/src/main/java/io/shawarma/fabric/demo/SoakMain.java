@@ -118,8 +118,8 @@ public final class SoakMain
         out.println("usage: scripts/shawarma soak [--seconds N] [--workers N] [--clients N] [--no-stall] [--verbose]");
         out.println("  mixed load on an authenticated fabric of worker processes (loopback UDP; calls through other");
         out.println("  workers are forwarded or borrowed by the cost model: -Dshawarma.scheduler.policy=borrow|forward");
-        out.println("  to force one), then a checker that
-        out.println("  proves no acknowledged update was lost and none was applied twice.");
+        out.println("  to force one), then a checker that proves no acknowledged update was lost and none was applied");
+        out.println("  twice.");
         out.println("  --seconds N   how long the load runs (default 30)");
         out.println("  --workers N   worker processes, 2..9 (default 3)");
         out.println("  --clients N   client threads, each with its own vertices (default 2)");
