@@ -1,5 +1,6 @@
 package io.shawarma.fabric.grid;
 
+import io.shawarma.codecs.GridPingEncoder;
 import io.shawarma.codecs.GridStatusEncoder;
 import io.shawarma.codecs.MemberEvent;
 import io.shawarma.codecs.MessageHeaderEncoder;
@@ -39,6 +40,7 @@ final class GridEncoder
     private final TaskStateChangeEncoder taskStateChange = new TaskStateChangeEncoder();
     private final StatusRequestEncoder statusRequest = new StatusRequestEncoder();
     private final GridStatusEncoder gridStatus = new GridStatusEncoder();
+    private final GridPingEncoder ping = new GridPingEncoder();
     private final ExpandableDirectByteBuffer scratch = new ExpandableDirectByteBuffer(4096);
 
     /** @return the buffer the last message was encoded into, from offset 0. */
@@ -161,6 +163,14 @@ final class GridEncoder
                 .load(member.load).runningTasks(member.running).lastHeartbeat(member.lastHeartbeat);
         }
         return length(gridStatus.encodedLength());
+    }
+
+    int ping(final int clientId, final long timestampNs)
+    {
+        ping.wrapAndApplyHeader(buffer, 0, header);
+        session(ping.session(), clientId, 0, 0);
+        ping.timestampNs(timestampNs);
+        return length(ping.encodedLength());
     }
 
     private static void session(final SessionHeaderEncoder session, final int senderId, final long correlationId,

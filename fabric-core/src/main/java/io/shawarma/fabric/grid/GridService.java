@@ -7,6 +7,7 @@ import io.aeron.cluster.service.ClientSession;
 import io.aeron.cluster.service.Cluster;
 import io.aeron.cluster.service.ClusteredService;
 import io.aeron.logbuffer.Header;
+import io.shawarma.codecs.GridPingDecoder;
 import io.shawarma.codecs.MemberEvent;
 import io.shawarma.codecs.MessageHeaderDecoder;
 import io.shawarma.codecs.StatusRequestDecoder;
@@ -19,7 +20,6 @@ import org.agrona.ExpandableArrayBuffer;
 import org.agrona.concurrent.IdleStrategy;
 
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 import static java.nio.ByteOrder.LITTLE_ENDIAN;
@@ -28,7 +28,8 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  * The grid's control plane as an Aeron Cluster service: decodes ingress (worker status, DAG submissions, task
  * results, status requests) into {@link GridState}, checks worker liveness on a cluster timer, answers on the
  * sessions' egress and saves the state in the cluster's snapshots. Runs identically on every member; only the
- * leader's egress leaves the process. A malformed message is counted and dropped; it never stops the service.
+ * leader's egress leaves the process. The consensus module must run a nanosecond cluster clock
+ * ({@link io.aeron.cluster.NanosecondClusterClock}): every timestamp the state machine sees is in nanoseconds. A malformed message is counted and dropped; it never stops the service.
  */
 public final class GridService implements ClusteredService
 {
@@ -51,6 +52,7 @@ public final class GridService implements ClusteredService
     private Cluster cluster;
     private GridState state;
     private long livenessCheckInterval;
+    private boolean livenessCheckScheduled;
     private long malformedMessages;
     private long droppedEgress;
 
@@ -75,19 +77,19 @@ public final class GridService implements ClusteredService
     public void onStart(final Cluster cluster, final Image snapshotImage)
     {
         this.cluster = cluster;
-        final TimeUnit unit = cluster.timeUnit();
-        final long heartbeatTimeout = Math.max(1, unit.convert(heartbeatTimeoutNs, TimeUnit.NANOSECONDS));
+        // The cluster's time unit is only known once the log is joined: the members run a nanosecond clock.
+        final long heartbeatTimeout = heartbeatTimeoutNs;
         livenessCheckInterval = Math.max(1, heartbeatTimeout / 4);
         state = new GridState(slotCount, heartbeatTimeout, maxTasksPerWorker, maxFinishedDags, knownUdf, egress);
         if (null != snapshotImage)
         {
             loadSnapshot(snapshotImage);
         }
-        scheduleLivenessCheck(cluster.time());
     }
 
     public void onSessionOpen(final ClientSession session, final long timestamp)
     {
+        ensureLivenessCheck(timestamp);
     }
 
     public void onSessionClose(final ClientSession session, final long timestamp, final CloseReason closeReason)
@@ -99,6 +101,7 @@ public final class GridService implements ClusteredService
         final ClientSession session, final long timestamp, final DirectBuffer buffer, final int offset,
         final int length, final Header header)
     {
+        ensureLivenessCheck(timestamp);
         try
         {
             onMessage(session.id(), timestamp, buffer, offset, length);
@@ -250,8 +253,35 @@ public final class GridService implements ClusteredService
                 offer(sessionId, encoder.gridStatus(state, requestCorrelationId, timestamp));
                 break;
 
+            case GridPingDecoder.TEMPLATE_ID:
+                if (length == MessageHeaderDecoder.ENCODED_LENGTH + GridPingDecoder.BLOCK_LENGTH)
+                {
+                    echo(sessionId, buffer, offset, length);
+                }
+                break;
+
             default:
                 malformedMessages++;
+        }
+    }
+
+    private void echo(final long sessionId, final DirectBuffer buffer, final int offset, final int length)
+    {
+        final ClientSession session = cluster.getClientSession(sessionId);
+        if (null != session && session.offer(buffer, offset, length) < 0)
+        {
+            droppedEgress++;
+        }
+    }
+
+    private void ensureLivenessCheck(final long now)
+    {
+        // Timers cannot be scheduled from onStart: the first log event after a start does it. Scheduling the same
+        // timer id again only moves its deadline.
+        if (!livenessCheckScheduled)
+        {
+            livenessCheckScheduled = true;
+            scheduleLivenessCheck(now);
         }
     }
 
