@@ -2,6 +2,7 @@ package io.shawarma.fabric.grid;
 
 import io.aeron.cluster.client.AeronCluster;
 import io.aeron.cluster.client.EgressListener;
+import io.aeron.exceptions.TimeoutException;
 import io.aeron.logbuffer.Header;
 import io.shawarma.codecs.GridPingDecoder;
 import io.shawarma.codecs.GridStatusDecoder;
@@ -29,6 +30,8 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
 public final class GridClient implements AutoCloseable
 {
     private static final long SEND_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(5);
+    private static final long CONNECT_ATTEMPT_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(4);
+    private static final int CONNECT_ATTEMPTS = 5;
 
     private final int senderId;
     private final GridListener listener;
@@ -53,18 +56,19 @@ public final class GridClient implements AutoCloseable
         this.senderId = senderId;
         this.listener = listener;
         this.idle = IdleStrategies.of(idleStrategy);
-        cluster = AeronCluster.connect(new AeronCluster.Context()
+        final AeronCluster.Context context = new AeronCluster.Context()
             .aeronDirectoryName(aeronDirectoryName)
             .ingressChannel("aeron:udp?term-length=4m")
             .ingressEndpoints(ingressEndpoints)
             .egressChannel("aeron:udp?endpoint=" + host + ":0|term-length=4m")
-            .messageTimeoutNs(TimeUnit.SECONDS.toNanos(10))
+            .messageTimeoutNs(CONNECT_ATTEMPT_TIMEOUT_NS)
             .idleStrategy(IdleStrategies.of(idleStrategy))
-            .egressListener(new Egress()));
+            .egressListener(new Egress());
+        cluster = connectWithRetry(context);
     }
 
     /**
-     * Connects to the cluster (waits for a leader, bounded by Aeron Cluster's message timeout).
+     * Connects to the cluster, asking again while it elects a leader (up to 5 attempts of 4 s).
      *
      * @param aeronDirectoryName the media driver this process uses.
      * @param host               the cluster members' host.
@@ -81,6 +85,25 @@ public final class GridClient implements AutoCloseable
     {
         return new GridClient(aeronDirectoryName, GridConfiguration.ingressEndpoints(host, portBase, members), host,
             senderId, listener, idleStrategy);
+    }
+
+    private static AeronCluster connectWithRetry(final AeronCluster.Context context)
+    {
+        // A connect request sent to a member in the middle of an election goes unanswered: ask again.
+        for (int attempt = 1; true; attempt++)
+        {
+            try
+            {
+                return AeronCluster.connect(context.clone());
+            }
+            catch (final TimeoutException ex)
+            {
+                if (attempt == CONNECT_ATTEMPTS)
+                {
+                    throw ex;
+                }
+            }
+        }
     }
 
     /**
