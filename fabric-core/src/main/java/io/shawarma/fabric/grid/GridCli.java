@@ -1,6 +1,5 @@
 package io.shawarma.fabric.grid;
 
-import io.shawarma.codecs.GridStatusDecoder;
 import io.shawarma.fabric.Configuration;
 import io.shawarma.messaging.Transport;
 
@@ -55,54 +54,17 @@ public final class GridCli
 
     private static int status()
     {
-        final GridStatusDecoder[] received = new GridStatusDecoder[1];
-        final StringBuilder text = new StringBuilder();
-        try (Transport transport = transport(); GridClient client = connect(transport, new GridListener()
+        final StatusWatch status = new StatusWatch();
+        try (Transport transport = transport(); GridClient client = connect(transport, status))
         {
-            public void onGridStatus(final GridStatusDecoder status)
-            {
-                text.append(format(status));
-                received[0] = status;
-            }
-        }))
-        {
-            client.requestStatus(0);
-            final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (null == received[0] && System.nanoTime() - deadlineNs < 0)
-            {
-                idle(client);
-            }
-            if (null == received[0])
+            if (!status.query(client, TimeUnit.SECONDS.toNanos(10)))
             {
                 System.err.println("shawarma status: no answer from the cluster");
                 return 3;
             }
-            System.out.print("cluster: leader member " + client.leaderMemberId() + ", " + text);
+            System.out.print("cluster: leader member " + client.leaderMemberId() + ", " + status.text());
             return 0;
         }
-    }
-
-    /**
-     * @return the status as a few lines of text.
-     */
-    static String format(final GridStatusDecoder status)
-    {
-        final StringBuilder out = new StringBuilder();
-        out.append("placement epoch ").append(status.session().epoch()).append('\n');
-        final long now = status.clusterTime();
-        final GridStatusDecoder.MembersDecoder members = status.members();
-        out.append("workers: ").append(members.count()).append('\n');
-        for (final GridStatusDecoder.MembersDecoder member : members)
-        {
-            out.append(String.format("  worker %-6d slots %4d  load %3d%%  running %3d  last heartbeat %d ms ago%n",
-                member.workerId(), member.slots(), member.load(), member.runningTasks(),
-                TimeUnit.NANOSECONDS.toMillis(now - member.lastHeartbeat())));
-        }
-        out.append("tasks: pending ").append(status.pendingTasks()).append(", ready ").append(status.readyTasks())
-            .append(", running ").append(status.runningTasks()).append(", done ").append(status.doneTasks())
-            .append(", failed ").append(status.failedTasks()).append(" (in ").append(status.dags())
-            .append(" DAGs kept)\n");
-        return out.toString();
     }
 
     private static int submit(final Path file, final long timeoutSeconds)
@@ -150,20 +112,5 @@ public final class GridCli
             Configuration.integer(PORT_BASE_PROP, PORT_BASE_DEFAULT),
             Configuration.integer(MEMBERS_PROP, MEMBERS_DEFAULT),
             Configuration.MAX_WORKER_ID + (int)(ProcessHandle.current().pid() % 1_000_000), listener, "backoff");
-    }
-
-    private static void idle(final GridClient client)
-    {
-        if (0 == client.poll())
-        {
-            try
-            {
-                Thread.sleep(1);
-            }
-            catch (final InterruptedException ex)
-            {
-                Thread.currentThread().interrupt();
-            }
-        }
     }
 }
