@@ -3,6 +3,8 @@ package io.shawarma.fabric.grid;
 import io.shawarma.codecs.GridStatusDecoder;
 import io.shawarma.codecs.TaskState;
 import io.shawarma.udf.Status;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.SleepingMillisIdleStrategy;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -18,7 +20,9 @@ import java.util.function.Consumer;
 public final class DagWatch implements GridListener
 {
     private final Consumer<String> changes;
+    private final IdleStrategy idle;
     private long correlationId;
+    private long submittedAtNs;
     private long dagId;
     private String refusal;
     private String[] names;
@@ -34,7 +38,17 @@ public final class DagWatch implements GridListener
      */
     public DagWatch(final Consumer<String> changes)
     {
+        this(changes, new SleepingMillisIdleStrategy(1));
+    }
+
+    /**
+     * @param changes receives one line per task state change (null to ignore).
+     * @param idle    while waiting with nothing to poll (a benchmark yields; tools sleep).
+     */
+    public DagWatch(final Consumer<String> changes, final IdleStrategy idle)
+    {
         this.changes = null == changes ? line -> { } : changes;
+        this.idle = idle;
     }
 
     /**
@@ -48,6 +62,7 @@ public final class DagWatch implements GridListener
      */
     public long submit(final GridClient client, final String json, final long deadlineNs)
     {
+        submittedAtNs = System.nanoTime();
         correlationId = client.submit(json);
         if (0 == correlationId)
         {
@@ -59,10 +74,7 @@ public final class DagWatch implements GridListener
             {
                 throw new IllegalStateException("no answer to the submission in time");
             }
-            if (0 == client.poll())
-            {
-                sleepBriefly();
-            }
+            idle.idle(client.poll());
         }
         return dagId;
     }
@@ -87,10 +99,7 @@ public final class DagWatch implements GridListener
                 client.requestStatus(dagId);
                 nextResyncNs = nowNs + resyncIntervalNs;
             }
-            if (0 == client.poll())
-            {
-                sleepBriefly();
-            }
+            idle.idle(client.poll());
         }
         return true;
     }
@@ -237,6 +246,12 @@ public final class DagWatch implements GridListener
         return ByteBuffer.wrap(result).order(ByteOrder.LITTLE_ENDIAN).getLong(0);
     }
 
+    /** @return {@link System#nanoTime()} just before the DAG was sent. */
+    public long submittedAtNs()
+    {
+        return submittedAtNs;
+    }
+
     /** @param task index. @return {@link System#nanoTime()} when its last RUNNING state arrived, or 0. */
     public long runningAtNs(final int task)
     {
@@ -269,18 +284,5 @@ public final class DagWatch implements GridListener
                 .append(new String(results[task], StandardCharsets.UTF_8));
         }
         return line.toString();
-    }
-
-    private static void sleepBriefly()
-    {
-        try
-        {
-            Thread.sleep(1);
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", ex);
-        }
     }
 }

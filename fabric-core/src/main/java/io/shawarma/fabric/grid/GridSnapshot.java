@@ -52,6 +52,7 @@ final class GridSnapshot
             out.putInt(member.load);
             out.putInt(member.reportedRunning);
             out.putInt(member.running);
+            out.putInt(member.lowReports);
             out.putLong(member.lastHeartbeat);
         }
 
@@ -125,6 +126,7 @@ final class GridSnapshot
             member.load = in.getInt();
             member.reportedRunning = in.getInt();
             member.running = in.getInt();
+            member.lowReports = in.getInt();
             member.lastHeartbeat = in.getLong();
             state.addMember(member);
         }

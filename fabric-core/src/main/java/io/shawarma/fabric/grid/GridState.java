@@ -87,8 +87,8 @@ final class GridState
 
     /**
      * A worker's heartbeat with its load. An unknown worker (declared dead, or lost in a restart) joins again. A
-     * worker reporting fewer running tasks than it was given is sent them again: an assignment may have been lost
-     * with a leader.
+     * worker reporting fewer running tasks than it was given on two heartbeats in a row is sent them again: an
+     * assignment may have been lost with a leader (one low report is usually an assignment still in flight).
      */
     void onHeartbeat(
         final int workerId, final long sessionId, final int runningTasks, final int load, final String dataChannel,
@@ -103,8 +103,10 @@ final class GridState
         member.lastHeartbeat = now;
         member.load = load;
         member.reportedRunning = runningTasks;
-        if (runningTasks < member.running)
+        member.lowReports = runningTasks < member.running ? member.lowReports + 1 : 0;
+        if (member.lowReports >= 2)
         {
+            member.lowReports = 0;
             resendTasksOf(member);
         }
     }

@@ -11,6 +11,7 @@ final class Member
     int load;
     int reportedRunning;
     int running;
+    int lowReports;
     long lastHeartbeat;
 
     Member(final int workerId, final long sessionId, final String dataChannel, final long now)
