@@ -166,7 +166,7 @@ public final class Configuration
     /**
      * Fails with a message naming the property when a condition does not hold.
      */
-    static void check(final boolean condition, final String name, final Object value, final String expected)
+    public static void check(final boolean condition, final String name, final Object value, final String expected)
     {
         if (!condition)
         {

@@ -183,6 +183,13 @@ public final class GridClient implements AutoCloseable
         return send(encoder.ping(senderId, timestampNs));
     }
 
+    /** Offers bytes as they are, for tests of the service against malformed ingress. */
+    boolean sendRaw(final DirectBuffer buffer, final int offset, final int length)
+    {
+        encoder.buffer().putBytes(0, buffer, offset, length);
+        return send(length);
+    }
+
     /** Sends a keep-alive so an idle session is not timed out. */
     public boolean keepAlive()
     {
@@ -220,13 +227,7 @@ public final class GridClient implements AutoCloseable
 
     private void onEgress(final DirectBuffer buffer, final int offset, final int length)
     {
-        if (length < MessageHeaderDecoder.ENCODED_LENGTH)
-        {
-            malformedMessages++;
-            return;
-        }
-        header.wrap(buffer, offset);
-        if (header.schemaId() != MessageHeaderDecoder.SCHEMA_ID)
+        if (!GridEncoder.wrapHeader(header, buffer, offset, length))
         {
             malformedMessages++;
             return;

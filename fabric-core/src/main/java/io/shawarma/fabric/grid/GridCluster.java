@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 
 import static io.shawarma.fabric.Configuration.IDLE_DEFAULT;
 import static io.shawarma.fabric.Configuration.IDLE_PROP;
+import static io.shawarma.fabric.Configuration.check;
 import static io.shawarma.fabric.Configuration.integer;
 import static io.shawarma.fabric.Configuration.number;
 import static io.shawarma.fabric.Configuration.string;
@@ -213,14 +214,6 @@ public final class GridCluster implements AutoCloseable
             check(maxFinishedDags > 0, MAX_FINISHED_DAGS_PROP, maxFinishedDags, "positive");
             IdleStrategies.of(idleStrategy);
             return this;
-        }
-
-        private static void check(final boolean condition, final String name, final Object value, final String what)
-        {
-            if (!condition)
-            {
-                throw new IllegalArgumentException(name + "=" + value + ": " + what);
-            }
         }
 
         /** @param memberId this member's id in [0, members). @return this. */

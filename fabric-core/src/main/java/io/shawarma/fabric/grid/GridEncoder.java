@@ -3,6 +3,7 @@ package io.shawarma.fabric.grid;
 import io.shawarma.codecs.GridPingEncoder;
 import io.shawarma.codecs.GridStatusEncoder;
 import io.shawarma.codecs.MemberEvent;
+import io.shawarma.codecs.MessageHeaderDecoder;
 import io.shawarma.codecs.MessageHeaderEncoder;
 import io.shawarma.codecs.PlacementUpdateEncoder;
 import io.shawarma.codecs.SessionHeaderEncoder;
@@ -171,6 +172,22 @@ final class GridEncoder
         session(ping.session(), clientId, 0, 0);
         ping.timestampNs(timestampNs);
         return length(ping.encodedLength());
+    }
+
+    /**
+     * Wraps the header of a frame that should be a grid message.
+     *
+     * @return false when the frame is shorter than a header or of another schema.
+     */
+    static boolean wrapHeader(
+        final MessageHeaderDecoder header, final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (length < MessageHeaderDecoder.ENCODED_LENGTH)
+        {
+            return false;
+        }
+        header.wrap(buffer, offset);
+        return header.schemaId() == MessageHeaderDecoder.SCHEMA_ID;
     }
 
     private static void session(final SessionHeaderEncoder session, final int senderId, final long correlationId,

@@ -170,13 +170,7 @@ public final class GridService implements ClusteredService
     private void onMessage(
         final long sessionId, final long timestamp, final DirectBuffer buffer, final int offset, final int length)
     {
-        if (length < MessageHeaderDecoder.ENCODED_LENGTH)
-        {
-            malformedMessages++;
-            return;
-        }
-        header.wrap(buffer, offset);
-        if (header.schemaId() != MessageHeaderDecoder.SCHEMA_ID)
+        if (!GridEncoder.wrapHeader(header, buffer, offset, length))
         {
             malformedMessages++;
             return;

@@ -155,14 +155,6 @@ public final class GridWorker implements AutoCloseable
             return this;
         }
 
-        private static void check(final boolean condition, final String name, final Object value, final String what)
-        {
-            if (!condition)
-            {
-                throw new IllegalArgumentException(name + "=" + value + ": " + what);
-            }
-        }
-
         /** @param workerId the worker's id. @return this. */
         public Context workerId(final int workerId)
         {

@@ -2,11 +2,13 @@ package io.shawarma.fabric.grid;
 
 import io.shawarma.messaging.Transport;
 import org.agrona.CloseHelper;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -84,6 +86,40 @@ class GridClusterTest
         assertEquals(0, cycle.submit(client, SUM.replace("\"args\":[5]", "\"inputs\":[\"c\"]"), deadline));
         assertTrue(cycle.refusal().contains("cycle: a -> c -> a") || cycle.refusal().contains("cycle"),
             cycle.refusal());
+    }
+
+    @Test
+    void shouldDropMalformedIngressAndKeepServing()
+    {
+        member = GridCluster.launch(memberContext());
+        final StatusWatch status = new StatusWatch();
+        client = connect(status);
+        final UnsafeBuffer garbage = new UnsafeBuffer(new byte[256]);
+        final Random random = new Random(42);
+        for (int i = 0; i < 200; i++)
+        {
+            final int length = 1 + random.nextInt(garbage.capacity());
+            for (int j = 0; j < length; j++)
+            {
+                garbage.putByte(j, (byte)random.nextInt());
+            }
+            if (i % 2 == 0)
+            {
+                // A real grid header with a random body: the decoders must not read beyond the frame.
+                garbage.putShort(2, (short)(40 + random.nextInt(10)));
+                garbage.putShort(4, (short)7301);
+                garbage.putShort(6, (short)1);
+            }
+            assertTrue(client.sendRaw(garbage, 0, length));
+        }
+        final DagWatch watch = new DagWatch(null);
+        client.close();
+        client = connect(watch);
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        assertTrue(watch.submit(client, SUM, deadline) > 0, watch::refusal);
+        client.close();
+        client = connect(status);
+        assertTrue(status.query(client, TimeUnit.SECONDS.toNanos(10)), "the service still answers");
     }
 
     @Test
