@@ -175,10 +175,19 @@ public final class GridService implements ClusteredService
             malformedMessages++;
             return;
         }
+        final int frameEnd = offset + length;
         switch (header.templateId())
         {
             case WorkerStatusDecoder.TEMPLATE_ID:
+                if (!fits(WorkerStatusDecoder.BLOCK_LENGTH, length))
+                {
+                    break;
+                }
                 workerStatus.wrapAndApplyHeader(buffer, offset, header);
+                if (!hasVarData(buffer, workerStatus.limit(), frameEnd))
+                {
+                    break;
+                }
                 final int workerId = workerStatus.session().senderId();
                 final MemberEvent event = workerStatus.memberEvent();
                 final int running = workerStatus.runningTasks();
@@ -207,7 +216,15 @@ public final class GridService implements ClusteredService
                 break;
 
             case SubmitDagDecoder.TEMPLATE_ID:
+                if (!fits(SubmitDagDecoder.BLOCK_LENGTH, length))
+                {
+                    break;
+                }
                 submitDag.wrapAndApplyHeader(buffer, offset, header);
+                if (!hasVarData(buffer, submitDag.limit(), frameEnd))
+                {
+                    break;
+                }
                 final long correlationId = submitDag.session().correlationId();
                 final byte[] json = new byte[submitDag.jsonLength()];
                 submitDag.getJson(json, 0, json.length);
@@ -215,7 +232,15 @@ public final class GridService implements ClusteredService
                 break;
 
             case TaskResultDecoder.TEMPLATE_ID:
+                if (!fits(TaskResultDecoder.BLOCK_LENGTH, length))
+                {
+                    break;
+                }
                 taskResult.wrapAndApplyHeader(buffer, offset, header);
+                if (!hasVarData(buffer, taskResult.limit(), frameEnd))
+                {
+                    break;
+                }
                 final int sender = taskResult.session().senderId();
                 final long dagId = taskResult.dagId();
                 final int task = taskResult.taskIndex();
@@ -237,6 +262,10 @@ public final class GridService implements ClusteredService
                 break;
 
             case StatusRequestDecoder.TEMPLATE_ID:
+                if (!fits(StatusRequestDecoder.BLOCK_LENGTH, length))
+                {
+                    break;
+                }
                 statusRequest.wrapAndApplyHeader(buffer, offset, header);
                 final long requestDagId = statusRequest.dagId();
                 final long requestCorrelationId = statusRequest.session().correlationId();
@@ -257,6 +286,36 @@ public final class GridService implements ClusteredService
             default:
                 malformedMessages++;
         }
+    }
+
+    /**
+     * Whether the frame holds the message's fixed block; counts it as malformed when not. Nothing past the frame
+     * may be read: the bytes there are not part of the replicated message.
+     */
+    private boolean fits(final int blockLength, final int frameLength)
+    {
+        if (header.blockLength() < blockLength ||
+            frameLength < MessageHeaderDecoder.ENCODED_LENGTH + header.blockLength())
+        {
+            malformedMessages++;
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * Whether a variable-length field starting at limit (a 4-byte length, then the bytes) ends inside the frame;
+     * counts it as malformed when not, before anything is allocated for it.
+     */
+    private boolean hasVarData(final DirectBuffer buffer, final int limit, final int frameEnd)
+    {
+        if (limit + Integer.BYTES > frameEnd ||
+            limit + Integer.BYTES + (buffer.getInt(limit, LITTLE_ENDIAN) & 0xFFFF_FFFFL) > frameEnd)
+        {
+            malformedMessages++;
+            return false;
+        }
+        return true;
     }
 
     private void echo(final long sessionId, final DirectBuffer buffer, final int offset, final int length)

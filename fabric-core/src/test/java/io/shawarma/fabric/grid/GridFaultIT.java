@@ -1,6 +1,5 @@
 package io.shawarma.fabric.grid;
 
-import io.shawarma.codecs.GridStatusDecoder;
 import io.shawarma.codecs.TaskState;
 import io.shawarma.fabric.Configuration;
 import io.shawarma.fabric.process.ChildJvm;
@@ -143,32 +142,15 @@ class GridFaultIT
             assertInputsDoneBeforeRunning(changes, "p2", "l4", "l5", "l6");
             assertInputsDoneBeforeRunning(changes, "total", "p1", "p2");
 
-            final GridStatusDecoder[] status = new GridStatusDecoder[1];
-            final int[] slots = new int[3];
-            try (GridClient statusClient = connect(new GridListener()
-            {
-                public void onGridStatus(final GridStatusDecoder decoder)
-                {
-                    int i = 0;
-                    for (final GridStatusDecoder.MembersDecoder member : decoder.members())
-                    {
-                        slots[i++] = member.workerId() == victim[0] ? -1 : member.slots();
-                    }
-                    status[0] = decoder;
-                }
-            }))
+            final StatusWatch status = new StatusWatch();
+            try (GridClient statusClient = connect(status))
             {
                 TestGrid.await("status without the killed worker", 10_000, () ->
-                {
-                    status[0] = null;
-                    statusClient.requestStatus(0);
-                    for (int i = 0; i < 50 && null == status[0]; i++)
-                    {
-                        statusClient.poll();
-                        sleep();
-                    }
-                    return null != status[0] && slots[2] == 0 && slots[0] + slots[1] == 256;
-                });
+                    status.query(statusClient, TimeUnit.SECONDS.toNanos(2)) &&
+                    !status.slotsByWorker().containsKey(victim[0]) &&
+                    status.slotsByWorker().values().stream().mapToInt(Integer::intValue).sum() == 256);
+                assertEquals(2, status.slotsByWorker().size());
+                assertEquals(128, status.slotsByWorker().values().iterator().next());
             }
         }
     }
@@ -258,17 +240,5 @@ class GridFaultIT
             }
         }
         return -1;
-    }
-
-    private static void sleep()
-    {
-        try
-        {
-            Thread.sleep(10);
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-        }
     }
 }
