@@ -32,6 +32,7 @@ public final class GridClient implements AutoCloseable
     private static final long SEND_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(5);
     private static final long CONNECT_ATTEMPT_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(4);
     private static final int CONNECT_ATTEMPTS = 5;
+    private static final long KEEP_ALIVE_INTERVAL_NS = TimeUnit.SECONDS.toNanos(1);
 
     private final int senderId;
     private final GridListener listener;
@@ -47,6 +48,7 @@ public final class GridClient implements AutoCloseable
     private final UnsafeBuffer operands = new UnsafeBuffer(0, 0);
     private final AeronCluster cluster;
     private long nextCorrelationId = 1;
+    private long lastSentNs = System.nanoTime();
     private long malformedMessages;
 
     private GridClient(
@@ -111,6 +113,12 @@ public final class GridClient implements AutoCloseable
      */
     public int poll()
     {
+        final long nowNs = System.nanoTime();
+        if (nowNs - lastSentNs > KEEP_ALIVE_INTERVAL_NS && cluster.sendKeepAlive())
+        {
+            // An idle session is closed by the cluster after its session timeout (10 s by default).
+            lastSentNs = nowNs;
+        }
         return cluster.pollEgress();
     }
 
@@ -213,6 +221,7 @@ public final class GridClient implements AutoCloseable
             final long result = cluster.offer(encoder.buffer(), 0, length);
             if (result > 0)
             {
+                lastSentNs = System.nanoTime();
                 return true;
             }
             if (cluster.isClosed() || System.nanoTime() - deadlineNs >= 0)

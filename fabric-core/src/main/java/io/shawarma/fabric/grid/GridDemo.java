@@ -40,7 +40,7 @@ public final class GridDemo
         properties.put(GridConfiguration.PORT_BASE_PROP, Integer.toString(portBase));
         properties.put(GridConfiguration.MEMBERS_PROP, "3");
         properties.put(GridConfiguration.DIR_PROP, new File(dir, "cluster").getPath());
-        properties.put(GridConfiguration.TASK_DELAY_MS_PROP, "400");
+        properties.put(GridConfiguration.TASK_DELAY_MS_PROP, "1000");
         properties.put(GridConfiguration.MAX_TASKS_PER_WORKER_PROP, "3");
         properties.put(Configuration.IDLE_PROP, "backoff");
     }
@@ -81,7 +81,7 @@ public final class GridDemo
             members.add(GridClusterMain.startMember(i, properties, null));
         }
         members.forEach(member -> member.awaitReady(deadlineNs));
-        System.out.println("== starting workers 1, 2, 3 (each holds a task's result 400 ms: simulated work)");
+        System.out.println("== starting workers 1, 2, 3 (each holds a task's result 1 s: simulated work)");
         for (int id = 1; id <= 3; id++)
         {
             startWorker(id);
@@ -92,26 +92,26 @@ public final class GridDemo
         {
             final StatusWatch status = new StatusWatch();
             final DagWatch dag = new DagWatch(line -> System.out.println("  " + line));
-            try (GridClient statusClient = connect(transport, status, 2_000_001);
-                GridClient dagClient = connect(transport, dag, 2_000_002))
+            // One session for both: polling it for either keeps it alive and feeds both watches.
+            try (GridClient client = connect(transport, GridListener.both(dag, status), 2_000_001))
             {
-                printStatus(statusClient, status, "grid with three workers");
+                printStatus(client, status, "grid with three workers");
 
                 System.out.println("== submitting a DAG: " + LEAVES + " leaves add(i), 3 partial sums, a total");
-                final long dagId = dag.submit(dagClient, sumTree(), System.nanoTime() + TIMEOUT_NS);
+                final long dagId = dag.submit(client, sumTree(), System.nanoTime() + TIMEOUT_NS);
                 check(dagId > 0, "DAG accepted", dag.refusal());
 
                 final long dagDeadlineNs = System.nanoTime() + TIMEOUT_NS;
-                final int victim = awaitRunningWorker(dag, dagClient, dagDeadlineNs);
+                final int victim = awaitRunningWorker(dag, client, dagDeadlineNs);
                 final ChildJvm killed = workers.remove(victim);
                 System.out.println("== kill -9 worker " + victim + " (pid " + killed.pid() + ") while it runs tasks");
                 final long killedAtNs = System.nanoTime();
                 killed.kill();
-                final long detectedMs = awaitDeparture(statusClient, status, victim, dagDeadlineNs, killedAtNs);
+                final long detectedMs = awaitDeparture(client, status, victim, dagDeadlineNs, killedAtNs);
                 System.out.println("== the cluster declared worker " + victim + " dead after " + detectedMs +
                     " ms; its slots and tasks went to the survivors");
 
-                check(dag.awaitFinished(dagClient, dagDeadlineNs, TimeUnit.SECONDS.toNanos(1)), "DAG finished", "");
+                check(dag.awaitFinished(client, dagDeadlineNs, TimeUnit.SECONDS.toNanos(1)), "DAG finished", "");
                 final int total = LEAVES + 3;
                 final long sum = dag.isSucceeded() ? dag.resultAsLong(total) : -1;
                 check(dag.isSucceeded() && sum == EXPECTED_TOTAL,
@@ -122,7 +122,7 @@ public final class GridDemo
                     rerun += dag.attempt(task) > 1 ? 1 : 0;
                 }
                 check(rerun > 0, rerun + " task(s) ran again after the kill", "");
-                printStatus(statusClient, status, "after the kill");
+                printStatus(client, status, "after the kill");
 
                 final long epochBefore = status.epoch();
                 System.out.println("== starting worker 4: slots move to it");
@@ -131,12 +131,12 @@ public final class GridDemo
                 workers.get(4).awaitReady(joinDeadlineNs);
                 while (status.slotsByWorker().getOrDefault(4, 0) == 0 && System.nanoTime() - joinDeadlineNs < 0)
                 {
-                    status.query(statusClient, TimeUnit.SECONDS.toNanos(5));
+                    status.query(client, TimeUnit.SECONDS.toNanos(5));
                 }
                 final int moved = status.slotsByWorker().getOrDefault(4, 0);
                 check(moved > 0 && status.epoch() > epochBefore, moved + " slots moved to worker 4, epoch " +
                     epochBefore + " -> " + status.epoch(), "");
-                printStatus(statusClient, status, "after worker 4 joined");
+                printStatus(client, status, "after worker 4 joined");
             }
         }
         return ok;

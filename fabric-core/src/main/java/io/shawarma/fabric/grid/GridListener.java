@@ -12,6 +12,59 @@ import org.agrona.DirectBuffer;
 public interface GridListener
 {
     /**
+     * @param first  hears every message first.
+     * @param second then hears it too.
+     * @return a listener passing every message to both, so that one session can serve a DAG watch and a status
+     * watch.
+     */
+    static GridListener both(final GridListener first, final GridListener second)
+    {
+        return new GridListener()
+        {
+            public void onPlacement(final long epoch, final int[] slotOwners)
+            {
+                first.onPlacement(epoch, slotOwners);
+                second.onPlacement(epoch, slotOwners);
+            }
+
+            public void onTaskAssign(
+                final long dagId, final int task, final int attempt, final long outputVertexId, final String udfName,
+                final DirectBuffer operands, final int offset, final int length)
+            {
+                first.onTaskAssign(dagId, task, attempt, outputVertexId, udfName, operands, offset, length);
+                second.onTaskAssign(dagId, task, attempt, outputVertexId, udfName, operands, offset, length);
+            }
+
+            public void onSubmitResult(final long correlationId, final long dagId, final int taskCount,
+                final String refusal)
+            {
+                first.onSubmitResult(correlationId, dagId, taskCount, refusal);
+                second.onSubmitResult(correlationId, dagId, taskCount, refusal);
+            }
+
+            public void onTaskStateChange(
+                final long dagId, final int task, final String taskName, final TaskState state, final int workerId,
+                final int attempt, final Status status, final long clusterTime, final byte[] result)
+            {
+                first.onTaskStateChange(dagId, task, taskName, state, workerId, attempt, status, clusterTime, result);
+                second.onTaskStateChange(dagId, task, taskName, state, workerId, attempt, status, clusterTime, result);
+            }
+
+            public void onGridStatus(final GridStatusDecoder status)
+            {
+                first.onGridStatus(status);
+                second.onGridStatus(status);
+            }
+
+            public void onPing(final long timestampNs)
+            {
+                first.onPing(timestampNs);
+                second.onPing(timestampNs);
+            }
+        };
+    }
+
+    /**
      * The slot table changed (or was sent on join).
      *
      * @param epoch      the placement's epoch.

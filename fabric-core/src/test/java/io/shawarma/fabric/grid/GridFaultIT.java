@@ -61,7 +61,7 @@ class GridFaultIT
             GridConfiguration.PORT_BASE_PROP, Integer.toString(portBase),
             GridConfiguration.MEMBERS_PROP, "3",
             GridConfiguration.DIR_PROP, dir.resolve("cluster").toString(),
-            GridConfiguration.TASK_DELAY_MS_PROP, "300",
+            GridConfiguration.TASK_DELAY_MS_PROP, "1000",
             Configuration.IDLE_PROP, "sleeping");
         for (int i = 0; i < 3; i++)
         {
