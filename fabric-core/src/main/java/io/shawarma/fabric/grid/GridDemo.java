@@ -26,7 +26,7 @@ public final class GridDemo
 {
     private static final int LEAVES = 12;
     private static final long EXPECTED_TOTAL = LEAVES * (LEAVES + 1) / 2;
-    private static final long TIMEOUT_NS = TimeUnit.SECONDS.toNanos(60);
+    private static final long TIMEOUT_NS = TimeUnit.SECONDS.toNanos(120);
 
     private final List<ChildJvm> members = new ArrayList<>();
     private final Map<Integer, ChildJvm> workers = new TreeMap<>();
@@ -86,7 +86,8 @@ public final class GridDemo
         {
             startWorker(id);
         }
-        workers.values().forEach(worker -> worker.awaitReady(deadlineNs));
+        final long workersDeadlineNs = System.nanoTime() + TIMEOUT_NS;
+        workers.values().forEach(worker -> worker.awaitReady(workersDeadlineNs));
 
         try (Transport transport = Transport.embedded("grid-demo", "backoff", 1024 * 1024, Throwable::printStackTrace))
         {
@@ -128,10 +129,12 @@ public final class GridDemo
                 System.out.println("== starting worker 4: slots move to it");
                 startWorker(4);
                 final long joinDeadlineNs = System.nanoTime() + TIMEOUT_NS;
-                workers.get(4).awaitReady(joinDeadlineNs);
-                while (status.slotsByWorker().getOrDefault(4, 0) == 0 && System.nanoTime() - joinDeadlineNs < 0)
+                // Asking for the status while the new JVM starts also keeps this session alive.
+                while (status.slotsByWorker().getOrDefault(4, 0) == 0 && System.nanoTime() - joinDeadlineNs < 0 &&
+                    workers.get(4).isAlive())
                 {
                     status.query(client, TimeUnit.SECONDS.toNanos(5));
+                    sleep(100);
                 }
                 final int moved = status.slotsByWorker().getOrDefault(4, 0);
                 check(moved > 0 && status.epoch() > epochBefore, moved + " slots moved to worker 4, epoch " +

@@ -20,7 +20,7 @@ class GridDemoIT
         try (ChildJvm demo = new ChildJvm("grid demo", GridDemo.class.getName(), Map.of(), List.of(),
             "(not waited for)", null))
         {
-            final int exitCode = demo.awaitExit(240_000);
+            final int exitCode = demo.awaitExit(600_000);
             final String output = demo.lastLines();
             assertEquals(0, exitCode, output);
             assertTrue(output.contains("ok: DAG completed with total 78 (expected 78)"), output);
