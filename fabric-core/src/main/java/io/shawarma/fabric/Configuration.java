@@ -168,18 +168,21 @@ public final class Configuration
         }
     }
 
-    static String string(final String name, final String defaultValue)
+    /** @return the trimmed system property, or the default when unset or blank. */
+    public static String string(final String name, final String defaultValue)
     {
         final String value = System.getProperty(name);
         return null == value || value.isBlank() ? defaultValue : value.trim();
     }
 
-    static int integer(final String name, final int defaultValue)
+    /** @return the int system property, or the default; fails naming the property when not a number. */
+    public static int integer(final String name, final int defaultValue)
     {
         return (int)number(name, defaultValue, Integer.MIN_VALUE, Integer.MAX_VALUE);
     }
 
-    static long number(final String name, final long defaultValue)
+    /** @return the long system property, or the default; fails naming the property when not a number. */
+    public static long number(final String name, final long defaultValue)
     {
         return number(name, defaultValue, Long.MIN_VALUE, Long.MAX_VALUE);
     }
@@ -209,7 +212,7 @@ public final class Configuration
     /**
      * Fails with a message naming the property when a condition does not hold.
      */
-    static void check(final boolean condition, final String name, final Object value, final String expected)
+    public static void check(final boolean condition, final String name, final Object value, final String expected)
     {
         if (!condition)
         {

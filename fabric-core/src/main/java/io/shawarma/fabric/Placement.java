@@ -13,6 +13,7 @@ public final class Placement
     private final int[] workerIds;
     private final Long2LongHashMap overrides = new Long2LongHashMap(NO_OVERRIDE);
     private long epoch;
+    private int[] slotOwners;
 
     /**
      * @param members the fabric's workers.
@@ -39,7 +40,42 @@ public final class Placement
         {
             return (int)override;
         }
+        if (null != slotOwners)
+        {
+            return slotOwners[slotOf(vertexId, slotOwners.length)];
+        }
         return workerIds[(int)((mix(vertexId) >>> 1) % workerIds.length)];
+    }
+
+    /**
+     * Hash slot of a vertex: the grid places slots, not single vertices, on workers.
+     *
+     * @param vertexId  to place.
+     * @param slotCount number of slots.
+     * @return the vertex's slot in [0, slotCount).
+     */
+    public static int slotOf(final long vertexId, final int slotCount)
+    {
+        return (int)((mix(vertexId) >>> 1) % slotCount);
+    }
+
+    /**
+     * Places vertices by a slot table (slot {@code i} owned by worker {@code owners[i]}) from now on, as decided by
+     * the grid's control plane; ignored when the epoch is older than the current one.
+     *
+     * @param owners   the owner of each slot; copied.
+     * @param newEpoch the table's placement epoch.
+     * @return true when applied.
+     */
+    public boolean assignSlots(final int[] owners, final long newEpoch)
+    {
+        if (newEpoch < epoch || 0 == owners.length)
+        {
+            return false;
+        }
+        slotOwners = owners.clone();
+        epoch = newEpoch;
+        return true;
     }
 
     /**

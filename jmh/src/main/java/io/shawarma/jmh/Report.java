@@ -20,7 +20,9 @@ final class Report
         {"fabric_rpc_ipc_rtt", "aeron_raw_ipc_rtt"},
         {"fabric_rpc_udp_rtt", "aeron_raw_udp_rtt"},
         {"fabric_ipc_throughput", "aeron_raw_ipc_throughput"},
-        {"fabric_udp_throughput", "aeron_raw_udp_throughput"}};
+        {"fabric_udp_throughput", "aeron_raw_udp_throughput"},
+        {"grid_submit_to_running", "cluster_echo_rtt"},
+        {"grid_dependant_hop", "cluster_echo_rtt"}};
 
     private final List<Result> results;
     private final Map<String, String> config;

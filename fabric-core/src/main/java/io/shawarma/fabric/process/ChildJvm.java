@@ -226,6 +226,16 @@ public final class ChildJvm implements AutoCloseable
     }
 
     /**
+     * Kills the child at once with SIGKILL (kill -9), as in a crash: no shutdown hook runs.
+     */
+    public synchronized void kill()
+    {
+        closed = true;
+        process.destroyForcibly();
+        waitFor(KILL_WAIT_MS);
+    }
+
+    /**
      * Same as {@link #stop()}.
      */
     public void close()

@@ -1,0 +1,324 @@
+package io.shawarma.fabric.grid;
+
+import io.aeron.cluster.client.AeronCluster;
+import io.aeron.cluster.client.EgressListener;
+import io.aeron.exceptions.TimeoutException;
+import io.aeron.logbuffer.Header;
+import io.shawarma.codecs.GridPingDecoder;
+import io.shawarma.codecs.GridStatusDecoder;
+import io.shawarma.codecs.MemberEvent;
+import io.shawarma.codecs.MessageHeaderDecoder;
+import io.shawarma.codecs.PlacementUpdateDecoder;
+import io.shawarma.codecs.SubmitResultDecoder;
+import io.shawarma.codecs.TaskAssignDecoder;
+import io.shawarma.codecs.TaskStateChangeDecoder;
+import io.shawarma.messaging.IdleStrategies;
+import io.shawarma.udf.Status;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.util.concurrent.TimeUnit;
+
+import static java.nio.ByteOrder.LITTLE_ENDIAN;
+
+/**
+ * A session with the grid's cluster: sends worker status, submissions, task results and status requests to the
+ * leader (following it through elections), decodes what comes back for a {@link GridListener}. Single threaded:
+ * the owner calls {@link #poll()} in its duty cycle. A malformed egress message is counted and skipped.
+ */
+public final class GridClient implements AutoCloseable
+{
+    private static final long SEND_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(5);
+    private static final long CONNECT_ATTEMPT_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(4);
+    private static final int CONNECT_ATTEMPTS = 5;
+    private static final long KEEP_ALIVE_INTERVAL_NS = TimeUnit.SECONDS.toNanos(1);
+
+    private final int senderId;
+    private final GridListener listener;
+    private final IdleStrategy idle;
+    private final GridEncoder encoder = new GridEncoder();
+    private final MessageHeaderDecoder header = new MessageHeaderDecoder();
+    private final PlacementUpdateDecoder placement = new PlacementUpdateDecoder();
+    private final TaskAssignDecoder taskAssign = new TaskAssignDecoder();
+    private final SubmitResultDecoder submitResult = new SubmitResultDecoder();
+    private final TaskStateChangeDecoder taskStateChange = new TaskStateChangeDecoder();
+    private final GridStatusDecoder gridStatus = new GridStatusDecoder();
+    private final GridPingDecoder ping = new GridPingDecoder();
+    private final UnsafeBuffer operands = new UnsafeBuffer(0, 0);
+    private final AeronCluster cluster;
+    private long nextCorrelationId = 1;
+    private long lastSentNs = System.nanoTime();
+    private long malformedMessages;
+
+    private GridClient(
+        final String aeronDirectoryName, final String ingressEndpoints, final String host, final int senderId,
+        final GridListener listener, final String idleStrategy)
+    {
+        this.senderId = senderId;
+        this.listener = listener;
+        this.idle = IdleStrategies.of(idleStrategy);
+        final AeronCluster.Context context = new AeronCluster.Context()
+            .aeronDirectoryName(aeronDirectoryName)
+            .ingressChannel("aeron:udp?term-length=4m")
+            .ingressEndpoints(ingressEndpoints)
+            .egressChannel("aeron:udp?endpoint=" + host + ":0|term-length=4m")
+            .messageTimeoutNs(CONNECT_ATTEMPT_TIMEOUT_NS)
+            .idleStrategy(IdleStrategies.of(idleStrategy))
+            .egressListener(new Egress());
+        cluster = connectWithRetry(context);
+    }
+
+    /**
+     * Connects to the cluster, asking again while it elects a leader (up to 5 attempts of 4 s).
+     *
+     * @param aeronDirectoryName the media driver this process uses.
+     * @param host               the cluster members' host.
+     * @param portBase           the cluster's port base.
+     * @param members            number of cluster members.
+     * @param senderId           put in every message's session header (the worker id; clients any id).
+     * @param listener           for what the cluster sends.
+     * @param idleStrategy       used while a send is back pressured.
+     * @return the connected client.
+     */
+    public static GridClient connect(
+        final String aeronDirectoryName, final String host, final int portBase, final int members, final int senderId,
+        final GridListener listener, final String idleStrategy)
+    {
+        return new GridClient(aeronDirectoryName, GridConfiguration.ingressEndpoints(host, portBase, members), host,
+            senderId, listener, idleStrategy);
+    }
+
+    private static AeronCluster connectWithRetry(final AeronCluster.Context context)
+    {
+        // A connect request sent to a member in the middle of an election goes unanswered: ask again.
+        for (int attempt = 1; true; attempt++)
+        {
+            try
+            {
+                return AeronCluster.connect(context.clone());
+            }
+            catch (final TimeoutException ex)
+            {
+                if (attempt == CONNECT_ATTEMPTS)
+                {
+                    throw ex;
+                }
+            }
+        }
+    }
+
+    /**
+     * @return work done: egress messages and session events handled.
+     */
+    public int poll()
+    {
+        final long nowNs = System.nanoTime();
+        if (nowNs - lastSentNs > KEEP_ALIVE_INTERVAL_NS && cluster.sendKeepAlive())
+        {
+            // An idle session is closed by the cluster after its session timeout (10 s by default).
+            lastSentNs = nowNs;
+        }
+        return cluster.pollEgress();
+    }
+
+    /** @return true once the cluster closed the session (or it timed out). */
+    public boolean isClosed()
+    {
+        return cluster.isClosed();
+    }
+
+    /** @return this session's cluster id. */
+    public long sessionId()
+    {
+        return cluster.clusterSessionId();
+    }
+
+    /** @return the current leader's member id. */
+    public int leaderMemberId()
+    {
+        return cluster.leaderMemberId();
+    }
+
+    /** @return egress messages that could not be decoded. */
+    public long malformedMessages()
+    {
+        return malformedMessages;
+    }
+
+    /** Announces a worker, or its heartbeat with load, or its leaving. */
+    public boolean workerStatus(
+        final MemberEvent event, final int runningTasks, final int load, final String dataChannel)
+    {
+        return send(encoder.workerStatus(senderId, event, runningTasks, load, dataChannel));
+    }
+
+    /**
+     * Submits a DAG; the answer arrives as {@link GridListener#onSubmitResult}.
+     *
+     * @return the submission's correlation id, or 0 when it could not be sent.
+     */
+    public long submit(final String json)
+    {
+        final long correlationId = nextCorrelationId++;
+        return send(encoder.submitDag(senderId, correlationId, json)) ? correlationId : 0;
+    }
+
+    /** Reports a task's outcome. */
+    public boolean taskResult(
+        final long dagId, final int task, final int attempt, final Status status, final DirectBuffer result,
+        final int resultLength)
+    {
+        return send(encoder.taskResult(senderId, dagId, task, attempt, status, result, resultLength));
+    }
+
+    /**
+     * Asks for the grid's status and, with a DAG id, every task's state.
+     *
+     * @return the request's correlation id, or 0 when it could not be sent.
+     */
+    public long requestStatus(final long dagId)
+    {
+        final long correlationId = nextCorrelationId++;
+        return send(encoder.statusRequest(senderId, correlationId, dagId)) ? correlationId : 0;
+    }
+
+    /**
+     * Sends a ping the service echoes back unchanged ({@link GridListener#onPing}); for round-trip measurements.
+     */
+    public boolean ping(final long timestampNs)
+    {
+        return send(encoder.ping(senderId, timestampNs));
+    }
+
+    /** Offers bytes as they are, for tests of the service against malformed ingress. */
+    boolean sendRaw(final DirectBuffer buffer, final int offset, final int length)
+    {
+        encoder.buffer().putBytes(0, buffer, offset, length);
+        return send(length);
+    }
+
+    /** Sends a keep-alive so an idle session is not timed out. */
+    public boolean keepAlive()
+    {
+        return cluster.sendKeepAlive();
+    }
+
+    /**
+     * Closes the session and the client.
+     */
+    public void close()
+    {
+        cluster.close();
+    }
+
+    private boolean send(final int length)
+    {
+        final long deadlineNs = System.nanoTime() + SEND_TIMEOUT_NS;
+        idle.reset();
+        while (true)
+        {
+            final long result = cluster.offer(encoder.buffer(), 0, length);
+            if (result > 0)
+            {
+                lastSentNs = System.nanoTime();
+                return true;
+            }
+            if (cluster.isClosed() || System.nanoTime() - deadlineNs >= 0)
+            {
+                return false;
+            }
+            // Back pressure, or no leader during an election: egress must keep flowing to learn the new leader.
+            cluster.pollEgress();
+            idle.idle();
+        }
+    }
+
+    private void onEgress(final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (!GridEncoder.wrapHeader(header, buffer, offset, length))
+        {
+            malformedMessages++;
+            return;
+        }
+        switch (header.templateId())
+        {
+            case PlacementUpdateDecoder.TEMPLATE_ID:
+                placement.wrapAndApplyHeader(buffer, offset, header);
+                final long epoch = placement.session().epoch();
+                final int slotBytes = placement.slotOwnersLength();
+                final int[] owners = new int[slotBytes / Integer.BYTES];
+                final int ownersOffset = placement.limit() + PlacementUpdateDecoder.slotOwnersHeaderLength();
+                for (int i = 0; i < owners.length; i++)
+                {
+                    owners[i] = buffer.getInt(ownersOffset + i * Integer.BYTES, LITTLE_ENDIAN);
+                }
+                listener.onPlacement(epoch, owners);
+                break;
+
+            case TaskAssignDecoder.TEMPLATE_ID:
+                taskAssign.wrapAndApplyHeader(buffer, offset, header);
+                final long dagId = taskAssign.dagId();
+                final int task = taskAssign.taskIndex();
+                final int attempt = taskAssign.attempt();
+                final long vertexId = taskAssign.outputVertexId();
+                final String udf = taskAssign.udfName();
+                taskAssign.wrapOperands(operands);
+                listener.onTaskAssign(dagId, task, attempt, vertexId, udf, operands, 0, operands.capacity());
+                break;
+
+            case SubmitResultDecoder.TEMPLATE_ID:
+                submitResult.wrapAndApplyHeader(buffer, offset, header);
+                listener.onSubmitResult(submitResult.session().correlationId(), submitResult.dagId(),
+                    submitResult.taskCount(), submitResult.refusal());
+                break;
+
+            case TaskStateChangeDecoder.TEMPLATE_ID:
+                taskStateChange.wrapAndApplyHeader(buffer, offset, header);
+                final TaskStateChangeDecoder change = taskStateChange;
+                final long changeDagId = change.dagId();
+                final int changeTask = change.taskIndex();
+                final io.shawarma.codecs.TaskState state = change.state();
+                final int workerId = change.workerId();
+                final int changeAttempt = change.attempt();
+                final Status status = Status.of(change.statusRaw());
+                final long clusterTime = change.clusterTime();
+                final String name = change.taskName();
+                final byte[] result = new byte[change.resultLength()];
+                change.getResult(result, 0, result.length);
+                listener.onTaskStateChange(changeDagId, changeTask, name, state, workerId, changeAttempt, status,
+                    clusterTime, result);
+                break;
+
+            case GridStatusDecoder.TEMPLATE_ID:
+                gridStatus.wrapAndApplyHeader(buffer, offset, header);
+                listener.onGridStatus(gridStatus);
+                break;
+
+            case GridPingDecoder.TEMPLATE_ID:
+                ping.wrapAndApplyHeader(buffer, offset, header);
+                listener.onPing(ping.timestampNs());
+                break;
+
+            default:
+                malformedMessages++;
+        }
+    }
+
+    private final class Egress implements EgressListener
+    {
+        public void onMessage(
+            final long clusterSessionId, final long timestamp, final DirectBuffer buffer, final int offset,
+            final int length, final Header header)
+        {
+            try
+            {
+                onEgress(buffer, offset, length);
+            }
+            catch (final RuntimeException ex)
+            {
+                malformedMessages++;
+            }
+        }
+    }
+}

@@ -1,0 +1,256 @@
+package io.shawarma.fabric.grid;
+
+import io.shawarma.codecs.TaskState;
+import io.shawarma.fabric.Configuration;
+import io.shawarma.fabric.process.ChildJvm;
+import io.shawarma.fabric.process.LoopbackPorts;
+import io.shawarma.messaging.Transport;
+import org.agrona.CloseHelper;
+import org.agrona.IoUtil;
+
+import java.io.File;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code shawarma demo --grid}: on this machine, three cluster members and three workers (each its own JVM), a DAG
+ * summing 1..12 in a tree, one worker killed with kill -9 while it runs tasks, the cluster detecting it and running
+ * its tasks elsewhere, the DAG finishing with the right sum; then a fourth worker joining and slots moving to it.
+ * Exits 0 when every check held.
+ */
+public final class GridDemo
+{
+    private static final int LEAVES = 12;
+    private static final long EXPECTED_TOTAL = LEAVES * (LEAVES + 1) / 2;
+    private static final long TIMEOUT_NS = TimeUnit.SECONDS.toNanos(120);
+
+    private final List<ChildJvm> members = new ArrayList<>();
+    private final Map<Integer, ChildJvm> workers = new TreeMap<>();
+    private final Map<String, String> properties = new HashMap<>();
+    private final File dir;
+    private boolean ok = true;
+
+    private GridDemo(final File dir, final int portBase)
+    {
+        this.dir = dir;
+        properties.put(GridConfiguration.PORT_BASE_PROP, Integer.toString(portBase));
+        properties.put(GridConfiguration.MEMBERS_PROP, "3");
+        properties.put(GridConfiguration.DIR_PROP, new File(dir, "cluster").getPath());
+        properties.put(GridConfiguration.TASK_DELAY_MS_PROP, "1000");
+        properties.put(GridConfiguration.MAX_TASKS_PER_WORKER_PROP, "3");
+        properties.put(Configuration.IDLE_PROP, "backoff");
+    }
+
+    public static void main(final String[] args)
+    {
+        if (args.length > 0)
+        {
+            System.out.println("usage: shawarma demo --grid");
+            System.exit("--help".equals(args[0]) ? 0 : 2);
+        }
+        final File dir = new File(IoUtil.tmpDirName(), "shawarma-grid-demo-" + ProcessHandle.current().pid());
+        final GridDemo demo = new GridDemo(dir, freePortBase());
+        final Thread stopper = new Thread(demo::stop, "grid-demo-stop");
+        Runtime.getRuntime().addShutdownHook(stopper);
+        boolean ok;
+        try
+        {
+            ok = demo.run();
+        }
+        catch (final RuntimeException ex)
+        {
+            ex.printStackTrace();
+            ok = false;
+        }
+        demo.stop();
+        Runtime.getRuntime().removeShutdownHook(stopper);
+        System.out.println(ok ? "grid demo: OK" : "grid demo: FAILED");
+        System.exit(ok ? 0 : 1);
+    }
+
+    private boolean run()
+    {
+        final long deadlineNs = System.nanoTime() + TIMEOUT_NS;
+        System.out.println("== starting 3 cluster members (Aeron Cluster, embedded media drivers), data under " + dir);
+        for (int i = 0; i < 3; i++)
+        {
+            members.add(GridClusterMain.startMember(i, properties, null));
+        }
+        members.forEach(member -> member.awaitReady(deadlineNs));
+        System.out.println("== starting workers 1, 2, 3 (each holds a task's result 1 s: simulated work)");
+        for (int id = 1; id <= 3; id++)
+        {
+            startWorker(id);
+        }
+        final long workersDeadlineNs = System.nanoTime() + TIMEOUT_NS;
+        workers.values().forEach(worker -> worker.awaitReady(workersDeadlineNs));
+
+        try (Transport transport = Transport.embedded("grid-demo", "backoff", 1024 * 1024, Throwable::printStackTrace))
+        {
+            final StatusWatch status = new StatusWatch();
+            final DagWatch dag = new DagWatch(line -> System.out.println("  " + line));
+            // One session for both: polling it for either keeps it alive and feeds both watches.
+            try (GridClient client = connect(transport, GridListener.both(dag, status), 2_000_001))
+            {
+                printStatus(client, status, "grid with three workers");
+
+                System.out.println("== submitting a DAG: " + LEAVES + " leaves add(i), 3 partial sums, a total");
+                final long dagId = dag.submit(client, sumTree(), System.nanoTime() + TIMEOUT_NS);
+                check(dagId > 0, "DAG accepted", dag.refusal());
+
+                final long dagDeadlineNs = System.nanoTime() + TIMEOUT_NS;
+                final int victim = awaitRunningWorker(dag, client, dagDeadlineNs);
+                final ChildJvm killed = workers.remove(victim);
+                System.out.println("== kill -9 worker " + victim + " (pid " + killed.pid() + ") while it runs tasks");
+                final long killedAtNs = System.nanoTime();
+                killed.kill();
+                final long detectedMs = awaitDeparture(client, status, victim, dagDeadlineNs, killedAtNs);
+                System.out.println("== the cluster declared worker " + victim + " dead after " + detectedMs +
+                    " ms; its slots and tasks went to the survivors");
+
+                check(dag.awaitFinished(client, dagDeadlineNs, TimeUnit.SECONDS.toNanos(1)), "DAG finished", "");
+                final int total = LEAVES + 3;
+                final long sum = dag.isSucceeded() ? dag.resultAsLong(total) : -1;
+                check(dag.isSucceeded() && sum == EXPECTED_TOTAL,
+                    "DAG completed with total " + sum + " (expected " + EXPECTED_TOTAL + ")", "");
+                int rerun = 0;
+                for (int task = 0; task < dag.taskCount(); task++)
+                {
+                    rerun += dag.attempt(task) > 1 ? 1 : 0;
+                }
+                check(rerun > 0, rerun + " task(s) ran again after the kill", "");
+                printStatus(client, status, "after the kill");
+
+                final long epochBefore = status.epoch();
+                System.out.println("== starting worker 4: slots move to it");
+                startWorker(4);
+                final long joinDeadlineNs = System.nanoTime() + TIMEOUT_NS;
+                // Asking for the status while the new JVM starts also keeps this session alive.
+                while (status.slotsByWorker().getOrDefault(4, 0) == 0 && System.nanoTime() - joinDeadlineNs < 0 &&
+                    workers.get(4).isAlive())
+                {
+                    status.query(client, TimeUnit.SECONDS.toNanos(5));
+                    sleep(100);
+                }
+                final int moved = status.slotsByWorker().getOrDefault(4, 0);
+                check(moved > 0 && status.epoch() > epochBefore, moved + " slots moved to worker 4, epoch " +
+                    epochBefore + " -> " + status.epoch(), "");
+                printStatus(client, status, "after worker 4 joined");
+            }
+        }
+        return ok;
+    }
+
+    private void startWorker(final int id)
+    {
+        final Map<String, String> workerProperties = new HashMap<>(properties);
+        workerProperties.put(Configuration.DATA_DIR_PROP, new File(dir, "worker-" + id).getPath());
+        workers.put(id, GridWorkerMain.start(id, workerProperties, null));
+    }
+
+    private GridClient connect(final Transport transport, final GridListener listener, final int clientId)
+    {
+        return GridClient.connect(transport.aeronDirectoryName(), GridConfiguration.HOST_DEFAULT,
+            Integer.parseInt(properties.get(GridConfiguration.PORT_BASE_PROP)), 3, clientId, listener, "backoff");
+    }
+
+    private static String sumTree()
+    {
+        final TaskDag.Builder builder = TaskDag.builder("sum-1-to-" + LEAVES);
+        final List<String> partials = new ArrayList<>();
+        for (int group = 0; group < 3; group++)
+        {
+            final List<String> leaves = new ArrayList<>();
+            for (int i = 1; i <= LEAVES / 3; i++)
+            {
+                final int value = group * (LEAVES / 3) + i;
+                builder.task("leaf" + value, "add", List.of(), value);
+                leaves.add("leaf" + value);
+            }
+            builder.task("partial" + group, "add", leaves);
+            partials.add("partial" + group);
+        }
+        builder.task("total", "add", partials);
+        return DagJson.write(builder.build());
+    }
+
+    private static int awaitRunningWorker(final DagWatch dag, final GridClient client, final long deadlineNs)
+    {
+        while (System.nanoTime() - deadlineNs < 0)
+        {
+            client.poll();
+            for (int task = 0; task < dag.taskCount(); task++)
+            {
+                if (TaskState.RUNNING == dag.state(task))
+                {
+                    return dag.worker(task);
+                }
+            }
+            sleep(5);
+        }
+        throw new IllegalStateException("no task started running in time");
+    }
+
+    private static long awaitDeparture(
+        final GridClient client, final StatusWatch status, final int workerId, final long deadlineNs,
+        final long killedAtNs)
+    {
+        while (System.nanoTime() - deadlineNs < 0)
+        {
+            if (status.query(client, TimeUnit.SECONDS.toNanos(5)) && !status.slotsByWorker().containsKey(workerId))
+            {
+                return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAtNs);
+            }
+            sleep(50);
+        }
+        throw new IllegalStateException("worker " + workerId + " was not declared dead in time");
+    }
+
+    private static void printStatus(final GridClient client, final StatusWatch status, final String title)
+    {
+        if (status.query(client, TimeUnit.SECONDS.toNanos(10)))
+        {
+            System.out.print("-- status, " + title + ": leader member " + client.leaderMemberId() + ", " +
+                status.text());
+        }
+    }
+
+    private void check(final boolean condition, final String what, final String detail)
+    {
+        System.out.println((condition ? "   ok: " : "   FAILED: ") + what +
+            (condition || null == detail || detail.isEmpty() ? "" : ": " + detail));
+        ok &= condition;
+    }
+
+    private synchronized void stop()
+    {
+        CloseHelper.closeAll(workers.values());
+        workers.clear();
+        CloseHelper.closeAll(members);
+        members.clear();
+        IoUtil.delete(dir, true);
+    }
+
+    private static int freePortBase()
+    {
+        // Any free port rounded down to a multiple of 100 in the upper range; the members check their own ports.
+        final int port = LoopbackPorts.freeUdpPort();
+        return Math.min(60000, Math.max(20000, port / 100 * 100));
+    }
+
+    private static void sleep(final long ms)
+    {
+        try
+        {
+            Thread.sleep(ms);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

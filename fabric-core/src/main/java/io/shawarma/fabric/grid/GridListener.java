@@ -1,0 +1,122 @@
+package io.shawarma.fabric.grid;
+
+import io.shawarma.codecs.GridStatusDecoder;
+import io.shawarma.codecs.TaskState;
+import io.shawarma.udf.Status;
+import org.agrona.DirectBuffer;
+
+/**
+ * What a {@link GridClient} hears from the cluster. Every method does nothing by default: a worker listens for
+ * placement and tasks, a submitter for results and task states.
+ */
+public interface GridListener
+{
+    /**
+     * @param first  hears every message first.
+     * @param second then hears it too.
+     * @return a listener passing every message to both, so that one session can serve a DAG watch and a status
+     * watch.
+     */
+    static GridListener both(final GridListener first, final GridListener second)
+    {
+        return new GridListener()
+        {
+            public void onPlacement(final long epoch, final int[] slotOwners)
+            {
+                first.onPlacement(epoch, slotOwners);
+                second.onPlacement(epoch, slotOwners);
+            }
+
+            public void onTaskAssign(
+                final long dagId, final int task, final int attempt, final long outputVertexId, final String udfName,
+                final DirectBuffer operands, final int offset, final int length)
+            {
+                first.onTaskAssign(dagId, task, attempt, outputVertexId, udfName, operands, offset, length);
+                second.onTaskAssign(dagId, task, attempt, outputVertexId, udfName, operands, offset, length);
+            }
+
+            public void onSubmitResult(final long correlationId, final long dagId, final int taskCount,
+                final String refusal)
+            {
+                first.onSubmitResult(correlationId, dagId, taskCount, refusal);
+                second.onSubmitResult(correlationId, dagId, taskCount, refusal);
+            }
+
+            public void onTaskStateChange(
+                final long dagId, final int task, final String taskName, final TaskState state, final int workerId,
+                final int attempt, final Status status, final long clusterTime, final byte[] result)
+            {
+                first.onTaskStateChange(dagId, task, taskName, state, workerId, attempt, status, clusterTime, result);
+                second.onTaskStateChange(dagId, task, taskName, state, workerId, attempt, status, clusterTime, result);
+            }
+
+            public void onGridStatus(final GridStatusDecoder status)
+            {
+                first.onGridStatus(status);
+                second.onGridStatus(status);
+            }
+
+            public void onPing(final long timestampNs)
+            {
+                first.onPing(timestampNs);
+                second.onPing(timestampNs);
+            }
+        };
+    }
+
+    /**
+     * The slot table changed (or was sent on join).
+     *
+     * @param epoch      the placement's epoch.
+     * @param slotOwners owner of each slot.
+     */
+    default void onPlacement(long epoch, int[] slotOwners)
+    {
+    }
+
+    /**
+     * Run a task: fold the UDF over the operands (each an int32 length then bytes) on a fresh output vertex.
+     */
+    default void onTaskAssign(
+        long dagId, int task, int attempt, long outputVertexId, String udfName, DirectBuffer operands, int offset,
+        int length)
+    {
+    }
+
+    /**
+     * The answer to a submission.
+     *
+     * @param correlationId of the submission.
+     * @param dagId         positive when accepted.
+     * @param taskCount     tasks in the DAG.
+     * @param refusal       empty when accepted, else why not.
+     */
+    default void onSubmitResult(long correlationId, long dagId, int taskCount, String refusal)
+    {
+    }
+
+    /**
+     * A task of a DAG submitted on this session (or asked about) changed state.
+     */
+    default void onTaskStateChange(
+        long dagId, int task, String taskName, TaskState state, int workerId, int attempt, Status status,
+        long clusterTime, byte[] result)
+    {
+    }
+
+    /**
+     * The answer to a status request; valid only during the call.
+     */
+    default void onGridStatus(GridStatusDecoder status)
+    {
+    }
+
+    /**
+     * A ping came back.
+     *
+     * @param timestampNs the value the ping was sent with.
+     */
+    default void onPing(long timestampNs)
+    {
+    }
+}

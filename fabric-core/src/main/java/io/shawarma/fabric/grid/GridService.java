@@ -1,0 +1,420 @@
+package io.shawarma.fabric.grid;
+
+import io.aeron.ExclusivePublication;
+import io.aeron.Image;
+import io.aeron.cluster.codecs.CloseReason;
+import io.aeron.cluster.service.ClientSession;
+import io.aeron.cluster.service.Cluster;
+import io.aeron.cluster.service.ClusteredService;
+import io.aeron.logbuffer.Header;
+import io.shawarma.codecs.GridPingDecoder;
+import io.shawarma.codecs.MemberEvent;
+import io.shawarma.codecs.MessageHeaderDecoder;
+import io.shawarma.codecs.StatusRequestDecoder;
+import io.shawarma.codecs.SubmitDagDecoder;
+import io.shawarma.codecs.TaskResultDecoder;
+import io.shawarma.codecs.WorkerStatusDecoder;
+import io.shawarma.udf.Status;
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
+import org.agrona.concurrent.IdleStrategy;
+
+import java.nio.charset.StandardCharsets;
+import java.util.function.Predicate;
+
+import static java.nio.ByteOrder.LITTLE_ENDIAN;
+
+/**
+ * The grid's control plane as an Aeron Cluster service: decodes ingress (worker status, DAG submissions, task
+ * results, status requests) into {@link GridState}, checks worker liveness on a cluster timer, answers on the
+ * sessions' egress and saves the state in the cluster's snapshots. Runs identically on every member; only the
+ * leader's egress leaves the process. The consensus module must run a nanosecond cluster clock
+ * ({@link io.aeron.cluster.NanosecondClusterClock}): every timestamp the state machine sees is in nanoseconds. A malformed message is counted and dropped; it never stops the service.
+ */
+public final class GridService implements ClusteredService
+{
+    private static final long LIVENESS_TIMER_ID = 1;
+    private static final int OFFER_ATTEMPTS = 3;
+    private static final int SNAPSHOT_FRAGMENT_LIMIT = 16;
+
+    private final int slotCount;
+    private final long heartbeatTimeoutNs;
+    private final int maxTasksPerWorker;
+    private final int maxFinishedDags;
+    private final Predicate<String> knownUdf;
+    private final MessageHeaderDecoder header = new MessageHeaderDecoder();
+    private final WorkerStatusDecoder workerStatus = new WorkerStatusDecoder();
+    private final SubmitDagDecoder submitDag = new SubmitDagDecoder();
+    private final TaskResultDecoder taskResult = new TaskResultDecoder();
+    private final StatusRequestDecoder statusRequest = new StatusRequestDecoder();
+    private final GridEncoder encoder = new GridEncoder();
+    private final Egress egress = new Egress();
+    private Cluster cluster;
+    private GridState state;
+    private long livenessCheckInterval;
+    private boolean livenessCheckScheduled;
+    private long malformedMessages;
+    private long droppedEgress;
+
+    /**
+     * @param slotCount          hash slots placed on workers; the same on every member and across restarts.
+     * @param heartbeatTimeoutNs a worker silent this long is declared dead.
+     * @param maxTasksPerWorker  tasks one worker runs at once before it counts as overloaded.
+     * @param maxFinishedDags    finished DAGs kept for status queries.
+     * @param knownUdf           whether a UDF name is registered (the same answer on every member).
+     */
+    public GridService(
+        final int slotCount, final long heartbeatTimeoutNs, final int maxTasksPerWorker, final int maxFinishedDags,
+        final Predicate<String> knownUdf)
+    {
+        this.slotCount = slotCount;
+        this.heartbeatTimeoutNs = heartbeatTimeoutNs;
+        this.maxTasksPerWorker = maxTasksPerWorker;
+        this.maxFinishedDags = maxFinishedDags;
+        this.knownUdf = knownUdf;
+    }
+
+    public void onStart(final Cluster cluster, final Image snapshotImage)
+    {
+        this.cluster = cluster;
+        // The cluster's time unit is only known once the log is joined: the members run a nanosecond clock.
+        final long heartbeatTimeout = heartbeatTimeoutNs;
+        livenessCheckInterval = Math.max(1, heartbeatTimeout / 4);
+        state = new GridState(slotCount, heartbeatTimeout, maxTasksPerWorker, maxFinishedDags, knownUdf, egress);
+        if (null != snapshotImage)
+        {
+            loadSnapshot(snapshotImage);
+        }
+    }
+
+    public void onSessionOpen(final ClientSession session, final long timestamp)
+    {
+        ensureLivenessCheck(timestamp);
+    }
+
+    public void onSessionClose(final ClientSession session, final long timestamp, final CloseReason closeReason)
+    {
+        state.onSessionClosed(session.id(), timestamp);
+    }
+
+    public void onSessionMessage(
+        final ClientSession session, final long timestamp, final DirectBuffer buffer, final int offset,
+        final int length, final Header header)
+    {
+        ensureLivenessCheck(timestamp);
+        try
+        {
+            onMessage(session.id(), timestamp, buffer, offset, length);
+        }
+        catch (final RuntimeException ex)
+        {
+            // Truncated or inconsistent frames: every member drops the same message the same way.
+            malformedMessages++;
+        }
+    }
+
+    public void onTimerEvent(final long correlationId, final long timestamp)
+    {
+        if (LIVENESS_TIMER_ID == correlationId)
+        {
+            state.checkLiveness(timestamp);
+            scheduleLivenessCheck(timestamp);
+        }
+    }
+
+    public void onTakeSnapshot(final ExclusivePublication snapshotPublication)
+    {
+        final ExpandableArrayBuffer snapshot = new ExpandableArrayBuffer(64 * 1024);
+        final int length = GridSnapshot.write(state, snapshot);
+        final ExpandableArrayBuffer framed = new ExpandableArrayBuffer(length + Integer.BYTES);
+        framed.putInt(0, length, LITTLE_ENDIAN);
+        framed.putBytes(Integer.BYTES, snapshot, 0, length);
+        final int chunk = snapshotPublication.maxPayloadLength();
+        final IdleStrategy idle = cluster.idleStrategy();
+        for (int offset = 0; offset < length + Integer.BYTES; offset += chunk)
+        {
+            final int chunkLength = Math.min(chunk, length + Integer.BYTES - offset);
+            idle.reset();
+            long result;
+            while ((result = snapshotPublication.offer(framed, offset, chunkLength)) < 0)
+            {
+                if (ExclusivePublication.CLOSED == result || ExclusivePublication.MAX_POSITION_EXCEEDED == result)
+                {
+                    throw new IllegalStateException("grid snapshot publication failed: " + result);
+                }
+                idle.idle();
+            }
+        }
+    }
+
+    public void onRoleChange(final Cluster.Role newRole)
+    {
+    }
+
+    public void onTerminate(final Cluster cluster)
+    {
+    }
+
+    /** @return messages dropped as malformed since start. */
+    public long malformedMessages()
+    {
+        return malformedMessages;
+    }
+
+    /** @return egress messages dropped because a session stayed back pressured. */
+    public long droppedEgress()
+    {
+        return droppedEgress;
+    }
+
+    private void onMessage(
+        final long sessionId, final long timestamp, final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (!GridEncoder.wrapHeader(header, buffer, offset, length))
+        {
+            malformedMessages++;
+            return;
+        }
+        final int frameEnd = offset + length;
+        switch (header.templateId())
+        {
+            case WorkerStatusDecoder.TEMPLATE_ID:
+                if (!fits(WorkerStatusDecoder.BLOCK_LENGTH, length))
+                {
+                    break;
+                }
+                workerStatus.wrapAndApplyHeader(buffer, offset, header);
+                if (!hasVarData(buffer, workerStatus.limit(), frameEnd))
+                {
+                    break;
+                }
+                final int workerId = workerStatus.session().senderId();
+                final MemberEvent event = workerStatus.memberEvent();
+                final int running = workerStatus.runningTasks();
+                final int load = workerStatus.load();
+                final String dataChannel = workerStatus.dataChannel();
+                if (workerId < 0)
+                {
+                    malformedMessages++;
+                }
+                else if (MemberEvent.JOIN == event)
+                {
+                    state.onJoin(workerId, sessionId, dataChannel, timestamp);
+                }
+                else if (MemberEvent.HEARTBEAT == event)
+                {
+                    state.onHeartbeat(workerId, sessionId, running, load, dataChannel, timestamp);
+                }
+                else if (MemberEvent.LEAVE == event)
+                {
+                    state.onLeave(workerId, sessionId, timestamp);
+                }
+                else
+                {
+                    malformedMessages++;
+                }
+                break;
+
+            case SubmitDagDecoder.TEMPLATE_ID:
+                if (!fits(SubmitDagDecoder.BLOCK_LENGTH, length))
+                {
+                    break;
+                }
+                submitDag.wrapAndApplyHeader(buffer, offset, header);
+                if (!hasVarData(buffer, submitDag.limit(), frameEnd))
+                {
+                    break;
+                }
+                final long correlationId = submitDag.session().correlationId();
+                final byte[] json = new byte[submitDag.jsonLength()];
+                submitDag.getJson(json, 0, json.length);
+                state.onSubmit(sessionId, correlationId, new String(json, StandardCharsets.UTF_8), timestamp);
+                break;
+
+            case TaskResultDecoder.TEMPLATE_ID:
+                if (!fits(TaskResultDecoder.BLOCK_LENGTH, length))
+                {
+                    break;
+                }
+                taskResult.wrapAndApplyHeader(buffer, offset, header);
+                if (!hasVarData(buffer, taskResult.limit(), frameEnd))
+                {
+                    break;
+                }
+                final int sender = taskResult.session().senderId();
+                final long dagId = taskResult.dagId();
+                final int task = taskResult.taskIndex();
+                final int attempt = taskResult.attempt();
+                Status status = Status.of(taskResult.statusRaw());
+                byte[] result = new byte[taskResult.resultLength()];
+                taskResult.getResult(result, 0, result.length);
+                if (null == status)
+                {
+                    status = Status.MALFORMED;
+                }
+                if (result.length > TaskDag.MAX_RESULT_BYTES)
+                {
+                    status = Status.MALFORMED;
+                    result = ("result of " + result.length + " bytes exceeds " + TaskDag.MAX_RESULT_BYTES)
+                        .getBytes(StandardCharsets.US_ASCII);
+                }
+                state.onTaskResult(sender, dagId, task, attempt, status, result, timestamp);
+                break;
+
+            case StatusRequestDecoder.TEMPLATE_ID:
+                if (!fits(StatusRequestDecoder.BLOCK_LENGTH, length))
+                {
+                    break;
+                }
+                statusRequest.wrapAndApplyHeader(buffer, offset, header);
+                final long requestDagId = statusRequest.dagId();
+                final long requestCorrelationId = statusRequest.session().correlationId();
+                if (0 != requestDagId)
+                {
+                    state.replayDag(sessionId, requestDagId, timestamp);
+                }
+                offer(sessionId, encoder.gridStatus(state, requestCorrelationId, timestamp));
+                break;
+
+            case GridPingDecoder.TEMPLATE_ID:
+                if (length == MessageHeaderDecoder.ENCODED_LENGTH + GridPingDecoder.BLOCK_LENGTH)
+                {
+                    echo(sessionId, buffer, offset, length);
+                }
+                break;
+
+            default:
+                malformedMessages++;
+        }
+    }
+
+    /**
+     * Whether the frame holds the message's fixed block; counts it as malformed when not. Nothing past the frame
+     * may be read: the bytes there are not part of the replicated message.
+     */
+    private boolean fits(final int blockLength, final int frameLength)
+    {
+        if (header.blockLength() < blockLength ||
+            frameLength < MessageHeaderDecoder.ENCODED_LENGTH + header.blockLength())
+        {
+            malformedMessages++;
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * Whether a variable-length field starting at limit (a 4-byte length, then the bytes) ends inside the frame;
+     * counts it as malformed when not, before anything is allocated for it.
+     */
+    private boolean hasVarData(final DirectBuffer buffer, final int limit, final int frameEnd)
+    {
+        if (limit + Integer.BYTES > frameEnd ||
+            limit + Integer.BYTES + (buffer.getInt(limit, LITTLE_ENDIAN) & 0xFFFF_FFFFL) > frameEnd)
+        {
+            malformedMessages++;
+            return false;
+        }
+        return true;
+    }
+
+    private void echo(final long sessionId, final DirectBuffer buffer, final int offset, final int length)
+    {
+        final ClientSession session = cluster.getClientSession(sessionId);
+        if (null != session && session.offer(buffer, offset, length) < 0)
+        {
+            droppedEgress++;
+        }
+    }
+
+    private void ensureLivenessCheck(final long now)
+    {
+        // Timers cannot be scheduled from onStart: the first log event after a start does it. Scheduling the same
+        // timer id again only moves its deadline.
+        if (!livenessCheckScheduled)
+        {
+            livenessCheckScheduled = true;
+            scheduleLivenessCheck(now);
+        }
+    }
+
+    private void scheduleLivenessCheck(final long now)
+    {
+        final IdleStrategy idle = cluster.idleStrategy();
+        idle.reset();
+        while (!cluster.scheduleTimer(LIVENESS_TIMER_ID, now + livenessCheckInterval))
+        {
+            idle.idle();
+        }
+    }
+
+    private void loadSnapshot(final Image image)
+    {
+        final ExpandableArrayBuffer snapshot = new ExpandableArrayBuffer(64 * 1024);
+        final int[] received = new int[1];
+        final IdleStrategy idle = cluster.idleStrategy();
+        while (received[0] < Integer.BYTES || received[0] < Integer.BYTES + snapshot.getInt(0, LITTLE_ENDIAN))
+        {
+            final int fragments = image.poll(
+                (buffer, offset, length, header) ->
+                {
+                    snapshot.putBytes(received[0], buffer, offset, length);
+                    received[0] += length;
+                },
+                SNAPSHOT_FRAGMENT_LIMIT);
+            if (0 == fragments && image.isEndOfStream())
+            {
+                throw new IllegalStateException("grid snapshot ended after " + received[0] + " bytes");
+            }
+            idle.idle(fragments);
+        }
+        final int length = snapshot.getInt(0, LITTLE_ENDIAN);
+        final ExpandableArrayBuffer body = new ExpandableArrayBuffer(length);
+        body.putBytes(0, snapshot, Integer.BYTES, length);
+        GridSnapshot.read(body, length, state);
+    }
+
+    private void offer(final long sessionId, final int length)
+    {
+        final ClientSession session = cluster.getClientSession(sessionId);
+        if (null == session || session.isClosing())
+        {
+            return;
+        }
+        for (int i = 0; i < OFFER_ATTEMPTS; i++)
+        {
+            if (session.offer(encoder.buffer(), 0, length) > 0)
+            {
+                return;
+            }
+        }
+        // Workers and submitters recover: a heartbeat showing fewer running tasks gets them sent again, and a
+        // status request replays a DAG's task states.
+        droppedEgress++;
+    }
+
+    private final class Egress implements GridOutput
+    {
+        public void placement(final long sessionId, final long epoch, final int[] slotOwners)
+        {
+            offer(sessionId, encoder.placement(epoch, slotOwners));
+        }
+
+        public void assign(final long sessionId, final DagRun run, final int task)
+        {
+            offer(sessionId, encoder.taskAssign(run, task));
+        }
+
+        public void taskStateChanged(final long sessionId, final DagRun run, final int task, final long now)
+        {
+            offer(sessionId, encoder.taskStateChange(run, task, now));
+        }
+
+        public void submitted(
+            final long sessionId, final long correlationId, final long dagId, final int taskCount,
+            final String refusal)
+        {
+            offer(sessionId, encoder.submitResult(correlationId, dagId, taskCount, refusal));
+        }
+    }
+}

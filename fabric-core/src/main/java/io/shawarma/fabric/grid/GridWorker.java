@@ -1,0 +1,221 @@
+package io.shawarma.fabric.grid;
+
+import io.shawarma.fabric.FabricMembers;
+import io.shawarma.fabric.LocalInvoker;
+import io.shawarma.fabric.Placement;
+import io.shawarma.fabric.UdfRegistry;
+import io.shawarma.fabric.store.LocalVertices;
+import io.shawarma.messaging.IdleStrategies;
+import io.shawarma.messaging.Transport;
+import org.agrona.CloseHelper;
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.AgentRunner;
+
+import java.io.File;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+import static io.shawarma.fabric.Configuration.*;
+import static io.shawarma.fabric.grid.GridConfiguration.*;
+
+/**
+ * A worker of the grid: its own media driver, a session with the cluster, and a vertex store (file-backed with a
+ * data directory, so a restarted worker still has the task results it stored). It joins, heartbeats with its load,
+ * follows the slot placement and runs the tasks it is given, on one agent thread.
+ * <pre>
+ * try (GridWorker worker = GridWorker.launch(new GridWorker.Context().workerId(1)))
+ * {
+ *     ...
+ * }
+ * </pre>
+ */
+public final class GridWorker implements AutoCloseable
+{
+    private static final int TERM_LENGTH = 4 * 1024 * 1024;
+
+    private final Context context;
+    private final Transport transport;
+    private final LocalVertices store;
+    private final GridWorkerAgent agent;
+    private final AgentRunner runner;
+
+    private GridWorker(final Context context)
+    {
+        this.context = context;
+        final ErrorHandler errors = context.errorHandler;
+        Transport transport = null;
+        LocalVertices store = null;
+        GridClient client = null;
+        try
+        {
+            transport = Transport.embedded("grid-worker-" + context.workerId, context.idleStrategy, TERM_LENGTH, errors);
+            store = new LocalVertices(context.storeEntries, 64, TaskDag.MAX_RESULT_BYTES,
+                null == context.dataDir ? null : new File(context.dataDir, "grid-worker-" + context.workerId + ".dat"));
+            final LocalInvoker invoker = new LocalInvoker(
+                store, UdfRegistry.load(context.udfClassLoader), TaskDag.MAX_RESULT_BYTES * 2, errors);
+            final Placement placement = new Placement(
+                FabricMembers.parse(context.workerId + "@aeron:ipc", WORKER_ID_PROP), 0);
+            final String aeronDir = transport.aeronDirectoryName();
+            final Function<GridListener, GridClient> connector = (listener) -> GridClient.connect(
+                aeronDir, context.host, context.portBase, context.members, context.workerId, listener,
+                context.idleStrategy);
+            agent = new GridWorkerAgent(context.workerId, context.dataChannel, context.heartbeatIntervalNs,
+                context.taskDelayNs, connector, invoker, placement, errors);
+            client = connector.apply(agent);
+            agent.client(client);
+        }
+        catch (final RuntimeException ex)
+        {
+            CloseHelper.quietCloseAll(client, store, transport);
+            throw ex;
+        }
+        this.transport = transport;
+        this.store = store;
+        runner = new AgentRunner(IdleStrategies.of(context.idleStrategy), errors, null, agent);
+        AgentRunner.startOnThread(runner);
+    }
+
+    /**
+     * Starts a worker and connects it to the cluster (bounded by Aeron Cluster's message timeout).
+     *
+     * @param context its settings; concluded here.
+     * @return the running worker.
+     */
+    public static GridWorker launch(final Context context)
+    {
+        return new GridWorker(context.conclude());
+    }
+
+    /** @return the worker's id. */
+    public int id()
+    {
+        return context.workerId;
+    }
+
+    /** @return the epoch of the last placement applied (0 before the first). */
+    public long placementEpoch()
+    {
+        return agent.placementEpoch();
+    }
+
+    /** @return the slots this worker owns in the last placement applied. */
+    public int ownedSlots()
+    {
+        return agent.ownedSlots();
+    }
+
+    /** @return tasks run and reported since start. */
+    public long tasksRun()
+    {
+        return agent.tasksRun();
+    }
+
+    /**
+     * Leaves the grid, stops the agent, closes the store (kept on disk when file-backed) and the driver.
+     */
+    public void close()
+    {
+        CloseHelper.closeAll(runner, store, transport);
+    }
+
+    /**
+     * A grid worker's settings, each defaulted from its property.
+     */
+    public static final class Context
+    {
+        private int workerId = integer(WORKER_ID_PROP, -1);
+        private String dataChannel = string(CHANNEL_PROP, "");
+        private String dataDir = string(DATA_DIR_PROP, null);
+        private long storeEntries = number(STORE_ENTRIES_PROP, 100_000);
+        private String host = string(HOST_PROP, HOST_DEFAULT);
+        private int portBase = integer(PORT_BASE_PROP, PORT_BASE_DEFAULT);
+        private int members = integer(MEMBERS_PROP, MEMBERS_DEFAULT);
+        private long heartbeatIntervalNs = TimeUnit.MILLISECONDS.toNanos(
+            number(HEARTBEAT_INTERVAL_MS_PROP, HEARTBEAT_INTERVAL_MS_DEFAULT));
+        private long taskDelayNs = TimeUnit.MILLISECONDS.toNanos(number(TASK_DELAY_MS_PROP, 0));
+        private String idleStrategy = string(IDLE_PROP, IDLE_DEFAULT);
+        private ClassLoader udfClassLoader = Thread.currentThread().getContextClassLoader();
+        private ErrorHandler errorHandler = Throwable::printStackTrace;
+
+        /**
+         * Validates the settings.
+         *
+         * @return this.
+         * @throws IllegalArgumentException naming the property and the bad value.
+         */
+        public Context conclude()
+        {
+            check(workerId >= 0 && workerId < MAX_WORKER_ID, WORKER_ID_PROP, workerId,
+                "required, in [0, " + MAX_WORKER_ID + ")");
+            check(members == 1 || members == 3 || members == 5, MEMBERS_PROP, members, "1, 3 or 5");
+            check(heartbeatIntervalNs > 0, HEARTBEAT_INTERVAL_MS_PROP, heartbeatIntervalNs / 1_000_000, "positive");
+            check(taskDelayNs >= 0, TASK_DELAY_MS_PROP, taskDelayNs / 1_000_000, "not negative");
+            check(storeEntries > 0, STORE_ENTRIES_PROP, storeEntries, "positive");
+            IdleStrategies.of(idleStrategy);
+            return this;
+        }
+
+        /** @param workerId the worker's id. @return this. */
+        public Context workerId(final int workerId)
+        {
+            this.workerId = workerId;
+            return this;
+        }
+
+        /** @param dataDir directory of a file-backed store; null for in memory. @return this. */
+        public Context dataDir(final String dataDir)
+        {
+            this.dataDir = dataDir;
+            return this;
+        }
+
+        /** @param host the cluster members' host. @return this. */
+        public Context host(final String host)
+        {
+            this.host = host;
+            return this;
+        }
+
+        /** @param portBase the cluster's port base. @return this. */
+        public Context portBase(final int portBase)
+        {
+            this.portBase = portBase;
+            return this;
+        }
+
+        /** @param members number of cluster members. @return this. */
+        public Context members(final int members)
+        {
+            this.members = members;
+            return this;
+        }
+
+        /** @param heartbeatIntervalNs between heartbeats to the cluster. @return this. */
+        public Context heartbeatIntervalNs(final long heartbeatIntervalNs)
+        {
+            this.heartbeatIntervalNs = heartbeatIntervalNs;
+            return this;
+        }
+
+        /** @param taskDelayNs simulated work: each result is held this long before it is reported. @return this. */
+        public Context taskDelayNs(final long taskDelayNs)
+        {
+            this.taskDelayNs = taskDelayNs;
+            return this;
+        }
+
+        /** @param idleStrategy of the worker's threads. @return this. */
+        public Context idleStrategy(final String idleStrategy)
+        {
+            this.idleStrategy = idleStrategy;
+            return this;
+        }
+
+        /** @param errorHandler for errors on the worker's threads. @return this. */
+        public Context errorHandler(final ErrorHandler errorHandler)
+        {
+            this.errorHandler = errorHandler;
+            return this;
+        }
+    }
+}

@@ -1,0 +1,289 @@
+package io.shawarma.fabric.grid;
+
+import io.shawarma.codecs.MemberEvent;
+import io.shawarma.fabric.LocalInvoker;
+import io.shawarma.fabric.Placement;
+import io.shawarma.udf.Status;
+import io.shawarma.udf.Udf;
+import org.agrona.CloseHelper;
+import org.agrona.DirectBuffer;
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.LinkedHashSet;
+import java.util.Iterator;
+import java.util.function.Function;
+
+import static java.nio.ByteOrder.LITTLE_ENDIAN;
+
+/**
+ * A grid worker's thread: joins the cluster, heartbeats with its load, applies placement updates, runs the tasks it
+ * is assigned on its own vertices (one per duty cycle) and reports each outcome. An assignment it already has (sent
+ * again after a lost egress) is not run twice. A session the cluster closed is replaced by a new one that joins
+ * again. Control plane: allocates per task, never per poll.
+ */
+final class GridWorkerAgent implements Agent, GridListener
+{
+    private static final int RECENT_TASKS_KEPT = 4096;
+    private static final UnsafeBuffer EMPTY = new UnsafeBuffer(new byte[0]);
+
+    private final int workerId;
+    private final String dataChannel;
+    private final long heartbeatIntervalNs;
+    private final long taskDelayNs;
+    private final Function<GridListener, GridClient> connector;
+    private final LocalInvoker invoker;
+    private final Placement placement;
+    private final ErrorHandler errorHandler;
+    private final ArrayDeque<Assignment> queued = new ArrayDeque<>();
+    private final ArrayDeque<Assignment> finishing = new ArrayDeque<>();
+    private final LinkedHashSet<String> recentTasks = new LinkedHashSet<>();
+    private GridClient client;
+    private boolean joined;
+    private long nowNs;
+    private long nextHeartbeatNs;
+    private long busyNs;
+    private volatile long placementEpoch;
+    private volatile int ownedSlots;
+    private volatile long tasksRun;
+
+    GridWorkerAgent(
+        final int workerId, final String dataChannel, final long heartbeatIntervalNs, final long taskDelayNs,
+        final Function<GridListener, GridClient> connector, final LocalInvoker invoker, final Placement placement,
+        final ErrorHandler errorHandler)
+    {
+        this.workerId = workerId;
+        this.dataChannel = dataChannel;
+        this.heartbeatIntervalNs = heartbeatIntervalNs;
+        this.taskDelayNs = taskDelayNs;
+        this.connector = connector;
+        this.invoker = invoker;
+        this.placement = placement;
+        this.errorHandler = errorHandler;
+    }
+
+    void client(final GridClient client)
+    {
+        this.client = client;
+    }
+
+    public String roleName()
+    {
+        return "shawarma-grid-worker-" + workerId;
+    }
+
+    public int doWork()
+    {
+        nowNs = System.nanoTime();
+        if (null == client || client.isClosed())
+        {
+            return reconnect();
+        }
+        int work = client.poll();
+        if (!joined)
+        {
+            joined = client.workerStatus(MemberEvent.JOIN, running(), 0, dataChannel);
+            nextHeartbeatNs = nowNs + heartbeatIntervalNs;
+            return work + 1;
+        }
+        if (nowNs - nextHeartbeatNs >= 0)
+        {
+            final int load = (int)Math.min(100, busyNs * 100 / heartbeatIntervalNs);
+            busyNs = 0;
+            client.workerStatus(MemberEvent.HEARTBEAT, running(), load, dataChannel);
+            nextHeartbeatNs = nowNs + heartbeatIntervalNs;
+            work++;
+        }
+        if (!queued.isEmpty())
+        {
+            run(queued.pollFirst());
+            work++;
+        }
+        while (!finishing.isEmpty() && nowNs - finishing.peekFirst().dueNs >= 0)
+        {
+            report(finishing.pollFirst());
+            work++;
+        }
+        return work;
+    }
+
+    public void onClose()
+    {
+        if (null != client && !client.isClosed())
+        {
+            client.workerStatus(MemberEvent.LEAVE, 0, 0, dataChannel);
+        }
+        CloseHelper.quietClose(client);
+    }
+
+    public void onPlacement(final long epoch, final int[] slotOwners)
+    {
+        if (placement.assignSlots(slotOwners, epoch))
+        {
+            int owned = 0;
+            for (final int owner : slotOwners)
+            {
+                owned += owner == workerId ? 1 : 0;
+            }
+            ownedSlots = owned;
+            placementEpoch = epoch;
+        }
+    }
+
+    public void onTaskAssign(
+        final long dagId, final int task, final int attempt, final long outputVertexId, final String udfName,
+        final DirectBuffer operands, final int offset, final int length)
+    {
+        final String key = dagId + "/" + task + "/" + attempt;
+        if (!recentTasks.add(key))
+        {
+            return;
+        }
+        if (recentTasks.size() > RECENT_TASKS_KEPT)
+        {
+            final Iterator<String> oldest = recentTasks.iterator();
+            oldest.next();
+            oldest.remove();
+        }
+        final byte[] copy = new byte[length];
+        operands.getBytes(offset, copy);
+        queued.addLast(new Assignment(dagId, task, attempt, outputVertexId, udfName, copy));
+    }
+
+    long placementEpoch()
+    {
+        return placementEpoch;
+    }
+
+    int ownedSlots()
+    {
+        return ownedSlots;
+    }
+
+    long tasksRun()
+    {
+        return tasksRun;
+    }
+
+    private int running()
+    {
+        return queued.size() + finishing.size();
+    }
+
+    private int reconnect()
+    {
+        if (nowNs - nextHeartbeatNs < 0)
+        {
+            return 0;
+        }
+        nextHeartbeatNs = nowNs + heartbeatIntervalNs;
+        CloseHelper.quietClose(client);
+        client = null;
+        joined = false;
+        try
+        {
+            client = connector.apply(this);
+            return 1;
+        }
+        catch (final RuntimeException ex)
+        {
+            errorHandler.onError(ex);
+            return 0;
+        }
+    }
+
+    private void run(final Assignment assignment)
+    {
+        final long startNs = System.nanoTime();
+        final UnsafeBuffer operands = new UnsafeBuffer(assignment.operands);
+        final int udfId = Udf.idOf(assignment.udfName);
+        Status status = invoker.put(assignment.outputVertexId, EMPTY, 0, 0);
+        int resultLength = invoker.resultLength();
+        boolean malformed = false;
+        int offset = 0;
+        while (Status.OK == status && offset < operands.capacity())
+        {
+            final int length = operands.getInt(offset, LITTLE_ENDIAN);
+            if (length < 0 || offset + Integer.BYTES + length > operands.capacity())
+            {
+                malformed = true;
+                break;
+            }
+            status = invoker.invoke(assignment.outputVertexId, udfId, operands, offset + Integer.BYTES, length);
+            resultLength = invoker.resultLength();
+            offset += Integer.BYTES + length;
+        }
+        if (malformed)
+        {
+            assignment.finish(Status.MALFORMED, ascii("operands malformed at offset " + offset));
+        }
+        else if (Status.OK == status && resultLength > TaskDag.MAX_RESULT_BYTES)
+        {
+            assignment.finish(Status.UDF_FAILED,
+                ascii("result of " + resultLength + " bytes exceeds " + TaskDag.MAX_RESULT_BYTES));
+        }
+        else
+        {
+            final byte[] result = new byte[resultLength];
+            invoker.result().getBytes(0, result);
+            assignment.finish(status, result);
+        }
+        busyNs += System.nanoTime() - startNs;
+        assignment.dueNs = nowNs + taskDelayNs;
+        if (0 == taskDelayNs)
+        {
+            report(assignment);
+        }
+        else
+        {
+            finishing.addLast(assignment);
+        }
+    }
+
+    private static byte[] ascii(final String text)
+    {
+        return text.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private void report(final Assignment assignment)
+    {
+        tasksRun++;
+        final UnsafeBuffer result = new UnsafeBuffer(assignment.result);
+        client.taskResult(assignment.dagId, assignment.task, assignment.attempt, assignment.status, result,
+            assignment.result.length);
+    }
+
+    private static final class Assignment
+    {
+        final long dagId;
+        final int task;
+        final int attempt;
+        final long outputVertexId;
+        final String udfName;
+        final byte[] operands;
+        Status status;
+        byte[] result;
+        long dueNs;
+
+        Assignment(
+            final long dagId, final int task, final int attempt, final long outputVertexId, final String udfName,
+            final byte[] operands)
+        {
+            this.dagId = dagId;
+            this.task = task;
+            this.attempt = attempt;
+            this.outputVertexId = outputVertexId;
+            this.udfName = udfName;
+            this.operands = operands;
+        }
+
+        void finish(final Status status, final byte[] result)
+        {
+            this.status = status;
+            this.result = result;
+        }
+    }
+}

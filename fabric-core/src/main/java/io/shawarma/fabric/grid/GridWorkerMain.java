@@ -1,0 +1,86 @@
+package io.shawarma.fabric.grid;
+
+import io.shawarma.fabric.Configuration;
+import io.shawarma.fabric.process.ChildJvm;
+import org.agrona.concurrent.ShutdownSignalBarrier;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code shawarma worker --cluster [file.properties] -Dshawarma.worker.id=N}: runs one grid worker until SIGINT or
+ * SIGTERM; it joins the cluster named by the {@code shawarma.grid.*} properties and leaves it on the way out.
+ */
+public final class GridWorkerMain
+{
+    /** Printed once the worker has joined. */
+    public static final String READY = "shawarma grid worker ";
+
+    private GridWorkerMain()
+    {
+    }
+
+    public static void main(final String[] args)
+    {
+        for (final String arg : args)
+        {
+            if ("--help".equals(arg) || "-h".equals(arg))
+            {
+                System.out.println("usage: shawarma worker --cluster [file.properties] -Dshawarma.worker.id=N " +
+                    "[-Dshawarma.data.dir=DIR] [-Dshawarma.grid....]");
+                System.exit(0);
+            }
+            if (!"--cluster".equals(arg))
+            {
+                Configuration.loadPropertiesFile(Path.of(arg));
+            }
+        }
+
+        final GridWorker worker;
+        try
+        {
+            worker = GridWorker.launch(new GridWorker.Context());
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            System.err.println("shawarma worker: " + ex.getMessage());
+            System.exit(2);
+            return;
+        }
+
+        try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier())
+        {
+            try
+            {
+                System.out.println(READY + worker.id() + " ready");
+                System.out.flush();
+                barrier.await();
+            }
+            finally
+            {
+                worker.close();
+                System.out.println(READY + worker.id() + " stopped after " + worker.tasksRun() + " tasks");
+                System.out.flush();
+            }
+        }
+    }
+
+    /**
+     * Starts one grid worker in a child JVM with this JVM's settings.
+     *
+     * @param workerId   of the worker.
+     * @param properties extra system properties (grid host, port base, members, task delay, data dir).
+     * @param echo       where its output is copied, or null.
+     * @return the child; wait for it with {@link ChildJvm#awaitReady(long)}.
+     */
+    public static ChildJvm start(final int workerId, final Map<String, String> properties, final PrintStream echo)
+    {
+        final Map<String, String> all = GridClusterMain.inheritedProperties();
+        all.putAll(properties);
+        all.put(Configuration.WORKER_ID_PROP, Integer.toString(workerId));
+        return new ChildJvm("worker " + workerId, GridWorkerMain.class.getName(), all, List.of("--cluster"),
+            READY + workerId + " ready", echo);
+    }
+}

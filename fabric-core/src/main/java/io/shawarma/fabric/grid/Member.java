@@ -1,0 +1,24 @@
+package io.shawarma.fabric.grid;
+
+/**
+ * A live worker as the grid's replicated state sees it. Mutable, owned by {@link GridState}.
+ */
+final class Member
+{
+    final int workerId;
+    long sessionId;
+    String dataChannel;
+    int load;
+    int reportedRunning;
+    int running;
+    int lowReports;
+    long lastHeartbeat;
+
+    Member(final int workerId, final long sessionId, final String dataChannel, final long now)
+    {
+        this.workerId = workerId;
+        this.sessionId = sessionId;
+        this.dataChannel = dataChannel;
+        this.lastHeartbeat = now;
+    }
+}

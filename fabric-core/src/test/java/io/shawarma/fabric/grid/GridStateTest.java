@@ -1,0 +1,280 @@
+package io.shawarma.fabric.grid;
+
+import io.shawarma.codecs.TaskState;
+import io.shawarma.udf.Status;
+import org.agrona.ExpandableArrayBuffer;
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.List;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class GridStateTest
+{
+    private static final long TIMEOUT = 1000;
+    private static final String SUM = "{\"name\":\"sum\",\"retries\":1,\"tasks\":[" +
+        "{\"name\":\"a\",\"udf\":\"add\",\"args\":[5]}," +
+        "{\"name\":\"b\",\"udf\":\"add\",\"args\":[7]}," +
+        "{\"name\":\"c\",\"udf\":\"add\",\"inputs\":[\"a\",\"b\"]}]}";
+
+    private final RecordingOutput output = new RecordingOutput();
+    private final GridState state = newState(output);
+
+    private static GridState newState(final GridOutput output)
+    {
+        return new GridState(256, TIMEOUT, 2, 4, Set.of("add", "max")::contains, output);
+    }
+
+    @Test
+    void shouldPlaceAllSlotsOnJoinAndTellTheWorker()
+    {
+        state.onJoin(1, 11, "aeron:ipc", 0);
+
+        assertEquals(1, output.lastEpoch);
+        assertEquals(256, state.slots().slotsOf(1));
+        assertTrue(output.lines.contains("placement session=11 epoch=1"));
+
+        state.onJoin(2, 12, "aeron:ipc", 5);
+
+        assertEquals(2, output.lastEpoch);
+        assertEquals(128, state.slots().slotsOf(2));
+        assertTrue(output.lines.contains("placement session=11 epoch=2"), "the old worker learns the new epoch");
+    }
+
+    @Test
+    void shouldDeclareSilentWorkerDeadAndHandItsSlotsToSurvivors()
+    {
+        state.onJoin(1, 11, "a", 0);
+        state.onJoin(2, 12, "b", 0);
+        state.onHeartbeat(1, 11, 0, 10, "a", 900);
+
+        state.checkLiveness(1001);
+
+        assertNull(state.member(2));
+        assertEquals(256, state.slots().slotsOf(1));
+        assertEquals(3, state.slots().epoch());
+        assertEquals(10, state.member(1).load);
+    }
+
+    @Test
+    void shouldRunDagInDependencyOrderAndFoldResults()
+    {
+        state.onJoin(1, 11, "a", 0);
+        state.onSubmit(50, 7, SUM, 1);
+        final DagRun run = state.dag(output.lastDagId);
+
+        assertEquals("", output.lastRefusal);
+        assertEquals(TaskState.RUNNING, run.states[0]);
+        assertEquals(TaskState.RUNNING, run.states[1]);
+        assertEquals(TaskState.PENDING, run.states[2]);
+
+        state.onTaskResult(1, run.dagId, 0, 1, Status.OK, longBytes(5), 2);
+        assertEquals(TaskState.PENDING, run.states[2], "c needs both inputs");
+
+        state.onTaskResult(1, run.dagId, 1, 1, Status.OK, longBytes(7), 3);
+        assertEquals(TaskState.RUNNING, run.states[2]);
+        assertEquals(List.of("assign session=11 a attempt=1", "assign session=11 b attempt=1",
+            "assign session=11 c attempt=1"), assignLines());
+
+        state.onTaskResult(1, run.dagId, 2, 1, Status.OK, longBytes(12), 4);
+        assertEquals(TaskState.DONE, run.states[2]);
+        assertTrue(run.isFinished());
+        assertEquals(0, state.member(1).running);
+    }
+
+    @Test
+    void shouldRetryFailedTaskThenFailItAndLeaveDependantsPending()
+    {
+        state.onJoin(1, 11, "a", 0);
+        state.onSubmit(50, 7, SUM, 1);
+        final DagRun run = state.dag(output.lastDagId);
+
+        state.onTaskResult(1, run.dagId, 0, 1, Status.UDF_FAILED, "boom".getBytes(), 2);
+        assertEquals(TaskState.RUNNING, run.states[0], "retried at once on the free worker");
+        assertEquals(2, run.attempts[0]);
+
+        state.onTaskResult(1, run.dagId, 0, 2, Status.UDF_FAILED, "boom".getBytes(), 3);
+        state.onTaskResult(1, run.dagId, 1, 1, Status.OK, longBytes(7), 4);
+
+        assertEquals(TaskState.FAILED, run.states[0]);
+        assertEquals(Status.UDF_FAILED, run.statuses[0]);
+        assertEquals("boom", new String(run.results[0]));
+        assertEquals(TaskState.PENDING, run.states[2]);
+        assertTrue(run.isFinished());
+    }
+
+    @Test
+    void shouldRetryFailedTaskAndSucceed()
+    {
+        state.onJoin(1, 11, "a", 0);
+        state.onSubmit(50, 7, SUM, 1);
+        final DagRun run = state.dag(output.lastDagId);
+
+        state.onTaskResult(1, run.dagId, 0, 1, Status.UDF_FAILED, new byte[0], 2);
+        state.onTaskResult(1, run.dagId, 0, 2, Status.OK, longBytes(5), 3);
+
+        assertEquals(TaskState.DONE, run.states[0]);
+        assertEquals(1, run.failures[0]);
+    }
+
+    @Test
+    void shouldReassignTasksOfDeadWorkerAndIgnoreItsLateResults()
+    {
+        state.onJoin(1, 11, "a", 0);
+        state.onSubmit(50, 7, SUM, 1);
+        final DagRun run = state.dag(output.lastDagId);
+        state.onJoin(2, 12, "b", 2);
+
+        state.onHeartbeat(2, 12, 0, 0, "b", 1500);
+        state.checkLiveness(1500);
+
+        assertNull(state.member(1));
+        assertEquals(TaskState.RUNNING, run.states[0]);
+        assertEquals(2, run.workers[0]);
+        assertEquals(2, run.attempts[0]);
+
+        state.onTaskResult(1, run.dagId, 0, 1, Status.OK, longBytes(99), 1501);
+        assertEquals(TaskState.RUNNING, run.states[0], "a dead worker's answer is stale");
+
+        state.onTaskResult(2, run.dagId, 0, 2, Status.OK, longBytes(5), 1502);
+        assertEquals(TaskState.DONE, run.states[0]);
+    }
+
+    @Test
+    void shouldNotAssignBeyondCapacityAndDispatchWhenRoomFrees()
+    {
+        state.onJoin(1, 11, "a", 0);
+        state.onSubmit(50, 7, "{\"name\":\"wide\",\"tasks\":[" +
+            "{\"name\":\"a\",\"udf\":\"add\"},{\"name\":\"b\",\"udf\":\"add\"},{\"name\":\"c\",\"udf\":\"add\"}]}", 1);
+        final DagRun run = state.dag(output.lastDagId);
+
+        assertEquals(2, run.count(TaskState.RUNNING));
+        assertEquals(TaskState.READY, run.states[2]);
+
+        state.onTaskResult(1, run.dagId, 0, 1, Status.OK, longBytes(0), 2);
+        assertEquals(TaskState.RUNNING, run.states[2]);
+    }
+
+    @Test
+    void shouldSendRunningTasksAgainWhenWorkerReportsFewerTwiceInARow()
+    {
+        state.onJoin(1, 11, "a", 0);
+        state.onSubmit(50, 7, SUM, 1);
+        final int assigned = output.assignments.size();
+
+        state.onHeartbeat(1, 11, 0, 0, "a", 2);
+        assertEquals(assigned, output.assignments.size(), "one low report may be an assignment in flight");
+        state.onHeartbeat(1, 11, 2, 0, "a", 3);
+        state.onHeartbeat(1, 11, 0, 0, "a", 4);
+        assertEquals(assigned, output.assignments.size());
+
+        state.onHeartbeat(1, 11, 0, 0, "a", 5);
+        assertEquals(assigned + 2, output.assignments.size());
+    }
+
+    @Test
+    void shouldRefuseUnknownUdfAndBadDagsWithReason()
+    {
+        state.onSubmit(50, 1, "{\"name\":\"u\",\"tasks\":[{\"name\":\"a\",\"udf\":\"nope\"}]}", 1);
+        assertEquals(0, output.lastDagId);
+        assertTrue(output.lastRefusal.contains("UDF 'nope', which is not registered"), output.lastRefusal);
+
+        state.onSubmit(50, 2, "{\"name\":\"l\",\"tasks\":[{\"name\":\"a\",\"udf\":\"add\",\"inputs\":[\"a\"]}]}", 1);
+        assertTrue(output.lastRefusal.contains("cycle"), output.lastRefusal);
+
+        state.onSubmit(50, 3, "not json", 1);
+        assertTrue(output.lastRefusal.startsWith("DAG JSON at offset 0"), output.lastRefusal);
+        assertTrue(state.dags().isEmpty());
+    }
+
+    @Test
+    void shouldForgetOldestFinishedDags()
+    {
+        state.onJoin(1, 11, "a", 0);
+        for (int i = 0; i < 6; i++)
+        {
+            state.onSubmit(50, i, "{\"name\":\"one\",\"tasks\":[{\"name\":\"a\",\"udf\":\"add\"}]}", 1);
+            state.onTaskResult(1, output.lastDagId, 0, 1, Status.OK, longBytes(0), 2);
+        }
+
+        assertEquals(4, state.dags().size());
+        assertNull(state.dag(1));
+        assertNotNull(state.dag(6));
+    }
+
+    @Test
+    void shouldContinueIdenticallyAfterSnapshotRoundTrip()
+    {
+        state.onJoin(1, 11, "a", 0);
+        state.onJoin(2, 12, "b", 0);
+        state.onSubmit(50, 7, SUM, 1);
+        state.onSubmit(50, 8, SUM, 1);
+        final DagRun first = state.dag(1);
+        state.onTaskResult(first.workers[0], 1, 0, 1, Status.UDF_FAILED, "x".getBytes(), 2);
+        state.onHeartbeat(1, 11, 2, 40, "a", 3);
+
+        final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer();
+        final int length = GridSnapshot.write(state, buffer);
+        final RecordingOutput restoredOutput = new RecordingOutput();
+        final GridState restored = newState(restoredOutput);
+        GridSnapshot.read(buffer, length, restored);
+
+        final ExpandableArrayBuffer again = new ExpandableArrayBuffer();
+        assertEquals(length, GridSnapshot.write(restored, again));
+        assertEquals(0, compare(buffer, again, length), "a restored state saves the same bytes");
+
+        // The same inputs now give the same outputs from both.
+        final int before = output.lines.size();
+        for (final GridState grid : List.of(state, restored))
+        {
+            final DagRun run = grid.dag(1);
+            grid.onTaskResult(run.workers[1], 1, 1, 1, Status.OK, longBytes(7), 10);
+            grid.checkLiveness(1005);
+            grid.onJoin(3, 13, "c", 1006);
+        }
+        assertEquals(output.lines.subList(before, output.lines.size()), restoredOutput.lines);
+        final ExpandableArrayBuffer left = new ExpandableArrayBuffer();
+        final ExpandableArrayBuffer right = new ExpandableArrayBuffer();
+        final int leftLength = GridSnapshot.write(state, left);
+        assertEquals(leftLength, GridSnapshot.write(restored, right));
+        assertEquals(0, compare(left, right, leftLength));
+    }
+
+    @Test
+    void shouldRefuseTruncatedOrForeignSnapshot()
+    {
+        state.onJoin(1, 11, "a", 0);
+        state.onSubmit(50, 7, SUM, 1);
+        final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer();
+        final int length = GridSnapshot.write(state, buffer);
+
+        assertThrows(IllegalStateException.class, () -> GridSnapshot.read(buffer, length - 3, newState(output)));
+        final GridState otherSlots = new GridState(128, TIMEOUT, 2, 4, name -> true, output);
+        assertThrows(IllegalStateException.class, () -> GridSnapshot.read(buffer, length, otherSlots));
+    }
+
+    private static int compare(final ExpandableArrayBuffer left, final ExpandableArrayBuffer right, final int length)
+    {
+        for (int i = 0; i < length; i++)
+        {
+            if (left.getByte(i) != right.getByte(i))
+            {
+                return i + 1;
+            }
+        }
+        return 0;
+    }
+
+    private List<String> assignLines()
+    {
+        return output.lines.stream().filter(line -> line.startsWith("assign")).toList();
+    }
+
+    private static byte[] longBytes(final long value)
+    {
+        return ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(value).array();
+    }
+}

@@ -1,0 +1,48 @@
+package io.shawarma.fabric.grid;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Records what the state machine sends, as text lines, for assertions.
+ */
+final class RecordingOutput implements GridOutput
+{
+    final List<String> lines = new ArrayList<>();
+    final List<long[]> assignments = new ArrayList<>();
+    long lastEpoch = -1;
+    int[] lastOwners;
+    String lastRefusal;
+    long lastDagId;
+
+    public void placement(final long sessionId, final long epoch, final int[] slotOwners)
+    {
+        lastEpoch = epoch;
+        lastOwners = slotOwners;
+        lines.add("placement session=" + sessionId + " epoch=" + epoch);
+    }
+
+    public void assign(final long sessionId, final DagRun run, final int task)
+    {
+        assignments.add(new long[]{ sessionId, run.dagId, task, run.attempts[task] });
+        lines.add("assign session=" + sessionId + " " + run.dag.taskName(task) + " attempt=" + run.attempts[task]);
+    }
+
+    public void taskStateChanged(final long sessionId, final DagRun run, final int task, final long now)
+    {
+        lines.add("state " + run.dag.taskName(task) + "=" + run.states[task] + " worker=" + run.workers[task]);
+    }
+
+    public void submitted(
+        final long sessionId, final long correlationId, final long dagId, final int taskCount, final String refusal)
+    {
+        lastDagId = dagId;
+        lastRefusal = refusal;
+        lines.add("submitted dag=" + dagId + " refusal=" + refusal);
+    }
+
+    long[] lastAssignment()
+    {
+        return assignments.get(assignments.size() - 1);
+    }
+}
