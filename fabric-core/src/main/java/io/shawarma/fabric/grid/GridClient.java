@@ -3,6 +3,7 @@ package io.shawarma.fabric.grid;
 import io.aeron.cluster.client.AeronCluster;
 import io.aeron.cluster.client.EgressListener;
 import io.aeron.exceptions.TimeoutException;
+import io.aeron.security.AuthenticationException;
 import io.aeron.logbuffer.Header;
 import io.shawarma.codecs.GridPingDecoder;
 import io.shawarma.codecs.GridStatusDecoder;
@@ -12,6 +13,8 @@ import io.shawarma.codecs.PlacementUpdateDecoder;
 import io.shawarma.codecs.SubmitResultDecoder;
 import io.shawarma.codecs.TaskAssignDecoder;
 import io.shawarma.codecs.TaskStateChangeDecoder;
+import io.shawarma.fabric.Configuration;
+import io.shawarma.fabric.SharedSecret;
 import io.shawarma.messaging.IdleStrategies;
 import io.shawarma.udf.Status;
 import org.agrona.DirectBuffer;
@@ -66,6 +69,11 @@ public final class GridClient implements AutoCloseable
             .messageTimeoutNs(CONNECT_ATTEMPT_TIMEOUT_NS)
             .idleStrategy(IdleStrategies.of(idleStrategy))
             .egressListener(new Egress());
+        final SharedSecret secret = ClusterAuthentication.configuredSecret();
+        if (null != secret)
+        {
+            context.credentialsSupplier(new ClusterAuthentication.Credentials(secret));
+        }
         cluster = connectWithRetry(context);
     }
 
@@ -97,6 +105,11 @@ public final class GridClient implements AutoCloseable
             try
             {
                 return AeronCluster.connect(context.clone());
+            }
+            catch (final AuthenticationException ex)
+            {
+                throw new IllegalStateException("the grid refused this client: " + Configuration.SECRET_FILE_PROP +
+                    " must name the grid's shared secret file (the same as the cluster members')", ex);
             }
             catch (final TimeoutException ex)
             {

@@ -19,11 +19,13 @@ import org.agrona.SystemUtil;
 import org.agrona.concurrent.NoOpLock;
 
 import java.io.File;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static io.shawarma.fabric.Configuration.IDLE_DEFAULT;
 import static io.shawarma.fabric.Configuration.IDLE_PROP;
+import static io.shawarma.fabric.Configuration.SECRET_FILE_PROP;
 import static io.shawarma.fabric.Configuration.check;
 import static io.shawarma.fabric.Configuration.integer;
 import static io.shawarma.fabric.Configuration.number;
@@ -123,6 +125,11 @@ public final class GridCluster implements AutoCloseable
         ClusteredMediaDriver driver = null;
         try
         {
+            final String secretFile = string(SECRET_FILE_PROP, null);
+            if (null != secretFile)
+            {
+                consensusContext.authenticatorSupplier(ClusterAuthentication.authenticators(Path.of(secretFile)));
+            }
             driver = ClusteredMediaDriver.launch(driverContext, archiveContext, consensusContext);
             container = ClusteredServiceContainer.launch(serviceContext);
         }
