@@ -1,5 +1,6 @@
 package io.shawarma.fabric.aggregate;
 
+import io.shawarma.fabric.CommandLineOptions;
 import io.shawarma.fabric.graph.EdgeList;
 import io.shawarma.fabric.graph.EdgeListParser;
 
@@ -7,6 +8,8 @@ import java.lang.reflect.InvocationTargetException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+
+import static io.shawarma.fabric.CommandLineOptions.wholeNumber;
 
 /**
  * Command line of {@code scripts/shawarma aggregate}, shared by the launching process and the worker processes it
@@ -57,19 +60,8 @@ final class AggregateOptions
     static AggregateOptions parse(final String[] args)
     {
         final AggregateOptions options = new AggregateOptions();
-        for (int i = 0; i < args.length; i++)
+        options.help = CommandLineOptions.forEach(args, 0, (name, value) ->
         {
-            final String name = args[i];
-            if ("--help".equals(name) || "-h".equals(name))
-            {
-                options.help = true;
-                continue;
-            }
-            if (i + 1 >= args.length)
-            {
-                throw new IllegalArgumentException("option '" + name + "' needs a value");
-            }
-            final String value = args[++i];
             switch (name)
             {
                 case "--program": options.program = value; break;
@@ -77,18 +69,18 @@ final class AggregateOptions
                 case "--grid": options.grid = value; break;
                 case "--edges": options.edges = Path.of(value); break;
                 case "--out": options.out = Path.of(value); break;
-                case "--rounds": options.rounds = (int)number(name, value, 0, Integer.MAX_VALUE - 1); break;
-                case "--workers": options.workers = (int)number(name, value, 1, 64); break;
+                case "--rounds": options.rounds = (int)wholeNumber(name, value, 0, Integer.MAX_VALUE - 1); break;
+                case "--workers": options.workers = (int)wholeNumber(name, value, 1, 64); break;
                 case "--sources": options.sources = ids(name, value); break;
                 case "--mode": options.synchronous = mode(value); break;
-                case "--retention": options.retention = (int)number(name, value, 1, 1_000_000); break;
-                case "--seed": options.seed = number(name, value, Long.MIN_VALUE, Long.MAX_VALUE); break;
-                case "--worker-id": options.workerId = (int)number(name, value, 0, Integer.MAX_VALUE); break;
+                case "--retention": options.retention = (int)wholeNumber(name, value, 1, 1_000_000); break;
+                case "--seed": options.seed = wholeNumber(name, value, Long.MIN_VALUE, Long.MAX_VALUE); break;
+                case "--worker-id": options.workerId = (int)wholeNumber(name, value, 0, Integer.MAX_VALUE); break;
                 case "--members": options.members = value; break;
                 case "--part": options.part = Path.of(value); break;
                 default: throw new IllegalArgumentException("unknown option '" + name + "'");
             }
-        }
+        });
         if (!options.help)
         {
             options.check();
@@ -207,26 +199,8 @@ final class AggregateOptions
         final long[] ids = new long[parts.length];
         for (int i = 0; i < parts.length; i++)
         {
-            ids[i] = number(name, parts[i].trim(), 0, Long.MAX_VALUE);
+            ids[i] = wholeNumber(name, parts[i].trim(), 0, Long.MAX_VALUE);
         }
         return ids;
-    }
-
-    private static long number(final String name, final String value, final long min, final long max)
-    {
-        try
-        {
-            final long parsed = Long.parseLong(value);
-            if (parsed >= min && parsed <= max)
-            {
-                return parsed;
-            }
-        }
-        catch (final NumberFormatException ignored)
-        {
-            // reported below
-        }
-        throw new IllegalArgumentException(name + " " + value + ": expected a whole number in [" + min + ", " + max +
-            "]");
     }
 }
