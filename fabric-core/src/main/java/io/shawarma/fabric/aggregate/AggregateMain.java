@@ -91,7 +91,7 @@ public final class AggregateMain
         System.err.printf("%,d devices, %,d edges; %d rounds on %d worker(s)%n", network.vertexCount(),
             network.edgeCount(), options.rounds, options.workers);
 
-        try (ChildWorkers children = new ChildWorkers("aggregate", AggregateMain.class.getName(), options.workers,
+        try (ChildWorkers children = ChildWorkers.overUdp("aggregate", AggregateMain.class.getName(), options.workers,
             options.workerArgs(), System.err))
         {
             final double[] values = new double[network.vertexCount()];
