@@ -13,7 +13,8 @@ import static io.shawarma.fabric.CommandLineOptions.wholeNumber;
 
 /**
  * Command line of {@code scripts/shawarma aggregate}, shared by the launching process and the worker processes it
- * starts (which get the same options plus their worker id, the member list and a part file).
+ * starts (which get the same options plus their worker id, the member list, the launcher's media driver directory and
+ * a part file).
  */
 final class AggregateOptions
 {
@@ -54,6 +55,7 @@ final class AggregateOptions
     // Set only in worker processes started by the launcher.
     int workerId = -1;
     String members;
+    String aeronDir;
     Path part;
     boolean help;
 
@@ -78,6 +80,7 @@ final class AggregateOptions
                 case "--worker-id": options.workerId = (int)wholeNumber(name, value, 0, Integer.MAX_VALUE); break;
                 case "--members": options.members = value; break;
                 case "--part": options.part = Path.of(value); break;
+                case "--aeron-dir": options.aeronDir = value; break;
                 default: throw new IllegalArgumentException("unknown option '" + name + "'");
             }
         });
@@ -138,7 +141,7 @@ final class AggregateOptions
     }
 
     /**
-     * @return the options a worker process gets, before its own worker id, members and part.
+     * @return the options a worker process gets, before its own worker id, members, media driver and part.
      */
     List<String> workerArgs()
     {

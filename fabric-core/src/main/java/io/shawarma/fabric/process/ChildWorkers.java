@@ -10,15 +10,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 
 /**
  * Workers 2..N of a job on this machine, as child JVMs of the launcher (which runs worker 1 itself): each gets the
  * job's arguments plus {@code --worker-id ID --members MEMBERS --part FILE}, writes what it computed to its part
- * file and exits. The members are either loopback UDP channels on free ports, each worker with its own media driver
- * ({@link #overUdp}), or Aeron IPC, every worker attached to the launcher's media driver, whose directory the children
- * get as {@code --aeron-dir DIR} ({@link #overIpc}). Ctrl-C on the launcher stops the children; {@link #close()} stops
- * any still running and deletes the part files.
+ * file and exits. The members talk over Aeron IPC: every worker attaches to the launcher's media driver, whose
+ * directory the children get as {@code --aeron-dir DIR}. Ctrl-C on the launcher stops the children; {@link #close()}
+ * stops any still running and deletes the part files.
  */
 public final class ChildWorkers implements AutoCloseable
 {
@@ -29,27 +27,15 @@ public final class ChildWorkers implements AutoCloseable
     private final Thread stopChildren;
 
     /**
-     * Starts workers that each run their own media driver and talk over loopback UDP.
+     * Starts workers that attach to the launcher's media driver and talk over Aeron IPC.
      *
      * @param what      names the job in messages and file names, e.g. {@code aggregate}.
      * @param mainClass the workers' main class (the launcher's own, typically).
      * @param workers   the number of workers, the launcher's included.
      * @param args      the job's arguments, given to every child worker.
+     * @param aeronDir  the directory of the launcher's media driver.
      * @param echo      where to copy the children's output, prefixed with their name; null to keep it only.
      * @return the started children.
-     */
-    public static ChildWorkers overUdp(
-        final String what, final String mainClass, final int workers, final List<String> args, final PrintStream echo)
-    {
-        return new ChildWorkers(what, mainClass, workers, members(workers, LoopbackPorts::freeUdpChannel), args, echo);
-    }
-
-    /**
-     * Starts workers that attach to the launcher's media driver and talk over Aeron IPC.
-     *
-     * @param aeronDir the directory of the launcher's media driver.
-     * @return the started children.
-     * @see #overUdp the other parameters.
      */
     public static ChildWorkers overIpc(
         final String what, final String mainClass, final int workers, final List<String> args, final String aeronDir,
@@ -57,17 +43,12 @@ public final class ChildWorkers implements AutoCloseable
     {
         final List<String> childArgs = new ArrayList<>(args);
         childArgs.addAll(List.of("--aeron-dir", aeronDir));
-        return new ChildWorkers(what, mainClass, workers, members(workers, () -> "aeron:ipc"), childArgs, echo);
-    }
-
-    private static String members(final int workers, final Supplier<String> channel)
-    {
         final StringBuilder members = new StringBuilder();
         for (int id = 1; id <= workers; id++)
         {
-            members.append(id == 1 ? "" : ",").append(id).append('@').append(channel.get());
+            members.append(id == 1 ? "" : ",").append(id).append("@aeron:ipc");
         }
-        return members.toString();
+        return new ChildWorkers(what, mainClass, workers, members.toString(), childArgs, echo);
     }
 
     private ChildWorkers(
@@ -104,7 +85,7 @@ public final class ChildWorkers implements AutoCloseable
     }
 
     /**
-     * @return the members of the job, for worker 1: {@code 1@aeron:udp?endpoint=...,2@...} or {@code 1@aeron:ipc,...}.
+     * @return the members of the job, for worker 1: {@code 1@aeron:ipc,2@aeron:ipc,...}.
      */
     public String members()
     {
