@@ -353,8 +353,8 @@ public final class AggregateBenchmark
         config.put("network", "grids, 4 neighbours at range 1, device id y*W+x, source device " + SOURCE);
         config.put("schedule", "synchronous rounds: every device against its neighbours' exports of the round " +
             "before; the same number of rounds for every contender");
-        config.put("fabric", "scripts/shawarma aggregate (AggregateMain), N worker processes on loopback UDP, " +
-            "default idle strategy (backoff); seconds = worker 1's rounds, barriers included");
+        config.put("fabric", "scripts/shawarma aggregate (AggregateMain), N worker processes over Aeron IPC (one " +
+            "media driver), default idle strategy (backoff); seconds = worker 1's rounds, barriers included");
         config.put("protelis", "org.protelis:protelis-interpreter:13.0.3, one ProtelisVM per device (the parsed " +
             "syntax tree copied per device), in one thread; seconds = the rounds loop");
         final StringBuilder identical = new StringBuilder();

@@ -21,15 +21,18 @@ import java.nio.file.Path;
 
 /**
  * {@code scripts/shawarma aggregate ...}: runs an aggregate program over N worker processes on this machine. This
- * process builds the network (grid or edge list), checks the options, starts N - 1 worker JVMs, runs worker 1
- * itself (printing a progress line per round on stderr), then merges every worker's device values into the output
- * file, sorted by device id.
+ * process builds the network (grid or edge list), checks the options, starts a media driver (embedded) and N - 1
+ * worker JVMs that attach to it, so that the workers talk over Aeron IPC, runs worker 1 itself (printing a progress
+ * line per round on stderr), then merges every worker's device values into the output file, sorted by device id.
  */
 public final class AggregateMain
 {
     private static final int STREAM_BASE = 4000;
     private static final long CONNECT_TIMEOUT_NS = 120_000_000_000L;
     private static final long WORKER_TIMEOUT_MS = 3_600_000L;
+    private static final String IDLE_DEFAULT = "backoff";
+    // IPC publications between workers; a frame may be up to 1/8 of it.
+    private static final int TERM_LENGTH = 16 * 1024 * 1024;
 
     private AggregateMain()
     {
@@ -91,11 +94,14 @@ public final class AggregateMain
         System.err.printf("%,d devices, %,d edges; %d rounds on %d worker(s)%n", network.vertexCount(),
             network.edgeCount(), options.rounds, options.workers);
 
-        try (ChildWorkers children = new ChildWorkers("aggregate", AggregateMain.class.getName(), options.workers,
-            options.workerArgs(), System.err))
+        final String idle = System.getProperty(Configuration.IDLE_PROP, IDLE_DEFAULT);
+        final String driverIdle = System.getProperty(Configuration.DRIVER_IDLE_PROP, idle);
+        try (Transport transport = Transport.embedded("aggregate", driverIdle, TERM_LENGTH, Throwable::printStackTrace);
+            ChildWorkers children = ChildWorkers.overIpc("aggregate", AggregateMain.class.getName(), options.workers,
+                options.workerArgs(), transport.aeronDirectoryName(), System.err))
         {
             final double[] values = new double[network.vertexCount()];
-            final AggregateWorker.Result mine = compute(network, options, 1, children.members(), System.err);
+            final AggregateWorker.Result mine = compute(network, options, 1, children.members(), transport, System.err);
             System.err.printf("aggregate worker 1: %d rounds took %.6f s%n", mine.rounds, mine.roundNanos / 1e9);
             place(network, mine, values);
             for (int id = 2; id <= options.workers; id++)
@@ -111,8 +117,15 @@ public final class AggregateMain
 
     private static void runWorker(final AggregateOptions options)
     {
-        final AggregateWorker.Result result =
-            compute(options.network(), options, options.workerId, options.members, null);
+        if (null == options.aeronDir || null == options.members || null == options.part)
+        {
+            throw new IllegalArgumentException("--worker-id needs --members, --aeron-dir and --part");
+        }
+        final AggregateWorker.Result result;
+        try (Transport transport = Transport.external(options.aeronDir, Throwable::printStackTrace))
+        {
+            result = compute(options.network(), options, options.workerId, options.members, transport, null);
+        }
         try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(options.part))))
         {
             out.writeInt(result.deviceIds.length);
@@ -129,16 +142,14 @@ public final class AggregateMain
     }
 
     /**
-     * Runs one worker of a job on its own embedded media driver.
+     * Runs one worker of a job over the job's media driver.
      */
     static AggregateWorker.Result compute(
         final EdgeList network, final AggregateOptions options, final int workerId, final String members,
-        final PrintStream progress)
+        final Transport transport, final PrintStream progress)
     {
-        final String idle = System.getProperty(Configuration.IDLE_PROP, "backoff");
-        try (Transport transport = Transport.embedded("aggregate-" + workerId, idle, 16 * 1024 * 1024,
-                Throwable::printStackTrace);
-            AggregateWorker worker = new AggregateWorker(network, FabricMembers.parse(members, "--members"), workerId,
+        final String idle = System.getProperty(Configuration.IDLE_PROP, IDLE_DEFAULT);
+        try (AggregateWorker worker = new AggregateWorker(network, FabricMembers.parse(members, "--members"), workerId,
                 options.newProgram(), options.retention, options.seed + workerId, transport.aeron(), STREAM_BASE,
                 IdleStrategies.of(idle), progress))
         {

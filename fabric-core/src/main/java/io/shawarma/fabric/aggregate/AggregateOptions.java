@@ -1,5 +1,6 @@
 package io.shawarma.fabric.aggregate;
 
+import io.shawarma.fabric.CommandLineOptions;
 import io.shawarma.fabric.graph.EdgeList;
 import io.shawarma.fabric.graph.EdgeListParser;
 
@@ -8,9 +9,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import static io.shawarma.fabric.CommandLineOptions.wholeNumber;
+
 /**
  * Command line of {@code scripts/shawarma aggregate}, shared by the launching process and the worker processes it
- * starts (which get the same options plus their worker id, the member list and a part file).
+ * starts (which get the same options plus their worker id, the member list, the launcher's media driver directory and
+ * a part file).
  */
 final class AggregateOptions
 {
@@ -51,25 +55,15 @@ final class AggregateOptions
     // Set only in worker processes started by the launcher.
     int workerId = -1;
     String members;
+    String aeronDir;
     Path part;
     boolean help;
 
     static AggregateOptions parse(final String[] args)
     {
         final AggregateOptions options = new AggregateOptions();
-        for (int i = 0; i < args.length; i++)
+        options.help = CommandLineOptions.forEach(args, 0, (name, value) ->
         {
-            final String name = args[i];
-            if ("--help".equals(name) || "-h".equals(name))
-            {
-                options.help = true;
-                continue;
-            }
-            if (i + 1 >= args.length)
-            {
-                throw new IllegalArgumentException("option '" + name + "' needs a value");
-            }
-            final String value = args[++i];
             switch (name)
             {
                 case "--program": options.program = value; break;
@@ -77,18 +71,19 @@ final class AggregateOptions
                 case "--grid": options.grid = value; break;
                 case "--edges": options.edges = Path.of(value); break;
                 case "--out": options.out = Path.of(value); break;
-                case "--rounds": options.rounds = (int)number(name, value, 0, Integer.MAX_VALUE - 1); break;
-                case "--workers": options.workers = (int)number(name, value, 1, 64); break;
+                case "--rounds": options.rounds = (int)wholeNumber(name, value, 0, Integer.MAX_VALUE - 1); break;
+                case "--workers": options.workers = (int)wholeNumber(name, value, 1, 64); break;
                 case "--sources": options.sources = ids(name, value); break;
                 case "--mode": options.synchronous = mode(value); break;
-                case "--retention": options.retention = (int)number(name, value, 1, 1_000_000); break;
-                case "--seed": options.seed = number(name, value, Long.MIN_VALUE, Long.MAX_VALUE); break;
-                case "--worker-id": options.workerId = (int)number(name, value, 0, Integer.MAX_VALUE); break;
+                case "--retention": options.retention = (int)wholeNumber(name, value, 1, 1_000_000); break;
+                case "--seed": options.seed = wholeNumber(name, value, Long.MIN_VALUE, Long.MAX_VALUE); break;
+                case "--worker-id": options.workerId = (int)wholeNumber(name, value, 0, Integer.MAX_VALUE); break;
                 case "--members": options.members = value; break;
                 case "--part": options.part = Path.of(value); break;
+                case "--aeron-dir": options.aeronDir = value; break;
                 default: throw new IllegalArgumentException("unknown option '" + name + "'");
             }
-        }
+        });
         if (!options.help)
         {
             options.check();
@@ -146,7 +141,7 @@ final class AggregateOptions
     }
 
     /**
-     * @return the options a worker process gets, before its own worker id, members and part.
+     * @return the options a worker process gets, before its own worker id, members, media driver and part.
      */
     List<String> workerArgs()
     {
@@ -207,26 +202,8 @@ final class AggregateOptions
         final long[] ids = new long[parts.length];
         for (int i = 0; i < parts.length; i++)
         {
-            ids[i] = number(name, parts[i].trim(), 0, Long.MAX_VALUE);
+            ids[i] = wholeNumber(name, parts[i].trim(), 0, Long.MAX_VALUE);
         }
         return ids;
-    }
-
-    private static long number(final String name, final String value, final long min, final long max)
-    {
-        try
-        {
-            final long parsed = Long.parseLong(value);
-            if (parsed >= min && parsed <= max)
-            {
-                return parsed;
-            }
-        }
-        catch (final NumberFormatException ignored)
-        {
-            // reported below
-        }
-        throw new IllegalArgumentException(name + " " + value + ": expected a whole number in [" + min + ", " + max +
-            "]");
     }
 }

@@ -2,11 +2,10 @@ package io.shawarma.fabric.graph;
 
 import io.shawarma.fabric.Configuration;
 import io.shawarma.fabric.FabricMembers;
-import io.shawarma.fabric.process.ChildJvm;
+import io.shawarma.fabric.process.ChildWorkers;
 import io.shawarma.fabric.process.ProcessStats;
 import io.shawarma.messaging.IdleStrategies;
 import io.shawarma.messaging.Transport;
-import org.agrona.CloseHelper;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -19,7 +18,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@code scripts/shawarma pagerank|sssp|cc|bfs ...}: runs a graph algorithm over N worker processes on this
@@ -80,31 +78,12 @@ public final class GraphMain
     private static void runJob(final GraphOptions options)
     {
         final long startNs = System.nanoTime();
-        final StringBuilder members = new StringBuilder();
-        for (int id = 1; id <= options.workers; id++)
-        {
-            members.append(id == 1 ? "" : ",").append(id).append("@aeron:ipc");
-        }
-        final List<ChildJvm> children = new ArrayList<>();
-        final List<Path> parts = new ArrayList<>();
-        // On Ctrl-C, stop the worker processes too.
-        final Thread stopChildren = new Thread(() -> CloseHelper.closeAll(children), "shawarma-graph-stop");
-        Runtime.getRuntime().addShutdownHook(stopChildren);
         final String idle = System.getProperty(Configuration.IDLE_PROP, Configuration.IDLE_DEFAULT);
         final String driverIdle = System.getProperty(Configuration.DRIVER_IDLE_PROP, idle);
-        try (Transport transport = Transport.embedded("graph", driverIdle, TERM_LENGTH, Throwable::printStackTrace))
+        try (Transport transport = Transport.embedded("graph", driverIdle, TERM_LENGTH, Throwable::printStackTrace);
+            ChildWorkers children = ChildWorkers.overIpc("graph", GraphMain.class.getName(), options.workers,
+                args(options), transport.aeronDirectoryName(), System.err))
         {
-            for (int id = 2; id <= options.workers; id++)
-            {
-                final Path part = Files.createTempFile("shawarma-" + options.algorithm + "-worker-" + id, ".part");
-                parts.add(part);
-                final List<String> childArgs = new ArrayList<>(Arrays.asList(args(options)));
-                childArgs.addAll(List.of("--worker-id", Integer.toString(id), "--members", members.toString(),
-                    "--aeron-dir", transport.aeronDirectoryName(), "--part", part.toString()));
-                children.add(new ChildJvm("graph worker " + id, GraphMain.class.getName(), Map.of(), childArgs,
-                    "never printed", System.err));
-            }
-
             final EdgeList graph = EdgeListParser.parse(options.edges);
             if (options.source >= 0 && graph.indexOf(options.source) < 0)
             {
@@ -115,19 +94,14 @@ public final class GraphMain
                 graph.edgeCount(), options.edges, (System.nanoTime() - startNs) / 1e9);
 
             final long computeStartNs = System.nanoTime();
-            final GraphWorker.Result mine = compute(graph, options, 1, members.toString(), transport);
+            final GraphWorker.Result mine = compute(graph, options, 1, children.members(), transport);
             System.err.printf("graph worker 1: supersteps took %.3f s, peak RSS %d MB%n",
                 (System.nanoTime() - computeStartNs) / 1e9, ProcessStats.peakRssMb());
             final List<GraphWorker.Result> results = new ArrayList<>();
             results.add(mine);
-            for (int i = 0; i < children.size(); i++)
+            for (int id = 2; id <= options.workers; id++)
             {
-                final int exitCode = children.get(i).awaitExit(WORKER_TIMEOUT_MS);
-                if (0 != exitCode)
-                {
-                    throw new IllegalStateException("graph worker " + (i + 2) + " failed with exit code " + exitCode);
-                }
-                results.add(readPart(parts.get(i)));
+                results.add(readPart(children.awaitPart(id, WORKER_TIMEOUT_MS)));
             }
             write(options, results);
             System.err.printf("%s: %d supersteps, %d workers, %.1f s; wrote %s%n", options.algorithm,
@@ -136,15 +110,6 @@ public final class GraphMain
         catch (final IOException ex)
         {
             throw new UncheckedIOException(ex);
-        }
-        finally
-        {
-            Runtime.getRuntime().removeShutdownHook(stopChildren);
-            CloseHelper.closeAll(children);
-            for (final Path part : parts)
-            {
-                part.toFile().delete();
-            }
         }
     }
 
@@ -263,7 +228,7 @@ public final class GraphMain
         System.arraycopy(sortedValues, 0, values, 0, values.length);
     }
 
-    private static String[] args(final GraphOptions options)
+    private static List<String> args(final GraphOptions options)
     {
         final List<String> args = new ArrayList<>(List.of(options.algorithm, "--edges", options.edges.toString(),
             "--iterations", Integer.toString(options.iterations), "--tolerance", Double.toString(options.tolerance),
@@ -272,6 +237,6 @@ public final class GraphMain
         {
             args.addAll(List.of("--source", Long.toString(options.source)));
         }
-        return args.toArray(new String[0]);
+        return args;
     }
 }

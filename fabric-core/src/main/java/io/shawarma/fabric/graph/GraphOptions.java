@@ -1,6 +1,10 @@
 package io.shawarma.fabric.graph;
 
+import io.shawarma.fabric.CommandLineOptions;
 import io.shawarma.udf.graph.VertexProgram;
+
+import static io.shawarma.fabric.CommandLineOptions.decimal;
+import static io.shawarma.fabric.CommandLineOptions.wholeNumber;
 
 import java.nio.file.Path;
 
@@ -49,36 +53,25 @@ final class GraphOptions
             throw new IllegalArgumentException("missing command: pagerank, sssp, cc or bfs");
         }
         options.algorithm = args[0];
-        for (int i = 1; i < args.length; i++)
+        options.help = CommandLineOptions.forEach(args, 1, (name, value) ->
         {
-            final String name = args[i];
-            if ("--help".equals(name) || "-h".equals(name))
-            {
-                options.help = true;
-                continue;
-            }
-            if (i + 1 >= args.length)
-            {
-                throw new IllegalArgumentException("option '" + name + "' needs a value");
-            }
-            final String value = args[++i];
             switch (name)
             {
                 case "--edges": options.edges = Path.of(value); break;
                 case "--out": options.out = Path.of(value); break;
-                case "--workers": options.workers = (int)number(name, value, 1, 64); break;
-                case "--iterations": options.iterations = (int)number(name, value, 1, Integer.MAX_VALUE); break;
+                case "--workers": options.workers = (int)wholeNumber(name, value, 1, 64); break;
+                case "--iterations": options.iterations = (int)wholeNumber(name, value, 1, Integer.MAX_VALUE); break;
                 case "--tolerance": options.tolerance = decimal(name, value); break;
                 case "--damping": options.damping = decimal(name, value); break;
-                case "--source": options.source = number(name, value, 0, Long.MAX_VALUE); break;
-                case "--max-supersteps": options.maxSupersteps = number(name, value, 1, Long.MAX_VALUE); break;
-                case "--worker-id": options.workerId = (int)number(name, value, 0, Integer.MAX_VALUE); break;
+                case "--source": options.source = wholeNumber(name, value, 0, Long.MAX_VALUE); break;
+                case "--max-supersteps": options.maxSupersteps = wholeNumber(name, value, 1, Long.MAX_VALUE); break;
+                case "--worker-id": options.workerId = (int)wholeNumber(name, value, 0, Integer.MAX_VALUE); break;
                 case "--members": options.members = value; break;
                 case "--part": options.part = Path.of(value); break;
                 case "--aeron-dir": options.aeronDir = value; break;
                 default: throw new IllegalArgumentException("unknown option '" + name + "'");
             }
-        }
+        });
         if (!options.help)
         {
             options.check();
@@ -135,41 +128,6 @@ final class GraphOptions
         if (iterations < 0)
         {
             iterations = tolerance > 0 ? 100 : 20;
-        }
-    }
-
-    private static long number(final String name, final String value, final long min, final long max)
-    {
-        try
-        {
-            final long parsed = Long.parseLong(value);
-            if (parsed < min || parsed > max)
-            {
-                throw new NumberFormatException();
-            }
-            return parsed;
-        }
-        catch (final NumberFormatException ex)
-        {
-            throw new IllegalArgumentException(name + " " + value + ": expected a whole number in [" + min + ", " +
-                max + "]");
-        }
-    }
-
-    private static double decimal(final String name, final String value)
-    {
-        try
-        {
-            final double parsed = Double.parseDouble(value);
-            if (!Double.isFinite(parsed))
-            {
-                throw new NumberFormatException();
-            }
-            return parsed;
-        }
-        catch (final NumberFormatException ex)
-        {
-            throw new IllegalArgumentException(name + " " + value + ": expected a number");
         }
     }
 }

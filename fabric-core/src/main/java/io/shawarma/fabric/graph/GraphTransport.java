@@ -2,8 +2,6 @@ package io.shawarma.fabric.graph;
 
 import io.aeron.Aeron;
 import io.aeron.ControlledFragmentAssembler;
-import io.aeron.ExclusivePublication;
-import io.aeron.Subscription;
 import io.aeron.logbuffer.ControlledFragmentHandler;
 import io.aeron.logbuffer.Header;
 import io.shawarma.codecs.GraphBroadcastsDecoder;
@@ -15,8 +13,8 @@ import io.shawarma.codecs.MessageHeaderEncoder;
 import io.shawarma.codecs.SuperstepDoneDecoder;
 import io.shawarma.codecs.SuperstepDoneEncoder;
 import io.shawarma.fabric.FabricMembers;
+import io.shawarma.fabric.PeerLinks;
 import org.agrona.BufferUtil;
-import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -27,7 +25,7 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  * The graph layer's wire: batched {@code GraphMessages} frames (messages by the receiver's local vertex index),
  * batched {@code GraphBroadcasts} frames (values by index in the sender's mirror list for the receiver, see
  * {@link Broadcasts}) and {@code SuperstepDone} barrier frames between the workers of one run, over Aeron, one
- * exclusive publication per peer. A peer's frames arrive in the order it sent
+ * exclusive publication per peer ({@link PeerLinks}). A peer's frames arrive in the order it sent
  * them, so its SuperstepDone follows all of its batches for that superstep. Frames for a superstep this worker has
  * not reached yet are left in the stream (ABORT) until it gets there.
  */
@@ -52,12 +50,8 @@ final class GraphTransport implements AutoCloseable
     private static final int HEADER_LENGTH = MessageHeaderEncoder.ENCODED_LENGTH;
     private static final int FRAGMENT_LIMIT = 64;
 
-    private final int slot;
     private final int workerId;
-    private final int[] slotByWorker;
-    private final ExclusivePublication[] publications;
-    private final Subscription subscription;
-    private final IdleStrategy idle;
+    private final PeerLinks links;
     private final UnsafeBuffer buffer;
     private final int entriesPerFrame;
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
@@ -69,6 +63,8 @@ final class GraphTransport implements AutoCloseable
     private final GraphBroadcastsDecoder broadcastsDecoder = new GraphBroadcastsDecoder();
     private final SuperstepDoneDecoder doneDecoder = new SuperstepDoneDecoder();
     private final ControlledFragmentAssembler assembler = new ControlledFragmentAssembler(this::onFragment);
+    // Made once: sending polls while a peer is back pressured, without allocating a lambda per frame.
+    private final PeerLinks.WhileBackPressured pollCurrentSuperstep = () -> poll(this.currentSuperstep);
     private final Receiver receiver;
     private long currentSuperstep;
     private int batchEntries;
@@ -78,31 +74,11 @@ final class GraphTransport implements AutoCloseable
         final Aeron aeron, final FabricMembers members, final int workerId, final int streamBase,
         final IdleStrategy idle, final int frameBytes, final Receiver receiver)
     {
-        this.idle = idle;
         this.receiver = receiver;
         this.workerId = workerId;
         this.buffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(frameBytes, 64));
         this.entriesPerFrame = (frameBytes - HEADER_LENGTH - GraphMessagesEncoder.BLOCK_LENGTH - 4) / ENTRY_BYTES;
-        int mySlot = -1;
-        int maxId = 0;
-        for (int i = 0; i < members.size(); i++)
-        {
-            maxId = Math.max(maxId, members.idAt(i));
-            mySlot = members.idAt(i) == workerId ? i : mySlot;
-        }
-        slot = mySlot;
-        slotByWorker = new int[maxId + 1];
-        java.util.Arrays.fill(slotByWorker, -1);
-        publications = new ExclusivePublication[members.size()];
-        subscription = aeron.addSubscription(members.channelOf(workerId), streamBase + workerId);
-        for (int i = 0; i < members.size(); i++)
-        {
-            slotByWorker[members.idAt(i)] = i;
-            if (i != slot)
-            {
-                publications[i] = aeron.addExclusivePublication(members.channelAt(i), streamBase + members.idAt(i));
-            }
-        }
+        this.links = new PeerLinks(aeron, members, workerId, streamBase, idle, "graph");
     }
 
     /**
@@ -110,17 +86,7 @@ final class GraphTransport implements AutoCloseable
      */
     void awaitConnected(final long deadlineNs)
     {
-        for (int i = 0; i < publications.length; i++)
-        {
-            while (null != publications[i] && !publications[i].isConnected())
-            {
-                if (System.nanoTime() - deadlineNs >= 0)
-                {
-                    throw new IllegalStateException("graph peer in slot " + i + " did not connect in time");
-                }
-                idle.idle();
-            }
-        }
+        links.awaitConnected(deadlineNs);
     }
 
     /**
@@ -196,13 +162,12 @@ final class GraphTransport implements AutoCloseable
     int poll(final long superstep)
     {
         this.currentSuperstep = superstep;
-        return subscription.controlledPoll(assembler, FRAGMENT_LIMIT);
+        return links.poll(assembler, FRAGMENT_LIMIT);
     }
 
     public void close()
     {
-        CloseHelper.closeAll(publications);
-        CloseHelper.close(subscription);
+        links.close();
     }
 
     /**
@@ -233,16 +198,7 @@ final class GraphTransport implements AutoCloseable
 
     private void offer(final int peerSlot, final int length)
     {
-        final ExclusivePublication publication = publications[peerSlot];
-        idle.reset();
-        while (publication.offer(buffer, 0, length) < 0)
-        {
-            if (publication.isClosed() || !publication.isConnected())
-            {
-                throw new IllegalStateException("graph peer in slot " + peerSlot + " went away");
-            }
-            idle.idle(poll(currentSuperstep));
-        }
+        links.send(peerSlot, buffer, length, pollCurrentSuperstep);
     }
 
     private ControlledFragmentHandler.Action onFragment(
@@ -303,8 +259,8 @@ final class GraphTransport implements AutoCloseable
         {
             return ControlledFragmentHandler.Action.ABORT;
         }
-        final int sender = senderId >= 0 && senderId < slotByWorker.length ? slotByWorker[senderId] : -1;
-        if (sender < 0 || sender == slot)
+        final int sender = links.slotOf(senderId);
+        if (sender < 0 || sender == links.slot())
         {
             receiver.onMalformed("graph frame from unknown worker " + senderId);
             return ControlledFragmentHandler.Action.CONTINUE;

@@ -14,8 +14,9 @@ import java.util.Map;
 /**
  * Workers 2..N of a job on this machine, as child JVMs of the launcher (which runs worker 1 itself): each gets the
  * job's arguments plus {@code --worker-id ID --members MEMBERS --part FILE}, writes what it computed to its part
- * file and exits. The members are loopback UDP channels on free ports. Ctrl-C on the launcher stops the children;
- * {@link #close()} stops any still running and deletes the part files.
+ * file and exits. The members talk over Aeron IPC: every worker attaches to the launcher's media driver, whose
+ * directory the children get as {@code --aeron-dir DIR}. Ctrl-C on the launcher stops the children; {@link #close()}
+ * stops any still running and deletes the part files.
  */
 public final class ChildWorkers implements AutoCloseable
 {
@@ -26,22 +27,36 @@ public final class ChildWorkers implements AutoCloseable
     private final Thread stopChildren;
 
     /**
+     * Starts workers that attach to the launcher's media driver and talk over Aeron IPC.
+     *
      * @param what      names the job in messages and file names, e.g. {@code aggregate}.
      * @param mainClass the workers' main class (the launcher's own, typically).
      * @param workers   the number of workers, the launcher's included.
      * @param args      the job's arguments, given to every child worker.
+     * @param aeronDir  the directory of the launcher's media driver.
      * @param echo      where to copy the children's output, prefixed with their name; null to keep it only.
+     * @return the started children.
      */
-    public ChildWorkers(
-        final String what, final String mainClass, final int workers, final List<String> args, final PrintStream echo)
+    public static ChildWorkers overIpc(
+        final String what, final String mainClass, final int workers, final List<String> args, final String aeronDir,
+        final PrintStream echo)
     {
-        this.what = what;
-        final StringBuilder list = new StringBuilder();
+        final List<String> childArgs = new ArrayList<>(args);
+        childArgs.addAll(List.of("--aeron-dir", aeronDir));
+        final StringBuilder members = new StringBuilder();
         for (int id = 1; id <= workers; id++)
         {
-            list.append(id == 1 ? "" : ",").append(id).append('@').append(LoopbackPorts.freeUdpChannel());
+            members.append(id == 1 ? "" : ",").append(id).append("@aeron:ipc");
         }
-        members = list.toString();
+        return new ChildWorkers(what, mainClass, workers, members.toString(), childArgs, echo);
+    }
+
+    private ChildWorkers(
+        final String what, final String mainClass, final int workers, final String members, final List<String> args,
+        final PrintStream echo)
+    {
+        this.what = what;
+        this.members = members;
         stopChildren = new Thread(() -> CloseHelper.closeAll(children), "shawarma-" + what + "-stop");
         Runtime.getRuntime().addShutdownHook(stopChildren);
         try
@@ -70,7 +85,7 @@ public final class ChildWorkers implements AutoCloseable
     }
 
     /**
-     * @return the members of the job, for worker 1: {@code 1@aeron:udp?endpoint=...,2@...}.
+     * @return the members of the job, for worker 1: {@code 1@aeron:ipc,2@aeron:ipc,...}.
      */
     public String members()
     {

@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@code shawarma aggregate} as a user runs it: real worker processes on loopback UDP, this JVM's flags.
+ * {@code shawarma aggregate} as a user runs it: real worker processes over Aeron IPC, this JVM's flags.
  */
 class AggregateProcessesIT
 {
