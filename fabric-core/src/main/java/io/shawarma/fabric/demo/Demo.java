@@ -296,7 +296,8 @@ public final class Demo
         moved(client);
         backPressured(client);
         timeout(client, workers);
-        rows.add(CallStats.notApplicable(Status.UNAUTHENTICATED.name(), "n/a here (authentication is off: set shawarma.secret.file, docs/security.md)"));
+        rows.add(CallStats.notApplicable(Status.UNAUTHENTICATED.name(),
+            "n/a here (authentication is off: set shawarma.secret.file, docs/security.md)"));
         rows.add(CallStats.notApplicable(Status.LENT.name() + "/" + Status.LEASE_EXPIRED.name(),
             "n/a here (borrowing is off by default: shawarma.scheduler.policy=forward)"));
 
