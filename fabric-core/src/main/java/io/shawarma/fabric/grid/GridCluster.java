@@ -1,5 +1,6 @@
 package io.shawarma.fabric.grid;
 
+import io.aeron.CommonContext;
 import io.aeron.archive.Archive;
 import io.aeron.archive.ArchiveThreadingMode;
 import io.aeron.archive.client.AeronArchive;
@@ -14,8 +15,6 @@ import io.shawarma.fabric.UdfRegistry;
 import io.shawarma.messaging.IdleStrategies;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
-import org.agrona.IoUtil;
-import org.agrona.SystemUtil;
 import org.agrona.concurrent.NoOpLock;
 
 import java.io.File;
@@ -57,8 +56,9 @@ public final class GridCluster implements AutoCloseable
         final String host = context.host;
         final File memberDir = new File(context.dir, "member-" + id);
         final File clusterDir = new File(memberDir, "cluster");
-        final String aeronDir = new File(SystemUtil.isLinux() ? "/dev/shm" : IoUtil.tmpDirName(),
-            "shawarma-grid-" + id + "-" + ProcessHandle.current().pid() + "-" + System.nanoTime()).getPath();
+        // Under aeron.dir's base (a launcher that sets it for its children can remove them all, even after kill -9).
+        final String aeronDir = CommonContext.getAeronDirectoryName() + "-shawarma-grid-" + id + "-" +
+            ProcessHandle.current().pid() + "-" + System.nanoTime();
         final ErrorHandler errors = context.errorHandler;
 
         final MediaDriver.Context driverContext = new MediaDriver.Context()

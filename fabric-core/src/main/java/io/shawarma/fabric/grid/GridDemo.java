@@ -1,7 +1,9 @@
 package io.shawarma.fabric.grid;
 
+import io.aeron.CommonContext;
 import io.shawarma.codecs.TaskState;
 import io.shawarma.fabric.Configuration;
+import io.shawarma.fabric.process.ChildAeronDirectories;
 import io.shawarma.fabric.process.ChildJvm;
 import io.shawarma.fabric.process.LoopbackPorts;
 import io.shawarma.messaging.Transport;
@@ -32,6 +34,7 @@ public final class GridDemo
     private final Map<Integer, ChildJvm> workers = new TreeMap<>();
     private final Map<String, String> properties = new HashMap<>();
     private final File dir;
+    private final String aeronDirBase = ChildAeronDirectories.base("grid-demo");
     private boolean ok = true;
 
     private GridDemo(final File dir, final int portBase)
@@ -43,6 +46,7 @@ public final class GridDemo
         properties.put(GridConfiguration.TASK_DELAY_MS_PROP, "1000");
         properties.put(GridConfiguration.MAX_TASKS_PER_WORKER_PROP, "3");
         properties.put(Configuration.IDLE_PROP, "backoff");
+        properties.put(CommonContext.AERON_DIR_PROP_NAME, aeronDirBase);
     }
 
     public static void main(final String[] args)
@@ -233,6 +237,7 @@ public final class GridDemo
         CloseHelper.closeAll(members);
         members.clear();
         IoUtil.delete(dir, true);
+        ChildAeronDirectories.removeAll(aeronDirBase);
     }
 
     private static int freePortBase()

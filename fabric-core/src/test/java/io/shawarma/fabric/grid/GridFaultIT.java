@@ -1,7 +1,9 @@
 package io.shawarma.fabric.grid;
 
+import io.aeron.CommonContext;
 import io.shawarma.codecs.TaskState;
 import io.shawarma.fabric.Configuration;
+import io.shawarma.fabric.process.ChildAeronDirectories;
 import io.shawarma.fabric.process.ChildJvm;
 import io.shawarma.messaging.Transport;
 import io.shawarma.udf.Status;
@@ -47,6 +49,7 @@ class GridFaultIT
 
     private static Path dir;
     private static Map<String, String> properties;
+    private static final String AERON_DIR_BASE = ChildAeronDirectories.base("grid-it");
     private static final List<ChildJvm> MEMBERS = new ArrayList<>();
     private static final Map<Integer, ChildJvm> WORKERS = new HashMap<>();
     private static Transport transport;
@@ -62,7 +65,8 @@ class GridFaultIT
             GridConfiguration.MEMBERS_PROP, "3",
             GridConfiguration.DIR_PROP, dir.resolve("cluster").toString(),
             GridConfiguration.TASK_DELAY_MS_PROP, "1000",
-            Configuration.IDLE_PROP, "sleeping");
+            Configuration.IDLE_PROP, "sleeping",
+            CommonContext.AERON_DIR_PROP_NAME, AERON_DIR_BASE);
         for (int i = 0; i < 3; i++)
         {
             MEMBERS.add(GridClusterMain.startMember(i, properties, null));
@@ -91,6 +95,8 @@ class GridFaultIT
         CloseHelper.closeAll(WORKERS.values());
         CloseHelper.closeAll(MEMBERS);
         CloseHelper.close(transport);
+        // Killed members and workers could not remove their media driver directories.
+        ChildAeronDirectories.removeAll(AERON_DIR_BASE);
     }
 
     private static GridClient connect(final GridListener listener)
