@@ -28,11 +28,6 @@ import java.nio.file.Path;
 public final class AggregateMain
 {
     private static final int STREAM_BASE = 4000;
-    private static final long CONNECT_TIMEOUT_NS = 120_000_000_000L;
-    private static final long WORKER_TIMEOUT_MS = 3_600_000L;
-    private static final String IDLE_DEFAULT = "backoff";
-    // IPC publications between workers; a frame may be up to 1/8 of it.
-    private static final int TERM_LENGTH = 16 * 1024 * 1024;
 
     private AggregateMain()
     {
@@ -94,9 +89,7 @@ public final class AggregateMain
         System.err.printf("%,d devices, %,d edges; %d rounds on %d worker(s)%n", network.vertexCount(),
             network.edgeCount(), options.rounds, options.workers);
 
-        final String idle = System.getProperty(Configuration.IDLE_PROP, IDLE_DEFAULT);
-        final String driverIdle = System.getProperty(Configuration.DRIVER_IDLE_PROP, idle);
-        try (Transport transport = Transport.embedded("aggregate", driverIdle, TERM_LENGTH, Throwable::printStackTrace);
+        try (Transport transport = ChildWorkers.launcherDriver("aggregate");
             ChildWorkers children = ChildWorkers.overIpc("aggregate", AggregateMain.class.getName(), options.workers,
                 options.workerArgs(), transport.aeronDirectoryName(), System.err))
         {
@@ -106,7 +99,7 @@ public final class AggregateMain
             place(network, mine, values);
             for (int id = 2; id <= options.workers; id++)
             {
-                place(network, readPart(children.awaitPart(id, WORKER_TIMEOUT_MS)), values);
+                place(network, readPart(children.awaitPart(id, ChildWorkers.WORKER_TIMEOUT_MS)), values);
             }
             write(options, network.vertexIds(), values);
             System.err.printf("aggregate %s: %d rounds, %d worker(s), %.1f s; wrote %s%n",
@@ -148,7 +141,7 @@ public final class AggregateMain
         final EdgeList network, final AggregateOptions options, final int workerId, final String members,
         final Transport transport, final PrintStream progress)
     {
-        final String idle = System.getProperty(Configuration.IDLE_PROP, IDLE_DEFAULT);
+        final String idle = System.getProperty(Configuration.IDLE_PROP, Configuration.IDLE_DEFAULT);
         try (AggregateWorker worker = new AggregateWorker(network, FabricMembers.parse(members, "--members"), workerId,
                 options.newProgram(), options.retention, options.seed + workerId, transport.aeron(), STREAM_BASE,
                 IdleStrategies.of(idle), progress))
@@ -157,7 +150,8 @@ public final class AggregateMain
             {
                 worker.engine().sense(Sensors.SOURCE, source, 1);
             }
-            final AggregateWorker.Result result = worker.run(options.rounds, options.synchronous, CONNECT_TIMEOUT_NS);
+            final AggregateWorker.Result result =
+                worker.run(options.rounds, options.synchronous, ChildWorkers.CONNECT_TIMEOUT_NS);
             if (worker.engine().failures() > 0)
             {
                 System.err.printf("aggregate worker %d: %d device rounds failed and were skipped; the first: %s%n",

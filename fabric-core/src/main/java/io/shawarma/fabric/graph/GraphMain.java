@@ -29,10 +29,6 @@ import java.util.List;
 public final class GraphMain
 {
     private static final int STREAM_BASE = 3000;
-    private static final long CONNECT_TIMEOUT_NS = 120_000_000_000L;
-    private static final long WORKER_TIMEOUT_MS = 3_600_000L;
-    // IPC publications between workers; a frame may be up to 1/8 of it.
-    private static final int TERM_LENGTH = 16 * 1024 * 1024;
 
     private GraphMain()
     {
@@ -78,9 +74,7 @@ public final class GraphMain
     private static void runJob(final GraphOptions options)
     {
         final long startNs = System.nanoTime();
-        final String idle = System.getProperty(Configuration.IDLE_PROP, Configuration.IDLE_DEFAULT);
-        final String driverIdle = System.getProperty(Configuration.DRIVER_IDLE_PROP, idle);
-        try (Transport transport = Transport.embedded("graph", driverIdle, TERM_LENGTH, Throwable::printStackTrace);
+        try (Transport transport = ChildWorkers.launcherDriver("graph");
             ChildWorkers children = ChildWorkers.overIpc("graph", GraphMain.class.getName(), options.workers,
                 args(options), transport.aeronDirectoryName(), System.err))
         {
@@ -101,7 +95,7 @@ public final class GraphMain
             results.add(mine);
             for (int id = 2; id <= options.workers; id++)
             {
-                results.add(readPart(children.awaitPart(id, WORKER_TIMEOUT_MS)));
+                results.add(readPart(children.awaitPart(id, ChildWorkers.WORKER_TIMEOUT_MS)));
             }
             write(options, results);
             System.err.printf("%s: %d supersteps, %d workers, %.1f s; wrote %s%n", options.algorithm,
@@ -156,7 +150,7 @@ public final class GraphMain
             options.program(), transport.aeron(), STREAM_BASE, IdleStrategies.of(idle), options.maxSupersteps,
             System.err))
         {
-            return worker.run(CONNECT_TIMEOUT_NS);
+            return worker.run(ChildWorkers.CONNECT_TIMEOUT_NS);
         }
     }
 

@@ -1,5 +1,7 @@
 package io.shawarma.fabric.process;
 
+import io.shawarma.fabric.Configuration;
+import io.shawarma.messaging.Transport;
 import org.agrona.CloseHelper;
 
 import java.io.IOException;
@@ -20,6 +22,27 @@ import java.util.Map;
  */
 public final class ChildWorkers implements AutoCloseable
 {
+    /** How long a worker waits for its peers to connect. */
+    public static final long CONNECT_TIMEOUT_NS = 120_000_000_000L;
+    /** How long the launcher waits for a worker's part of the result. */
+    public static final long WORKER_TIMEOUT_MS = 3_600_000L;
+    // IPC publications between the workers; a frame may be up to 1/8 of it.
+    private static final int TERM_LENGTH = 16 * 1024 * 1024;
+
+    /**
+     * Starts the launcher's media driver, which its worker JVMs attach to over IPC. Its idle strategy is
+     * {@code shawarma.driver.idle}, else {@code shawarma.idle}, else backoff.
+     *
+     * @param tag names the driver's directory.
+     * @return the running driver and its Aeron client.
+     */
+    public static Transport launcherDriver(final String tag)
+    {
+        final String idle = System.getProperty(Configuration.IDLE_PROP, Configuration.IDLE_DEFAULT);
+        return Transport.embedded(tag, System.getProperty(Configuration.DRIVER_IDLE_PROP, idle), TERM_LENGTH,
+            Throwable::printStackTrace);
+    }
+
     private final String what;
     private final String members;
     private final List<ChildJvm> children = new ArrayList<>();
