@@ -100,7 +100,8 @@ public final class PeerLinks implements AutoCloseable
     }
 
     /**
-     * Waits until every peer subscribes, so that no frame is sent into the void.
+     * Waits until every peer subscribes, so that no frame is sent into the void, and until this worker hears every
+     * peer, so that mapping (and pre-touching) the peers' log buffers is done before the first frame is due.
      *
      * @throws IllegalStateException when a peer does not connect by the deadline.
      */
@@ -110,13 +111,25 @@ public final class PeerLinks implements AutoCloseable
         {
             while (null != publications[i] && !publications[i].isConnected())
             {
-                if (System.nanoTime() - deadlineNs >= 0)
-                {
-                    throw new IllegalStateException(what + " peer in slot " + i + " did not connect in time");
-                }
-                idle.idle();
+                awaitUntil(deadlineNs, i);
             }
         }
+        while (subscription.imageCount() < publications.length - 1)
+        {
+            awaitUntil(deadlineNs, -1);
+        }
+    }
+
+    private void awaitUntil(final long deadlineNs, final int peerSlot)
+    {
+        if (System.nanoTime() - deadlineNs >= 0)
+        {
+            throw new IllegalStateException(-1 == peerSlot ?
+                what + ": " + subscription.imageCount() + " of " + (publications.length - 1) +
+                " peers connected to this worker in time" :
+                what + " peer in slot " + peerSlot + " did not connect in time");
+        }
+        idle.idle();
     }
 
     /**

@@ -50,7 +50,7 @@ public final class Transport implements AutoCloseable
         final MediaDriver driver = MediaDriver.launch(driverContext);
         try
         {
-            return new Transport(driver, connect(driver.aeronDirectoryName(), errorHandler));
+            return new Transport(driver, connect(driver.aeronDirectoryName(), errorHandler, false));
         }
         catch (final RuntimeException ex)
         {
@@ -68,13 +68,32 @@ public final class Transport implements AutoCloseable
      */
     public static Transport external(final String aeronDirectoryName, final ErrorHandler errorHandler)
     {
-        return new Transport(null, connect(aeronDirectoryName, errorHandler));
+        return external(aeronDirectoryName, errorHandler, false);
     }
 
-    private static Aeron connect(final String aeronDirectoryName, final ErrorHandler errorHandler)
+    /**
+     * Connects to a media driver that is already running, optionally touching every page of a log buffer when it
+     * is mapped: for jobs that make their publications once at setup and then stream megabytes per step, where a
+     * fresh page of a sparse term would otherwise cost a page fault on the hot path (measured on the graph layer:
+     * 10-20 ms of a 3.6 MB superstep). Not for workers that map a publication per new client while serving.
+     *
+     * @param aeronDirectoryName of that driver.
+     * @param errorHandler       for errors on the client thread.
+     * @param preTouch           whether to pre-touch mapped log buffers.
+     * @return the transport.
+     */
+    public static Transport external(
+        final String aeronDirectoryName, final ErrorHandler errorHandler, final boolean preTouch)
+    {
+        return new Transport(null, connect(aeronDirectoryName, errorHandler, preTouch));
+    }
+
+    private static Aeron connect(
+        final String aeronDirectoryName, final ErrorHandler errorHandler, final boolean preTouch)
     {
         return Aeron.connect(new Aeron.Context()
             .aeronDirectoryName(aeronDirectoryName)
+            .preTouchMappedMemory(preTouch)
             .errorHandler(errorHandler)
             .subscriberErrorHandler(errorHandler));
     }

@@ -115,7 +115,7 @@ public final class AggregateMain
             throw new IllegalArgumentException("--worker-id needs --members, --aeron-dir and --part");
         }
         final AggregateWorker.Result result;
-        try (Transport transport = Transport.external(options.aeronDir, Throwable::printStackTrace))
+        try (Transport transport = Transport.external(options.aeronDir, Throwable::printStackTrace, true))
         {
             result = compute(options.network(), options, options.workerId, options.members, transport, null);
         }

@@ -116,7 +116,7 @@ public final class GraphMain
         final EdgeList graph = EdgeListParser.parse(options.edges);
         final long computeStartNs = System.nanoTime();
         final GraphWorker.Result result;
-        try (Transport transport = Transport.external(options.aeronDir, Throwable::printStackTrace))
+        try (Transport transport = Transport.external(options.aeronDir, Throwable::printStackTrace, true))
         {
             result = compute(graph, options, options.workerId, options.members, transport);
         }
