@@ -16,7 +16,8 @@ import java.util.List;
 
 /**
  * {@code scripts/shawarma stat [--once] [--interval MS] [--dir DIR]} prints the counters of every worker on this
- * machine (data-plane, graph and aggregate workers), live, like Aeron's AeronStat; {@code scripts/shawarma errors} prints each worker's distinct error log.
+ * machine (data-plane, graph and aggregate workers), live, like Aeron's AeronStat; {@code scripts/shawarma errors}
+ * prints each worker's distinct error log.
  * Reads the workers' counters files ({@link CountersFile}) without disturbing them.
  */
 public final class StatMain

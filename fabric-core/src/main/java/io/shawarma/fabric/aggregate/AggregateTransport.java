@@ -157,7 +157,12 @@ final class AggregateTransport implements AutoCloseable
         return action;
     }
 
-    private ControlledFragmentHandler.Action decode(final DirectBuffer buffer, final int offset, final int length)
+    /**
+     * Decodes one whole frame for the receiver (for the fuzz target; frames normally arrive through {@link #poll}).
+     *
+     * @return ABORT for a frame of a later step, to be read again then; else CONTINUE.
+     */
+    ControlledFragmentHandler.Action decode(final DirectBuffer buffer, final int offset, final int length)
     {
         final int end = offset + length;
         if (length < HEADER_LENGTH)

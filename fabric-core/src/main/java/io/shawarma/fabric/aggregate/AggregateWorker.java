@@ -222,6 +222,14 @@ public final class AggregateWorker implements AutoCloseable, AggregateTransport.
     }
 
     /**
+     * @return the worker's wire, for the fuzz target.
+     */
+    AggregateTransport transport()
+    {
+        return transport;
+    }
+
+    /**
      * @return this worker's counters, also in its counters file for {@code scripts/shawarma stat}.
      */
     public JobCounters counters()
@@ -346,7 +354,6 @@ public final class AggregateWorker implements AutoCloseable, AggregateTransport.
             final int recordLimit =
                 AggregateTransport.RECORD_HEAD_BYTES + visibleCount * AggregateTransport.ENTRY_BYTES;
             int length = 0;
-            int records = 0;
             for (final int row : rows)
             {
                 if (!engine.ranLastRound(row))
@@ -359,9 +366,7 @@ public final class AggregateWorker implements AutoCloseable, AggregateTransport.
                     length = 0;
                 }
                 length = writeRecord(row, length);
-                records++;
             }
-            counters.onItemsSent(records);
             if (length > 0)
             {
                 transport.sendExports(peer, round, noBytes, 0, staging, length);
@@ -405,6 +410,7 @@ public final class AggregateWorker implements AutoCloseable, AggregateTransport.
         }
         staging.putInt(start, hood.graphIndex[row], LITTLE_ENDIAN);
         staging.putShort(start + 4, (short)count, LITTLE_ENDIAN);
+        counters.onItemsSent(1);
         return position;
     }
 

@@ -259,6 +259,14 @@ public final class GraphWorker implements AutoCloseable, GraphTransport.Receiver
     }
 
     /**
+     * @return the worker's wire, for the fuzz target.
+     */
+    GraphTransport transport()
+    {
+        return transport;
+    }
+
+    /**
      * @return this worker's counters, also in its counters file for {@code scripts/shawarma stat}.
      */
     public JobCounters counters()

@@ -49,6 +49,7 @@ public final class GridClient implements AutoCloseable
     private final GridStatusDecoder gridStatus = new GridStatusDecoder();
     private final GridPingDecoder ping = new GridPingDecoder();
     private final UnsafeBuffer operands = new UnsafeBuffer(0, 0);
+    private final UnsafeBuffer message = new UnsafeBuffer(0, 0);
     private final AeronCluster cluster;
     private long nextCorrelationId = 1;
     private long lastSentNs = System.nanoTime();
@@ -95,6 +96,18 @@ public final class GridClient implements AutoCloseable
     {
         return new GridClient(aeronDirectoryName, GridConfiguration.ingressEndpoints(host, portBase, members), host,
             senderId, listener, idleStrategy);
+    }
+
+    /**
+     * A client that only decodes egress ({@link #onEgress}) for a listener, with no cluster to talk to: for the fuzz
+     * target and tests.
+     */
+    GridClient(final GridListener listener)
+    {
+        this.senderId = 0;
+        this.listener = listener;
+        this.idle = null;
+        this.cluster = null;
     }
 
     private static AeronCluster connectWithRetry(final AeronCluster.Context context)
@@ -247,7 +260,25 @@ public final class GridClient implements AutoCloseable
         }
     }
 
-    private void onEgress(final DirectBuffer buffer, final int offset, final int length)
+    /**
+     * Decodes one egress message for the listener; a malformed one is counted and dropped. The decoders see a view
+     * of exactly this message, so a length that points past its end fails (and counts) instead of reading whatever
+     * follows it, and no array is sized by a length the message cannot hold.
+     */
+    void onEgress(final DirectBuffer buffer, final int offset, final int length)
+    {
+        message.wrap(buffer, offset, length);
+        try
+        {
+            decode(message, 0, length);
+        }
+        catch (final RuntimeException ex)
+        {
+            malformedMessages++;
+        }
+    }
+
+    private void decode(final DirectBuffer buffer, final int offset, final int length)
     {
         if (!GridEncoder.wrapHeader(header, buffer, offset, length))
         {
@@ -324,14 +355,7 @@ public final class GridClient implements AutoCloseable
             final long clusterSessionId, final long timestamp, final DirectBuffer buffer, final int offset,
             final int length, final Header header)
         {
-            try
-            {
-                onEgress(buffer, offset, length);
-            }
-            catch (final RuntimeException ex)
-            {
-                malformedMessages++;
-            }
+            onEgress(buffer, offset, length);
         }
     }
 }
