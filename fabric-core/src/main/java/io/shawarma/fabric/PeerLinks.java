@@ -34,6 +34,7 @@ public final class PeerLinks implements AutoCloseable
     private final ExclusivePublication[] publications;
     private final Subscription subscription;
     private final IdleStrategy idle;
+    private final JobCounters counters;
 
     /**
      * @param aeron      the client to publish and subscribe with.
@@ -42,12 +43,14 @@ public final class PeerLinks implements AutoCloseable
      * @param streamBase worker N receives on stream base + N.
      * @param idle       for waiting on peers.
      * @param what       names the links in errors, e.g. {@code aggregate}.
+     * @param counters   count the frames and bytes sent and the back pressure met.
      */
     public PeerLinks(
         final Aeron aeron, final FabricMembers members, final int workerId, final int streamBase,
-        final IdleStrategy idle, final String what)
+        final IdleStrategy idle, final String what, final JobCounters counters)
     {
         this.idle = idle;
+        this.counters = counters;
         this.what = what;
         int mySlot = -1;
         int maxId = 0;
@@ -141,15 +144,21 @@ public final class PeerLinks implements AutoCloseable
         final int peerSlot, final DirectBuffer buffer, final int length, final WhileBackPressured whileWaiting)
     {
         final ExclusivePublication publication = publications[peerSlot];
-        idle.reset();
-        while (publication.offer(buffer, 0, length) < 0)
+        if (publication.offer(buffer, 0, length) < 0)
         {
-            if (publication.isClosed() || !publication.isConnected())
+            counters.onBackPressure();
+            idle.reset();
+            do
             {
-                throw new IllegalStateException(what + " peer in slot " + peerSlot + " went away");
+                if (publication.isClosed() || !publication.isConnected())
+                {
+                    throw new IllegalStateException(what + " peer in slot " + peerSlot + " went away");
+                }
+                idle.idle(whileWaiting.doWork());
             }
-            idle.idle(whileWaiting.doWork());
+            while (publication.offer(buffer, 0, length) < 0);
         }
+        counters.onFrameSent(length);
     }
 
     /**

@@ -16,8 +16,9 @@ import java.util.List;
 
 /**
  * {@code scripts/shawarma stat [--once] [--interval MS] [--dir DIR]} prints the counters of every worker on this
- * machine, live, like Aeron's AeronStat; {@code scripts/shawarma errors} prints each worker's distinct error log.
- * Reads the workers' counters files ({@link WorkerCounters}) without disturbing them.
+ * machine (data-plane, graph and aggregate workers), live, like Aeron's AeronStat; {@code scripts/shawarma errors}
+ * prints each worker's distinct error log.
+ * Reads the workers' counters files ({@link CountersFile}) without disturbing them.
  */
 public final class StatMain
 {
@@ -90,7 +91,7 @@ public final class StatMain
     private static List<File> counterFiles(final File dir)
     {
         final List<File> files = new ArrayList<>();
-        final File[] workerDirs = dir.listFiles((parent, name) -> name.startsWith("shawarma-worker-"));
+        final File[] workerDirs = dir.listFiles((parent, name) -> name.startsWith(CountersFile.DIRECTORY_PREFIX));
         if (null != workerDirs)
         {
             Arrays.sort(workerDirs);
@@ -130,8 +131,9 @@ public final class StatMain
             final int capacity = header.getInt(12);
             final long pid = header.getLong(16);
             final int errorLogLength = header.getInt(24);
+            final String role = CountersFile.roleName(header.getInt(CountersFile.ROLE_OFFSET));
             final boolean alive = ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
-            out.println("worker " + workerId + " (pid " + pid + (alive ? "" : ", not running") + ") " + file);
+            out.println(role + " " + workerId + " (pid " + pid + (alive ? "" : ", not running") + ") " + file);
 
             if (errors)
             {

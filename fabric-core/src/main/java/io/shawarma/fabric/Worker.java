@@ -5,7 +5,6 @@ import io.shawarma.messaging.IdleStrategies;
 import io.shawarma.messaging.Transport;
 import org.agrona.CloseHelper;
 import org.agrona.IoUtil;
-import org.agrona.SystemUtil;
 import org.agrona.concurrent.AgentInvoker;
 import org.agrona.concurrent.AgentRunner;
 
@@ -233,8 +232,7 @@ public final class Worker implements AutoCloseable
                 "-1 (no pinning) or a CPU id below " + Runtime.getRuntime().availableProcessors());
             if (null == workerDir)
             {
-                workerDir = new File(SystemUtil.isLinux() ? "/dev/shm" : IoUtil.tmpDirName(), "shawarma-worker-" +
-                    workerId + "-" + ProcessHandle.current().pid() + "-" + System.nanoTime()).getPath();
+                workerDir = CountersFile.newDirectory(workerId).getPath();
                 workerDirOwned = true;
             }
             return this;

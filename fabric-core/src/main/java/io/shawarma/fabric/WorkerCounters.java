@@ -4,48 +4,34 @@ import io.shawarma.fabric.borrow.Borrower;
 import io.shawarma.fabric.borrow.CostModel;
 import io.shawarma.fabric.borrow.Lender;
 import io.shawarma.udf.Status;
-import org.agrona.IoUtil;
-import org.agrona.concurrent.AtomicBuffer;
-import org.agrona.concurrent.SystemEpochClock;
-import org.agrona.concurrent.UnsafeBuffer;
-import org.agrona.concurrent.errors.DistinctErrorLog;
 import org.agrona.concurrent.status.AtomicCounter;
-import org.agrona.concurrent.status.CountersManager;
 import org.agrona.concurrent.status.CountersReader;
 
 import java.io.File;
-import java.nio.MappedByteBuffer;
 
 /**
- * A worker's counters and distinct error log in one memory-mapped file, like Aeron's CnC file, so that a tool in
- * another process can read them live.
- * <p>
- * Layout: a {@value #HEADER_LENGTH}-byte header (int magic, int version, int worker id, int counter capacity,
- * long pid, int error log length), then the counters' metadata, their values and the error log, each region at the
- * offsets {@link #metadataOffset()}, {@link #valuesOffset(int)} and {@link #errorLogOffset(int)} give.
+ * A data-plane worker's counters and distinct error log in one memory-mapped {@link CountersFile}, like Aeron's
+ * CnC file, so that a tool in another process can read them live.
  */
 public final class WorkerCounters implements AutoCloseable
 {
     /** File name inside a worker's directory. */
-    public static final String FILE_NAME = "worker-counters.dat";
+    public static final String FILE_NAME = CountersFile.FILE_NAME;
     /** First int of the file. */
-    public static final int MAGIC = 0x5348574D;
+    public static final int MAGIC = CountersFile.MAGIC;
     /** Layout version. */
-    public static final int VERSION = 1;
+    public static final int VERSION = CountersFile.VERSION;
     /** Header bytes before the metadata region. */
-    public static final int HEADER_LENGTH = 64;
+    public static final int HEADER_LENGTH = CountersFile.HEADER_LENGTH;
     /** Most counters a worker file holds. */
-    public static final int COUNTER_CAPACITY = 128;
+    public static final int COUNTER_CAPACITY = CountersFile.COUNTER_CAPACITY;
     /** Bytes of the distinct error log. */
-    public static final int ERROR_LOG_LENGTH = 1024 * 1024;
+    public static final int ERROR_LOG_LENGTH = CountersFile.ERROR_LOG_LENGTH;
 
     /** Counter type id of every Shawarma worker counter. */
-    public static final int COUNTER_TYPE_ID = 7301;
+    public static final int COUNTER_TYPE_ID = CountersFile.COUNTER_TYPE_ID;
 
-    private final File file;
-    private final MappedByteBuffer mapped;
-    private final CountersManager countersManager;
-    private final DistinctErrorLog errorLog;
+    private final CountersFile countersFile;
 
     final AtomicCounter invokesIn;
     final AtomicCounter invokesForwarded;
@@ -85,23 +71,7 @@ public final class WorkerCounters implements AutoCloseable
      */
     public WorkerCounters(final File file, final int workerId)
     {
-        this.file = file;
-        final int metadataLength = COUNTER_CAPACITY * CountersReader.METADATA_LENGTH;
-        final int valuesLength = COUNTER_CAPACITY * CountersReader.COUNTER_LENGTH;
-        mapped = IoUtil.mapNewFile(file, (long)HEADER_LENGTH + metadataLength + valuesLength + ERROR_LOG_LENGTH);
-        final UnsafeBuffer whole = new UnsafeBuffer(mapped);
-        whole.putInt(4, VERSION);
-        whole.putInt(8, workerId);
-        whole.putInt(12, COUNTER_CAPACITY);
-        whole.putLong(16, ProcessHandle.current().pid());
-        whole.putInt(24, ERROR_LOG_LENGTH);
-
-        final AtomicBuffer metadata = new UnsafeBuffer(mapped, metadataOffset(), metadataLength);
-        final AtomicBuffer values = new UnsafeBuffer(mapped, valuesOffset(COUNTER_CAPACITY), valuesLength);
-        countersManager = new CountersManager(metadata, values);
-        errorLog = new DistinctErrorLog(
-            new UnsafeBuffer(mapped, errorLogOffset(COUNTER_CAPACITY), ERROR_LOG_LENGTH), SystemEpochClock.INSTANCE);
-
+        countersFile = new CountersFile(file, workerId, CountersFile.ROLE_WORKER);
         invokesIn = counter("invokes in");
         invokesForwarded = counter("invokes forwarded to owner");
         puts = counter("vertex puts");
@@ -140,7 +110,7 @@ public final class WorkerCounters implements AutoCloseable
         {
             schedulerDecisions[reason] = counter("scheduler " + CostModel.REASON_NAMES[reason]);
         }
-        whole.putIntOrdered(0, MAGIC);
+        countersFile.ready();
     }
 
     /**
@@ -148,7 +118,7 @@ public final class WorkerCounters implements AutoCloseable
      */
     public static int metadataOffset()
     {
-        return HEADER_LENGTH;
+        return CountersFile.metadataOffset();
     }
 
     /**
@@ -157,7 +127,7 @@ public final class WorkerCounters implements AutoCloseable
      */
     public static int valuesOffset(final int counterCapacity)
     {
-        return HEADER_LENGTH + counterCapacity * CountersReader.METADATA_LENGTH;
+        return CountersFile.valuesOffset(counterCapacity);
     }
 
     /**
@@ -166,7 +136,7 @@ public final class WorkerCounters implements AutoCloseable
      */
     public static int errorLogOffset(final int counterCapacity)
     {
-        return valuesOffset(counterCapacity) + counterCapacity * CountersReader.COUNTER_LENGTH;
+        return CountersFile.errorLogOffset(counterCapacity);
     }
 
     /**
@@ -243,7 +213,7 @@ public final class WorkerCounters implements AutoCloseable
     public void onError(final Throwable error)
     {
         errors.increment(); // atomic: the media driver and client threads report errors too
-        errorLog.record(error);
+        countersFile.recordError(error);
     }
 
     /**
@@ -251,7 +221,7 @@ public final class WorkerCounters implements AutoCloseable
      */
     public CountersReader reader()
     {
-        return countersManager;
+        return countersFile.reader();
     }
 
     /**
@@ -259,7 +229,7 @@ public final class WorkerCounters implements AutoCloseable
      */
     public File file()
     {
-        return file;
+        return countersFile.file();
     }
 
     /**
@@ -267,12 +237,11 @@ public final class WorkerCounters implements AutoCloseable
      */
     public void close()
     {
-        IoUtil.unmap(mapped);
-        IoUtil.delete(file, true);
+        countersFile.close();
     }
 
     private AtomicCounter counter(final String label)
     {
-        return countersManager.newCounter(label, COUNTER_TYPE_ID);
+        return countersFile.newCounter(label);
     }
 }

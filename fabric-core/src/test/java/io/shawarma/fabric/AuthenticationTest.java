@@ -1,6 +1,7 @@
 package io.shawarma.fabric;
 
 import io.shawarma.fabric.udf.AddUdf;
+import io.shawarma.fabric.udf.ReadUdf;
 import io.shawarma.udf.Status;
 import io.shawarma.udf.Udf;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -33,6 +34,7 @@ class AuthenticationTest
     private static final String SECRET = "correct horse battery staple 42";
     private static final String WRONG_SECRET = "incorrect horse battery staple 7";
     private static final int ADD = Udf.idOf(AddUdf.NAME);
+    private static final int READ = Udf.idOf(ReadUdf.NAME);
 
     @TempDir
     static Path temp;
@@ -45,7 +47,7 @@ class AuthenticationTest
     {
         secretFile = secretFile("fabric.secret", SECRET);
         fabric = new TestFabric(2, secretFile);
-        awaitFabricConnected();
+        awaitFabricConnected(fabric);
     }
 
     @AfterAll
@@ -147,6 +149,73 @@ class AuthenticationTest
     }
 
     @Test
+    void shouldAuthenticateARestartedWorkerAgainAndServeCallsBothWays()
+    {
+        try (TestFabric restarting = new TestFabric(2, secretFile))
+        {
+            awaitFabricConnected(restarting);
+            final long onOne = restarting.vertexOwnedBy(1);
+            final long onTwo = restarting.vertexOwnedBy(2);
+            final UnsafeBuffer result = new UnsafeBuffer(new byte[Long.BYTES]);
+            try (FabricClient client = restarting.client())
+            {
+                TestFabric.putCounter(client, onTwo, 10);
+                assertEquals(Status.OK, client.invokeVia(1, onTwo, ADD, int64(1), 0, Long.BYTES, result));
+            }
+
+            // Same id and channel, new Aeron sessions and an empty store: it must prove the secret again, and worker
+            // 1 must prove it to the newcomer before its forwarded calls are served there.
+            restarting.restart(2);
+            awaitFabricConnected(restarting);
+            try (FabricClient client = restarting.client())
+            {
+                TestFabric.putCounter(client, onTwo, 20);
+                TestFabric.putCounter(client, onOne, 5);
+                awaitServedVia(client, 1, onTwo);
+                awaitServedVia(client, 2, onOne);
+                assertEquals(Status.OK, client.invokeVia(1, onTwo, ADD, int64(1), 0, Long.BYTES, result));
+                assertEquals(21, result.getLong(0, LITTLE_ENDIAN), "forwarded by worker 1 to the restarted worker 2");
+                assertEquals(Status.OK, client.invokeVia(2, onOne, ADD, int64(2), 0, Long.BYTES, result));
+                assertEquals(7, result.getLong(0, LITTLE_ENDIAN), "forwarded by the restarted worker 2 to worker 1");
+            }
+        }
+    }
+
+    @Test
+    void shouldRefuseTheOldSessionOfAPeerThatAuthenticatedAgain()
+    {
+        final Worker worker = fabric.worker(1);
+        final long vertexId = fabric.vertexOwnedBy(1);
+        try (FabricClient client = fabric.client();
+            RawPeer old = new RawPeer(worker, 2_000_105, load(secretFile));
+            RawPeer restarted = new RawPeer(worker, 2_000_105, load(secretFile)))
+        {
+            TestFabric.putCounter(client, vertexId, 200);
+            assertTrue(old.sayHello(), "welcomed on its first session");
+            old.invoke(old.id, 1, vertexId, ADD, 1);
+            assertTrue(old.awaitAnswer());
+            assertEquals(Status.OK, old.status);
+
+            assertTrue(restarted.sayHello(), "welcomed again on a new session, having proved the secret again");
+            final long before = worker.counters().authFailures.get();
+            old.invoke(old.id, 2, vertexId, ADD, 1_000);
+            restarted.invoke(restarted.id, 3, vertexId, ADD, 1);
+            assertTrue(restarted.awaitAnswer());
+            assertEquals(Status.OK, restarted.status);
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (worker.counters().authFailures.get() == before)
+            {
+                assertTrue(System.nanoTime() < deadline, "the old session's call was not counted as refused");
+                sleep();
+            }
+            assertEquals(before + 1, worker.counters().authFailures.get());
+            final UnsafeBuffer value = new UnsafeBuffer(new byte[Long.BYTES]);
+            assertEquals(Status.OK, client.get(vertexId, value));
+            assertEquals(202, value.getLong(0, LITTLE_ENDIAN), "the old session's call was not applied");
+        }
+    }
+
+    @Test
     void shouldRefuseUnsafeOrShortSecretFilesWithoutShowingThem() throws IOException
     {
         final Path open = temp.resolve("open.secret");
@@ -164,7 +233,7 @@ class AuthenticationTest
         assertNoSecretIn(String.valueOf(load(secretFile)));
     }
 
-    private static void awaitFabricConnected()
+    private static void awaitFabricConnected(final TestFabric fabric)
     {
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!(fabric.worker(1).isFabricConnected() && fabric.worker(2).isFabricConnected()))
@@ -174,6 +243,22 @@ class AuthenticationTest
         }
     }
 
+
+    /**
+     * Waits until a read of a vertex through a worker (forwarded to its owner) is served: the two have authenticated
+     * each other. A read changes nothing, so a timed-out one may simply be sent again.
+     */
+    private static void awaitServedVia(final FabricClient client, final int entryWorkerId, final long vertexId)
+    {
+        final UnsafeBuffer result = new UnsafeBuffer(new byte[Long.BYTES]);
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        Status status;
+        while (Status.OK != (status = client.invokeVia(entryWorkerId, vertexId, READ, result, 0, 0, result)))
+        {
+            assertTrue(System.nanoTime() < deadline, "not served through worker " + entryWorkerId + ": " + status);
+            sleep();
+        }
+    }
 
     private static String secretFile(final String name, final String secret) throws IOException
     {

@@ -4,6 +4,7 @@ import org.agrona.CloseHelper;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
@@ -43,6 +44,7 @@ final class ImpairedUdpRelay implements AutoCloseable
     {
     }
 
+    private final InetAddress local;
     private final InetSocketAddress target;
     private final DatagramChannel front;
     private final Selector selector;
@@ -67,13 +69,26 @@ final class ImpairedUdpRelay implements AutoCloseable
      */
     ImpairedUdpRelay(final InetSocketAddress target, final Impairment impairment, final long seed)
     {
+        this(InetAddress.getLoopbackAddress(), target, impairment, seed);
+    }
+
+    /**
+     * @param local      the address the relay's sockets bind to: one the target can answer.
+     * @param target     the endpoint behind the relay.
+     * @param impairment to apply from the start.
+     * @param seed       of the random choices.
+     */
+    ImpairedUdpRelay(
+        final InetAddress local, final InetSocketAddress target, final Impairment impairment, final long seed)
+    {
+        this.local = local;
         this.target = target;
         this.impairment = impairment;
         this.random = new SplittableRandom(seed);
         try
         {
             selector = Selector.open();
-            front = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
+            front = DatagramChannel.open().bind(new InetSocketAddress(local, 0));
             front.configureBlocking(false).register(selector, SelectionKey.OP_READ);
         }
         catch (final IOException ex)
@@ -181,7 +196,7 @@ final class ImpairedUdpRelay implements AutoCloseable
         DatagramChannel upstream = upstreamBySender.get(sender);
         if (null == upstream)
         {
-            upstream = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
+            upstream = DatagramChannel.open().bind(new InetSocketAddress(local, 0));
             upstream.configureBlocking(false).register(selector, SelectionKey.OP_READ);
             upstreamBySender.put(sender, upstream);
             senderByUpstream.put(upstream, sender);

@@ -40,7 +40,7 @@ class StatMainTest
         }
     }
 
-    private static String run(final String... args) throws Exception
+    static String run(final String... args) throws Exception
     {
         final PrintStream original = System.out;
         final ByteArrayOutputStream captured = new ByteArrayOutputStream();

@@ -22,6 +22,7 @@ final class TestFabric implements AutoCloseable
     final String members;
     final List<Worker> workers = new ArrayList<>();
     private final String secretFile;
+    private final UnaryOperator<Worker.Context> customise;
 
     /**
      * @param workerCount number of workers, ids 1..n.
@@ -57,6 +58,7 @@ final class TestFabric implements AutoCloseable
         final int... invokerDriven)
     {
         this.secretFile = secretFile;
+        this.customise = customise;
         members = udpMembers(workerCount);
         try
         {
@@ -89,6 +91,16 @@ final class TestFabric implements AutoCloseable
     Worker worker(final int id)
     {
         return workers.get(id - 1);
+    }
+
+    /**
+     * Stops a worker and starts it again with the same id and channel, as after a crash and restart: a new process
+     * would have new Aeron sessions and an empty in-memory store, and so has this one.
+     */
+    void restart(final int id)
+    {
+        workers.get(id - 1).close();
+        workers.set(id - 1, Worker.launch(customise.apply(workerContext(id))));
     }
 
     FabricClient client()

@@ -11,6 +11,7 @@ import io.shawarma.codecs.AggregateRoundDoneEncoder;
 import io.shawarma.codecs.MessageHeaderDecoder;
 import io.shawarma.codecs.MessageHeaderEncoder;
 import io.shawarma.fabric.FabricMembers;
+import io.shawarma.fabric.JobCounters;
 import io.shawarma.fabric.PeerLinks;
 import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
@@ -65,15 +66,17 @@ final class AggregateTransport implements AutoCloseable
     private final ControlledFragmentAssembler assembler = new ControlledFragmentAssembler(this::onFragment);
     private final PeerLinks.WhileBackPressured pollWhileBackPressured = this::pollCurrent;
     private final Receiver receiver;
+    private final JobCounters counters;
     private long currentRound;
 
     AggregateTransport(
         final Aeron aeron, final FabricMembers members, final int workerId, final int streamBase,
-        final IdleStrategy idle, final int frameBytes, final Receiver receiver)
+        final IdleStrategy idle, final int frameBytes, final Receiver receiver, final JobCounters counters)
     {
         this.workerId = workerId;
         this.receiver = receiver;
-        this.links = new PeerLinks(aeron, members, workerId, streamBase, idle, "aggregate");
+        this.counters = counters;
+        this.links = new PeerLinks(aeron, members, workerId, streamBase, idle, "aggregate", counters);
         this.frame = new UnsafeBuffer(BufferUtil.allocateDirectAligned(frameBytes, 64));
         this.payloadCapacity = frameBytes - HEADER_LENGTH - AggregateExportsEncoder.BLOCK_LENGTH - 8;
     }
@@ -145,6 +148,21 @@ final class AggregateTransport implements AutoCloseable
 
     private ControlledFragmentHandler.Action onFragment(
         final DirectBuffer buffer, final int offset, final int length, final Header header)
+    {
+        final ControlledFragmentHandler.Action action = decode(buffer, offset, length);
+        if (ControlledFragmentHandler.Action.ABORT != action)
+        {
+            counters.onFrameReceived(length);
+        }
+        return action;
+    }
+
+    /**
+     * Decodes one whole frame for the receiver (for the fuzz target; frames normally arrive through {@link #poll}).
+     *
+     * @return ABORT for a frame of a later step, to be read again then; else CONTINUE.
+     */
+    ControlledFragmentHandler.Action decode(final DirectBuffer buffer, final int offset, final int length)
     {
         final int end = offset + length;
         if (length < HEADER_LENGTH)

@@ -1,7 +1,9 @@
 package io.shawarma.fabric.aggregate;
 
 import io.aeron.Aeron;
+import io.shawarma.fabric.CountersFile;
 import io.shawarma.fabric.FabricMembers;
+import io.shawarma.fabric.JobCounters;
 import io.shawarma.fabric.graph.EdgeList;
 import org.agrona.BufferUtil;
 import org.agrona.CloseHelper;
@@ -51,6 +53,7 @@ public final class AggregateWorker implements AutoCloseable, AggregateTransport.
     private final Exports exports;
     private final PathTable paths;
     private final AggregateTransport transport;
+    private final JobCounters counters;
     private final IdleStrategy idle;
     private final int retention;
     private final PrintStream progress;
@@ -93,7 +96,17 @@ public final class AggregateWorker implements AutoCloseable, AggregateTransport.
         paths = engine.paths();
         this.idle = idle;
         this.retention = retention;
-        transport = new AggregateTransport(aeron, members, workerId, streamBase, idle, FRAME_BYTES, this);
+        counters = new JobCounters(CountersFile.ROLE_AGGREGATE, workerId, "rounds", "export records");
+        try
+        {
+            transport = new AggregateTransport(aeron, members, workerId, streamBase, idle, FRAME_BYTES, this,
+                counters);
+        }
+        catch (final RuntimeException ex)
+        {
+            counters.close();
+            throw ex;
+        }
         this.workerId = workerId;
         slot = transport.links().slot();
         workers = members.size();
@@ -127,6 +140,19 @@ public final class AggregateWorker implements AutoCloseable, AggregateTransport.
      */
     public Result run(final int rounds, final boolean synchronous, final long connectTimeoutNs)
     {
+        try
+        {
+            return runRounds(rounds, synchronous, connectTimeoutNs);
+        }
+        catch (final RuntimeException ex)
+        {
+            counters.onError(ex);
+            throw ex;
+        }
+    }
+
+    private Result runRounds(final int rounds, final boolean synchronous, final long connectTimeoutNs)
+    {
         transport.links().awaitConnected(System.nanoTime() + connectTimeoutNs);
         final long runStartNs = System.nanoTime();
         for (int round = 0; round < rounds; round++)
@@ -155,6 +181,8 @@ public final class AggregateWorker implements AutoCloseable, AggregateTransport.
             {
                 sendDone(round, totalDevices, changed);
             }
+            counters.malformed(malformed);
+            counters.onStepCompleted();
             if (null != progress)
             {
                 progress.printf("round %d devices %d changed %d%s time %.1f ms%n", round, totalDevices,
@@ -193,9 +221,25 @@ public final class AggregateWorker implements AutoCloseable, AggregateTransport.
         return malformed;
     }
 
+    /**
+     * @return the worker's wire, for the fuzz target.
+     */
+    AggregateTransport transport()
+    {
+        return transport;
+    }
+
+    /**
+     * @return this worker's counters, also in its counters file for {@code scripts/shawarma stat}.
+     */
+    public JobCounters counters()
+    {
+        return counters;
+    }
+
     public void close()
     {
-        CloseHelper.close(transport);
+        CloseHelper.closeAll(transport, counters);
     }
 
     public void onPaths(final int senderSlot, final DirectBuffer buffer, final int offset, final int count)
@@ -266,6 +310,7 @@ public final class AggregateWorker implements AutoCloseable, AggregateTransport.
                 exports.put(row, slotFromPeer[senderSlot][remote], buffer.getLong(position + 2, LITTLE_ENDIAN));
             }
             exports.commit(row);
+            counters.onItemsReceived(1);
         }
     }
 
@@ -365,6 +410,7 @@ public final class AggregateWorker implements AutoCloseable, AggregateTransport.
         }
         staging.putInt(start, hood.graphIndex[row], LITTLE_ENDIAN);
         staging.putShort(start + 4, (short)count, LITTLE_ENDIAN);
+        counters.onItemsSent(1);
         return position;
     }
 

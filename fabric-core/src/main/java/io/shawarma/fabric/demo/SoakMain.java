@@ -33,7 +33,8 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  * mixed load from several clients (adds at the owner and through other workers, which forward or borrow the vertex
  * as their cost model decides, puts, reads checked as they come) while one worker is frozen for a while (SIGSTOP, then SIGCONT). Each client writes only its own
  * vertices and keeps a {@link SoakLedger}; at the end a checker reads every vertex and proves that no acknowledged
- * update was lost and none was applied twice. Exit 0 when the checker passes, 1 when it does not, 2 on bad options.
+ * update was lost and none was applied twice. Alongside, graph workers run PageRank again and again
+ * ({@link SoakGraphRounds}), each run checked against the reference algorithm. Exit 0 when the checker passes, 1 when it does not, 2 on bad options.
  */
 public final class SoakMain
 {
@@ -60,6 +61,7 @@ public final class SoakMain
     private final PrintStream out = System.out;
     private final AtomicLongArray outcomes = new AtomicLongArray(OPERATIONS.length * Status.values().length);
     private final List<String> problems = Collections.synchronizedList(new ArrayList<>());
+    private final SoakGraphRounds graphRounds = new SoakGraphRounds();
 
     private SoakMain(
         final int seconds, final int workerCount, final int clientCount, final boolean stall, final boolean verbose)
@@ -119,7 +121,8 @@ public final class SoakMain
         out.println("  mixed load on an authenticated fabric of worker processes (loopback UDP; calls through other");
         out.println("  workers are forwarded or borrowed by the cost model: -Dshawarma.scheduler.policy=borrow|forward");
         out.println("  to force one), then a checker that proves no acknowledged update was lost and none was applied");
-        out.println("  twice.");
+        out.println("  twice. Alongside, two graph workers run PageRank over and over, each run checked against the");
+        out.println("  reference algorithm.");
         out.println("  --seconds N   how long the load runs (default 30)");
         out.println("  --workers N   worker processes, 2..9 (default 3)");
         out.println("  --clients N   client threads, each with its own vertices (default 2)");
@@ -172,6 +175,8 @@ public final class SoakMain
                 clients.add(client);
                 client.start();
             }
+            final Thread graph = new Thread(() -> graphRounds.run(deadlineNs, problems), "soak-graph-rounds");
+            graph.start();
             if (stall)
             {
                 freezeOnce(workers, loadNs);
@@ -180,6 +185,8 @@ public final class SoakMain
             {
                 client.join();
             }
+            graph.join();
+            out.println(graphRounds.summary());
         }
         catch (final InterruptedException ex)
         {
@@ -360,7 +367,7 @@ public final class SoakMain
         out.printf("%,d operations in %d s (%,.0f/s)%n", total, seconds, total / (double)seconds);
         if (problems.isEmpty())
         {
-            out.println("checker: PASS: no acknowledged update lost, none applied twice");
+            out.println("checker: PASS: no acknowledged update lost, none applied twice, every graph run right");
             return 0;
         }
         out.println("checker: FAIL (" + problems.size() + " problems):");

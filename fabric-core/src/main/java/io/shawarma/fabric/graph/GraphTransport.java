@@ -13,6 +13,7 @@ import io.shawarma.codecs.MessageHeaderEncoder;
 import io.shawarma.codecs.SuperstepDoneDecoder;
 import io.shawarma.codecs.SuperstepDoneEncoder;
 import io.shawarma.fabric.FabricMembers;
+import io.shawarma.fabric.JobCounters;
 import io.shawarma.fabric.PeerLinks;
 import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
@@ -66,19 +67,21 @@ final class GraphTransport implements AutoCloseable
     // Made once: sending polls while a peer is back pressured, without allocating a lambda per frame.
     private final PeerLinks.WhileBackPressured pollCurrentSuperstep = () -> poll(this.currentSuperstep);
     private final Receiver receiver;
+    private final JobCounters counters;
     private long currentSuperstep;
     private int batchEntries;
     private int batchPosition;
 
     GraphTransport(
         final Aeron aeron, final FabricMembers members, final int workerId, final int streamBase,
-        final IdleStrategy idle, final int frameBytes, final Receiver receiver)
+        final IdleStrategy idle, final int frameBytes, final Receiver receiver, final JobCounters counters)
     {
         this.receiver = receiver;
+        this.counters = counters;
         this.workerId = workerId;
         this.buffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(frameBytes, 64));
         this.entriesPerFrame = (frameBytes - HEADER_LENGTH - GraphMessagesEncoder.BLOCK_LENGTH - 4) / ENTRY_BYTES;
-        this.links = new PeerLinks(aeron, members, workerId, streamBase, idle, "graph");
+        this.links = new PeerLinks(aeron, members, workerId, streamBase, idle, "graph", counters);
     }
 
     /**
@@ -191,6 +194,7 @@ final class GraphTransport implements AutoCloseable
         {
             final int dataOffset = batchPosition - batchEntries * ENTRY_BYTES;
             buffer.putInt(dataOffset - 4, batchEntries * ENTRY_BYTES, LITTLE_ENDIAN);
+            counters.onItemsSent(batchEntries);
             batchEntries = 0;
             offer(peerSlot, batchPosition);
         }
@@ -203,6 +207,21 @@ final class GraphTransport implements AutoCloseable
 
     private ControlledFragmentHandler.Action onFragment(
         final DirectBuffer frame, final int offset, final int length, final Header header)
+    {
+        final ControlledFragmentHandler.Action action = decode(frame, offset, length);
+        if (ControlledFragmentHandler.Action.ABORT != action)
+        {
+            counters.onFrameReceived(length);
+        }
+        return action;
+    }
+
+    /**
+     * Decodes one whole frame for the receiver (for the fuzz target; frames normally arrive through {@link #poll}).
+     *
+     * @return ABORT for a frame of a later step, to be read again then; else CONTINUE.
+     */
+    ControlledFragmentHandler.Action decode(final DirectBuffer frame, final int offset, final int length)
     {
         final int end = offset + length;
         if (length < HEADER_LENGTH)
@@ -273,6 +292,10 @@ final class GraphTransport implements AutoCloseable
         }
 
         final int count = dataLength / entrySize;
+        if (!isDone)
+        {
+            counters.onItemsReceived(count);
+        }
         if (isMessages)
         {
             receiver.onMessages(superstep, frame, dataOffset, count);

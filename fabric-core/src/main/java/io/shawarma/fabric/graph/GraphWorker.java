@@ -1,7 +1,9 @@
 package io.shawarma.fabric.graph;
 
 import io.aeron.Aeron;
+import io.shawarma.fabric.CountersFile;
 import io.shawarma.fabric.FabricMembers;
+import io.shawarma.fabric.JobCounters;
 import io.shawarma.udf.graph.Aggregator;
 import io.shawarma.udf.graph.ComputeContext;
 import io.shawarma.udf.graph.Messages;
@@ -45,6 +47,7 @@ public final class GraphWorker implements AutoCloseable, GraphTransport.Receiver
     private final GraphPartition partition;
     private final VertexProgram program;
     private final GraphTransport transport;
+    private final JobCounters counters;
     private final IdleStrategy idle;
     private final long maxSupersteps;
     private final PrintStream progress;
@@ -93,7 +96,17 @@ public final class GraphWorker implements AutoCloseable, GraphTransport.Receiver
         this.slot = partition.slot;
         this.workers = members.size();
         this.progress = 0 == slot ? progress : null;
-        this.transport = new GraphTransport(aeron, members, workerId, streamBase, idle, 64 * 1024, this);
+        this.counters = new JobCounters(CountersFile.ROLE_GRAPH, workerId, "supersteps", "messages");
+        try
+        {
+            this.transport = new GraphTransport(aeron, members, workerId, streamBase, idle, 64 * 1024, this,
+                counters);
+        }
+        catch (final RuntimeException ex)
+        {
+            counters.close();
+            throw ex;
+        }
 
         final int localCount = partition.localCount();
         values = new long[localCount];
@@ -131,6 +144,19 @@ public final class GraphWorker implements AutoCloseable, GraphTransport.Receiver
      * @return this worker's vertices and values.
      */
     public Result run(final long connectTimeoutNs)
+    {
+        try
+        {
+            return runSupersteps(connectTimeoutNs);
+        }
+        catch (final RuntimeException ex)
+        {
+            counters.onError(ex);
+            throw ex;
+        }
+    }
+
+    private Result runSupersteps(final long connectTimeoutNs)
     {
         transport.awaitConnected(System.nanoTime() + connectTimeoutNs);
         long supersteps = 0;
@@ -200,6 +226,8 @@ public final class GraphWorker implements AutoCloseable, GraphTransport.Receiver
             nextInbox = delivered;
             nextInbox.clear();
             supersteps = superstep + 1;
+            counters.malformed(malformedFrames);
+            counters.onStepCompleted();
             if (0 == totalActive && 0 == totalSent)
             {
                 break;
@@ -230,9 +258,25 @@ public final class GraphWorker implements AutoCloseable, GraphTransport.Receiver
         return malformedFrames;
     }
 
+    /**
+     * @return the worker's wire, for the fuzz target.
+     */
+    GraphTransport transport()
+    {
+        return transport;
+    }
+
+    /**
+     * @return this worker's counters, also in its counters file for {@code scripts/shawarma stat}.
+     */
+    public JobCounters counters()
+    {
+        return counters;
+    }
+
     public void close()
     {
-        CloseHelper.close(transport);
+        CloseHelper.closeAll(transport, counters);
     }
 
     private long computeSuperstep()

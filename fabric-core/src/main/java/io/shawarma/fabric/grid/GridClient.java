@@ -49,6 +49,7 @@ public final class GridClient implements AutoCloseable
     private final GridStatusDecoder gridStatus = new GridStatusDecoder();
     private final GridPingDecoder ping = new GridPingDecoder();
     private final UnsafeBuffer operands = new UnsafeBuffer(0, 0);
+    private final UnsafeBuffer message = new UnsafeBuffer(0, 0);
     private final AeronCluster cluster;
     private long nextCorrelationId = 1;
     private long lastSentNs = System.nanoTime();
@@ -95,6 +96,18 @@ public final class GridClient implements AutoCloseable
     {
         return new GridClient(aeronDirectoryName, GridConfiguration.ingressEndpoints(host, portBase, members), host,
             senderId, listener, idleStrategy);
+    }
+
+    /**
+     * A client that only decodes egress ({@link #onEgress}) for a listener, with no cluster to talk to: for the fuzz
+     * target and tests.
+     */
+    GridClient(final GridListener listener)
+    {
+        this.senderId = 0;
+        this.listener = listener;
+        this.idle = null;
+        this.cluster = null;
     }
 
     private static AeronCluster connectWithRetry(final AeronCluster.Context context)
@@ -247,7 +260,26 @@ public final class GridClient implements AutoCloseable
         }
     }
 
-    private void onEgress(final DirectBuffer buffer, final int offset, final int length)
+    /**
+     * Decodes one egress message for the listener; a malformed one is counted and dropped. The decoders see a view
+     * of exactly this message, so a length that points past its end fails (and counts) instead of reading whatever
+     * follows it; no string or array is sized by a length the message cannot hold (found by the fuzz target: a
+     * variable-length field's length allocated up to 2 GB before the read failed).
+     */
+    void onEgress(final DirectBuffer buffer, final int offset, final int length)
+    {
+        message.wrap(buffer, offset, length);
+        try
+        {
+            decode(message, 0, length);
+        }
+        catch (final RuntimeException ex)
+        {
+            malformedMessages++;
+        }
+    }
+
+    private void decode(final DirectBuffer buffer, final int offset, final int length)
     {
         if (!GridEncoder.wrapHeader(header, buffer, offset, length))
         {
@@ -259,7 +291,7 @@ public final class GridClient implements AutoCloseable
             case PlacementUpdateDecoder.TEMPLATE_ID:
                 placement.wrapAndApplyHeader(buffer, offset, header);
                 final long epoch = placement.session().epoch();
-                final int slotBytes = placement.slotOwnersLength();
+                final int slotBytes = fitting(placement.slotOwnersLength(), length);
                 final int[] owners = new int[slotBytes / Integer.BYTES];
                 final int ownersOffset = placement.limit() + PlacementUpdateDecoder.slotOwnersHeaderLength();
                 for (int i = 0; i < owners.length; i++)
@@ -275,6 +307,7 @@ public final class GridClient implements AutoCloseable
                 final int task = taskAssign.taskIndex();
                 final int attempt = taskAssign.attempt();
                 final long vertexId = taskAssign.outputVertexId();
+                fitting(taskAssign.udfNameLength(), length);
                 final String udf = taskAssign.udfName();
                 taskAssign.wrapOperands(operands);
                 listener.onTaskAssign(dagId, task, attempt, vertexId, udf, operands, 0, operands.capacity());
@@ -282,8 +315,11 @@ public final class GridClient implements AutoCloseable
 
             case SubmitResultDecoder.TEMPLATE_ID:
                 submitResult.wrapAndApplyHeader(buffer, offset, header);
-                listener.onSubmitResult(submitResult.session().correlationId(), submitResult.dagId(),
-                    submitResult.taskCount(), submitResult.refusal());
+                final long submitted = submitResult.session().correlationId();
+                final long submittedDagId = submitResult.dagId();
+                final int taskCount = submitResult.taskCount();
+                fitting(submitResult.refusalLength(), length);
+                listener.onSubmitResult(submitted, submittedDagId, taskCount, submitResult.refusal());
                 break;
 
             case TaskStateChangeDecoder.TEMPLATE_ID:
@@ -296,8 +332,9 @@ public final class GridClient implements AutoCloseable
                 final int changeAttempt = change.attempt();
                 final Status status = Status.of(change.statusRaw());
                 final long clusterTime = change.clusterTime();
+                fitting(change.taskNameLength(), length);
                 final String name = change.taskName();
-                final byte[] result = new byte[change.resultLength()];
+                final byte[] result = new byte[fitting(change.resultLength(), length)];
                 change.getResult(result, 0, result.length);
                 listener.onTaskStateChange(changeDagId, changeTask, name, state, workerId, changeAttempt, status,
                     clusterTime, result);
@@ -305,6 +342,7 @@ public final class GridClient implements AutoCloseable
 
             case GridStatusDecoder.TEMPLATE_ID:
                 gridStatus.wrapAndApplyHeader(buffer, offset, header);
+                checkMembersFit(buffer, gridStatus.limit(), offset + length);
                 listener.onGridStatus(gridStatus);
                 break;
 
@@ -318,20 +356,51 @@ public final class GridClient implements AutoCloseable
         }
     }
 
+    /**
+     * @return the length of a variable-length field, when the message can hold it.
+     * @throws IllegalArgumentException (counted as malformed) when it cannot: the decoders size strings and arrays by
+     * it before they read.
+     */
+    private static int fitting(final int fieldLength, final int messageLength)
+    {
+        if (fieldLength < 0 || fieldLength > messageLength)
+        {
+            throw new IllegalArgumentException("a field of " + fieldLength + " bytes in a message of " +
+                messageLength);
+        }
+        return fieldLength;
+    }
+
+    /**
+     * Checks that a GridStatus's members group, whose header is at {@code groupOffset}, lies inside the message
+     * with entries of at least the schema's size: a count with a short or zero entry size would make a reader
+     * walk up to 65535 members over the same few bytes (found by the fuzz target).
+     *
+     * @throws IllegalArgumentException (counted as malformed) when it does not.
+     */
+    private static void checkMembersFit(final DirectBuffer buffer, final int groupOffset, final int messageEnd)
+    {
+        final int headerLength = GridStatusDecoder.MembersDecoder.sbeHeaderSize();
+        if (groupOffset + headerLength > messageEnd)
+        {
+            throw new IllegalArgumentException("no members group header");
+        }
+        final int entryLength = buffer.getShort(groupOffset, LITTLE_ENDIAN) & 0xFFFF;
+        final int count = buffer.getShort(groupOffset + 2, LITTLE_ENDIAN) & 0xFFFF;
+        if (count > 0 && (entryLength < GridStatusDecoder.MembersDecoder.sbeBlockLength() ||
+            (long)count * entryLength > messageEnd - groupOffset - headerLength))
+        {
+            throw new IllegalArgumentException(count + " members of " + entryLength + " bytes do not fit");
+        }
+    }
+
     private final class Egress implements EgressListener
     {
         public void onMessage(
             final long clusterSessionId, final long timestamp, final DirectBuffer buffer, final int offset,
             final int length, final Header header)
         {
-            try
-            {
-                onEgress(buffer, offset, length);
-            }
-            catch (final RuntimeException ex)
-            {
-                malformedMessages++;
-            }
+            onEgress(buffer, offset, length);
         }
     }
 }

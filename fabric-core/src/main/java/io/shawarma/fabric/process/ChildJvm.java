@@ -51,11 +51,30 @@ public final class ChildJvm implements AutoCloseable
         final String name, final String mainClass, final Map<String, String> properties, final List<String> args,
         final String readyPrefix, final PrintStream echo)
     {
+        this(List.of(), name, mainClass, properties, args, readyPrefix, echo);
+    }
+
+    /**
+     * Starts the child through a launcher command, e.g. {@code ip netns exec NS} to run it in a network namespace;
+     * the launcher must exec the JVM (keep its process id), so that signals reach the JVM.
+     *
+     * @param launcher    command words before the java binary; empty for none.
+     * @param name        for messages, e.g. {@code worker 1}.
+     * @param mainClass   to run.
+     * @param properties  system properties, passed as {@code -Dname=value} after this JVM's own arguments.
+     * @param args        program arguments.
+     * @param readyPrefix the child is ready once it prints a line starting with this.
+     * @param echo        where to copy every line the child prints, prefixed {@code [name]}; null to only keep them.
+     */
+    public ChildJvm(
+        final List<String> launcher, final String name, final String mainClass, final Map<String, String> properties,
+        final List<String> args, final String readyPrefix, final PrintStream echo)
+    {
         this.name = name;
         this.readyPrefix = readyPrefix;
         this.echo = echo;
 
-        final List<String> command = new ArrayList<>();
+        final List<String> command = new ArrayList<>(launcher);
         command.add(ProcessHandle.current().info().command()
             .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         for (final String argument : ManagementFactory.getRuntimeMXBean().getInputArguments())

@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Runs a short soak as a user does (its own JVM, three authenticated worker JVMs, one frozen for a while): the
- * checker must pass and nothing may be left in /dev/shm.
+ * checker must pass (the graph runs alongside included) and nothing may be left in /dev/shm.
  */
 class SoakIT
 {
@@ -28,6 +28,7 @@ class SoakIT
             assertEquals(0, exitCode, output);
             assertTrue(output.contains("checker: PASS"), output);
             assertTrue(output.contains("worker 2 resumed"), output);
+            assertTrue(output.matches("(?s).*graph rounds: [1-9][0-9]* PageRank runs.*"), output);
             final String[] leftovers = new File("/dev/shm").list((dir, name) -> name.contains("-soak-" + soak.pid()));
             assertEquals(0, null == leftovers ? 0 : leftovers.length, "left in /dev/shm: " + List.of(leftovers));
         }
