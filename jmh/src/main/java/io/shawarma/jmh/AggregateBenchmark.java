@@ -43,7 +43,7 @@ public final class AggregateBenchmark
     private static final long CHILD_TIMEOUT_MS = 3_600_000L;
     private static final Pattern OUR_ROUNDS = Pattern.compile("aggregate worker 1: (\\d+) rounds took (\\S+) s");
     private static final Pattern OUR_ROUND =
-        Pattern.compile("(?m)\\] round (\\d+) devices \\d+ changed \\d+ time (\\S+) ms$");
+        Pattern.compile("(?m)\\] round (\\d+) devices \\d+ changed \\d+ (?:waited \\S+ ms )?time (\\S+) ms$");
 
     /** One contender's run of one program on one grid. */
     private static final class Run

@@ -157,6 +157,7 @@ public final class AggregateWorker implements AutoCloseable, AggregateTransport.
         long previousStartNs = 0;
         long previousDevices = 0;
         long previousChanged = 0;
+        long previousWaitedNs = 0;
         for (int round = 0; round < rounds; round++)
         {
             final long startNs = System.nanoTime();
@@ -164,20 +165,22 @@ public final class AggregateWorker implements AutoCloseable, AggregateTransport.
             sendExports(round, round - 1, true);
             sendDone(round, previousDevices, previousChanged);
             changed += engine.synchronousInterior();
-            awaitPeers(round, round);
+            final long waitedNs = awaitPeers(round, round);
             if (round > 0)
             {
-                printProgress(round - 1, previousDevices, previousChanged, startNs - previousStartNs, true);
+                printProgress(round - 1, previousDevices, previousChanged, previousWaitedNs, startNs - previousStartNs);
             }
             previousStartNs = startNs;
             previousDevices = engine.ranLastRound();
             previousChanged = changed;
+            previousWaitedNs = waitedNs;
         }
         sendDone(rounds, previousDevices, previousChanged);
         awaitPeers(rounds, rounds);
         if (rounds > 0)
         {
-            printProgress(rounds - 1, previousDevices, previousChanged, System.nanoTime() - previousStartNs, true);
+            printProgress(rounds - 1, previousDevices, previousChanged, previousWaitedNs,
+                System.nanoTime() - previousStartNs);
         }
     }
 
@@ -198,7 +201,7 @@ public final class AggregateWorker implements AutoCloseable, AggregateTransport.
             sendDone(round, previousDevices, previousChanged);
             previousDevices = engine.ranLastRound();
             previousChanged = changed;
-            printProgress(round, previousDevices, previousChanged, System.nanoTime() - startNs, false);
+            printProgress(round, previousDevices, previousChanged, -1, System.nanoTime() - startNs);
         }
         // Everyone stays until everyone is done, so that no exports go to a worker that left.
         sendDone(rounds, previousDevices, previousChanged);
@@ -206,25 +209,32 @@ public final class AggregateWorker implements AutoCloseable, AggregateTransport.
     }
 
     /**
-     * Prints a round's progress line (worker 1 only): the devices that ran it and changed their output on this
-     * worker plus, in synchronous rounds, on its peers (from their done marks).
+     * Prints a round's progress line (worker 1 only). In synchronous rounds: the devices that ran it and changed
+     * their output on every worker (the peers' from their done marks) and how long worker 1 waited for its peers'
+     * exports at the end of the round; in asynchronous ones ({@code waitedNs} negative), worker 1's devices only.
      */
     private void printProgress(
-        final int round, final long devices, final long changed, final long roundNs, final boolean withPeers)
+        final int round, final long devices, final long changed, final long waitedNs, final long roundNs)
     {
         if (null == progress)
         {
             return;
         }
+        if (waitedNs < 0)
+        {
+            progress.printf("round %d devices %d changed %d (worker 1's) time %.1f ms%n", round, devices, changed,
+                roundNs / 1e6);
+            return;
+        }
         long totalDevices = devices;
         long totalChanged = changed;
-        for (int peer = 0; peer < workers && withPeers; peer++)
+        for (int peer = 0; peer < workers; peer++)
         {
             totalDevices += peer == slot ? 0 : doneDevices[peer];
             totalChanged += peer == slot ? 0 : doneChanged[peer];
         }
-        progress.printf("round %d devices %d changed %d%s time %.1f ms%n", round, totalDevices, totalChanged,
-            withPeers ? "" : " (worker 1's)", roundNs / 1e6);
+        progress.printf("round %d devices %d changed %d waited %.1f ms time %.1f ms%n", round, totalDevices,
+            totalChanged, waitedNs / 1e6, roundNs / 1e6);
     }
 
     /**
@@ -464,14 +474,23 @@ public final class AggregateWorker implements AutoCloseable, AggregateTransport.
     /**
      * Waits until every peer sent all of its exports of a round, taking in their frames of rounds up to
      * {@code pollUpTo}.
+     *
+     * @return how long it waited after the frames already there, in nanoseconds.
      */
-    private void awaitPeers(final long pollUpTo, final long round)
+    private long awaitPeers(final long pollUpTo, final long round)
     {
+        transport.poll(pollUpTo);
+        if (allDone(round))
+        {
+            return 0;
+        }
+        final long startNs = System.nanoTime();
         idle.reset();
         while (!allDone(round))
         {
             idle.idle(transport.poll(pollUpTo));
         }
+        return System.nanoTime() - startNs;
     }
 
     private boolean allDone(final long round)
