@@ -61,6 +61,7 @@ public final class AggregateWorker implements AutoCloseable, AggregateTransport.
     private final int workers;
     private final UnsafeBuffer staging = new UnsafeBuffer(BufferUtil.allocateDirectAligned(FRAME_BYTES, 64));
     private final UnsafeBuffer noBytes = new UnsafeBuffer(new byte[0]);
+    private final StringBuilder line = new StringBuilder(128);
     private final int[] pathsSentTo;
     private final int[][] slotFromPeer;
     private final int[] pathsFromPeer;
@@ -212,6 +213,7 @@ public final class AggregateWorker implements AutoCloseable, AggregateTransport.
      * Prints a round's progress line (worker 1 only). In synchronous rounds: the devices that ran it and changed
      * their output on every worker (the peers' from their done marks) and how long worker 1 waited for its peers'
      * exports at the end of the round; in asynchronous ones ({@code waitedNs} negative), worker 1's devices only.
+     * The line is built by hand, not formatted: a formatter costs a cold JVM tens of milliseconds of the rounds.
      */
     private void printProgress(
         final int round, final long devices, final long changed, final long waitedNs, final long roundNs)
@@ -220,21 +222,32 @@ public final class AggregateWorker implements AutoCloseable, AggregateTransport.
         {
             return;
         }
-        if (waitedNs < 0)
-        {
-            progress.printf("round %d devices %d changed %d (worker 1's) time %.1f ms%n", round, devices, changed,
-                roundNs / 1e6);
-            return;
-        }
         long totalDevices = devices;
         long totalChanged = changed;
-        for (int peer = 0; peer < workers; peer++)
+        for (int peer = 0; peer < workers && waitedNs >= 0; peer++)
         {
             totalDevices += peer == slot ? 0 : doneDevices[peer];
             totalChanged += peer == slot ? 0 : doneChanged[peer];
         }
-        progress.printf("round %d devices %d changed %d waited %.1f ms time %.1f ms%n", round, totalDevices,
-            totalChanged, waitedNs / 1e6, roundNs / 1e6);
+        line.setLength(0);
+        line.append("round ").append(round).append(" devices ").append(totalDevices).append(" changed ")
+            .append(totalChanged);
+        if (waitedNs < 0)
+        {
+            line.append(" (worker 1's)");
+        }
+        else
+        {
+            appendMillis(line.append(" waited "), waitedNs);
+        }
+        appendMillis(line.append(" time "), roundNs);
+        progress.println(line);
+    }
+
+    private static void appendMillis(final StringBuilder to, final long nanos)
+    {
+        final long tenths = (nanos + 50_000) / 100_000;
+        to.append(tenths / 10).append('.').append(tenths % 10).append(" ms");
     }
 
     /**
