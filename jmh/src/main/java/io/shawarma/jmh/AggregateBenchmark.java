@@ -1,5 +1,6 @@
 package io.shawarma.jmh;
 
+import io.shawarma.fabric.Configuration;
 import io.shawarma.fabric.process.ChildJvm;
 import org.agrona.IoUtil;
 
@@ -43,7 +44,7 @@ public final class AggregateBenchmark
     private static final long CHILD_TIMEOUT_MS = 3_600_000L;
     private static final Pattern OUR_ROUNDS = Pattern.compile("aggregate worker 1: (\\d+) rounds took (\\S+) s");
     private static final Pattern OUR_ROUND =
-        Pattern.compile("(?m)\\] round (\\d+) devices \\d+ changed \\d+ time (\\S+) ms$");
+        Pattern.compile("(?m)\\] round (\\d+) devices \\d+ changed \\d+ (?:waited \\S+ ms )?time (\\S+) ms$");
 
     /** One contender's run of one program on one grid. */
     private static final class Run
@@ -305,8 +306,8 @@ public final class AggregateBenchmark
                 run.warmRoundsPerSecond() / protelis.warmRoundsPerSecond(), run.identical ? "identical" : "DIFFER");
         }
         System.out.println();
-        System.out.println("seconds: ours, worker 1's rounds (devices, export exchange and barriers), setup and " +
-            "output excluded; Protelis, its rounds loop, parsing and setup excluded. Both include JIT warm-up; " +
+        System.out.println("seconds: ours, worker 1's rounds from the moment every worker is ready (devices, export " +
+            "exchange and waits), setup and output excluded; Protelis, its rounds loop, parsing and setup excluded. Both include JIT warm-up; " +
             "warm: the second half of the rounds only.");
         for (final Run run : runs)
         {
@@ -354,7 +355,10 @@ public final class AggregateBenchmark
         config.put("schedule", "synchronous rounds: every device against its neighbours' exports of the round " +
             "before; the same number of rounds for every contender");
         config.put("fabric", "scripts/shawarma aggregate (AggregateMain), N worker processes over Aeron IPC (one " +
-            "media driver), default idle strategy (backoff); seconds = worker 1's rounds, barriers included");
+            "media driver); workers' idle strategy " +
+            System.getProperty(Configuration.IDLE_PROP, Configuration.IDLE_DEFAULT) + ", the media driver's " +
+            System.getProperty(Configuration.DRIVER_IDLE_PROP, "sleeping") + "; seconds = worker 1's rounds from " +
+            "the moment every worker is ready, export exchange and waits included");
         config.put("protelis", "org.protelis:protelis-interpreter:13.0.3, one ProtelisVM per device (the parsed " +
             "syntax tree copied per device), in one thread; seconds = the rounds loop");
         final StringBuilder identical = new StringBuilder();

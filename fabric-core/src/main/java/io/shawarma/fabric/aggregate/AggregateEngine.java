@@ -10,7 +10,9 @@ import java.util.Arrays;
 /**
  * Runs a program's rounds on one worker's devices, in process: the round VM over this worker's share of the
  * network, its exports and its remote neighbours' copies. {@link #synchronousRound()} runs every device against
- * the exports of the round before, then publishes them all at once (reproducible, whatever the partition);
+ * the exports of the round before, then publishes them all at once (reproducible, whatever the partition; a worker
+ * splits it in two, {@link #synchronousBoundary()} then {@link #synchronousInterior()}, to ship the boundary
+ * devices' exports while the other devices run);
  * {@link #asynchronousRound()} runs the devices one by one in a shuffled order, each publishing at once, so
  * later devices see earlier ones' new exports (as devices firing at their own pace would). The exchange with other
  * workers is {@link AggregateWorker}'s; a single worker needs none. Workers own blocks of consecutive device ids.
@@ -27,6 +29,8 @@ public final class AggregateEngine
     private final double[] outputs;
     private final boolean[] active;
     private final boolean[] ranThisRound;
+    private final int[] boundaryFirst;
+    private final int interiorStart;
     private final int[] firingOrder;
     private long shuffleState;
     private int round;
@@ -60,6 +64,8 @@ public final class AggregateEngine
         active = new boolean[hood.localCount];
         Arrays.fill(active, true);
         ranThisRound = new boolean[hood.localCount];
+        boundaryFirst = boundaryFirst(hood);
+        interiorStart = hood.boundaryCount;
         firingOrder = new int[hood.localCount];
         for (int i = 0; i < firingOrder.length; i++)
         {
@@ -106,12 +112,31 @@ public final class AggregateEngine
      */
     public int synchronousRound()
     {
+        return synchronousBoundary() + synchronousInterior();
+    }
+
+    /**
+     * The first part of a synchronous round: runs the active devices that have neighbours on other workers. Their
+     * exports stay pending (see {@link Exports#nextHas(int, int)}) until {@link #synchronousInterior()} publishes
+     * the round, so the devices run next still read the exports of the round before.
+     *
+     * @return how many of them changed their output.
+     */
+    int synchronousBoundary()
+    {
         ranLastRound = 0;
-        int changed = 0;
-        for (int row = 0; row < hood.localCount; row++)
-        {
-            changed += runDevice(row);
-        }
+        return runDevices(0, interiorStart);
+    }
+
+    /**
+     * The rest of a synchronous round begun by {@link #synchronousBoundary()}: runs the other devices, then
+     * publishes every export of the round.
+     *
+     * @return how many of them changed their output.
+     */
+    int synchronousInterior()
+    {
+        final int changed = runDevices(interiorStart, boundaryFirst.length);
         for (int row = 0; row < hood.localCount; row++)
         {
             if (ranThisRound[row])
@@ -241,6 +266,31 @@ public final class AggregateEngine
             placement.override(ids[i], members.idAt((int)((long)i * members.size() / ids.length)), 1);
         }
         return placement;
+    }
+
+    private int runDevices(final int from, final int to)
+    {
+        int changed = 0;
+        for (int i = from; i < to; i++)
+        {
+            changed += runDevice(boundaryFirst[i]);
+        }
+        return changed;
+    }
+
+    /**
+     * @return this worker's rows, those with neighbours on other workers first, each part in row order.
+     */
+    private static int[] boundaryFirst(final Neighbourhood hood)
+    {
+        final int[] rows = new int[hood.localCount];
+        int boundary = 0;
+        int interior = hood.boundaryCount;
+        for (int row = 0; row < hood.localCount; row++)
+        {
+            rows[hood.isBoundary(row) ? boundary++ : interior++] = row;
+        }
+        return rows;
     }
 
     private int runDevice(final int row)

@@ -28,6 +28,7 @@ import java.nio.file.Path;
 public final class AggregateMain
 {
     private static final int STREAM_BASE = 4000;
+    private static final String DRIVER_IDLE = "sleeping";
 
     private AggregateMain()
     {
@@ -89,7 +90,10 @@ public final class AggregateMain
         System.err.printf("%,d devices, %,d edges; %d rounds on %d worker(s)%n", network.vertexCount(),
             network.edgeCount(), options.rounds, options.workers);
 
-        try (Transport transport = ChildWorkers.launcherDriver("aggregate");
+        // The workers' IPC frames never pass through the driver (it only keeps the books: connections, flow
+        // control windows far larger than a round's frames), so it sleeps 1 ms between duty cycles rather than
+        // taking CPU from the workers on a small machine; -Dshawarma.driver.idle=... overrides.
+        try (Transport transport = ChildWorkers.launcherDriver("aggregate", DRIVER_IDLE);
             ChildWorkers children = ChildWorkers.overIpc("aggregate", AggregateMain.class.getName(), options.workers,
                 options.workerArgs(), transport.aeronDirectoryName(), System.err))
         {

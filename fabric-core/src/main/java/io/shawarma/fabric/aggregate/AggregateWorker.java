@@ -18,13 +18,15 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
 
 /**
  * Runs an aggregate program on this worker's share of the devices, in rounds, with the other workers of the run.
- * After each round it sends the exports of its devices that have neighbours on another worker to that worker, in
- * batched {@code AggregateExports} frames; exports for neighbours on this worker never leave it. Only what
- * neighbours read is shipped (nbr, share and foldhood-alignment slots), by interned path slot; a peer learns a
- * path's definition once. Synchronous rounds end at a barrier ({@code AggregateRoundDone} from every peer), so the
- * results equal those of one worker; asynchronous rounds run on with whatever exports have arrived, a worker
- * waiting only when a peer falls more than the retention behind (its exports would expire), and meet at the end.
- * The round loop allocates nothing once the program's paths are known.
+ * Each round it sends the exports of its devices that have neighbours on another worker to that worker, in
+ * batched {@code AggregateExports} frames, then an {@code AggregateRoundDone} mark (all of that round's exports are
+ * out); exports for neighbours on this worker never leave it. Only what neighbours read is shipped (nbr, share and
+ * foldhood-alignment slots), by interned path slot; a peer learns a path's definition once. A synchronous round
+ * runs the boundary devices first and ships their exports before running the rest, and the next round starts once
+ * every peer's mark is in, so the results equal those of one worker and the exchange overlaps the interior's work;
+ * asynchronous rounds run on with whatever exports have arrived, a worker waiting only when a peer falls more than
+ * the retention behind (its exports would expire). Both start together and meet at the end. The round loop
+ * allocates nothing once the program's paths are known.
  */
 public final class AggregateWorker implements AutoCloseable, AggregateTransport.Receiver
 {
@@ -62,6 +64,7 @@ public final class AggregateWorker implements AutoCloseable, AggregateTransport.
     private final int workers;
     private final UnsafeBuffer staging = new UnsafeBuffer(BufferUtil.allocateDirectAligned(FRAME_BYTES, 64));
     private final UnsafeBuffer noBytes = new UnsafeBuffer(new byte[0]);
+    private final StringBuilder line = new StringBuilder(128);
     private final int[] pathsSentTo;
     private final int[][] slotFromPeer;
     private final int[] pathsFromPeer;
@@ -117,7 +120,7 @@ public final class AggregateWorker implements AutoCloseable, AggregateTransport.
         pathsFromPeer = new int[workers];
         Arrays.fill(pathsFromPeer, 1);
         doneRound = new long[workers];
-        Arrays.fill(doneRound, -1);
+        Arrays.fill(doneRound, Long.MIN_VALUE);
         doneDevices = new long[workers];
         doneChanged = new long[workers];
     }
@@ -131,7 +134,8 @@ public final class AggregateWorker implements AutoCloseable, AggregateTransport.
     }
 
     /**
-     * Runs the rounds.
+     * Runs the rounds. The workers start together (each tells the others it is ready) and meet at the end, so the
+     * time counted is the rounds', not the other workers' start-up.
      *
      * @param rounds           how many.
      * @param synchronous      synchronous rounds (reproducible) or asynchronous ones.
@@ -154,47 +158,130 @@ public final class AggregateWorker implements AutoCloseable, AggregateTransport.
     private Result runRounds(final int rounds, final boolean synchronous, final long connectTimeoutNs)
     {
         transport.links().awaitConnected(System.nanoTime() + connectTimeoutNs);
+        sendDone(-1, 0, 0);
+        awaitPeers(-1, -1);
         final long runStartNs = System.nanoTime();
-        for (int round = 0; round < rounds; round++)
+        if (synchronous)
         {
-            if (!synchronous)
-            {
-                // No peer may fall so far behind that its exports expire here: wait for its round - retention.
-                awaitBarrier(AggregateTransport.ANY_ROUND, round - retention);
-            }
-            final long startNs = System.nanoTime();
-            final int changed = synchronous ? engine.synchronousRound() : engine.asynchronousRound();
-            sendExports(round, synchronous ? round : AggregateTransport.ANY_ROUND);
-            long totalDevices = engine.ranLastRound();
-            long totalChanged = changed;
-            if (synchronous)
-            {
-                sendDone(round, totalDevices, changed);
-                awaitBarrier(round);
-                for (int peer = 0; peer < workers; peer++)
-                {
-                    totalDevices += peer == slot ? 0 : doneDevices[peer];
-                    totalChanged += peer == slot ? 0 : doneChanged[peer];
-                }
-            }
-            else
-            {
-                sendDone(round, totalDevices, changed);
-            }
-            counters.malformed(malformed);
-            counters.onStepCompleted();
-            if (null != progress)
-            {
-                progress.printf("round %d devices %d changed %d%s time %.1f ms%n", round, totalDevices,
-                    totalChanged, synchronous ? "" : " (worker 1's)", (System.nanoTime() - startNs) / 1e6);
-            }
+            runSynchronous(rounds);
         }
-        if (!synchronous && rounds > 0)
+        else
         {
-            // Everyone stays until everyone is done, so that no exports go to a worker that left.
-            awaitBarrier(AggregateTransport.ANY_ROUND, rounds - 1);
+            runAsynchronous(rounds);
         }
         return new Result(engine.deviceIds(), engine.outputs(), rounds, System.nanoTime() - runStartNs);
+    }
+
+    /**
+     * Each round runs the boundary devices (those with neighbours on other workers) first and ships their exports
+     * at once, with the round's done mark, then runs the other devices while those exports travel; the next round
+     * starts when every peer's mark is in. So a worker waits only for its peers' boundary devices, not for their
+     * whole round, and a round needs no other exchange. The done mark of round r carries the counts of round r - 1
+     * (complete by then), so the progress line of a round is printed one round later.
+     */
+    private void runSynchronous(final int rounds)
+    {
+        long previousStartNs = 0;
+        long previousDevices = 0;
+        long previousChanged = 0;
+        long previousWaitedNs = 0;
+        for (int round = 0; round < rounds; round++)
+        {
+            final long startNs = System.nanoTime();
+            int changed = engine.synchronousBoundary();
+            sendExports(round, round - 1, true);
+            sendDone(round, previousDevices, previousChanged);
+            changed += engine.synchronousInterior();
+            final long waitedNs = awaitPeers(round, round);
+            if (round > 0)
+            {
+                printProgress(round - 1, previousDevices, previousChanged, previousWaitedNs, startNs - previousStartNs);
+            }
+            previousStartNs = startNs;
+            previousDevices = engine.ranLastRound();
+            previousChanged = changed;
+            previousWaitedNs = waitedNs;
+            countRound();
+        }
+        sendDone(rounds, previousDevices, previousChanged);
+        awaitPeers(rounds, rounds);
+        if (rounds > 0)
+        {
+            printProgress(rounds - 1, previousDevices, previousChanged, previousWaitedNs,
+                System.nanoTime() - previousStartNs);
+        }
+    }
+
+    private void countRound()
+    {
+        counters.malformed(malformed);
+        counters.onStepCompleted();
+    }
+
+    /**
+     * Each round runs the devices on whatever exports have arrived, then ships its boundary exports; a worker waits
+     * only when a peer falls so far behind that its exports would expire here (more than the retention).
+     */
+    private void runAsynchronous(final int rounds)
+    {
+        long previousDevices = 0;
+        long previousChanged = 0;
+        for (int round = 0; round < rounds; round++)
+        {
+            awaitPeers(AggregateTransport.ANY_ROUND, round - retention);
+            final long startNs = System.nanoTime();
+            final int changed = engine.asynchronousRound();
+            sendExports(round, AggregateTransport.ANY_ROUND, false);
+            sendDone(round, previousDevices, previousChanged);
+            previousDevices = engine.ranLastRound();
+            previousChanged = changed;
+            printProgress(round, previousDevices, previousChanged, -1, System.nanoTime() - startNs);
+            countRound();
+        }
+        // Everyone stays until everyone is done, so that no exports go to a worker that left.
+        sendDone(rounds, previousDevices, previousChanged);
+        awaitPeers(AggregateTransport.ANY_ROUND, rounds);
+    }
+
+    /**
+     * Prints a round's progress line (worker 1 only). In synchronous rounds: the devices that ran it and changed
+     * their output on every worker (the peers' from their done marks) and how long worker 1 waited for its peers'
+     * exports at the end of the round; in asynchronous ones ({@code waitedNs} negative), worker 1's devices only.
+     * The line is built by hand, not formatted: a formatter costs a cold JVM tens of milliseconds of the rounds.
+     */
+    private void printProgress(
+        final int round, final long devices, final long changed, final long waitedNs, final long roundNs)
+    {
+        if (null == progress)
+        {
+            return;
+        }
+        long totalDevices = devices;
+        long totalChanged = changed;
+        for (int peer = 0; peer < workers && waitedNs >= 0; peer++)
+        {
+            totalDevices += peer == slot ? 0 : doneDevices[peer];
+            totalChanged += peer == slot ? 0 : doneChanged[peer];
+        }
+        line.setLength(0);
+        line.append("round ").append(round).append(" devices ").append(totalDevices).append(" changed ")
+            .append(totalChanged);
+        if (waitedNs < 0)
+        {
+            line.append(" (worker 1's)");
+        }
+        else
+        {
+            appendMillis(line.append(" waited "), waitedNs);
+        }
+        appendMillis(line.append(" time "), roundNs);
+        progress.println(line);
+    }
+
+    private static void appendMillis(final StringBuilder to, final long nanos)
+    {
+        final long tenths = (nanos + 50_000) / 100_000;
+        to.append(tenths / 10).append('.').append(tenths % 10).append(" ms");
     }
 
     /**
@@ -338,7 +425,11 @@ public final class AggregateWorker implements AutoCloseable, AggregateTransport.
         malformed++;
     }
 
-    private void sendExports(final int round, final long pollUpTo)
+    /**
+     * Ships this worker's boundary exports of a round to its peers: the committed exports, or the pending ones of a
+     * synchronous round that is not published yet.
+     */
+    private void sendExports(final int round, final long pollUpTo, final boolean pending)
     {
         transport.poll(pollUpTo);
         refreshVisibleSlots();
@@ -365,7 +456,7 @@ public final class AggregateWorker implements AutoCloseable, AggregateTransport.
                     transport.sendExports(peer, round, noBytes, 0, staging, length);
                     length = 0;
                 }
-                length = writeRecord(row, length);
+                length = writeRecord(row, length, pending);
             }
             if (length > 0)
             {
@@ -393,17 +484,18 @@ public final class AggregateWorker implements AutoCloseable, AggregateTransport.
         }
     }
 
-    private int writeRecord(final int row, final int start)
+    private int writeRecord(final int row, final int start, final boolean pending)
     {
         int position = start + AggregateTransport.RECORD_HEAD_BYTES;
         int count = 0;
         for (int i = 0; i < visibleCount; i++)
         {
             final int visible = visibleSlots[i];
-            if (exports.has(row, visible))
+            if (pending ? exports.nextHas(row, visible) : exports.has(row, visible))
             {
                 staging.putShort(position, (short)visible, LITTLE_ENDIAN);
-                staging.putLong(position + 2, exports.value(row, visible), LITTLE_ENDIAN);
+                staging.putLong(position + 2, pending ? exports.nextValue(row, visible) : exports.value(row, visible),
+                    LITTLE_ENDIAN);
                 position += AggregateTransport.ENTRY_BYTES;
                 count++;
             }
@@ -429,6 +521,10 @@ public final class AggregateWorker implements AutoCloseable, AggregateTransport.
         }
     }
 
+    /**
+     * Tells every peer that this worker sent all of its exports of a round (and, for the progress line, the counts
+     * of the round before).
+     */
     private void sendDone(final long round, final long devices, final long changed)
     {
         for (int peer = 0; peer < workers; peer++)
@@ -440,18 +536,26 @@ public final class AggregateWorker implements AutoCloseable, AggregateTransport.
         }
     }
 
-    private void awaitBarrier(final long round)
+    /**
+     * Waits until every peer sent all of its exports of a round, taking in their frames of rounds up to
+     * {@code pollUpTo}.
+     *
+     * @return how long it waited after the frames already there, in nanoseconds.
+     */
+    private long awaitPeers(final long pollUpTo, final long round)
     {
-        awaitBarrier(round, round);
-    }
-
-    private void awaitBarrier(final long pollUpTo, final long round)
-    {
+        transport.poll(pollUpTo);
+        if (allDone(round))
+        {
+            return 0;
+        }
+        final long startNs = System.nanoTime();
         idle.reset();
         while (!allDone(round))
         {
             idle.idle(transport.poll(pollUpTo));
         }
+        return System.nanoTime() - startNs;
     }
 
     private boolean allDone(final long round)

@@ -91,6 +91,23 @@ final class Exports
     }
 
     /**
+     * @return whether the export begun for a device, not yet committed, has a value at a slot.
+     */
+    boolean nextHas(final int row, final int slot)
+    {
+        final int spare = current[row] ^ 1;
+        return stamps[spare][row * slotCapacity + slot] == rowVersion[spare][row];
+    }
+
+    /**
+     * @return the value at a slot of the export begun for a device; only meaningful when {@link #nextHas(int, int)}.
+     */
+    long nextValue(final int row, final int slot)
+    {
+        return values[current[row] ^ 1][row * slotCapacity + slot];
+    }
+
+    /**
      * @return the round in which a device's current export was made (or received), {@link #NEVER} if none.
      */
     int round(final int row)

@@ -27,6 +27,9 @@ final class Neighbourhood
     final double[] ranges;
     /** Per worker slot: this worker's rows that have a neighbour there (empty for this worker's own slot). */
     final int[][] boundaryRows;
+    /** How many of this worker's rows have a neighbour on another worker. */
+    final int boundaryCount;
+    private final boolean[] boundary;
 
     Neighbourhood(final GraphPartition partition, final int workerCount)
     {
@@ -94,6 +97,17 @@ final class Neighbourhood
             graphIndex[row] = row < localCount ? partition.localVertices[row] : ghostIndex[row - localCount];
             deviceIds[row] = partition.vertexIds[graphIndex[row]];
         }
+        boundary = new boolean[localCount];
+        int boundaries = 0;
+        for (int row = 0; row < localCount; row++)
+        {
+            for (int peer = 0; peer < workerCount && !boundary[row]; peer++)
+            {
+                boundary[row] = onBoundary[peer][row];
+            }
+            boundaries += boundary[row] ? 1 : 0;
+        }
+        boundaryCount = boundaries;
         boundaryRows = new int[workerCount][];
         for (int peer = 0; peer < workerCount; peer++)
         {
@@ -106,6 +120,14 @@ final class Neighbourhood
                 }
             }
         }
+    }
+
+    /**
+     * @return whether one of this worker's rows has a neighbour on another worker.
+     */
+    boolean isBoundary(final int row)
+    {
+        return boundary[row];
     }
 
     /**

@@ -38,8 +38,20 @@ public final class ChildWorkers implements AutoCloseable
      */
     public static Transport launcherDriver(final String tag)
     {
-        final String idle = System.getProperty(Configuration.IDLE_PROP, Configuration.IDLE_DEFAULT);
-        return Transport.embedded(tag, System.getProperty(Configuration.DRIVER_IDLE_PROP, idle), TERM_LENGTH,
+        return launcherDriver(tag, System.getProperty(Configuration.IDLE_PROP, Configuration.IDLE_DEFAULT));
+    }
+
+    /**
+     * Starts the launcher's media driver with an idle strategy of the launcher's choosing, unless
+     * {@code shawarma.driver.idle} names one.
+     *
+     * @param tag         names the driver's directory.
+     * @param defaultIdle the driver's idle strategy when {@code shawarma.driver.idle} is not set.
+     * @return the running driver and its Aeron client.
+     */
+    public static Transport launcherDriver(final String tag, final String defaultIdle)
+    {
+        return Transport.embedded(tag, System.getProperty(Configuration.DRIVER_IDLE_PROP, defaultIdle), TERM_LENGTH,
             Throwable::printStackTrace);
     }
 

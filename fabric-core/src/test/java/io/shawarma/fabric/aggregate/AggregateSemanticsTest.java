@@ -43,6 +43,38 @@ class AggregateSemanticsTest
     }
 
     @Test
+    void aSplitSynchronousRoundRunsTheBoundaryDevicesFirstAndPublishesEverythingAtTheEnd()
+    {
+        // Worker 1 of 2 on a 5x4 grid owns ids 0-9 (rows 0 and 1); ids 5-9 have neighbours on worker 2.
+        final FabricMembers two = FabricMembers.parse("1@aeron:ipc,2@aeron:ipc", "test");
+        final AggregateEngine engine = new AggregateEngine(GridNetwork.of(5, 4), two, 1,
+            (a) -> a.rep(0, (b, previous) -> previous + 1), 3, 42);
+        final Neighbourhood hood = engine.neighbourhood();
+        assertEquals(5, hood.boundaryCount);
+        for (int row = 0; row < hood.localCount; row++)
+        {
+            assertEquals(hood.deviceIds[row] >= 5, hood.isBoundary(row), "device " + hood.deviceIds[row]);
+        }
+
+        engine.synchronousBoundary();
+        assertEquals(5, engine.ranLastRound());
+        for (int row = 0; row < hood.localCount; row++)
+        {
+            assertEquals(hood.isBoundary(row), engine.ranLastRound(row), "device " + hood.deviceIds[row]);
+            assertEquals(Exports.NEVER, engine.exports().round(row), "nothing published before the interior ran");
+        }
+
+        engine.synchronousInterior();
+        assertEquals(10, engine.ranLastRound());
+        assertEquals(1, engine.round());
+        for (int row = 0; row < hood.localCount; row++)
+        {
+            assertEquals(0, engine.exports().round(row), "device " + hood.deviceIds[row]);
+        }
+        assertArrayEquals(new double[]{1, 1, 1, 1, 1, 1, 1, 1, 1, 1}, engine.outputs());
+    }
+
+    @Test
     void foldhoodCountsTheDeviceItselfAndEveryNeighbour()
     {
         final AggregateEngine engine = engine(GridNetwork.of(3, 3), (a) -> a.foldhood(0, Double::sum, (b) -> 1));
