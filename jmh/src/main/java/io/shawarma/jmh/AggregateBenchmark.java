@@ -29,7 +29,7 @@ public final class AggregateBenchmark
         "usage: shawarma bench aggregate [--quick] [--out DIR]",
         "",
         "Rounds/s of hop count and gradient: ours (1 and 2 worker processes) vs Protelis 13.0.3, each in its own",
-        "JVM, values checked identical. Full run: 100x100 for 60 rounds and 200x200 for 20 rounds (Protelis takes",
+        "JVM, values checked identical. Full run: 100x100 for 200 rounds and 200x200 for 20 rounds (Protelis takes",
         "about 5 minutes on a quiet 2-core machine); --quick: 100x100 for 30 rounds.",
         "",
         "  --quick    the small run",
@@ -121,7 +121,7 @@ public final class AggregateBenchmark
     private void run(final boolean quick, final Path out) throws IOException
     {
         final Map<String, Integer> grids = new LinkedHashMap<>();
-        grids.put("100x100", quick ? 30 : 60);
+        grids.put("100x100", quick ? 30 : 200);
         if (!quick)
         {
             grids.put("200x200", 20);
