@@ -18,7 +18,8 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  */
 final class GridSnapshot
 {
-    static final int VERSION = 1;
+    /** Version 2 added slot moves after the finished DAGs; version 1 snapshots still load (with no move). */
+    static final int VERSION = 2;
 
     private GridSnapshot()
     {
@@ -85,6 +86,18 @@ final class GridSnapshot
         {
             out.putLong(dagId);
         }
+
+        out.putLong(slots.nextMoveId());
+        out.putInt(slots.moving());
+        for (int slot = 0; slot < slots.slotCount(); slot++)
+        {
+            if (SlotTable.NO_OWNER != slots.targetOf(slot))
+            {
+                out.putInt(slot);
+                out.putInt(slots.targetOf(slot));
+                out.putLong(slots.moveIdOf(slot));
+            }
+        }
         return out.position;
     }
 
@@ -98,7 +111,7 @@ final class GridSnapshot
     {
         final Reader in = new Reader(buffer, length);
         final int version = in.getInt();
-        if (VERSION != version)
+        if (VERSION != version && 1 != version)
         {
             throw new IllegalStateException("grid snapshot version " + version + ", expected " + VERSION);
         }
@@ -158,6 +171,16 @@ final class GridSnapshot
         for (int i = in.getInt(); i > 0; i--)
         {
             state.finishedDags().addLast(in.getLong());
+        }
+        if (version >= 2)
+        {
+            state.slots().restoreNextMoveId(in.getLong());
+            for (int i = in.getInt(); i > 0; i--)
+            {
+                final int slot = in.getInt();
+                final int target = in.getInt();
+                state.slots().restoreMove(slot, target, in.getLong());
+            }
         }
         if (in.position != length)
         {

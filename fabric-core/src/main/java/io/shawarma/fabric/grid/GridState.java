@@ -75,12 +75,12 @@ final class GridState
             }
             existing.dataChannel = dataChannel;
             existing.lastHeartbeat = now;
-            output.placement(sessionId, slots.epoch(), slots.owners());
+            sendView(existing, now);
         }
         else
         {
             members.put(workerId, new Member(workerId, sessionId, dataChannel, now));
-            rebalance(sessionId);
+            rebalance(sessionId, now);
         }
         dispatch(now);
     }
@@ -94,11 +94,28 @@ final class GridState
         final int workerId, final long sessionId, final int runningTasks, final int load, final String dataChannel,
         final long now)
     {
+        onHeartbeat(workerId, sessionId, runningTasks, load, dataChannel, slots.epoch(), now);
+    }
+
+    /**
+     * A heartbeat that also names the epoch of the last complete view (placement and slot moves) the worker
+     * applied. A worker behind is sent the view again; so is a worker with slots to send whose moves have not
+     * completed for a heartbeat timeout (a lost stream is streamed again).
+     */
+    void onHeartbeat(
+        final int workerId, final long sessionId, final int runningTasks, final int load, final String dataChannel,
+        final long syncedEpoch, final long now)
+    {
         final Member member = members.get(workerId);
         if (null == member || member.sessionId != sessionId)
         {
             onJoin(workerId, sessionId, dataChannel, now);
             return;
+        }
+        if (syncedEpoch != slots.epoch() && now - member.viewSentAt > heartbeatTimeout / 4 ||
+            slots.movesFrom(workerId) > 0 && now - member.viewSentAt > heartbeatTimeout)
+        {
+            sendView(member, now);
         }
         member.lastHeartbeat = now;
         member.load = load;
@@ -359,7 +376,7 @@ final class GridState
     {
         members.remove(member.workerId);
         requeueTasksOf(member.workerId, now);
-        rebalance(Long.MIN_VALUE);
+        rebalance(Long.MIN_VALUE, now);
         dispatch(now);
     }
 
@@ -396,7 +413,7 @@ final class GridState
         }
     }
 
-    private void rebalance(final long joiningSessionId)
+    private void rebalance(final long joiningSessionId, final long now)
     {
         final int[] live = new int[members.size()];
         int i = 0;
@@ -404,14 +421,68 @@ final class GridState
         {
             live[i++] = workerId;
         }
-        final boolean moved = slots.rebalance(live) > 0;
+        final boolean changed = slots.rebalance(live) > 0;
         for (final Member member : members.values())
         {
-            if (moved || member.sessionId == joiningSessionId)
+            if (changed || member.sessionId == joiningSessionId)
             {
-                output.placement(member.sessionId, slots.epoch(), slots.owners());
+                sendView(member, now);
             }
         }
+    }
+
+    /**
+     * The target of a slot move has installed the slot's vertices: the move commits under a new epoch, and every
+     * worker is sent the new view. A report for a move that is not current (cancelled, redirected, done) is ignored.
+     */
+    void onSlotReceived(final int workerId, final long sessionId, final int slot, final long moveId, final long now)
+    {
+        final Member member = members.get(workerId);
+        if (null == member || member.sessionId != sessionId || !slots.commit(slot, workerId, moveId))
+        {
+            return;
+        }
+        for (final Member each : members.values())
+        {
+            sendView(each, now);
+        }
+    }
+
+    /**
+     * Sends a worker the placement, then the moves it is the source of, under the same epoch: the worker takes the
+     * pair as one view (it never unfreezes a slot on a moves list older than its placement).
+     */
+    private void sendView(final Member member, final long now)
+    {
+        member.viewSentAt = now;
+        final long epoch = slots.epoch();
+        output.placement(member.sessionId, epoch, slots.owners());
+        final int count = slots.movesFrom(member.workerId);
+        final int[] movingSlots = new int[count];
+        final int[] targets = new int[count];
+        final long[] moveIds = new long[count];
+        final StringBuilder channels = new StringBuilder();
+        int i = 0;
+        for (int slot = 0; slot < slots.slotCount() && i < count; slot++)
+        {
+            final int target = slots.targetOf(slot);
+            if (slots.ownerOf(slot) == member.workerId && SlotTable.NO_OWNER != target)
+            {
+                movingSlots[i] = slot;
+                targets[i] = target;
+                moveIds[i] = slots.moveIdOf(slot);
+                i++;
+            }
+        }
+        for (final Member other : members.values())
+        {
+            if (other.workerId != member.workerId && !other.dataChannel.isEmpty())
+            {
+                channels.append(channels.length() == 0 ? "" : ",").append(other.workerId).append('@')
+                    .append(other.dataChannel);
+            }
+        }
+        output.slotMoves(member.sessionId, epoch, movingSlots, targets, moveIds, channels.toString());
     }
 
     // Read access for status, snapshots and tests.

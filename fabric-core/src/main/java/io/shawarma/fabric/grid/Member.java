@@ -13,6 +13,8 @@ final class Member
     int running;
     int lowReports;
     long lastHeartbeat;
+    /** Cluster time the worker was last sent its view (placement and slot moves); not snapshotted. */
+    long viewSentAt;
 
     Member(final int workerId, final long sessionId, final String dataChannel, final long now)
     {
