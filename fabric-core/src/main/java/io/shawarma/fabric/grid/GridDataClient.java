@@ -133,6 +133,12 @@ public final class GridDataClient implements AutoCloseable, FabricHandler
         return resultLength;
     }
 
+    /** @return the worker that last served a call on the vertex's slot, or -1 when none has yet. */
+    public int ownerOf(final long vertexId)
+    {
+        return slotOwners[Placement.slotOf(vertexId, slotCount)];
+    }
+
     /** @return MOVED answers that sent a call to a new owner. */
     public long movedFollowed()
     {
