@@ -210,7 +210,7 @@ public final class GridService implements ClusteredService
                 }
                 else if (MemberEvent.LEAVE == event)
                 {
-                    state.onLeave(workerId, sessionId, timestamp);
+                    state.onLeave(workerId, sessionId, syncedEpoch, timestamp);
                 }
                 else
                 {

@@ -18,7 +18,10 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  */
 final class GridSnapshot
 {
-    /** Version 2 added slot moves after the finished DAGs; version 1 snapshots still load (with no move). */
+    /**
+     * Version 2 added the leaving workers and the slot moves after the finished DAGs; version 1 snapshots still load
+     * (no worker leaving, no move).
+     */
     static final int VERSION = 2;
 
     private GridSnapshot()
@@ -87,6 +90,14 @@ final class GridSnapshot
             out.putLong(dagId);
         }
 
+        out.putInt(countLeaving(state));
+        for (final Member member : state.members())
+        {
+            if (member.leaving)
+            {
+                out.putInt(member.workerId);
+            }
+        }
         out.putLong(slots.nextMoveId());
         out.putInt(slots.moving());
         for (int slot = 0; slot < slots.slotCount(); slot++)
@@ -174,6 +185,10 @@ final class GridSnapshot
         }
         if (version >= 2)
         {
+            for (int i = in.getInt(); i > 0; i--)
+            {
+                state.member(in.getInt()).leaving = true;
+            }
             state.slots().restoreNextMoveId(in.getLong());
             for (int i = in.getInt(); i > 0; i--)
             {
@@ -186,6 +201,16 @@ final class GridSnapshot
         {
             throw new IllegalStateException("grid snapshot has " + (length - in.position) + " trailing bytes");
         }
+    }
+
+    private static int countLeaving(final GridState state)
+    {
+        int count = 0;
+        for (final Member member : state.members())
+        {
+            count += member.leaving ? 1 : 0;
+        }
+        return count;
     }
 
     private static final class Writer

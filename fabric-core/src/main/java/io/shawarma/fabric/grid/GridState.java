@@ -112,11 +112,7 @@ final class GridState
             onJoin(workerId, sessionId, dataChannel, now);
             return;
         }
-        if (syncedEpoch != slots.epoch() && now - member.viewSentAt > heartbeatTimeout / 4 ||
-            slots.movesFrom(workerId) > 0 && now - member.viewSentAt > heartbeatTimeout)
-        {
-            sendView(member, now);
-        }
+        keepInSync(member, syncedEpoch, now);
         member.lastHeartbeat = now;
         member.load = load;
         member.reportedRunning = runningTasks;
@@ -131,10 +127,34 @@ final class GridState
     /** A worker leaves: its slots and tasks go to the others. */
     void onLeave(final int workerId, final long sessionId, final long now)
     {
+        onLeave(workerId, sessionId, slots.epoch(), now);
+    }
+
+    /**
+     * A worker leaves gracefully: it takes no more tasks (its running ones run elsewhere) and no more slots, and its
+     * slots move to the others with their data; it is removed once it owns none. A leaving worker repeats LEAVE as
+     * its heartbeat (with the epoch of its view), so a LEAVE from a worker already gone changes nothing.
+     */
+    void onLeave(final int workerId, final long sessionId, final long syncedEpoch, final long now)
+    {
         final Member member = members.get(workerId);
-        if (null != member && member.sessionId == sessionId)
+        if (null == member || member.sessionId != sessionId)
         {
-            remove(member, now);
+            return;
+        }
+        if (member.leaving)
+        {
+            keepInSync(member, syncedEpoch, now);
+            member.lastHeartbeat = now;
+            return;
+        }
+        member.leaving = true;
+        member.lastHeartbeat = now;
+        requeueTasksOf(workerId, now);
+        if (!removeIfHandedOver(member, now))
+        {
+            rebalance(Long.MIN_VALUE, now);
+            dispatch(now);
         }
     }
 
@@ -307,6 +327,10 @@ final class GridState
         int preferredCount = 0;
         for (final Member member : members.values())
         {
+            if (member.leaving)
+            {
+                continue;
+            }
             int count = 0;
             if (0 == inputs.length)
             {
@@ -329,7 +353,8 @@ final class GridState
         Member leastBusy = null;
         for (final Member member : members.values())
         {
-            if (member.running < maxTasksPerWorker && (null == leastBusy || member.running < leastBusy.running))
+            if (!member.leaving && member.running < maxTasksPerWorker &&
+                (null == leastBusy || member.running < leastBusy.running))
             {
                 leastBusy = member;
             }
@@ -416,12 +441,23 @@ final class GridState
     private void rebalance(final long joiningSessionId, final long now)
     {
         final int[] live = new int[members.size()];
+        int takerCount = 0;
         int i = 0;
-        for (final Integer workerId : members.keySet())
+        for (final Member member : members.values())
         {
-            live[i++] = workerId;
+            live[i++] = member.workerId;
+            takerCount += member.leaving ? 0 : 1;
         }
-        final boolean changed = slots.rebalance(live) > 0;
+        final int[] takers = new int[takerCount];
+        int k = 0;
+        for (final Member member : members.values())
+        {
+            if (!member.leaving)
+            {
+                takers[k++] = member.workerId;
+            }
+        }
+        final boolean changed = slots.rebalance(takers, live) > 0;
         for (final Member member : members.values())
         {
             if (changed || member.sessionId == joiningSessionId)
@@ -431,6 +467,25 @@ final class GridState
         }
     }
 
+    private void keepInSync(final Member member, final long syncedEpoch, final long now)
+    {
+        if (syncedEpoch != slots.epoch() && now - member.viewSentAt > heartbeatTimeout / 4 ||
+            slots.movesFrom(member.workerId) > 0 && now - member.viewSentAt > heartbeatTimeout)
+        {
+            sendView(member, now);
+        }
+    }
+
+    private boolean removeIfHandedOver(final Member member, final long now)
+    {
+        if (member.leaving && 0 == slots.slotsOf(member.workerId))
+        {
+            remove(member, now);
+            return true;
+        }
+        return false;
+    }
+
     /**
      * The target of a slot move has installed the slot's vertices: the move commits under a new epoch, and every
      * worker is sent the new view. A report for a move that is not current (cancelled, redirected, done) is ignored.
@@ -438,13 +493,18 @@ final class GridState
     void onSlotReceived(final int workerId, final long sessionId, final int slot, final long moveId, final long now)
     {
         final Member member = members.get(workerId);
+        final int sourceId = slot >= 0 && slot < slotCount ? slots.ownerOf(slot) : SlotTable.NO_OWNER;
         if (null == member || member.sessionId != sessionId || !slots.commit(slot, workerId, moveId))
         {
             return;
         }
-        for (final Member each : members.values())
+        final Member source = members.get(sourceId);
+        if (null == source || !removeIfHandedOver(source, now))
         {
-            sendView(each, now);
+            for (final Member each : members.values())
+            {
+                sendView(each, now);
+            }
         }
     }
 

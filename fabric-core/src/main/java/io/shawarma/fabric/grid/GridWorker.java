@@ -138,10 +138,19 @@ public final class GridWorker implements AutoCloseable
     }
 
     /**
-     * Leaves the grid, stops the agent, closes the store (kept on disk when file-backed) and the driver.
+     * Leaves the grid: hands its slots over to the others with their data (waiting up to
+     * {@code shawarma.grid.leave.timeout.ms}; what is left then goes without data), stops the agent, closes the store
+     * (kept on disk when file-backed) and the driver.
      */
     public void close()
     {
+        agent.leave();
+        final long deadlineNs = System.nanoTime() + context.leaveTimeoutNs;
+        while (!agent.isHandedOver() && System.nanoTime() - deadlineNs < 0 && runner.thread() != null &&
+            !runner.isClosed())
+        {
+            LockSupport.parkNanos(1_000_000);
+        }
         CloseHelper.closeAll(runner, store, transport);
     }
 
@@ -153,6 +162,8 @@ public final class GridWorker implements AutoCloseable
         private int workerId = integer(WORKER_ID_PROP, -1);
         private String dataChannel = string(CHANNEL_PROP, "aeron:udp?endpoint=" + HOST_DEFAULT + ":0");
         private int slotCount = integer(SLOTS_PROP, SLOTS_DEFAULT);
+        private long leaveTimeoutNs = TimeUnit.MILLISECONDS.toNanos(
+            number(LEAVE_TIMEOUT_MS_PROP, LEAVE_TIMEOUT_MS_DEFAULT));
         private long restreamIntervalNs = TimeUnit.MILLISECONDS.toNanos(
             number(HEARTBEAT_TIMEOUT_MS_PROP, HEARTBEAT_TIMEOUT_MS_DEFAULT));
         private String dataDir = string(DATA_DIR_PROP, null);
@@ -179,6 +190,7 @@ public final class GridWorker implements AutoCloseable
                 "required, in [0, " + MAX_WORKER_ID + ")");
             check(members == 1 || members == 3 || members == 5, MEMBERS_PROP, members, "1, 3 or 5");
             check(heartbeatIntervalNs > 0, HEARTBEAT_INTERVAL_MS_PROP, heartbeatIntervalNs / 1_000_000, "positive");
+            check(leaveTimeoutNs >= 0, LEAVE_TIMEOUT_MS_PROP, leaveTimeoutNs / 1_000_000, "not negative");
             check(taskDelayNs >= 0, TASK_DELAY_MS_PROP, taskDelayNs / 1_000_000, "not negative");
             check(storeEntries > 0, STORE_ENTRIES_PROP, storeEntries, "positive");
             check(slotCount > 0, SLOTS_PROP, slotCount, "positive, the cluster's slot count");

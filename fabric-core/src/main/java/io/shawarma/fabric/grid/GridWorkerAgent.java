@@ -50,6 +50,9 @@ final class GridWorkerAgent implements Agent, GridListener, SlotMigration.Link
     private volatile long placementEpoch;
     private volatile int ownedSlots;
     private volatile long tasksRun;
+    private volatile boolean leaveRequested;
+    private volatile boolean handedOver;
+    private boolean leaveSent;
     private volatile long slotsSent;
     private volatile long verticesSent;
     private volatile long slotsReceived;
@@ -97,11 +100,13 @@ final class GridWorkerAgent implements Agent, GridListener, SlotMigration.Link
             nextHeartbeatNs = nowNs + heartbeatIntervalNs;
             return work + 1;
         }
-        if (nowNs - nextHeartbeatNs >= 0)
+        if (leaveRequested && !leaveSent || nowNs - nextHeartbeatNs >= 0)
         {
             final int load = (int)Math.min(100, busyNs * 100 / heartbeatIntervalNs);
             busyNs = 0;
-            client.workerStatus(MemberEvent.HEARTBEAT, running(), load, dataChannel, migration.syncedEpoch());
+            // A leaving worker repeats LEAVE as its heartbeat until its slots have moved.
+            leaveSent |= client.workerStatus(leaveRequested ? MemberEvent.LEAVE : MemberEvent.HEARTBEAT, running(),
+                load, dataChannel, migration.syncedEpoch()) && leaveRequested;
             nextHeartbeatNs = nowNs + heartbeatIntervalNs;
             work++;
         }
@@ -114,6 +119,10 @@ final class GridWorkerAgent implements Agent, GridListener, SlotMigration.Link
         {
             report(finishing.pollFirst());
             work++;
+        }
+        if (leaveSent && !handedOver && 0 == migration.ownedSlots() && 0 == migration.frozenSlots())
+        {
+            handedOver = true;
         }
         if (slotsSent != migration.slotsSent() || slotsReceived != migration.slotsReceived())
         {
@@ -172,6 +181,18 @@ final class GridWorkerAgent implements Agent, GridListener, SlotMigration.Link
             // A lost report is made again: the source streams the slot again while the move is pending.
             client.slotReceived(moveId, slot, vertexCount);
         }
+    }
+
+    /** Starts a graceful leave: no more tasks or slots; the slots move to the others with their data. */
+    void leave()
+    {
+        leaveRequested = true;
+    }
+
+    /** @return true once a leave was sent and this worker owns no slot and sends none. */
+    boolean isHandedOver()
+    {
+        return handedOver;
     }
 
     /** @return counts of the migration, for the worker's owner (read from any thread, roughly current). */

@@ -120,16 +120,28 @@ final class SlotTable
     }
 
     /**
-     * Plans an even spread (see {@link #fairShare(int[])}): straight reassignment for slots whose owner is not live,
-     * a move for slots a live owner gives up, and cancellation of moves no longer wanted. Bumps the epoch when
-     * anything changed.
+     * Plans an even spread over the live workers, all of which take slots.
      *
      * @param liveWorkerIds ascending ids of the live workers.
      * @return number of slots whose owner or move changed.
      */
     int rebalance(final int[] liveWorkerIds)
     {
-        final int[] fair = fairShare(liveWorkerIds);
+        return rebalance(liveWorkerIds, liveWorkerIds);
+    }
+
+    /**
+     * Plans an even spread over the workers taking slots (see {@link #fairShare(int[])}): straight reassignment for
+     * slots whose owner is not live, a move for slots a live owner gives up (a leaving worker is live until it
+     * handed everything over), and cancellation of moves no longer wanted. Bumps the epoch when anything changed.
+     *
+     * @param takerIds      ascending ids of the workers that take slots.
+     * @param liveWorkerIds ascending ids of every live worker: the takers and those leaving.
+     * @return number of slots whose owner or move changed.
+     */
+    int rebalance(final int[] takerIds, final int[] liveWorkerIds)
+    {
+        final int[] fair = fairShare(takerIds);
         int changed = 0;
         for (int slot = 0; slot < owners.length; slot++)
         {

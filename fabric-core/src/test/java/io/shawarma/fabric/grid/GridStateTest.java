@@ -92,6 +92,42 @@ class GridStateTest
     }
 
     @Test
+    void shouldMoveALeavingWorkersSlotsWithTheirDataThenRemoveIt()
+    {
+        state.onJoin(1, 11, "a", 0);
+        state.onJoin(2, 12, "b", 0);
+        for (final long[] move : output.movesBySession.get(11L))
+        {
+            state.onSlotReceived(2, 12, (int)move[0], move[2], 1);
+        }
+        assertEquals(128, state.slots().slotsOf(2));
+
+        state.onLeave(2, 12, state.slots().epoch(), 2);
+
+        assertNotNull(state.member(2), "still there: it has slots to hand over");
+        assertEquals(128, state.slots().slotsOf(2), "a live leaver keeps its slots until their data arrived");
+        final long[][] moves = output.movesBySession.get(12L);
+        assertEquals(128, moves.length);
+        for (int i = 0; i < moves.length - 1; i++)
+        {
+            assertEquals(1, moves[i][1]);
+            state.onSlotReceived(1, 11, (int)moves[i][0], moves[i][2], 3);
+        }
+        state.onLeave(2, 12, state.slots().epoch(), 4);
+        assertNotNull(state.member(2), "a repeated LEAVE is its heartbeat while it hands over");
+        state.checkLiveness(4 + TIMEOUT / 2);
+        assertNotNull(state.member(2));
+
+        state.onSlotReceived(1, 11, (int)moves[moves.length - 1][0], moves[moves.length - 1][2], 5);
+
+        assertNull(state.member(2), "removed once it owns nothing");
+        assertEquals(256, state.slots().slotsOf(1));
+        assertEquals(0, state.slots().moving());
+        state.onLeave(2, 12, state.slots().epoch(), 6);
+        assertNull(state.member(2), "a late LEAVE does not bring it back");
+    }
+
+    @Test
     void shouldSendTheViewAgainToAWorkerBehind()
     {
         state.onJoin(1, 11, "a", 0);
