@@ -498,13 +498,15 @@ final class GridState
         {
             return;
         }
-        final Member source = members.get(sourceId);
-        if (null == source || !removeIfHandedOver(source, now))
+        // Everyone hears the commit, the source too (it drops the slot, and a leaver learns it has handed over).
+        for (final Member each : members.values())
         {
-            for (final Member each : members.values())
-            {
-                sendView(each, now);
-            }
+            sendView(each, now);
+        }
+        final Member source = members.get(sourceId);
+        if (null != source)
+        {
+            removeIfHandedOver(source, now);
         }
     }
 

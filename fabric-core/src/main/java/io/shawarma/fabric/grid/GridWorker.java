@@ -32,6 +32,7 @@ public final class GridWorker implements AutoCloseable
 {
     private static final int TERM_LENGTH = 4 * 1024 * 1024;
     private static final long OFFER_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(1);
+    private static final long LINGER_NS = TimeUnit.SECONDS.toNanos(2);
     private static final long BIND_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(10);
 
     private final Context context;
@@ -146,10 +147,15 @@ public final class GridWorker implements AutoCloseable
     {
         agent.leave();
         final long deadlineNs = System.nanoTime() + context.leaveTimeoutNs;
-        while (!agent.isHandedOver() && System.nanoTime() - deadlineNs < 0 && runner.thread() != null &&
-            !runner.isClosed())
+        while (!agent.isHandedOver() && System.nanoTime() - deadlineNs < 0 && !runner.isClosed())
         {
             LockSupport.parkNanos(1_000_000);
+        }
+        if (agent.isHandedOver())
+        {
+            // Callers still routing here get MOVED for a while: a call sent after the process is gone may go
+            // unanswered (TIMEOUT) until the caller's publication notices.
+            LockSupport.parkNanos(LINGER_NS);
         }
         CloseHelper.closeAll(runner, store, transport);
     }

@@ -2,6 +2,7 @@ package io.shawarma.fabric.grid;
 
 import io.aeron.CommonContext;
 import io.shawarma.fabric.Configuration;
+import io.shawarma.fabric.Placement;
 import io.shawarma.fabric.process.ChildAeronDirectories;
 import io.shawarma.fabric.process.ChildJvm;
 import io.shawarma.fabric.process.LoopbackPorts;
@@ -31,9 +32,10 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * Slot migration with real processes: one cluster member, three workers, then a fourth worker joining while a client
- * here keeps incrementing counters on every slot. Every acknowledged increment is found exactly once at the end, and
- * the counters of the slots that moved to the new worker kept what they had before the move.
+ * Slot migration with real processes: one cluster member, three workers, then a fourth worker joining and the second
+ * leaving gracefully while a client here keeps incrementing counters on every slot. Every acknowledged increment is
+ * found exactly once at the end, and the counters of the slots that moved to the new worker kept what they had
+ * before the move.
  */
 class GridMigrationIT
 {
@@ -46,6 +48,7 @@ class GridMigrationIT
     private static String[] workerChannels;
     private static Path dir;
     private static Transport transport;
+    private static ChildJvm leaver;
 
     @BeforeAll
     static void startGrid() throws IOException
@@ -73,6 +76,7 @@ class GridMigrationIT
         {
             workers.add(startWorker(id));
         }
+        leaver = workers.get(1);
         final long deadlineNs = System.nanoTime() + START_TIMEOUT_NS;
         for (final ChildJvm worker : workers)
         {
@@ -90,7 +94,7 @@ class GridMigrationIT
     }
 
     @Test
-    void shouldKeepEveryAcknowledgedIncrementWhileSlotsMoveToAJoiningWorker() throws InterruptedException
+    void shouldKeepEveryAcknowledgedIncrementWhileSlotsMoveOnJoinAndLeave() throws InterruptedException
     {
         try (GridDataClient client = new GridDataClient(transport.aeron(), CLIENT_ID, "aeron:udp?endpoint=127.0.0.1:0",
                 "1@" + workerChannels[1] + ",2@" + workerChannels[2] + ",3@" + workerChannels[3] + ",4@" +
@@ -113,8 +117,15 @@ class GridMigrationIT
             fourth.awaitReady(System.nanoTime() + START_TIMEOUT_NS);
             awaitSpread(4);
             final long roundsAtSpread = writer.rounds.get();
-            TestGrid.await("two rounds after the move", 60_000,
+            TestGrid.await("two rounds after the join", 60_000,
                 () -> writer.rounds.get() >= roundsAtSpread + 2 || writer.isDone());
+
+            // Worker 2 leaves gracefully (SIGTERM): its slots move to the others with their data before it stops.
+            assertTrue(leaver.stop(), "worker 2 stops within its leave timeout");
+            awaitSpread(3);
+            final long roundsAfterLeave = writer.rounds.get();
+            TestGrid.await("two rounds after the leave", 60_000,
+                () -> writer.rounds.get() >= roundsAfterLeave + 2 || writer.isDone());
             writer.stop.set(true);
             thread.join(TimeUnit.SECONDS.toMillis(30));
             assertFalse(thread.isAlive(), "the writer stops");
@@ -136,6 +147,7 @@ class GridMigrationIT
                 {
                     movedToFourth += ackedBeforeJoin[(int)vertex];
                 }
+                assertNotEquals(2, client.ownerOf(vertex), "worker 2 left");
             }
             assertEquals(sumOfAcked, sumOfValues);
             assertTrue(sumOfAcked > 4L * VERTICES, "rounds ran before and after the join: " + sumOfAcked);
@@ -210,8 +222,8 @@ class GridMigrationIT
                         else
                         {
                             failure = "vertex " + vertex + " (slot " +
-                                io.shawarma.fabric.Placement.slotOf(vertex, GridConfiguration.SLOTS_DEFAULT) +
-                                ", at worker " + client.ownerOf(vertex) + "): " + status;
+                                Placement.slotOf(vertex, GridConfiguration.SLOTS_DEFAULT) + ", at worker " +
+                                client.ownerOf(vertex) + "): " + status;
                         }
                     }
                     rounds.incrementAndGet();
