@@ -323,7 +323,8 @@ public final class GridDataClient implements AutoCloseable, FabricHandler
     }
 
     public void onAuthenticate(
-        final int senderId, final long correlationId, final long epoch, final DirectBuffer buffer, final int proofOffset)
+        final int senderId, final long correlationId, final long epoch, final DirectBuffer buffer,
+        final int proofOffset)
     {
     }
 

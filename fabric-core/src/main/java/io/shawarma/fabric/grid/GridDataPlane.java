@@ -213,7 +213,8 @@ final class GridDataPlane implements FabricHandler, AutoCloseable
     {
         final String replyChannel = buffer.getStringWithoutLengthAscii(channelOffset, channelLength);
         ExclusivePublication publication = clients.get(senderId);
-        if (null == publication || publication.streamId() != replyStreamId || !replyChannel.equals(publication.channel()))
+        if (null == publication || publication.streamId() != replyStreamId ||
+            !replyChannel.equals(publication.channel()))
         {
             if (null == publication && clients.size() >= MAX_CLIENTS)
             {
@@ -288,7 +289,8 @@ final class GridDataPlane implements FabricHandler, AutoCloseable
     }
 
     public void onAuthenticate(
-        final int senderId, final long correlationId, final long epoch, final DirectBuffer buffer, final int proofOffset)
+        final int senderId, final long correlationId, final long epoch, final DirectBuffer buffer,
+        final int proofOffset)
     {
         refusedFrames++;
     }

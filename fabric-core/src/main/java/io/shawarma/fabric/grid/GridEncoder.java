@@ -27,8 +27,8 @@ import java.nio.charset.StandardCharsets;
 import static java.nio.ByteOrder.LITTLE_ENDIAN;
 
 /**
- * Encodes the grid's cluster messages (SBE template ids 40-49, 70 and 72) into one reused buffer: each method returns the encoded
- * length, the bytes are in {@link #buffer()} from offset 0. One per thread.
+ * Encodes the grid's cluster messages (SBE template ids 40-49, 70 and 72) into one reused buffer: each method returns
+ * the encoded length, the bytes are in {@link #buffer()} from offset 0. One per thread.
  */
 final class GridEncoder
 {

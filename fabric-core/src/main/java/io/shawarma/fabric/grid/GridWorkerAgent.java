@@ -21,9 +21,10 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
 /**
  * A grid worker's thread: joins the cluster, heartbeats with its load and the epoch of its view, applies placement
  * updates and slot moves ({@link SlotMigration}), serves calls on its data plane ({@link GridDataPlane}), streams
- * moving slots, runs the tasks it is assigned on its own vertices (one per duty cycle) and reports each outcome. An assignment it already has (sent
- * again after a lost egress) is not run twice. A session the cluster closed is replaced by a new one that joins
- * again. Control plane: allocates per task, never per poll.
+ * moving slots, runs the tasks it is assigned on its own vertices (one per duty cycle) and reports each outcome. An
+ * assignment it already has (sent again after a lost egress) is not run twice. A session the cluster closed is
+ * replaced by a new one that joins again. Control plane: allocates per task, never per poll; a data-plane call
+ * allocates nothing on the worker (GridDataPlaneAllocationTest).
  */
 final class GridWorkerAgent implements Agent, GridListener, SlotMigration.Link
 {
