@@ -308,17 +308,6 @@ public final class GridDemo
     private synchronized void stop()
     {
         CloseHelper.closeAll(workers.values());
-        for (final ChildJvm worker : workers.values())
-        {
-            // Each worker's last words count the slots and vertices it streamed away and received.
-            for (final String line : worker.lastLines().split("\n"))
-            {
-                if (line.contains(GridWorkerMain.READY) && line.contains("stopped"))
-                {
-                    System.out.println(line);
-                }
-            }
-        }
         workers.clear();
         CloseHelper.closeAll(members);
         members.clear();
