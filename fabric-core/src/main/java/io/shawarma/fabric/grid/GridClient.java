@@ -10,6 +10,7 @@ import io.shawarma.codecs.GridStatusDecoder;
 import io.shawarma.codecs.MemberEvent;
 import io.shawarma.codecs.MessageHeaderDecoder;
 import io.shawarma.codecs.PlacementUpdateDecoder;
+import io.shawarma.codecs.SlotMovesDecoder;
 import io.shawarma.codecs.SubmitResultDecoder;
 import io.shawarma.codecs.TaskAssignDecoder;
 import io.shawarma.codecs.TaskStateChangeDecoder;
@@ -48,6 +49,7 @@ public final class GridClient implements AutoCloseable
     private final TaskStateChangeDecoder taskStateChange = new TaskStateChangeDecoder();
     private final GridStatusDecoder gridStatus = new GridStatusDecoder();
     private final GridPingDecoder ping = new GridPingDecoder();
+    private final SlotMovesDecoder slotMoves = new SlotMovesDecoder();
     private final UnsafeBuffer operands = new UnsafeBuffer(0, 0);
     private final UnsafeBuffer message = new UnsafeBuffer(0, 0);
     private final AeronCluster cluster;
@@ -176,7 +178,24 @@ public final class GridClient implements AutoCloseable
     public boolean workerStatus(
         final MemberEvent event, final int runningTasks, final int load, final String dataChannel)
     {
-        return send(encoder.workerStatus(senderId, event, runningTasks, load, dataChannel));
+        return workerStatus(event, runningTasks, load, dataChannel, 0);
+    }
+
+    /**
+     * Announces a worker, or its heartbeat with load and the epoch of the last complete view (placement and slot
+     * moves) it applied, or its leaving.
+     */
+    public boolean workerStatus(
+        final MemberEvent event, final int runningTasks, final int load, final String dataChannel,
+        final long syncedEpoch)
+    {
+        return send(encoder.workerStatus(senderId, event, runningTasks, load, dataChannel, syncedEpoch));
+    }
+
+    /** Reports that a slot move's vertices are installed here; the cluster then commits the move. */
+    public boolean slotReceived(final long moveId, final int slot, final int vertexCount)
+    {
+        return send(encoder.slotReceived(senderId, moveId, slot, vertexCount));
     }
 
     /**
@@ -299,6 +318,24 @@ public final class GridClient implements AutoCloseable
                     owners[i] = buffer.getInt(ownersOffset + i * Integer.BYTES, LITTLE_ENDIAN);
                 }
                 listener.onPlacement(epoch, owners);
+                break;
+
+            case SlotMovesDecoder.TEMPLATE_ID:
+                slotMoves.wrapAndApplyHeader(buffer, offset, header);
+                final long movesEpoch = slotMoves.session().epoch();
+                final SlotMovesDecoder.MovesDecoder moves = slotMoves.moves();
+                final int count = moves.count();
+                final int[] slots = new int[count];
+                final int[] targets = new int[count];
+                final long[] moveIds = new long[count];
+                for (int i = 0; i < count; i++)
+                {
+                    moves.next();
+                    slots[i] = moves.slot();
+                    targets[i] = moves.targetId();
+                    moveIds[i] = moves.moveId();
+                }
+                listener.onSlotMoves(movesEpoch, slots, targets, moveIds, slotMoves.targetChannels());
                 break;
 
             case TaskAssignDecoder.TEMPLATE_ID:

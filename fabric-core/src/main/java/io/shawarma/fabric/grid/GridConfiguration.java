@@ -48,6 +48,10 @@ public final class GridConfiguration
     /** A worker holds each task's result this long before reporting it: simulated work, for demos and tests. */
     public static final String TASK_DELAY_MS_PROP = "shawarma.grid.task.delay.ms";
 
+    /** How long a closing worker waits for its slots to move to the others (with their data) before it stops. */
+    public static final String LEAVE_TIMEOUT_MS_PROP = "shawarma.grid.leave.timeout.ms";
+    public static final long LEAVE_TIMEOUT_MS_DEFAULT = 5000;
+
     static final int ARCHIVE_CONTROL_PORT_OFFSET = 1;
     static final int INGRESS_PORT_OFFSET = 2;
     static final int CONSENSUS_PORT_OFFSET = 3;

@@ -7,8 +7,10 @@ import io.shawarma.fabric.process.ChildAeronDirectories;
 import io.shawarma.fabric.process.ChildJvm;
 import io.shawarma.fabric.process.LoopbackPorts;
 import io.shawarma.messaging.Transport;
+import io.shawarma.udf.Status;
 import org.agrona.CloseHelper;
 import org.agrona.IoUtil;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.File;
 import java.util.ArrayList;
@@ -18,10 +20,13 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
+import static java.nio.ByteOrder.LITTLE_ENDIAN;
+
 /**
  * {@code shawarma demo --grid}: on this machine, three cluster members and three workers (each its own JVM), a DAG
  * summing 1..12 in a tree, one worker killed with kill -9 while it runs tasks, the cluster detecting it and running
- * its tasks elsewhere, the DAG finishing with the right sum; then a fourth worker joining and slots moving to it.
+ * its tasks elsewhere, the DAG finishing with the right sum; then vertices written through the data plane, a fourth
+ * worker joining, and slots moving to it with their vertices (read back intact from their new owner).
  * Exits 0 when every check held.
  */
 public final class GridDemo
@@ -29,9 +34,11 @@ public final class GridDemo
     private static final int LEAVES = 12;
     private static final long EXPECTED_TOTAL = LEAVES * (LEAVES + 1) / 2;
     private static final long TIMEOUT_NS = TimeUnit.SECONDS.toNanos(120);
+    private static final int VERTICES = 1_000;
 
     private final List<ChildJvm> members = new ArrayList<>();
     private final Map<Integer, ChildJvm> workers = new TreeMap<>();
+    private final Map<Integer, String> dataChannels = new HashMap<>();
     private final Map<String, String> properties = new HashMap<>();
     private final File dir;
     private final String aeronDirBase = ChildAeronDirectories.base("grid-demo");
@@ -44,6 +51,9 @@ public final class GridDemo
         properties.put(GridConfiguration.MEMBERS_PROP, "3");
         properties.put(GridConfiguration.DIR_PROP, new File(dir, "cluster").getPath());
         properties.put(GridConfiguration.TASK_DELAY_MS_PROP, "1000");
+        // A live worker declared dead loses its slots without their data (by design); a JVM starting on a busy
+        // 2-core machine can stall for more than a second, so the demo allows 3 s of silence.
+        properties.put(GridConfiguration.HEARTBEAT_TIMEOUT_MS_PROP, "3000");
         properties.put(GridConfiguration.MAX_TASKS_PER_WORKER_PROP, "3");
         properties.put(Configuration.IDLE_PROP, "backoff");
         properties.put(CommonContext.AERON_DIR_PROP_NAME, aeronDirBase);
@@ -129,21 +139,42 @@ public final class GridDemo
                 check(rerun > 0, rerun + " task(s) ran again after the kill", "");
                 printStatus(client, status, "after the kill");
 
-                final long epochBefore = status.epoch();
-                System.out.println("== starting worker 4: slots move to it");
-                startWorker(4);
-                final long joinDeadlineNs = System.nanoTime() + TIMEOUT_NS;
-                // Asking for the status while the new JVM starts also keeps this session alive.
-                while (status.slotsByWorker().getOrDefault(4, 0) == 0 && System.nanoTime() - joinDeadlineNs < 0 &&
-                    workers.get(4).isAlive())
+                try (GridDataClient data = new GridDataClient(transport.aeron(), 2_000_002,
+                    "aeron:udp?endpoint=" + GridConfiguration.HOST_DEFAULT + ":0", dataChannels(),
+                    GridConfiguration.SLOTS_DEFAULT, TimeUnit.SECONDS.toNanos(10), "backoff"))
                 {
-                    status.query(client, TimeUnit.SECONDS.toNanos(5));
-                    sleep(100);
+                    System.out.println("== writing " + VERTICES + " vertices (value = its id) through the data plane");
+                    final UnsafeBuffer value = new UnsafeBuffer(new byte[Long.BYTES]);
+                    int written = 0;
+                    for (long vertex = 0; vertex < VERTICES; vertex++)
+                    {
+                        value.putLong(0, vertex, LITTLE_ENDIAN);
+                        written += Status.OK == data.put(vertex, value, 0, Long.BYTES) ? 1 : 0;
+                    }
+                    check(written == VERTICES, written + " of " + VERTICES + " vertices written", "");
+
+                    awaitJoin(transport);
+
+                    int intact = 0;
+                    int onFourth = 0;
+                    final Map<String, Integer> others = new TreeMap<>();
+                    for (long vertex = 0; vertex < VERTICES; vertex++)
+                    {
+                        final Status read = data.get(vertex, value);
+                        if (Status.OK == read && value.getLong(0, LITTLE_ENDIAN) == vertex)
+                        {
+                            intact++;
+                            onFourth += 4 == data.ownerOf(vertex) ? 1 : 0;
+                        }
+                        else
+                        {
+                            others.merge(read + " at worker " + data.ownerOf(vertex), 1, Integer::sum);
+                        }
+                    }
+                    check(intact == VERTICES && onFourth > 0, onFourth + " vertices now served by worker 4 with the " +
+                        "values written before it joined; " + intact + " of " + VERTICES + " read back intact (" +
+                        data.movedFollowed() + " MOVED answers followed)", others.toString());
                 }
-                final int moved = status.slotsByWorker().getOrDefault(4, 0);
-                check(moved > 0 && status.epoch() > epochBefore, moved + " slots moved to worker 4, epoch " +
-                    epochBefore + " -> " + status.epoch(), "");
-                printStatus(client, status, "after worker 4 joined");
             }
         }
         return ok;
@@ -152,8 +183,52 @@ public final class GridDemo
     private void startWorker(final int id)
     {
         final Map<String, String> workerProperties = new HashMap<>(properties);
+        workerProperties.put(Configuration.CHANNEL_PROP, dataChannel(id));
         workerProperties.put(Configuration.DATA_DIR_PROP, new File(dir, "worker-" + id).getPath());
         workers.put(id, GridWorkerMain.start(id, workerProperties, null));
+    }
+
+    /** Starts worker 4 and waits for its share of slots, on a fresh session (an idle one times out). */
+    private void awaitJoin(final Transport transport)
+    {
+        final StatusWatch status = new StatusWatch();
+        try (GridClient client = connect(transport, status, 2_000_003))
+        {
+            status.query(client, TimeUnit.SECONDS.toNanos(5));
+            final long epochBefore = status.epoch();
+            System.out.println("== starting worker 4: slots move to it with their vertices");
+            startWorker(4);
+            final int share = GridConfiguration.SLOTS_DEFAULT / 3;
+            final long joinDeadlineNs = System.nanoTime() + TIMEOUT_NS;
+            // Asking for the status while the new JVM starts also keeps this session alive.
+            while (status.slotsByWorker().getOrDefault(4, 0) < share && System.nanoTime() - joinDeadlineNs < 0 &&
+                workers.get(4).isAlive())
+            {
+                status.query(client, TimeUnit.SECONDS.toNanos(5));
+                sleep(100);
+            }
+            final int moved = status.slotsByWorker().getOrDefault(4, 0);
+            check(moved >= share && status.epoch() > epochBefore, moved + " slots moved to worker 4, epoch " +
+                epochBefore + " -> " + status.epoch(), "");
+            printStatus(client, status, "after worker 4 joined");
+        }
+    }
+
+    private String dataChannels()
+    {
+        final StringBuilder spec = new StringBuilder();
+        for (int id = 1; id <= 4; id++)
+        {
+            spec.append(id == 1 ? "" : ",").append(id).append('@').append(dataChannel(id));
+        }
+        return spec.toString();
+    }
+
+    /** Where a worker serves calls: a free port picked once, so the data client knows it before the worker starts. */
+    private String dataChannel(final int workerId)
+    {
+        return dataChannels.computeIfAbsent(workerId,
+            (unused) -> "aeron:udp?endpoint=" + GridConfiguration.HOST_DEFAULT + ":" + LoopbackPorts.freeUdpPort());
     }
 
     private GridClient connect(final Transport transport, final GridListener listener, final int clientId)

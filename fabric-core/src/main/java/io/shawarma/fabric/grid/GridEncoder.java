@@ -7,6 +7,8 @@ import io.shawarma.codecs.MessageHeaderDecoder;
 import io.shawarma.codecs.MessageHeaderEncoder;
 import io.shawarma.codecs.PlacementUpdateEncoder;
 import io.shawarma.codecs.SessionHeaderEncoder;
+import io.shawarma.codecs.SlotMovesEncoder;
+import io.shawarma.codecs.SlotReceivedEncoder;
 import io.shawarma.codecs.StatusRequestEncoder;
 import io.shawarma.codecs.SubmitDagEncoder;
 import io.shawarma.codecs.SubmitResultEncoder;
@@ -25,8 +27,8 @@ import java.nio.charset.StandardCharsets;
 import static java.nio.ByteOrder.LITTLE_ENDIAN;
 
 /**
- * Encodes the grid's messages (SBE template ids 40-48) into one reused buffer: each method returns the encoded
- * length, the bytes are in {@link #buffer()} from offset 0. One per thread.
+ * Encodes the grid's cluster messages (SBE template ids 40-49, 70 and 72) into one reused buffer: each method returns
+ * the encoded length, the bytes are in {@link #buffer()} from offset 0. One per thread.
  */
 final class GridEncoder
 {
@@ -42,6 +44,8 @@ final class GridEncoder
     private final StatusRequestEncoder statusRequest = new StatusRequestEncoder();
     private final GridStatusEncoder gridStatus = new GridStatusEncoder();
     private final GridPingEncoder ping = new GridPingEncoder();
+    private final SlotMovesEncoder slotMoves = new SlotMovesEncoder();
+    private final SlotReceivedEncoder slotReceived = new SlotReceivedEncoder();
     private final ExpandableDirectByteBuffer scratch = new ExpandableDirectByteBuffer(4096);
 
     /** @return the buffer the last message was encoded into, from offset 0. */
@@ -51,10 +55,11 @@ final class GridEncoder
     }
 
     int workerStatus(
-        final int workerId, final MemberEvent event, final int runningTasks, final int load, final String dataChannel)
+        final int workerId, final MemberEvent event, final int runningTasks, final int load, final String dataChannel,
+        final long syncedEpoch)
     {
         workerStatus.wrapAndApplyHeader(buffer, 0, header);
-        session(workerStatus.session(), workerId, 0, 0);
+        session(workerStatus.session(), workerId, 0, syncedEpoch);
         workerStatus.memberEvent(event).runningTasks(runningTasks).load(load).dataChannel(dataChannel);
         return length(workerStatus.encodedLength());
     }
@@ -69,6 +74,28 @@ final class GridEncoder
         }
         placement.putSlotOwners(scratch, 0, slotOwners.length * Integer.BYTES);
         return length(placement.encodedLength());
+    }
+
+    int slotMoves(
+        final long epoch, final int[] slots, final int[] targets, final long[] moveIds, final String targetChannels)
+    {
+        slotMoves.wrapAndApplyHeader(buffer, 0, header);
+        session(slotMoves.session(), -1, 0, epoch);
+        final SlotMovesEncoder.MovesEncoder moves = slotMoves.movesCount(slots.length);
+        for (int i = 0; i < slots.length; i++)
+        {
+            moves.next().slot(slots[i]).targetId(targets[i]).moveId(moveIds[i]);
+        }
+        slotMoves.targetChannels(targetChannels);
+        return length(slotMoves.encodedLength());
+    }
+
+    int slotReceived(final int workerId, final long moveId, final int slot, final int vertexCount)
+    {
+        slotReceived.wrapAndApplyHeader(buffer, 0, header);
+        session(slotReceived.session(), workerId, 0, 0);
+        slotReceived.moveId(moveId).slot(slot).vertexCount(vertexCount);
+        return length(slotReceived.encodedLength());
     }
 
     int submitDag(final int clientId, final long correlationId, final String json)

@@ -27,6 +27,14 @@ public interface GridListener
                 second.onPlacement(epoch, slotOwners);
             }
 
+            public void onSlotMoves(
+                final long epoch, final int[] slots, final int[] targets, final long[] moveIds,
+                final String targetChannels)
+            {
+                first.onSlotMoves(epoch, slots, targets, moveIds, targetChannels);
+                second.onSlotMoves(epoch, slots, targets, moveIds, targetChannels);
+            }
+
             public void onTaskAssign(
                 final long dagId, final int task, final int attempt, final long outputVertexId, final String udfName,
                 final DirectBuffer operands, final int offset, final int length)
@@ -71,6 +79,19 @@ public interface GridListener
      * @param slotOwners owner of each slot.
      */
     default void onPlacement(long epoch, int[] slotOwners)
+    {
+    }
+
+    /**
+     * Every slot move this worker is the source of, sent right after the placement of the same epoch.
+     *
+     * @param epoch          the placement's epoch.
+     * @param slots          the moving slots.
+     * @param targets        the worker each slot goes to.
+     * @param moveIds        the id of each move.
+     * @param targetChannels where the other workers serve calls, {@code id@channel,...}; may be empty.
+     */
+    default void onSlotMoves(long epoch, int[] slots, int[] targets, long[] moveIds, String targetChannels)
     {
     }
 

@@ -10,6 +10,7 @@ import io.aeron.logbuffer.Header;
 import io.shawarma.codecs.GridPingDecoder;
 import io.shawarma.codecs.MemberEvent;
 import io.shawarma.codecs.MessageHeaderDecoder;
+import io.shawarma.codecs.SlotReceivedDecoder;
 import io.shawarma.codecs.StatusRequestDecoder;
 import io.shawarma.codecs.SubmitDagDecoder;
 import io.shawarma.codecs.TaskResultDecoder;
@@ -47,6 +48,7 @@ public final class GridService implements ClusteredService
     private final SubmitDagDecoder submitDag = new SubmitDagDecoder();
     private final TaskResultDecoder taskResult = new TaskResultDecoder();
     private final StatusRequestDecoder statusRequest = new StatusRequestDecoder();
+    private final SlotReceivedDecoder slotReceived = new SlotReceivedDecoder();
     private final GridEncoder encoder = new GridEncoder();
     private final Egress egress = new Egress();
     private Cluster cluster;
@@ -192,6 +194,7 @@ public final class GridService implements ClusteredService
                 final MemberEvent event = workerStatus.memberEvent();
                 final int running = workerStatus.runningTasks();
                 final int load = workerStatus.load();
+                final long syncedEpoch = workerStatus.session().epoch();
                 final String dataChannel = workerStatus.dataChannel();
                 if (workerId < 0)
                 {
@@ -203,11 +206,11 @@ public final class GridService implements ClusteredService
                 }
                 else if (MemberEvent.HEARTBEAT == event)
                 {
-                    state.onHeartbeat(workerId, sessionId, running, load, dataChannel, timestamp);
+                    state.onHeartbeat(workerId, sessionId, running, load, dataChannel, syncedEpoch, timestamp);
                 }
                 else if (MemberEvent.LEAVE == event)
                 {
-                    state.onLeave(workerId, sessionId, timestamp);
+                    state.onLeave(workerId, sessionId, syncedEpoch, timestamp);
                 }
                 else
                 {
@@ -274,6 +277,15 @@ public final class GridService implements ClusteredService
                     state.replayDag(sessionId, requestDagId, timestamp);
                 }
                 offer(sessionId, encoder.gridStatus(state, requestCorrelationId, timestamp));
+                break;
+
+            case SlotReceivedDecoder.TEMPLATE_ID:
+                if (fits(SlotReceivedDecoder.BLOCK_LENGTH, length))
+                {
+                    slotReceived.wrapAndApplyHeader(buffer, offset, header);
+                    state.onSlotReceived(slotReceived.session().senderId(), sessionId, slotReceived.slot(),
+                        slotReceived.moveId(), timestamp);
+                }
                 break;
 
             case GridPingDecoder.TEMPLATE_ID:
@@ -398,6 +410,13 @@ public final class GridService implements ClusteredService
         public void placement(final long sessionId, final long epoch, final int[] slotOwners)
         {
             offer(sessionId, encoder.placement(epoch, slotOwners));
+        }
+
+        public void slotMoves(
+            final long sessionId, final long epoch, final int[] slots, final int[] targets, final long[] moveIds,
+            final String targetChannels)
+        {
+            offer(sessionId, encoder.slotMoves(epoch, slots, targets, moveIds, targetChannels));
         }
 
         public void assign(final long sessionId, final DagRun run, final int task)

@@ -18,7 +18,11 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  */
 final class GridSnapshot
 {
-    static final int VERSION = 1;
+    /**
+     * Version 2 added the leaving workers and the slot moves after the finished DAGs; version 1 snapshots still load
+     * (no worker leaving, no move).
+     */
+    static final int VERSION = 2;
 
     private GridSnapshot()
     {
@@ -85,6 +89,26 @@ final class GridSnapshot
         {
             out.putLong(dagId);
         }
+
+        out.putInt(countLeaving(state));
+        for (final Member member : state.members())
+        {
+            if (member.leaving)
+            {
+                out.putInt(member.workerId);
+            }
+        }
+        out.putLong(slots.nextMoveId());
+        out.putInt(slots.moving());
+        for (int slot = 0; slot < slots.slotCount(); slot++)
+        {
+            if (SlotTable.NO_OWNER != slots.targetOf(slot))
+            {
+                out.putInt(slot);
+                out.putInt(slots.targetOf(slot));
+                out.putLong(slots.moveIdOf(slot));
+            }
+        }
         return out.position;
     }
 
@@ -98,7 +122,7 @@ final class GridSnapshot
     {
         final Reader in = new Reader(buffer, length);
         final int version = in.getInt();
-        if (VERSION != version)
+        if (VERSION != version && 1 != version)
         {
             throw new IllegalStateException("grid snapshot version " + version + ", expected " + VERSION);
         }
@@ -159,10 +183,34 @@ final class GridSnapshot
         {
             state.finishedDags().addLast(in.getLong());
         }
+        if (version >= 2)
+        {
+            for (int i = in.getInt(); i > 0; i--)
+            {
+                state.member(in.getInt()).leaving = true;
+            }
+            state.slots().restoreNextMoveId(in.getLong());
+            for (int i = in.getInt(); i > 0; i--)
+            {
+                final int slot = in.getInt();
+                final int target = in.getInt();
+                state.slots().restoreMove(slot, target, in.getLong());
+            }
+        }
         if (in.position != length)
         {
             throw new IllegalStateException("grid snapshot has " + (length - in.position) + " trailing bytes");
         }
+    }
+
+    private static int countLeaving(final GridState state)
+    {
+        int count = 0;
+        for (final Member member : state.members())
+        {
+            count += member.leaving ? 1 : 0;
+        }
+        return count;
     }
 
     private static final class Writer

@@ -75,12 +75,12 @@ final class GridState
             }
             existing.dataChannel = dataChannel;
             existing.lastHeartbeat = now;
-            output.placement(sessionId, slots.epoch(), slots.owners());
+            sendView(existing, now);
         }
         else
         {
             members.put(workerId, new Member(workerId, sessionId, dataChannel, now));
-            rebalance(sessionId);
+            rebalance(sessionId, now);
         }
         dispatch(now);
     }
@@ -94,12 +94,25 @@ final class GridState
         final int workerId, final long sessionId, final int runningTasks, final int load, final String dataChannel,
         final long now)
     {
+        onHeartbeat(workerId, sessionId, runningTasks, load, dataChannel, slots.epoch(), now);
+    }
+
+    /**
+     * A heartbeat that also names the epoch of the last complete view (placement and slot moves) the worker
+     * applied. A worker behind is sent the view again; so is a worker with slots to send whose moves have not
+     * completed for a heartbeat timeout (a lost stream is streamed again).
+     */
+    void onHeartbeat(
+        final int workerId, final long sessionId, final int runningTasks, final int load, final String dataChannel,
+        final long syncedEpoch, final long now)
+    {
         final Member member = members.get(workerId);
         if (null == member || member.sessionId != sessionId)
         {
             onJoin(workerId, sessionId, dataChannel, now);
             return;
         }
+        keepInSync(member, syncedEpoch, now);
         member.lastHeartbeat = now;
         member.load = load;
         member.reportedRunning = runningTasks;
@@ -114,10 +127,34 @@ final class GridState
     /** A worker leaves: its slots and tasks go to the others. */
     void onLeave(final int workerId, final long sessionId, final long now)
     {
+        onLeave(workerId, sessionId, slots.epoch(), now);
+    }
+
+    /**
+     * A worker leaves gracefully: it takes no more tasks (its running ones run elsewhere) and no more slots, and its
+     * slots move to the others with their data; it is removed once it owns none. A leaving worker repeats LEAVE as
+     * its heartbeat (with the epoch of its view), so a LEAVE from a worker already gone changes nothing.
+     */
+    void onLeave(final int workerId, final long sessionId, final long syncedEpoch, final long now)
+    {
         final Member member = members.get(workerId);
-        if (null != member && member.sessionId == sessionId)
+        if (null == member || member.sessionId != sessionId)
         {
-            remove(member, now);
+            return;
+        }
+        if (member.leaving)
+        {
+            keepInSync(member, syncedEpoch, now);
+            member.lastHeartbeat = now;
+            return;
+        }
+        member.leaving = true;
+        member.lastHeartbeat = now;
+        requeueTasksOf(workerId, now);
+        if (!removeIfHandedOver(member, now))
+        {
+            rebalance(Long.MIN_VALUE, now);
+            dispatch(now);
         }
     }
 
@@ -290,6 +327,10 @@ final class GridState
         int preferredCount = 0;
         for (final Member member : members.values())
         {
+            if (member.leaving)
+            {
+                continue;
+            }
             int count = 0;
             if (0 == inputs.length)
             {
@@ -312,7 +353,8 @@ final class GridState
         Member leastBusy = null;
         for (final Member member : members.values())
         {
-            if (member.running < maxTasksPerWorker && (null == leastBusy || member.running < leastBusy.running))
+            if (!member.leaving && member.running < maxTasksPerWorker &&
+                (null == leastBusy || member.running < leastBusy.running))
             {
                 leastBusy = member;
             }
@@ -359,7 +401,7 @@ final class GridState
     {
         members.remove(member.workerId);
         requeueTasksOf(member.workerId, now);
-        rebalance(Long.MIN_VALUE);
+        rebalance(Long.MIN_VALUE, now);
         dispatch(now);
     }
 
@@ -396,22 +438,113 @@ final class GridState
         }
     }
 
-    private void rebalance(final long joiningSessionId)
+    private void rebalance(final long joiningSessionId, final long now)
     {
         final int[] live = new int[members.size()];
+        int takerCount = 0;
         int i = 0;
-        for (final Integer workerId : members.keySet())
-        {
-            live[i++] = workerId;
-        }
-        final boolean moved = slots.rebalance(live) > 0;
         for (final Member member : members.values())
         {
-            if (moved || member.sessionId == joiningSessionId)
+            live[i++] = member.workerId;
+            takerCount += member.leaving ? 0 : 1;
+        }
+        final int[] takers = new int[takerCount];
+        int k = 0;
+        for (final Member member : members.values())
+        {
+            if (!member.leaving)
             {
-                output.placement(member.sessionId, slots.epoch(), slots.owners());
+                takers[k++] = member.workerId;
             }
         }
+        final boolean changed = slots.rebalance(takers, live) > 0;
+        for (final Member member : members.values())
+        {
+            if (changed || member.sessionId == joiningSessionId)
+            {
+                sendView(member, now);
+            }
+        }
+    }
+
+    private void keepInSync(final Member member, final long syncedEpoch, final long now)
+    {
+        if (syncedEpoch != slots.epoch() && now - member.viewSentAt > heartbeatTimeout / 4 ||
+            slots.movesFrom(member.workerId) > 0 && now - member.viewSentAt > heartbeatTimeout)
+        {
+            sendView(member, now);
+        }
+    }
+
+    private boolean removeIfHandedOver(final Member member, final long now)
+    {
+        if (member.leaving && 0 == slots.slotsOf(member.workerId))
+        {
+            remove(member, now);
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * The target of a slot move has installed the slot's vertices: the move commits under a new epoch, and every
+     * worker is sent the new view. A report for a move that is not current (cancelled, redirected, done) is ignored.
+     */
+    void onSlotReceived(final int workerId, final long sessionId, final int slot, final long moveId, final long now)
+    {
+        final Member member = members.get(workerId);
+        final int sourceId = slot >= 0 && slot < slotCount ? slots.ownerOf(slot) : SlotTable.NO_OWNER;
+        if (null == member || member.sessionId != sessionId || !slots.commit(slot, workerId, moveId))
+        {
+            return;
+        }
+        // Everyone hears the commit, the source too (it drops the slot, and a leaver learns it has handed over).
+        for (final Member each : members.values())
+        {
+            sendView(each, now);
+        }
+        final Member source = members.get(sourceId);
+        if (null != source)
+        {
+            removeIfHandedOver(source, now);
+        }
+    }
+
+    /**
+     * Sends a worker the placement, then the moves it is the source of, under the same epoch: the worker takes the
+     * pair as one view (it never unfreezes a slot on a moves list older than its placement).
+     */
+    private void sendView(final Member member, final long now)
+    {
+        member.viewSentAt = now;
+        final long epoch = slots.epoch();
+        output.placement(member.sessionId, epoch, slots.owners());
+        final int count = slots.movesFrom(member.workerId);
+        final int[] movingSlots = new int[count];
+        final int[] targets = new int[count];
+        final long[] moveIds = new long[count];
+        final StringBuilder channels = new StringBuilder();
+        int i = 0;
+        for (int slot = 0; slot < slots.slotCount() && i < count; slot++)
+        {
+            final int target = slots.targetOf(slot);
+            if (slots.ownerOf(slot) == member.workerId && SlotTable.NO_OWNER != target)
+            {
+                movingSlots[i] = slot;
+                targets[i] = target;
+                moveIds[i] = slots.moveIdOf(slot);
+                i++;
+            }
+        }
+        for (final Member other : members.values())
+        {
+            if (other.workerId != member.workerId && !other.dataChannel.isEmpty())
+            {
+                channels.append(channels.length() == 0 ? "" : ",").append(other.workerId).append('@')
+                    .append(other.dataChannel);
+            }
+        }
+        output.slotMoves(member.sessionId, epoch, movingSlots, targets, moveIds, channels.toString());
     }
 
     // Read access for status, snapshots and tests.

@@ -1,8 +1,6 @@
 package io.shawarma.fabric.grid;
 
-import io.shawarma.fabric.FabricMembers;
 import io.shawarma.fabric.LocalInvoker;
-import io.shawarma.fabric.Placement;
 import io.shawarma.fabric.UdfRegistry;
 import io.shawarma.fabric.store.LocalVertices;
 import io.shawarma.messaging.IdleStrategies;
@@ -13,6 +11,7 @@ import org.agrona.concurrent.AgentRunner;
 
 import java.io.File;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 
 import static io.shawarma.fabric.Configuration.*;
@@ -32,6 +31,9 @@ import static io.shawarma.fabric.grid.GridConfiguration.*;
 public final class GridWorker implements AutoCloseable
 {
     private static final int TERM_LENGTH = 4 * 1024 * 1024;
+    private static final long OFFER_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(1);
+    private static final long LINGER_NS = TimeUnit.SECONDS.toNanos(2);
+    private static final long BIND_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(10);
 
     private final Context context;
     private final Transport transport;
@@ -46,6 +48,7 @@ public final class GridWorker implements AutoCloseable
         Transport transport = null;
         LocalVertices store = null;
         GridClient client = null;
+        GridDataPlane dataPlane = null;
         try
         {
             transport = Transport.embedded("grid-worker-" + context.workerId, context.idleStrategy, TERM_LENGTH, errors);
@@ -53,20 +56,24 @@ public final class GridWorker implements AutoCloseable
                 null == context.dataDir ? null : new File(context.dataDir, "grid-worker-" + context.workerId + ".dat"));
             final LocalInvoker invoker = new LocalInvoker(
                 store, UdfRegistry.load(context.udfClassLoader), TaskDag.MAX_RESULT_BYTES * 2, errors);
-            final Placement placement = new Placement(
-                FabricMembers.parse(context.workerId + "@aeron:ipc", WORKER_ID_PROP), 0);
+            dataPlane = new GridDataPlane(context.workerId, transport.aeron(), context.dataChannel, STREAM_BASE_DEFAULT,
+                invoker, IdleStrategies.of(context.idleStrategy), OFFER_TIMEOUT_NS, TaskDag.MAX_RESULT_BYTES * 2);
+            final String servedChannel = awaitBound(dataPlane);
+            final LocalVertices vertices = store;
+            final SlotMigration.Factory migration = (link) -> new SlotMigration(
+                context.workerId, context.slotCount, vertices, link, context.restreamIntervalNs);
             final String aeronDir = transport.aeronDirectoryName();
             final Function<GridListener, GridClient> connector = (listener) -> GridClient.connect(
                 aeronDir, context.host, context.portBase, context.members, context.workerId, listener,
                 context.idleStrategy);
-            agent = new GridWorkerAgent(context.workerId, context.dataChannel, context.heartbeatIntervalNs,
-                context.taskDelayNs, connector, invoker, placement, errors);
+            agent = new GridWorkerAgent(context.workerId, servedChannel, context.heartbeatIntervalNs,
+                context.taskDelayNs, connector, invoker, dataPlane, migration, errors);
             client = connector.apply(agent);
             agent.client(client);
         }
         catch (final RuntimeException ex)
         {
-            CloseHelper.quietCloseAll(client, store, transport);
+            CloseHelper.quietCloseAll(client, dataPlane, store, transport);
             throw ex;
         }
         this.transport = transport;
@@ -104,17 +111,52 @@ public final class GridWorker implements AutoCloseable
         return agent.ownedSlots();
     }
 
+    /** @return slots streamed away, vertices streamed away, slots received, vertices received; since start. */
+    public long[] migrationCounts()
+    {
+        return agent.migrationCounts();
+    }
+
     /** @return tasks run and reported since start. */
     public long tasksRun()
     {
         return agent.tasksRun();
     }
 
+    private static String awaitBound(final GridDataPlane dataPlane)
+    {
+        final long deadlineNs = System.nanoTime() + BIND_TIMEOUT_NS;
+        String channel;
+        while (null == (channel = dataPlane.resolvedChannel()))
+        {
+            if (System.nanoTime() - deadlineNs >= 0)
+            {
+                throw new IllegalStateException("the grid worker's data channel did not bind within 10 s");
+            }
+            LockSupport.parkNanos(1_000_000);
+        }
+        return channel;
+    }
+
     /**
-     * Leaves the grid, stops the agent, closes the store (kept on disk when file-backed) and the driver.
+     * Leaves the grid: hands its slots over to the others with their data (waiting up to
+     * {@code shawarma.grid.leave.timeout.ms}; what is left then goes without data), stops the agent, closes the store
+     * (kept on disk when file-backed) and the driver.
      */
     public void close()
     {
+        agent.leave();
+        final long deadlineNs = System.nanoTime() + context.leaveTimeoutNs;
+        while (!agent.isHandedOver() && System.nanoTime() - deadlineNs < 0 && !runner.isClosed())
+        {
+            LockSupport.parkNanos(1_000_000);
+        }
+        if (agent.isHandedOver())
+        {
+            // Callers still routing here get MOVED for a while: a call sent after the process is gone may go
+            // unanswered (TIMEOUT) until the caller's publication notices.
+            LockSupport.parkNanos(LINGER_NS);
+        }
         CloseHelper.closeAll(runner, store, transport);
     }
 
@@ -124,7 +166,12 @@ public final class GridWorker implements AutoCloseable
     public static final class Context
     {
         private int workerId = integer(WORKER_ID_PROP, -1);
-        private String dataChannel = string(CHANNEL_PROP, "");
+        private String dataChannel = string(CHANNEL_PROP, "aeron:udp?endpoint=" + HOST_DEFAULT + ":0");
+        private int slotCount = integer(SLOTS_PROP, SLOTS_DEFAULT);
+        private long leaveTimeoutNs = TimeUnit.MILLISECONDS.toNanos(
+            number(LEAVE_TIMEOUT_MS_PROP, LEAVE_TIMEOUT_MS_DEFAULT));
+        private long restreamIntervalNs = TimeUnit.MILLISECONDS.toNanos(
+            number(HEARTBEAT_TIMEOUT_MS_PROP, HEARTBEAT_TIMEOUT_MS_DEFAULT));
         private String dataDir = string(DATA_DIR_PROP, null);
         private long storeEntries = number(STORE_ENTRIES_PROP, 100_000);
         private String host = string(HOST_PROP, HOST_DEFAULT);
@@ -149,8 +196,11 @@ public final class GridWorker implements AutoCloseable
                 "required, in [0, " + MAX_WORKER_ID + ")");
             check(members == 1 || members == 3 || members == 5, MEMBERS_PROP, members, "1, 3 or 5");
             check(heartbeatIntervalNs > 0, HEARTBEAT_INTERVAL_MS_PROP, heartbeatIntervalNs / 1_000_000, "positive");
+            check(leaveTimeoutNs >= 0, LEAVE_TIMEOUT_MS_PROP, leaveTimeoutNs / 1_000_000, "not negative");
             check(taskDelayNs >= 0, TASK_DELAY_MS_PROP, taskDelayNs / 1_000_000, "not negative");
             check(storeEntries > 0, STORE_ENTRIES_PROP, storeEntries, "positive");
+            check(slotCount > 0, SLOTS_PROP, slotCount, "positive, the cluster's slot count");
+            check(!dataChannel.isEmpty(), CHANNEL_PROP, dataChannel, "an Aeron channel the worker serves calls on");
             IdleStrategies.of(idleStrategy);
             return this;
         }
@@ -159,6 +209,13 @@ public final class GridWorker implements AutoCloseable
         public Context workerId(final int workerId)
         {
             this.workerId = workerId;
+            return this;
+        }
+
+        /** @param dataChannel where the worker serves calls; port 0 picks a free one. @return this. */
+        public Context dataChannel(final String dataChannel)
+        {
+            this.dataChannel = dataChannel;
             return this;
         }
 

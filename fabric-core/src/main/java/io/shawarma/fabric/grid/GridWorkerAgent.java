@@ -2,7 +2,6 @@ package io.shawarma.fabric.grid;
 
 import io.shawarma.codecs.MemberEvent;
 import io.shawarma.fabric.LocalInvoker;
-import io.shawarma.fabric.Placement;
 import io.shawarma.udf.Status;
 import io.shawarma.udf.Udf;
 import org.agrona.CloseHelper;
@@ -20,12 +19,14 @@ import java.util.function.Function;
 import static java.nio.ByteOrder.LITTLE_ENDIAN;
 
 /**
- * A grid worker's thread: joins the cluster, heartbeats with its load, applies placement updates, runs the tasks it
- * is assigned on its own vertices (one per duty cycle) and reports each outcome. An assignment it already has (sent
- * again after a lost egress) is not run twice. A session the cluster closed is replaced by a new one that joins
- * again. Control plane: allocates per task, never per poll.
+ * A grid worker's thread: joins the cluster, heartbeats with its load and the epoch of its view, applies placement
+ * updates and slot moves ({@link SlotMigration}), serves calls on its data plane ({@link GridDataPlane}), streams
+ * moving slots, runs the tasks it is assigned on its own vertices (one per duty cycle) and reports each outcome. An
+ * assignment it already has (sent again after a lost egress) is not run twice. A session the cluster closed is
+ * replaced by a new one that joins again. Control plane: allocates per task, never per poll; a data-plane call
+ * allocates nothing on the worker (GridDataPlaneAllocationTest).
  */
-final class GridWorkerAgent implements Agent, GridListener
+final class GridWorkerAgent implements Agent, GridListener, SlotMigration.Link
 {
     private static final int RECENT_TASKS_KEPT = 4096;
     private static final UnsafeBuffer EMPTY = new UnsafeBuffer(new byte[0]);
@@ -36,7 +37,8 @@ final class GridWorkerAgent implements Agent, GridListener
     private final long taskDelayNs;
     private final Function<GridListener, GridClient> connector;
     private final LocalInvoker invoker;
-    private final Placement placement;
+    private final GridDataPlane dataPlane;
+    private final SlotMigration migration;
     private final ErrorHandler errorHandler;
     private final ArrayDeque<Assignment> queued = new ArrayDeque<>();
     private final ArrayDeque<Assignment> finishing = new ArrayDeque<>();
@@ -49,11 +51,18 @@ final class GridWorkerAgent implements Agent, GridListener
     private volatile long placementEpoch;
     private volatile int ownedSlots;
     private volatile long tasksRun;
+    private volatile boolean leaveRequested;
+    private volatile boolean handedOver;
+    private boolean leaveSent;
+    private volatile long slotsSent;
+    private volatile long verticesSent;
+    private volatile long slotsReceived;
+    private volatile long verticesReceived;
 
     GridWorkerAgent(
         final int workerId, final String dataChannel, final long heartbeatIntervalNs, final long taskDelayNs,
-        final Function<GridListener, GridClient> connector, final LocalInvoker invoker, final Placement placement,
-        final ErrorHandler errorHandler)
+        final Function<GridListener, GridClient> connector, final LocalInvoker invoker, final GridDataPlane dataPlane,
+        final SlotMigration.Factory migration, final ErrorHandler errorHandler)
     {
         this.workerId = workerId;
         this.dataChannel = dataChannel;
@@ -61,7 +70,9 @@ final class GridWorkerAgent implements Agent, GridListener
         this.taskDelayNs = taskDelayNs;
         this.connector = connector;
         this.invoker = invoker;
-        this.placement = placement;
+        this.dataPlane = dataPlane;
+        this.migration = migration.create(this);
+        dataPlane.migration(this.migration);
         this.errorHandler = errorHandler;
     }
 
@@ -78,22 +89,25 @@ final class GridWorkerAgent implements Agent, GridListener
     public int doWork()
     {
         nowNs = System.nanoTime();
+        int work = dataPlane.poll() + migration.doWork(nowNs);
         if (null == client || client.isClosed())
         {
-            return reconnect();
+            return work + reconnect();
         }
-        int work = client.poll();
+        work += client.poll();
         if (!joined)
         {
             joined = client.workerStatus(MemberEvent.JOIN, running(), 0, dataChannel);
             nextHeartbeatNs = nowNs + heartbeatIntervalNs;
             return work + 1;
         }
-        if (nowNs - nextHeartbeatNs >= 0)
+        if (leaveRequested && !leaveSent || nowNs - nextHeartbeatNs >= 0)
         {
             final int load = (int)Math.min(100, busyNs * 100 / heartbeatIntervalNs);
             busyNs = 0;
-            client.workerStatus(MemberEvent.HEARTBEAT, running(), load, dataChannel);
+            // A leaving worker repeats LEAVE as its heartbeat until its slots have moved.
+            leaveSent |= client.workerStatus(leaveRequested ? MemberEvent.LEAVE : MemberEvent.HEARTBEAT, running(),
+                load, dataChannel, migration.syncedEpoch()) && leaveRequested;
             nextHeartbeatNs = nowNs + heartbeatIntervalNs;
             work++;
         }
@@ -107,6 +121,17 @@ final class GridWorkerAgent implements Agent, GridListener
             report(finishing.pollFirst());
             work++;
         }
+        if (leaveSent && !handedOver && 0 == migration.ownedSlots() && 0 == migration.frozenSlots())
+        {
+            handedOver = true;
+        }
+        if (slotsSent != migration.slotsSent() || slotsReceived != migration.slotsReceived())
+        {
+            slotsSent = migration.slotsSent();
+            verticesSent = migration.verticesSent();
+            slotsReceived = migration.slotsReceived();
+            verticesReceived = migration.verticesReceived();
+        }
         return work;
     }
 
@@ -116,21 +141,65 @@ final class GridWorkerAgent implements Agent, GridListener
         {
             client.workerStatus(MemberEvent.LEAVE, 0, 0, dataChannel);
         }
-        CloseHelper.quietClose(client);
+        CloseHelper.quietCloseAll(client, dataPlane);
     }
 
     public void onPlacement(final long epoch, final int[] slotOwners)
     {
-        if (placement.assignSlots(slotOwners, epoch))
+        if (migration.onPlacement(epoch, slotOwners))
         {
-            int owned = 0;
-            for (final int owner : slotOwners)
-            {
-                owned += owner == workerId ? 1 : 0;
-            }
-            ownedSlots = owned;
+            dataPlane.placementEpoch(epoch);
+            ownedSlots = migration.ownedSlots();
             placementEpoch = epoch;
         }
+    }
+
+    public void onSlotMoves(
+        final long epoch, final int[] slots, final int[] targets, final long[] moveIds, final String targetChannels)
+    {
+        try
+        {
+            dataPlane.targetChannels(targetChannels);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            errorHandler.onError(ex);
+        }
+        migration.onSlotMoves(epoch, slots, targets, moveIds, System.nanoTime());
+    }
+
+    public boolean sendChunk(
+        final int targetId, final long moveId, final int slot, final int sequence, final boolean last,
+        final int vertexCount, final DirectBuffer vertices, final int length)
+    {
+        return dataPlane.sendChunk(targetId, moveId, slot, sequence, last, vertexCount, vertices, length);
+    }
+
+    public void reportReceived(final long moveId, final int slot, final int vertexCount)
+    {
+        if (null != client && !client.isClosed())
+        {
+            // A lost report is made again: the source streams the slot again while the move is pending.
+            client.slotReceived(moveId, slot, vertexCount);
+        }
+    }
+
+    /** Starts a graceful leave: no more tasks or slots; the slots move to the others with their data. */
+    void leave()
+    {
+        leaveRequested = true;
+    }
+
+    /** @return true once a leave was sent and this worker owns no slot and sends none. */
+    boolean isHandedOver()
+    {
+        return handedOver;
+    }
+
+    /** @return counts of the migration, for the worker's owner (read from any thread, roughly current). */
+    long[] migrationCounts()
+    {
+        return new long[]{ slotsSent, verticesSent, slotsReceived, verticesReceived };
     }
 
     public void onTaskAssign(

@@ -61,7 +61,10 @@ public final class GridWorkerMain
             finally
             {
                 worker.close();
-                System.out.println(READY + worker.id() + " stopped after " + worker.tasksRun() + " tasks");
+                final long[] moved = worker.migrationCounts();
+                System.out.println(READY + worker.id() + " stopped after " + worker.tasksRun() + " tasks; slots " +
+                    "streamed away " + moved[0] + " (" + moved[1] + " vertices), received " + moved[2] + " (" +
+                    moved[3] + " vertices)");
                 System.out.flush();
             }
         }

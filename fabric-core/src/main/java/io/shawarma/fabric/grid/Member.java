@@ -13,6 +13,10 @@ final class Member
     int running;
     int lowReports;
     long lastHeartbeat;
+    /** Left gracefully: takes no slots or tasks, hands its slots over, then is removed. */
+    boolean leaving;
+    /** Cluster time the worker was last sent its view (placement and slot moves); not snapshotted. */
+    long viewSentAt;
 
     Member(final int workerId, final long sessionId, final String dataChannel, final long now)
     {

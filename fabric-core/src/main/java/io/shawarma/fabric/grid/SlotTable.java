@@ -3,22 +3,33 @@ package io.shawarma.fabric.grid;
 import java.util.Arrays;
 
 /**
- * Which worker owns each hash slot (see {@link io.shawarma.fabric.Placement#slotOf(long, int)}), under an epoch that
- * grows with every change. {@link #rebalance(int[])} spreads the slots evenly over the live workers and moves as
- * few slots as it can: a worker keeps its slots up to its fair share, and only orphaned or surplus slots move.
+ * Which worker owns each hash slot (see {@link io.shawarma.fabric.Placement#slotOf(long, int)}), which slots are on
+ * their way to another worker, and an epoch that grows with every change of either.
+ * <p>
+ * {@link #rebalance(int[])} aims at an even spread over the live workers and moves as few slots as it can: a worker
+ * keeps its slots up to its fair share, and only orphaned or surplus slots change hands. A slot whose owner is gone
+ * goes straight to its new owner (its data went with the owner). A slot whose owner is alive does not change owner
+ * yet: it gets a <em>move</em>, named by a move id never reused, and changes owner only when the target reports the
+ * slot's vertices installed ({@link #commit(int, int, long)}). A move no longer wanted is cancelled.
  */
 final class SlotTable
 {
-    /** Owner of a slot while no worker is alive. */
+    /** Owner of a slot while no worker is alive; also the target of a slot that is not moving. */
     static final int NO_OWNER = -1;
 
     private final int[] owners;
+    private final int[] targets;
+    private final long[] moveIds;
     private long epoch;
+    private long nextMoveId = 1;
 
     SlotTable(final int slotCount)
     {
         owners = new int[slotCount];
+        targets = new int[slotCount];
+        moveIds = new long[slotCount];
         Arrays.fill(owners, NO_OWNER);
+        Arrays.fill(targets, NO_OWNER);
     }
 
     int slotCount()
@@ -36,7 +47,24 @@ final class SlotTable
         return owners[slot];
     }
 
-    /** @return a copy of the table. */
+    /** @return the worker the slot is moving to, or {@link #NO_OWNER} when it is not moving. */
+    int targetOf(final int slot)
+    {
+        return targets[slot];
+    }
+
+    /** @return the id of the slot's move; meaningful only while it is moving. */
+    long moveIdOf(final int slot)
+    {
+        return moveIds[slot];
+    }
+
+    long nextMoveId()
+    {
+        return nextMoveId;
+    }
+
+    /** @return a copy of the owners. */
     int[] owners()
     {
         return owners.clone();
@@ -52,20 +80,126 @@ final class SlotTable
         return count;
     }
 
+    /** @return slots moving away from a worker. */
+    int movesFrom(final int workerId)
+    {
+        int count = 0;
+        for (int slot = 0; slot < owners.length; slot++)
+        {
+            count += owners[slot] == workerId && NO_OWNER != targets[slot] ? 1 : 0;
+        }
+        return count;
+    }
+
+    /** @return slots moving at all. */
+    int moving()
+    {
+        int count = 0;
+        for (final int target : targets)
+        {
+            count += NO_OWNER != target ? 1 : 0;
+        }
+        return count;
+    }
+
     void restore(final long epoch, final int[] owners)
     {
         System.arraycopy(owners, 0, this.owners, 0, this.owners.length);
         this.epoch = epoch;
     }
 
+    void restoreMove(final int slot, final int target, final long moveId)
+    {
+        targets[slot] = target;
+        moveIds[slot] = moveId;
+    }
+
+    void restoreNextMoveId(final long nextMoveId)
+    {
+        this.nextMoveId = nextMoveId;
+    }
+
     /**
-     * Gives every live worker its fair share: {@code slotCount / n}, one more for the first {@code slotCount % n}
-     * workers in id order. Bumps the epoch when any slot moved.
+     * Plans an even spread over the live workers, all of which take slots.
      *
      * @param liveWorkerIds ascending ids of the live workers.
-     * @return number of slots that changed owner.
+     * @return number of slots whose owner or move changed.
      */
     int rebalance(final int[] liveWorkerIds)
+    {
+        return rebalance(liveWorkerIds, liveWorkerIds);
+    }
+
+    /**
+     * Plans an even spread over the workers taking slots (see {@link #fairShare(int[])}): straight reassignment for
+     * slots whose owner is not live, a move for slots a live owner gives up (a leaving worker is live until it
+     * handed everything over), and cancellation of moves no longer wanted. Bumps the epoch when anything changed.
+     *
+     * @param takerIds      ascending ids of the workers that take slots.
+     * @param liveWorkerIds ascending ids of every live worker: the takers and those leaving.
+     * @return number of slots whose owner or move changed.
+     */
+    int rebalance(final int[] takerIds, final int[] liveWorkerIds)
+    {
+        final int[] fair = fairShare(takerIds);
+        int changed = 0;
+        for (int slot = 0; slot < owners.length; slot++)
+        {
+            final int owner = owners[slot];
+            final int wanted = fair[slot];
+            if (wanted == owner)
+            {
+                if (NO_OWNER != targets[slot])
+                {
+                    targets[slot] = NO_OWNER;
+                    changed++;
+                }
+            }
+            else if (NO_OWNER == owner || Arrays.binarySearch(liveWorkerIds, owner) < 0 || NO_OWNER == wanted)
+            {
+                owners[slot] = wanted;
+                targets[slot] = NO_OWNER;
+                changed++;
+            }
+            else if (targets[slot] != wanted)
+            {
+                targets[slot] = wanted;
+                moveIds[slot] = nextMoveId++;
+                changed++;
+            }
+        }
+        if (changed > 0)
+        {
+            epoch++;
+        }
+        return changed;
+    }
+
+    /**
+     * The target of a move has the slot's vertices: it becomes the owner, under a new epoch.
+     *
+     * @return false, changing nothing, when that is not the slot's current move (cancelled, redirected or done).
+     */
+    boolean commit(final int slot, final int workerId, final long moveId)
+    {
+        if (slot < 0 || slot >= owners.length || targets[slot] != workerId || moveIds[slot] != moveId)
+        {
+            return false;
+        }
+        owners[slot] = workerId;
+        targets[slot] = NO_OWNER;
+        epoch++;
+        return true;
+    }
+
+    /**
+     * Every live worker's fair share: {@code slotCount / n}, one more for the first {@code slotCount % n} workers in
+     * id order; a worker keeps the slots it owns up to its share (slots already moving count for their target).
+     *
+     * @param liveWorkerIds ascending ids of the live workers.
+     * @return the owner each slot should have.
+     */
+    int[] fairShare(final int[] liveWorkerIds)
     {
         final int n = liveWorkerIds.length;
         final int[] kept = new int[n];
@@ -75,25 +209,16 @@ final class SlotTable
             target[k] = owners.length / n + (k < owners.length % n ? 1 : 0);
         }
 
-        final boolean[] orphan = new boolean[owners.length];
-        for (int slot = 0; slot < owners.length; slot++)
-        {
-            final int k = 0 == n ? -1 : Arrays.binarySearch(liveWorkerIds, owners[slot]);
-            if (k >= 0 && kept[k] < target[k])
-            {
-                kept[k]++;
-            }
-            else
-            {
-                orphan[slot] = true;
-            }
-        }
+        final int[] fair = new int[owners.length];
+        Arrays.fill(fair, NO_OWNER);
+        // A move under way keeps its target when the target may still take it, so a rebalance does not undo it.
+        keep(liveWorkerIds, targets, kept, target, fair);
+        keep(liveWorkerIds, owners, kept, target, fair);
 
-        int moved = 0;
         int k = 0;
         for (int slot = 0; slot < owners.length; slot++)
         {
-            if (!orphan[slot])
+            if (NO_OWNER != fair[slot])
             {
                 continue;
             }
@@ -101,21 +226,30 @@ final class SlotTable
             {
                 k++;
             }
-            final int newOwner = k < n ? liveWorkerIds[k] : NO_OWNER;
             if (k < n)
             {
+                fair[slot] = liveWorkerIds[k];
                 kept[k]++;
             }
-            if (newOwner != owners[slot])
+        }
+        return fair;
+    }
+
+    private static void keep(
+        final int[] liveWorkerIds, final int[] holders, final int[] kept, final int[] target, final int[] fair)
+    {
+        for (int slot = 0; slot < holders.length; slot++)
+        {
+            if (NO_OWNER != fair[slot] || NO_OWNER == holders[slot])
             {
-                owners[slot] = newOwner;
-                moved++;
+                continue;
+            }
+            final int k = Arrays.binarySearch(liveWorkerIds, holders[slot]);
+            if (k >= 0 && kept[k] < target[k])
+            {
+                kept[k]++;
+                fair[slot] = holders[slot];
             }
         }
-        if (moved > 0)
-        {
-            epoch++;
-        }
-        return moved;
     }
 }

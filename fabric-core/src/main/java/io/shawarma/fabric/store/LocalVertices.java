@@ -349,7 +349,10 @@ public final class LocalVertices implements AutoCloseable
         final ChronicleMapBuilder<Long, byte[]> builder = ChronicleMapBuilder.of(Long.class, byte[].class)
             .name("local-vertices")
             .entries(maxEntries)
-            .averageValueSize(averageValueBytes);
+            .averageValueSize(averageValueBytes)
+            // The owner closes the store: a grid worker leaving on SIGTERM still streams its vertices to the others
+            // while shutdown hooks run, so Chronicle's own close-on-exit hook must not close it under the worker.
+            .skipCloseOnExitHook(true);
 
         if (null == dataFileOrNull)
         {

@@ -40,8 +40,105 @@ class GridStateTest
         state.onJoin(2, 12, "aeron:ipc", 5);
 
         assertEquals(2, output.lastEpoch);
-        assertEquals(128, state.slots().slotsOf(2));
+        assertEquals(0, state.slots().slotsOf(2), "a live owner's slots move only once their data arrived");
+        assertEquals(128, state.slots().movesFrom(1));
         assertTrue(output.lines.contains("placement session=11 epoch=2"), "the old worker learns the new epoch");
+        assertTrue(output.lines.contains("moves session=11 epoch=2 count=128"), "the source is told its moves");
+    }
+
+    @Test
+    void shouldCommitAMoveOnlyWhenItsTargetReportsTheSlotReceived()
+    {
+        state.onJoin(1, 11, "aeron:ipc", 0);
+        state.onJoin(2, 12, "aeron:ipc", 5);
+        final int slot = (int)output.movesBySession.get(11L)[0][0];
+        final long moveId = output.movesBySession.get(11L)[0][2];
+
+        state.onSlotReceived(1, 11, slot, moveId, 6);
+        state.onSlotReceived(2, 12, slot, moveId + 1000, 6);
+        assertEquals(1, state.slots().ownerOf(slot), "neither the source nor another move commits it");
+        assertEquals(2, state.slots().epoch());
+
+        state.onSlotReceived(2, 12, slot, moveId, 7);
+
+        assertEquals(2, state.slots().ownerOf(slot));
+        assertEquals(3, state.slots().epoch());
+        assertEquals(127, state.slots().movesFrom(1));
+        assertTrue(output.lines.contains("placement session=12 epoch=3"));
+        state.onSlotReceived(2, 12, slot, moveId, 8);
+        assertEquals(3, state.slots().epoch(), "a repeated report changes nothing");
+    }
+
+    @Test
+    void shouldCancelMovesToAWorkerThatDiesAndGiveADeadOwnersSlotsStraightAway()
+    {
+        state.onJoin(1, 11, "a", 0);
+        state.onJoin(2, 12, "b", 0);
+        assertEquals(128, state.slots().movesFrom(1));
+
+        state.onSessionClosed(12, 1);
+
+        assertEquals(0, state.slots().moving(), "moves to the dead target are cancelled");
+        assertEquals(256, state.slots().slotsOf(1));
+        assertEquals(0, output.movesBySession.get(11L).length, "the source is told: it unfreezes its slots");
+
+        state.onJoin(3, 13, "c", 2);
+        final long[] move = output.movesBySession.get(11L)[0];
+        state.onSlotReceived(3, 13, (int)move[0], move[2], 3);
+        state.onSessionClosed(11, 4);
+
+        assertEquals(256, state.slots().slotsOf(3), "a dead owner's slots go to the survivor without data");
+        assertEquals(0, state.slots().moving());
+    }
+
+    @Test
+    void shouldMoveALeavingWorkersSlotsWithTheirDataThenRemoveIt()
+    {
+        state.onJoin(1, 11, "a", 0);
+        state.onJoin(2, 12, "b", 0);
+        for (final long[] move : output.movesBySession.get(11L))
+        {
+            state.onSlotReceived(2, 12, (int)move[0], move[2], 1);
+        }
+        assertEquals(128, state.slots().slotsOf(2));
+
+        state.onLeave(2, 12, state.slots().epoch(), 2);
+
+        assertNotNull(state.member(2), "still there: it has slots to hand over");
+        assertEquals(128, state.slots().slotsOf(2), "a live leaver keeps its slots until their data arrived");
+        final long[][] moves = output.movesBySession.get(12L);
+        assertEquals(128, moves.length);
+        for (int i = 0; i < moves.length - 1; i++)
+        {
+            assertEquals(1, moves[i][1]);
+            state.onSlotReceived(1, 11, (int)moves[i][0], moves[i][2], 3);
+        }
+        state.onLeave(2, 12, state.slots().epoch(), 4);
+        assertNotNull(state.member(2), "a repeated LEAVE is its heartbeat while it hands over");
+        state.checkLiveness(4 + TIMEOUT / 2);
+        assertNotNull(state.member(2));
+
+        state.onSlotReceived(1, 11, (int)moves[moves.length - 1][0], moves[moves.length - 1][2], 5);
+
+        assertNull(state.member(2), "removed once it owns nothing");
+        assertEquals(256, state.slots().slotsOf(1));
+        assertEquals(0, state.slots().moving());
+        state.onLeave(2, 12, state.slots().epoch(), 6);
+        assertNull(state.member(2), "a late LEAVE does not bring it back");
+    }
+
+    @Test
+    void shouldSendTheViewAgainToAWorkerBehind()
+    {
+        state.onJoin(1, 11, "a", 0);
+        output.lines.clear();
+
+        state.onHeartbeat(1, 11, 0, 0, "a", 1, TIMEOUT / 8);
+        assertTrue(output.lines.isEmpty(), "in sync: nothing to send");
+        state.onHeartbeat(1, 11, 0, 0, "a", 0, TIMEOUT / 2);
+
+        assertTrue(output.lines.contains("placement session=11 epoch=1"));
+        assertTrue(output.lines.contains("moves session=11 epoch=1 count=0"));
     }
 
     @Test

@@ -1,7 +1,9 @@
 package io.shawarma.fabric.grid;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Records what the state machine sends, as text lines, for assertions.
@@ -14,12 +16,27 @@ final class RecordingOutput implements GridOutput
     int[] lastOwners;
     String lastRefusal;
     long lastDagId;
+    /** The last slot moves sent to each session: (slot, target, moveId) each. */
+    final Map<Long, long[][]> movesBySession = new HashMap<>();
 
     public void placement(final long sessionId, final long epoch, final int[] slotOwners)
     {
         lastEpoch = epoch;
         lastOwners = slotOwners;
         lines.add("placement session=" + sessionId + " epoch=" + epoch);
+    }
+
+    public void slotMoves(
+        final long sessionId, final long epoch, final int[] slots, final int[] targets, final long[] moveIds,
+        final String targetChannels)
+    {
+        final long[][] moves = new long[slots.length][];
+        for (int i = 0; i < slots.length; i++)
+        {
+            moves[i] = new long[]{ slots[i], targets[i], moveIds[i] };
+        }
+        movesBySession.put(sessionId, moves);
+        lines.add("moves session=" + sessionId + " epoch=" + epoch + " count=" + slots.length);
     }
 
     public void assign(final long sessionId, final DagRun run, final int task)

@@ -1,0 +1,466 @@
+package io.shawarma.fabric.grid;
+
+import io.shawarma.fabric.Placement;
+import io.shawarma.fabric.store.LocalVertices;
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
+import org.agrona.collections.LongArrayList;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.util.Arrays;
+
+import static java.nio.ByteOrder.LITTLE_ENDIAN;
+
+/**
+ * A grid worker's side of slot migration, without the wire: which slots it serves, which it has frozen because they
+ * are moving away, the streams it owes, and the streams it is receiving.
+ * <p>
+ * Source: a slot listed in the cluster's moves is frozen (writes answered as retryable, reads still served), then its
+ * vertices are streamed to the target in chunks. A frozen slot never takes a write again: it either leaves with the
+ * placement that commits the move (its vertices are then dropped here) or is unfrozen by a moves list of the current
+ * epoch that no longer lists it (the move was cancelled). A move asked for again after {@code restreamIntervalNs} is
+ * streamed again (a stream or its report was lost).
+ * <p>
+ * Target: chunks are staged in memory in sequence; a gap discards the stage. The last chunk installs the staged
+ * vertices (replacing whatever this worker held for the slot) and the slot is reported received, so the cluster can
+ * commit the move. A stream for a slot this worker owns is stale and ignored.
+ * <p>
+ * Single threaded: the grid worker's agent drives it.
+ */
+final class SlotMigration
+{
+    /** Serve the call here. */
+    static final int LOCAL = 0;
+    /** Another worker owns the slot: answer MOVED. */
+    static final int MOVED = 1;
+    /** The slot is moving away: writes are refused with a retryable status, reads are served. */
+    static final int FROZEN = 2;
+
+    /** Bytes of vertices per chunk, before the chunk's own header. */
+    static final int CHUNK_BYTES = 32 * 1024;
+    private static final int ENTRY_HEADER = Long.BYTES + Integer.BYTES;
+    private static final long NOT_MOVING = 0;
+
+    /** Creates a worker's migration once its link exists. */
+    @FunctionalInterface
+    interface Factory
+    {
+        SlotMigration create(Link link);
+    }
+
+    /** What the migration sends. */
+    interface Link
+    {
+        /**
+         * Sends one chunk of a slot's stream to its target.
+         *
+         * @return false when it could not be sent (target unknown or not connected, back pressure): sent again later.
+         */
+        boolean sendChunk(
+            int targetId, long moveId, int slot, int sequence, boolean last, int vertexCount, DirectBuffer vertices,
+            int length);
+
+        /** Tells the cluster a move's vertices are installed here. */
+        void reportReceived(long moveId, int slot, int vertexCount);
+    }
+
+    private final int workerId;
+    private final int slotCount;
+    private final LocalVertices store;
+    private final Link link;
+    private final long restreamIntervalNs;
+    private final int[] owners;
+    private final long[] frozenMoves;
+    private final int[] frozenTargets;
+    private final long[] streamedAtNs;
+    private final boolean[] streamDue;
+    private final Incoming[] incoming;
+    private final ExpandableArrayBuffer outgoing = new ExpandableArrayBuffer(CHUNK_BYTES);
+    private final LongArrayList scratchIds = new LongArrayList();
+    private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
+    private final UnsafeBuffer value;
+    private long placementEpoch = -1;
+    private long syncedEpoch = -1;
+    private long verticesSent;
+    private long verticesReceived;
+    private long verticesDropped;
+    private long slotsSent;
+    private long slotsReceived;
+
+    /**
+     * @param workerId           this worker.
+     * @param slotCount          the grid's slot count.
+     * @param store              this worker's vertices.
+     * @param link               to targets and the cluster.
+     * @param restreamIntervalNs a move asked for again this long after its last stream is streamed again.
+     */
+    SlotMigration(
+        final int workerId, final int slotCount, final LocalVertices store, final Link link,
+        final long restreamIntervalNs)
+    {
+        this.workerId = workerId;
+        this.slotCount = slotCount;
+        this.store = store;
+        this.link = link;
+        this.restreamIntervalNs = restreamIntervalNs;
+        owners = new int[slotCount];
+        Arrays.fill(owners, SlotTable.NO_OWNER);
+        frozenMoves = new long[slotCount];
+        frozenTargets = new int[slotCount];
+        streamedAtNs = new long[slotCount];
+        streamDue = new boolean[slotCount];
+        incoming = new Incoming[slotCount];
+        value = new UnsafeBuffer(new byte[store.maxValueBytes()]);
+    }
+
+    /**
+     * @param vertexId of a call.
+     * @return {@link #LOCAL}, {@link #MOVED} or {@link #FROZEN}.
+     */
+    int route(final long vertexId)
+    {
+        final int slot = Placement.slotOf(vertexId, slotCount);
+        if (owners[slot] != workerId)
+        {
+            return MOVED;
+        }
+        return NOT_MOVING == frozenMoves[slot] ? LOCAL : FROZEN;
+    }
+
+    /** @return the owner of a vertex's slot in the placement applied, or -1 before any. */
+    int ownerOf(final long vertexId)
+    {
+        return owners[Placement.slotOf(vertexId, slotCount)];
+    }
+
+    /** @return the worker a frozen vertex's slot is moving to. */
+    int targetOf(final long vertexId)
+    {
+        return frozenTargets[Placement.slotOf(vertexId, slotCount)];
+    }
+
+    /**
+     * A new placement. Slots this worker held (owned, or froze) and no longer owns lose their vertices here: the
+     * cluster committed their move to the target, or gave them away because it declared this worker dead.
+     *
+     * @return false when older than the one applied (ignored).
+     */
+    boolean onPlacement(final long epoch, final int[] slotOwners)
+    {
+        if (epoch < placementEpoch || slotOwners.length != slotCount)
+        {
+            return false;
+        }
+        final boolean[] lost = new boolean[slotCount];
+        boolean anyLost = false;
+        for (int slot = 0; slot < slotCount; slot++)
+        {
+            if (owners[slot] == workerId && slotOwners[slot] != workerId)
+            {
+                lost[slot] = true;
+                anyLost = true;
+                unfreeze(slot);
+            }
+            owners[slot] = slotOwners[slot];
+        }
+        placementEpoch = epoch;
+        if (anyLost)
+        {
+            verticesDropped += dropVertices(lost);
+        }
+        return true;
+    }
+
+    /**
+     * The moves this worker is the source of. Slots listed are frozen (and streamed when new or asked again after
+     * the restream interval). Only a list of the applied placement's epoch unfreezes slots it does not list: an older
+     * list is ignored, a newer one (its placement was lost) only freezes.
+     */
+    void onSlotMoves(final long epoch, final int[] slots, final int[] targets, final long[] moveIds, final long nowNs)
+    {
+        if (epoch < placementEpoch)
+        {
+            return;
+        }
+        final boolean[] listed = new boolean[slotCount];
+        for (int i = 0; i < slots.length; i++)
+        {
+            final int slot = slots[i];
+            if (slot < 0 || slot >= slotCount || owners[slot] != workerId)
+            {
+                continue;
+            }
+            listed[slot] = true;
+            if (frozenMoves[slot] != moveIds[i] || frozenTargets[slot] != targets[i])
+            {
+                frozenMoves[slot] = moveIds[i];
+                frozenTargets[slot] = targets[i];
+                streamDue[slot] = true;
+            }
+            else if (!streamDue[slot] && nowNs - streamedAtNs[slot] >= restreamIntervalNs)
+            {
+                streamDue[slot] = true;
+            }
+        }
+        if (epoch == placementEpoch)
+        {
+            for (int slot = 0; slot < slotCount; slot++)
+            {
+                if (!listed[slot])
+                {
+                    unfreeze(slot);
+                }
+            }
+            syncedEpoch = epoch;
+        }
+    }
+
+    /**
+     * Streams one slot that is due, if any.
+     *
+     * @return work done.
+     */
+    int doWork(final long nowNs)
+    {
+        for (int slot = 0; slot < slotCount; slot++)
+        {
+            if (streamDue[slot])
+            {
+                if (stream(slot))
+                {
+                    streamDue[slot] = false;
+                    streamedAtNs[slot] = nowNs;
+                    slotsSent++;
+                }
+                return 1;
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * A chunk of a slot's stream from its source.
+     *
+     * @return true when it completed a stream (installed and reported).
+     */
+    boolean onChunk(
+        final long moveId, final int slot, final int sequence, final boolean last, final int vertexCount,
+        final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (slot < 0 || slot >= slotCount || owners[slot] == workerId)
+        {
+            return false;
+        }
+        Incoming stage = incoming[slot];
+        if (0 == sequence)
+        {
+            if (null == stage)
+            {
+                stage = new Incoming();
+                incoming[slot] = stage;
+            }
+            stage.start(moveId);
+        }
+        else if (null == stage || stage.moveId != moveId || stage.nextSequence != sequence)
+        {
+            if (null != stage)
+            {
+                stage.moveId = NOT_MOVING;
+            }
+            return false;
+        }
+        stage.append(buffer, offset, length);
+        if (!last)
+        {
+            return false;
+        }
+        stage.moveId = NOT_MOVING;
+        final int installed = install(slot, stage);
+        if (installed != vertexCount)
+        {
+            return false;
+        }
+        verticesReceived += installed;
+        slotsReceived++;
+        link.reportReceived(moveId, slot, installed);
+        return true;
+    }
+
+    long placementEpoch()
+    {
+        return placementEpoch;
+    }
+
+    /** @return the epoch of the last complete view (placement and its moves) applied; -1 before any. */
+    long syncedEpoch()
+    {
+        return syncedEpoch;
+    }
+
+    int ownedSlots()
+    {
+        int owned = 0;
+        for (final int owner : owners)
+        {
+            owned += owner == workerId ? 1 : 0;
+        }
+        return owned;
+    }
+
+    int frozenSlots()
+    {
+        int frozen = 0;
+        for (final long move : frozenMoves)
+        {
+            frozen += NOT_MOVING != move ? 1 : 0;
+        }
+        return frozen;
+    }
+
+    long verticesSent()
+    {
+        return verticesSent;
+    }
+
+    long verticesReceived()
+    {
+        return verticesReceived;
+    }
+
+    long verticesDropped()
+    {
+        return verticesDropped;
+    }
+
+    long slotsSent()
+    {
+        return slotsSent;
+    }
+
+    long slotsReceived()
+    {
+        return slotsReceived;
+    }
+
+    private void unfreeze(final int slot)
+    {
+        frozenMoves[slot] = NOT_MOVING;
+        frozenTargets[slot] = SlotTable.NO_OWNER;
+        streamDue[slot] = false;
+    }
+
+    private boolean stream(final int slot)
+    {
+        final long moveId = frozenMoves[slot];
+        final int target = frozenTargets[slot];
+        int count = 0;
+        int position = 0;
+        int sequence = 0;
+        // Collected first: the store's iteration holds a lock, and sending may wait on back pressure.
+        collect(slot);
+        for (int i = 0; i < scratchIds.size(); i++)
+        {
+            final long vertexId = scratchIds.getLong(i);
+            final int length = store.get(vertexId, value);
+            if (length < 0)
+            {
+                continue;
+            }
+            if (position > 0 && position + ENTRY_HEADER + length > CHUNK_BYTES)
+            {
+                if (!link.sendChunk(target, moveId, slot, sequence++, false, 0, outgoing, position))
+                {
+                    return false;
+                }
+                position = 0;
+            }
+            outgoing.putLong(position, vertexId, LITTLE_ENDIAN);
+            outgoing.putInt(position + Long.BYTES, length, LITTLE_ENDIAN);
+            outgoing.putBytes(position + ENTRY_HEADER, value, 0, length);
+            position += ENTRY_HEADER + length;
+            count++;
+        }
+        if (!link.sendChunk(target, moveId, slot, sequence, true, count, outgoing, position))
+        {
+            return false;
+        }
+        verticesSent += count;
+        return true;
+    }
+
+    private void collect(final int slot)
+    {
+        scratchIds.clear();
+        store.forEach((vertexId, buffer, length) ->
+        {
+            if (Placement.slotOf(vertexId, slotCount) == slot)
+            {
+                scratchIds.addLong(vertexId);
+            }
+        });
+    }
+
+    private int dropVertices(final boolean[] slots)
+    {
+        scratchIds.clear();
+        store.forEach((vertexId, buffer, length) ->
+        {
+            if (slots[Placement.slotOf(vertexId, slotCount)])
+            {
+                scratchIds.addLong(vertexId);
+            }
+        });
+        for (int i = 0; i < scratchIds.size(); i++)
+        {
+            store.remove(scratchIds.getLong(i));
+        }
+        return scratchIds.size();
+    }
+
+    private int install(final int slot, final Incoming stage)
+    {
+        final boolean[] slots = new boolean[slotCount];
+        slots[slot] = true;
+        dropVertices(slots);
+        int installed = 0;
+        int position = 0;
+        while (position + ENTRY_HEADER <= stage.length)
+        {
+            final long vertexId = stage.buffer.getLong(position, LITTLE_ENDIAN);
+            final int length = stage.buffer.getInt(position + Long.BYTES, LITTLE_ENDIAN);
+            if (length < 0 || position + ENTRY_HEADER + length > stage.length ||
+                Placement.slotOf(vertexId, slotCount) != slot)
+            {
+                return -1;
+            }
+            view.wrap(stage.buffer, position + ENTRY_HEADER, length);
+            store.put(vertexId, view, 0, length);
+            position += ENTRY_HEADER + length;
+            installed++;
+        }
+        return position == stage.length ? installed : -1;
+    }
+
+    /** A stream being received: its chunks so far, in order. */
+    private static final class Incoming
+    {
+        final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(CHUNK_BYTES);
+        long moveId = NOT_MOVING;
+        int nextSequence;
+        int length;
+
+        void start(final long moveId)
+        {
+            this.moveId = moveId;
+            nextSequence = 0;
+            length = 0;
+        }
+
+        void append(final DirectBuffer source, final int offset, final int bytes)
+        {
+            buffer.putBytes(length, source, offset, bytes);
+            length += bytes;
+            nextSequence++;
+        }
+    }
+}

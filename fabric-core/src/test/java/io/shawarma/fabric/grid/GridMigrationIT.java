@@ -1,0 +1,248 @@
+package io.shawarma.fabric.grid;
+
+import io.aeron.CommonContext;
+import io.shawarma.fabric.Configuration;
+import io.shawarma.fabric.Placement;
+import io.shawarma.fabric.process.ChildAeronDirectories;
+import io.shawarma.fabric.process.ChildJvm;
+import io.shawarma.fabric.process.LoopbackPorts;
+import io.shawarma.fabric.udf.AddUdf;
+import io.shawarma.messaging.Transport;
+import io.shawarma.udf.Status;
+import io.shawarma.udf.Udf;
+import org.agrona.CloseHelper;
+import org.agrona.ExpandableArrayBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static java.nio.ByteOrder.LITTLE_ENDIAN;
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * Slot migration with real processes: one cluster member, three workers, then a fourth worker joining and the second
+ * leaving gracefully while a client here keeps incrementing counters on every slot. Every acknowledged increment is
+ * found exactly once at the end, and the counters of the slots that moved to the new worker kept what they had
+ * before the move.
+ */
+class GridMigrationIT
+{
+    private static final long START_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(60);
+    private static final int VERTICES = 1_000;
+    private static final int CLIENT_ID = 3_000_000;
+    private static final String AERON_DIR_BASE = ChildAeronDirectories.base("grid-migration-it");
+    private static final List<ChildJvm> CHILDREN = new ArrayList<>();
+    private static Map<String, String> properties;
+    private static String[] workerChannels;
+    private static Path dir;
+    private static Transport transport;
+    private static ChildJvm leaver;
+
+    @BeforeAll
+    static void startGrid() throws IOException
+    {
+        dir = Files.createTempDirectory(Path.of("target"), "grid-migration-it-");
+        properties = Map.of(
+            GridConfiguration.PORT_BASE_PROP, Integer.toString(TestGrid.freePortBase(1)),
+            GridConfiguration.MEMBERS_PROP, "1",
+            GridConfiguration.DIR_PROP, dir.resolve("cluster").toString(),
+            // A worker declared dead loses its slots without their data (by design): on this shared 2-core machine
+            // a JVM can stall for a second while five others start, so the test gives workers 3 s.
+            GridConfiguration.HEARTBEAT_TIMEOUT_MS_PROP, "3000",
+            Configuration.IDLE_PROP, "sleeping",
+            CommonContext.AERON_DIR_PROP_NAME, AERON_DIR_BASE);
+        final ChildJvm member = GridClusterMain.startMember(0, properties, null);
+        CHILDREN.add(member);
+        member.awaitReady(System.nanoTime() + START_TIMEOUT_NS);
+        workerChannels = new String[5];
+        for (int id = 1; id <= 4; id++)
+        {
+            workerChannels[id] = "aeron:udp?endpoint=127.0.0.1:" + LoopbackPorts.freeUdpPort();
+        }
+        final List<ChildJvm> workers = new ArrayList<>();
+        for (int id = 1; id <= 3; id++)
+        {
+            workers.add(startWorker(id));
+        }
+        leaver = workers.get(1);
+        final long deadlineNs = System.nanoTime() + START_TIMEOUT_NS;
+        for (final ChildJvm worker : workers)
+        {
+            worker.awaitReady(deadlineNs);
+        }
+        transport = Transport.embedded("grid-migration-it", "sleeping", 1024 * 1024, Throwable::printStackTrace);
+    }
+
+    @AfterAll
+    static void stopGrid()
+    {
+        CloseHelper.closeAll(CHILDREN);
+        CloseHelper.close(transport);
+        ChildAeronDirectories.removeAll(AERON_DIR_BASE);
+    }
+
+    @Test
+    void shouldKeepEveryAcknowledgedIncrementWhileSlotsMoveOnJoinAndLeave() throws InterruptedException
+    {
+        try (GridDataClient client = new GridDataClient(transport.aeron(), CLIENT_ID, "aeron:udp?endpoint=127.0.0.1:0",
+                "1@" + workerChannels[1] + ",2@" + workerChannels[2] + ",3@" + workerChannels[3] + ",4@" +
+                workerChannels[4], GridConfiguration.SLOTS_DEFAULT, TimeUnit.SECONDS.toNanos(10), "sleeping"))
+        {
+            awaitSpread(3);
+            final UnsafeBuffer zero = new UnsafeBuffer(new byte[Long.BYTES]);
+            for (long vertex = 0; vertex < VERTICES; vertex++)
+            {
+                assertEquals(Status.OK, client.put(vertex, zero, 0, Long.BYTES), "put " + vertex);
+            }
+
+            final Writer writer = new Writer(client);
+            final Thread thread = new Thread(writer, "grid-migration-writer");
+            thread.start();
+            TestGrid.await("two rounds of increments", 60_000, () -> writer.rounds.get() >= 2 || writer.isDone());
+            final long[] ackedBeforeJoin = writer.ackedCopy();
+
+            final ChildJvm fourth = startWorker(4);
+            fourth.awaitReady(System.nanoTime() + START_TIMEOUT_NS);
+            awaitSpread(4);
+            final long roundsAtSpread = writer.rounds.get();
+            TestGrid.await("two rounds after the join", 60_000,
+                () -> writer.rounds.get() >= roundsAtSpread + 2 || writer.isDone());
+
+            // Worker 2 leaves gracefully (SIGTERM): its slots move to the others with their data before it stops.
+            assertTrue(leaver.stop(), "worker 2 stops within its leave timeout");
+            awaitSpread(3);
+            final long roundsAfterLeave = writer.rounds.get();
+            TestGrid.await("two rounds after the leave", 60_000,
+                () -> writer.rounds.get() >= roundsAfterLeave + 2 || writer.isDone());
+            writer.stop.set(true);
+            thread.join(TimeUnit.SECONDS.toMillis(30));
+            assertFalse(thread.isAlive(), "the writer stops");
+            assertNull(writer.failure, () -> "a call failed: " + writer.failure);
+            assertEquals(0, writer.unknown, "no call ended without an answer");
+
+            long sumOfValues = 0;
+            long sumOfAcked = 0;
+            long movedToFourth = 0;
+            final ExpandableArrayBuffer value = new ExpandableArrayBuffer(Long.BYTES);
+            for (long vertex = 0; vertex < VERTICES; vertex++)
+            {
+                assertEquals(Status.OK, client.get(vertex, value), "get " + vertex);
+                final long counter = value.getLong(0, LITTLE_ENDIAN);
+                assertEquals(writer.acked[(int)vertex], counter, "vertex " + vertex + ": acknowledged adds");
+                sumOfValues += counter;
+                sumOfAcked += writer.acked[(int)vertex];
+                if (4 == client.ownerOf(vertex))
+                {
+                    movedToFourth += ackedBeforeJoin[(int)vertex];
+                }
+                assertNotEquals(2, client.ownerOf(vertex), "worker 2 left");
+            }
+            assertEquals(sumOfAcked, sumOfValues);
+            assertTrue(sumOfAcked > 4L * VERTICES, "rounds ran before and after the join: " + sumOfAcked);
+            assertTrue(movedToFourth > 0, "counters moved to worker 4 kept their earlier increments");
+            assertTrue(client.movedFollowed() > 0, "the client followed MOVED to the new owner");
+        }
+    }
+
+    private static ChildJvm startWorker(final int id)
+    {
+        final Map<String, String> workerProperties = new HashMap<>(properties);
+        workerProperties.put(Configuration.CHANNEL_PROP, workerChannels[id]);
+        final ChildJvm worker = GridWorkerMain.start(id, workerProperties, null);
+        CHILDREN.add(worker);
+        return worker;
+    }
+
+    /** Waits until the workers hold even shares: every move committed. A fresh session: an idle one times out. */
+    private static void awaitSpread(final int workers)
+    {
+        final int share = GridConfiguration.SLOTS_DEFAULT / workers;
+        final StatusWatch status = new StatusWatch();
+        try (GridClient client = GridClient.connect(transport.aeronDirectoryName(), "127.0.0.1",
+            Integer.parseInt(properties.get(GridConfiguration.PORT_BASE_PROP)), 1, CLIENT_ID + 1, status, "sleeping"))
+        {
+            TestGrid.await(workers + " workers with their share of slots", 60_000, () ->
+                status.query(client, TimeUnit.SECONDS.toNanos(2)) && status.slotsByWorker().size() == workers &&
+                status.slotsByWorker().values().stream().allMatch(slots -> slots >= share));
+        }
+    }
+
+    /** Adds 1 to every counter, round after round, counting the adds acknowledged OK per counter. */
+    private static final class Writer implements Runnable
+    {
+        final long[] acked = new long[VERTICES];
+        final AtomicLong rounds = new AtomicLong();
+        final AtomicBoolean stop = new AtomicBoolean();
+        private final GridDataClient client;
+        private volatile boolean done;
+        volatile String failure;
+        volatile long unknown;
+
+        Writer(final GridDataClient client)
+        {
+            this.client = client;
+        }
+
+        public void run()
+        {
+            final UnsafeBuffer one = new UnsafeBuffer(new byte[Long.BYTES]);
+            one.putLong(0, 1, LITTLE_ENDIAN);
+            final ExpandableArrayBuffer result = new ExpandableArrayBuffer(Long.BYTES);
+            final int add = Udf.idOf(AddUdf.NAME);
+            try
+            {
+                while (!stop.get() && null == failure)
+                {
+                    for (int vertex = 0; vertex < VERTICES && null == failure; vertex++)
+                    {
+                        final Status status = client.invoke(vertex, add, one, 0, Long.BYTES, result);
+                        if (Status.OK == status)
+                        {
+                            synchronized (this)
+                            {
+                                acked[vertex]++;
+                            }
+                        }
+                        else if (Status.TIMEOUT == status)
+                        {
+                            unknown++;
+                        }
+                        else
+                        {
+                            failure = "vertex " + vertex + " (slot " +
+                                Placement.slotOf(vertex, GridConfiguration.SLOTS_DEFAULT) + ", at worker " +
+                                client.ownerOf(vertex) + "): " + status;
+                        }
+                    }
+                    rounds.incrementAndGet();
+                }
+            }
+            finally
+            {
+                done = true;
+            }
+        }
+
+        boolean isDone()
+        {
+            return done;
+        }
+
+        synchronized long[] ackedCopy()
+        {
+            return acked.clone();
+        }
+    }
+}

@@ -1,0 +1,207 @@
+package io.shawarma.fabric.grid;
+
+import io.shawarma.fabric.Placement;
+import io.shawarma.fabric.store.LocalVertices;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import static java.nio.ByteOrder.LITTLE_ENDIAN;
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * Two workers' migration state machines wired back to back: worker 1 owns every slot and moves one to worker 2.
+ */
+class SlotMigrationTest
+{
+    private static final int SLOTS = 16;
+    private static final int VALUE_BYTES = 1024;
+    private static final long RESTREAM_NS = 1_000;
+
+    private final LocalVertices sourceStore = new LocalVertices(2_500, VALUE_BYTES, VALUE_BYTES, null);
+    private final LocalVertices targetStore = new LocalVertices(2_500, VALUE_BYTES, VALUE_BYTES, null);
+    private final List<long[]> reports = new ArrayList<>();
+    private final List<Integer> droppedSequences = new ArrayList<>();
+    private int chunksSent;
+    private SlotMigration target;
+    private final SlotMigration source = new SlotMigration(1, SLOTS, sourceStore, new SlotMigration.Link()
+    {
+        public boolean sendChunk(
+            final int targetId, final long moveId, final int slot, final int sequence, final boolean last,
+            final int vertexCount, final DirectBuffer vertices, final int length)
+        {
+            assertEquals(2, targetId);
+            chunksSent++;
+            if (!droppedSequences.remove((Integer)sequence))
+            {
+                target.onChunk(moveId, slot, sequence, last, vertexCount, vertices, 0, length);
+            }
+            return true;
+        }
+
+        public void reportReceived(final long moveId, final int slot, final int vertexCount)
+        {
+            fail("the source reports nothing");
+        }
+    }, RESTREAM_NS);
+
+    {
+        target = new SlotMigration(2, SLOTS, targetStore, new SlotMigration.Link()
+        {
+            public boolean sendChunk(
+                final int targetId, final long moveId, final int slot, final int sequence, final boolean last,
+                final int vertexCount, final DirectBuffer vertices, final int length)
+            {
+                return fail("the target sends nothing");
+            }
+
+            public void reportReceived(final long moveId, final int slot, final int vertexCount)
+            {
+                reports.add(new long[]{ moveId, slot, vertexCount });
+            }
+        }, RESTREAM_NS);
+    }
+
+    @AfterEach
+    void close()
+    {
+        sourceStore.close();
+        targetStore.close();
+    }
+
+    @Test
+    void shouldFreezeStreamInstallAndHandOverASlot()
+    {
+        final int[] owners = owners(1);
+        source.onPlacement(1, owners);
+        target.onPlacement(1, owners);
+        final int inSlot = fill(sourceStore, 3, 2000);
+        final long vertex = vertexIn(3);
+        assertEquals(SlotMigration.LOCAL, source.route(vertex));
+
+        source.onSlotMoves(1, new int[]{ 3 }, new int[]{ 2 }, new long[]{ 7 }, 0);
+
+        assertEquals(SlotMigration.FROZEN, source.route(vertex), "no write once the move is known");
+        assertEquals(2, source.targetOf(vertex));
+        assertEquals(1, source.syncedEpoch());
+        assertEquals(1, source.doWork(0));
+        assertTrue(chunksSent > 1, "a slot of " + inSlot + " KiB values takes several chunks");
+        assertArrayEquals(new long[]{ 7, 3, inSlot }, reports.get(0));
+        assertEquals(inSlot, targetStore.size());
+        assertEquals(SlotMigration.MOVED, target.route(vertex), "the target serves it only once committed");
+        assertEquals(0, source.doWork(1), "streamed once");
+
+        owners[3] = 2;
+        source.onPlacement(2, owners);
+        target.onPlacement(2, owners);
+
+        assertEquals(SlotMigration.MOVED, source.route(vertex));
+        assertEquals(SlotMigration.LOCAL, target.route(vertex));
+        assertEquals(2000 - inSlot, sourceStore.size(), "the source drops what it handed over");
+        assertEquals(vertex, valueOf(targetStore, vertex));
+        assertEquals(inSlot, source.verticesSent());
+        assertEquals(inSlot, target.verticesReceived());
+    }
+
+    @Test
+    void shouldUnfreezeACancelledMoveOnlyWithAMovesListOfItsPlacement()
+    {
+        source.onPlacement(4, owners(1));
+        final long vertex = vertexIn(5);
+        source.onSlotMoves(4, new int[]{ 5 }, new int[]{ 2 }, new long[]{ 9 }, 0);
+
+        source.onSlotMoves(5, new int[0], new int[0], new long[0], 0);
+        assertEquals(SlotMigration.FROZEN, source.route(vertex), "its placement (epoch 5) was not seen: stay frozen");
+        source.onSlotMoves(3, new int[0], new int[0], new long[0], 0);
+        assertEquals(SlotMigration.FROZEN, source.route(vertex), "an older list changes nothing");
+
+        source.onPlacement(5, owners(1));
+        source.onSlotMoves(5, new int[0], new int[0], new long[0], 0);
+
+        assertEquals(SlotMigration.LOCAL, source.route(vertex));
+        assertEquals(0, source.frozenSlots());
+    }
+
+    @Test
+    void shouldDiscardAStreamWithAGapAndTakeItWhenStreamedAgain()
+    {
+        final int[] owners = owners(1);
+        source.onPlacement(1, owners);
+        target.onPlacement(1, owners);
+        final int inSlot = fill(sourceStore, 6, 2000);
+        droppedSequences.add(1);
+
+        source.onSlotMoves(1, new int[]{ 6 }, new int[]{ 2 }, new long[]{ 11 }, 0);
+        source.doWork(0);
+        assertTrue(reports.isEmpty(), "a lost chunk: nothing installed, nothing reported");
+        assertEquals(0, targetStore.size());
+
+        source.onSlotMoves(1, new int[]{ 6 }, new int[]{ 2 }, new long[]{ 11 }, RESTREAM_NS);
+        source.doWork(RESTREAM_NS);
+
+        assertArrayEquals(new long[]{ 11, 6, inSlot }, reports.get(0));
+        assertEquals(inSlot, targetStore.size());
+    }
+
+    @Test
+    void shouldIgnoreAStreamForASlotTheTargetOwnsAndMalformedEntries()
+    {
+        final int[] owners = owners(1);
+        owners[2] = 2;
+        target.onPlacement(1, owners);
+        final UnsafeBuffer entries = new UnsafeBuffer(new byte[64]);
+        final long vertex = vertexIn(2);
+        entries.putLong(0, vertex, LITTLE_ENDIAN);
+        entries.putInt(Long.BYTES, 8, LITTLE_ENDIAN);
+
+        assertFalse(target.onChunk(1, 2, 0, true, 1, entries, 0, 20), "its own slot: a stale stream");
+        assertFalse(target.onChunk(1, 4, 0, true, 1, entries, 0, 20), "a vertex of another slot");
+        assertFalse(target.onChunk(1, 4, 0, true, 1, entries, 0, 13), "truncated");
+        assertFalse(target.onChunk(1, 99, 0, true, 1, entries, 0, 20), "no such slot");
+        assertTrue(reports.isEmpty());
+        assertEquals(0, targetStore.size());
+    }
+
+    private static int[] owners(final int workerId)
+    {
+        final int[] owners = new int[SLOTS];
+        Arrays.fill(owners, workerId);
+        return owners;
+    }
+
+    private static long vertexIn(final int slot)
+    {
+        long vertex = 0;
+        while (Placement.slotOf(vertex, SLOTS) != slot)
+        {
+            vertex++;
+        }
+        return vertex;
+    }
+
+    /** Stores vertices 0..count-1, each a KiB starting with its id. @return how many are in the slot. */
+    private static int fill(final LocalVertices store, final int slot, final int count)
+    {
+        final UnsafeBuffer value = new UnsafeBuffer(new byte[VALUE_BYTES]);
+        int inSlot = 0;
+        for (long vertex = 0; vertex < count; vertex++)
+        {
+            value.putLong(0, vertex, LITTLE_ENDIAN);
+            store.put(vertex, value, 0, VALUE_BYTES);
+            inSlot += Placement.slotOf(vertex, SLOTS) == slot ? 1 : 0;
+        }
+        return inSlot;
+    }
+
+    private static long valueOf(final LocalVertices store, final long vertex)
+    {
+        final UnsafeBuffer value = new UnsafeBuffer(new byte[VALUE_BYTES]);
+        assertEquals(VALUE_BYTES, store.get(vertex, value));
+        return value.getLong(0, LITTLE_ENDIAN);
+    }
+}
