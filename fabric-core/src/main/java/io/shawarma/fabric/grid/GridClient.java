@@ -323,6 +323,8 @@ public final class GridClient implements AutoCloseable
             case SlotMovesDecoder.TEMPLATE_ID:
                 slotMoves.wrapAndApplyHeader(buffer, offset, header);
                 final long movesEpoch = slotMoves.session().epoch();
+                checkGroupFits(buffer, slotMoves.limit(), offset + length,
+                    SlotMovesDecoder.MovesDecoder.sbeHeaderSize(), SlotMovesDecoder.MovesDecoder.sbeBlockLength());
                 final SlotMovesDecoder.MovesDecoder moves = slotMoves.moves();
                 final int count = moves.count();
                 final int[] slots = new int[count];
@@ -335,6 +337,7 @@ public final class GridClient implements AutoCloseable
                     targets[i] = moves.targetId();
                     moveIds[i] = moves.moveId();
                 }
+                fitting(slotMoves.targetChannelsLength(), length);
                 listener.onSlotMoves(movesEpoch, slots, targets, moveIds, slotMoves.targetChannels());
                 break;
 
@@ -379,7 +382,8 @@ public final class GridClient implements AutoCloseable
 
             case GridStatusDecoder.TEMPLATE_ID:
                 gridStatus.wrapAndApplyHeader(buffer, offset, header);
-                checkMembersFit(buffer, gridStatus.limit(), offset + length);
+                checkGroupFits(buffer, gridStatus.limit(), offset + length,
+                    GridStatusDecoder.MembersDecoder.sbeHeaderSize(), GridStatusDecoder.MembersDecoder.sbeBlockLength());
                 listener.onGridStatus(gridStatus);
                 break;
 
@@ -409,25 +413,26 @@ public final class GridClient implements AutoCloseable
     }
 
     /**
-     * Checks that a GridStatus's members group, whose header is at {@code groupOffset}, lies inside the message
-     * with entries of at least the schema's size: a count with a short or zero entry size would make a reader
-     * walk up to 65535 members over the same few bytes (found by the fuzz target).
+     * Checks that a repeating group, whose header is at {@code groupOffset}, lies inside the message with entries of
+     * at least the schema's size: a count with a short or zero entry size would make a reader walk up to 65535
+     * entries over the same few bytes (found by the fuzz target on GridStatus's members).
      *
      * @throws IllegalArgumentException (counted as malformed) when it does not.
      */
-    private static void checkMembersFit(final DirectBuffer buffer, final int groupOffset, final int messageEnd)
+    private static void checkGroupFits(
+        final DirectBuffer buffer, final int groupOffset, final int messageEnd, final int headerLength,
+        final int minEntryLength)
     {
-        final int headerLength = GridStatusDecoder.MembersDecoder.sbeHeaderSize();
         if (groupOffset + headerLength > messageEnd)
         {
-            throw new IllegalArgumentException("no members group header");
+            throw new IllegalArgumentException("no group header");
         }
         final int entryLength = buffer.getShort(groupOffset, LITTLE_ENDIAN) & 0xFFFF;
         final int count = buffer.getShort(groupOffset + 2, LITTLE_ENDIAN) & 0xFFFF;
-        if (count > 0 && (entryLength < GridStatusDecoder.MembersDecoder.sbeBlockLength() ||
+        if (count > 0 && (entryLength < minEntryLength ||
             (long)count * entryLength > messageEnd - groupOffset - headerLength))
         {
-            throw new IllegalArgumentException(count + " members of " + entryLength + " bytes do not fit");
+            throw new IllegalArgumentException(count + " entries of " + entryLength + " bytes do not fit");
         }
     }
 

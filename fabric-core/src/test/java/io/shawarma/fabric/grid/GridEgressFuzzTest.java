@@ -67,6 +67,13 @@ class GridEgressFuzzTest
             calls++;
         }
 
+        public void onSlotMoves(
+            final long epoch, final int[] slots, final int[] targets, final long[] moveIds,
+            final String targetChannels)
+        {
+            calls++;
+        }
+
         public void onTaskAssign(
             final long dagId, final int task, final int attempt, final long outputVertexId, final String udfName,
             final DirectBuffer operands, final int offset, final int length)
