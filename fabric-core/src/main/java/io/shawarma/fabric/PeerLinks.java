@@ -114,25 +114,35 @@ public final class PeerLinks implements AutoCloseable
         {
             while (null != publications[i] && !publications[i].isConnected())
             {
-                awaitUntil(deadlineNs, i);
+                if (isPast(deadlineNs))
+                {
+                    throw new IllegalStateException(what + " peer in slot " + i + " did not connect in time");
+                }
             }
         }
         while (subscription.imageCount() < publications.length - 1)
         {
-            awaitUntil(deadlineNs, -1);
+            if (isPast(deadlineNs))
+            {
+                throw new IllegalStateException(what + ": " + subscription.imageCount() + " of " +
+                    (publications.length - 1) + " peers connected to this worker in time");
+            }
         }
     }
 
-    private void awaitUntil(final long deadlineNs, final int peerSlot)
+    /**
+     * Idles once, unless the deadline has passed.
+     *
+     * @return true when the deadline has passed.
+     */
+    private boolean isPast(final long deadlineNs)
     {
         if (System.nanoTime() - deadlineNs >= 0)
         {
-            throw new IllegalStateException(-1 == peerSlot ?
-                what + ": " + subscription.imageCount() + " of " + (publications.length - 1) +
-                " peers connected to this worker in time" :
-                what + " peer in slot " + peerSlot + " did not connect in time");
+            return true;
         }
         idle.idle();
+        return false;
     }
 
     /**
