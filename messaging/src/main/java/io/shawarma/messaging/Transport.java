@@ -36,6 +36,25 @@ public final class Transport implements AutoCloseable
     public static Transport embedded(
         final String name, final String idleStrategy, final int termLength, final ErrorHandler errorHandler)
     {
+        return embedded(name, idleStrategy, termLength, errorHandler, false);
+    }
+
+    /**
+     * {@link #embedded(String, String, int, ErrorHandler)} with a client that optionally pre-touches the log buffers
+     * it maps, as {@link #external(String, ErrorHandler, boolean)} explains: for a job's launcher, which is one of
+     * the job's workers.
+     *
+     * @param name         a short label that goes into the driver's directory name.
+     * @param idleStrategy name of the driver thread's idle strategy, see {@link IdleStrategies}.
+     * @param termLength   term buffer length for publications, a power of two.
+     * @param errorHandler for errors on the driver and client threads.
+     * @param preTouch     whether the client pre-touches mapped log buffers.
+     * @return the transport.
+     */
+    public static Transport embedded(
+        final String name, final String idleStrategy, final int termLength, final ErrorHandler errorHandler,
+        final boolean preTouch)
+    {
         final String dir = CommonContext.getAeronDirectoryName() + "-shawarma-" + name + "-" + UUID.randomUUID();
         final MediaDriver.Context driverContext = new MediaDriver.Context()
             .aeronDirectoryName(dir)
@@ -50,7 +69,7 @@ public final class Transport implements AutoCloseable
         final MediaDriver driver = MediaDriver.launch(driverContext);
         try
         {
-            return new Transport(driver, connect(driver.aeronDirectoryName(), errorHandler, false));
+            return new Transport(driver, connect(driver.aeronDirectoryName(), errorHandler, preTouch));
         }
         catch (final RuntimeException ex)
         {

@@ -44,6 +44,9 @@ public final class GraphWorker implements AutoCloseable, GraphTransport.Receiver
     /** Push broadcasts along their edges when they cover less than 1/PUSH_BELOW of this worker's out-edges. */
     private static final int PUSH_BELOW = 8;
 
+    /** The superstep of a worker's start mark: it built its partition and is ready for superstep 0. */
+    private static final long READY = -1;
+
     private final GraphPartition partition;
     private final VertexProgram program;
     private final GraphTransport transport;
@@ -130,7 +133,7 @@ public final class GraphWorker implements AutoCloseable, GraphTransport.Receiver
         doneActive = new long[workers];
         doneSent = new long[workers];
         doneAggregates = new long[workers][aggregators.length];
-        java.util.Arrays.fill(doneSuperstep, -1);
+        java.util.Arrays.fill(doneSuperstep, READY - 1);
         for (int i = 0; i < localCount; i++)
         {
             values[i] = program.initialValue(partition.vertexIds[partition.localVertices[i]], partition.vertexCount());
@@ -159,6 +162,7 @@ public final class GraphWorker implements AutoCloseable, GraphTransport.Receiver
     private Result runSupersteps(final long connectTimeoutNs)
     {
         transport.awaitConnected(System.nanoTime() + connectTimeoutNs);
+        awaitStart();
         long supersteps = 0;
         for (superstep = 0; superstep < maxSupersteps; superstep++)
         {
@@ -324,6 +328,23 @@ public final class GraphWorker implements AutoCloseable, GraphTransport.Receiver
             }
         }
         broadcasts.clearSent();
+    }
+
+    /**
+     * Superstep 0 starts when every worker is ready: a peer still building its partition would otherwise hold up
+     * the first barrier, and the first superstep's time would be partly the other worker's setup.
+     */
+    private void awaitStart()
+    {
+        superstep = READY;
+        for (int peer = 0; peer < workers; peer++)
+        {
+            if (peer != slot)
+            {
+                transport.sendDone(peer, READY, 0, 0, localAggregates);
+            }
+        }
+        awaitBarrier();
     }
 
     private void awaitBarrier()

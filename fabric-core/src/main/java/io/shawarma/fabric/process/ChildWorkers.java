@@ -34,7 +34,8 @@ public final class ChildWorkers implements AutoCloseable
      * {@code shawarma.driver.idle}, else {@code shawarma.idle}, else backoff.
      *
      * @param tag names the driver's directory.
-     * @return the running driver and its Aeron client.
+     * @return the running driver and its Aeron client, which pre-touches the log buffers it maps (the launcher is
+     *     one of the job's workers).
      */
     public static Transport launcherDriver(final String tag)
     {
@@ -47,12 +48,13 @@ public final class ChildWorkers implements AutoCloseable
      *
      * @param tag         names the driver's directory.
      * @param defaultIdle the driver's idle strategy when {@code shawarma.driver.idle} is not set.
-     * @return the running driver and its Aeron client.
+     * @return the running driver and its Aeron client, which pre-touches the log buffers it maps (the launcher is
+     *     one of the job's workers).
      */
     public static Transport launcherDriver(final String tag, final String defaultIdle)
     {
         return Transport.embedded(tag, System.getProperty(Configuration.DRIVER_IDLE_PROP, defaultIdle), TERM_LENGTH,
-            Throwable::printStackTrace);
+            Throwable::printStackTrace, true);
     }
 
     private final String what;
