@@ -53,6 +53,9 @@ public final class SchedulerBenchmark
 {
     static final String[] POLICIES = {"model", "forward", "borrow"};
     static final String[] WORKLOADS = {"hot_read", "contended_counter", "large_value", "shifting_mix"};
+    /** The shifting mix's phases, in the order they take turns. */
+    static final String[] MIX_PHASES = {"hot_read", "contended_counter", "large_value", "cold_reads"};
+    private static final int MIX = WORKLOADS.length - 1;
     private static final int WORKERS = 3;
     private static final int THREADS = 3;
     private static final int OWNER = 1;
@@ -72,6 +75,8 @@ public final class SchedulerBenchmark
     private int round;
     private final Histogram[][] latency = new Histogram[WORKLOADS.length][POLICIES.length];
     private final long[][] failures = new long[WORKLOADS.length][POLICIES.length];
+    // The shifting mix's answered calls by policy and phase, over every recorded round.
+    private final long[][] mixPhaseCalls = new long[POLICIES.length][MIX_PHASES.length];
     private String counterCheck;
     // Increments answered other than OK (TIMEOUT above all): they may or may not have run.
     private final AtomicLong unknownIncrements = new AtomicLong();
@@ -215,6 +220,15 @@ public final class SchedulerBenchmark
                 results.add(Result.value(name + "_failed_calls", "calls", failures[workload][policy]));
             }
         }
+        final double[][] phaseRates = mixPhaseRates();
+        for (int policy = 0; policy < POLICIES.length; policy++)
+        {
+            for (int phase = 0; phase < MIX_PHASES.length; phase++)
+            {
+                results.add(Result.value("shifting_mix_phase_" + MIX_PHASES[phase] + "_" + POLICIES[policy] +
+                    "_throughput", "calls/s", phaseRates[policy][phase]));
+            }
+        }
         for (int policy = 0; policy < POLICIES.length; policy++)
         {
             for (int reason = 0; reason < CostModel.REASON_NAMES.length; reason++)
@@ -277,6 +291,7 @@ public final class SchedulerBenchmark
     {
         final Histogram merged = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
         final long[] calls = new long[THREADS];
+        final long[][] phaseCalls = new long[THREADS][MIX_PHASES.length];
         final long[] failed = new long[THREADS];
         final CountDownLatch done = new CountDownLatch(THREADS);
         final long startNs = System.nanoTime() + 50_000_000L;
@@ -312,6 +327,7 @@ public final class SchedulerBenchmark
                             {
                                 histograms[thread].recordValue(Math.min(took, histograms[thread].getHighestTrackableValue()));
                                 calls[thread]++;
+                                phaseCalls[thread][loop.phase]++;
                             }
                             else
                             {
@@ -346,6 +362,10 @@ public final class SchedulerBenchmark
         {
             merged.add(histograms[t]);
             total += calls[t];
+            for (int phase = 0; recording && workload == MIX && phase < MIX_PHASES.length; phase++)
+            {
+                mixPhaseCalls[policy][phase] += phaseCalls[t][phase];
+            }
             totalFailed += failed[t];
         }
         final double callsPerSecond = total * 1e9 / options.measureNs;
@@ -422,12 +442,47 @@ public final class SchedulerBenchmark
         {
             final double model = throughput[workload][0];
             final double best = Math.max(throughput[workload][1], throughput[workload][2]);
-            final boolean mix = workload == WORKLOADS.length - 1;
+            final boolean mix = workload == MIX;
             final boolean met = mix ? model > best : model >= 0.9 * best;
             out.printf("%-18s %,12.0f %,12.0f %,12.0f %9.2fx  %s%n", WORKLOADS[workload], model,
                 throughput[workload][1], throughput[workload][2], model / best,
                 (mix ? "beat both: " : "within 10% of the better: ") + (met ? "met" : "NOT met"));
         }
+        out.println();
+        out.println("shifting_mix by phase (calls/s while the phase ran, every round), model against the better:");
+        final double[][] rates = mixPhaseRates();
+        for (int phase = 0; phase < MIX_PHASES.length; phase++)
+        {
+            final double best = Math.max(rates[1][phase], rates[2][phase]);
+            out.printf("%-18s %,12.0f %,12.0f %,12.0f %10s%n", MIX_PHASES[phase], rates[0][phase],
+                rates[1][phase], rates[2][phase], best > 0 ? String.format("%.2fx", rates[0][phase] / best) :
+                "(not measured)");
+        }
+    }
+
+    /**
+     * @return calls/s by policy and phase of the shifting mix: each phase's answered calls over the time the
+     * measured slices spent in it.
+     */
+    private double[][] mixPhaseRates()
+    {
+        final long[] phaseNs = new long[MIX_PHASES.length];
+        for (long at = options.warmupNs, end = options.warmupNs + options.measureNs; at < end; )
+        {
+            final long phaseEnd = Math.min(end, (at / options.phaseNs + 1) * options.phaseNs);
+            phaseNs[(int)(at / options.phaseNs % MIX_PHASES.length)] += phaseEnd - at;
+            at = phaseEnd;
+        }
+        final double[][] rates = new double[POLICIES.length][MIX_PHASES.length];
+        for (int policy = 0; policy < POLICIES.length; policy++)
+        {
+            for (int phase = 0; phase < MIX_PHASES.length; phase++)
+            {
+                rates[policy][phase] = 0 == phaseNs[phase] ? 0 :
+                    mixPhaseCalls[policy][phase] * 1e9 / (phaseNs[phase] * (double)options.rounds);
+            }
+        }
+        return rates;
     }
 
     private static long ownedVertex(final FabricClient client, final long from)
@@ -490,6 +545,8 @@ public final class SchedulerBenchmark
         private final UnsafeBuffer args = new UnsafeBuffer(new byte[64]);
         private final UnsafeBuffer result = new UnsafeBuffer(new byte[LARGE_BYTES]);
         int udfId;
+        // The workload's shape of the last call: its own, or in the mix the phase it fell in.
+        int phase;
 
         ClientLoop(
             final FabricClient client, final int thread, final int workload, final Vertices vertices,
@@ -506,8 +563,8 @@ public final class SchedulerBenchmark
 
         Status call(final long nowNs)
         {
-            final int shape = workload < 3 ? workload : (int)(Math.max(0, nowNs - startNs) / phaseNs % 4);
-            switch (shape)
+            phase = workload < MIX ? workload : (int)(Math.max(0, nowNs - startNs) / phaseNs % MIX_PHASES.length);
+            switch (phase)
             {
                 case 0:     // hot read through workers 2 and 3
                     udfId = READ;
