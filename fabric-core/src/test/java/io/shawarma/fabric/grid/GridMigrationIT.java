@@ -165,18 +165,10 @@ class GridMigrationIT
         return worker;
     }
 
-    /** Waits until the workers hold even shares: every move committed. A fresh session: an idle one times out. */
     private static void awaitSpread(final int workers)
     {
-        final int share = GridConfiguration.SLOTS_DEFAULT / workers;
-        final StatusWatch status = new StatusWatch();
-        try (GridClient client = GridClient.connect(transport.aeronDirectoryName(), "127.0.0.1",
-            Integer.parseInt(properties.get(GridConfiguration.PORT_BASE_PROP)), 1, CLIENT_ID + 1, status, "sleeping"))
-        {
-            TestGrid.await(workers + " workers with their share of slots", 60_000, () ->
-                status.query(client, TimeUnit.SECONDS.toNanos(2)) && status.slotsByWorker().size() == workers &&
-                status.slotsByWorker().values().stream().allMatch(slots -> slots >= share));
-        }
+        TestGrid.awaitSpread(
+            transport, Integer.parseInt(properties.get(GridConfiguration.PORT_BASE_PROP)), CLIENT_ID + 1, workers);
     }
 
     /** Adds 1 to every counter, round after round, counting the adds acknowledged OK per counter. */
