@@ -101,6 +101,8 @@ final class SlotMigration
     private final boolean[] held;
     /** The slot is moving to this worker, by the last complete view. */
     private final boolean[] expected;
+    /** Placement epoch applied when a stream for the slot was installed here; -1 for data from before. */
+    private final long[] installedAt;
     private final Incoming[] incoming;
     private final ExpandableArrayBuffer outgoing = new ExpandableArrayBuffer(CHUNK_BYTES);
     private final LongArrayList scratchIds = new LongArrayList();
@@ -151,6 +153,8 @@ final class SlotMigration
         held = new boolean[slotCount];
         Arrays.fill(held, true);
         expected = new boolean[slotCount];
+        installedAt = new long[slotCount];
+        Arrays.fill(installedAt, -1);
         incoming = new Incoming[slotCount];
         value = new UnsafeBuffer(new byte[store.maxValueBytes()]);
     }
@@ -203,6 +207,7 @@ final class SlotMigration
                 final boolean committed = NOT_MOVING != frozenMoves[slot] && frozenTargets[slot] == slotOwners[slot];
                 lost[slot] = committed;
                 held[slot] = !committed;
+                installedAt[slot] = -1;
                 anyLost |= committed;
                 unfreeze(slot);
             }
@@ -263,7 +268,7 @@ final class SlotMigration
                 }
             }
             System.arraycopy(toHere, 0, expected, 0, slotCount);
-            dropHeldNotComing();
+            dropHeldNotComing(epoch);
             syncedEpoch = epoch;
         }
     }
@@ -476,14 +481,17 @@ final class SlotMigration
         return scratchIds.size();
     }
 
-    /** Drops the vertices of every slot held here that is neither this worker's nor moving to it. */
-    private void dropHeldNotComing()
+    /**
+     * Drops the vertices of every slot held here that is neither this worker's nor moving to it. A stream installed
+     * under the view's own epoch stays: its move may be newer than the view (its source heard of it first).
+     */
+    private void dropHeldNotComing(final long viewEpoch)
     {
         final boolean[] slots = new boolean[slotCount];
         boolean any = false;
         for (int slot = 0; slot < slotCount; slot++)
         {
-            if (held[slot] && owners[slot] != workerId && !expected[slot])
+            if (held[slot] && owners[slot] != workerId && !expected[slot] && installedAt[slot] < viewEpoch)
             {
                 slots[slot] = true;
                 held[slot] = false;
@@ -499,6 +507,9 @@ final class SlotMigration
     private int install(final int slot, final Incoming stage)
     {
         held[slot] = true;
+        // Before any placement the view it belongs to is unknown: never dropped by a sweep (only when owned, or
+        // after a restart).
+        installedAt[slot] = placementEpoch < 0 ? Long.MAX_VALUE : placementEpoch;
         int installed = 0;
         int position = 0;
         while (position + ENTRY_HEADER <= stage.length)

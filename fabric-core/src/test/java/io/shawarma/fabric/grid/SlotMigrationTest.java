@@ -222,6 +222,25 @@ class SlotMigrationTest
         assertFalse(targetStore.contains(vertexIn(4, 0)), "not coming back: dropped");
     }
 
+    @Test
+    void shouldKeepAStreamInstalledBeforeItsViewArrivedAndDropItOnceANewerViewNoLongerListsIt()
+    {
+        final int[] owners = owners(1);
+        target.onPlacement(1, owners);
+        final UnsafeBuffer entries = new UnsafeBuffer(new byte[64]);
+        final long vertex = vertexIn(6);
+        entries.putLong(0, vertex, LITTLE_ENDIAN);
+        entries.putInt(Long.BYTES, 8, LITTLE_ENDIAN);
+        assertTrue(target.onChunk(12, 6, 0, true, 1, entries, 0, 20), "its source heard of the move first");
+
+        target.onSlotMoves(1, new int[0], new int[0], new long[0], 0);
+        assertTrue(targetStore.contains(vertex), "a view older than the move: the stream stays");
+
+        target.onPlacement(2, owners);
+        target.onSlotMoves(2, new int[0], new int[0], new long[0], 0);
+        assertFalse(targetStore.contains(vertex), "the move was cancelled: dropped");
+    }
+
     /**
      * Worker 2 restarts on a store with vertices of slots 3, 5 and 7; it owns slot 5, slot 3 (its own before it
      * died, owned by worker 1 meanwhile) is moving back to it, slot 7 is someone else's.
