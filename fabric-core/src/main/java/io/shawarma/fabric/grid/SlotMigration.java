@@ -17,9 +17,9 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  * <p>
  * Source: a slot listed in the cluster's moves is frozen (writes answered as retryable, reads still served), then its
  * vertices are streamed to the target in chunks. A frozen slot never takes a write again: it either leaves with the
- * placement that commits the move (its vertices are then dropped here) or is unfrozen by a moves list of the current
- * epoch that no longer lists it (the move was cancelled). A move asked for again after {@code restreamIntervalNs} is
- * streamed again (a stream or its report was lost).
+ * placement that commits the move (its vertices are then dropped here, with that placement's moves list) or is
+ * unfrozen by a moves list of the current epoch that no longer lists it (the move was cancelled). A move asked for
+ * again after {@code restreamIntervalNs} is streamed again (a stream or its report was lost).
  * <p>
  * Target: chunks are staged in memory in sequence; a gap discards the stage. The last chunk installs the staged
  * vertices and the slot is reported received, so the cluster can commit the move. A stream for a slot this worker
@@ -186,9 +186,10 @@ final class SlotMigration
     }
 
     /**
-     * A new placement. A slot this worker owned and now sees owned by the target it was streaming to loses its
-     * vertices here (the cluster committed the move); a slot taken away otherwise (the cluster declared this worker
-     * dead) keeps them until a complete view says whether it comes back.
+     * A new placement. A slot this worker owned and no longer owns is unfrozen and its vertices are kept until the
+     * moves list of the placement's epoch says whether the slot is moving back here: the cluster committed its move
+     * away (the usual case, dropped then), or took it away without its data because it declared this worker dead
+     * (it comes back when this worker rejoins, and the vertices here are merged with the interim owner's).
      *
      * @return false when older than the one applied (ignored).
      */
@@ -198,27 +199,18 @@ final class SlotMigration
         {
             return false;
         }
-        final boolean[] lost = new boolean[slotCount];
-        boolean anyLost = false;
         for (int slot = 0; slot < slotCount; slot++)
         {
             if (owners[slot] == workerId && slotOwners[slot] != workerId)
             {
-                final boolean committed = NOT_MOVING != frozenMoves[slot] && frozenTargets[slot] == slotOwners[slot];
-                lost[slot] = committed;
-                held[slot] = !committed;
+                held[slot] = true;
                 installedAt[slot] = -1;
-                anyLost |= committed;
                 unfreeze(slot);
             }
             owners[slot] = slotOwners[slot];
             held[slot] &= owners[slot] != workerId;
         }
         placementEpoch = epoch;
-        if (anyLost)
-        {
-            verticesDropped += dropVertices(lost);
-        }
         return true;
     }
 
@@ -482,8 +474,9 @@ final class SlotMigration
     }
 
     /**
-     * Drops the vertices of every slot held here that is neither this worker's nor moving to it. A stream installed
-     * under the view's own epoch stays: its move may be newer than the view (its source heard of it first).
+     * Drops the vertices of every slot held here that is neither this worker's nor moving to it: slots handed over,
+     * moves to here cancelled, and what a restarted worker's store held. A stream installed under the view's own epoch
+     * stays: its move may be newer than the view (its source heard of it first).
      */
     private void dropHeldNotComing(final long viewEpoch)
     {

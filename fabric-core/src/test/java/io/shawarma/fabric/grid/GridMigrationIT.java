@@ -130,7 +130,8 @@ class GridMigrationIT
             thread.join(TimeUnit.SECONDS.toMillis(30));
             assertFalse(thread.isAlive(), "the writer stops");
             assertNull(writer.failure, () -> "a call failed: " + writer.failure);
-            assertEquals(0, writer.unknown, "no call ended without an answer");
+            // A call the leaver got just before it stopped, or sent to it just after, ends without an answer
+            // (TIMEOUT, see README): it may or may not have been applied, so it bounds the counter from above.
 
             long sumOfValues = 0;
             long sumOfAcked = 0;
@@ -140,16 +141,19 @@ class GridMigrationIT
             {
                 assertEquals(Status.OK, client.get(vertex, value), "get " + vertex);
                 final long counter = value.getLong(0, LITTLE_ENDIAN);
-                assertEquals(writer.acked[(int)vertex], counter, "vertex " + vertex + ": acknowledged adds");
+                final long acked = writer.acked[(int)vertex];
+                final long unknown = writer.unknown[(int)vertex];
+                assertTrue(acked <= counter && counter <= acked + unknown, "vertex " + vertex + ": " + counter +
+                    ", acknowledged adds " + acked + " and " + unknown + " unanswered");
                 sumOfValues += counter;
-                sumOfAcked += writer.acked[(int)vertex];
+                sumOfAcked += acked;
                 if (4 == client.ownerOf(vertex))
                 {
                     movedToFourth += ackedBeforeJoin[(int)vertex];
                 }
                 assertNotEquals(2, client.ownerOf(vertex), "worker 2 left");
             }
-            assertEquals(sumOfAcked, sumOfValues);
+            assertTrue(sumOfAcked <= sumOfValues, "every acknowledged add is there");
             assertTrue(sumOfAcked > 4L * VERTICES, "rounds ran before and after the join: " + sumOfAcked);
             assertTrue(movedToFourth > 0, "counters moved to worker 4 kept their earlier increments");
             assertTrue(client.movedFollowed() > 0, "the client followed MOVED to the new owner");
@@ -180,7 +184,7 @@ class GridMigrationIT
         private final GridDataClient client;
         private volatile boolean done;
         volatile String failure;
-        volatile long unknown;
+        final long[] unknown = new long[VERTICES];
 
         Writer(final GridDataClient client)
         {
@@ -209,7 +213,7 @@ class GridMigrationIT
                         }
                         else if (Status.TIMEOUT == status)
                         {
-                            unknown++;
+                            unknown[vertex]++;
                         }
                         else
                         {

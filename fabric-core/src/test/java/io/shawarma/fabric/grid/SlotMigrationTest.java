@@ -104,6 +104,8 @@ class SlotMigrationTest
 
         assertEquals(SlotMigration.MOVED, source.route(vertex));
         assertEquals(SlotMigration.LOCAL, target.route(vertex));
+        assertEquals(2000, sourceStore.size(), "kept until the moves list says the slot is not coming back");
+        source.onSlotMoves(2, new int[0], new int[0], new long[0], 2);
         assertEquals(2000 - inSlot, sourceStore.size(), "the source drops what it handed over");
         assertEquals(vertex, valueOf(targetStore, vertex));
         assertEquals(inSlot, source.verticesSent());
