@@ -7,8 +7,10 @@ import io.shawarma.fabric.grid.DagWatch;
 import io.shawarma.fabric.grid.GridClient;
 import io.shawarma.fabric.grid.GridClusterMain;
 import io.shawarma.fabric.grid.GridConfiguration;
+import io.shawarma.fabric.grid.GridDataClient;
 import io.shawarma.fabric.grid.GridListener;
 import io.shawarma.fabric.grid.GridWorkerMain;
+import io.shawarma.fabric.grid.StatusWatch;
 import io.shawarma.fabric.grid.TaskDag;
 import io.shawarma.fabric.process.ChildJvm;
 import io.shawarma.fabric.process.LoopbackPorts;
@@ -17,8 +19,10 @@ import io.shawarma.messaging.Transport;
 import io.shawarma.udf.Status;
 import org.HdrHistogram.Histogram;
 import org.agrona.CloseHelper;
+import org.agrona.ExpandableArrayBuffer;
 import org.agrona.IoUtil;
 import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.File;
 import java.io.IOException;
@@ -42,7 +46,10 @@ import java.util.concurrent.TimeUnit;
  *     <li>{@code grid_dependant_hop}: in a chain of tasks, from one task's RUNNING to its dependant's RUNNING: the
  *     worker runs the task, reports the result, the cluster fires and assigns the dependant (inside the service,
  *     ready -> running is the same log message);</li>
- *     <li>{@code grid_wide_dag_throughput}: tasks/s for a DAG of independent trivial tasks.</li>
+ *     <li>{@code grid_wide_dag_throughput}: tasks/s for a DAG of independent trivial tasks;</li>
+ *     <li>{@code grid_join_migration_*}: a third worker joins two holding vertices written through the data plane;
+ *     from its start (it has joined) until it owns its share of slots, every move streamed, installed and committed:
+ *     slots/s and MB/s of vertex data moved.</li>
  * </ul>
  * Writes {@code grid.json} in the form of {@code latest.json}.
  */
@@ -51,6 +58,7 @@ public final class GridBenchmark
     private static final long TIMEOUT_NS = TimeUnit.SECONDS.toNanos(120);
     private static final int WORKERS = 2;
     private static final long PING_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(1);
+    private static final int VALUE_BYTES = 256;
 
     private final boolean quick;
     private final int members;
@@ -60,7 +68,10 @@ public final class GridBenchmark
     private final List<ChildJvm> children = new ArrayList<>();
     private final List<Result> results = new ArrayList<>();
     private final Probe probe = new Probe();
+    private final String[] workerChannels = new String[WORKERS + 2];
+    private int portBase;
     private int lostPings;
+    private String migration = "not measured";
 
     private GridBenchmark(final boolean quick, final int members, final String idle, final Path out)
     {
@@ -102,7 +113,7 @@ public final class GridBenchmark
     private void run() throws IOException
     {
         final File dir = new File(IoUtil.tmpDirName(), "shawarma-bench-grid-" + ProcessHandle.current().pid());
-        final int portBase = Math.min(60000, Math.max(20000, LoopbackPorts.freeUdpPort() / 100 * 100));
+        portBase = Math.min(60000, Math.max(20000, LoopbackPorts.freeUdpPort() / 100 * 100));
         properties.put(GridConfiguration.PORT_BASE_PROP, Integer.toString(portBase));
         properties.put(GridConfiguration.MEMBERS_PROP, Integer.toString(members));
         properties.put(GridConfiguration.DIR_PROP, new File(dir, "cluster").getPath());
@@ -125,6 +136,7 @@ public final class GridBenchmark
                 submitToRunning(client);
                 dependantHop(client);
                 wideDag(client);
+                joinMigration(transport);
             }
             final Report report = new Report(results, config());
             report.print(System.out);
@@ -154,10 +166,80 @@ public final class GridBenchmark
         started.clear();
         for (int id = 1; id <= WORKERS; id++)
         {
-            started.add(GridWorkerMain.start(id, properties, null));
+            started.add(startWorker(id));
         }
         children.addAll(started);
         started.forEach(child -> child.awaitReady(deadlineNs));
+    }
+
+    /** Starts a worker serving its data plane on a fixed port, so that a data client can name it. */
+    private ChildJvm startWorker(final int id)
+    {
+        final Map<String, String> workerProperties = new HashMap<>(properties);
+        workerProperties.put(Configuration.CHANNEL_PROP, channelOf(id));
+        return GridWorkerMain.start(id, workerProperties, null);
+    }
+
+    private String channelOf(final int workerId)
+    {
+        if (null == workerChannels[workerId])
+        {
+            workerChannels[workerId] = "aeron:udp?endpoint=" + GridConfiguration.HOST_DEFAULT + ":" +
+                LoopbackPorts.freeUdpPort();
+        }
+        return workerChannels[workerId];
+    }
+
+    private void joinMigration(final Transport transport)
+    {
+        final int vertices = quick ? 5_000 : 20_000;
+        final int joining = WORKERS + 1;
+        final UnsafeBuffer value = new UnsafeBuffer(new byte[VALUE_BYTES]);
+        final ExpandableArrayBuffer read = new ExpandableArrayBuffer(VALUE_BYTES);
+        final StringBuilder workers = new StringBuilder();
+        for (int id = 1; id <= joining; id++)
+        {
+            workers.append(id == 1 ? "" : ",").append(id).append('@').append(channelOf(id));
+        }
+        try (GridDataClient data = new GridDataClient(transport.aeron(), 3_000_001, "aeron:udp?endpoint=127.0.0.1:0",
+            workers.toString(), GridConfiguration.SLOTS_DEFAULT, TimeUnit.SECONDS.toNanos(10), idle))
+        {
+            for (long vertex = 0; vertex < vertices; vertex++)
+            {
+                value.putLong(0, vertex);
+                require(Status.OK == data.put(vertex, value, 0, VALUE_BYTES), "vertex " + vertex + " stored");
+            }
+
+            final ChildJvm third = startWorker(joining);
+            children.add(third);
+            third.awaitReady(System.nanoTime() + TIMEOUT_NS);
+            final long startNs = System.nanoTime();
+            final int share = GridConfiguration.SLOTS_DEFAULT / joining;
+            final StatusWatch status = new StatusWatch();
+            try (GridClient statusClient = GridClient.connect(transport.aeronDirectoryName(),
+                GridConfiguration.HOST_DEFAULT, portBase, members, 3_000_002, status, idle))
+            {
+                while (!(status.query(statusClient, TimeUnit.SECONDS.toNanos(2)) &&
+                    status.slotsByWorker().getOrDefault(joining, 0) >= share))
+                {
+                    require(System.nanoTime() - startNs < TIMEOUT_NS, "the joining worker got its share in time");
+                }
+            }
+            final double seconds = (System.nanoTime() - startNs) / 1e9;
+
+            long moved = 0;
+            for (long vertex = 0; vertex < vertices; vertex++)
+            {
+                require(Status.OK == data.get(vertex, read) && read.getLong(0) == vertex,
+                    "vertex " + vertex + " kept");
+                moved += joining == data.ownerOf(vertex) ? 1 : 0;
+            }
+            final int slots = status.slotsByWorker().get(joining);
+            results.add(Result.value("grid_join_migration_slots", "slots/s", slots / seconds));
+            results.add(Result.value("grid_join_migration_bytes", "MB/s", moved * VALUE_BYTES / seconds / 1e6));
+            migration = slots + " slots, " + moved + " vertices of " + VALUE_BYTES + " B in " +
+                String.format("%.2f s", seconds);
+        }
     }
 
     private void echo(final GridClient client)
@@ -266,6 +348,7 @@ public final class GridBenchmark
         config.put("transport", "UDP loopback; every member, worker and this client has its own media driver");
         config.put("task", "add on an empty vertex, one int64 operand (trivial)");
         config.put("hop", "RUNNING of a task to RUNNING of its dependant, as seen by the submitter");
+        config.put("migration", "a third worker joining two: from its start to owning its share; " + migration);
         return config;
     }
 

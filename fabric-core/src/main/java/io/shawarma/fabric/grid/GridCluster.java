@@ -118,7 +118,8 @@ public final class GridCluster implements AutoCloseable
             .archiveContext(localArchive.clone())
             .clusterDir(clusterDir)
             .clusteredService(new GridService(context.slots, context.heartbeatTimeoutNs, context.maxTasksPerWorker,
-                context.maxFinishedDags, udfNames::contains))
+                context.maxFinishedDags, udfNames::contains,
+                new LoadSkew(context.skewThreshold, context.skewSustainNs, context.skewCooldownNs)))
             .idleStrategySupplier(() -> IdleStrategies.of(context.idleStrategy))
             .errorHandler(errors);
 
@@ -198,6 +199,11 @@ public final class GridCluster implements AutoCloseable
         private int slots = integer(SLOTS_PROP, SLOTS_DEFAULT);
         private int maxTasksPerWorker = integer(MAX_TASKS_PER_WORKER_PROP, MAX_TASKS_PER_WORKER_DEFAULT);
         private int maxFinishedDags = integer(MAX_FINISHED_DAGS_PROP, MAX_FINISHED_DAGS_DEFAULT);
+        private int skewThreshold = integer(SKEW_THRESHOLD_PROP, SKEW_THRESHOLD_DEFAULT);
+        private long skewSustainNs = TimeUnit.MILLISECONDS.toNanos(
+            number(SKEW_SUSTAIN_MS_PROP, SKEW_SUSTAIN_MS_DEFAULT));
+        private long skewCooldownNs = TimeUnit.MILLISECONDS.toNanos(
+            number(SKEW_COOLDOWN_MS_PROP, SKEW_COOLDOWN_MS_DEFAULT));
         private String idleStrategy = string(IDLE_PROP, IDLE_DEFAULT);
         private ClassLoader udfClassLoader = Thread.currentThread().getContextClassLoader();
         private ErrorHandler errorHandler = Throwable::printStackTrace;
@@ -219,6 +225,10 @@ public final class GridCluster implements AutoCloseable
             check(slots > 0 && slots <= 65536, SLOTS_PROP, slots, "in [1, 65536]");
             check(maxTasksPerWorker > 0, MAX_TASKS_PER_WORKER_PROP, maxTasksPerWorker, "positive");
             check(maxFinishedDags > 0, MAX_FINISHED_DAGS_PROP, maxFinishedDags, "positive");
+            check(skewThreshold >= 0 && skewThreshold < 100, SKEW_THRESHOLD_PROP, skewThreshold,
+                "load points in [0, 100), 0 for off");
+            check(skewSustainNs >= 0, SKEW_SUSTAIN_MS_PROP, skewSustainNs / 1_000_000, "not negative");
+            check(skewCooldownNs >= 0, SKEW_COOLDOWN_MS_PROP, skewCooldownNs / 1_000_000, "not negative");
             IdleStrategies.of(idleStrategy);
             return this;
         }
@@ -281,6 +291,21 @@ public final class GridCluster implements AutoCloseable
         public Context maxTasksPerWorker(final int maxTasksPerWorker)
         {
             this.maxTasksPerWorker = maxTasksPerWorker;
+            return this;
+        }
+
+        /**
+         * @param threshold load points the most loaded worker may exceed the least loaded by; 0 for no rebalancing
+         *                  on load.
+         * @param sustainNs how long the skew must last before slots move.
+         * @param cooldownNs the least time between two rebalances on load.
+         * @return this.
+         */
+        public Context loadSkew(final int threshold, final long sustainNs, final long cooldownNs)
+        {
+            this.skewThreshold = threshold;
+            this.skewSustainNs = sustainNs;
+            this.skewCooldownNs = cooldownNs;
             return this;
         }
 

@@ -52,6 +52,27 @@ public final class GridConfiguration
     public static final String LEAVE_TIMEOUT_MS_PROP = "shawarma.grid.leave.timeout.ms";
     public static final long LEAVE_TIMEOUT_MS_DEFAULT = 5000;
 
+    /**
+     * Load points (a worker's load is the share of its time spent serving calls and running tasks, 0-100) by which the
+     * most loaded worker may exceed the least loaded before slots move between them; 0 turns rebalancing on load off.
+     */
+    public static final String SKEW_THRESHOLD_PROP = "shawarma.grid.skew.threshold";
+    public static final int SKEW_THRESHOLD_DEFAULT = 50;
+
+    /** How long the load must stay skewed beyond the threshold before slots move. */
+    public static final String SKEW_SUSTAIN_MS_PROP = "shawarma.grid.skew.sustain.ms";
+    public static final long SKEW_SUSTAIN_MS_DEFAULT = 10_000;
+
+    /** The least time between two rebalances on load. */
+    public static final String SKEW_COOLDOWN_MS_PROP = "shawarma.grid.skew.cooldown.ms";
+    public static final long SKEW_COOLDOWN_MS_DEFAULT = 30_000;
+
+    /**
+     * A mergeable UDF (e.g. {@code gcounter}) whose merge reconciles a vertex a restarted worker brings back with the
+     * copy the slot's interim owner holds; unset, the interim owner's copy (the newer) wins.
+     */
+    public static final String MERGE_UDF_PROP = "shawarma.grid.merge.udf";
+
     static final int ARCHIVE_CONTROL_PORT_OFFSET = 1;
     static final int INGRESS_PORT_OFFSET = 2;
     static final int CONSENSUS_PORT_OFFSET = 3;

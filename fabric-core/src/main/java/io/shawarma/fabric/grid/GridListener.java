@@ -83,7 +83,7 @@ public interface GridListener
     }
 
     /**
-     * Every slot move this worker is the source of, sent right after the placement of the same epoch.
+     * Every slot move this worker is the source or the target of, sent right after the placement of the same epoch.
      *
      * @param epoch          the placement's epoch.
      * @param slots          the moving slots.

@@ -43,6 +43,7 @@ public final class GridService implements ClusteredService
     private final int maxTasksPerWorker;
     private final int maxFinishedDags;
     private final Predicate<String> knownUdf;
+    private final LoadSkew loadSkew;
     private final MessageHeaderDecoder header = new MessageHeaderDecoder();
     private final WorkerStatusDecoder workerStatus = new WorkerStatusDecoder();
     private final SubmitDagDecoder submitDag = new SubmitDagDecoder();
@@ -69,6 +70,17 @@ public final class GridService implements ClusteredService
         final int slotCount, final long heartbeatTimeoutNs, final int maxTasksPerWorker, final int maxFinishedDags,
         final Predicate<String> knownUdf)
     {
+        this(slotCount, heartbeatTimeoutNs, maxTasksPerWorker, maxFinishedDags, knownUdf, LoadSkew.OFF);
+    }
+
+    /**
+     * As above, and moving slots from the most to the least loaded worker when their loads stay too far apart.
+     */
+    GridService(
+        final int slotCount, final long heartbeatTimeoutNs, final int maxTasksPerWorker, final int maxFinishedDags,
+        final Predicate<String> knownUdf, final LoadSkew loadSkew)
+    {
+        this.loadSkew = loadSkew;
         this.slotCount = slotCount;
         this.heartbeatTimeoutNs = heartbeatTimeoutNs;
         this.maxTasksPerWorker = maxTasksPerWorker;
@@ -82,7 +94,8 @@ public final class GridService implements ClusteredService
         // The cluster's time unit is only known once the log is joined: the members run a nanosecond clock.
         final long heartbeatTimeout = heartbeatTimeoutNs;
         livenessCheckInterval = Math.max(1, heartbeatTimeout / 4);
-        state = new GridState(slotCount, heartbeatTimeout, maxTasksPerWorker, maxFinishedDags, knownUdf, egress);
+        state = new GridState(
+            slotCount, heartbeatTimeout, maxTasksPerWorker, maxFinishedDags, knownUdf, loadSkew, egress);
         if (null != snapshotImage)
         {
             loadSnapshot(snapshotImage);

@@ -19,10 +19,10 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
 final class GridSnapshot
 {
     /**
-     * Version 2 added the leaving workers and the slot moves after the finished DAGs; version 1 snapshots still load
-     * (no worker leaving, no move).
+     * Version 2 added the leaving workers and the slot moves after the finished DAGs; version 3 the slots' claims and
+     * the load-skew clock after them. Older snapshots still load (no worker leaving, no move, no claim, no skew seen).
      */
-    static final int VERSION = 2;
+    static final int VERSION = 3;
 
     private GridSnapshot()
     {
@@ -109,6 +109,18 @@ final class GridSnapshot
                 out.putLong(slots.moveIdOf(slot));
             }
         }
+
+        out.putInt(countClaims(slots));
+        for (int slot = 0; slot < slots.slotCount(); slot++)
+        {
+            if (SlotTable.NO_OWNER != slots.claimOf(slot))
+            {
+                out.putInt(slot);
+                out.putInt(slots.claimOf(slot));
+            }
+        }
+        out.putLong(state.skewSince());
+        out.putLong(state.lastSkewMove());
         return out.position;
     }
 
@@ -122,7 +134,7 @@ final class GridSnapshot
     {
         final Reader in = new Reader(buffer, length);
         final int version = in.getInt();
-        if (VERSION != version && 1 != version)
+        if (version < 1 || version > VERSION)
         {
             throw new IllegalStateException("grid snapshot version " + version + ", expected " + VERSION);
         }
@@ -197,10 +209,30 @@ final class GridSnapshot
                 state.slots().restoreMove(slot, target, in.getLong());
             }
         }
+        if (version >= 3)
+        {
+            for (int i = in.getInt(); i > 0; i--)
+            {
+                final int slot = in.getInt();
+                state.slots().restoreClaim(slot, in.getInt());
+            }
+            final long skewSince = in.getLong();
+            state.restoreLoadSkew(skewSince, in.getLong());
+        }
         if (in.position != length)
         {
             throw new IllegalStateException("grid snapshot has " + (length - in.position) + " trailing bytes");
         }
+    }
+
+    private static int countClaims(final SlotTable slots)
+    {
+        int count = 0;
+        for (int slot = 0; slot < slots.slotCount(); slot++)
+        {
+            count += SlotTable.NO_OWNER != slots.claimOf(slot) ? 1 : 0;
+        }
+        return count;
     }
 
     private static int countLeaving(final GridState state)

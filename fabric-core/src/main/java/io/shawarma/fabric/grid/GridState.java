@@ -21,14 +21,22 @@ import java.util.function.Predicate;
  * Tasks fire when their last input is done, go to the worker owning the most input slots unless that worker runs
  * {@code maxTasksPerWorker} tasks already (then to the least busy worker), and return to ready when their worker
  * dies. A failed task is retried up to the DAG's retries, then fails, which leaves its dependants pending.
+ * <p>
+ * Slots are spread evenly on every join, leave or death ({@link SlotTable}); a worker that died and comes back gets
+ * back the slots it lost (its data directory may hold their vertices), and load skewed beyond {@link LoadSkew}'s
+ * threshold for long enough moves slots from the most to the least loaded worker.
  */
 final class GridState
 {
+    /** No skew seen yet, or no move on load made yet. */
+    static final long NEVER = Long.MIN_VALUE;
+
     private final int slotCount;
     private final long heartbeatTimeout;
     private final int maxTasksPerWorker;
     private final int maxFinishedDags;
     private final Predicate<String> knownUdf;
+    private final LoadSkew loadSkew;
     private final GridOutput output;
 
     private final TreeMap<Integer, Member> members = new TreeMap<>();
@@ -37,6 +45,8 @@ final class GridState
     private final ArrayDeque<Long> readyQueue = new ArrayDeque<>();
     private final ArrayDeque<Long> finishedDags = new ArrayDeque<>();
     private long nextDagId = 1;
+    private long skewSince = NEVER;
+    private long lastSkewMove = NEVER;
 
     /**
      * @param slotCount         number of hash slots placed on workers.
@@ -50,7 +60,18 @@ final class GridState
         final int slotCount, final long heartbeatTimeout, final int maxTasksPerWorker, final int maxFinishedDags,
         final Predicate<String> knownUdf, final GridOutput output)
     {
+        this(slotCount, heartbeatTimeout, maxTasksPerWorker, maxFinishedDags, knownUdf, LoadSkew.OFF, output);
+    }
+
+    /**
+     * @param loadSkew when slots move because of load (see {@link LoadSkew}); the other parameters as above.
+     */
+    GridState(
+        final int slotCount, final long heartbeatTimeout, final int maxTasksPerWorker, final int maxFinishedDags,
+        final Predicate<String> knownUdf, final LoadSkew loadSkew, final GridOutput output)
+    {
         this.slotCount = slotCount;
+        this.loadSkew = loadSkew;
         this.heartbeatTimeout = heartbeatTimeout;
         this.maxTasksPerWorker = maxTasksPerWorker;
         this.maxFinishedDags = maxFinishedDags;
@@ -185,6 +206,57 @@ final class GridState
         for (int i = 0; i < dead.size(); i++)
         {
             remove(dead.get(i), now);
+        }
+        checkLoadSkew(now);
+    }
+
+    /**
+     * Moves slots from the most to the least loaded worker when their loads have stayed too far apart (see
+     * {@link LoadSkew}); called with every liveness check. Leaving workers take no part.
+     */
+    void checkLoadSkew(final long now)
+    {
+        if (!loadSkew.isOn())
+        {
+            return;
+        }
+        Member hot = null;
+        Member cold = null;
+        for (final Member member : members.values())
+        {
+            if (!member.leaving)
+            {
+                hot = null == hot || member.load > hot.load ? member : hot;
+                cold = null == cold || member.load < cold.load ? member : cold;
+            }
+        }
+        if (null == hot || hot.load - cold.load <= loadSkew.threshold || slots.moving() > 0 ||
+            slots.slotsOf(hot.workerId) < 2)
+        {
+            skewSince = NEVER;
+            return;
+        }
+        if (NEVER == skewSince)
+        {
+            skewSince = now;
+        }
+        if (now - skewSince < loadSkew.sustain || NEVER != lastSkewMove && now - lastSkewMove < loadSkew.cooldown)
+        {
+            return;
+        }
+        int count = loadSkew.slotsToMove(slots.slotsOf(hot.workerId), hot.load, cold.load);
+        for (int slot = slotCount - 1; slot >= 0 && count > 0; slot--)
+        {
+            if (slots.ownerOf(slot) == hot.workerId && slots.move(slot, cold.workerId))
+            {
+                count--;
+            }
+        }
+        skewSince = NEVER;
+        lastSkewMove = now;
+        for (final Member member : members.values())
+        {
+            sendView(member, now);
         }
     }
 
@@ -438,7 +510,8 @@ final class GridState
         }
     }
 
-    private void rebalance(final long joiningSessionId, final long now)
+    /** @return true when the placement changed (every worker was sent the new view). */
+    private boolean rebalance(final long joiningSessionId, final long now)
     {
         final int[] live = new int[members.size()];
         int takerCount = 0;
@@ -465,6 +538,7 @@ final class GridState
                 sendView(member, now);
             }
         }
+        return changed;
     }
 
     private void keepInSync(final Member member, final long syncedEpoch, final long now)
@@ -493,15 +567,22 @@ final class GridState
     void onSlotReceived(final int workerId, final long sessionId, final int slot, final long moveId, final long now)
     {
         final Member member = members.get(workerId);
-        final int sourceId = slot >= 0 && slot < slotCount ? slots.ownerOf(slot) : SlotTable.NO_OWNER;
+        final boolean inRange = slot >= 0 && slot < slotCount;
+        final int sourceId = inRange ? slots.ownerOf(slot) : SlotTable.NO_OWNER;
+        final boolean restore = inRange && slots.claimOf(slot) == workerId;
         if (null == member || member.sessionId != sessionId || !slots.commit(slot, workerId, moveId))
         {
             return;
         }
-        // Everyone hears the commit, the source too (it drops the slot, and a leaver learns it has handed over).
-        for (final Member each : members.values())
+        // Every slot it claimed is back: spread evenly again (it may hold more than its share now). A rebalance that
+        // changes something sends everyone the view; else everyone hears the commit here, the source too (it drops
+        // the slot, and a leaver learns it has handed over).
+        if (!(restore && 0 == slots.claimsOf(workerId) && rebalance(Long.MIN_VALUE, now)))
         {
-            sendView(each, now);
+            for (final Member each : members.values())
+            {
+                sendView(each, now);
+            }
         }
         final Member source = members.get(sourceId);
         if (null != source)
@@ -511,15 +592,16 @@ final class GridState
     }
 
     /**
-     * Sends a worker the placement, then the moves it is the source of, under the same epoch: the worker takes the
-     * pair as one view (it never unfreezes a slot on a moves list older than its placement).
+     * Sends a worker the placement, then the moves it is the source or the target of, under the same epoch: the
+     * worker takes the pair as one view (it never unfreezes a slot on a moves list older than its placement, and
+     * keeps what it holds for a slot only while the slot is its own or moving to it).
      */
     private void sendView(final Member member, final long now)
     {
         member.viewSentAt = now;
         final long epoch = slots.epoch();
         output.placement(member.sessionId, epoch, slots.owners());
-        final int count = slots.movesFrom(member.workerId);
+        final int count = slots.movesFrom(member.workerId) + slots.movesTo(member.workerId);
         final int[] movingSlots = new int[count];
         final int[] targets = new int[count];
         final long[] moveIds = new long[count];
@@ -528,7 +610,7 @@ final class GridState
         for (int slot = 0; slot < slots.slotCount() && i < count; slot++)
         {
             final int target = slots.targetOf(slot);
-            if (slots.ownerOf(slot) == member.workerId && SlotTable.NO_OWNER != target)
+            if (SlotTable.NO_OWNER != target && (slots.ownerOf(slot) == member.workerId || target == member.workerId))
             {
                 movingSlots[i] = slot;
                 targets[i] = target;
@@ -582,6 +664,22 @@ final class GridState
     ArrayDeque<Long> finishedDags()
     {
         return finishedDags;
+    }
+
+    long skewSince()
+    {
+        return skewSince;
+    }
+
+    long lastSkewMove()
+    {
+        return lastSkewMove;
+    }
+
+    void restoreLoadSkew(final long skewSince, final long lastSkewMove)
+    {
+        this.skewSince = skewSince;
+        this.lastSkewMove = lastSkewMove;
     }
 
     long nextDagId()

@@ -5,6 +5,8 @@ import io.shawarma.fabric.UdfRegistry;
 import io.shawarma.fabric.store.LocalVertices;
 import io.shawarma.messaging.IdleStrategies;
 import io.shawarma.messaging.Transport;
+import io.shawarma.udf.Status;
+import io.shawarma.udf.Udf;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentRunner;
@@ -54,14 +56,17 @@ public final class GridWorker implements AutoCloseable
             transport = Transport.embedded("grid-worker-" + context.workerId, context.idleStrategy, TERM_LENGTH, errors);
             store = new LocalVertices(context.storeEntries, 64, TaskDag.MAX_RESULT_BYTES,
                 null == context.dataDir ? null : new File(context.dataDir, "grid-worker-" + context.workerId + ".dat"));
+            // CRDT vertex types key their state by replica: each worker its own, so copies merge without loss.
             final LocalInvoker invoker = new LocalInvoker(
-                store, UdfRegistry.load(context.udfClassLoader), TaskDag.MAX_RESULT_BYTES * 2, errors);
+                store, UdfRegistry.load(context.udfClassLoader), TaskDag.MAX_RESULT_BYTES * 2, errors)
+                .replicaId(context.workerId);
+            final SlotMigration.VertexMerge merge = vertexMerge(invoker, context.mergeUdf);
             dataPlane = new GridDataPlane(context.workerId, transport.aeron(), context.dataChannel, STREAM_BASE_DEFAULT,
                 invoker, IdleStrategies.of(context.idleStrategy), OFFER_TIMEOUT_NS, TaskDag.MAX_RESULT_BYTES * 2);
             final String servedChannel = awaitBound(dataPlane);
             final LocalVertices vertices = store;
             final SlotMigration.Factory migration = (link) -> new SlotMigration(
-                context.workerId, context.slotCount, vertices, link, context.restreamIntervalNs);
+                context.workerId, context.slotCount, vertices, link, merge, context.restreamIntervalNs);
             final String aeronDir = transport.aeronDirectoryName();
             final Function<GridListener, GridClient> connector = (listener) -> GridClient.connect(
                 aeronDir, context.host, context.portBase, context.members, context.workerId, listener,
@@ -123,6 +128,23 @@ public final class GridWorker implements AutoCloseable
         return agent.tasksRun();
     }
 
+    /**
+     * @return the merge of the named UDF for vertices a restarted worker brings back, or none when no name is set.
+     * @throws IllegalArgumentException when the UDF is not registered or has no merge.
+     */
+    private static SlotMigration.VertexMerge vertexMerge(final LocalInvoker invoker, final String mergeUdf)
+    {
+        if (null == mergeUdf || mergeUdf.isEmpty())
+        {
+            return SlotMigration.REPLACE;
+        }
+        final int udfId = Udf.idOf(mergeUdf);
+        final Udf udf = invoker.udf(udfId);
+        check(null != udf && udf.isMergeable(), MERGE_UDF_PROP, mergeUdf, "a registered UDF with a merge");
+        return (vertexId, incoming, offset, length) -> Status.OK == invoker.merge(vertexId, udfId, incoming, offset,
+            length);
+    }
+
     private static String awaitBound(final GridDataPlane dataPlane)
     {
         final long deadlineNs = System.nanoTime() + BIND_TIMEOUT_NS;
@@ -173,6 +195,7 @@ public final class GridWorker implements AutoCloseable
         private long restreamIntervalNs = TimeUnit.MILLISECONDS.toNanos(
             number(HEARTBEAT_TIMEOUT_MS_PROP, HEARTBEAT_TIMEOUT_MS_DEFAULT));
         private String dataDir = string(DATA_DIR_PROP, null);
+        private String mergeUdf = string(MERGE_UDF_PROP, null);
         private long storeEntries = number(STORE_ENTRIES_PROP, 100_000);
         private String host = string(HOST_PROP, HOST_DEFAULT);
         private int portBase = integer(PORT_BASE_PROP, PORT_BASE_DEFAULT);
@@ -223,6 +246,17 @@ public final class GridWorker implements AutoCloseable
         public Context dataDir(final String dataDir)
         {
             this.dataDir = dataDir;
+            return this;
+        }
+
+        /**
+         * @param mergeUdf a mergeable UDF reconciling the vertices a restarted worker brings back with the copies the
+         *                 slots' interim owners hold; null for none (the interim owner's copy wins).
+         * @return this.
+         */
+        public Context mergeUdf(final String mergeUdf)
+        {
+            this.mergeUdf = mergeUdf;
             return this;
         }
 

@@ -89,7 +89,13 @@ final class GridWorkerAgent implements Agent, GridListener, SlotMigration.Link
     public int doWork()
     {
         nowNs = System.nanoTime();
-        int work = dataPlane.poll() + migration.doWork(nowNs);
+        final int served = dataPlane.poll();
+        if (served > 0)
+        {
+            // Load, as heartbeats report it: the share of time spent serving calls and running tasks.
+            busyNs += System.nanoTime() - nowNs;
+        }
+        int work = served + migration.doWork(nowNs);
         if (null == client || client.isClosed())
         {
             return work + reconnect();

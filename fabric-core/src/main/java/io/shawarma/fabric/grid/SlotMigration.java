@@ -17,13 +17,20 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  * <p>
  * Source: a slot listed in the cluster's moves is frozen (writes answered as retryable, reads still served), then its
  * vertices are streamed to the target in chunks. A frozen slot never takes a write again: it either leaves with the
- * placement that commits the move (its vertices are then dropped here) or is unfrozen by a moves list of the current
- * epoch that no longer lists it (the move was cancelled). A move asked for again after {@code restreamIntervalNs} is
- * streamed again (a stream or its report was lost).
+ * placement that commits the move (its vertices are then dropped here, with that placement's moves list) or is
+ * unfrozen by a moves list of the current epoch that no longer lists it (the move was cancelled). A move asked for
+ * again after {@code restreamIntervalNs} is streamed again (a stream or its report was lost).
  * <p>
  * Target: chunks are staged in memory in sequence; a gap discards the stage. The last chunk installs the staged
- * vertices (replacing whatever this worker held for the slot) and the slot is reported received, so the cluster can
- * commit the move. A stream for a slot this worker owns is stale and ignored.
+ * vertices and the slot is reported received, so the cluster can commit the move. A stream for a slot this worker
+ * owns is stale and ignored. Installing keeps what this worker already holds for the slot: a vertex only here stays,
+ * a vertex in both is merged by the {@link VertexMerge} or else replaced by the stream's copy (the newer).
+ * <p>
+ * Restart: this worker keeps vertices of a slot it does not own only while the slot is moving to it. After a restart
+ * its store may hold vertices of any slot: the first complete view drops those of every slot neither its own nor
+ * moving to it. The cluster moves the slots it owned when it died back to it (see {@link SlotTable}), and the
+ * install merges what the slot's interim owner streams with what was here. A slot taken away without being moved
+ * (this worker was declared dead while alive) is kept the same way: it comes back when this worker rejoins.
  * <p>
  * Single threaded: the grid worker's agent drives it.
  */
@@ -40,6 +47,21 @@ final class SlotMigration
     static final int CHUNK_BYTES = 32 * 1024;
     private static final int ENTRY_HEADER = Long.BYTES + Integer.BYTES;
     private static final long NOT_MOVING = 0;
+
+    /** Reconciles a vertex this worker holds with the copy a stream brings. */
+    @FunctionalInterface
+    interface VertexMerge
+    {
+        /**
+         * Merges the stream's copy into the held value, when the vertex is held here and its type has a merge.
+         *
+         * @return false when it did not merge (the stream's copy then replaces what is held).
+         */
+        boolean merge(long vertexId, DirectBuffer incoming, int offset, int length);
+    }
+
+    /** No merge: the stream's copy replaces a held vertex. */
+    static final VertexMerge REPLACE = (vertexId, incoming, offset, length) -> false;
 
     /** Creates a worker's migration once its link exists. */
     @FunctionalInterface
@@ -68,12 +90,19 @@ final class SlotMigration
     private final int slotCount;
     private final LocalVertices store;
     private final Link link;
+    private final VertexMerge merge;
     private final long restreamIntervalNs;
     private final int[] owners;
     private final long[] frozenMoves;
     private final int[] frozenTargets;
     private final long[] streamedAtNs;
     private final boolean[] streamDue;
+    /** May hold vertices of the slot without owning it: after a restart, an install, or a slot taken away. */
+    private final boolean[] held;
+    /** The slot is moving to this worker, by the last complete view. */
+    private final boolean[] expected;
+    /** Placement epoch applied when a stream for the slot was installed here; -1 for data from before. */
+    private final long[] installedAt;
     private final Incoming[] incoming;
     private final ExpandableArrayBuffer outgoing = new ExpandableArrayBuffer(CHUNK_BYTES);
     private final LongArrayList scratchIds = new LongArrayList();
@@ -84,6 +113,7 @@ final class SlotMigration
     private long verticesSent;
     private long verticesReceived;
     private long verticesDropped;
+    private long verticesMerged;
     private long slotsSent;
     private long slotsReceived;
 
@@ -98,10 +128,21 @@ final class SlotMigration
         final int workerId, final int slotCount, final LocalVertices store, final Link link,
         final long restreamIntervalNs)
     {
+        this(workerId, slotCount, store, link, REPLACE, restreamIntervalNs);
+    }
+
+    /**
+     * @param merge reconciles a held vertex with a stream's copy; the other parameters as above.
+     */
+    SlotMigration(
+        final int workerId, final int slotCount, final LocalVertices store, final Link link, final VertexMerge merge,
+        final long restreamIntervalNs)
+    {
         this.workerId = workerId;
         this.slotCount = slotCount;
         this.store = store;
         this.link = link;
+        this.merge = merge;
         this.restreamIntervalNs = restreamIntervalNs;
         owners = new int[slotCount];
         Arrays.fill(owners, SlotTable.NO_OWNER);
@@ -109,6 +150,11 @@ final class SlotMigration
         frozenTargets = new int[slotCount];
         streamedAtNs = new long[slotCount];
         streamDue = new boolean[slotCount];
+        held = new boolean[slotCount];
+        Arrays.fill(held, true);
+        expected = new boolean[slotCount];
+        installedAt = new long[slotCount];
+        Arrays.fill(installedAt, -1);
         incoming = new Incoming[slotCount];
         value = new UnsafeBuffer(new byte[store.maxValueBytes()]);
     }
@@ -140,8 +186,10 @@ final class SlotMigration
     }
 
     /**
-     * A new placement. Slots this worker held (owned, or froze) and no longer owns lose their vertices here: the
-     * cluster committed their move to the target, or gave them away because it declared this worker dead.
+     * A new placement. A slot this worker owned and no longer owns is unfrozen and its vertices are kept until the
+     * moves list of the placement's epoch says whether the slot is moving back here: the cluster committed its move
+     * away (the usual case, dropped then), or took it away without its data because it declared this worker dead
+     * (it comes back when this worker rejoins, and the vertices here are merged with the interim owner's).
      *
      * @return false when older than the one applied (ignored).
      */
@@ -151,23 +199,18 @@ final class SlotMigration
         {
             return false;
         }
-        final boolean[] lost = new boolean[slotCount];
-        boolean anyLost = false;
         for (int slot = 0; slot < slotCount; slot++)
         {
             if (owners[slot] == workerId && slotOwners[slot] != workerId)
             {
-                lost[slot] = true;
-                anyLost = true;
+                held[slot] = true;
+                installedAt[slot] = -1;
                 unfreeze(slot);
             }
             owners[slot] = slotOwners[slot];
+            held[slot] &= owners[slot] != workerId;
         }
         placementEpoch = epoch;
-        if (anyLost)
-        {
-            verticesDropped += dropVertices(lost);
-        }
         return true;
     }
 
@@ -183,9 +226,14 @@ final class SlotMigration
             return;
         }
         final boolean[] listed = new boolean[slotCount];
+        final boolean[] toHere = new boolean[slotCount];
         for (int i = 0; i < slots.length; i++)
         {
             final int slot = slots[i];
+            if (slot >= 0 && slot < slotCount && targets[i] == workerId && owners[slot] != workerId)
+            {
+                toHere[slot] = true;
+            }
             if (slot < 0 || slot >= slotCount || owners[slot] != workerId)
             {
                 continue;
@@ -211,6 +259,8 @@ final class SlotMigration
                     unfreeze(slot);
                 }
             }
+            System.arraycopy(toHere, 0, expected, 0, slotCount);
+            dropHeldNotComing(epoch);
             syncedEpoch = epoch;
         }
     }
@@ -332,6 +382,12 @@ final class SlotMigration
         return verticesDropped;
     }
 
+    /** @return vertices of streams merged into a copy held here (a restarted worker's own data). */
+    long verticesMerged()
+    {
+        return verticesMerged;
+    }
+
     long slotsSent()
     {
         return slotsSent;
@@ -417,11 +473,36 @@ final class SlotMigration
         return scratchIds.size();
     }
 
-    private int install(final int slot, final Incoming stage)
+    /**
+     * Drops the vertices of every slot held here that is neither this worker's nor moving to it: slots handed over,
+     * moves to here cancelled, and what a restarted worker's store held. A stream installed under the view's own epoch
+     * stays: its move may be newer than the view (its source heard of it first).
+     */
+    private void dropHeldNotComing(final long viewEpoch)
     {
         final boolean[] slots = new boolean[slotCount];
-        slots[slot] = true;
-        dropVertices(slots);
+        boolean any = false;
+        for (int slot = 0; slot < slotCount; slot++)
+        {
+            if (held[slot] && owners[slot] != workerId && !expected[slot] && installedAt[slot] < viewEpoch)
+            {
+                slots[slot] = true;
+                held[slot] = false;
+                any = true;
+            }
+        }
+        if (any)
+        {
+            verticesDropped += dropVertices(slots);
+        }
+    }
+
+    private int install(final int slot, final Incoming stage)
+    {
+        held[slot] = true;
+        // Before any placement the view it belongs to is unknown: never dropped by a sweep (only when owned, or
+        // after a restart).
+        installedAt[slot] = placementEpoch < 0 ? Long.MAX_VALUE : placementEpoch;
         int installed = 0;
         int position = 0;
         while (position + ENTRY_HEADER <= stage.length)
@@ -434,7 +515,14 @@ final class SlotMigration
                 return -1;
             }
             view.wrap(stage.buffer, position + ENTRY_HEADER, length);
-            store.put(vertexId, view, 0, length);
+            if (merge.merge(vertexId, view, 0, length))
+            {
+                verticesMerged++;
+            }
+            else
+            {
+                store.put(vertexId, view, 0, length);
+            }
             position += ENTRY_HEADER + length;
             installed++;
         }

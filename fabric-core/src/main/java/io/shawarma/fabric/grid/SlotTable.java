@@ -11,6 +11,12 @@ import java.util.Arrays;
  * goes straight to its new owner (its data went with the owner). A slot whose owner is alive does not change owner
  * yet: it gets a <em>move</em>, named by a move id never reused, and changes owner only when the target reports the
  * slot's vertices installed ({@link #commit(int, int, long)}). A move no longer wanted is cancelled.
+ * <p>
+ * A slot taken from its owner without its data (the owner died, or left before it could hand it over) keeps a
+ * <em>claim</em> naming that owner: its data directory may still hold the slot's vertices. When the claimant is live
+ * again the slot goes back to it (a move from the interim owner, whose data the claimant merges with its own; or
+ * straight, when the slot has no live owner), whatever its fair share; the claim ends when the claimant owns the slot
+ * again. A slot has one claim: the last owner that lost it.
  */
 final class SlotTable
 {
@@ -20,6 +26,7 @@ final class SlotTable
     private final int[] owners;
     private final int[] targets;
     private final long[] moveIds;
+    private final int[] claims;
     private long epoch;
     private long nextMoveId = 1;
 
@@ -28,8 +35,10 @@ final class SlotTable
         owners = new int[slotCount];
         targets = new int[slotCount];
         moveIds = new long[slotCount];
+        claims = new int[slotCount];
         Arrays.fill(owners, NO_OWNER);
         Arrays.fill(targets, NO_OWNER);
+        Arrays.fill(claims, NO_OWNER);
     }
 
     int slotCount()
@@ -57,6 +66,23 @@ final class SlotTable
     long moveIdOf(final int slot)
     {
         return moveIds[slot];
+    }
+
+    /** @return the owner that lost the slot without its data and may bring it back, or {@link #NO_OWNER}. */
+    int claimOf(final int slot)
+    {
+        return claims[slot];
+    }
+
+    /** @return slots a worker claims (lost without their data, not yet back). */
+    int claimsOf(final int workerId)
+    {
+        int count = 0;
+        for (final int claimant : claims)
+        {
+            count += claimant == workerId ? 1 : 0;
+        }
+        return count;
     }
 
     long nextMoveId()
@@ -91,6 +117,17 @@ final class SlotTable
         return count;
     }
 
+    /** @return slots moving to a worker. */
+    int movesTo(final int workerId)
+    {
+        int count = 0;
+        for (final int target : targets)
+        {
+            count += target == workerId ? 1 : 0;
+        }
+        return count;
+    }
+
     /** @return slots moving at all. */
     int moving()
     {
@@ -119,6 +156,28 @@ final class SlotTable
         this.nextMoveId = nextMoveId;
     }
 
+    void restoreClaim(final int slot, final int claimant)
+    {
+        claims[slot] = claimant;
+    }
+
+    /**
+     * Starts moving a slot of a live owner to another worker (a rebalance on load): a new move id, a new epoch.
+     *
+     * @return false, changing nothing, when the slot is already moving, has no owner, or the target owns it.
+     */
+    boolean move(final int slot, final int target)
+    {
+        if (NO_OWNER != targets[slot] || NO_OWNER == owners[slot] || owners[slot] == target)
+        {
+            return false;
+        }
+        targets[slot] = target;
+        moveIds[slot] = nextMoveId++;
+        epoch++;
+        return true;
+    }
+
     /**
      * Plans an even spread over the live workers, all of which take slots.
      *
@@ -133,7 +192,8 @@ final class SlotTable
     /**
      * Plans an even spread over the workers taking slots (see {@link #fairShare(int[])}): straight reassignment for
      * slots whose owner is not live, a move for slots a live owner gives up (a leaving worker is live until it
-     * handed everything over), and cancellation of moves no longer wanted. Bumps the epoch when anything changed.
+     * handed everything over), and cancellation of moves no longer wanted. A slot taken from its owner without its
+     * data is claimed by that owner. Bumps the epoch when anything changed.
      *
      * @param takerIds      ascending ids of the workers that take slots.
      * @param liveWorkerIds ascending ids of every live worker: the takers and those leaving.
@@ -157,6 +217,10 @@ final class SlotTable
             }
             else if (NO_OWNER == owner || Arrays.binarySearch(liveWorkerIds, owner) < 0 || NO_OWNER == wanted)
             {
+                if (NO_OWNER != owner)
+                {
+                    claims[slot] = owner;
+                }
                 owners[slot] = wanted;
                 targets[slot] = NO_OWNER;
                 changed++;
@@ -166,6 +230,10 @@ final class SlotTable
                 targets[slot] = wanted;
                 moveIds[slot] = nextMoveId++;
                 changed++;
+            }
+            if (owners[slot] == claims[slot])
+            {
+                claims[slot] = NO_OWNER;
             }
         }
         if (changed > 0)
@@ -188,13 +256,18 @@ final class SlotTable
         }
         owners[slot] = workerId;
         targets[slot] = NO_OWNER;
+        if (claims[slot] == workerId)
+        {
+            claims[slot] = NO_OWNER;
+        }
         epoch++;
         return true;
     }
 
     /**
      * Every live worker's fair share: {@code slotCount / n}, one more for the first {@code slotCount % n} workers in
-     * id order; a worker keeps the slots it owns up to its share (slots already moving count for their target).
+     * id order; a worker keeps the slots it owns up to its share (slots already moving count for their target). A
+     * live worker gets back every slot it claims first, beyond its share if need be (its data is there).
      *
      * @param liveWorkerIds ascending ids of the live workers.
      * @return the owner each slot should have.
@@ -211,6 +284,15 @@ final class SlotTable
 
         final int[] fair = new int[owners.length];
         Arrays.fill(fair, NO_OWNER);
+        for (int slot = 0; slot < owners.length; slot++)
+        {
+            final int k = NO_OWNER == claims[slot] ? -1 : Arrays.binarySearch(liveWorkerIds, claims[slot]);
+            if (k >= 0)
+            {
+                kept[k]++;
+                fair[slot] = claims[slot];
+            }
+        }
         // A move under way keeps its target when the target may still take it, so a rebalance does not undo it.
         keep(liveWorkerIds, targets, kept, target, fair);
         keep(liveWorkerIds, owners, kept, target, fair);

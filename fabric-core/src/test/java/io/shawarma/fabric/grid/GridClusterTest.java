@@ -1,6 +1,10 @@
 package io.shawarma.fabric.grid;
 
+import io.shawarma.fabric.process.LoopbackPorts;
 import io.shawarma.messaging.Transport;
+import io.shawarma.udf.Status;
+import io.shawarma.udf.Udf;
+import org.agrona.ExpandableArrayBuffer;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
@@ -29,13 +33,15 @@ class GridClusterTest
     private final int portBase = TestGrid.freePortBase(1);
     private GridCluster member;
     private GridWorker worker;
+    private GridWorker otherWorker;
+    private GridDataClient dataClient;
     private Transport transport;
     private GridClient client;
 
     @AfterEach
     void close()
     {
-        CloseHelper.closeAll(client, transport, worker, member);
+        CloseHelper.closeAll(dataClient, client, transport, otherWorker, worker, member);
     }
 
     private GridCluster.Context memberContext()
@@ -149,5 +155,64 @@ class GridClusterTest
         assertTrue(after.awaitFinished(client, restartDeadline, TimeUnit.MILLISECONDS.toNanos(500)));
         assertTrue(after.isSucceeded());
         assertEquals(112, after.resultAsLong(2));
+    }
+
+    @Test
+    void shouldMoveSlotsWithTheirDataFromABusyWorkerToAnIdleOne()
+    {
+        member = GridCluster.launch(
+            memberContext().loadSkew(30, TimeUnit.SECONDS.toNanos(1), TimeUnit.MINUTES.toNanos(1)));
+        final String[] channels = new String[3];
+        for (int id = 1; id <= 2; id++)
+        {
+            channels[id] = "aeron:udp?endpoint=127.0.0.1:" + LoopbackPorts.freeUdpPort();
+        }
+        worker = GridWorker.launch(new GridWorker.Context().workerId(1).members(1).portBase(portBase)
+            .dataChannel(channels[1]).idleStrategy("sleeping"));
+        otherWorker = GridWorker.launch(new GridWorker.Context().workerId(2).members(1).portBase(portBase)
+            .dataChannel(channels[2]).idleStrategy("sleeping"));
+        TestGrid.await("two workers with half the slots each", 20_000,
+            () -> worker.ownedSlots() == 128 && otherWorker.ownedSlots() == 128);
+        transport = Transport.embedded("grid-test", "sleeping", 1024 * 1024, Throwable::printStackTrace);
+        dataClient = new GridDataClient(transport.aeron(), 1_000_002, "aeron:udp?endpoint=127.0.0.1:0",
+            "1@" + channels[1] + ",2@" + channels[2], GridConfiguration.SLOTS_DEFAULT, TimeUnit.SECONDS.toNanos(5),
+            "sleeping");
+        final UnsafeBuffer value = new UnsafeBuffer(new byte[Long.BYTES]);
+        final long[] onFirst = new long[256];
+        int count = 0;
+        for (long vertex = 0; count < onFirst.length; vertex++)
+        {
+            value.putLong(0, vertex);
+            assertEquals(Status.OK, dataClient.put(vertex, value, 0, Long.BYTES));
+            if (1 == dataClient.ownerOf(vertex))
+            {
+                onFirst[count++] = vertex;
+            }
+        }
+
+        // Only worker 1 is called, each call holding its thread for 2 ms: its load stays far above worker 2's.
+        final int busy = Udf.idOf(BusyUdf.NAME);
+        final ExpandableArrayBuffer result = new ExpandableArrayBuffer(64);
+        final int[] next = { 0 };
+        TestGrid.await("slots moved from the busy worker to the idle one", 60_000, () ->
+        {
+            for (int i = 0; i < 20; i++)
+            {
+                assertEquals(Status.OK, dataClient.invoke(onFirst[next[0]++ % onFirst.length], busy, value, 0, 0,
+                    result));
+            }
+            return otherWorker.ownedSlots() > 128 && 0 == otherWorker.migrationCounts()[0] &&
+                worker.ownedSlots() + otherWorker.ownedSlots() == 256;
+        });
+
+        assertTrue(worker.migrationCounts()[1] > 0, "vertices streamed from the busy worker");
+        int moved = 0;
+        for (final long vertex : onFirst)
+        {
+            assertEquals(Status.OK, dataClient.get(vertex, result));
+            assertEquals(vertex, result.getLong(0), "the value moved with its slot");
+            moved += 2 == dataClient.ownerOf(vertex) ? 1 : 0;
+        }
+        assertTrue(moved > 0, "some of the busy worker's vertices are now served by the idle one");
     }
 }

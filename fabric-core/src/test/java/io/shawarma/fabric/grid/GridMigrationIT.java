@@ -130,7 +130,8 @@ class GridMigrationIT
             thread.join(TimeUnit.SECONDS.toMillis(30));
             assertFalse(thread.isAlive(), "the writer stops");
             assertNull(writer.failure, () -> "a call failed: " + writer.failure);
-            assertEquals(0, writer.unknown, "no call ended without an answer");
+            // A call the leaver got just before it stopped, or sent to it just after, ends without an answer
+            // (TIMEOUT, see README): it may or may not have been applied, so it bounds the counter from above.
 
             long sumOfValues = 0;
             long sumOfAcked = 0;
@@ -140,16 +141,19 @@ class GridMigrationIT
             {
                 assertEquals(Status.OK, client.get(vertex, value), "get " + vertex);
                 final long counter = value.getLong(0, LITTLE_ENDIAN);
-                assertEquals(writer.acked[(int)vertex], counter, "vertex " + vertex + ": acknowledged adds");
+                final long acked = writer.acked[(int)vertex];
+                final long unknown = writer.unknown[(int)vertex];
+                assertTrue(acked <= counter && counter <= acked + unknown, "vertex " + vertex + ": " + counter +
+                    ", acknowledged adds " + acked + " and " + unknown + " unanswered");
                 sumOfValues += counter;
-                sumOfAcked += writer.acked[(int)vertex];
+                sumOfAcked += acked;
                 if (4 == client.ownerOf(vertex))
                 {
                     movedToFourth += ackedBeforeJoin[(int)vertex];
                 }
                 assertNotEquals(2, client.ownerOf(vertex), "worker 2 left");
             }
-            assertEquals(sumOfAcked, sumOfValues);
+            assertTrue(sumOfAcked <= sumOfValues, "every acknowledged add is there");
             assertTrue(sumOfAcked > 4L * VERTICES, "rounds ran before and after the join: " + sumOfAcked);
             assertTrue(movedToFourth > 0, "counters moved to worker 4 kept their earlier increments");
             assertTrue(client.movedFollowed() > 0, "the client followed MOVED to the new owner");
@@ -165,18 +169,10 @@ class GridMigrationIT
         return worker;
     }
 
-    /** Waits until the workers hold even shares: every move committed. A fresh session: an idle one times out. */
     private static void awaitSpread(final int workers)
     {
-        final int share = GridConfiguration.SLOTS_DEFAULT / workers;
-        final StatusWatch status = new StatusWatch();
-        try (GridClient client = GridClient.connect(transport.aeronDirectoryName(), "127.0.0.1",
-            Integer.parseInt(properties.get(GridConfiguration.PORT_BASE_PROP)), 1, CLIENT_ID + 1, status, "sleeping"))
-        {
-            TestGrid.await(workers + " workers with their share of slots", 60_000, () ->
-                status.query(client, TimeUnit.SECONDS.toNanos(2)) && status.slotsByWorker().size() == workers &&
-                status.slotsByWorker().values().stream().allMatch(slots -> slots >= share));
-        }
+        TestGrid.awaitSpread(
+            transport, Integer.parseInt(properties.get(GridConfiguration.PORT_BASE_PROP)), CLIENT_ID + 1, workers);
     }
 
     /** Adds 1 to every counter, round after round, counting the adds acknowledged OK per counter. */
@@ -188,7 +184,7 @@ class GridMigrationIT
         private final GridDataClient client;
         private volatile boolean done;
         volatile String failure;
-        volatile long unknown;
+        final long[] unknown = new long[VERTICES];
 
         Writer(final GridDataClient client)
         {
@@ -217,7 +213,7 @@ class GridMigrationIT
                         }
                         else if (Status.TIMEOUT == status)
                         {
-                            unknown++;
+                            unknown[vertex]++;
                         }
                         else
                         {

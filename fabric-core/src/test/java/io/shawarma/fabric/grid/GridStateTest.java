@@ -341,6 +341,131 @@ class GridStateTest
     }
 
     @Test
+    void shouldMoveARestartedWorkersSlotsBackToItAndTellItWhatIsComing()
+    {
+        state.onJoin(1, 11, "a", 0);
+        state.onJoin(2, 12, "b", 0);
+        commitMoves(11, 2, 12, 1);
+        final int[] before = state.slots().owners();
+
+        state.onHeartbeat(1, 11, 0, 0, "a", 900);
+        state.checkLiveness(1001);
+        assertNull(state.member(2));
+        assertEquals(128, state.slots().claimsOf(2));
+
+        state.onJoin(2, 22, "b", 1100);
+
+        assertEquals(128, state.slots().movesTo(2), "the slots it lost move back to it");
+        assertEquals(128, output.movesBySession.get(22L).length, "the returning worker hears what is coming to it");
+        for (final long[] move : output.movesBySession.get(22L))
+        {
+            assertEquals(2, before[(int)move[0]]);
+            assertEquals(2, move[1]);
+        }
+        commitMoves(11, 2, 22, 1200);
+        assertArrayEquals(before, state.slots().owners());
+        assertEquals(0, state.slots().claimsOf(2));
+        assertEquals(0, state.slots().moving());
+
+        final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer();
+        state.onHeartbeat(1, 11, 0, 0, "a", 2400);
+        state.checkLiveness(2500);
+        assertEquals(128, state.slots().claimsOf(2));
+        final int length = GridSnapshot.write(state, buffer);
+        final GridState restored = newState(new RecordingOutput());
+        GridSnapshot.read(buffer, length, restored);
+        assertEquals(128, restored.slots().claimsOf(2), "claims survive a snapshot");
+    }
+
+    @Test
+    void shouldMoveSlotsFromTheHotToTheColdWorkerOnlyAfterTheSkewLastedAndNotAgainDuringTheCooldown()
+    {
+        final GridState grid = new GridState(256, TIMEOUT, 2, 4, Set.of("add")::contains,
+            new LoadSkew(30, 500, 2000), output);
+        grid.onJoin(1, 11, "a", 0);
+        grid.onJoin(2, 12, "b", 0);
+        for (final long[] move : output.movesBySession.get(11L))
+        {
+            grid.onSlotReceived(2, 12, (int)move[0], move[2], 1);
+        }
+
+        long now = 100;
+        loads(grid, 90, 10, now);
+        grid.checkLiveness(now);
+        assertEquals(now, grid.skewSince());
+        loads(grid, 90, 70, now + 250);
+        grid.checkLiveness(now + 250);
+        assertEquals(GridState.NEVER, grid.skewSince(), "a gap within the threshold starts over");
+
+        now = 1000;
+        for (long t = now; t < now + 500; t += 250)
+        {
+            loads(grid, 90, 10, t);
+            grid.checkLiveness(t);
+            assertEquals(0, grid.slots().moving(), "not before the skew lasted 500");
+        }
+        loads(grid, 90, 10, now + 500);
+        grid.checkLiveness(now + 500);
+
+        // 128 slots carrying 90 points: 47 of them bring the pair within 15 points.
+        assertEquals(47, grid.slots().movesFrom(1));
+        assertEquals(47, grid.slots().movesTo(2));
+        assertEquals(47, output.movesBySession.get(11L).length, "the hot worker streams them");
+        assertEquals(now + 500, grid.lastSkewMove());
+        final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer();
+        final int length = GridSnapshot.write(grid, buffer);
+        final GridState restored = new GridState(256, TIMEOUT, 2, 4, Set.of("add")::contains,
+            new LoadSkew(30, 500, 2000), new RecordingOutput());
+        GridSnapshot.read(buffer, length, restored);
+        assertEquals(now + 500, restored.lastSkewMove(), "the cooldown survives a snapshot");
+
+        for (final long[] move : output.movesBySession.get(11L))
+        {
+            grid.onSlotReceived(2, 12, (int)move[0], move[2], now + 600);
+        }
+        assertEquals(81, grid.slots().slotsOf(1));
+        assertEquals(175, grid.slots().slotsOf(2));
+        for (long t = now + 750; t < now + 2500; t += 250)
+        {
+            loads(grid, 90, 10, t);
+            grid.checkLiveness(t);
+            assertEquals(0, grid.slots().moving(), "no second move within the cooldown");
+        }
+        loads(grid, 90, 10, now + 2500);
+        grid.checkLiveness(now + 2500);
+        assertTrue(grid.slots().movesFrom(1) > 0, "the skew lasted past the cooldown: more slots move");
+    }
+
+    @Test
+    void shouldNotMoveSlotsOnLoadWhenOff()
+    {
+        state.onJoin(1, 11, "a", 0);
+        state.onJoin(2, 12, "b", 0);
+        commitMoves(11, 2, 12, 1);
+        for (long t = 100; t < 5000; t += 250)
+        {
+            loads(state, 100, 0, t);
+            state.checkLiveness(t);
+        }
+        assertEquals(0, state.slots().moving());
+        assertEquals(128, state.slots().slotsOf(1));
+    }
+
+    private static void loads(final GridState grid, final int first, final int second, final long now)
+    {
+        grid.onHeartbeat(1, 11, 0, first, "a", grid.slots().epoch(), now);
+        grid.onHeartbeat(2, 12, 0, second, "b", grid.slots().epoch(), now);
+    }
+
+    private void commitMoves(final long sourceSession, final int targetId, final long targetSession, final long now)
+    {
+        for (final long[] move : output.movesBySession.get(sourceSession))
+        {
+            state.onSlotReceived(targetId, targetSession, (int)move[0], move[2], now);
+        }
+    }
+
+    @Test
     void shouldRefuseTruncatedOrForeignSnapshot()
     {
         state.onJoin(1, 11, "a", 0);

@@ -50,21 +50,23 @@ class SlotMigrationTest
         }
     }, RESTREAM_NS);
 
+    private final SlotMigration.Link targetLink = new SlotMigration.Link()
     {
-        target = new SlotMigration(2, SLOTS, targetStore, new SlotMigration.Link()
+        public boolean sendChunk(
+            final int targetId, final long moveId, final int slot, final int sequence, final boolean last,
+            final int vertexCount, final DirectBuffer vertices, final int length)
         {
-            public boolean sendChunk(
-                final int targetId, final long moveId, final int slot, final int sequence, final boolean last,
-                final int vertexCount, final DirectBuffer vertices, final int length)
-            {
-                return fail("the target sends nothing");
-            }
+            return fail("the target sends nothing");
+        }
 
-            public void reportReceived(final long moveId, final int slot, final int vertexCount)
-            {
-                reports.add(new long[]{ moveId, slot, vertexCount });
-            }
-        }, RESTREAM_NS);
+        public void reportReceived(final long moveId, final int slot, final int vertexCount)
+        {
+            reports.add(new long[]{ moveId, slot, vertexCount });
+        }
+    };
+
+    {
+        target = new SlotMigration(2, SLOTS, targetStore, targetLink, RESTREAM_NS);
     }
 
     @AfterEach
@@ -102,6 +104,8 @@ class SlotMigrationTest
 
         assertEquals(SlotMigration.MOVED, source.route(vertex));
         assertEquals(SlotMigration.LOCAL, target.route(vertex));
+        assertEquals(2000, sourceStore.size(), "kept until the moves list says the slot is not coming back");
+        source.onSlotMoves(2, new int[0], new int[0], new long[0], 2);
         assertEquals(2000 - inSlot, sourceStore.size(), "the source drops what it handed over");
         assertEquals(vertex, valueOf(targetStore, vertex));
         assertEquals(inSlot, source.verticesSent());
@@ -167,6 +171,137 @@ class SlotMigrationTest
         assertEquals(0, targetStore.size());
     }
 
+    @Test
+    void shouldKeepOnlyItsOwnAndIncomingSlotsAfterARestartAndLetTheStreamWinWhereBothHoldAVertex()
+    {
+        restartAndRestoreSlot3();
+
+        assertEquals(100, longOf(targetStore, vertexIn(3, 0)), "a vertex only the restarted worker held stays");
+        assertEquals(201, longOf(targetStore, vertexIn(3, 1)), "held by both: the interim owner's (newer) wins");
+        assertEquals(202, longOf(targetStore, vertexIn(3, 2)), "written while it was away: arrives");
+        assertEquals(0, target.verticesMerged());
+    }
+
+    @Test
+    void shouldMergeAVertexBothHoldWithTheMergeWhenThereIsOne()
+    {
+        target = new SlotMigration(2, SLOTS, targetStore, targetLink, (vertexId, incoming, offset, length) ->
+        {
+            final UnsafeBuffer held = new UnsafeBuffer(new byte[Long.BYTES]);
+            if (targetStore.get(vertexId, held) < 0)
+            {
+                return false;
+            }
+            held.putLong(0, held.getLong(0, LITTLE_ENDIAN) + incoming.getLong(offset, LITTLE_ENDIAN), LITTLE_ENDIAN);
+            targetStore.put(vertexId, held, 0, Long.BYTES);
+            return true;
+        }, RESTREAM_NS);
+
+        restartAndRestoreSlot3();
+
+        assertEquals(100, longOf(targetStore, vertexIn(3, 0)));
+        assertEquals(101 + 201, longOf(targetStore, vertexIn(3, 1)), "merged");
+        assertEquals(202, longOf(targetStore, vertexIn(3, 2)));
+        assertEquals(1, target.verticesMerged());
+    }
+
+    @Test
+    void shouldKeepASlotTakenAwayWithoutAMoveUntilAViewSaysItIsNotComingBack()
+    {
+        final int[] owners = owners(2);
+        target.onPlacement(1, owners);
+        target.onSlotMoves(1, new int[0], new int[0], new long[0], 0);
+        putLong(targetStore, vertexIn(4, 0), 7);
+
+        owners[4] = 1;
+        target.onPlacement(2, owners);
+        assertEquals(7, longOf(targetStore, vertexIn(4, 0)), "declared dead while alive: kept for now");
+        target.onSlotMoves(2, new int[]{ 4 }, new int[]{ 2 }, new long[]{ 3 }, 0);
+        assertEquals(7, longOf(targetStore, vertexIn(4, 0)), "moving back here: kept for the merge");
+
+        target.onPlacement(3, owners);
+        target.onSlotMoves(3, new int[0], new int[0], new long[0], 0);
+        assertFalse(targetStore.contains(vertexIn(4, 0)), "not coming back: dropped");
+    }
+
+    @Test
+    void shouldKeepAStreamInstalledBeforeItsViewArrivedAndDropItOnceANewerViewNoLongerListsIt()
+    {
+        final int[] owners = owners(1);
+        target.onPlacement(1, owners);
+        final UnsafeBuffer entries = new UnsafeBuffer(new byte[64]);
+        final long vertex = vertexIn(6);
+        entries.putLong(0, vertex, LITTLE_ENDIAN);
+        entries.putInt(Long.BYTES, 8, LITTLE_ENDIAN);
+        assertTrue(target.onChunk(12, 6, 0, true, 1, entries, 0, 20), "its source heard of the move first");
+
+        target.onSlotMoves(1, new int[0], new int[0], new long[0], 0);
+        assertTrue(targetStore.contains(vertex), "a view older than the move: the stream stays");
+
+        target.onPlacement(2, owners);
+        target.onSlotMoves(2, new int[0], new int[0], new long[0], 0);
+        assertFalse(targetStore.contains(vertex), "the move was cancelled: dropped");
+    }
+
+    /**
+     * Worker 2 restarts on a store with vertices of slots 3, 5 and 7; it owns slot 5, slot 3 (its own before it
+     * died, owned by worker 1 meanwhile) is moving back to it, slot 7 is someone else's.
+     */
+    private void restartAndRestoreSlot3()
+    {
+        putLong(targetStore, vertexIn(3, 0), 100);
+        putLong(targetStore, vertexIn(3, 1), 101);
+        putLong(targetStore, vertexIn(5, 0), 102);
+        putLong(targetStore, vertexIn(7, 0), 103);
+        putLong(sourceStore, vertexIn(3, 1), 201);
+        putLong(sourceStore, vertexIn(3, 2), 202);
+        final int[] owners = owners(1);
+        owners[5] = 2;
+
+        target.onPlacement(1, owners);
+        target.onSlotMoves(1, new int[]{ 3 }, new int[]{ 2 }, new long[]{ 9 }, 0);
+        assertEquals(3, targetStore.size(), "slot 7 is not its own nor coming: dropped");
+        assertFalse(targetStore.contains(vertexIn(7, 0)));
+        assertEquals(102, longOf(targetStore, vertexIn(5, 0)));
+
+        source.onPlacement(1, owners);
+        source.onSlotMoves(1, new int[]{ 3 }, new int[]{ 2 }, new long[]{ 9 }, 0);
+        source.doWork(0);
+        assertArrayEquals(new long[]{ 9, 3, 2 }, reports.get(0));
+
+        owners[3] = 2;
+        target.onPlacement(2, owners);
+        target.onSlotMoves(2, new int[0], new int[0], new long[0], 0);
+        assertEquals(SlotMigration.LOCAL, target.route(vertexIn(3, 0)));
+        assertEquals(4, targetStore.size());
+    }
+
+    private static long vertexIn(final int slot, final int n)
+    {
+        long vertex = 0;
+        for (int found = -1; ; vertex++)
+        {
+            if (Placement.slotOf(vertex, SLOTS) == slot && ++found == n)
+            {
+                return vertex;
+            }
+        }
+    }
+
+    private static void putLong(final LocalVertices store, final long vertex, final long value)
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[Long.BYTES]);
+        buffer.putLong(0, value, LITTLE_ENDIAN);
+        store.put(vertex, buffer, 0, Long.BYTES);
+    }
+
+    private static long longOf(final LocalVertices store, final long vertex)
+    {
+        final UnsafeBuffer value = new UnsafeBuffer(new byte[Long.BYTES]);
+        assertEquals(Long.BYTES, store.get(vertex, value));
+        return value.getLong(0, LITTLE_ENDIAN);
+    }
+
     private static int[] owners(final int workerId)
     {
         final int[] owners = new int[SLOTS];
@@ -176,12 +311,7 @@ class SlotMigrationTest
 
     private static long vertexIn(final int slot)
     {
-        long vertex = 0;
-        while (Placement.slotOf(vertex, SLOTS) != slot)
-        {
-            vertex++;
-        }
-        return vertex;
+        return vertexIn(slot, 0);
     }
 
     /** Stores vertices 0..count-1, each a KiB starting with its id. @return how many are in the slot. */

@@ -109,4 +109,65 @@ class SlotTableTest
         assertEquals(16, table.rebalance(new int[0]));
         assertEquals(SlotTable.NO_OWNER, table.ownerOf(0));
     }
+
+    @Test
+    void shouldGiveADeadOwnersSlotsBackToItWhenItReturns()
+    {
+        final SlotTable table = new SlotTable(256);
+        table.rebalance(new int[]{ 1, 2, 3 });
+        final int[] before = table.owners();
+
+        table.rebalance(new int[]{ 1, 3 });
+        assertEquals(85, table.claimsOf(2), "the dead owner claims every slot it lost");
+        assertEquals(0, table.slotsOf(2));
+
+        table.rebalance(new int[]{ 1, 2, 3 });
+
+        assertEquals(85, table.movesTo(2), "its slots move back, with the interim owners' data");
+        for (int slot = 0; slot < 256; slot++)
+        {
+            assertEquals(before[slot] == 2 ? 2 : SlotTable.NO_OWNER, table.targetOf(slot), "slot " + slot);
+            if (before[slot] == 2)
+            {
+                assertTrue(table.commit(slot, 2, table.moveIdOf(slot)));
+            }
+        }
+        assertEquals(0, table.claimsOf(2), "a claim ends when the claimant owns the slot again");
+        assertArrayEquals(before, table.owners());
+        assertEquals(0, table.rebalance(new int[]{ 1, 2, 3 }), "nothing more to move");
+    }
+
+    @Test
+    void shouldGiveClaimedSlotsBackBeyondTheFairShareAndStraightWhenNoOneOwnsThem()
+    {
+        final SlotTable table = new SlotTable(256);
+        table.rebalance(new int[]{ 1 });
+        table.rebalance(new int[0]);
+        assertEquals(256, table.claimsOf(1));
+        assertEquals(SlotTable.NO_OWNER, table.ownerOf(0));
+
+        table.rebalance(new int[]{ 1, 2 });
+
+        assertEquals(256, table.slotsOf(1), "no live owner: straight back to the claimant, its data is there");
+        assertEquals(0, table.claimsOf(1));
+        assertEquals(0, table.moving());
+
+        table.rebalance(new int[]{ 2 });
+        table.rebalance(new int[]{ 1, 2 });
+        assertEquals(256, table.movesTo(1), "every claimed slot, beyond its share of 128");
+    }
+
+    @Test
+    void shouldMoveOneSlotOnRequest()
+    {
+        final SlotTable table = new SlotTable(4);
+        table.rebalance(new int[]{ 1, 2 });
+
+        assertTrue(table.move(0, 2));
+        assertEquals(2, table.epoch());
+        assertFalse(table.move(0, 2), "already moving");
+        assertFalse(table.move(3, 2), "already the target's");
+        assertTrue(table.commit(0, 2, table.moveIdOf(0)));
+        assertEquals(3, table.slotsOf(2));
+    }
 }

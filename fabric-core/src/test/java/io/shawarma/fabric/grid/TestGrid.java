@@ -1,14 +1,17 @@
 package io.shawarma.fabric.grid;
 
+import io.shawarma.messaging.Transport;
+
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Helpers for grid tests: a port range free on loopback, bounded waits.
+ * Helpers for grid tests: a port range free on loopback, bounded waits, waiting for an even spread of slots.
  */
 final class TestGrid
 {
@@ -82,6 +85,23 @@ final class TestGrid
                 Thread.currentThread().interrupt();
                 throw new AssertionError("interrupted waiting for " + what, ex);
             }
+        }
+    }
+
+    /**
+     * Waits until the workers hold even shares: every move committed. Asks on a fresh session (an idle one times
+     * out) of a one-member cluster.
+     */
+    static void awaitSpread(final Transport transport, final int portBase, final int clientId, final int workers)
+    {
+        final int share = GridConfiguration.SLOTS_DEFAULT / workers;
+        final StatusWatch status = new StatusWatch();
+        try (GridClient client = GridClient.connect(
+            transport.aeronDirectoryName(), "127.0.0.1", portBase, 1, clientId, status, "sleeping"))
+        {
+            await(workers + " workers with their share of slots", 60_000, () ->
+                status.query(client, TimeUnit.SECONDS.toNanos(2)) && status.slotsByWorker().size() == workers &&
+                status.slotsByWorker().values().stream().allMatch(slots -> slots >= share));
         }
     }
 }
