@@ -162,6 +162,17 @@ public final class Handshakes<P extends Handshake>
     }
 
     /**
+     * Drops every pending handshake (on close).
+     *
+     * @param onDropped given each dropped peer (to release what it holds).
+     */
+    public void clear(final Consumer<P> onDropped)
+    {
+        pending.values().forEach(onDropped);
+        pending.clear();
+    }
+
+    /**
      * @return true when the frame on {@code sessionId} comes from the peer, proven: or when there is no secret.
      */
     public boolean isAuthentic(final P peer, final int sessionId)

@@ -1,6 +1,7 @@
 package io.shawarma.fabric.grid;
 
 import io.shawarma.fabric.LocalInvoker;
+import io.shawarma.fabric.SharedSecret;
 import io.shawarma.fabric.UdfRegistry;
 import io.shawarma.fabric.store.LocalVertices;
 import io.shawarma.messaging.IdleStrategies;
@@ -10,6 +11,7 @@ import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentRunner;
 
 import java.io.File;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
@@ -57,7 +59,8 @@ public final class GridWorker implements AutoCloseable
             final LocalInvoker invoker = new LocalInvoker(
                 store, UdfRegistry.load(context.udfClassLoader), TaskDag.MAX_RESULT_BYTES * 2, errors);
             dataPlane = new GridDataPlane(context.workerId, transport.aeron(), context.dataChannel, STREAM_BASE_DEFAULT,
-                invoker, IdleStrategies.of(context.idleStrategy), OFFER_TIMEOUT_NS, TaskDag.MAX_RESULT_BYTES * 2);
+                invoker, IdleStrategies.of(context.idleStrategy), OFFER_TIMEOUT_NS, TaskDag.MAX_RESULT_BYTES * 2,
+                context.secret);
             final String servedChannel = awaitBound(dataPlane);
             final LocalVertices vertices = store;
             final SlotMigration.Factory migration = (link) -> new SlotMigration(
@@ -183,6 +186,8 @@ public final class GridWorker implements AutoCloseable
         private String idleStrategy = string(IDLE_PROP, IDLE_DEFAULT);
         private ClassLoader udfClassLoader = Thread.currentThread().getContextClassLoader();
         private ErrorHandler errorHandler = Throwable::printStackTrace;
+        private String secretFile = string(SECRET_FILE_PROP, null);
+        private SharedSecret secret;
 
         /**
          * Validates the settings.
@@ -202,6 +207,7 @@ public final class GridWorker implements AutoCloseable
             check(slotCount > 0, SLOTS_PROP, slotCount, "positive, the cluster's slot count");
             check(!dataChannel.isEmpty(), CHANNEL_PROP, dataChannel, "an Aeron channel the worker serves calls on");
             IdleStrategies.of(idleStrategy);
+            secret = null == secretFile ? null : SharedSecret.load(Path.of(secretFile), SECRET_FILE_PROP);
             return this;
         }
 
@@ -265,6 +271,17 @@ public final class GridWorker implements AutoCloseable
         public Context idleStrategy(final String idleStrategy)
         {
             this.idleStrategy = idleStrategy;
+            return this;
+        }
+
+        /**
+         * @param secretFile of the grid's shared secret: callers of the data plane and the sources of slot streams
+         *                   must prove it; null for none. The cluster session uses {@code shawarma.secret.file}.
+         * @return this.
+         */
+        public Context secretFile(final String secretFile)
+        {
+            this.secretFile = secretFile;
             return this;
         }
 
