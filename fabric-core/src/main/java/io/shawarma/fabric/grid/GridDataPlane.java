@@ -246,7 +246,8 @@ final class GridDataPlane implements FabricHandler, AutoCloseable
             publication, chunkBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + chunkEncoder.encodedLength());
     }
 
-    private void onFragment(final DirectBuffer buffer, final int offset, final int length, final Header frameHeader)
+    /** One reassembled frame; package-private for the fuzz target (GridDataPlaneFuzzTest). */
+    void onFragment(final DirectBuffer buffer, final int offset, final int length, final Header frameHeader)
     {
         if (length >= MessageHeaderDecoder.ENCODED_LENGTH)
         {
