@@ -36,14 +36,6 @@ public class Handshake
     }
 
     /**
-     * @return true once the peer proved the secret (on some session).
-     */
-    public boolean isAuthenticated()
-    {
-        return authenticated;
-    }
-
-    /**
      * Opens a handshake for its latest Hello: the Challenge to answer it with carries {@code challengeNonce}.
      */
     void openHandshake(final long helloNonce, final long challengeNonce, final int sessionId, final long deadlineNs)

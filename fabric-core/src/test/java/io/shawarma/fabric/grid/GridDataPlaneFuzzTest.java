@@ -10,7 +10,6 @@ import io.shawarma.fabric.UdfRegistry;
 import io.shawarma.fabric.store.LocalVertices;
 import io.shawarma.messaging.Transport;
 import org.agrona.CloseHelper;
-import org.agrona.DirectBuffer;
 import org.agrona.concurrent.SleepingMillisIdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterAll;
@@ -86,19 +85,5 @@ class GridDataPlaneFuzzTest
         plane.onFragment(new UnsafeBuffer(frame), 0, frame.length, HEADER);
         plane.poll();
         assertEquals(0, store.size(), "nothing from a sender that did not prove the secret reaches the store");
-    }
-
-    private static final class NoLink implements SlotMigration.Link
-    {
-        public boolean sendChunk(
-            final int targetId, final long moveId, final int slot, final int sequence, final boolean last,
-            final int vertexCount, final DirectBuffer vertices, final int length)
-        {
-            return false;
-        }
-
-        public void reportReceived(final long moveId, final int slot, final int vertexCount)
-        {
-        }
     }
 }
