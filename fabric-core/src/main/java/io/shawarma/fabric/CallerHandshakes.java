@@ -19,6 +19,7 @@ public final class CallerHandshakes
     private final SharedSecret secret;
     private final int callerId;
     private final Long2LongHashMap helloNonces = new Long2LongHashMap(0);
+    private final Long2LongHashMap noncesDrawnNs = new Long2LongHashMap(Long.MIN_VALUE);
     private final Int2IntHashMap workerSessions = new Int2IntHashMap(NO_SESSION);
 
     /**
@@ -51,7 +52,39 @@ public final class CallerHandshakes
         }
         final long nonce = secret.nonce();
         helloNonces.put(workerId, nonce);
+        noncesDrawnNs.remove(workerId);
         return nonce;
+    }
+
+    /**
+     * A nonce for a Hello that may repeat an unanswered one: the latest nonce again while its handshake may still
+     * complete (drawn less than {@code windowNs} ago; the worker answers the same Hello with the same Challenge, so an
+     * answer to any copy completes it even when the round trip is slower than the repeats), else a fresh one.
+     *
+     * @param workerId the worker to say Hello to.
+     * @param nowNs    now.
+     * @param windowNs how long a nonce is repeated.
+     * @return the nonce; 0 without a secret.
+     */
+    public long helloNonce(final int workerId, final long nowNs, final long windowNs)
+    {
+        final long nonce = helloNonces.get(workerId);
+        if (0 != nonce && noncesDrawnNs.containsKey(workerId) && nowNs - noncesDrawnNs.get(workerId) < windowNs)
+        {
+            return nonce;
+        }
+        final long fresh = helloNonce(workerId);
+        noncesDrawnNs.put(workerId, nowNs);
+        return fresh;
+    }
+
+    /**
+     * Forgets the worker's handshake: the next Hello to it starts a new one (it restarted, or refused this caller).
+     */
+    public void forget(final int workerId)
+    {
+        helloNonces.remove(workerId);
+        noncesDrawnNs.remove(workerId);
     }
 
     /**

@@ -89,7 +89,9 @@ public final class Handshakes<P extends Handshake>
     }
 
     /**
-     * Opens a handshake for a Hello (again, for a repeated Hello: the previous Challenge no longer counts).
+     * Opens a handshake for a Hello. A new Hello replaces the open handshake (its Challenge no longer counts); the same
+     * Hello repeated (same nonce, same session, while open) keeps it, so that an answer to any copy of its Challenge
+     * completes it even when the round trip is slower than the caller's repeats.
      *
      * @param peer       who said Hello.
      * @param helloNonce the Hello's nonce.
@@ -98,6 +100,10 @@ public final class Handshakes<P extends Handshake>
      */
     public void open(final P peer, final long helloNonce, final int sessionId, final long nowNs)
     {
+        if (0 != peer.challengeNonce && peer.helloNonce == helloNonce && peer.challengeSessionId == sessionId)
+        {
+            return;
+        }
         peer.openHandshake(helloNonce, secret.nonce(), sessionId, nowNs + timeoutNs);
     }
 

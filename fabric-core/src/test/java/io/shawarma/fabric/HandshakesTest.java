@@ -53,6 +53,28 @@ class HandshakesTest
     }
 
     @Test
+    void shouldAnswerARepeatedHelloWithTheSameChallengeAndANewOneWithANewChallenge() throws IOException
+    {
+        final Handshakes<Handshake> worker = new Handshakes<>(secret("the same secret for both"), WORKER, TIMEOUT_NS);
+        final CallerHandshakes caller = new CallerHandshakes(secret("the same secret for both"), CALLER);
+        final Handshake peer = new Handshake(CALLER);
+        final long first = caller.helloNonce(WORKER, 0, 100);
+        worker.open(peer, first, 10, 0);
+        final long challenge = worker.challengeNonce(peer);
+
+        assertEquals(first, caller.helloNonce(WORKER, 99, 100), "repeated within the window");
+        worker.open(peer, first, 10, 99);
+        assertEquals(challenge, worker.challengeNonce(peer), "a slow answer to the first copy still counts");
+        worker.open(peer, first, 11, 99);
+        assertNotEquals(challenge, worker.challengeNonce(peer), "the same nonce from another session starts anew");
+
+        final long second = caller.helloNonce(WORKER, 100, 100);
+        assertNotEquals(first, second, "a fresh nonce once the window has passed");
+        caller.forget(WORKER);
+        assertNotEquals(second, caller.helloNonce(WORKER, 101, 100), "a fresh nonce after forgetting the worker");
+    }
+
+    @Test
     void shouldRefuseProofsMadeWithAnotherSecret() throws IOException
     {
         final Handshakes<Handshake> worker = new Handshakes<>(secret("the worker's own secret"), WORKER, TIMEOUT_NS);

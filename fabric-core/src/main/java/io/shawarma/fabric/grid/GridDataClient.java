@@ -46,6 +46,7 @@ public final class GridDataClient implements AutoCloseable, FabricHandler
 {
     private static final int FRAGMENT_LIMIT = 16;
     private static final long HELLO_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(100);
+    private static final long HANDSHAKE_WINDOW_NS = TimeUnit.SECONDS.toNanos(5);
     private static final long MIN_BACKOFF_NS = TimeUnit.MICROSECONDS.toNanos(100);
     private static final long MAX_BACKOFF_NS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final int INVOKE = 0;
@@ -237,7 +238,7 @@ public final class GridDataClient implements AutoCloseable, FabricHandler
             else if (Status.UNAUTHENTICATED == status)
             {
                 // The worker no longer knows this client (it restarted, say): prove the secret again next time.
-                welcomed.remove(ownerId);
+                forget(ownerId);
                 return status;
             }
             else
@@ -280,7 +281,7 @@ public final class GridDataClient implements AutoCloseable, FabricHandler
                 return Status.OK;
             }
             // Gone, or restarted: a new process must hear Hello again.
-            welcomed.remove(workerId);
+            forget(workerId);
         }
         if (null == replyChannel)
         {
@@ -296,18 +297,31 @@ public final class GridDataClient implements AutoCloseable, FabricHandler
             }
             return Status.TIMEOUT;
         }
-        final long correlationId = nextCorrelationId++;
-        if (!proxy.hello(worker, clientId, correlationId, 0, Role.CLIENT, STREAM_BASE_DEFAULT + clientId,
-            handshakes.helloNonce(workerId), replyChannel))
+        // With a secret, a Hello not answered yet is repeated as it was (same nonce, and the nonce as correlation id),
+        // so that a slow answer to an earlier copy still completes the handshake.
+        final long nonce = handshakes.helloNonce(workerId, System.nanoTime(), HANDSHAKE_WINDOW_NS);
+        final long correlationId = 0 != nonce ? nonce : nextCorrelationId++;
+        if (!proxy.hello(worker, clientId, correlationId, 0, Role.CLIENT, STREAM_BASE_DEFAULT + clientId, nonce,
+            replyChannel))
         {
             return Status.TIMEOUT;
         }
         final Status status = await(correlationId, null, helloDeadlineNs);
+        if (Status.OK == status || Status.UNAUTHENTICATED == status)
+        {
+            handshakes.forget(workerId);
+        }
         if (Status.OK == status)
         {
             welcomed.add(workerId);
         }
         return Status.OK == status || Status.UNAUTHENTICATED == status ? status : Status.TIMEOUT;
+    }
+
+    private void forget(final int workerId)
+    {
+        welcomed.remove(workerId);
+        handshakes.forget(workerId);
     }
 
     private Status await(final long correlationId, final MutableDirectBuffer result, final long deadlineNs)
@@ -357,10 +371,20 @@ public final class GridDataClient implements AutoCloseable, FabricHandler
     public void onHeartbeat(
         final int senderId, final long correlationId, final long epoch, final long timestampNs, final int pendingCalls)
     {
-        if (0 != correlationId && correlationId == awaitedCorrelationId)
+        if (0 == correlationId)
+        {
+            return;
+        }
+        final boolean authentic = handshakes.isAuthentic(senderId, adapter.sessionId());
+        if (handshakes.isAuthenticating() && authentic && correlationId == handshakes.lastHelloNonce(senderId))
+        {
+            // Also a welcome that comes after its Hello's wait: the handshake is complete all the same.
+            welcomed.add(senderId);
+        }
+        if (correlationId == awaitedCorrelationId)
         {
             // A welcome from another session than the one the worker proved the secret on: it does not authenticate.
-            awaitedStatus = handshakes.isAuthentic(senderId, adapter.sessionId()) ? Status.OK : Status.UNAUTHENTICATED;
+            awaitedStatus = authentic ? Status.OK : Status.UNAUTHENTICATED;
         }
     }
 
@@ -375,14 +399,24 @@ public final class GridDataClient implements AutoCloseable, FabricHandler
         final int proofOffset)
     {
         final ExclusivePublication worker = workers.get(senderId);
-        if (null == worker || 0 == correlationId || correlationId != awaitedCorrelationId)
+        final boolean awaited = 0 != correlationId && correlationId == awaitedCorrelationId;
+        // Answered also after its Hello's wait (its Hello has the nonce as correlation id): a slow round trip counts.
+        if (null == worker || 0 == correlationId ||
+            !awaited && correlationId != handshakes.lastHelloNonce(senderId))
         {
             refusedFrames++;
         }
         else if (!handshakes.onChallenge(senderId, nonce, buffer, proofOffset, adapter.sessionId(), proof))
         {
             // The worker did not prove the secret (or this client has none): no call goes to it.
-            awaitedStatus = Status.UNAUTHENTICATED;
+            if (awaited)
+            {
+                awaitedStatus = Status.UNAUTHENTICATED;
+            }
+            else
+            {
+                refusedFrames++;
+            }
         }
         else
         {

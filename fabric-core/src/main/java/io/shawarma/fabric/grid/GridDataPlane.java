@@ -85,7 +85,7 @@ final class GridDataPlane implements FabricHandler, AutoCloseable
     // With a secret: this worker's own handshakes with the targets of its moves.
     private final CallerHandshakes targetHandshakes;
     private final IntHashSet welcomedTargets = new IntHashSet();
-    private final Long2LongHashMap helloSentNs = new Long2LongHashMap(0);
+    private final Long2LongHashMap helloSentNs = new Long2LongHashMap(Long.MIN_VALUE);
     private final UnsafeBuffer proof = new UnsafeBuffer(new byte[FabricHandler.PROOF_LENGTH]);
     private String servedChannel;
     private long nextSweepNs;
@@ -172,7 +172,7 @@ final class GridDataPlane implements FabricHandler, AutoCloseable
             if (!channel.equals(workerChannels.get(id)))
             {
                 CloseHelper.quietClose(workers.remove(id));
-                welcomedTargets.remove(id);
+                forgetTarget(id);
                 workers.put(id, aeron.addExclusivePublication(channel, streamBase + id));
                 workerChannels.put(id, channel);
             }
@@ -230,7 +230,7 @@ final class GridDataPlane implements FabricHandler, AutoCloseable
         final ExclusivePublication publication = workers.get(targetId);
         if (null == publication || !publication.isConnected())
         {
-            welcomedTargets.remove(targetId);
+            forgetTarget(targetId);
             return false;
         }
         if (targetHandshakes.isAuthenticating() && !welcomedTargets.contains(targetId))
@@ -429,8 +429,9 @@ final class GridDataPlane implements FabricHandler, AutoCloseable
         final int senderId, final long correlationId, final long epoch, final int status, final int ownerId,
         final DirectBuffer buffer, final int resultOffset, final int resultLength)
     {
-        if (io.shawarma.codecs.Status.UNAUTHENTICATED.value() == status && welcomedTargets.remove(senderId))
+        if (io.shawarma.codecs.Status.UNAUTHENTICATED.value() == status && welcomedTargets.contains(senderId))
         {
+            forgetTarget(senderId);
             return;
         }
         refusedFrames++;
@@ -596,12 +597,18 @@ final class GridDataPlane implements FabricHandler, AutoCloseable
         {
             servedChannel = resolvedChannel();
         }
-        final long nonce = targetHandshakes.helloNonce(targetId);
+        final long nonce = targetHandshakes.helloNonce(targetId, nowNs, HANDSHAKE_TIMEOUT_NS);
         if (null != servedChannel && proxy.hello(
             target, workerId, nonce, placementEpoch, Role.WORKER, streamBase + workerId, nonce, servedChannel))
         {
             helloSentNs.put(targetId, nowNs);
         }
+    }
+
+    private void forgetTarget(final int targetId)
+    {
+        welcomedTargets.remove(targetId);
+        targetHandshakes.forget(targetId);
     }
 
     private Caller newCaller(final int callerId, final String replyChannel, final int replyStreamId)

@@ -41,6 +41,7 @@ public final class GridWorker implements AutoCloseable
     private final Transport transport;
     private final LocalVertices store;
     private final GridWorkerAgent agent;
+    private final GridDataPlane dataPlane;
     private final AgentRunner runner;
 
     private GridWorker(final Context context)
@@ -81,6 +82,7 @@ public final class GridWorker implements AutoCloseable
         }
         this.transport = transport;
         this.store = store;
+        this.dataPlane = dataPlane;
         runner = new AgentRunner(IdleStrategies.of(context.idleStrategy), errors, null, agent);
         AgentRunner.startOnThread(runner);
     }
@@ -118,6 +120,15 @@ public final class GridWorker implements AutoCloseable
     public long[] migrationCounts()
     {
         return agent.migrationCounts();
+    }
+
+    /**
+     * @return data-plane frames refused because their sender had not proved the shared secret on their session, and
+     * failed handshakes; since start.
+     */
+    public long authFailures()
+    {
+        return dataPlane.authFailures();
     }
 
     /** @return tasks run and reported since start. */
