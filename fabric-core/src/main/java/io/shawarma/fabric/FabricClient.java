@@ -18,7 +18,6 @@ import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
 import org.agrona.MutableDirectBuffer;
-import org.agrona.collections.Int2IntHashMap;
 import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -75,9 +74,8 @@ public final class FabricClient implements AutoCloseable, FabricHandler
     private final UnsafeBuffer putResult;
     private final SharedSecret secret;
     // With a shared secret: each worker's Aeron session, learnt from its proven Challenge; its frames must come on it.
-    private final Int2IntHashMap workerSessions = new Int2IntHashMap(Integer.MIN_VALUE);
+    private final CallerHandshakes handshakes;
     private final UnsafeBuffer proof = new UnsafeBuffer(new byte[PROOF_LENGTH]);
-    private long helloNonce;
     private String handshakeError;
 
     private long awaitedCorrelationId;
@@ -95,6 +93,7 @@ public final class FabricClient implements AutoCloseable, FabricHandler
         this.clientId = context.clientId();
         this.resultHandler = context.resultHandler();
         this.secret = context.secret();
+        this.handshakes = new CallerHandshakes(secret, clientId);
         this.idle = IdleStrategies.of(context.idleStrategy());
         this.putResult = new UnsafeBuffer(new byte[context.maxPayloadBytes()]);
         this.placement = new Placement(context.members(), 1);
@@ -421,19 +420,14 @@ public final class FabricClient implements AutoCloseable, FabricHandler
             failHandshake(correlationId, "worker " + senderId + " requires authentication: set " + SECRET_FILE_PROP +
                 " to the file of the fabric's shared secret");
         }
-        else if (!secret.isWorkerProof(clientId, senderId, helloNonce, nonce, buffer, proofOffset))
+        else if (!handshakes.onChallenge(senderId, nonce, buffer, proofOffset, adapter.sessionId(), proof))
         {
             failHandshake(correlationId, "worker " + senderId + " did not prove the shared secret: is " +
                 SECRET_FILE_PROP + " the same file there?");
         }
-        else
+        else if (!proxy.authenticate(worker, clientId, correlationId, placement.epoch(), proof))
         {
-            workerSessions.put(senderId, adapter.sessionId());
-            secret.callerProof(clientId, senderId, helloNonce, nonce, proof);
-            if (!proxy.authenticate(worker, clientId, correlationId, placement.epoch(), proof))
-            {
-                failHandshake(correlationId, "could not send Authenticate to worker " + senderId + " (back pressure)");
-            }
+            failHandshake(correlationId, "could not send Authenticate to worker " + senderId + " (back pressure)");
         }
     }
 
@@ -535,7 +529,7 @@ public final class FabricClient implements AutoCloseable, FabricHandler
 
     private boolean isAuthentic(final int workerId)
     {
-        return null == secret || workerSessions.get(workerId) == adapter.sessionId();
+        return handshakes.isAuthentic(workerId, adapter.sessionId());
     }
 
     private void failHandshake(final long correlationId, final String error)
@@ -576,9 +570,8 @@ public final class FabricClient implements AutoCloseable, FabricHandler
                     continue;
                 }
                 final long correlationId = pending.add(deadlineNs, workerId, 0);
-                helloNonce = null == secret ? 0 : secret.nonce();
                 if (proxy.hello(publication, clientId, correlationId, placement.epoch(), Role.CLIENT,
-                    context.streamBase() + clientId, helloNonce, replyChannel))
+                    context.streamBase() + clientId, handshakes.helloNonce(workerId), replyChannel))
                 {
                     final Status status = await(correlationId, null);
                     if (null != handshakeError)

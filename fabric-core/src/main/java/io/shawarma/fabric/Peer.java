@@ -4,11 +4,10 @@ import io.aeron.Publication;
 
 /**
  * Another participant a worker talks to: a fabric worker (known from configuration) or a client (known from its
- * Hello), with the publication that reaches it.
+ * Hello), with the publication that reaches it and, with a shared secret, its handshake ({@link Handshake}).
  */
-final class Peer
+final class Peer extends Handshake
 {
-    final int id;
     final boolean isWorker;
     final String channel;
     final int streamId;
@@ -17,45 +16,18 @@ final class Peer
     boolean helloSent;
     long lastHeardNs;
 
-    // Authentication, used only when the fabric has a shared secret.
-    boolean authenticated;
-    int sessionId;
-    long helloNonce;
-    long challengeNonce;
-    int challengeSessionId;
-    long handshakeDeadlineNs;
+    // Our own Hello to a worker peer, when the fabric has a shared secret.
     long ownHelloNonce;
     // A worker peer answered our Hello handshake: it takes our calls.
     volatile boolean welcomed;
 
     Peer(final int id, final boolean isWorker, final String channel, final int streamId, final Publication publication)
     {
-        this.id = id;
+        super(id);
         this.isWorker = isWorker;
         this.channel = channel;
         this.streamId = streamId;
         this.publication = publication;
-    }
-
-    /**
-     * Opens a handshake for its latest Hello: the Challenge to answer it with carries {@code challengeNonce}.
-     */
-    void openHandshake(final long helloNonce, final long challengeNonce, final int sessionId, final long deadlineNs)
-    {
-        this.helloNonce = helloNonce;
-        this.challengeNonce = challengeNonce;
-        this.challengeSessionId = sessionId;
-        this.handshakeDeadlineNs = deadlineNs;
-    }
-
-    /**
-     * The handshake succeeded: frames on {@code sessionId} are its own from now on.
-     */
-    void authenticate(final int sessionId)
-    {
-        this.authenticated = true;
-        this.sessionId = sessionId;
-        this.challengeNonce = 0;
     }
 
     boolean isConnected()

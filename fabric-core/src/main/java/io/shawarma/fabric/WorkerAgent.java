@@ -29,6 +29,7 @@ import org.agrona.concurrent.status.AtomicCounter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The worker's thread: polls its subscription, runs calls on the vertices it owns, answers MOVED for the ones it
@@ -46,7 +47,6 @@ final class WorkerAgent implements Agent, FabricHandler
     private static final UnsafeBuffer TOO_MANY_PENDING = ascii("too many forwarded calls in flight");
     private static final UnsafeBuffer FORWARD_TIMED_OUT = ascii("owner did not answer in time");
     private static final UnsafeBuffer NOT_AUTHENTICATED = ascii("not authenticated: complete the Hello handshake");
-    private static final int MAX_HANDSHAKES = 64;
     private static final UnsafeBuffer VERTEX_LENT = ascii("vertex is lent; retry after the lease");
     private static final int MAX_LENT_VERTICES = 4096;
     private static final long COUNTER_PUBLISH_INTERVAL_NS = 1_000_000L;
@@ -84,7 +84,8 @@ final class WorkerAgent implements Agent, FabricHandler
     private final List<Peer> peers = new ArrayList<>();
     private final SharedSecret secret;
     // Clients mid-handshake (only with a shared secret): they join peerById once they prove the secret.
-    private final Int2ObjectHashMap<Peer> handshakes = new Int2ObjectHashMap<>();
+    private final Handshakes<Peer> handshakes;
+    private final Consumer<Peer> onHandshakeExpired = this::dropPeer;
     private final UnsafeBuffer proof = new UnsafeBuffer(new byte[FabricHandler.PROOF_LENGTH]);
     private int helloAnswersPending;
     private long nowNs;
@@ -107,6 +108,7 @@ final class WorkerAgent implements Agent, FabricHandler
         this.invoker = invoker;
         this.counters = counters;
         this.secret = context.secret();
+        this.handshakes = new Handshakes<>(secret, workerId, callTimeoutNs);
         this.placement = new Placement(context.members(), 1);
         this.scheduler = new Scheduler(workerId, placement);
         this.forwarded = new PendingCalls(context.maxPendingCalls());
@@ -224,7 +226,7 @@ final class WorkerAgent implements Agent, FabricHandler
             {
                 return;
             }
-            peer.openHandshake(nonce, secret.nonce(), adapter.sessionId(), nowNs + callTimeoutNs);
+            handshakes.open(peer, nonce, adapter.sessionId(), nowNs);
         }
         else if (null == peer || !peer.isWorker)
         {
@@ -261,18 +263,15 @@ final class WorkerAgent implements Agent, FabricHandler
         final int senderId, final long correlationId, final long epoch, final DirectBuffer buffer, final int proofOffset)
     {
         final Peer known = peerById.get(senderId);
-        final Peer peer = null != known && known.isWorker ? known : handshakes.get(senderId);
-        final int sessionId = adapter.sessionId();
-        if (null == secret || null == peer || 0 == peer.challengeNonce || peer.challengeSessionId != sessionId ||
-            !secret.isCallerProof(senderId, workerId, peer.helloNonce, peer.challengeNonce, buffer, proofOffset))
+        final Peer peer = null != known && known.isWorker ? known : handshakes.pending(senderId);
+        if (!handshakes.prove(peer, adapter.sessionId(), buffer, proofOffset))
         {
             refuse(null == peer || peer.authenticated ? null : peer, correlationId);
             return;
         }
-        peer.authenticate(sessionId);
         if (!peer.isWorker)
         {
-            handshakes.remove(senderId);
+            handshakes.removePending(peer);
             if (null != known)
             {
                 removePeer(known);
@@ -581,7 +580,7 @@ final class WorkerAgent implements Agent, FabricHandler
             }
             return peer;
         }
-        final Peer unproven = null != peer && !peer.authenticated ? peer : handshakes.get(senderId);
+        final Peer unproven = null != peer && !peer.authenticated ? peer : handshakes.pending(senderId);
         if (null == peer && null == unproven)
         {
             counters.unknownPeerFrames.incrementRelease();
@@ -610,7 +609,7 @@ final class WorkerAgent implements Agent, FabricHandler
 
     private boolean isAuthentic(final Peer peer)
     {
-        return null != peer && peer.authenticated && peer.sessionId == adapter.sessionId();
+        return null != peer && peer.isAuthenticOn(adapter.sessionId());
     }
 
     /**
@@ -633,7 +632,7 @@ final class WorkerAgent implements Agent, FabricHandler
             return known;
         }
         final String replyChannel = buffer.getStringWithoutLengthAscii(channelOffset, channelLength);
-        final Peer pending = handshakes.get(senderId);
+        final Peer pending = handshakes.pending(senderId);
         if (null != pending && pending.streamId == replyStreamId && pending.channel.equals(replyChannel))
         {
             return pending;
@@ -642,7 +641,7 @@ final class WorkerAgent implements Agent, FabricHandler
         {
             dropHandshake(pending);
         }
-        if (handshakes.size() >= MAX_HANDSHAKES)
+        if (handshakes.isFull())
         {
             counters.authFailures.incrementRelease();
             return null;
@@ -650,7 +649,7 @@ final class WorkerAgent implements Agent, FabricHandler
         final Peer peer = newClient(senderId, replyChannel, replyStreamId);
         if (null != peer)
         {
-            handshakes.put(senderId, peer);
+            handshakes.addPending(peer);
             peers.add(peer);
         }
         return peer;
@@ -658,7 +657,7 @@ final class WorkerAgent implements Agent, FabricHandler
 
     private void dropHandshake(final Peer pending)
     {
-        handshakes.remove(pending.id);
+        handshakes.removePending(pending);
         dropPeer(pending);
     }
 
@@ -752,16 +751,11 @@ final class WorkerAgent implements Agent, FabricHandler
         if (heartbeatDue)
         {
             nextHeartbeatNs = nowNs + heartbeatIntervalNs;
+            handshakes.expire(nowNs, onHandshakeExpired);
         }
         for (int i = peers.size() - 1; i >= 0; i--)
         {
             final Peer peer = peers.get(i);
-            if (heartbeatDue && !peer.authenticated && handshakes.get(peer.id) == peer &&
-                nowNs - peer.handshakeDeadlineNs > 0)
-            {
-                dropHandshake(peer);
-                continue;
-            }
             if (!peer.isConnected())
             {
                 continue;
@@ -773,7 +767,7 @@ final class WorkerAgent implements Agent, FabricHandler
                 helloAnswersPending--;
                 if (0 != peer.challengeNonce)
                 {
-                    secret.workerProof(peer.id, workerId, peer.helloNonce, peer.challengeNonce, proof);
+                    handshakes.challengeProof(peer, proof);
                     proxy.challenge(peer.publication, workerId, correlationId, placement.epoch(), peer.challengeNonce,
                         proof);
                 }

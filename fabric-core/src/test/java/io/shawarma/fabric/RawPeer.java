@@ -18,26 +18,27 @@ import org.agrona.concurrent.UnsafeBuffer;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A hand-driven peer for tests: sends arbitrary bytes to a worker and records what the worker answers.
+ * A hand-driven peer for tests: sends arbitrary bytes to a worker (a fabric worker, or a grid worker's data plane)
+ * and records what the worker answers.
  */
-final class RawPeer implements AutoCloseable, FabricHandler
+public final class RawPeer implements AutoCloseable, FabricHandler
 {
-    final int id;
+    public final int id;
     final Aeron aeron;
     final Subscription subscription;
-    final ExclusivePublication publication;
-    final FabricProxy proxy = new FabricProxy(64 * 1024, new Outbound(new SleepingMillisIdleStrategy(1), 1_000_000_000L));
+    public final ExclusivePublication publication;
+    public final FabricProxy proxy = new FabricProxy(64 * 1024, new Outbound(new SleepingMillisIdleStrategy(1), 1_000_000_000L));
     private final FabricAdapter adapter = new FabricAdapter(this);
     private final int streamBase;
     private long awaitedCorrelationId;
-    Status status;
-    int ownerId;
-    String text;
+    public Status status;
+    public int ownerId;
+    public String text;
     final UnsafeBuffer result = new UnsafeBuffer(new byte[64 * 1024]);
     int resultLength;
-    boolean answered;
-    boolean challenged;
-    boolean welcomed;
+    public boolean answered;
+    public boolean challenged;
+    public boolean welcomed;
     private final SharedSecret secret;
     private long helloNonce;
 
@@ -51,15 +52,31 @@ final class RawPeer implements AutoCloseable, FabricHandler
      */
     RawPeer(final Worker worker, final int id, final SharedSecret secret)
     {
-        this.secret = secret;
-        this.id = id;
-        this.streamBase = worker.context().streamBase();
-        aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(worker.aeronDirectoryName()));
-        subscription = aeron.addSubscription("aeron:udp?endpoint=127.0.0.1:0", streamBase + id);
-        publication = aeron.addExclusivePublication(worker.context().channel(), streamBase + worker.id());
+        this(worker.aeronDirectoryName(), worker.context().channel(), worker.context().streamBase(), worker.id(), id,
+            secret);
     }
 
-    void hello()
+    /**
+     * @param aeronDirectoryName of a running media driver.
+     * @param channel            the worker serves on.
+     * @param streamBase         a participant's stream is the base plus its id.
+     * @param workerId           the worker's id.
+     * @param id                 this peer's id.
+     * @param secret             to answer a worker's Challenge with (perhaps the wrong one), or null to ignore them.
+     */
+    public RawPeer(
+        final String aeronDirectoryName, final String channel, final int streamBase, final int workerId, final int id,
+        final SharedSecret secret)
+    {
+        this.secret = secret;
+        this.id = id;
+        this.streamBase = streamBase;
+        aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDirectoryName));
+        subscription = aeron.addSubscription("aeron:udp?endpoint=127.0.0.1:0", streamBase + id);
+        publication = aeron.addExclusivePublication(channel, streamBase + workerId);
+    }
+
+    public void hello()
     {
         assertTrue(sayHello(), "worker did not answer Hello");
     }
@@ -68,7 +85,7 @@ final class RawPeer implements AutoCloseable, FabricHandler
      * @return true when the worker welcomed this peer (answered with a Heartbeat), false when it refused or did not
      * answer; {@link #challenged} tells whether it sent a Challenge.
      */
-    boolean sayHello()
+    public boolean sayHello()
     {
         String channel;
         final SleepingMillisIdleStrategy idle = new SleepingMillisIdleStrategy(1);
@@ -89,26 +106,27 @@ final class RawPeer implements AutoCloseable, FabricHandler
     /**
      * Sends an Invoke with one int64 argument, claiming to be {@code senderId}, and expects its answer.
      */
-    void invoke(final int senderId, final long correlationId, final long vertexId, final int udfId, final long arg)
+    public void invoke(
+        final int senderId, final long correlationId, final long vertexId, final int udfId, final long arg)
     {
         expect(correlationId);
         assertTrue(proxy.invoke(publication, senderId, correlationId, 0, vertexId, udfId, Routing.DIRECT,
             TestFabric.int64(arg), 0, Long.BYTES));
     }
 
-    void send(final DirectBuffer buffer, final int offset, final int length)
+    public void send(final DirectBuffer buffer, final int offset, final int length)
     {
         assertTrue(proxy.outbound().offer(publication, buffer, offset, length));
     }
 
-    void expect(final long correlationId)
+    public void expect(final long correlationId)
     {
         awaitedCorrelationId = correlationId;
         answered = false;
         status = null;
     }
 
-    boolean awaitAnswer()
+    public boolean awaitAnswer()
     {
         final long deadline = System.nanoTime() + 10_000_000_000L;
         final SleepingMillisIdleStrategy idle = new SleepingMillisIdleStrategy(1);

@@ -6,8 +6,10 @@ import io.aeron.FragmentAssembler;
 import io.aeron.Subscription;
 import io.shawarma.codecs.Role;
 import io.shawarma.codecs.Routing;
+import io.shawarma.fabric.CallerHandshakes;
 import io.shawarma.fabric.FabricMembers;
 import io.shawarma.fabric.Placement;
+import io.shawarma.fabric.SharedSecret;
 import io.shawarma.messaging.FabricAdapter;
 import io.shawarma.messaging.FabricHandler;
 import io.shawarma.messaging.FabricProxy;
@@ -35,12 +37,16 @@ import static io.shawarma.fabric.Configuration.STREAM_BASE_DEFAULT;
  * moving is answered BACK_PRESSURED: it was not applied, so it is retried after a pause, until the call's deadline.
  * A call that got no answer returns TIMEOUT: it may or may not have been applied, and is not retried.
  * <p>
- * Says Hello to a worker the first time it calls it. Not thread safe: one thread per client.
+ * Says Hello to a worker the first time it calls it. With the grid's shared secret, the Hello is the fabric's
+ * handshake ({@link CallerHandshakes}): the worker proves the secret first, then this client; answers from any other
+ * session than the one the worker proved it on are dropped, and a call to a worker that refuses the proof (or does
+ * not prove the secret) ends in UNAUTHENTICATED. Not thread safe: one thread per client.
  */
 public final class GridDataClient implements AutoCloseable, FabricHandler
 {
     private static final int FRAGMENT_LIMIT = 16;
     private static final long HELLO_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(100);
+    private static final long HANDSHAKE_WINDOW_NS = TimeUnit.SECONDS.toNanos(5);
     private static final long MIN_BACKOFF_NS = TimeUnit.MICROSECONDS.toNanos(100);
     private static final long MAX_BACKOFF_NS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final int INVOKE = 0;
@@ -61,6 +67,8 @@ public final class GridDataClient implements AutoCloseable, FabricHandler
     private final int[] slotOwners;
     private final long[] slotEpochs;
     private final UnsafeBuffer empty = new UnsafeBuffer(new byte[0]);
+    private final CallerHandshakes handshakes;
+    private final UnsafeBuffer proof = new UnsafeBuffer(new byte[PROOF_LENGTH]);
     private String replyChannel;
     private long nextCorrelationId = 1;
     private long awaitedCorrelationId;
@@ -71,6 +79,7 @@ public final class GridDataClient implements AutoCloseable, FabricHandler
     private int resultLength;
     private long movedFollowed;
     private long retries;
+    private long refusedFrames;
 
     /**
      * @param aeron         client of this process's media driver.
@@ -80,11 +89,26 @@ public final class GridDataClient implements AutoCloseable, FabricHandler
      * @param slotCount     the grid's slot count.
      * @param callTimeoutNs how long one call may take, retries included.
      * @param idleStrategy  while waiting for an answer.
+     * @throws IllegalArgumentException when {@code shawarma.secret.file} names an unusable secret file.
      */
     public GridDataClient(
         final Aeron aeron, final int clientId, final String replyChannel, final String workers, final int slotCount,
         final long callTimeoutNs, final String idleStrategy)
     {
+        this(aeron, clientId, replyChannel, workers, slotCount, callTimeoutNs, idleStrategy,
+            ClusterAuthentication.configuredSecret());
+    }
+
+    /**
+     * As above, with the secret given rather than read from {@code shawarma.secret.file}.
+     *
+     * @param secret the grid's shared secret, or null when the grid does not authenticate.
+     */
+    public GridDataClient(
+        final Aeron aeron, final int clientId, final String replyChannel, final String workers, final int slotCount,
+        final long callTimeoutNs, final String idleStrategy, final SharedSecret secret)
+    {
+        this.handshakes = new CallerHandshakes(secret, clientId);
         this.clientId = clientId;
         this.slotCount = slotCount;
         this.callTimeoutNs = callTimeoutNs;
@@ -151,6 +175,12 @@ public final class GridDataClient implements AutoCloseable, FabricHandler
         return retries;
     }
 
+    /** @return answers dropped: not on the session their worker proved the secret on. */
+    public long refusedFrames()
+    {
+        return refusedFrames;
+    }
+
     public void close()
     {
         CloseHelper.quietCloseAll(workers.values());
@@ -169,7 +199,12 @@ public final class GridDataClient implements AutoCloseable, FabricHandler
         while (System.nanoTime() - deadlineNs < 0)
         {
             final int ownerId = workers.containsKey(slotOwners[slot]) ? slotOwners[slot] : members.idAt(guess);
-            if (!sayHello(ownerId, deadlineNs))
+            final Status welcome = sayHello(ownerId, deadlineNs);
+            if (Status.UNAUTHENTICATED == welcome)
+            {
+                return welcome;
+            }
+            if (Status.OK != welcome)
             {
                 // Not reachable (not started, or gone): ask another worker where the slot is.
                 slotOwners[slot] = SlotTable.NO_OWNER;
@@ -200,6 +235,12 @@ public final class GridDataClient implements AutoCloseable, FabricHandler
                 retries++;
                 backoffNs = pause(backoffNs);
             }
+            else if (Status.UNAUTHENTICATED == status)
+            {
+                // The worker no longer knows this client (it restarted, say): prove the secret again next time.
+                forget(ownerId);
+                return status;
+            }
             else
             {
                 slotOwners[slot] = ownerId;
@@ -226,17 +267,21 @@ public final class GridDataClient implements AutoCloseable, FabricHandler
         }
     }
 
-    private boolean sayHello(final int workerId, final long deadlineNs)
+    /**
+     * @return OK once the worker welcomed this client; UNAUTHENTICATED when either side did not prove the secret;
+     * TIMEOUT when the worker did not answer (not reachable yet, or gone).
+     */
+    private Status sayHello(final int workerId, final long deadlineNs)
     {
         final ExclusivePublication worker = workers.get(workerId);
         if (welcomed.contains(workerId))
         {
             if (worker.isConnected())
             {
-                return true;
+                return Status.OK;
             }
             // Gone, or restarted: a new process must hear Hello again.
-            welcomed.remove(workerId);
+            forget(workerId);
         }
         if (null == replyChannel)
         {
@@ -250,16 +295,33 @@ public final class GridDataClient implements AutoCloseable, FabricHandler
             {
                 idle.idle();
             }
-            return false;
+            return Status.TIMEOUT;
         }
-        final long correlationId = nextCorrelationId++;
-        if (proxy.hello(worker, clientId, correlationId, 0, Role.CLIENT, STREAM_BASE_DEFAULT + clientId, 0,
-            replyChannel) && Status.OK == await(correlationId, null, helloDeadlineNs))
+        // With a secret, a Hello not answered yet is repeated as it was (same nonce, and the nonce as correlation id),
+        // so that a slow answer to an earlier copy still completes the handshake.
+        final long nonce = handshakes.helloNonce(workerId, System.nanoTime(), HANDSHAKE_WINDOW_NS);
+        final long correlationId = 0 != nonce ? nonce : nextCorrelationId++;
+        if (!proxy.hello(worker, clientId, correlationId, 0, Role.CLIENT, STREAM_BASE_DEFAULT + clientId, nonce,
+            replyChannel))
+        {
+            return Status.TIMEOUT;
+        }
+        final Status status = await(correlationId, null, helloDeadlineNs);
+        if (Status.OK == status || Status.UNAUTHENTICATED == status)
+        {
+            handshakes.forget(workerId);
+        }
+        if (Status.OK == status)
         {
             welcomed.add(workerId);
-            return true;
         }
-        return false;
+        return Status.OK == status || Status.UNAUTHENTICATED == status ? status : Status.TIMEOUT;
+    }
+
+    private void forget(final int workerId)
+    {
+        welcomed.remove(workerId);
+        handshakes.forget(workerId);
     }
 
     private Status await(final long correlationId, final MutableDirectBuffer result, final long deadlineNs)
@@ -287,6 +349,11 @@ public final class GridDataClient implements AutoCloseable, FabricHandler
         final int senderId, final long correlationId, final long epoch, final int status, final int ownerId,
         final DirectBuffer buffer, final int resultOffset, final int resultLength)
     {
+        if (!handshakes.isAuthentic(senderId, adapter.sessionId()))
+        {
+            refusedFrames++;
+            return;
+        }
         if (correlationId != awaitedCorrelationId || 0 == correlationId)
         {
             return;
@@ -304,9 +371,20 @@ public final class GridDataClient implements AutoCloseable, FabricHandler
     public void onHeartbeat(
         final int senderId, final long correlationId, final long epoch, final long timestampNs, final int pendingCalls)
     {
-        if (0 != correlationId && correlationId == awaitedCorrelationId)
+        if (0 == correlationId)
         {
-            awaitedStatus = Status.OK;
+            return;
+        }
+        final boolean authentic = handshakes.isAuthentic(senderId, adapter.sessionId());
+        if (handshakes.isAuthenticating() && authentic && correlationId == handshakes.lastHelloNonce(senderId))
+        {
+            // Also a welcome that comes after its Hello's wait: the handshake is complete all the same.
+            welcomed.add(senderId);
+        }
+        if (correlationId == awaitedCorrelationId)
+        {
+            // A welcome from another session than the one the worker proved the secret on: it does not authenticate.
+            awaitedStatus = authentic ? Status.OK : Status.UNAUTHENTICATED;
         }
     }
 
@@ -320,6 +398,31 @@ public final class GridDataClient implements AutoCloseable, FabricHandler
         final int senderId, final long correlationId, final long epoch, final long nonce, final DirectBuffer buffer,
         final int proofOffset)
     {
+        final ExclusivePublication worker = workers.get(senderId);
+        final boolean awaited = 0 != correlationId && correlationId == awaitedCorrelationId;
+        // Answered also after its Hello's wait (its Hello has the nonce as correlation id): a slow round trip counts.
+        if (null == worker || 0 == correlationId ||
+            !awaited && correlationId != handshakes.lastHelloNonce(senderId))
+        {
+            refusedFrames++;
+        }
+        else if (!handshakes.onChallenge(senderId, nonce, buffer, proofOffset, adapter.sessionId(), proof))
+        {
+            // The worker did not prove the secret (or this client has none): no call goes to it.
+            if (awaited)
+            {
+                awaitedStatus = Status.UNAUTHENTICATED;
+            }
+            else
+            {
+                refusedFrames++;
+            }
+        }
+        else
+        {
+            // Back pressured: no welcome comes, and the Hello is made again.
+            proxy.authenticate(worker, clientId, correlationId, 0, proof);
+        }
     }
 
     public void onAuthenticate(

@@ -13,7 +13,15 @@ import org.agrona.IoUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -89,6 +97,7 @@ public final class GridDemo
     private boolean run()
     {
         final long deadlineNs = System.nanoTime() + TIMEOUT_NS;
+        useSharedSecret();
         System.out.println("== starting 3 cluster members (Aeron Cluster, embedded media drivers), data under " + dir);
         for (int i = 0; i < 3; i++)
         {
@@ -175,6 +184,13 @@ public final class GridDemo
                         "values written before it joined; " + intact + " of " + VERTICES + " read back intact (" +
                         data.movedFollowed() + " MOVED answers followed)", others.toString());
                 }
+                try (GridDataClient stranger = new GridDataClient(transport.aeron(), 2_000_003,
+                    "aeron:udp?endpoint=" + GridConfiguration.HOST_DEFAULT + ":0", dataChannels(),
+                    GridConfiguration.SLOTS_DEFAULT, TimeUnit.SECONDS.toNanos(10), "backoff", null))
+                {
+                    final Status refused = stranger.get(0, new UnsafeBuffer(new byte[Long.BYTES]));
+                    check(Status.UNAUTHENTICATED == refused, "a data client without the secret is refused", "" + refused);
+                }
             }
         }
         return ok;
@@ -212,6 +228,36 @@ public final class GridDemo
                 epochBefore + " -> " + status.epoch(), "");
             printStatus(client, status, "after worker 4 joined");
         }
+    }
+
+    /**
+     * Members, workers and this process (its cluster sessions and data clients) prove one shared secret: the one
+     * {@code shawarma.secret.file} names, or a fresh random one under the demo's directory.
+     */
+    private void useSharedSecret()
+    {
+        String file = System.getProperty(Configuration.SECRET_FILE_PROP);
+        if (null == file)
+        {
+            final byte[] key = new byte[32];
+            new SecureRandom().nextBytes(key);
+            try
+            {
+                final Path secret = Files.createDirectories(dir.toPath()).resolve("grid.secret");
+                Files.createFile(secret,
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                Files.writeString(secret, Base64.getEncoder().encodeToString(key), StandardCharsets.US_ASCII);
+                file = secret.toString();
+            }
+            catch (final IOException ex)
+            {
+                throw new UncheckedIOException(ex);
+            }
+            System.setProperty(Configuration.SECRET_FILE_PROP, file);
+        }
+        properties.put(Configuration.SECRET_FILE_PROP, file);
+        System.out.println("== the grid's shared secret is in " + file +
+            ": cluster sessions, data-plane calls and slot streams prove it");
     }
 
     private String dataChannels()

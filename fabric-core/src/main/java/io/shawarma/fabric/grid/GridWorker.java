@@ -1,6 +1,7 @@
 package io.shawarma.fabric.grid;
 
 import io.shawarma.fabric.LocalInvoker;
+import io.shawarma.fabric.SharedSecret;
 import io.shawarma.fabric.UdfRegistry;
 import io.shawarma.fabric.store.LocalVertices;
 import io.shawarma.messaging.IdleStrategies;
@@ -12,6 +13,7 @@ import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentRunner;
 
 import java.io.File;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
@@ -41,6 +43,7 @@ public final class GridWorker implements AutoCloseable
     private final Transport transport;
     private final LocalVertices store;
     private final GridWorkerAgent agent;
+    private final GridDataPlane dataPlane;
     private final AgentRunner runner;
 
     private GridWorker(final Context context)
@@ -62,7 +65,8 @@ public final class GridWorker implements AutoCloseable
                 .replicaId(context.workerId);
             final SlotMigration.VertexMerge merge = vertexMerge(invoker, context.mergeUdf);
             dataPlane = new GridDataPlane(context.workerId, transport.aeron(), context.dataChannel, STREAM_BASE_DEFAULT,
-                invoker, IdleStrategies.of(context.idleStrategy), OFFER_TIMEOUT_NS, TaskDag.MAX_RESULT_BYTES * 2);
+                invoker, IdleStrategies.of(context.idleStrategy), OFFER_TIMEOUT_NS, TaskDag.MAX_RESULT_BYTES * 2,
+                context.secret);
             final String servedChannel = awaitBound(dataPlane);
             final LocalVertices vertices = store;
             final SlotMigration.Factory migration = (link) -> new SlotMigration(
@@ -83,6 +87,7 @@ public final class GridWorker implements AutoCloseable
         }
         this.transport = transport;
         this.store = store;
+        this.dataPlane = dataPlane;
         runner = new AgentRunner(IdleStrategies.of(context.idleStrategy), errors, null, agent);
         AgentRunner.startOnThread(runner);
     }
@@ -120,6 +125,15 @@ public final class GridWorker implements AutoCloseable
     public long[] migrationCounts()
     {
         return agent.migrationCounts();
+    }
+
+    /**
+     * @return data-plane frames refused because their sender had not proved the shared secret on their session, and
+     * failed handshakes; since start.
+     */
+    public long authFailures()
+    {
+        return dataPlane.authFailures();
     }
 
     /** @return tasks run and reported since start. */
@@ -206,6 +220,8 @@ public final class GridWorker implements AutoCloseable
         private String idleStrategy = string(IDLE_PROP, IDLE_DEFAULT);
         private ClassLoader udfClassLoader = Thread.currentThread().getContextClassLoader();
         private ErrorHandler errorHandler = Throwable::printStackTrace;
+        private String secretFile = string(SECRET_FILE_PROP, null);
+        private SharedSecret secret;
 
         /**
          * Validates the settings.
@@ -225,6 +241,7 @@ public final class GridWorker implements AutoCloseable
             check(slotCount > 0, SLOTS_PROP, slotCount, "positive, the cluster's slot count");
             check(!dataChannel.isEmpty(), CHANNEL_PROP, dataChannel, "an Aeron channel the worker serves calls on");
             IdleStrategies.of(idleStrategy);
+            secret = null == secretFile ? null : SharedSecret.load(Path.of(secretFile), SECRET_FILE_PROP);
             return this;
         }
 
@@ -299,6 +316,17 @@ public final class GridWorker implements AutoCloseable
         public Context idleStrategy(final String idleStrategy)
         {
             this.idleStrategy = idleStrategy;
+            return this;
+        }
+
+        /**
+         * @param secretFile of the grid's shared secret: callers of the data plane and the sources of slot streams
+         *                   must prove it; null for none. The cluster session uses {@code shawarma.secret.file}.
+         * @return this.
+         */
+        public Context secretFile(final String secretFile)
+        {
+            this.secretFile = secretFile;
             return this;
         }
 

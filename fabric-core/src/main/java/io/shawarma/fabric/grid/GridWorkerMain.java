@@ -64,7 +64,8 @@ public final class GridWorkerMain
                 final long[] moved = worker.migrationCounts();
                 System.out.println(READY + worker.id() + " stopped after " + worker.tasksRun() + " tasks; slots " +
                     "streamed away " + moved[0] + " (" + moved[1] + " vertices), received " + moved[2] + " (" +
-                    moved[3] + " vertices)");
+                    moved[3] + " vertices); data-plane frames refused as not authenticated " +
+                    worker.authFailures());
                 System.out.flush();
             }
         }

@@ -268,7 +268,7 @@ final class SlotMigration
     /**
      * Streams one slot that is due, if any.
      *
-     * @return work done.
+     * @return work done: 1 when a slot was streamed.
      */
     int doWork(final long nowNs)
     {
@@ -281,8 +281,11 @@ final class SlotMigration
                     streamDue[slot] = false;
                     streamedAtNs[slot] = nowNs;
                     slotsSent++;
+                    return 1;
                 }
-                return 1;
+                // Not sent (the target not connected or not proven yet, back pressure): no work, so the agent idles
+                // before the next try instead of spinning over the store.
+                return 0;
             }
         }
         return 0;

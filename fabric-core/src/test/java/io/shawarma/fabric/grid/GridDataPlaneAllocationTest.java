@@ -103,18 +103,4 @@ class GridDataPlaneAllocationTest
             }
         }
     }
-
-    private static final class NoLink implements SlotMigration.Link
-    {
-        public boolean sendChunk(
-            final int targetId, final long moveId, final int slot, final int sequence, final boolean last,
-            final int vertexCount, final DirectBuffer vertices, final int length)
-        {
-            return false;
-        }
-
-        public void reportReceived(final long moveId, final int slot, final int vertexCount)
-        {
-        }
-    }
 }

@@ -10,7 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@code shawarma demo --grid} end to end, as a user runs it: every check it prints holds and it exits 0.
+ * {@code shawarma demo --grid} end to end, as a user runs it (with a fresh shared secret): every check it prints holds
+ * and it exits 0.
  */
 class GridDemoIT
 {
@@ -25,6 +26,7 @@ class GridDemoIT
             assertEquals(0, exitCode, output);
             assertTrue(output.contains("ok: DAG completed with total 78 (expected 78)"), output);
             assertTrue(output.contains("slots moved to worker 4"), output);
+            assertTrue(output.contains("ok: a data client without the secret is refused"), output);
             assertTrue(output.contains("grid demo: OK"), output);
         }
     }
