@@ -1,5 +1,6 @@
 package io.shawarma.jmh;
 
+import io.aeron.CommonContext;
 import io.shawarma.codecs.TaskState;
 import io.shawarma.fabric.Configuration;
 import io.shawarma.fabric.grid.DagJson;
@@ -12,6 +13,7 @@ import io.shawarma.fabric.grid.GridListener;
 import io.shawarma.fabric.grid.GridWorkerMain;
 import io.shawarma.fabric.grid.StatusWatch;
 import io.shawarma.fabric.grid.TaskDag;
+import io.shawarma.fabric.process.ChildAeronDirectories;
 import io.shawarma.fabric.process.ChildJvm;
 import io.shawarma.fabric.process.LoopbackPorts;
 import io.shawarma.messaging.IdleStrategies;
@@ -113,6 +115,10 @@ public final class GridBenchmark
     private void run() throws IOException
     {
         final File dir = new File(IoUtil.tmpDirName(), "shawarma-bench-grid-" + ProcessHandle.current().pid());
+        // Every child's media driver under one base, removed at the end: a worker stopped mid-leave cannot remove
+        // its own.
+        final String aeronDirs = ChildAeronDirectories.base("bench-grid");
+        properties.put(CommonContext.AERON_DIR_PROP_NAME, aeronDirs);
         portBase = Math.min(60000, Math.max(20000, LoopbackPorts.freeUdpPort() / 100 * 100));
         properties.put(GridConfiguration.PORT_BASE_PROP, Integer.toString(portBase));
         properties.put(GridConfiguration.MEMBERS_PROP, Integer.toString(members));
@@ -150,6 +156,7 @@ public final class GridBenchmark
             CloseHelper.closeAll(children);
             Runtime.getRuntime().removeShutdownHook(stopper);
             IoUtil.delete(dir, true);
+            ChildAeronDirectories.removeAll(aeronDirs);
         }
     }
 
