@@ -3,7 +3,9 @@ package io.shawarma.fabric;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.collections.Int2ObjectHashMap;
+import org.agrona.concurrent.UnsafeBuffer;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.function.Consumer;
 
@@ -22,6 +24,10 @@ public final class Handshakes<P extends Handshake>
 {
     /** Callers mid-handshake at most; a Hello beyond is refused (and counted by the participant). */
     public static final int MAX_PENDING = 64;
+
+    /** The error text of an UNAUTHENTICATED answer to a call from a sender still mid-handshake. */
+    public static final DirectBuffer NOT_AUTHENTICATED =
+        new UnsafeBuffer("not authenticated: complete the Hello handshake".getBytes(StandardCharsets.US_ASCII));
 
     private final SharedSecret secret;
     private final int ownId;

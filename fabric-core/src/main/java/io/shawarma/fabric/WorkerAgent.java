@@ -46,7 +46,6 @@ final class WorkerAgent implements Agent, FabricHandler
     private static final UnsafeBuffer OWNER_UNREACHABLE = ascii("owner not connected");
     private static final UnsafeBuffer TOO_MANY_PENDING = ascii("too many forwarded calls in flight");
     private static final UnsafeBuffer FORWARD_TIMED_OUT = ascii("owner did not answer in time");
-    private static final UnsafeBuffer NOT_AUTHENTICATED = ascii("not authenticated: complete the Hello handshake");
     private static final UnsafeBuffer VERTEX_LENT = ascii("vertex is lent; retry after the lease");
     private static final int MAX_LENT_VERTICES = 4096;
     private static final long COUNTER_PUBLISH_INTERVAL_NS = 1_000_000L;
@@ -597,8 +596,8 @@ final class WorkerAgent implements Agent, FabricHandler
         counters.authFailures.incrementRelease();
         if (null != unproven && unproven.isConnected())
         {
-            reply(unproven, correlationId, Status.UNAUTHENTICATED, NO_OWNER, NOT_AUTHENTICATED,
-                NOT_AUTHENTICATED.capacity());
+            reply(unproven, correlationId, Status.UNAUTHENTICATED, NO_OWNER, Handshakes.NOT_AUTHENTICATED,
+                Handshakes.NOT_AUTHENTICATED.capacity());
         }
     }
 

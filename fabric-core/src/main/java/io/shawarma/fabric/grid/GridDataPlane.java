@@ -57,7 +57,6 @@ final class GridDataPlane implements FabricHandler, AutoCloseable
     private static final int NO_OWNER = -1;
     private static final UnsafeBuffer EMPTY = new UnsafeBuffer(new byte[0]);
     private static final UnsafeBuffer SLOT_MOVING = ascii("slot moving to another worker; retry shortly");
-    private static final UnsafeBuffer NOT_AUTHENTICATED = ascii("not authenticated: complete the Hello handshake");
     private static final long HANDSHAKE_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(5);
     private static final long HANDSHAKE_SWEEP_NS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final long HELLO_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(100);
@@ -503,8 +502,8 @@ final class GridDataPlane implements FabricHandler, AutoCloseable
         authFailures++;
         if (null != pending && pending.publication.isConnected())
         {
-            reply(pending, correlationId, Status.UNAUTHENTICATED, NO_OWNER, NOT_AUTHENTICATED,
-                NOT_AUTHENTICATED.capacity());
+            reply(pending, correlationId, Status.UNAUTHENTICATED, NO_OWNER, Handshakes.NOT_AUTHENTICATED,
+                Handshakes.NOT_AUTHENTICATED.capacity());
         }
     }
 
@@ -519,7 +518,7 @@ final class GridDataPlane implements FabricHandler, AutoCloseable
         if (null != source && source.isConnected())
         {
             proxy.invokeResult(source, workerId, 0, placementEpoch, io.shawarma.codecs.Status.UNAUTHENTICATED,
-                NO_OWNER, NOT_AUTHENTICATED, 0, NOT_AUTHENTICATED.capacity());
+                NO_OWNER, Handshakes.NOT_AUTHENTICATED, 0, Handshakes.NOT_AUTHENTICATED.capacity());
         }
     }
 
