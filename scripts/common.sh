@@ -7,8 +7,8 @@
 #   SHAWARMA_JVM_FLAGS     array: the pom's shawarma.jvm.flags (read from pom.xml, so the list lives in one place)
 #                          with user.home and jna.tmpdir under SHAWARMA_SCRATCH, the Java 21+/23+ flags where the
 #                          JVM accepts them, then $SHAWARMA_JVM_OPTS (extra options, e.g. -Xmx512m).
-#   shawarma_classpath     builds the jars if missing, then sets CLASSPATH (fabric-core, its sibling modules'
-#                          classes, the runtime jars, then $SHAWARMA_CLASSPATH: your UDF jars).
+#   shawarma_classpath     builds the jars if missing, then sets CLASSPATH (every module's classes, the runtime jars
+#                          fabric-tools lists, then $SHAWARMA_CLASSPATH: your UDF jars).
 #   shawarma_jmh_classpath sets CLASSPATH for the jmh module (its classes plus its runtime dependencies).
 
 SHAWARMA_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
@@ -93,16 +93,25 @@ shawarma_build()
     (cd "$SHAWARMA_ROOT" && mvn -B -q install -DskipTests) || shawarma_die "build failed: see the Maven output above"
 }
 
-# True when fabric-core is built: its classes (and each class named, relative to target/classes, without .class)
-# and every jar its runtime classpath lists.
+# The modules whose classes the scripts run, leaves first. fabric-tools depends on all of them and lists the jars
+# they need in its target/runtime.classpath.
+SHAWARMA_MODULES=(udf-api codecs messaging fabric-core fabric-graph fabric-aggregate fabric-grid fabric-tools)
+SHAWARMA_RUNTIME_LIST="$SHAWARMA_ROOT/fabric-tools/target/runtime.classpath"
+
+# True when the tree is built: fabric-tools' runtime list and every jar in it, and each class named (without
+# .class) in some module's target/classes.
 shawarma_is_built()
 {
-    local classes="$SHAWARMA_ROOT/fabric-core/target/classes" list="$SHAWARMA_ROOT/fabric-core/target/runtime.classpath"
-    local name entry
-    [[ -d "$classes" && -s "$list" ]] || return 1
+    local list="$SHAWARMA_RUNTIME_LIST" name entry module found
+    [[ -s "$list" ]] || return 1
     for name in "$@"
     do
-        [[ -f "$classes/${name//.//}.class" ]] || return 1
+        found=
+        for module in "${SHAWARMA_MODULES[@]}"
+        do
+            [[ -f "$SHAWARMA_ROOT/$module/target/classes/${name//.//}.class" ]] && found=1
+        done
+        [[ -n "$found" ]] || return 1
     done
     local IFS=':'
     for entry in $(<"$list")
@@ -112,25 +121,25 @@ shawarma_is_built()
     return 0
 }
 
-# Usage: shawarma_classpath [fully.qualified.ClassName ...]: builds unless fabric-core and those classes are built.
+# Usage: shawarma_classpath [fully.qualified.ClassName ...]: builds unless the tree and those classes are built.
 shawarma_classpath()
 {
     if ! shawarma_is_built "$@"
     then
         shawarma_build
-        shawarma_is_built "$@" || shawarma_die "built, but $* or fabric-core/target/runtime.classpath is still missing"
+        shawarma_is_built "$@" || shawarma_die "built, but $* or fabric-tools/target/runtime.classpath is still missing"
     fi
 
-    local cp="$SHAWARMA_ROOT/fabric-core/target/classes" module entry skip
-    local modules=(udf-api codecs messaging)
+    local cp="" module entry skip
+    local modules=("${SHAWARMA_MODULES[@]}")
     for module in "${modules[@]}"
     do
-        cp+=":$(shawarma_module_classes "$module")"
+        cp+="${cp:+:}$(shawarma_module_classes "$module")"
     done
     # The runtime list names the sibling modules' jars in ~/.m2; their target/classes above come first and win,
     # so a rebuilt tree is what runs.
     local IFS=':'
-    for entry in $(<"$SHAWARMA_ROOT/fabric-core/target/runtime.classpath")
+    for entry in $(<"$SHAWARMA_RUNTIME_LIST")
     do
         skip=
         for module in "${modules[@]}"
@@ -155,7 +164,7 @@ shawarma_module_classes()
         echo "$dir"
     else
         local IFS=':' entry
-        for entry in $(<"$SHAWARMA_ROOT/fabric-core/target/runtime.classpath")
+        for entry in $(<"$SHAWARMA_RUNTIME_LIST")
         do
             [[ "$entry" == */io/shawarma/"$module"/* ]] && echo "$entry" && return 0
         done
@@ -163,8 +172,8 @@ shawarma_module_classes()
     fi
 }
 
-# Sets CLASSPATH for the jmh module: fabric-core's (above), jmh/target/classes and jmh's runtime dependencies. The
-# dependency list is jmh/target/runtime.classpath when the jmh pom writes one (as fabric-core's does), else it is
+# Sets CLASSPATH for the jmh module: the modules' (above), jmh/target/classes and jmh's runtime dependencies. The
+# dependency list is jmh/target/runtime.classpath when the jmh pom writes one (as fabric-tools' does), else it is
 # resolved once with the dependency plugin from the local Maven repository.
 shawarma_jmh_classpath()
 {

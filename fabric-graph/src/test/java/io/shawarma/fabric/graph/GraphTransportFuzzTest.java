@@ -3,7 +3,6 @@ package io.shawarma.fabric.graph;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.aeron.logbuffer.ControlledFragmentHandler;
 import io.shawarma.fabric.FabricMembers;
-import io.shawarma.fabric.aggregate.GridNetwork;
 import io.shawarma.messaging.IdleStrategies;
 import io.shawarma.messaging.Transport;
 import org.agrona.CloseHelper;
@@ -29,7 +28,7 @@ class GraphTransportFuzzTest
     static void start()
     {
         transport = Transport.embedded("graph-fuzz", "sleeping", 1 << 16, Throwable::printStackTrace);
-        worker = new GraphWorker(GridNetwork.of(6, 6), FabricMembers.parse("1@aeron:ipc,2@aeron:ipc", "fuzz"), 1,
+        worker = new GraphWorker(ring(36), FabricMembers.parse("1@aeron:ipc,2@aeron:ipc", "fuzz"), 1,
             new PageRankProgram(0.85, 10, 0), transport.aeron(), 7300, IdleStrategies.of("sleeping"), 10, null);
         // Takes frames of every superstep from now on.
         worker.transport().poll(Long.MAX_VALUE);
@@ -47,5 +46,18 @@ class GraphTransportFuzzTest
         final ControlledFragmentHandler.Action action =
             worker.transport().decode(new UnsafeBuffer(frame), 0, frame.length);
         assertEquals(ControlledFragmentHandler.Action.CONTINUE, action);
+    }
+
+    /** A directed ring of n vertices: every vertex has one in- and one out-edge. */
+    private static EdgeList ring(final int n)
+    {
+        final long[] src = new long[n];
+        final long[] dst = new long[n];
+        for (int i = 0; i < n; i++)
+        {
+            src[i] = i;
+            dst[i] = (i + 1) % n;
+        }
+        return new EdgeList(src, dst, new double[n], n);
     }
 }
