@@ -1,6 +1,7 @@
 package io.shawarma.fabric;
 
 import io.aeron.Aeron;
+import io.shawarma.fabric.store.LocalInvoker;
 import io.aeron.FragmentAssembler;
 import io.aeron.Subscription;
 import io.shawarma.codecs.LeaseMode;
