@@ -219,8 +219,8 @@ public final class LocalInvoker
         resultLength = 0;
         if (length > store.maxValueBytes())
         {
-            return failure(Status.MALFORMED, "value of " + length + " bytes exceeds the store's maximum of " +
-                store.maxValueBytes() + " (shawarma.store.value.max.bytes)");
+            return failure(Status.MALFORMED, "value of " + length + " bytes exceeds shawarma.store.value.max.bytes=" +
+                store.maxValueBytes());
         }
         return store(vertexId, buffer, offset, length);
     }
