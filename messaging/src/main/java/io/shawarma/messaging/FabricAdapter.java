@@ -36,6 +36,7 @@ public final class FabricAdapter implements FragmentHandler
     private static final int VAR_LENGTH_FIELD = 4;
     private static final int LAST_STATUS = Status.LEASE_EXPIRED.value();
     private static final int LAST_LEASE_MODE = LeaseMode.READ_ONLY.value();
+    private static final int NO_FAULT = -1;
 
     private final FabricHandler handler;
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
@@ -66,6 +67,7 @@ public final class FabricAdapter implements FragmentHandler
     /**
      * {@inheritDoc}
      */
+    @Override
     public void onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
     {
         sessionId = header.sessionId();
@@ -132,20 +134,10 @@ public final class FabricAdapter implements FragmentHandler
 
         final int blockLength = headerDecoder.blockLength();
         final int templateId = headerDecoder.templateId();
-        final int expectedBlockLength = blockLengthOf(templateId);
-        if (expectedBlockLength < 0)
+        final int blockFault = blockFault(templateId, blockLength, end - bodyOffset);
+        if (NO_FAULT != blockFault)
         {
-            handler.onMalformed(senderId, correlationId, Malformed.UNKNOWN_TEMPLATE);
-            return;
-        }
-        if (blockLength < expectedBlockLength)
-        {
-            handler.onMalformed(senderId, correlationId, Malformed.BAD_LENGTH);
-            return;
-        }
-        if (blockLength > end - bodyOffset)
-        {
-            handler.onMalformed(senderId, correlationId, Malformed.TRUNCATED);
+            handler.onMalformed(senderId, correlationId, blockFault);
             return;
         }
 
@@ -157,22 +149,15 @@ public final class FabricAdapter implements FragmentHandler
                 break;
 
             case HeartbeatDecoder.TEMPLATE_ID:
-                heartbeatDecoder.wrap(buffer, bodyOffset, blockLength, version);
-                handler.onHeartbeat(
-                    senderId, correlationId, heartbeatDecoder.session().epoch(), heartbeatDecoder.timestampNs(),
-                    heartbeatDecoder.pendingCalls());
+                onHeartbeat(buffer, bodyOffset, blockLength, version, senderId, correlationId);
                 break;
 
             case ChallengeDecoder.TEMPLATE_ID:
-                challengeDecoder.wrap(buffer, bodyOffset, blockLength, version);
-                handler.onChallenge(senderId, correlationId, challengeDecoder.session().epoch(),
-                    challengeDecoder.nonce(), buffer, bodyOffset + ChallengeDecoder.proofEncodingOffset());
+                onChallenge(buffer, bodyOffset, blockLength, version, senderId, correlationId);
                 break;
 
             case AuthenticateDecoder.TEMPLATE_ID:
-                authenticateDecoder.wrap(buffer, bodyOffset, blockLength, version);
-                handler.onAuthenticate(senderId, correlationId, authenticateDecoder.session().epoch(),
-                    buffer, bodyOffset + AuthenticateDecoder.proofEncodingOffset());
+                onAuthenticate(buffer, bodyOffset, blockLength, version, senderId, correlationId);
                 break;
 
             case InvokeDecoder.TEMPLATE_ID:
@@ -188,14 +173,11 @@ public final class FabricAdapter implements FragmentHandler
                 break;
 
             case GetVertexDecoder.TEMPLATE_ID:
-                getVertexDecoder.wrap(buffer, bodyOffset, blockLength, version);
-                handler.onGetVertex(senderId, correlationId, getVertexDecoder.session().epoch(), getVertexDecoder.vertexId());
+                onGetVertex(buffer, bodyOffset, blockLength, version, senderId, correlationId);
                 break;
 
             case BorrowRequestDecoder.TEMPLATE_ID:
-                borrowRequestDecoder.wrap(buffer, bodyOffset, blockLength, version);
-                handler.onBorrowRequest(senderId, correlationId, borrowRequestDecoder.session().epoch(),
-                    borrowRequestDecoder.vertexId(), borrowRequestDecoder.udfId());
+                onBorrowRequest(buffer, bodyOffset, blockLength, version, senderId, correlationId);
                 break;
 
             case BorrowGrantDecoder.TEMPLATE_ID:
@@ -211,14 +193,64 @@ public final class FabricAdapter implements FragmentHandler
                 break;
 
             case RevokeDecoder.TEMPLATE_ID:
-                revokeDecoder.wrap(buffer, bodyOffset, blockLength, version);
-                handler.onRevoke(senderId, correlationId, revokeDecoder.session().epoch(), revokeDecoder.vertexId(),
-                    revokeDecoder.leaseId());
+                onRevoke(buffer, bodyOffset, blockLength, version, senderId, correlationId);
                 break;
 
             default:
                 handler.onMalformed(senderId, correlationId, Malformed.UNKNOWN_TEMPLATE);
         }
+    }
+
+    private void onHeartbeat(
+        final DirectBuffer buffer, final int bodyOffset, final int blockLength, final int version, final int senderId,
+        final long correlationId)
+    {
+        final HeartbeatDecoder decoder = heartbeatDecoder.wrap(buffer, bodyOffset, blockLength, version);
+        handler.onHeartbeat(
+            senderId, correlationId, decoder.session().epoch(), decoder.timestampNs(), decoder.pendingCalls());
+    }
+
+    private void onChallenge(
+        final DirectBuffer buffer, final int bodyOffset, final int blockLength, final int version, final int senderId,
+        final long correlationId)
+    {
+        final ChallengeDecoder decoder = challengeDecoder.wrap(buffer, bodyOffset, blockLength, version);
+        handler.onChallenge(senderId, correlationId, decoder.session().epoch(), decoder.nonce(),
+            buffer, bodyOffset + ChallengeDecoder.proofEncodingOffset());
+    }
+
+    private void onAuthenticate(
+        final DirectBuffer buffer, final int bodyOffset, final int blockLength, final int version, final int senderId,
+        final long correlationId)
+    {
+        final AuthenticateDecoder decoder = authenticateDecoder.wrap(buffer, bodyOffset, blockLength, version);
+        handler.onAuthenticate(senderId, correlationId, decoder.session().epoch(),
+            buffer, bodyOffset + AuthenticateDecoder.proofEncodingOffset());
+    }
+
+    private void onGetVertex(
+        final DirectBuffer buffer, final int bodyOffset, final int blockLength, final int version, final int senderId,
+        final long correlationId)
+    {
+        final GetVertexDecoder decoder = getVertexDecoder.wrap(buffer, bodyOffset, blockLength, version);
+        handler.onGetVertex(senderId, correlationId, decoder.session().epoch(), decoder.vertexId());
+    }
+
+    private void onBorrowRequest(
+        final DirectBuffer buffer, final int bodyOffset, final int blockLength, final int version, final int senderId,
+        final long correlationId)
+    {
+        final BorrowRequestDecoder decoder = borrowRequestDecoder.wrap(buffer, bodyOffset, blockLength, version);
+        handler.onBorrowRequest(
+            senderId, correlationId, decoder.session().epoch(), decoder.vertexId(), decoder.udfId());
+    }
+
+    private void onRevoke(
+        final DirectBuffer buffer, final int bodyOffset, final int blockLength, final int version, final int senderId,
+        final long correlationId)
+    {
+        final RevokeDecoder decoder = revokeDecoder.wrap(buffer, bodyOffset, blockLength, version);
+        handler.onRevoke(senderId, correlationId, decoder.session().epoch(), decoder.vertexId(), decoder.leaseId());
     }
 
     private void onBorrowGrant(
@@ -272,7 +304,8 @@ public final class FabricAdapter implements FragmentHandler
         }
     }
 
-    private void onBorrowReturnAck(final DirectBuffer buffer, final int bodyOffset, final int blockLength, final int version)
+    private void onBorrowReturnAck(
+        final DirectBuffer buffer, final int bodyOffset, final int blockLength, final int version)
     {
         final BorrowReturnAckDecoder decoder = borrowReturnAckDecoder.wrap(buffer, bodyOffset, blockLength, version);
         final SessionHeaderDecoder session = decoder.session();
@@ -398,6 +431,27 @@ public final class FabricAdapter implements FragmentHandler
             return -Malformed.TRUNCATED - 1;
         }
         return length;
+    }
+
+    /**
+     * @return why the message's fixed block does not fit its template or the frame, or {@link #NO_FAULT}.
+     */
+    private static int blockFault(final int templateId, final int blockLength, final int bytesAfterHeader)
+    {
+        final int expectedBlockLength = blockLengthOf(templateId);
+        if (expectedBlockLength < 0)
+        {
+            return Malformed.UNKNOWN_TEMPLATE;
+        }
+        if (blockLength < expectedBlockLength)
+        {
+            return Malformed.BAD_LENGTH;
+        }
+        if (blockLength > bytesAfterHeader)
+        {
+            return Malformed.TRUNCATED;
+        }
+        return NO_FAULT;
     }
 
     private static int blockLengthOf(final int templateId)
