@@ -14,7 +14,6 @@ import io.shawarma.codecs.HeartbeatDecoder;
 import io.shawarma.codecs.HelloDecoder;
 import io.shawarma.codecs.InvokeDecoder;
 import io.shawarma.codecs.InvokeResultDecoder;
-import io.shawarma.codecs.MessageHeaderDecoder;
 import io.shawarma.codecs.PutVertexDecoder;
 import io.shawarma.codecs.RevokeDecoder;
 import io.shawarma.codecs.SessionHeaderDecoder;
@@ -31,15 +30,12 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  */
 public final class FabricAdapter implements FragmentHandler
 {
-    private static final int HEADER_LENGTH = MessageHeaderDecoder.ENCODED_LENGTH;
     private static final int SESSION_LENGTH = SessionHeaderDecoder.ENCODED_LENGTH;
-    private static final int VAR_LENGTH_FIELD = 4;
     private static final int LAST_STATUS = Status.LEASE_EXPIRED.value();
     private static final int LAST_LEASE_MODE = LeaseMode.READ_ONLY.value();
-    private static final int NO_FAULT = -1;
 
     private final FabricHandler handler;
-    private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
+    private final FrameHeader frame = new FrameHeader();
     private final HelloDecoder helloDecoder = new HelloDecoder();
     private final HeartbeatDecoder heartbeatDecoder = new HeartbeatDecoder();
     private final ChallengeDecoder challengeDecoder = new ChallengeDecoder();
@@ -101,22 +97,15 @@ public final class FabricAdapter implements FragmentHandler
      */
     public void onFrame(final DirectBuffer buffer, final int offset, final int length)
     {
-        if (length < HEADER_LENGTH)
+        final int headerCheck = frame.wrap(buffer, offset, length);
+        if (FrameHeader.VALID != headerCheck)
         {
-            handler.onMalformed(NO_SENDER, 0, Malformed.TRUNCATED);
+            handler.onMalformed(NO_SENDER, 0, headerCheck);
             return;
         }
 
-        headerDecoder.wrap(buffer, offset);
-        if (headerDecoder.schemaId() != MessageHeaderDecoder.SCHEMA_ID)
-        {
-            handler.onMalformed(NO_SENDER, 0, Malformed.WRONG_SCHEMA);
-            return;
-        }
-
-        final int bodyOffset = offset + HEADER_LENGTH;
-        final int end = offset + length;
-        if (end - bodyOffset < SESSION_LENGTH)
+        final int bodyOffset = frame.bodyOffset();
+        if (frame.end() - bodyOffset < SESSION_LENGTH)
         {
             handler.onMalformed(NO_SENDER, 0, Malformed.TRUNCATED);
             return;
@@ -125,67 +114,72 @@ public final class FabricAdapter implements FragmentHandler
         // The session header is the first field of every message in every version, so the sender can be named.
         final int senderId = buffer.getInt(bodyOffset, LITTLE_ENDIAN);
         final long correlationId = buffer.getLong(bodyOffset + 4, LITTLE_ENDIAN);
-        final int version = headerDecoder.version();
-        if (version < 1 || version > MessageHeaderDecoder.SCHEMA_VERSION)
+        final int templateId = frame.templateId();
+        final int bodyCheck = frame.checkBody(blockLengthOf(templateId));
+        if (FrameHeader.VALID != bodyCheck)
         {
-            handler.onMalformed(senderId, correlationId, Malformed.UNSUPPORTED_VERSION);
+            handler.onMalformed(senderId, correlationId, bodyCheck);
             return;
         }
 
-        final int blockLength = headerDecoder.blockLength();
-        final int templateId = headerDecoder.templateId();
-        final int blockFault = blockFault(templateId, blockLength, end - bodyOffset);
-        if (NO_FAULT != blockFault)
-        {
-            handler.onMalformed(senderId, correlationId, blockFault);
-            return;
-        }
-
-        final int dataOffset = bodyOffset + blockLength;
+        final int version = frame.version();
+        final int blockLength = frame.blockLength();
+        final int dataOffset = frame.dataOffset();
         switch (templateId)
         {
             case HelloDecoder.TEMPLATE_ID:
-                onHello(buffer, bodyOffset, blockLength, version, dataOffset, end);
+                onHello(buffer, bodyOffset, blockLength, version, dataOffset);
                 break;
 
             case HeartbeatDecoder.TEMPLATE_ID:
-                onHeartbeat(buffer, bodyOffset, blockLength, version, senderId, correlationId);
+                heartbeatDecoder.wrap(buffer, bodyOffset, blockLength, version);
+                handler.onHeartbeat(
+                    senderId, correlationId, heartbeatDecoder.session().epoch(), heartbeatDecoder.timestampNs(),
+                    heartbeatDecoder.pendingCalls());
                 break;
 
             case ChallengeDecoder.TEMPLATE_ID:
-                onChallenge(buffer, bodyOffset, blockLength, version, senderId, correlationId);
+                challengeDecoder.wrap(buffer, bodyOffset, blockLength, version);
+                handler.onChallenge(senderId, correlationId, challengeDecoder.session().epoch(),
+                    challengeDecoder.nonce(), buffer, bodyOffset + ChallengeDecoder.proofEncodingOffset());
                 break;
 
             case AuthenticateDecoder.TEMPLATE_ID:
-                onAuthenticate(buffer, bodyOffset, blockLength, version, senderId, correlationId);
+                authenticateDecoder.wrap(buffer, bodyOffset, blockLength, version);
+                handler.onAuthenticate(senderId, correlationId, authenticateDecoder.session().epoch(),
+                    buffer, bodyOffset + AuthenticateDecoder.proofEncodingOffset());
                 break;
 
             case InvokeDecoder.TEMPLATE_ID:
-                onInvoke(buffer, bodyOffset, blockLength, version, dataOffset, end);
+                onInvoke(buffer, bodyOffset, blockLength, version, dataOffset);
                 break;
 
             case InvokeResultDecoder.TEMPLATE_ID:
-                onInvokeResult(buffer, bodyOffset, blockLength, version, dataOffset, end);
+                onInvokeResult(buffer, bodyOffset, blockLength, version, dataOffset);
                 break;
 
             case PutVertexDecoder.TEMPLATE_ID:
-                onPutVertex(buffer, bodyOffset, blockLength, version, dataOffset, end);
+                onPutVertex(buffer, bodyOffset, blockLength, version, dataOffset);
                 break;
 
             case GetVertexDecoder.TEMPLATE_ID:
-                onGetVertex(buffer, bodyOffset, blockLength, version, senderId, correlationId);
+                getVertexDecoder.wrap(buffer, bodyOffset, blockLength, version);
+                handler.onGetVertex(
+                    senderId, correlationId, getVertexDecoder.session().epoch(), getVertexDecoder.vertexId());
                 break;
 
             case BorrowRequestDecoder.TEMPLATE_ID:
-                onBorrowRequest(buffer, bodyOffset, blockLength, version, senderId, correlationId);
+                borrowRequestDecoder.wrap(buffer, bodyOffset, blockLength, version);
+                handler.onBorrowRequest(senderId, correlationId, borrowRequestDecoder.session().epoch(),
+                    borrowRequestDecoder.vertexId(), borrowRequestDecoder.udfId());
                 break;
 
             case BorrowGrantDecoder.TEMPLATE_ID:
-                onBorrowGrant(buffer, bodyOffset, blockLength, version, dataOffset, end);
+                onBorrowGrant(buffer, bodyOffset, blockLength, version, dataOffset);
                 break;
 
             case BorrowReturnDecoder.TEMPLATE_ID:
-                onBorrowReturn(buffer, bodyOffset, blockLength, version, dataOffset, end);
+                onBorrowReturn(buffer, bodyOffset, blockLength, version, dataOffset);
                 break;
 
             case BorrowReturnAckDecoder.TEMPLATE_ID:
@@ -193,7 +187,9 @@ public final class FabricAdapter implements FragmentHandler
                 break;
 
             case RevokeDecoder.TEMPLATE_ID:
-                onRevoke(buffer, bodyOffset, blockLength, version, senderId, correlationId);
+                revokeDecoder.wrap(buffer, bodyOffset, blockLength, version);
+                handler.onRevoke(senderId, correlationId, revokeDecoder.session().epoch(), revokeDecoder.vertexId(),
+                    revokeDecoder.leaseId());
                 break;
 
             default:
@@ -201,70 +197,17 @@ public final class FabricAdapter implements FragmentHandler
         }
     }
 
-    private void onHeartbeat(
-        final DirectBuffer buffer, final int bodyOffset, final int blockLength, final int version, final int senderId,
-        final long correlationId)
-    {
-        final HeartbeatDecoder decoder = heartbeatDecoder.wrap(buffer, bodyOffset, blockLength, version);
-        handler.onHeartbeat(
-            senderId, correlationId, decoder.session().epoch(), decoder.timestampNs(), decoder.pendingCalls());
-    }
-
-    private void onChallenge(
-        final DirectBuffer buffer, final int bodyOffset, final int blockLength, final int version, final int senderId,
-        final long correlationId)
-    {
-        final ChallengeDecoder decoder = challengeDecoder.wrap(buffer, bodyOffset, blockLength, version);
-        handler.onChallenge(senderId, correlationId, decoder.session().epoch(), decoder.nonce(),
-            buffer, bodyOffset + ChallengeDecoder.proofEncodingOffset());
-    }
-
-    private void onAuthenticate(
-        final DirectBuffer buffer, final int bodyOffset, final int blockLength, final int version, final int senderId,
-        final long correlationId)
-    {
-        final AuthenticateDecoder decoder = authenticateDecoder.wrap(buffer, bodyOffset, blockLength, version);
-        handler.onAuthenticate(senderId, correlationId, decoder.session().epoch(),
-            buffer, bodyOffset + AuthenticateDecoder.proofEncodingOffset());
-    }
-
-    private void onGetVertex(
-        final DirectBuffer buffer, final int bodyOffset, final int blockLength, final int version, final int senderId,
-        final long correlationId)
-    {
-        final GetVertexDecoder decoder = getVertexDecoder.wrap(buffer, bodyOffset, blockLength, version);
-        handler.onGetVertex(senderId, correlationId, decoder.session().epoch(), decoder.vertexId());
-    }
-
-    private void onBorrowRequest(
-        final DirectBuffer buffer, final int bodyOffset, final int blockLength, final int version, final int senderId,
-        final long correlationId)
-    {
-        final BorrowRequestDecoder decoder = borrowRequestDecoder.wrap(buffer, bodyOffset, blockLength, version);
-        handler.onBorrowRequest(
-            senderId, correlationId, decoder.session().epoch(), decoder.vertexId(), decoder.udfId());
-    }
-
-    private void onRevoke(
-        final DirectBuffer buffer, final int bodyOffset, final int blockLength, final int version, final int senderId,
-        final long correlationId)
-    {
-        final RevokeDecoder decoder = revokeDecoder.wrap(buffer, bodyOffset, blockLength, version);
-        handler.onRevoke(senderId, correlationId, decoder.session().epoch(), decoder.vertexId(), decoder.leaseId());
-    }
-
     private void onBorrowGrant(
-        final DirectBuffer buffer, final int bodyOffset, final int blockLength, final int version, final int dataOffset,
-        final int end)
+        final DirectBuffer buffer, final int bodyOffset, final int blockLength, final int version, final int dataOffset)
     {
         final BorrowGrantDecoder decoder = borrowGrantDecoder.wrap(buffer, bodyOffset, blockLength, version);
         final SessionHeaderDecoder session = decoder.session();
-        final int valueLength = varDataLength(buffer, dataOffset, end);
+        final int valueLength = frame.varLength(dataOffset);
         final short status = decoder.statusRaw();
         final short mode = decoder.modeRaw();
         if (valueLength < 0)
         {
-            handler.onMalformed(session.senderId(), session.correlationId(), -valueLength - 1);
+            handler.onMalformed(session.senderId(), session.correlationId(), FrameHeader.reasonOf(valueLength));
         }
         else if (status > LAST_STATUS || mode > LAST_LEASE_MODE)
         {
@@ -275,22 +218,21 @@ public final class FabricAdapter implements FragmentHandler
             handler.onBorrowGrant(
                 session.senderId(), session.correlationId(), session.epoch(), decoder.vertexId(), status, mode,
                 decoder.leaseId(), decoder.version(), decoder.leaseExpiryNs(), decoder.leaseDurationNs(),
-                decoder.ownerId(), buffer, dataOffset + VAR_LENGTH_FIELD, valueLength);
+                decoder.ownerId(), buffer, dataOffset + FrameHeader.VAR_LENGTH_BYTES, valueLength);
         }
     }
 
     private void onBorrowReturn(
-        final DirectBuffer buffer, final int bodyOffset, final int blockLength, final int version, final int dataOffset,
-        final int end)
+        final DirectBuffer buffer, final int bodyOffset, final int blockLength, final int version, final int dataOffset)
     {
         final BorrowReturnDecoder decoder = borrowReturnDecoder.wrap(buffer, bodyOffset, blockLength, version);
         final SessionHeaderDecoder session = decoder.session();
-        final int valueLength = varDataLength(buffer, dataOffset, end);
+        final int valueLength = frame.varLength(dataOffset);
         final short changed = decoder.changed();
         final short mode = decoder.modeRaw();
         if (valueLength < 0)
         {
-            handler.onMalformed(session.senderId(), session.correlationId(), -valueLength - 1);
+            handler.onMalformed(session.senderId(), session.correlationId(), FrameHeader.reasonOf(valueLength));
         }
         else if (changed > 1 || mode > LAST_LEASE_MODE)
         {
@@ -300,7 +242,7 @@ public final class FabricAdapter implements FragmentHandler
         {
             handler.onBorrowReturn(
                 session.senderId(), session.correlationId(), session.epoch(), decoder.vertexId(), decoder.leaseId(),
-                1 == changed, mode, decoder.udfId(), buffer, dataOffset + VAR_LENGTH_FIELD, valueLength);
+                1 == changed, mode, decoder.udfId(), buffer, dataOffset + FrameHeader.VAR_LENGTH_BYTES, valueLength);
         }
     }
 
@@ -322,16 +264,15 @@ public final class FabricAdapter implements FragmentHandler
     }
 
     private void onHello(
-        final DirectBuffer buffer, final int bodyOffset, final int blockLength, final int version, final int dataOffset,
-        final int end)
+        final DirectBuffer buffer, final int bodyOffset, final int blockLength, final int version, final int dataOffset)
     {
         final HelloDecoder decoder = helloDecoder.wrap(buffer, bodyOffset, blockLength, version);
         final SessionHeaderDecoder session = decoder.session();
-        final int channelLength = varDataLength(buffer, dataOffset, end);
+        final int channelLength = frame.varLength(dataOffset);
         final short role = decoder.roleRaw();
         if (channelLength < 0)
         {
-            handler.onMalformed(session.senderId(), session.correlationId(), -channelLength - 1);
+            handler.onMalformed(session.senderId(), session.correlationId(), FrameHeader.reasonOf(channelLength));
         }
         else if (role > 1)
         {
@@ -341,21 +282,20 @@ public final class FabricAdapter implements FragmentHandler
         {
             handler.onHello(
                 session.senderId(), session.correlationId(), session.epoch(), role, decoder.replyStreamId(),
-                decoder.nonce(), buffer, dataOffset + VAR_LENGTH_FIELD, channelLength);
+                decoder.nonce(), buffer, dataOffset + FrameHeader.VAR_LENGTH_BYTES, channelLength);
         }
     }
 
     private void onInvoke(
-        final DirectBuffer buffer, final int bodyOffset, final int blockLength, final int version, final int dataOffset,
-        final int end)
+        final DirectBuffer buffer, final int bodyOffset, final int blockLength, final int version, final int dataOffset)
     {
         final InvokeDecoder decoder = invokeDecoder.wrap(buffer, bodyOffset, blockLength, version);
         final SessionHeaderDecoder session = decoder.session();
-        final int argsLength = varDataLength(buffer, dataOffset, end);
+        final int argsLength = frame.varLength(dataOffset);
         final short routing = decoder.routingRaw();
         if (argsLength < 0)
         {
-            handler.onMalformed(session.senderId(), session.correlationId(), -argsLength - 1);
+            handler.onMalformed(session.senderId(), session.correlationId(), FrameHeader.reasonOf(argsLength));
         }
         else if (routing > 1)
         {
@@ -365,21 +305,20 @@ public final class FabricAdapter implements FragmentHandler
         {
             handler.onInvoke(
                 session.senderId(), session.correlationId(), session.epoch(), decoder.vertexId(), decoder.udfId(),
-                routing, buffer, dataOffset + VAR_LENGTH_FIELD, argsLength);
+                routing, buffer, dataOffset + FrameHeader.VAR_LENGTH_BYTES, argsLength);
         }
     }
 
     private void onInvokeResult(
-        final DirectBuffer buffer, final int bodyOffset, final int blockLength, final int version, final int dataOffset,
-        final int end)
+        final DirectBuffer buffer, final int bodyOffset, final int blockLength, final int version, final int dataOffset)
     {
         final InvokeResultDecoder decoder = invokeResultDecoder.wrap(buffer, bodyOffset, blockLength, version);
         final SessionHeaderDecoder session = decoder.session();
-        final int resultLength = varDataLength(buffer, dataOffset, end);
+        final int resultLength = frame.varLength(dataOffset);
         final short status = decoder.statusRaw();
         if (resultLength < 0)
         {
-            handler.onMalformed(session.senderId(), session.correlationId(), -resultLength - 1);
+            handler.onMalformed(session.senderId(), session.correlationId(), FrameHeader.reasonOf(resultLength));
         }
         else if (status > LAST_STATUS)
         {
@@ -389,71 +328,31 @@ public final class FabricAdapter implements FragmentHandler
         {
             handler.onInvokeResult(
                 session.senderId(), session.correlationId(), session.epoch(), status, decoder.ownerId(),
-                buffer, dataOffset + VAR_LENGTH_FIELD, resultLength);
+                buffer, dataOffset + FrameHeader.VAR_LENGTH_BYTES, resultLength);
         }
     }
 
     private void onPutVertex(
-        final DirectBuffer buffer, final int bodyOffset, final int blockLength, final int version, final int dataOffset,
-        final int end)
+        final DirectBuffer buffer, final int bodyOffset, final int blockLength, final int version, final int dataOffset)
     {
         final PutVertexDecoder decoder = putVertexDecoder.wrap(buffer, bodyOffset, blockLength, version);
         final SessionHeaderDecoder session = decoder.session();
-        final int valueLength = varDataLength(buffer, dataOffset, end);
+        final int valueLength = frame.varLength(dataOffset);
         if (valueLength < 0)
         {
-            handler.onMalformed(session.senderId(), session.correlationId(), -valueLength - 1);
+            handler.onMalformed(session.senderId(), session.correlationId(), FrameHeader.reasonOf(valueLength));
         }
         else
         {
             handler.onPutVertex(
                 session.senderId(), session.correlationId(), session.epoch(), decoder.vertexId(),
-                buffer, dataOffset + VAR_LENGTH_FIELD, valueLength);
+                buffer, dataOffset + FrameHeader.VAR_LENGTH_BYTES, valueLength);
         }
     }
 
     /**
      * @return the data length, or {@code -(reason + 1)} when the length field or the data do not fit the frame.
      */
-    private static int varDataLength(final DirectBuffer buffer, final int lengthOffset, final int end)
-    {
-        if (end - lengthOffset < VAR_LENGTH_FIELD)
-        {
-            return -Malformed.TRUNCATED - 1;
-        }
-        final int length = buffer.getInt(lengthOffset, LITTLE_ENDIAN);
-        if (length < 0)
-        {
-            return -Malformed.BAD_LENGTH - 1;
-        }
-        if (length > end - lengthOffset - VAR_LENGTH_FIELD)
-        {
-            return -Malformed.TRUNCATED - 1;
-        }
-        return length;
-    }
-
-    /**
-     * @return why the message's fixed block does not fit its template or the frame, or {@link #NO_FAULT}.
-     */
-    private static int blockFault(final int templateId, final int blockLength, final int bytesAfterHeader)
-    {
-        final int expectedBlockLength = blockLengthOf(templateId);
-        if (expectedBlockLength < 0)
-        {
-            return Malformed.UNKNOWN_TEMPLATE;
-        }
-        if (blockLength < expectedBlockLength)
-        {
-            return Malformed.BAD_LENGTH;
-        }
-        if (blockLength > bytesAfterHeader)
-        {
-            return Malformed.TRUNCATED;
-        }
-        return NO_FAULT;
-    }
-
     private static int blockLengthOf(final int templateId)
     {
         switch (templateId)
