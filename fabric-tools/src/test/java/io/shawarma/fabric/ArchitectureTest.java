@@ -106,12 +106,7 @@ class ArchitectureTest
     @Test
     void shouldKeepOurPackagesFreeOfCycles()
     {
-        // One known cycle is let through: io.shawarma.fabric <-> io.shawarma.fabric.borrow (borrow uses the worker
-        // agent's types). The WorkerAgent split removes it; then delete this ignoreDependency.
-        slices().matching("io.shawarma.(**)")
-            .should().beFreeOfCycles()
-            .ignoreDependency(resideInAPackage("io.shawarma.fabric.borrow"), resideInAPackage("io.shawarma.fabric"))
-            .check(CLASSES);
+        slices().matching("io.shawarma.(**)").should().beFreeOfCycles().check(CLASSES);
     }
 
     /**
