@@ -95,8 +95,12 @@ public final class AggregateBenchmark
         {
             switch (args[i])
             {
-                case "--quick": quick = true; break;
-                case "--out": out = Path.of(OptionValues.value(args, ++i)); break;
+                case "--quick":
+                    quick = true;
+                    break;
+                case "--out":
+                    out = Path.of(OptionValues.value(args, ++i));
+                    break;
                 case "--help":
                 case "-h":
                     System.out.println(USAGE);
@@ -307,7 +311,8 @@ public final class AggregateBenchmark
         }
         System.out.println();
         System.out.println("seconds: ours, worker 1's rounds from the moment every worker is ready (devices, export " +
-            "exchange and waits), setup and output excluded; Protelis, its rounds loop, parsing and setup excluded. Both include JIT warm-up; " +
+            "exchange and waits), setup and output excluded; Protelis, its rounds loop, parsing and setup excluded. " +
+            "Both include JIT warm-up; " +
             "warm: the second half of the rounds only.");
         for (final Run run : runs)
         {

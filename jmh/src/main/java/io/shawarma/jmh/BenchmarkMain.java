@@ -135,7 +135,8 @@ public final class BenchmarkMain
         {
             if (null == in)
             {
-                throw new IllegalStateException("no resource io/shawarma/jmh/" + FLAGS_RESOURCE + ": rebuild the jmh module");
+                throw new IllegalStateException(
+                    "no resource io/shawarma/jmh/" + FLAGS_RESOURCE + ": rebuild the jmh module");
             }
             text = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
         }

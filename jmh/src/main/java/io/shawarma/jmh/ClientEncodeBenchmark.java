@@ -75,7 +75,8 @@ public class ClientEncodeBenchmark
             super(NoOpIdleStrategy.INSTANCE, 0);
         }
 
-        public boolean offer(final Publication publication, final DirectBuffer buffer, final int offset, final int length)
+        public boolean offer(
+            final Publication publication, final DirectBuffer buffer, final int offset, final int length)
         {
             lastLength = length;
             return true;

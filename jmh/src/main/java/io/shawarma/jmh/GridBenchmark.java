@@ -134,7 +134,8 @@ public final class GridBenchmark
         try
         {
             startGrid();
-            try (Transport transport = Transport.embedded("bench-grid", idle, 4 * 1024 * 1024, Throwable::printStackTrace);
+            try (Transport transport = Transport.embedded(
+                "bench-grid", idle, 4 * 1024 * 1024, Throwable::printStackTrace);
                 GridClient client = GridClient.connect(transport.aeronDirectoryName(), GridConfiguration.HOST_DEFAULT,
                     portBase, members, 3_000_000, probe, idle))
             {
@@ -380,7 +381,8 @@ public final class GridBenchmark
             pingReturned |= timestampNs == awaitedPing;
         }
 
-        public void onSubmitResult(final long correlationId, final long dagId, final int taskCount, final String refusal)
+        public void onSubmitResult(
+            final long correlationId, final long dagId, final int taskCount, final String refusal)
         {
             if (null != watch)
             {

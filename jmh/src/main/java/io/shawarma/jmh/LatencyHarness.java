@@ -122,7 +122,8 @@ public final class LatencyHarness
         final String clientChannel)
     {
         final String idleName = options.idleFor(kind);
-        final String aeronDir = (SystemUtil.isLinux() ? "/dev/shm/" : IoUtil.tmpDirName()) + "shawarma-bench-" + ProcessHandle.current().pid() + "-" + kind;
+        final String aeronDir = (SystemUtil.isLinux() ? "/dev/shm/" : IoUtil.tmpDirName()) + "shawarma-bench-" +
+            ProcessHandle.current().pid() + "-" + kind;
         try (MediaDriver driver = MediaDriver.launch(new MediaDriver.Context()
             .aeronDirectoryName(aeronDir)
             .threadingMode(ThreadingMode.SHARED)
@@ -133,9 +134,11 @@ public final class LatencyHarness
         {
             pinThisThread();
             final String pongCpu = options.pin ? "0" : "-1";
-            try (ChildJvm pong = child("raw pong", RawPong.class.getName(), aeronDir, Map.of(),
-                List.of(pingChannel, Integer.toString(PING_STREAM), pongChannel, Integer.toString(PONG_STREAM),
-                    idleName, pongCpu), RawPong.READY);
+            final List<String> pongArgs = List.of(
+                pingChannel, Integer.toString(PING_STREAM), pongChannel, Integer.toString(PONG_STREAM), idleName,
+                pongCpu);
+            try (ChildJvm pong = child("raw pong", RawPong.class.getName(), aeronDir, Map.of(), pongArgs,
+                RawPong.READY);
                 Pinger raw = new RawAeronPinger(aeron, pingChannel, PING_STREAM, pongChannel, PONG_STREAM,
                     MESSAGE_BYTES, IdleStrategies.of(idleName)))
             {

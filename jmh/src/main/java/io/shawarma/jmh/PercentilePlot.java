@@ -114,7 +114,8 @@ final class PercentilePlot
         for (final HistogramIterationValue value : histogram.percentiles(5))
         {
             final double percentile = value.getPercentileLevelIteratedTo();
-            final double nines = percentile >= 100 ? MAX_NINES : Math.min(MAX_NINES, Math.log10(100 / (100 - percentile)));
+            final double nines = percentile >= 100 ?
+                MAX_NINES : Math.min(MAX_NINES, Math.log10(100 / (100 - percentile)));
             final double x = left + (right - left) * nines / MAX_NINES;
             final double y = yOf(Math.max(value.getValueIteratedTo() / 1000.0, Math.pow(10, logMin)),
                 logMin, logMax, top, bottom);

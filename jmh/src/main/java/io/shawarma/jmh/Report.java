@@ -90,7 +90,8 @@ final class Report
         String separator = "";
         for (final Map.Entry<String, String> entry : config.entrySet())
         {
-            json.append(separator).append('"').append(entry.getKey()).append("\": ").append(jsonValue(entry.getValue()));
+            json.append(separator).append('"').append(entry.getKey()).append("\": ")
+                .append(jsonValue(entry.getValue()));
             separator = ", ";
         }
         json.append("},\n  \"results\": [\n");

@@ -206,7 +206,17 @@ public final class SchedulerBenchmark
             }
         }
         config.put("counter_check", counterCheck);
+        collectResults();
 
+        new Report(results, config).print(System.out);
+        printComparison(System.out);
+        IoUtil.ensureDirectoryExists(options.out.toFile(), "bench results");
+        new Report(results, config).writeJson(options.out.resolve("scheduler.json"));
+        System.out.println("wrote " + options.out.resolve("scheduler.json"));
+    }
+
+    private void collectResults()
+    {
         for (int workload = 0; workload < WORKLOADS.length; workload++)
         {
             for (int policy = 0; policy < POLICIES.length; policy++)
@@ -237,12 +247,6 @@ public final class SchedulerBenchmark
                     decisions[policy][reason]));
             }
         }
-
-        new Report(results, config).print(System.out);
-        printComparison(System.out);
-        IoUtil.ensureDirectoryExists(options.out.toFile(), "bench results");
-        new Report(results, config).writeJson(options.out.resolve("scheduler.json"));
-        System.out.println("wrote " + options.out.resolve("scheduler.json"));
     }
 
     /**
@@ -325,7 +329,8 @@ public final class SchedulerBenchmark
                         {
                             if (Status.OK == status)
                             {
-                                histograms[thread].recordValue(Math.min(took, histograms[thread].getHighestTrackableValue()));
+                                histograms[thread].recordValue(
+                                    Math.min(took, histograms[thread].getHighestTrackableValue()));
                                 calls[thread]++;
                                 phaseCalls[thread][loop.phase]++;
                             }
@@ -467,7 +472,7 @@ public final class SchedulerBenchmark
     private double[][] mixPhaseRates()
     {
         final long[] phaseNs = new long[MIX_PHASES.length];
-        for (long at = options.warmupNs, end = options.warmupNs + options.measureNs; at < end; )
+        for (long at = options.warmupNs, end = options.warmupNs + options.measureNs; at < end;)
         {
             final long phaseEnd = Math.min(end, (at / options.phaseNs + 1) * options.phaseNs);
             phaseNs[(int)(at / options.phaseNs % MIX_PHASES.length)] += phaseEnd - at;

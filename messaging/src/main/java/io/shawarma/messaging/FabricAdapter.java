@@ -63,6 +63,7 @@ public final class FabricAdapter implements FragmentHandler
     /**
      * {@inheritDoc}
      */
+    @Override
     public void onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
     {
         sessionId = header.sessionId();
@@ -163,7 +164,8 @@ public final class FabricAdapter implements FragmentHandler
 
             case GetVertexDecoder.TEMPLATE_ID:
                 getVertexDecoder.wrap(buffer, bodyOffset, blockLength, version);
-                handler.onGetVertex(senderId, correlationId, getVertexDecoder.session().epoch(), getVertexDecoder.vertexId());
+                handler.onGetVertex(
+                    senderId, correlationId, getVertexDecoder.session().epoch(), getVertexDecoder.vertexId());
                 break;
 
             case BorrowRequestDecoder.TEMPLATE_ID:
@@ -244,7 +246,8 @@ public final class FabricAdapter implements FragmentHandler
         }
     }
 
-    private void onBorrowReturnAck(final DirectBuffer buffer, final int bodyOffset, final int blockLength, final int version)
+    private void onBorrowReturnAck(
+        final DirectBuffer buffer, final int bodyOffset, final int blockLength, final int version)
     {
         final BorrowReturnAckDecoder decoder = borrowReturnAckDecoder.wrap(buffer, bodyOffset, blockLength, version);
         final SessionHeaderDecoder session = decoder.session();

@@ -47,7 +47,8 @@ public interface FabricHandler
         DirectBuffer buffer, int resultOffset, int resultLength);
 
     void onPutVertex(
-        int senderId, long correlationId, long epoch, long vertexId, DirectBuffer buffer, int valueOffset, int valueLength);
+        int senderId, long correlationId, long epoch, long vertexId,
+        DirectBuffer buffer, int valueOffset, int valueLength);
 
     void onGetVertex(int senderId, long correlationId, long epoch, long vertexId);
 

@@ -196,8 +196,8 @@ public final class FabricProxy
         checkPayload(valueLength);
         borrowReturnEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder).session()
             .senderId(senderId).correlationId(correlationId).epoch(epoch);
-        borrowReturnEncoder.vertexId(vertexId).leaseId(leaseId).changed((short)(changed ? 1 : 0)).mode(mode).udfId(udfId)
-            .putValue(value, valueOffset, valueLength);
+        borrowReturnEncoder.vertexId(vertexId).leaseId(leaseId).changed((short)(changed ? 1 : 0)).mode(mode)
+            .udfId(udfId).putValue(value, valueOffset, valueLength);
         return offer(publication, borrowReturnEncoder.encodedLength());
     }
 

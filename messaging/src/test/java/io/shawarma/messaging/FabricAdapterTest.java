@@ -144,7 +144,8 @@ class FabricAdapterTest
             super(new NoOpIdleStrategy(), 0);
         }
 
-        public boolean offer(final Publication publication, final DirectBuffer buffer, final int offset, final int length)
+        public boolean offer(
+            final Publication publication, final DirectBuffer buffer, final int offset, final int length)
         {
             final byte[] bytes = new byte[length];
             buffer.getBytes(offset, bytes);

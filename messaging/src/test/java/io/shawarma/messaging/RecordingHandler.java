@@ -41,7 +41,8 @@ final class RecordingHandler implements FabricHandler
     }
 
     public void onAuthenticate(
-        final int senderId, final long correlationId, final long epoch, final DirectBuffer buffer, final int proofOffset)
+        final int senderId, final long correlationId, final long epoch,
+        final DirectBuffer buffer, final int proofOffset)
     {
         record("authenticate " + senderId + " " + correlationId + " " + epoch + " " +
             text(buffer, proofOffset, PROOF_LENGTH));

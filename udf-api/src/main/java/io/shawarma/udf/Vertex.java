@@ -37,10 +37,7 @@ public final class Vertex
      */
     public Vertex wrap(final long id, final int length)
     {
-        if (length < 0 || length > value.capacity())
-        {
-            throw new IllegalArgumentException("vertex value length " + length + " outside [0, " + value.capacity() + "]");
-        }
+        checkLength(length);
         this.id = id;
         this.length = length;
         this.updated = false;
@@ -109,10 +106,7 @@ public final class Vertex
      */
     public void update(final int newLength)
     {
-        if (newLength < 0 || newLength > value.capacity())
-        {
-            throw new IllegalArgumentException("vertex value length " + newLength + " outside [0, " + value.capacity() + "]");
-        }
+        checkLength(newLength);
         length = newLength;
         updated = true;
     }
@@ -133,5 +127,14 @@ public final class Vertex
         final byte[] bytes = new byte[length];
         value.getBytes(0, bytes);
         return new UnsafeBuffer(bytes);
+    }
+
+    private void checkLength(final int length)
+    {
+        if (length < 0 || length > value.capacity())
+        {
+            throw new IllegalArgumentException(
+                "vertex value length " + length + " outside [0, " + value.capacity() + "]");
+        }
     }
 }
