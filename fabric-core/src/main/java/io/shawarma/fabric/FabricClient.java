@@ -598,7 +598,7 @@ public final class FabricClient implements AutoCloseable, FabricHandler
         if (!missing.isEmpty())
         {
             throw new IllegalStateException("workers " + missing + " of " + members + " did not answer within " +
-                context.connectTimeoutNs() / 1_000_000 + " ms (" + CONNECT_TIMEOUT_NS_PROP + "): are they running?");
+                context.connectTimeoutNs() / 1_000_000 + " ms (" + CONNECT_TIMEOUT_MS_PROP + "): are they running?");
         }
     }
 
@@ -621,16 +621,13 @@ public final class FabricClient implements AutoCloseable, FabricHandler
         CloseHelper.quietCloseAll(closeables);
     }
 
-    /** How long {@link #connect} waits for every worker to answer. */
-    public static final String CONNECT_TIMEOUT_NS_PROP = "shawarma.connect.timeout.ns";
-
     /**
      * A client's settings, each defaulted from its system property (see {@link Configuration}).
      */
     public static final class Context extends ParticipantContext<Context>
     {
         private int clientId = integer(CLIENT_ID_PROP, -1);
-        private long connectTimeoutNs = number(CONNECT_TIMEOUT_NS_PROP, 10_000_000_000L);
+        private long connectTimeoutNs = durationNs(CONNECT_TIMEOUT_MS_PROP, CONNECT_TIMEOUT_MS_DEFAULT);
         private Aeron aeron;
         private ResultHandler resultHandler;
         private ErrorHandler errorHandler = Throwable::printStackTrace;
@@ -654,7 +651,7 @@ public final class FabricClient implements AutoCloseable, FabricHandler
             {
                 channel(CLIENT_CHANNEL_DEFAULT);
             }
-            check(connectTimeoutNs > 0, CONNECT_TIMEOUT_NS_PROP, connectTimeoutNs, "positive");
+            check(connectTimeoutNs > 0, CONNECT_TIMEOUT_MS_PROP, connectTimeoutNs / 1_000_000.0, "positive");
             return this;
         }
 
