@@ -141,7 +141,8 @@ public final class Configuration
         {
             loadPropertiesFile(fileOrNull);
         }
-        KnownProperties.load(Thread.currentThread().getContextClassLoader())
+        final ClassLoader classLoader = Thread.currentThread().getContextClassLoader();
+        KnownProperties.load(null != classLoader ? classLoader : Configuration.class.getClassLoader())
             .check(System.getProperties().stringPropertyNames());
     }
 

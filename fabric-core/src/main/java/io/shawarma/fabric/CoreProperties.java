@@ -4,7 +4,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The core's properties ({@link Configuration}) and the names they replaced.
+ * The core's properties ({@link Configuration}) and the names they replaced. The durations that were in nanoseconds
+ * need no entry: {@link KnownProperties} refuses the {@code .ns} form of any {@code .ms} name, naming the latter.
  */
 public final class CoreProperties implements PropertySet
 {
@@ -20,11 +21,6 @@ public final class CoreProperties implements PropertySet
             "shawarma.channel", Configuration.CHANNEL_PROP,
             "shawarma.driver", Configuration.DRIVER_PROP,
             "shawarma.idle", Configuration.IDLE_PROP,
-            "shawarma.cpu", Configuration.CPU_PROP,
-            "shawarma.offer.timeout.ns", Configuration.OFFER_TIMEOUT_MS_PROP,
-            "shawarma.call.timeout.ns", Configuration.CALL_TIMEOUT_MS_PROP,
-            "shawarma.heartbeat.interval.ns", Configuration.PEER_HEARTBEAT_INTERVAL_MS_PROP,
-            "shawarma.connect.timeout.ns", Configuration.CONNECT_TIMEOUT_MS_PROP,
-            "shawarma.borrow.lease.ns", Configuration.BORROW_LEASE_MS_PROP);
+            "shawarma.cpu", Configuration.CPU_PROP);
     }
 }

@@ -16,6 +16,9 @@ public final class KnownProperties
     /** The prefix of the properties checked. */
     public static final String PREFIX = "shawarma.";
 
+    private static final String NANOS = ".ns";
+    private static final String MILLIS = ".ms";
+
     private final Set<String> names = new TreeSet<>();
     private final Map<String, String> renamed = new HashMap<>();
 
@@ -54,7 +57,8 @@ public final class KnownProperties
      *
      * @param candidates property names, e.g. the system properties'.
      * @throws IllegalArgumentException in one line: {@code unknown property shawarma.stor.entries (did you mean
-     *                                  shawarma.store.entries?)}, or the new name of a renamed one.
+     *                                  shawarma.store.entries?)}, or the new name of a renamed one (also the
+     *                                  {@code .ms} name of a duration given in {@code .ns}).
      */
     public void check(final Iterable<String> candidates)
     {
@@ -67,8 +71,13 @@ public final class KnownProperties
             final String replacement = renamed.get(name);
             if (null != replacement)
             {
-                throw new IllegalArgumentException("property " + name + " was renamed " + replacement +
-                    (replacement.endsWith(".ms") && name.endsWith(".ns") ? " (milliseconds)" : ""));
+                throw new IllegalArgumentException("property " + name + " is now " + replacement);
+            }
+            final String inMilliseconds = name.substring(0, name.length() - NANOS.length()) + MILLIS;
+            if (name.endsWith(NANOS) && names.contains(inMilliseconds))
+            {
+                throw new IllegalArgumentException("property " + name + " is now " + inMilliseconds +
+                    " (durations are in milliseconds)");
             }
             final String suggestion = nearest(name);
             throw new IllegalArgumentException("unknown property " + name +

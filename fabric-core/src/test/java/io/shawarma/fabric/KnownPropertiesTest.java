@@ -1,18 +1,19 @@
 package io.shawarma.fabric;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@ExtendWith(SystemPropertiesRestored.class)
 class KnownPropertiesTest
 {
     private final KnownProperties known = KnownProperties.load(getClass().getClassLoader());
@@ -20,9 +21,24 @@ class KnownPropertiesTest
     @Test
     void shouldRefuseARenamedPropertyNamingItsNewName()
     {
-        assertRefused("property shawarma.call.timeout.ns was renamed shawarma.call.timeout.ms (milliseconds)",
-            "shawarma.call.timeout.ns");
-        assertRefused("property shawarma.idle was renamed shawarma.idle.strategy", "shawarma.idle");
+        assertRefused("property shawarma.idle is now shawarma.idle.strategy", "shawarma.idle");
+        assertRefused("property shawarma.fabric is now shawarma.fabric.members", "shawarma.fabric");
+    }
+
+    @Test
+    void shouldRefuseEveryDurationInNanosecondsNamingItsMillisecondName()
+    {
+        int durations = 0;
+        for (final String name : PropertySet.constantsOf(Configuration.class))
+        {
+            if (name.endsWith(".ms"))
+            {
+                final String nanos = name.substring(0, name.length() - ".ms".length()) + ".ns";
+                assertRefused("property " + nanos + " is now " + name + " (durations are in milliseconds)", nanos);
+                durations++;
+            }
+        }
+        assertEquals(5, durations);
     }
 
     @Test
@@ -63,35 +79,18 @@ class KnownPropertiesTest
     {
         final Path file = dir.resolve("worker.properties");
         Files.writeString(file, "shawarma.worker.id=1\nshawarma.stor.entries=10\n");
-        final Set<String> before = Set.copyOf(System.getProperties().stringPropertyNames());
-        try
-        {
-            final IllegalArgumentException ex =
-                assertThrows(IllegalArgumentException.class, () -> Configuration.load(file));
-            assertEquals("unknown property shawarma.stor.entries (did you mean shawarma.store.entries?)",
-                ex.getMessage());
-        }
-        finally
-        {
-            System.getProperties().stringPropertyNames().stream()
-                .filter((name) -> !before.contains(name))
-                .forEach(System::clearProperty);
-        }
+        final IllegalArgumentException ex =
+            assertThrows(IllegalArgumentException.class, () -> Configuration.load(file));
+        assertEquals("unknown property shawarma.stor.entries (did you mean shawarma.store.entries?)",
+            ex.getMessage());
     }
 
     @Test
     void shouldReadDurationsInMilliseconds()
     {
-        System.setProperty(Configuration.CALL_TIMEOUT_MS_PROP, "1500");
-        try
-        {
-            assertEquals(1_500_000_000L, new FabricClient.Context().callTimeoutNs());
-        }
-        finally
-        {
-            System.clearProperty(Configuration.CALL_TIMEOUT_MS_PROP);
-        }
         assertEquals(Configuration.CALL_TIMEOUT_MS_DEFAULT * 1_000_000, new FabricClient.Context().callTimeoutNs());
+        System.setProperty(Configuration.CALL_TIMEOUT_MS_PROP, "1500");
+        assertEquals(1_500_000_000L, new FabricClient.Context().callTimeoutNs());
     }
 
     private void assertRefused(final String message, final String name)

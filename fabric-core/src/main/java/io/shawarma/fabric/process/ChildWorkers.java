@@ -38,7 +38,7 @@ public final class ChildWorkers implements AutoCloseable
      */
     public static Transport launcherDriver(final String tag)
     {
-        return launcherDriver(tag, System.getProperty(Configuration.IDLE_PROP, Configuration.IDLE_DEFAULT));
+        return launcherDriver(tag, Configuration.string(Configuration.IDLE_PROP, Configuration.IDLE_DEFAULT));
     }
 
     /**
@@ -52,7 +52,7 @@ public final class ChildWorkers implements AutoCloseable
      */
     public static Transport launcherDriver(final String tag, final String defaultIdle)
     {
-        return Transport.embedded(tag, System.getProperty(Configuration.DRIVER_IDLE_PROP, defaultIdle), TERM_LENGTH,
+        return Transport.embedded(tag, Configuration.string(Configuration.DRIVER_IDLE_PROP, defaultIdle), TERM_LENGTH,
             Throwable::printStackTrace, true);
     }
 

@@ -1,37 +1,23 @@
 package io.shawarma.fabric.graph;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import io.shawarma.fabric.SystemPropertiesRestored;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Set;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+@ExtendWith(SystemPropertiesRestored.class)
 class GraphOptionsTest
 {
     @TempDir
     Path dir;
-    private Set<String> before;
-
-    @BeforeEach
-    void rememberProperties()
-    {
-        before = Set.copyOf(System.getProperties().stringPropertyNames());
-    }
-
-    @AfterEach
-    void clearLoadedProperties()
-    {
-        System.getProperties().stringPropertyNames().stream()
-            .filter((name) -> !before.contains(name))
-            .forEach(System::clearProperty);
-    }
 
     @Test
     void shouldReadAPropertiesFileWithAFlagWinningOverIt() throws IOException
@@ -85,7 +71,7 @@ class GraphOptionsTest
     private Path write(final String... lines) throws IOException
     {
         final Path file = dir.resolve("job.properties");
-        Files.write(file, java.util.List.of(lines));
+        Files.write(file, List.of(lines));
         return file;
     }
 }

@@ -30,8 +30,8 @@ class GridPropertiesTest
         known.check(names);
         known.check(List.of(Configuration.STORE_ENTRIES_PROP));
         final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
-            () -> known.check(List.of("shawarma.grid.heartbeat.timeout.ns")));
-        assertEquals("unknown property shawarma.grid.heartbeat.timeout.ns (did you mean " +
+            () -> known.check(List.of("shawarma.grid.heartbeat.timout.ms")));
+        assertEquals("unknown property shawarma.grid.heartbeat.timout.ms (did you mean " +
             "shawarma.grid.heartbeat.timeout.ms?)", ex.getMessage());
     }
 }
