@@ -18,6 +18,7 @@ import static io.shawarma.fabric.TestFabric.putCounter;
 import static java.nio.ByteOrder.LITTLE_ENDIAN;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class WorkerClientTest
@@ -41,6 +42,16 @@ class WorkerClientTest
     {
         client.close();
         fabric.close();
+    }
+
+    @Test
+    void shouldNameOnlyTheWorkersThatDidNotAnswerTheConnect()
+    {
+        final String withAbsentWorker = fabric.members + ",9@aeron:udp?endpoint=127.0.0.1:9";
+        final IllegalStateException refused = assertThrows(IllegalStateException.class,
+            () -> FabricClient.connect(new FabricClient.Context().fabric(withAbsentWorker)
+                .idleStrategy("sleeping").connectTimeoutNs(1_000_000_000L)));
+        assertTrue(refused.getMessage().startsWith("worker [9] of "), refused.getMessage());
     }
 
     @Test
