@@ -64,7 +64,7 @@ public final class Configuration
 
     /** How many vertices the local store is sized for. */
     public static final String STORE_ENTRIES_PROP = "shawarma.store.entries";
-    public static final long STORE_ENTRIES_DEFAULT = 1_000_000;
+    public static final long STORE_ENTRIES_DEFAULT = 100_000;
 
     /** Average vertex value size the store is sized for. */
     public static final String STORE_VALUE_AVERAGE_BYTES_PROP = "shawarma.store.value.average.bytes";
