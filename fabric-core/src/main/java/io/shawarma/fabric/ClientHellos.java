@@ -95,7 +95,7 @@ final class ClientHellos
         {
             throw new IllegalStateException((missing.size() == 1 ? "worker " : "workers ") + missing + " of " +
                 members + " did not answer within " + context.connectTimeoutNs() / 1_000_000 + " ms (" +
-                FabricClient.CONNECT_TIMEOUT_NS_PROP + "): are they running?");
+                Configuration.CONNECT_TIMEOUT_MS_PROP + "): are they running?");
         }
     }
 

@@ -1,9 +1,15 @@
 package io.shawarma.fabric;
 
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
 /**
- * The command lines of the launchers ({@code shawarma pagerank ...}, {@code shawarma aggregate ...}): options as
- * {@code --name value} pairs, plus {@code --help} or {@code -h}; values are whole numbers in a range or finite
- * decimals, with errors that name the option.
+ * The command lines of the jobs ({@code shawarma pagerank ...}, {@code shawarma aggregate ...}): options as
+ * {@code --name value} pairs, plus {@code --help} or {@code -h}, and at most one properties file. Each option is also a
+ * property, the job's prefix then the option's name with dots ({@code --max-supersteps} is
+ * {@code shawarma.graph.max.supersteps}), read like the worker's: a flag wins over a {@code -D} property, which wins
+ * over the file. Values are whole numbers in a range or finite decimals, with errors that name the option.
  */
 public final class CommandLineOptions
 {
@@ -19,27 +25,66 @@ public final class CommandLineOptions
     }
 
     /**
-     * Hands every {@code --name value} pair from {@code args[from]} on to the handler.
+     * Reads the job's configuration ({@link Configuration#load(Path)}: the properties file among the arguments, if
+     * any, and the system properties), hands every job property that is set on to the handler as its option, then
+     * every {@code --name value} pair from {@code args[from]}.
      *
+     * @param prefix     of the job's properties, e.g. {@code shawarma.graph.}.
+     * @param properties the job's property names, each its prefix and an option's name with dots.
      * @return whether {@code --help} or {@code -h} was among the arguments.
-     * @throws IllegalArgumentException when the last option has no value, or the handler rejects one.
+     * @throws IllegalArgumentException when the last option has no value, there is more than one file, a property
+     *                                  is unknown or the handler rejects an option; in one line.
      */
-    public static boolean forEach(final String[] args, final int from, final Handler handler)
+    public static boolean forEach(
+        final String[] args, final int from, final String prefix, final List<String> properties, final Handler handler)
     {
         boolean help = false;
+        Path file = null;
+        final List<String> pairs = new ArrayList<>();
         for (int i = from; i < args.length; i++)
         {
             final String name = args[i];
             if ("--help".equals(name) || "-h".equals(name))
             {
                 help = true;
-                continue;
             }
-            if (i + 1 >= args.length)
+            else if (!name.startsWith("-"))
+            {
+                if (null != file)
+                {
+                    throw new IllegalArgumentException("expected one properties file, got " + file + " and " + name);
+                }
+                file = Path.of(name);
+            }
+            else if (i + 1 >= args.length)
             {
                 throw new IllegalArgumentException("option '" + name + "' needs a value");
             }
-            handler.option(name, args[++i]);
+            else
+            {
+                pairs.add(name);
+                pairs.add(args[++i]);
+            }
+        }
+        Configuration.load(file);
+        for (final String property : properties)
+        {
+            final String value = Configuration.string(property, null);
+            if (null != value)
+            {
+                try
+                {
+                    handler.option("--" + property.substring(prefix.length()).replace('.', '-'), value);
+                }
+                catch (final IllegalArgumentException ex)
+                {
+                    throw new IllegalArgumentException(property + "=" + value + ": " + ex.getMessage(), ex);
+                }
+            }
+        }
+        for (int i = 0; i < pairs.size(); i += 2)
+        {
+            handler.option(pairs.get(i), pairs.get(i + 1));
         }
         return help;
     }

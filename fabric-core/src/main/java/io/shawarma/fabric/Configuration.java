@@ -5,11 +5,17 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Property names and defaults. A property given with {@code -D} wins over one in a properties file, which wins
- * over the default here; code overrides all three by setting the Context.
+ * over the default here; code overrides all three by setting the Context. Names follow
+ * {@code shawarma.<area>.<name>[.<unit>]}, and every duration is in milliseconds ({@code .ms}); a Context keeps
+ * nanoseconds. Each module declares its names in its own Configuration class and lists them as a
+ * {@link PropertySet}; {@link #load(Path)} refuses any other {@code shawarma.*} name.
  */
 public final class Configuration
 {
@@ -20,10 +26,10 @@ public final class Configuration
     public static final String WORKER_ID_PROP = "shawarma.worker.id";
 
     /** The fabric's workers: {@code id@channel,...}. Default: this worker alone on {@link #CHANNEL_PROP}. */
-    public static final String FABRIC_PROP = "shawarma.fabric";
+    public static final String FABRIC_PROP = "shawarma.fabric.members";
 
     /** The channel this worker (or client) receives on. Workers default to their entry in the fabric list. */
-    public static final String CHANNEL_PROP = "shawarma.channel";
+    public static final String CHANNEL_PROP = "shawarma.fabric.channel";
     /** Default channel of a client: loopback UDP on a port the OS picks. */
     public static final String CLIENT_CHANNEL_DEFAULT = "aeron:udp?endpoint=127.0.0.1:0";
 
@@ -32,7 +38,7 @@ public final class Configuration
     public static final int STREAM_BASE_DEFAULT = 1000;
 
     /** {@code embedded} (own media driver under /dev/shm, removed on close) or {@code external}. */
-    public static final String DRIVER_PROP = "shawarma.driver";
+    public static final String DRIVER_PROP = "shawarma.driver.mode";
     public static final String DRIVER_DEFAULT = "embedded";
 
     /** Directory of the external media driver, when {@link #DRIVER_PROP} is {@code external}. */
@@ -42,11 +48,11 @@ public final class Configuration
     public static final String DRIVER_IDLE_PROP = "shawarma.driver.idle";
 
     /** Idle strategy of the worker's or client's thread: busy-spin, noop, yielding, backoff or sleeping. */
-    public static final String IDLE_PROP = "shawarma.idle";
+    public static final String IDLE_PROP = "shawarma.idle.strategy";
     public static final String IDLE_DEFAULT = "backoff";
 
     /** CPU to pin the worker's agent thread to; -1 for none. */
-    public static final String CPU_PROP = "shawarma.cpu";
+    public static final String CPU_PROP = "shawarma.worker.cpu";
 
     /** Term buffer length of the embedded driver's publications (power of two; max message is 1/8 of it). */
     public static final String TERM_LENGTH_PROP = "shawarma.term.length";
@@ -58,7 +64,7 @@ public final class Configuration
 
     /** How many vertices the local store is sized for. */
     public static final String STORE_ENTRIES_PROP = "shawarma.store.entries";
-    public static final long STORE_ENTRIES_DEFAULT = 1_000_000;
+    public static final long STORE_ENTRIES_DEFAULT = 100_000;
 
     /** Average vertex value size the store is sized for. */
     public static final String STORE_VALUE_AVERAGE_BYTES_PROP = "shawarma.store.value.average.bytes";
@@ -75,20 +81,20 @@ public final class Configuration
     public static final String WORKER_DIR_PROP = "shawarma.worker.dir";
 
     /** How long an offer is retried under back pressure before the call is answered BACK_PRESSURED. */
-    public static final String OFFER_TIMEOUT_NS_PROP = "shawarma.offer.timeout.ns";
-    public static final long OFFER_TIMEOUT_NS_DEFAULT = 5_000_000;
+    public static final String OFFER_TIMEOUT_MS_PROP = "shawarma.offer.timeout.ms";
+    public static final long OFFER_TIMEOUT_MS_DEFAULT = 5;
 
     /** How long a forwarded call, or a client's call, waits for its answer before TIMEOUT. */
-    public static final String CALL_TIMEOUT_NS_PROP = "shawarma.call.timeout.ns";
-    public static final long CALL_TIMEOUT_NS_DEFAULT = 2_000_000_000L;
+    public static final String CALL_TIMEOUT_MS_PROP = "shawarma.call.timeout.ms";
+    public static final long CALL_TIMEOUT_MS_DEFAULT = 2000;
 
     /** Most calls one worker forwards, or one client sends, without an answer yet. */
     public static final String MAX_PENDING_CALLS_PROP = "shawarma.max.pending.calls";
     public static final int MAX_PENDING_CALLS_DEFAULT = 4096;
 
     /** Interval between heartbeats to every peer. */
-    public static final String HEARTBEAT_INTERVAL_NS_PROP = "shawarma.heartbeat.interval.ns";
-    public static final long HEARTBEAT_INTERVAL_NS_DEFAULT = 1_000_000_000L;
+    public static final String PEER_HEARTBEAT_INTERVAL_MS_PROP = "shawarma.heartbeat.interval.ms";
+    public static final long PEER_HEARTBEAT_INTERVAL_MS_DEFAULT = 1000;
 
     /**
      * File holding the fabric's shared secret (owner-only permissions, at least 16 bytes). When set, every peer
@@ -102,8 +108,8 @@ public final class Configuration
     public static final String SCHEDULER_POLICY_DEFAULT = "forward";
 
     /** How long a borrowed vertex's lease lasts. */
-    public static final String BORROW_LEASE_NS_PROP = "shawarma.borrow.lease.ns";
-    public static final long BORROW_LEASE_NS_DEFAULT = 20_000_000L;
+    public static final String BORROW_LEASE_MS_PROP = "shawarma.borrow.lease.ms";
+    public static final long BORROW_LEASE_MS_DEFAULT = 20;
 
     /** Most vertices a worker holds borrowed at once (each slot reserves the largest value's bytes). */
     public static final String BORROW_SLOTS_PROP = "shawarma.borrow.slots";
@@ -112,8 +118,69 @@ public final class Configuration
     /** A client's id; default derived from the process id, at or above {@link #MAX_WORKER_ID}. */
     public static final String CLIENT_ID_PROP = "shawarma.client.id";
 
+    /** How long a client's connect waits for every worker to answer. */
+    public static final String CONNECT_TIMEOUT_MS_PROP = "shawarma.connect.timeout.ms";
+    public static final long CONNECT_TIMEOUT_MS_DEFAULT = 10_000;
+
     private Configuration()
     {
+    }
+
+    /**
+     * The one way a launcher reads its configuration: copies the properties file, if any, into the system
+     * properties (a {@code -D} property wins over the file), then refuses any {@code shawarma.*} property that no
+     * module on the classpath reads ({@link KnownProperties}).
+     *
+     * @param fileOrNull properties file to read, or null for the system properties alone.
+     * @throws IllegalArgumentException in one line, for an unknown or renamed property or a malformed file.
+     * @throws UncheckedIOException     when the file cannot be read.
+     */
+    public static void load(final Path fileOrNull)
+    {
+        if (null != fileOrNull)
+        {
+            loadPropertiesFile(fileOrNull);
+        }
+        final ClassLoader classLoader = Thread.currentThread().getContextClassLoader();
+        KnownProperties.load(null != classLoader ? classLoader : Configuration.class.getClassLoader())
+            .check(System.getProperties().stringPropertyNames());
+    }
+
+    /**
+     * {@link #load(Path)} for a launcher's {@code main}: a bad configuration is a usage error, reported in one line
+     * (no stack trace) as {@code shawarma COMMAND: reason}, with exit status 2.
+     *
+     * @param command    names the launcher in the message, e.g. {@code worker}.
+     * @param fileOrNull properties file to read, or null for the system properties alone.
+     */
+    public static void loadOrExit(final String command, final Path fileOrNull)
+    {
+        try
+        {
+            load(fileOrNull);
+        }
+        catch (final IllegalArgumentException | UncheckedIOException ex)
+        {
+            System.err.println("shawarma " + command + ": " + ex.getMessage());
+            System.exit(2);
+        }
+    }
+
+    /**
+     * @return this JVM's {@code shawarma.*} properties, however they were set (command line, file, option), for a
+     *     child JVM.
+     */
+    public static Map<String, String> shawarmaProperties()
+    {
+        final Map<String, String> properties = new TreeMap<>();
+        for (final String name : System.getProperties().stringPropertyNames())
+        {
+            if (name.startsWith(KnownProperties.PREFIX))
+            {
+                properties.put(name, System.getProperty(name));
+            }
+        }
+        return properties;
     }
 
     /**
@@ -185,6 +252,15 @@ public final class Configuration
     public static long number(final String name, final long defaultValue)
     {
         return number(name, defaultValue, Long.MIN_VALUE, Long.MAX_VALUE);
+    }
+
+    /**
+     * @return the duration system property, given in milliseconds, in nanoseconds; or the default in milliseconds,
+     *     in nanoseconds. Fails naming the property when not a number.
+     */
+    public static long durationNs(final String name, final long defaultMs)
+    {
+        return TimeUnit.MILLISECONDS.toNanos(number(name, defaultMs));
     }
 
     private static long number(final String name, final long defaultValue, final long min, final long max)

@@ -391,16 +391,13 @@ public final class FabricClient implements AutoCloseable
         }
     }
 
-    /** How long {@link #connect} waits for every worker to answer. */
-    public static final String CONNECT_TIMEOUT_NS_PROP = "shawarma.connect.timeout.ns";
-
     /**
      * A client's settings, each defaulted from its system property (see {@link Configuration}).
      */
     public static final class Context extends ParticipantContext<Context>
     {
         private int clientId = integer(CLIENT_ID_PROP, -1);
-        private long connectTimeoutNs = number(CONNECT_TIMEOUT_NS_PROP, 10_000_000_000L);
+        private long connectTimeoutNs = durationNs(CONNECT_TIMEOUT_MS_PROP, CONNECT_TIMEOUT_MS_DEFAULT);
         private Aeron aeron;
         private ResultHandler resultHandler;
         private ErrorHandler errorHandler = Throwable::printStackTrace;
@@ -424,7 +421,7 @@ public final class FabricClient implements AutoCloseable
             {
                 channel(CLIENT_CHANNEL_DEFAULT);
             }
-            check(connectTimeoutNs > 0, CONNECT_TIMEOUT_NS_PROP, connectTimeoutNs, "positive");
+            check(connectTimeoutNs > 0, CONNECT_TIMEOUT_MS_PROP, connectTimeoutNs / 1_000_000.0, "positive");
             return this;
         }
 

@@ -28,8 +28,8 @@ public abstract class ParticipantContext<C extends ParticipantContext<C>>
     private String idleStrategy = string(IDLE_PROP, IDLE_DEFAULT);
     private int termLength = integer(TERM_LENGTH_PROP, TERM_LENGTH_DEFAULT);
     private int maxPayloadBytes = integer(MAX_PAYLOAD_BYTES_PROP, MAX_PAYLOAD_BYTES_DEFAULT);
-    private long offerTimeoutNs = number(OFFER_TIMEOUT_NS_PROP, OFFER_TIMEOUT_NS_DEFAULT);
-    private long callTimeoutNs = number(CALL_TIMEOUT_NS_PROP, CALL_TIMEOUT_NS_DEFAULT);
+    private long offerTimeoutNs = durationNs(OFFER_TIMEOUT_MS_PROP, OFFER_TIMEOUT_MS_DEFAULT);
+    private long callTimeoutNs = durationNs(CALL_TIMEOUT_MS_PROP, CALL_TIMEOUT_MS_DEFAULT);
     private int maxPendingCalls = integer(MAX_PENDING_CALLS_PROP, MAX_PENDING_CALLS_DEFAULT);
     private String secretFile = string(SECRET_FILE_PROP, null);
     private SharedSecret secret;
@@ -70,8 +70,8 @@ public abstract class ParticipantContext<C extends ParticipantContext<C>>
             "a power of two of at least 64 KiB");
         check(maxPayloadBytes > 0 && maxPayloadBytes <= termLength / 8 - 256, MAX_PAYLOAD_BYTES_PROP,
             maxPayloadBytes, "positive and below 1/8 of " + TERM_LENGTH_PROP + " (Aeron's largest message)");
-        check(offerTimeoutNs >= 0, OFFER_TIMEOUT_NS_PROP, offerTimeoutNs, "not negative");
-        check(callTimeoutNs > 0, CALL_TIMEOUT_NS_PROP, callTimeoutNs, "positive");
+        check(offerTimeoutNs >= 0, OFFER_TIMEOUT_MS_PROP, offerTimeoutNs / 1_000_000.0, "not negative");
+        check(callTimeoutNs > 0, CALL_TIMEOUT_MS_PROP, callTimeoutNs / 1_000_000.0, "positive");
         check(maxPendingCalls > 0, MAX_PENDING_CALLS_PROP, maxPendingCalls, "positive");
         if (null != secretFile && null == secret)
         {

@@ -122,7 +122,9 @@ public final class StatMain
         try
         {
             final UnsafeBuffer header = new UnsafeBuffer(mapped);
-            if (header.getIntVolatile(0) != WorkerCounters.MAGIC || header.getInt(4) != WorkerCounters.VERSION)
+            // A file its worker has only just created (or was killed while creating) may still be empty.
+            if (header.capacity() < Long.BYTES || header.getIntVolatile(0) != WorkerCounters.MAGIC ||
+                header.getInt(4) != WorkerCounters.VERSION)
             {
                 out.println(file + ": not a worker counters file of this version (yet)");
                 return;

@@ -195,10 +195,11 @@ public final class Worker implements AutoCloseable
         private String dataDir = string(DATA_DIR_PROP, null);
         private String workerDir = string(WORKER_DIR_PROP, null);
         private boolean workerDirOwned;
-        private long heartbeatIntervalNs = number(HEARTBEAT_INTERVAL_NS_PROP, HEARTBEAT_INTERVAL_NS_DEFAULT);
+        private long heartbeatIntervalNs =
+            durationNs(PEER_HEARTBEAT_INTERVAL_MS_PROP, PEER_HEARTBEAT_INTERVAL_MS_DEFAULT);
         private boolean useAgentInvoker;
         private String schedulerPolicy = string(SCHEDULER_POLICY_PROP, SCHEDULER_POLICY_DEFAULT);
-        private long borrowLeaseNs = number(BORROW_LEASE_NS_PROP, BORROW_LEASE_NS_DEFAULT);
+        private long borrowLeaseNs = durationNs(BORROW_LEASE_MS_PROP, BORROW_LEASE_MS_DEFAULT);
         private int borrowSlots = integer(BORROW_SLOTS_PROP, BORROW_SLOTS_DEFAULT);
         private ClassLoader udfClassLoader = Thread.currentThread().getContextClassLoader();
 
@@ -224,10 +225,11 @@ public final class Worker implements AutoCloseable
                 storeValueMaxBytes, "positive and at most " + MAX_PAYLOAD_BYTES_PROP + "=" + maxPayloadBytes());
             check(storeValueAverageBytes > 0 && storeValueAverageBytes <= storeValueMaxBytes,
                 STORE_VALUE_AVERAGE_BYTES_PROP, storeValueAverageBytes, "positive and at most the max value size");
-            check(heartbeatIntervalNs > 0, HEARTBEAT_INTERVAL_NS_PROP, heartbeatIntervalNs, "positive");
+            check(heartbeatIntervalNs > 0, PEER_HEARTBEAT_INTERVAL_MS_PROP, heartbeatIntervalNs / 1_000_000.0,
+                "positive");
             check("model".equals(schedulerPolicy) || "forward".equals(schedulerPolicy) ||
                 "borrow".equals(schedulerPolicy), SCHEDULER_POLICY_PROP, schedulerPolicy, "model, forward or borrow");
-            check(borrowLeaseNs >= 1_000_000L, BORROW_LEASE_NS_PROP, borrowLeaseNs, "at least 1 ms");
+            check(borrowLeaseNs >= 1_000_000L, BORROW_LEASE_MS_PROP, borrowLeaseNs / 1_000_000.0, "at least 1");
             check(borrowSlots > 0 && (long)borrowSlots * storeValueMaxBytes <= Integer.MAX_VALUE, BORROW_SLOTS_PROP,
                 borrowSlots, "positive, and slots times the max value size below 2 GiB");
             check(cpu >= -1 && cpu < Runtime.getRuntime().availableProcessors(), CPU_PROP, cpu,

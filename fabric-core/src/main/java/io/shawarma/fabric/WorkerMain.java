@@ -22,11 +22,7 @@ public final class WorkerMain
             System.out.println("usage: shawarma worker [worker.properties] [-Dshawarma.worker.id=N ...]");
             System.exit(args.length == 1 && ("--help".equals(args[0]) || "-h".equals(args[0])) ? 0 : 2);
         }
-        if (args.length == 1)
-        {
-            Configuration.loadPropertiesFile(Path.of(args[0]));
-        }
-
+        Configuration.loadOrExit("worker", args.length == 1 ? Path.of(args[0]) : null);
         final Worker worker;
         try
         {

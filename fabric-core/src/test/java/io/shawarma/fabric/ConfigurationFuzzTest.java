@@ -12,8 +12,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Fuzz target for the configuration loader: any properties file either gives a worker and a client context that
- * conclude, or fails with an {@link IllegalArgumentException} whose message names the source or the property;
- * never another exception. Runs over the committed seed corpus in every build; {@code scripts/shawarma fuzz
+ * conclude, or fails with an {@link IllegalArgumentException} whose message names the source or the property, or
+ * refuses an unknown or renamed property; never another exception. Runs over the committed seed corpus in every build; {@code scripts/shawarma fuzz
  * --target config} fuzzes it.
  */
 class ConfigurationFuzzTest
@@ -27,6 +27,7 @@ class ConfigurationFuzzTest
         try
         {
             Configuration.loadProperties(new ByteArrayInputStream(propertiesFile), SOURCE);
+            KnownProperties.load(getClass().getClassLoader()).check(System.getProperties().stringPropertyNames());
             final Worker.Context worker = new Worker.Context().conclude();
             assertNotNull(worker.members().channelOf(worker.workerId()));
             new FabricClient.Context().conclude();
@@ -35,7 +36,8 @@ class ConfigurationFuzzTest
         {
             final String message = ex.getMessage();
             assertTrue(null != message && (message.startsWith(SOURCE) || message.startsWith("shawarma.") ||
-                message.startsWith("aeron.")), () -> "unclear error: " + message);
+                message.startsWith("aeron.") || message.startsWith("unknown property shawarma.") ||
+                message.startsWith("property shawarma.")), () -> "unclear error: " + message);
         }
         finally
         {

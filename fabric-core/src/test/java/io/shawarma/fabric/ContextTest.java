@@ -25,12 +25,12 @@ class ContextTest
         assertMessage(new Worker.Context().fabric(FABRIC), "shawarma.worker.id=-1");
         assertMessage(new Worker.Context().workerId(3).fabric(FABRIC), "does not list this worker's id 3");
         assertMessage(new Worker.Context().workerId(1).fabric(FABRIC).idleStrategy("spinny"),
-            "shawarma.idle=spinny");
+            "shawarma.idle.strategy=spinny");
         assertMessage(new Worker.Context().workerId(1).fabric(FABRIC).termLength(100_000), "shawarma.term.length");
         assertMessage(new Worker.Context().workerId(1).fabric(FABRIC).driver("external"), "aeron.dir");
         assertMessage(new Worker.Context().workerId(1).fabric(FABRIC).storeValueMaxBytes(1 << 20),
             "shawarma.store.value.max.bytes");
-        assertMessage(new Worker.Context().workerId(1), "shawarma.fabric");
+        assertMessage(new Worker.Context().workerId(1), "shawarma.fabric.members");
         assertMessage(new FabricClient.Context().fabric(FABRIC).clientId(5), "shawarma.client.id=5");
     }
 

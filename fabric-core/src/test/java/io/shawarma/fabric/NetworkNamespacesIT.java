@@ -32,7 +32,7 @@ class NetworkNamespacesIT
     private static final int WORKERS = 2;
     private static final int WORKER_PORT = 40_123;
     /** Loss per datagram; {@code -Dshawarma.test.loss.percent=N} tries another rate. */
-    private static final int LOSS_PERCENT = Integer.getInteger("shawarma.test.loss.percent", 5);
+    private static final int LOSS_PERCENT = Integer.getInteger(TestProperties.LOSS_PERCENT_PROP, 5);
     private static final int CALLS = 200;
     private static final int PARTITION_CALLS = 3;
     private static final long CALL_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(1);
@@ -130,8 +130,9 @@ class NetworkNamespacesIT
         properties.put(Configuration.IDLE_PROP, TestFabric.IDLE);
         properties.put(Configuration.STORE_ENTRIES_PROP, "10000");
         properties.put(Configuration.TERM_LENGTH_PROP, Integer.toString(1 << 20));
-        properties.put(Configuration.CALL_TIMEOUT_NS_PROP, Long.toString(CALL_TIMEOUT_NS));
-        properties.put(Configuration.HEARTBEAT_INTERVAL_NS_PROP, "100000000");
+        properties.put(Configuration.CALL_TIMEOUT_MS_PROP,
+            Long.toString(TimeUnit.NANOSECONDS.toMillis(CALL_TIMEOUT_NS)));
+        properties.put(Configuration.PEER_HEARTBEAT_INTERVAL_MS_PROP, "100");
         properties.put(Configuration.AERON_DIR_PROP, dirs + "-aeron");
         properties.put(Configuration.WORKER_DIR_PROP, dirs + "-worker-" + id);
         return new ChildJvm(network.launcher(id), "worker " + id, WorkerMain.class.getName(), properties, List.of(),

@@ -56,8 +56,8 @@ class SchedulerTest
     private static void assertBad(final String spec, final String message)
     {
         final IllegalArgumentException ex = org.junit.jupiter.api.Assertions.assertThrows(
-            IllegalArgumentException.class, () -> FabricMembers.parse(spec, "shawarma.fabric"));
-        assertTrue(ex.getMessage().startsWith("shawarma.fabric"), ex.getMessage());
+            IllegalArgumentException.class, () -> FabricMembers.parse(spec, Configuration.FABRIC_PROP));
+        assertTrue(ex.getMessage().startsWith(Configuration.FABRIC_PROP), ex.getMessage());
         assertTrue(ex.getMessage().contains(message), ex.getMessage());
     }
 }

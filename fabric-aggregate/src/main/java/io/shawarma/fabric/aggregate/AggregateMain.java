@@ -145,7 +145,7 @@ public final class AggregateMain
         final EdgeList network, final AggregateOptions options, final int workerId, final String members,
         final Transport transport, final PrintStream progress)
     {
-        final String idle = System.getProperty(Configuration.IDLE_PROP, Configuration.IDLE_DEFAULT);
+        final String idle = Configuration.string(Configuration.IDLE_PROP, Configuration.IDLE_DEFAULT);
         try (AggregateWorker worker = new AggregateWorker(network, FabricMembers.parse(members, "--members"), workerId,
                 options.newProgram(), options.retention, options.seed + workerId, transport.aeron(), STREAM_BASE,
                 IdleStrategies.of(idle), progress))

@@ -1,6 +1,7 @@
 package io.shawarma.fabric.aggregate;
 
 import io.shawarma.fabric.CommandLineOptions;
+import io.shawarma.fabric.PropertySet;
 import io.shawarma.fabric.graph.EdgeList;
 import io.shawarma.fabric.graph.EdgeListParser;
 
@@ -19,39 +20,44 @@ import static io.shawarma.fabric.CommandLineOptions.wholeNumber;
 final class AggregateOptions
 {
     static final String USAGE = String.join("\n",
-        "usage: shawarma aggregate (--program NAME | --program-class CLASS) (--grid WxH | --edges FILE) --out FILE",
-        "                          [--rounds R] [--workers N] [--sources ID[,ID...]] [--mode sync|async]",
-        "                          [--retention K] [--seed S]",
+        "usage: shawarma aggregate [job.properties] (--program NAME | --program-class CLASS)",
+        "                          (--grid WxH | --edges FILE) --out FILE [--rounds R] [--workers N]",
+        "                          [--sources ID[,ID...]] [--mode sync|async] [--retention K] [--seed S]",
         "",
         "Runs an aggregate (field calculus) program on every device of a network, in rounds, over N worker",
         "processes on this machine; devices are vertices and neighbours are edges, both ways. The output has one",
         "'deviceId<TAB>value' line per device, sorted by id, with each device's value after the last round",
-        "(inf: no source reached); worker 1 prints a progress line per round on stderr.",
+        "(inf: no source reached); worker 1 prints a progress line per round on stderr. Every option is also a",
+        "property, shawarma.aggregate. and its name with dots (--program-class C is",
+        "shawarma.aggregate.program.class=C), set in job.properties or with -D; a flag wins over both, and of",
+        "--program and --program-class (or --grid and --edges) the last one given counts.",
         "",
         "  --program NAME       a built-in program: " + String.join(", ", BuiltinPrograms.NAMES),
         "  --program-class C    your own io.shawarma.fabric.aggregate.AggregateProgram (public, no-argument",
         "                       constructor), on the classpath of every worker (SHAWARMA_CLASSPATH)",
         "  --grid WxH           a W x H grid, 4 neighbours at range 1; device (x, y) has id y*W+x",
         "  --edges FILE         a SNAP-style edge list: 'src dst [range]' per line",
-        "  --rounds R           rounds to run (default 100)",
-        "  --workers N          worker processes (default 1)",
+        "  --rounds R           rounds to run (default " + AggregateConfiguration.ROUNDS_DEFAULT + ")",
+        "  --workers N          worker processes (default " + AggregateConfiguration.WORKERS_DEFAULT + ")",
         "  --sources IDS        devices whose 'source' sensor is 1 (default: the smallest device id)",
         "  --mode sync|async    synchronous rounds, reproducible for any N (default), or asynchronous ones:",
         "                       each device in a shuffled order against its neighbours' latest exports",
-        "  --retention K        rounds a neighbour's export stays visible without a newer one (default 3)",
-        "  --seed S             seed of the asynchronous firing order (default 1)");
+        "  --retention K        rounds a neighbour's export stays visible without a newer one (default " +
+            AggregateConfiguration.RETENTION_DEFAULT + ")",
+        "  --seed S             seed of the asynchronous firing order (default " +
+            AggregateConfiguration.SEED_DEFAULT + ")");
 
     String program;
     String programClass;
     String grid;
     Path edges;
     Path out;
-    int rounds = 100;
-    int workers = 1;
+    int rounds = AggregateConfiguration.ROUNDS_DEFAULT;
+    int workers = AggregateConfiguration.WORKERS_DEFAULT;
     long[] sources;
-    boolean synchronous = true;
-    int retention = 3;
-    long seed = 1;
+    boolean synchronous = mode(AggregateConfiguration.MODE_DEFAULT);
+    int retention = AggregateConfiguration.RETENTION_DEFAULT;
+    long seed = AggregateConfiguration.SEED_DEFAULT;
     // Set only in worker processes started by the launcher.
     int workerId = -1;
     String members;
@@ -62,14 +68,15 @@ final class AggregateOptions
     static AggregateOptions parse(final String[] args)
     {
         final AggregateOptions options = new AggregateOptions();
-        options.help = CommandLineOptions.forEach(args, 0, (name, value) ->
+        options.help = CommandLineOptions.forEach(args, 0, AggregateConfiguration.PREFIX,
+            PropertySet.constantsOf(AggregateConfiguration.class), (name, value) ->
         {
             switch (name)
             {
-                case "--program": options.program = value; break;
-                case "--program-class": options.programClass = value; break;
-                case "--grid": options.grid = value; break;
-                case "--edges": options.edges = Path.of(value); break;
+                case "--program": options.program = value; options.programClass = null; break;
+                case "--program-class": options.programClass = value; options.program = null; break;
+                case "--grid": options.grid = value; options.edges = null; break;
+                case "--edges": options.edges = Path.of(value); options.grid = null; break;
                 case "--out": options.out = Path.of(value); break;
                 case "--rounds": options.rounds = (int)wholeNumber(name, value, 0, Integer.MAX_VALUE - 1); break;
                 case "--workers": options.workers = (int)wholeNumber(name, value, 1, 64); break;

@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Workers 2..N of a job on this machine, as child JVMs of the launcher (which runs worker 1 itself): each gets the
@@ -31,7 +30,7 @@ public final class ChildWorkers implements AutoCloseable
 
     /**
      * Starts the launcher's media driver, which its worker JVMs attach to over IPC. Its idle strategy is
-     * {@code shawarma.driver.idle}, else {@code shawarma.idle}, else backoff.
+     * {@code shawarma.driver.idle}, else {@code shawarma.idle.strategy}, else backoff.
      *
      * @param tag names the driver's directory.
      * @return the running driver and its Aeron client, which pre-touches the log buffers it maps (the launcher is
@@ -39,7 +38,7 @@ public final class ChildWorkers implements AutoCloseable
      */
     public static Transport launcherDriver(final String tag)
     {
-        return launcherDriver(tag, System.getProperty(Configuration.IDLE_PROP, Configuration.IDLE_DEFAULT));
+        return launcherDriver(tag, Configuration.string(Configuration.IDLE_PROP, Configuration.IDLE_DEFAULT));
     }
 
     /**
@@ -53,7 +52,7 @@ public final class ChildWorkers implements AutoCloseable
      */
     public static Transport launcherDriver(final String tag, final String defaultIdle)
     {
-        return Transport.embedded(tag, System.getProperty(Configuration.DRIVER_IDLE_PROP, defaultIdle), TERM_LENGTH,
+        return Transport.embedded(tag, Configuration.string(Configuration.DRIVER_IDLE_PROP, defaultIdle), TERM_LENGTH,
             Throwable::printStackTrace, true);
     }
 
@@ -105,8 +104,9 @@ public final class ChildWorkers implements AutoCloseable
                 final List<String> childArgs = new ArrayList<>(args);
                 childArgs.addAll(List.of("--worker-id", Integer.toString(id), "--members", members,
                     "--part", part.toString()));
-                children.add(new ChildJvm(what + " worker " + id, mainClass, Map.of(), childArgs, "never printed",
-                    echo));
+                // The launcher's properties, from its file too, so that every worker runs with the same settings.
+                children.add(new ChildJvm(what + " worker " + id, mainClass, Configuration.shawarmaProperties(),
+                    childArgs, "never printed", echo));
             }
         }
         catch (final IOException ex)

@@ -145,7 +145,7 @@ public final class GraphMain
         final EdgeList graph, final GraphOptions options, final int workerId, final String members,
         final Transport transport)
     {
-        final String idle = System.getProperty(Configuration.IDLE_PROP, Configuration.IDLE_DEFAULT);
+        final String idle = Configuration.string(Configuration.IDLE_PROP, Configuration.IDLE_DEFAULT);
         try (GraphWorker worker = new GraphWorker(graph, FabricMembers.parse(members, "--members"), workerId,
             options.program(), transport.aeron(), STREAM_BASE, IdleStrategies.of(idle), options.maxSupersteps,
             System.err))

@@ -1,6 +1,7 @@
 package io.shawarma.fabric.graph;
 
 import io.shawarma.fabric.CommandLineOptions;
+import io.shawarma.fabric.PropertySet;
 import io.shawarma.udf.graph.VertexProgram;
 
 import static io.shawarma.fabric.CommandLineOptions.decimal;
@@ -15,29 +16,34 @@ import java.nio.file.Path;
 final class GraphOptions
 {
     static final String USAGE = String.join("\n",
-        "usage: shawarma pagerank --edges FILE --out FILE [--workers N] [--iterations K | --tolerance T] [--damping D]",
-        "       shawarma sssp     --edges FILE --out FILE --source V [--workers N]",
-        "       shawarma cc       --edges FILE --out FILE [--workers N]",
-        "       shawarma bfs      --edges FILE --out FILE --source V [--workers N]",
+        "usage: shawarma pagerank [job.properties] --edges FILE --out FILE [--workers N] [--iterations K | " +
+            "--tolerance T] [--damping D]",
+        "       shawarma sssp     [job.properties] --edges FILE --out FILE --source V [--workers N]",
+        "       shawarma cc       [job.properties] --edges FILE --out FILE [--workers N]",
+        "       shawarma bfs      [job.properties] --edges FILE --out FILE --source V [--workers N]",
         "",
-        "Runs a vertex program in supersteps over N worker processes on this machine (default 2). FILE is a",
+        "Runs a vertex program in supersteps over N worker processes on this machine (default " +
+            GraphConfiguration.WORKERS_DEFAULT + "). FILE is a",
         "SNAP-style edge list: '#' comments, 'src dst [weight]' per line, non-negative 64-bit ids. The output has",
         "one 'vertexId<TAB>value' line per vertex, sorted by id; unreachable vertices print inf.",
+        "Every option is also a property, shawarma.graph. and its name with dots (--max-supersteps S is",
+        "shawarma.graph.max.supersteps=S), set in job.properties or with -D; a flag wins over both.",
         "",
         "  --iterations K       PageRank iterations (default 100 with --tolerance, else 20)",
         "  --tolerance T        stop PageRank when the L1 change is below N*T (networkx's test)",
-        "  --damping D          PageRank damping (default 0.85)",
-        "  --max-supersteps S   stop any program after S supersteps (default 1000000)");
+        "  --damping D          PageRank damping (default " + GraphConfiguration.DAMPING_DEFAULT + ")",
+        "  --max-supersteps S   stop any program after S supersteps (default " +
+            GraphConfiguration.MAX_SUPERSTEPS_DEFAULT + ")");
 
     String algorithm;
     Path edges;
     Path out;
-    int workers = 2;
+    int workers = GraphConfiguration.WORKERS_DEFAULT;
     int iterations = -1;
     double tolerance;
-    double damping = 0.85;
+    double damping = GraphConfiguration.DAMPING_DEFAULT;
     long source = -1;
-    long maxSupersteps = 1_000_000;
+    long maxSupersteps = GraphConfiguration.MAX_SUPERSTEPS_DEFAULT;
     // Set only in worker processes started by the launcher.
     int workerId = -1;
     String members;
@@ -53,7 +59,8 @@ final class GraphOptions
             throw new IllegalArgumentException("missing command: pagerank, sssp, cc or bfs");
         }
         options.algorithm = args[0];
-        options.help = CommandLineOptions.forEach(args, 1, (name, value) ->
+        options.help = CommandLineOptions.forEach(args, 1, GraphConfiguration.PREFIX,
+            PropertySet.constantsOf(GraphConfiguration.class), (name, value) ->
         {
             switch (name)
             {

@@ -33,6 +33,7 @@ public final class GridCli
             System.exit(args.length == 0 ? 2 : 0);
         }
         final String command = args[0];
+        Configuration.loadOrExit(command, null);
         if ("status".equals(command) && args.length == 1)
         {
             System.exit(status());

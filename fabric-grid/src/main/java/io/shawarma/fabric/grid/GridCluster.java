@@ -189,7 +189,7 @@ public final class GridCluster implements AutoCloseable
      */
     public static final class Context
     {
-        private int memberId = integer("shawarma.grid.member.id", 0);
+        private int memberId = integer(MEMBER_ID_PROP, 0);
         private int members = integer(MEMBERS_PROP, MEMBERS_DEFAULT);
         private String host = string(HOST_PROP, HOST_DEFAULT);
         private int portBase = integer(PORT_BASE_PROP, PORT_BASE_DEFAULT);
@@ -217,7 +217,7 @@ public final class GridCluster implements AutoCloseable
         public Context conclude()
         {
             check(members == 1 || members == 3 || members == 5, MEMBERS_PROP, members, "1, 3 or 5");
-            check(memberId >= 0 && memberId < members, "shawarma.grid.member.id", memberId,
+            check(memberId >= 0 && memberId < members, MEMBER_ID_PROP, memberId,
                 "in [0, " + members + ")");
             check(portBase > 0 && portBase + PORTS_PER_MEMBER * members < 65536, PORT_BASE_PROP, portBase,
                 "a port with room for " + PORTS_PER_MEMBER + " ports per member below 65536");

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 import static io.shawarma.fabric.grid.GridConfiguration.*;
@@ -36,6 +35,7 @@ public final class GridClusterMain
     public static void main(final String[] args)
     {
         int member = -1;
+        Path file = null;
         for (int i = 0; i < args.length; i++)
         {
             final String arg = args[i];
@@ -59,9 +59,9 @@ public final class GridClusterMain
             {
                 member = parseMember(args[++i]);
             }
-            else if (!arg.startsWith("-"))
+            else if (!arg.startsWith("-") && null == file)
             {
-                Configuration.loadPropertiesFile(Path.of(arg));
+                file = Path.of(arg);
             }
             else
             {
@@ -70,6 +70,7 @@ public final class GridClusterMain
             }
         }
 
+        Configuration.loadOrExit("cluster", file);
         try
         {
             if (member >= 0)
@@ -166,27 +167,10 @@ public final class GridClusterMain
     public static ChildJvm startMember(final int memberId, final Map<String, String> properties,
         final PrintStream echo)
     {
-        final Map<String, String> all = inheritedProperties();
+        final Map<String, String> all = Configuration.shawarmaProperties();
         all.putAll(properties);
         return new ChildJvm("member " + memberId, GridClusterMain.class.getName(), all,
             List.of("--member", Integer.toString(memberId)), MEMBER_READY + memberId + " ready", echo);
-    }
-
-    /**
-     * @return this JVM's {@code shawarma.*} properties, however they were set (command line, file, option), for a
-     * child JVM.
-     */
-    static Map<String, String> inheritedProperties()
-    {
-        final Map<String, String> properties = new TreeMap<>();
-        for (final String name : System.getProperties().stringPropertyNames())
-        {
-            if (name.startsWith("shawarma."))
-            {
-                properties.put(name, System.getProperty(name));
-            }
-        }
-        return properties;
     }
 
     private static void usage(final int status)

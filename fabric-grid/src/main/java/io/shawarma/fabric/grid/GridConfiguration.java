@@ -21,6 +21,9 @@ public final class GridConfiguration
     public static final String MEMBERS_PROP = "shawarma.grid.members";
     public static final int MEMBERS_DEFAULT = 3;
 
+    /** This cluster member's id, in [0, members), for a member started on its own. */
+    public static final String MEMBER_ID_PROP = "shawarma.grid.member.id";
+
     /** Directory the cluster members keep their log, snapshots and archive under (one subdirectory each). */
     public static final String DIR_PROP = "shawarma.grid.dir";
     public static final String DIR_DEFAULT = "shawarma-grid";

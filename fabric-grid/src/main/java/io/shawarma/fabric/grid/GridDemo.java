@@ -74,6 +74,7 @@ public final class GridDemo
             System.out.println("usage: shawarma demo --grid");
             System.exit("--help".equals(args[0]) ? 0 : 2);
         }
+        Configuration.loadOrExit("demo", null);
         final File dir = new File(IoUtil.tmpDirName(), "shawarma-grid-demo-" + ProcessHandle.current().pid());
         final GridDemo demo = new GridDemo(dir, freePortBase());
         final Thread stopper = new Thread(demo::stop, "grid-demo-stop");

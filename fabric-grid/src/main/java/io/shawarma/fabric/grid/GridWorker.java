@@ -57,7 +57,8 @@ public final class GridWorker implements AutoCloseable
         try
         {
             transport = Transport.embedded("grid-worker-" + context.workerId, context.idleStrategy, TERM_LENGTH, errors);
-            store = new LocalVertices(context.storeEntries, 64, TaskDag.MAX_RESULT_BYTES,
+            store = new LocalVertices(
+                context.storeEntries, STORE_VALUE_AVERAGE_BYTES_DEFAULT, TaskDag.MAX_RESULT_BYTES,
                 null == context.dataDir ? null : new File(context.dataDir, "grid-worker-" + context.workerId + ".dat"));
             // CRDT vertex types key their state by replica: each worker its own, so copies merge without loss.
             final LocalInvoker invoker = new LocalInvoker(
@@ -210,7 +211,7 @@ public final class GridWorker implements AutoCloseable
             number(HEARTBEAT_TIMEOUT_MS_PROP, HEARTBEAT_TIMEOUT_MS_DEFAULT));
         private String dataDir = string(DATA_DIR_PROP, null);
         private String mergeUdf = string(MERGE_UDF_PROP, null);
-        private long storeEntries = number(STORE_ENTRIES_PROP, 100_000);
+        private long storeEntries = number(STORE_ENTRIES_PROP, STORE_ENTRIES_DEFAULT);
         private String host = string(HOST_PROP, HOST_DEFAULT);
         private int portBase = integer(PORT_BASE_PROP, PORT_BASE_DEFAULT);
         private int members = integer(MEMBERS_PROP, MEMBERS_DEFAULT);
@@ -243,6 +244,12 @@ public final class GridWorker implements AutoCloseable
             IdleStrategies.of(idleStrategy);
             secret = null == secretFile ? null : SharedSecret.load(Path.of(secretFile), SECRET_FILE_PROP);
             return this;
+        }
+
+        /** @return number of vertices the store is sized for. */
+        public long storeEntries()
+        {
+            return storeEntries;
         }
 
         /** @param workerId the worker's id. @return this. */

@@ -24,6 +24,7 @@ public final class GridWorkerMain
 
     public static void main(final String[] args)
     {
+        Path file = null;
         for (final String arg : args)
         {
             if ("--help".equals(arg) || "-h".equals(arg))
@@ -34,10 +35,11 @@ public final class GridWorkerMain
             }
             if (!"--cluster".equals(arg))
             {
-                Configuration.loadPropertiesFile(Path.of(arg));
+                file = Path.of(arg);
             }
         }
 
+        Configuration.loadOrExit("worker", file);
         final GridWorker worker;
         try
         {
@@ -81,7 +83,7 @@ public final class GridWorkerMain
      */
     public static ChildJvm start(final int workerId, final Map<String, String> properties, final PrintStream echo)
     {
-        final Map<String, String> all = GridClusterMain.inheritedProperties();
+        final Map<String, String> all = Configuration.shawarmaProperties();
         all.putAll(properties);
         all.put(Configuration.WORKER_ID_PROP, Integer.toString(workerId));
         return new ChildJvm("worker " + workerId, GridWorkerMain.class.getName(), all, List.of("--cluster"),

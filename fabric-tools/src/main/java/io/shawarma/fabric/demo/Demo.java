@@ -120,6 +120,7 @@ public final class Demo
                 return;
             }
         }
+        Configuration.loadOrExit("demo", null);
         System.exit(new Demo(calls, verbose).run());
     }
 
@@ -243,13 +244,14 @@ public final class Demo
         properties.put(Configuration.IDLE_PROP, idleStrategy());
         properties.put(Configuration.STORE_VALUE_MAX_BYTES_PROP, Integer.toString(STORE_VALUE_MAX_BYTES));
         properties.put(Configuration.STORE_ENTRIES_PROP, Integer.toString(64 * 1024));
-        properties.put(Configuration.CALL_TIMEOUT_NS_PROP, Long.toString(WORKER_CALL_TIMEOUT_NS));
+        properties.put(Configuration.CALL_TIMEOUT_MS_PROP,
+            Long.toString(TimeUnit.NANOSECONDS.toMillis(WORKER_CALL_TIMEOUT_NS)));
         properties.put(Configuration.DRIVER_PROP, "embedded");
         return properties;
     }
 
     /**
-     * Backoff, which leaves the CPU to others on a shared machine, unless {@code -Dshawarma.idle=...} says otherwise
+     * Backoff, which leaves the CPU to others on a shared machine, unless {@code -Dshawarma.idle.strategy=...} says otherwise
      * (yielding answers several times faster on loopback; busy-spin starves the media drivers on 2 cores).
      */
     private static String idleStrategy()

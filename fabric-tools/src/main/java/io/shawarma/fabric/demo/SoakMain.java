@@ -106,6 +106,7 @@ public final class SoakMain
                 System.exit(2);
             }
         }
+        Configuration.loadOrExit("soak", null);
         final int workers = numbers.get("--workers");
         if (workers < 2 || workers > 9)
         {
@@ -144,7 +145,8 @@ public final class SoakMain
         }
         final Map<String, String> properties = new LinkedHashMap<>();
         properties.put(Configuration.IDLE_PROP, System.getProperty(Configuration.IDLE_PROP, "backoff"));
-        properties.put(Configuration.CALL_TIMEOUT_NS_PROP, Long.toString(WORKER_CALL_TIMEOUT_NS));
+        properties.put(Configuration.CALL_TIMEOUT_MS_PROP,
+            Long.toString(TimeUnit.NANOSECONDS.toMillis(WORKER_CALL_TIMEOUT_NS)));
         properties.put(Configuration.STORE_ENTRIES_PROP, Integer.toString(64 * 1024));
         properties.put(Configuration.SECRET_FILE_PROP, secretFile.toString());
         // Forwarded calls go through the cost model, so the soak borrows vertices too.

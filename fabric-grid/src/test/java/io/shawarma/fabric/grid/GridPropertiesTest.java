@@ -1,0 +1,37 @@
+package io.shawarma.fabric.grid;
+
+import io.shawarma.fabric.Configuration;
+import io.shawarma.fabric.KnownProperties;
+import io.shawarma.fabric.PropertySet;
+import io.shawarma.fabric.Worker;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class GridPropertiesTest
+{
+    @Test
+    void shouldSizeTheStoreLikeACoreWorker()
+    {
+        assertEquals(Configuration.STORE_ENTRIES_DEFAULT, new GridWorker.Context().storeEntries());
+        assertEquals(new Worker.Context().storeEntries(), new GridWorker.Context().storeEntries());
+    }
+
+    @Test
+    void shouldKnowTheGridPropertiesBesideTheCore()
+    {
+        final KnownProperties known = KnownProperties.load(getClass().getClassLoader());
+        final List<String> names = PropertySet.constantsOf(GridConfiguration.class);
+        assertTrue(names.contains(GridConfiguration.MEMBER_ID_PROP), names::toString);
+        known.check(names);
+        known.check(List.of(Configuration.STORE_ENTRIES_PROP));
+        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
+            () -> known.check(List.of("shawarma.grid.heartbeat.timout.ms")));
+        assertEquals("unknown property shawarma.grid.heartbeat.timout.ms (did you mean " +
+            "shawarma.grid.heartbeat.timeout.ms?)", ex.getMessage());
+    }
+}
