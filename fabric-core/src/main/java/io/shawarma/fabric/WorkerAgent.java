@@ -454,8 +454,8 @@ final class WorkerAgent implements Agent, FabricHandler
         {
             costModel.onConflict(vertexId, nowNs);
         }
-        borrower.onGrant(senderId, vertexId, status, LeaseMode.get((short)mode), leaseId, version, leaseDurationNs,
-            buffer, valueOffset, valueLength, nowNs);
+        borrower.onGrant(senderId, correlationId, vertexId, status, LeaseMode.get((short)mode), leaseId, version,
+            leaseDurationNs, buffer, valueOffset, valueLength, nowNs);
     }
 
     public void onBorrowReturn(
