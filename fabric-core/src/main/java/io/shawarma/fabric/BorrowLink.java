@@ -5,7 +5,6 @@ import io.shawarma.fabric.borrow.BorrowSender;
 import io.shawarma.messaging.FabricProxy;
 import io.shawarma.udf.Status;
 import org.agrona.DirectBuffer;
-import org.agrona.collections.Int2ObjectHashMap;
 
 /**
  * Sends a worker's borrowing messages to its worker peers through its proxy. Allocation free.
@@ -15,14 +14,14 @@ final class BorrowLink implements BorrowSender
     private final int workerId;
     private final FabricProxy proxy;
     private final Placement placement;
-    private final Int2ObjectHashMap<Peer> peerById;
+    private final PeerSessions sessions;
 
-    BorrowLink(final int workerId, final FabricProxy proxy, final Placement placement, final Int2ObjectHashMap<Peer> peerById)
+    BorrowLink(final int workerId, final FabricProxy proxy, final Placement placement, final PeerSessions sessions)
     {
         this.workerId = workerId;
         this.proxy = proxy;
         this.placement = placement;
-        this.peerById = peerById;
+        this.sessions = sessions;
     }
 
     public boolean borrowRequest(final int ownerId, final long correlationId, final long vertexId, final int udfId)
@@ -69,7 +68,7 @@ final class BorrowLink implements BorrowSender
 
     private Peer workerPeer(final int peerId)
     {
-        final Peer peer = peerById.get(peerId);
+        final Peer peer = sessions.peer(peerId);
         return null != peer && peer.isWorker && peer.isConnected() ? peer : null;
     }
 

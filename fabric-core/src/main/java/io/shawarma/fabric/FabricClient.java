@@ -4,10 +4,7 @@ import io.aeron.Aeron;
 import io.aeron.ExclusivePublication;
 import io.aeron.FragmentAssembler;
 import io.aeron.Subscription;
-import io.shawarma.codecs.Role;
 import io.shawarma.codecs.Routing;
-import io.shawarma.messaging.FabricAdapter;
-import io.shawarma.messaging.FabricHandler;
 import io.shawarma.messaging.FabricProxy;
 import io.shawarma.messaging.IdleStrategies;
 import io.shawarma.messaging.Outbound;
@@ -20,6 +17,7 @@ import org.agrona.ErrorHandler;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.ArrayList;
@@ -35,7 +33,7 @@ import static io.shawarma.fabric.Configuration.*;
  * <p>
  * Not thread safe: one thread per client. Allocation free per call after {@link #connect(Context)}.
  */
-public final class FabricClient implements AutoCloseable, FabricHandler
+public final class FabricClient implements AutoCloseable
 {
     /** Receives the answers to asynchronous calls, and TIMEOUT for those that expire. */
     @FunctionalInterface
@@ -55,7 +53,6 @@ public final class FabricClient implements AutoCloseable, FabricHandler
     private static final AtomicInteger CLIENTS_IN_PROCESS = new AtomicInteger();
     private static final int FRAGMENT_LIMIT = 16;
     private static final int MAX_MOVED_FOLLOWS = 1;
-    private static final UnsafeBuffer EMPTY = new UnsafeBuffer(new byte[0]);
 
     private final Context context;
     private final int clientId;
@@ -63,43 +60,28 @@ public final class FabricClient implements AutoCloseable, FabricHandler
     private final Subscription subscription;
     private final Int2ObjectHashMap<ExclusivePublication> workers = new Int2ObjectHashMap<>();
     private final Placement placement;
-    private final FabricAdapter adapter = new FabricAdapter(this);
-    // Messages longer than the MTU arrive in fragments: reassembled before decoding.
-    private final FragmentAssembler assembler = new FragmentAssembler(adapter);
     private final FabricProxy proxy;
+    private final ClientReceiver receiver;
     private final PendingCalls pending;
-    private final PendingCalls.ExpiryHandler onExpired = this::onExpired;
+    // Messages longer than the MTU arrive in fragments: reassembled before decoding.
+    private final FragmentAssembler assembler;
+    private final NanoClock clock;
     private final IdleStrategy idle;
-    private final ResultHandler resultHandler;
     private final UnsafeBuffer putResult;
-    private final SharedSecret secret;
-    // With a shared secret: each worker's Aeron session, learnt from its proven Challenge; its frames must come on it.
-    private final CallerHandshakes handshakes;
-    private final UnsafeBuffer proof = new UnsafeBuffer(new byte[PROOF_LENGTH]);
-    private String handshakeError;
-
-    private long awaitedCorrelationId;
-    private Status awaitedStatus;
-    private MutableDirectBuffer awaitedResult;
-    private int resultLength;
-    private int lastOwnerId;
-    private long lastEpoch;
-    private long lateResults;
-    private long unexpectedFrames;
 
     private FabricClient(final Context context)
     {
         this.context = context;
         this.clientId = context.clientId();
-        this.resultHandler = context.resultHandler();
-        this.secret = context.secret();
-        this.handshakes = new CallerHandshakes(secret, clientId);
+        this.clock = context.nanoClock();
         this.idle = IdleStrategies.of(context.idleStrategy());
         this.putResult = new UnsafeBuffer(new byte[context.maxPayloadBytes()]);
         this.placement = new Placement(context.members(), 1);
-        this.pending = new PendingCalls(context.maxPendingCalls());
         this.proxy = new FabricProxy(
             context.maxPayloadBytes(), new Outbound(IdleStrategies.of(context.idleStrategy()), context.offerTimeoutNs()));
+        this.receiver = new ClientReceiver(context, proxy, placement, workers);
+        this.pending = receiver.pending;
+        this.assembler = new FragmentAssembler(receiver.adapter());
 
         Transport transport = null;
         Subscription subscription = null;
@@ -124,7 +106,7 @@ public final class FabricClient implements AutoCloseable, FabricHandler
         }
         catch (final RuntimeException ex)
         {
-            closeAll(subscription, transport);
+            CloseHelper.quietCloseAll(subscription, transport);
             throw ex;
         }
         this.transport = transport;
@@ -144,7 +126,8 @@ public final class FabricClient implements AutoCloseable, FabricHandler
         final FabricClient client = new FabricClient(context.conclude());
         try
         {
-            client.sayHello();
+            new ClientHellos(client.context, client.clientId, client.receiver, client.proxy, client.placement,
+                client.workers, client.subscription, client.idle).sayHello(client::poll);
             return client;
         }
         catch (final RuntimeException ex)
@@ -234,7 +217,7 @@ public final class FabricClient implements AutoCloseable, FabricHandler
         for (int attempt = 0; attempt <= MAX_MOVED_FOLLOWS && Status.MOVED == status; attempt++)
         {
             final int ownerId = placement.ownerOf(vertexId);
-            final long correlationId = pending.add(System.nanoTime() + context.callTimeoutNs(), ownerId, 0);
+            final long correlationId = pending.add(clock.nanoTime() + context.callTimeoutNs(), ownerId, 0);
             status = 0 == correlationId || !proxy.putVertex(
                 workers.get(ownerId), clientId, correlationId, placement.epoch(), vertexId, value, offset, length) ?
                 sendFailed(correlationId) : await(correlationId, putResult);
@@ -264,7 +247,7 @@ public final class FabricClient implements AutoCloseable, FabricHandler
         for (int attempt = 0; attempt <= MAX_MOVED_FOLLOWS && Status.MOVED == status; attempt++)
         {
             final int ownerId = placement.ownerOf(vertexId);
-            final long correlationId = pending.add(System.nanoTime() + context.callTimeoutNs(), ownerId, 0);
+            final long correlationId = pending.add(clock.nanoTime() + context.callTimeoutNs(), ownerId, 0);
             status = 0 == correlationId || !proxy.getVertex(
                 workers.get(ownerId), clientId, correlationId, placement.epoch(), vertexId) ?
                 sendFailed(correlationId) : await(correlationId, value);
@@ -284,7 +267,7 @@ public final class FabricClient implements AutoCloseable, FabricHandler
         final long vertexId, final int udfId, final DirectBuffer args, final int argsOffset, final int argsLength)
     {
         final int ownerId = placement.ownerOf(vertexId);
-        final long correlationId = pending.add(System.nanoTime() + context.callTimeoutNs(), ownerId, 0);
+        final long correlationId = pending.add(clock.nanoTime() + context.callTimeoutNs(), ownerId, 0);
         if (0 == correlationId || !proxy.invoke(workers.get(ownerId), clientId, correlationId, placement.epoch(),
             vertexId, udfId, Routing.DIRECT, args, argsOffset, argsLength))
         {
@@ -301,7 +284,7 @@ public final class FabricClient implements AutoCloseable, FabricHandler
      */
     public int poll()
     {
-        return subscription.poll(assembler, FRAGMENT_LIMIT) + pending.expire(System.nanoTime(), onExpired);
+        return subscription.poll(assembler, FRAGMENT_LIMIT) + receiver.expire(clock.nanoTime());
     }
 
     /**
@@ -309,7 +292,7 @@ public final class FabricClient implements AutoCloseable, FabricHandler
      */
     public int resultLength()
     {
-        return resultLength;
+        return receiver.resultLength();
     }
 
     /**
@@ -317,7 +300,7 @@ public final class FabricClient implements AutoCloseable, FabricHandler
      */
     public int lastOwnerId()
     {
-        return lastOwnerId;
+        return receiver.lastOwnerId();
     }
 
     /**
@@ -333,7 +316,7 @@ public final class FabricClient implements AutoCloseable, FabricHandler
      */
     public long lateResults()
     {
-        return lateResults;
+        return receiver.lateResults();
     }
 
     /**
@@ -341,7 +324,7 @@ public final class FabricClient implements AutoCloseable, FabricHandler
      */
     public long unexpectedFrames()
     {
-        return unexpectedFrames;
+        return receiver.unexpectedFrames();
     }
 
     /**
@@ -355,119 +338,6 @@ public final class FabricClient implements AutoCloseable, FabricHandler
         CloseHelper.quietCloseAll(closeables);
     }
 
-    public void onInvokeResult(
-        final int senderId, final long correlationId, final long epoch, final int status, final int ownerId,
-        final DirectBuffer buffer, final int resultOffset, final int resultLength)
-    {
-        if (!isAuthentic(senderId))
-        {
-            unexpectedFrames++;
-            return;
-        }
-        final int index = pending.indexOf(correlationId);
-        if (index < 0)
-        {
-            lateResults++;
-            return;
-        }
-        pending.remove(index);
-        final Status outcome = Status.of(status);
-        if (correlationId == awaitedCorrelationId)
-        {
-            awaitedStatus = outcome;
-            lastOwnerId = ownerId;
-            lastEpoch = epoch;
-            this.resultLength = resultLength;
-            if (null != awaitedResult)
-            {
-                awaitedResult.putBytes(0, buffer, resultOffset, Math.min(resultLength, awaitedResult.capacity()));
-            }
-        }
-        else if (null != resultHandler)
-        {
-            resultHandler.onResult(correlationId, outcome, ownerId, buffer, resultOffset, resultLength);
-        }
-    }
-
-    public void onHeartbeat(
-        final int senderId, final long correlationId, final long epoch, final long timestampNs, final int pendingCalls)
-    {
-        final int index = pending.indexOf(correlationId);
-        if (index >= 0 && correlationId == awaitedCorrelationId)
-        {
-            if (!isAuthentic(senderId))
-            {
-                failHandshake(correlationId, "worker " + senderId + " answered without authenticating; set " +
-                    SECRET_FILE_PROP + " on the workers too, or remove it here");
-                return;
-            }
-            pending.remove(index);
-            awaitedStatus = Status.OK;
-        }
-    }
-
-    public void onChallenge(
-        final int senderId, final long correlationId, final long epoch, final long nonce, final DirectBuffer buffer,
-        final int proofOffset)
-    {
-        final ExclusivePublication worker = workers.get(senderId);
-        if (null == worker || correlationId != awaitedCorrelationId || pending.indexOf(correlationId) < 0)
-        {
-            unexpectedFrames++;
-        }
-        else if (null == secret)
-        {
-            failHandshake(correlationId, "worker " + senderId + " requires authentication: set " + SECRET_FILE_PROP +
-                " to the file of the fabric's shared secret");
-        }
-        else if (!handshakes.onChallenge(senderId, nonce, buffer, proofOffset, adapter.sessionId(), proof))
-        {
-            failHandshake(correlationId, "worker " + senderId + " did not prove the shared secret: is " +
-                SECRET_FILE_PROP + " the same file there?");
-        }
-        else if (!proxy.authenticate(worker, clientId, correlationId, placement.epoch(), proof))
-        {
-            failHandshake(correlationId, "could not send Authenticate to worker " + senderId + " (back pressure)");
-        }
-    }
-
-    public void onAuthenticate(
-        final int senderId, final long correlationId, final long epoch, final DirectBuffer buffer, final int proofOffset)
-    {
-        unexpectedFrames++;
-    }
-
-    public void onHello(
-        final int senderId, final long correlationId, final long epoch, final int role, final int replyStreamId,
-        final long nonce, final DirectBuffer buffer, final int channelOffset, final int channelLength)
-    {
-        unexpectedFrames++;
-    }
-
-    public void onInvoke(
-        final int senderId, final long correlationId, final long epoch, final long vertexId, final int udfId,
-        final int routing, final DirectBuffer buffer, final int argsOffset, final int argsLength)
-    {
-        unexpectedFrames++;
-    }
-
-    public void onPutVertex(
-        final int senderId, final long correlationId, final long epoch, final long vertexId,
-        final DirectBuffer buffer, final int valueOffset, final int valueLength)
-    {
-        unexpectedFrames++;
-    }
-
-    public void onGetVertex(final int senderId, final long correlationId, final long epoch, final long vertexId)
-    {
-        unexpectedFrames++;
-    }
-
-    public void onMalformed(final int senderId, final long correlationId, final int reason)
-    {
-        unexpectedFrames++;
-    }
-
     private Status invokeAt(
         final int workerId, final Routing routing, final long vertexId, final int udfId, final DirectBuffer args,
         final int argsOffset, final int argsLength, final MutableDirectBuffer result)
@@ -477,7 +347,7 @@ public final class FabricClient implements AutoCloseable, FabricHandler
         {
             throw new IllegalArgumentException("worker " + workerId + " is not in the fabric " + context.members());
         }
-        final long correlationId = pending.add(System.nanoTime() + context.callTimeoutNs(), workerId, 0);
+        final long correlationId = pending.add(clock.nanoTime() + context.callTimeoutNs(), workerId, 0);
         if (0 == correlationId || !proxy.invoke(publication, clientId, correlationId, placement.epoch(), vertexId,
             udfId, routing, args, argsOffset, argsLength))
         {
@@ -488,137 +358,37 @@ public final class FabricClient implements AutoCloseable, FabricHandler
 
     private Status await(final long correlationId, final MutableDirectBuffer result)
     {
-        awaitedCorrelationId = correlationId;
-        awaitedResult = result;
-        awaitedStatus = null;
-        lastOwnerId = -1;
-        resultLength = 0;
+        receiver.await(correlationId, result);
         idle.reset();
-        while (null == awaitedStatus)
+        Status status;
+        while (null == (status = receiver.awaitedStatus()))
         {
             idle.idle(poll());
         }
-        awaitedCorrelationId = 0;
-        awaitedResult = null;
+        receiver.endAwait();
+        final int resultLength = receiver.resultLength();
         if (null != result && resultLength > result.capacity() && !result.isExpandable())
         {
             throw new IllegalArgumentException(
                 "result of " + resultLength + " bytes does not fit a buffer of " + result.capacity());
         }
-        return awaitedStatus;
+        return status;
     }
 
     private Status sendFailed(final long correlationId)
     {
-        if (0 != correlationId)
-        {
-            pending.remove(pending.indexOf(correlationId));
-        }
-        resultLength = 0;
+        receiver.sendFailed(correlationId);
         return Status.BACK_PRESSURED;
     }
 
     private void followMoved(final Status status, final long vertexId)
     {
-        if (Status.MOVED == status && workers.containsKey(lastOwnerId))
+        final int ownerId = receiver.lastOwnerId();
+        if (Status.MOVED == status && workers.containsKey(ownerId))
         {
             // The answer carries the answering worker's placement epoch: the client moves up to it.
-            placement.override(vertexId, lastOwnerId, lastEpoch);
+            placement.override(vertexId, ownerId, receiver.lastEpoch());
         }
-    }
-
-    private boolean isAuthentic(final int workerId)
-    {
-        return handshakes.isAuthentic(workerId, adapter.sessionId());
-    }
-
-    private void failHandshake(final long correlationId, final String error)
-    {
-        handshakeError = error;
-        pending.remove(pending.indexOf(correlationId));
-        awaitedStatus = Status.UNAUTHENTICATED;
-    }
-
-    private void onExpired(final long correlationId, final int workerId, final long unused)
-    {
-        if (correlationId == awaitedCorrelationId)
-        {
-            awaitedStatus = Status.TIMEOUT;
-        }
-        else if (null != resultHandler)
-        {
-            resultHandler.onResult(correlationId, Status.TIMEOUT, -1, EMPTY, 0, 0);
-        }
-    }
-
-    private void sayHello()
-    {
-        final long deadlineNs = System.nanoTime() + context.connectTimeoutNs();
-        final List<Integer> missing = new ArrayList<>();
-        final String replyChannel = awaitReplyChannel(deadlineNs);
-        final FabricMembers members = context.members();
-        for (int i = 0; i < members.size(); i++)
-        {
-            final int workerId = members.idAt(i);
-            final ExclusivePublication publication = workers.get(workerId);
-            boolean answered = false;
-            while (!answered && System.nanoTime() - deadlineNs < 0)
-            {
-                if (!publication.isConnected())
-                {
-                    idle.idle();
-                    continue;
-                }
-                final long correlationId = pending.add(deadlineNs, workerId, 0);
-                if (proxy.hello(publication, clientId, correlationId, placement.epoch(), Role.CLIENT,
-                    context.streamBase() + clientId, handshakes.helloNonce(workerId), replyChannel))
-                {
-                    final Status status = await(correlationId, null);
-                    if (null != handshakeError)
-                    {
-                        throw new IllegalStateException(handshakeError);
-                    }
-                    if (Status.UNAUTHENTICATED == status)
-                    {
-                        throw new IllegalStateException("worker " + workerId + " refused this client's proof of " +
-                            "the shared secret: is " + SECRET_FILE_PROP + " the same file there?");
-                    }
-                    answered = Status.OK == status;
-                }
-                else
-                {
-                    sendFailed(correlationId);
-                }
-            }
-            if (!answered)
-            {
-                missing.add(workerId);
-            }
-        }
-        if (!missing.isEmpty())
-        {
-            throw new IllegalStateException("workers " + missing + " of " + members + " did not answer within " +
-                context.connectTimeoutNs() / 1_000_000 + " ms (" + CONNECT_TIMEOUT_NS_PROP + "): are they running?");
-        }
-    }
-
-    private String awaitReplyChannel(final long deadlineNs)
-    {
-        String resolved;
-        while (null == (resolved = subscription.tryResolveChannelEndpointPort()))
-        {
-            if (System.nanoTime() - deadlineNs >= 0)
-            {
-                throw new IllegalStateException("could not bind " + context.channel());
-            }
-            idle.idle();
-        }
-        return resolved;
-    }
-
-    private static void closeAll(final AutoCloseable... closeables)
-    {
-        CloseHelper.quietCloseAll(closeables);
     }
 
     /** How long {@link #connect} waits for every worker to answer. */

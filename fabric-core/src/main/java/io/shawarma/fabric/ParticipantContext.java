@@ -2,6 +2,11 @@ package io.shawarma.fabric;
 
 import io.shawarma.messaging.IdleStrategies;
 
+import org.agrona.concurrent.EpochClock;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.SystemEpochClock;
+import org.agrona.concurrent.SystemNanoClock;
+
 import java.nio.file.Path;
 
 import static io.shawarma.fabric.Configuration.*;
@@ -28,6 +33,8 @@ public abstract class ParticipantContext<C extends ParticipantContext<C>>
     private int maxPendingCalls = integer(MAX_PENDING_CALLS_PROP, MAX_PENDING_CALLS_DEFAULT);
     private String secretFile = string(SECRET_FILE_PROP, null);
     private SharedSecret secret;
+    private NanoClock nanoClock = SystemNanoClock.INSTANCE;
+    private EpochClock epochClock = SystemEpochClock.INSTANCE;
 
     @SuppressWarnings("unchecked")
     private C self()
@@ -266,5 +273,31 @@ public abstract class ParticipantContext<C extends ParticipantContext<C>>
     SharedSecret secret()
     {
         return secret;
+    }
+
+    /** @return the clock deadlines and round trips are measured with; the agent reads it once per duty cycle. */
+    public NanoClock nanoClock()
+    {
+        return nanoClock;
+    }
+
+    /** @param nanoClock to measure deadlines and round trips with (tests drive a manual one). @return this. */
+    public C nanoClock(final NanoClock nanoClock)
+    {
+        this.nanoClock = nanoClock;
+        return self();
+    }
+
+    /** @return the wall clock, for what is stamped with the time of day (error logs). */
+    public EpochClock epochClock()
+    {
+        return epochClock;
+    }
+
+    /** @param epochClock the wall clock, for what is stamped with the time of day. @return this. */
+    public C epochClock(final EpochClock epochClock)
+    {
+        this.epochClock = epochClock;
+        return self();
     }
 }

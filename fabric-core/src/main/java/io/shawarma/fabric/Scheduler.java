@@ -3,9 +3,9 @@ package io.shawarma.fabric;
 import io.shawarma.codecs.Routing;
 
 /**
- * Decides where a call on a vertex runs. First version: LOCAL when this worker owns the vertex; otherwise FORWARD
- * to the owner when the caller allowed any-worker routing, else MOVED so the caller retries at the owner. The
- * borrowed-vertex cost model (BORROW) comes with leases.
+ * Decides where a call on a vertex runs: LOCAL when this worker owns the vertex; otherwise FORWARD to the owner when
+ * the caller allowed any-worker routing (where {@link Borrowing} may run it on a borrowed copy instead), else MOVED
+ * so the caller retries at the owner.
  */
 final class Scheduler
 {
@@ -18,9 +18,6 @@ final class Scheduler
 
     private final int workerId;
     private final Placement placement;
-    private long localDecisions;
-    private long forwardDecisions;
-    private long movedDecisions;
 
     Scheduler(final int workerId, final Placement placement)
     {
@@ -37,30 +34,13 @@ final class Scheduler
     {
         if (placement.ownerOf(vertexId) == workerId)
         {
-            localDecisions++;
             return LOCAL;
         }
         if (routing == Routing.ANY.value())
         {
-            forwardDecisions++;
             return FORWARD;
         }
-        movedDecisions++;
         return MOVED;
     }
 
-    long localDecisions()
-    {
-        return localDecisions;
-    }
-
-    long forwardDecisions()
-    {
-        return forwardDecisions;
-    }
-
-    long movedDecisions()
-    {
-        return movedDecisions;
-    }
 }

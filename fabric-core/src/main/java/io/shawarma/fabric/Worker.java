@@ -1,6 +1,8 @@
 package io.shawarma.fabric;
 
 import io.shawarma.fabric.store.LocalVertices;
+import io.shawarma.fabric.store.UdfRegistry;
+import io.shawarma.fabric.store.LocalInvoker;
 import io.shawarma.messaging.IdleStrategies;
 import io.shawarma.messaging.Transport;
 import org.agrona.CloseHelper;

@@ -1,6 +1,7 @@
 package io.shawarma.fabric;
 
 import org.agrona.concurrent.ShutdownSignalBarrier;
+import io.shawarma.fabric.store.UdfRegistry;
 
 import java.nio.file.Path;
 

@@ -24,9 +24,6 @@ class SchedulerTest
             assertEquals(owned ? Scheduler.LOCAL : Scheduler.MOVED, scheduler.decide(vertexId, Routing.DIRECT.value()));
             local += owned ? 1 : 0;
         }
-        assertEquals(2 * local, scheduler.localDecisions());
-        assertEquals(3000 - local, scheduler.forwardDecisions());
-        assertEquals(3000 - local, scheduler.movedDecisions());
         assertTrue(local > 800 && local < 1200, "hash spreads vertices evenly over 3 workers: " + local);
     }
 

@@ -1,6 +1,7 @@
 package io.shawarma.fabric;
 
 import io.shawarma.fabric.udf.AddUdf;
+import io.shawarma.fabric.store.LocalInvoker;
 import io.shawarma.udf.Status;
 import io.shawarma.udf.Udf;
 import io.shawarma.messaging.IdleStrategies;

@@ -7,7 +7,7 @@ import io.shawarma.codecs.InvokeEncoder;
 import io.shawarma.codecs.MessageHeaderEncoder;
 import io.shawarma.fabric.Configuration;
 import io.shawarma.fabric.FabricClient;
-import io.shawarma.fabric.LocalInvoker;
+import io.shawarma.fabric.store.LocalInvoker;
 import io.shawarma.fabric.Worker;
 import io.shawarma.fabric.WorkerMain;
 import io.shawarma.fabric.process.ChildJvm;

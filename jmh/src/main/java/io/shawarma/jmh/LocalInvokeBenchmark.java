@@ -1,6 +1,6 @@
 package io.shawarma.jmh;
 
-import io.shawarma.fabric.LocalInvoker;
+import io.shawarma.fabric.store.LocalInvoker;
 import io.shawarma.fabric.Worker;
 import io.shawarma.fabric.udf.AddUdf;
 import io.shawarma.fabric.udf.ReadUdf;

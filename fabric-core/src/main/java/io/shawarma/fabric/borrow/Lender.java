@@ -1,7 +1,7 @@
 package io.shawarma.fabric.borrow;
 
 import io.shawarma.codecs.LeaseMode;
-import io.shawarma.fabric.LocalInvoker;
+import io.shawarma.fabric.store.LocalInvoker;
 import io.shawarma.udf.Status;
 import io.shawarma.udf.Udf;
 import org.agrona.DirectBuffer;

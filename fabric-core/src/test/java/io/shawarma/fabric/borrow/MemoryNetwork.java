@@ -1,8 +1,8 @@
 package io.shawarma.fabric.borrow;
 
 import io.shawarma.codecs.LeaseMode;
-import io.shawarma.fabric.LocalInvoker;
-import io.shawarma.fabric.UdfRegistry;
+import io.shawarma.fabric.store.LocalInvoker;
+import io.shawarma.fabric.store.UdfRegistry;
 import io.shawarma.fabric.store.LocalVertices;
 import io.shawarma.udf.Status;
 import io.shawarma.udf.Udf;

@@ -11,7 +11,7 @@ import io.aeron.cluster.NanosecondClusterClock;
 import io.aeron.cluster.service.ClusteredServiceContainer;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
-import io.shawarma.fabric.UdfRegistry;
+import io.shawarma.fabric.store.UdfRegistry;
 import io.shawarma.messaging.IdleStrategies;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;

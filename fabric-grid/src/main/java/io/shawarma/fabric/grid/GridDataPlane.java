@@ -15,7 +15,7 @@ import io.shawarma.fabric.CallerHandshakes;
 import io.shawarma.fabric.FabricMembers;
 import io.shawarma.fabric.Handshake;
 import io.shawarma.fabric.Handshakes;
-import io.shawarma.fabric.LocalInvoker;
+import io.shawarma.fabric.store.LocalInvoker;
 import io.shawarma.fabric.SharedSecret;
 import io.shawarma.messaging.FabricAdapter;
 import io.shawarma.messaging.FabricHandler;

@@ -1,8 +1,8 @@
 package io.shawarma.fabric.grid;
 
-import io.shawarma.fabric.LocalInvoker;
+import io.shawarma.fabric.store.LocalInvoker;
 import io.shawarma.fabric.SharedSecret;
-import io.shawarma.fabric.UdfRegistry;
+import io.shawarma.fabric.store.UdfRegistry;
 import io.shawarma.fabric.store.LocalVertices;
 import io.shawarma.messaging.IdleStrategies;
 import io.shawarma.messaging.Transport;

@@ -1,7 +1,7 @@
 package io.shawarma.fabric.grid;
 
 import io.shawarma.codecs.MemberEvent;
-import io.shawarma.fabric.LocalInvoker;
+import io.shawarma.fabric.store.LocalInvoker;
 import io.shawarma.udf.Status;
 import io.shawarma.udf.Udf;
 import org.agrona.CloseHelper;

@@ -1,7 +1,7 @@
 package io.shawarma.fabric.grid;
 
-import io.shawarma.fabric.LocalInvoker;
-import io.shawarma.fabric.UdfRegistry;
+import io.shawarma.fabric.store.LocalInvoker;
+import io.shawarma.fabric.store.UdfRegistry;
 import io.shawarma.fabric.process.LoopbackPorts;
 import io.shawarma.fabric.store.LocalVertices;
 import io.shawarma.fabric.udf.AddUdf;

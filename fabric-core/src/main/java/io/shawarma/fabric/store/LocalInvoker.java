@@ -1,6 +1,5 @@
-package io.shawarma.fabric;
+package io.shawarma.fabric.store;
 
-import io.shawarma.fabric.store.LocalVertices;
 import io.shawarma.udf.Status;
 import io.shawarma.udf.Udf;
 import io.shawarma.udf.Vertex;
@@ -220,8 +219,8 @@ public final class LocalInvoker
         resultLength = 0;
         if (length > store.maxValueBytes())
         {
-            return failure(Status.MALFORMED, "value of " + length + " bytes exceeds " +
-                Configuration.STORE_VALUE_MAX_BYTES_PROP + "=" + store.maxValueBytes());
+            return failure(Status.MALFORMED, "value of " + length + " bytes exceeds shawarma.store.value.max.bytes=" +
+                store.maxValueBytes());
         }
         return store(vertexId, buffer, offset, length);
     }

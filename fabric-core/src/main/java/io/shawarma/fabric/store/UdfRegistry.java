@@ -1,4 +1,4 @@
-package io.shawarma.fabric;
+package io.shawarma.fabric.store;
 
 import io.shawarma.udf.Udf;
 import org.agrona.collections.Int2ObjectHashMap;

@@ -1,0 +1,121 @@
+package io.shawarma.fabric;
+
+import io.shawarma.fabric.store.LocalInvoker;
+import io.shawarma.messaging.Malformed;
+import io.shawarma.udf.Status;
+import io.shawarma.udf.Udf;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * Where each call runs: on this worker's vertices (the single writer), on a borrowed copy, at the owner (forwarded
+ * when the caller allowed any-worker routing), or nowhere here (answered MOVED with the owner). Every call ends in
+ * an answer.
+ */
+final class CallDispatch
+{
+    private static final UnsafeBuffer[] MALFORMED_TEXT = new UnsafeBuffer[Malformed.REASON_COUNT];
+
+    static
+    {
+        for (int i = 0; i < Malformed.REASON_COUNT; i++)
+        {
+            MALFORMED_TEXT[i] = Replies.ascii(Malformed.describe(i));
+        }
+    }
+
+    private final int workerId;
+    private final Placement placement;
+    private final Scheduler scheduler;
+    private final LocalInvoker invoker;
+    private final Replies replies;
+    private final Forwarding forwarding;
+    private final Borrowing borrowing;
+
+    CallDispatch(
+        final int workerId, final Placement placement, final LocalInvoker invoker, final Replies replies,
+        final Forwarding forwarding, final Borrowing borrowing)
+    {
+        this.workerId = workerId;
+        this.placement = placement;
+        this.scheduler = new Scheduler(workerId, placement);
+        this.invoker = invoker;
+        this.replies = replies;
+        this.forwarding = forwarding;
+        this.borrowing = borrowing;
+    }
+
+    void onInvoke(
+        final Peer caller, final long correlationId, final long vertexId, final int udfId, final int routing,
+        final DirectBuffer buffer, final int argsOffset, final int argsLength, final long nowNs)
+    {
+        switch (scheduler.decide(vertexId, routing))
+        {
+            case Scheduler.LOCAL:
+                final Udf udf = invoker.udf(udfId);
+                if (null != udf && borrowing.refusesAtOwner(caller, correlationId, vertexId, udfId, udf.isReadOnly()))
+                {
+                    break;
+                }
+                final Status status = invoker.invoke(vertexId, udfId, buffer, argsOffset, argsLength);
+                replies.send(caller, correlationId, status, Replies.NO_OWNER, invoker.result(), invoker.resultLength());
+                break;
+
+            case Scheduler.FORWARD:
+                final int borrowed = borrowing.runBorrowed(
+                    caller, correlationId, vertexId, udfId, buffer, argsOffset, argsLength, nowNs);
+                if (Borrowing.RAN_BORROWED != borrowed)
+                {
+                    final int ownerId = placement.ownerOf(vertexId);
+                    forwarding.forward(caller, correlationId, ownerId, vertexId, udfId, buffer, argsOffset, argsLength,
+                        nowNs);
+                    if (Borrowing.FORWARD_THEN_BORROW == borrowed)
+                    {
+                        borrowing.request(ownerId, vertexId, udfId, nowNs);
+                    }
+                }
+                break;
+
+            default:
+                replies.send(caller, correlationId, Status.MOVED, placement.ownerOf(vertexId), Replies.EMPTY, 0);
+        }
+    }
+
+    void onPut(
+        final Peer caller, final long correlationId, final long vertexId, final DirectBuffer buffer,
+        final int valueOffset, final int valueLength)
+    {
+        if (isOwnedOrMoved(caller, correlationId, vertexId) &&
+            !borrowing.refusesAtOwner(caller, correlationId, vertexId, 0, false))
+        {
+            final Status status = invoker.put(vertexId, buffer, valueOffset, valueLength);
+            replies.send(caller, correlationId, status, Replies.NO_OWNER, invoker.result(), invoker.resultLength());
+        }
+    }
+
+    void onGet(final Peer caller, final long correlationId, final long vertexId)
+    {
+        if (isOwnedOrMoved(caller, correlationId, vertexId) &&
+            !borrowing.refusesAtOwner(caller, correlationId, vertexId, 0, true))
+        {
+            final Status status = invoker.get(vertexId);
+            replies.send(caller, correlationId, status, Replies.NO_OWNER, invoker.result(), invoker.resultLength());
+        }
+    }
+
+    void onMalformed(final Peer caller, final long correlationId, final int reason)
+    {
+        replies.send(caller, correlationId, Status.MALFORMED, Replies.NO_OWNER, MALFORMED_TEXT[reason]);
+    }
+
+    private boolean isOwnedOrMoved(final Peer caller, final long correlationId, final long vertexId)
+    {
+        final int ownerId = placement.ownerOf(vertexId);
+        if (ownerId != workerId)
+        {
+            replies.send(caller, correlationId, Status.MOVED, ownerId, Replies.EMPTY, 0);
+            return false;
+        }
+        return true;
+    }
+}

@@ -1,0 +1,115 @@
+package io.shawarma.fabric;
+
+import io.aeron.ExclusivePublication;
+import io.aeron.Subscription;
+import io.shawarma.codecs.Role;
+import io.shawarma.messaging.FabricProxy;
+import org.agrona.collections.Int2ObjectHashMap;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.NanoClock;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntSupplier;
+
+/**
+ * A client's connect: binds its reply channel, then says Hello to every worker of the fabric at once and waits for
+ * each to answer (and, with a shared secret, to prove it), up to the connect timeout.
+ */
+final class ClientHellos
+{
+    private final FabricClient.Context context;
+    private final int clientId;
+    private final ClientReceiver receiver;
+    private final FabricProxy proxy;
+    private final Placement placement;
+    private final Int2ObjectHashMap<ExclusivePublication> workers;
+    private final Subscription subscription;
+    private final IdleStrategy idle;
+    private final NanoClock clock;
+
+    ClientHellos(
+        final FabricClient.Context context, final int clientId, final ClientReceiver receiver, final FabricProxy proxy,
+        final Placement placement, final Int2ObjectHashMap<ExclusivePublication> workers,
+        final Subscription subscription, final IdleStrategy idle)
+    {
+        this.context = context;
+        this.clientId = clientId;
+        this.receiver = receiver;
+        this.proxy = proxy;
+        this.placement = placement;
+        this.workers = workers;
+        this.subscription = subscription;
+        this.idle = idle;
+        this.clock = context.nanoClock();
+    }
+
+    /**
+     * Says Hello to every worker at once (each as soon as its publication connects) and waits for their answers
+     * until the connect deadline; the error names only the workers that did not answer.
+     */
+    void sayHello(final IntSupplier poll)
+    {
+        final long deadlineNs = clock.nanoTime() + context.connectTimeoutNs();
+        final String replyChannel = awaitReplyChannel(deadlineNs);
+        final FabricMembers members = context.members();
+        final long[] hellos = new long[members.size()];
+        int welcomed = 0;
+        idle.reset();
+        while (welcomed < members.size() && clock.nanoTime() - deadlineNs < 0)
+        {
+            welcomed = 0;
+            for (int i = 0; i < members.size(); i++)
+            {
+                final int workerId = members.idAt(i);
+                final ExclusivePublication publication = workers.get(workerId);
+                if (receiver.isWelcomed(workerId))
+                {
+                    welcomed++;
+                }
+                else if (!receiver.isInFlight(hellos[i]) && publication.isConnected())
+                {
+                    hellos[i] = receiver.addHello(workerId, deadlineNs);
+                    if (0 != hellos[i] && !proxy.hello(publication, clientId, hellos[i], placement.epoch(),
+                        Role.CLIENT, context.streamBase() + clientId, receiver.helloNonce(workerId), replyChannel))
+                    {
+                        receiver.sendFailed(hellos[i]);
+                    }
+                }
+            }
+            idle.idle(poll.getAsInt());
+            if (null != receiver.handshakeError())
+            {
+                throw new IllegalStateException(receiver.handshakeError());
+            }
+        }
+        final List<Integer> missing = new ArrayList<>();
+        for (int i = 0; i < members.size(); i++)
+        {
+            if (!receiver.isWelcomed(members.idAt(i)))
+            {
+                missing.add(members.idAt(i));
+            }
+        }
+        if (!missing.isEmpty())
+        {
+            throw new IllegalStateException((missing.size() == 1 ? "worker " : "workers ") + missing + " of " +
+                members + " did not answer within " + context.connectTimeoutNs() / 1_000_000 + " ms (" +
+                FabricClient.CONNECT_TIMEOUT_NS_PROP + "): are they running?");
+        }
+    }
+
+    private String awaitReplyChannel(final long deadlineNs)
+    {
+        String resolved;
+        while (null == (resolved = subscription.tryResolveChannelEndpointPort()))
+        {
+            if (clock.nanoTime() - deadlineNs >= 0)
+            {
+                throw new IllegalStateException("could not bind " + context.channel());
+            }
+            idle.idle();
+        }
+        return resolved;
+    }
+}
