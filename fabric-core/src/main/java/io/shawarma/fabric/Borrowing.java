@@ -139,9 +139,9 @@ final class Borrowing
     }
 
     void onGrant(
-        final int senderId, final long vertexId, final int status, final int mode, final long leaseId,
-        final long version, final long leaseDurationNs, final DirectBuffer buffer, final int valueOffset,
-        final int valueLength, final long nowNs)
+        final int senderId, final long correlationId, final long vertexId, final int status, final int mode,
+        final long leaseId, final long version, final long leaseDurationNs, final DirectBuffer buffer,
+        final int valueOffset, final int valueLength, final long nowNs)
     {
         final long requestedNs = borrower.requestedAtNs(vertexId);
         if (requestedNs >= 0)
@@ -156,8 +156,8 @@ final class Borrowing
         {
             costModel.onConflict(vertexId, nowNs);
         }
-        borrower.onGrant(senderId, vertexId, status, LeaseMode.get((short)mode), leaseId, version, leaseDurationNs,
-            buffer, valueOffset, valueLength, nowNs);
+        borrower.onGrant(senderId, correlationId, vertexId, status, LeaseMode.get((short)mode), leaseId, version,
+            leaseDurationNs, buffer, valueOffset, valueLength, nowNs);
     }
 
     void onReturn(

@@ -222,8 +222,8 @@ final class WorkerAgent implements Agent, FabricHandler
     {
         if (sessions.isWorkerPeer(senderId, adapter.sessionId()))
         {
-            borrowing.onGrant(senderId, vertexId, status, mode, leaseId, version, leaseDurationNs, buffer, valueOffset,
-                valueLength, nowNs);
+            borrowing.onGrant(senderId, correlationId, vertexId, status, mode, leaseId, version, leaseDurationNs,
+                buffer, valueOffset, valueLength, nowNs);
         }
     }
 

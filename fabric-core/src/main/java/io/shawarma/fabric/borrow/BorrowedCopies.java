@@ -33,6 +33,7 @@ public final class BorrowedCopies
     final long[] vertexId;
     final int[] ownerId;
     final long[] leaseId;
+    final long[] requestId;
     final LeaseMode[] mode;
     final int[] udfId;
     final long[] version;
@@ -61,6 +62,7 @@ public final class BorrowedCopies
         vertexId = new long[slots];
         ownerId = new int[slots];
         leaseId = new long[slots];
+        requestId = new long[slots];
         mode = new LeaseMode[slots];
         udfId = new int[slots];
         version = new long[slots];
@@ -105,7 +107,7 @@ public final class BorrowedCopies
         return view;
     }
 
-    int claim(final long vertex, final int owner, final int udf, final long nowNs)
+    int claim(final long vertex, final int owner, final int udf, final long request, final long nowNs)
     {
         if (0 == freeCount)
         {
@@ -117,6 +119,7 @@ public final class BorrowedCopies
         ownerId[slot] = owner;
         udfId[slot] = udf;
         leaseId[slot] = 0;
+        requestId[slot] = request;
         sinceNs[slot] = nowNs;
         length[slot] = 0;
         changed[slot] = false;

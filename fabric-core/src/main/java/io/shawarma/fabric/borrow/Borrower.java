@@ -38,6 +38,7 @@ public final class Borrower
     private long returnsRefused;
     private long returnsUnacknowledged;
     private long revokesIgnored;
+    private long staleGrants;
 
     /**
      * @param invoker        runs calls on copies (its store is not touched).
@@ -117,12 +118,13 @@ public final class Borrower
         {
             return false;
         }
-        final int slot = copies.claim(vertexId, ownerId, udfId, nowNs);
+        final long correlationId = nextCorrelationId++;
+        final int slot = copies.claim(vertexId, ownerId, udfId, correlationId, nowNs);
         if (slot < 0)
         {
             return false;
         }
-        if (!sender.borrowRequest(ownerId, nextCorrelationId++, vertexId, udfId))
+        if (!sender.borrowRequest(ownerId, correlationId, vertexId, udfId))
         {
             copies.release(slot);
             return false;
@@ -133,16 +135,28 @@ public final class Borrower
 
     /**
      * The owner answered a request.
+     *
+     * @param correlationId the request's: a grant is the answer to the request outstanding with that id only.
      */
     public void onGrant(
-        final int ownerId, final long vertexId, final int status, final LeaseMode mode, final long leaseId,
-        final long version, final long leaseDurationNs, final DirectBuffer buffer, final int valueOffset,
-        final int valueLength, final long nowNs)
+        final int ownerId, final long correlationId, final long vertexId, final int status, final LeaseMode mode,
+        final long leaseId, final long version, final long leaseDurationNs, final DirectBuffer buffer,
+        final int valueOffset, final int valueLength, final long nowNs)
     {
         final int slot = copies.slotOf(vertexId);
         if (slot >= 0 && REQUESTED != copies.state[slot] && copies.leaseId[slot] == leaseId)
         {
             return; // a repeated grant of the lease held
+        }
+        if (slot >= 0 && REQUESTED == copies.state[slot] && copies.ownerId[slot] == ownerId &&
+            copies.requestId[slot] != correlationId)
+        {
+            // The answer to an earlier request, given up on. Its lease may have ended at the owner already, and the
+            // lease time counted here runs from the newer request, so taking it could outlast the owner's lease:
+            // the owner would serve calls beside this copy and refuse the copy's writes. Nor is it handed back: the
+            // newer request follows it on the same stream and the owner may renew this very lease for it.
+            staleGrants++;
+            return;
         }
         if (slot < 0 || REQUESTED != copies.state[slot] || copies.ownerId[slot] != ownerId)
         {
@@ -322,6 +336,14 @@ public final class Borrower
     public long revokesIgnored()
     {
         return revokesIgnored;
+    }
+
+    /**
+     * @return grants that answered a request given up on while a newer one was outstanding (ignored).
+     */
+    public long staleGrants()
+    {
+        return staleGrants;
     }
 
     private void sendReturn(final int slot, final long nowNs)

@@ -232,6 +232,35 @@ class BorrowProtocolTest
     }
 
     @Test
+    void shouldNotTakeAGrantForAnAbandonedRequestAsTheAnswerToTheNextOne()
+    {
+        putCounter(10);
+        borrower.borrower.request(0, VERTEX, ADD, network.nowNs);
+        network.deliver(network.indexOf("request"));
+        final MemoryNetwork.Message lateGrant = network.drop(network.indexOf("grant"));
+        network.advance(RETRY_NS);                         // the borrower gives up waiting...
+        network.nowNs += GRACE_NS + 1;
+        owner.tick();                                      // ...and the owner drops the lease nobody returned
+        assertEquals(1, owner.lender.leasesExpired());
+
+        borrower.borrower.request(0, VERTEX, ADD, network.nowNs);
+        network.deliver(network.indexOf("request"));       // lent afresh, under a new lease
+        lateGrant.delivery.accept(borrower);               // the first grant arrives only now
+        assertTrue(borrower.borrower.usableSlot(VERTEX, ADD, network.nowNs) < 0,
+            "a grant for the abandoned request is no answer to the new one: its lease is gone at the owner");
+        network.deliverAll();
+        assertTrue(borrower.borrower.usableSlot(VERTEX, ADD, network.nowNs) >= 0, "the new request's grant");
+        assertEquals(1, owner.lender.leases().lentVertices());
+
+        assertEquals(Status.OK, borrower.call(0, VERTEX, ADD, int64(5)));
+        assertEquals(Status.LENT, owner.call(0, VERTEX, ADD, int64(1)), "one writer: the borrower holds the loan");
+        network.deliverAll();                              // revoke -> return -> ack
+        assertEquals(Status.OK, owner.call(0, VERTEX, ADD, int64(1)));
+        assertEquals(16, ownerCounter(), "the borrowed add and the owner's, each once");
+        assertEquals(0, owner.lender.returnsRefused());
+    }
+
+    @Test
     void shouldAnswerRequestsForMissingVerticesAndUnknownUdfs()
     {
         borrower.borrower.request(0, VERTEX, GCOUNTER, network.nowNs);

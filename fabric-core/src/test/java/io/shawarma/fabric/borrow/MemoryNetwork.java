@@ -79,8 +79,8 @@ final class MemoryNetwork implements AutoCloseable
             final int valueLength)
         {
             final UnsafeBuffer copy = copyOf(value, valueOffset, valueLength);
-            return send(id, borrowerId, "grant " + status, node -> node.borrower.onGrant(id, vertexId, status.code(),
-                mode, leaseId, version, leaseDurationNs, copy, 0, copy.capacity(), nowNs));
+            return send(id, borrowerId, "grant " + status, node -> node.borrower.onGrant(id, correlationId, vertexId,
+                status.code(), mode, leaseId, version, leaseDurationNs, copy, 0, copy.capacity(), nowNs));
         }
 
         public boolean borrowReturn(
