@@ -51,12 +51,7 @@ final class RoundMarks
      */
     long peerDevices()
     {
-        long total = 0;
-        for (int peer = 0; peer < workers; peer++)
-        {
-            total += peer == slot ? 0 : doneDevices[peer];
-        }
-        return total;
+        return sumOfPeers(doneDevices);
     }
 
     /**
@@ -64,10 +59,15 @@ final class RoundMarks
      */
     long peerChanged()
     {
+        return sumOfPeers(doneChanged);
+    }
+
+    private long sumOfPeers(final long[] values)
+    {
         long total = 0;
         for (int peer = 0; peer < workers; peer++)
         {
-            total += peer == slot ? 0 : doneChanged[peer];
+            total += peer == slot ? 0 : values[peer];
         }
         return total;
     }

@@ -67,12 +67,7 @@ final class SuperstepBarrier
      */
     long totalActive(final long active)
     {
-        long total = active;
-        for (int peer = 0; peer < workers; peer++)
-        {
-            total += peer == slot ? 0 : doneActive[peer];
-        }
-        return total;
+        return plusPeers(active, doneActive);
     }
 
     /**
@@ -80,10 +75,15 @@ final class SuperstepBarrier
      */
     long totalSent(final long sent)
     {
-        long total = sent;
+        return plusPeers(sent, doneSent);
+    }
+
+    private long plusPeers(final long own, final long[] peers)
+    {
+        long total = own;
         for (int peer = 0; peer < workers; peer++)
         {
-            total += peer == slot ? 0 : doneSent[peer];
+            total += peer == slot ? 0 : peers[peer];
         }
         return total;
     }

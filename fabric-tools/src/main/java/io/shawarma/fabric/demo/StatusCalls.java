@@ -103,15 +103,25 @@ final class StatusCalls
         }
     }
 
+    /**
+     * Invokes a UDF on a vertex, times the call into the row and checks its status.
+     */
+    private void invokeExpecting(
+        final FabricClient client, final CallStats stats, final long vertexId, final int udf, final int argsLength,
+        final Status expectedStatus, final String what)
+    {
+        final long t0 = clock.nanoTime();
+        final Status status = client.invoke(vertexId, udf, args, 0, argsLength, result);
+        stats.record(status, clock.nanoTime() - t0);
+        calls.expect(stats, client, expectedStatus, status, what);
+    }
+
     private void noSuchVertex(final FabricClient client)
     {
         final CallStats stats = report.row(Status.NO_SUCH_VERTEX.name(), "invoke read on ids never put");
         for (int i = 0; i < ERROR_CALLS; i++)
         {
-            final long t0 = clock.nanoTime();
-            final Status status = client.invoke(UNKNOWN_ID_BASE + i, READ, args, 0, 0, result);
-            stats.record(status, clock.nanoTime() - t0);
-            calls.expect(stats, client, Status.NO_SUCH_VERTEX, status,
+            invokeExpecting(client, stats, UNKNOWN_ID_BASE + i, READ, 0, Status.NO_SUCH_VERTEX,
                 "invoke read on vertex " + (UNKNOWN_ID_BASE + i));
         }
     }
@@ -121,10 +131,8 @@ final class StatusCalls
         final CallStats stats = report.row(Status.NO_SUCH_UDF.name(), "invoke \"no-such-udf\" on a counter");
         for (int i = 0; i < ERROR_CALLS; i++)
         {
-            final long t0 = clock.nanoTime();
-            final Status status = client.invoke(COUNTER_ID_BASE + i, NO_SUCH_UDF, args, 0, 0, result);
-            stats.record(status, clock.nanoTime() - t0);
-            calls.expect(stats, client, Status.NO_SUCH_UDF, status, "invoke no-such-udf");
+            invokeExpecting(client, stats, COUNTER_ID_BASE + i, NO_SUCH_UDF, 0, Status.NO_SUCH_UDF,
+                "invoke no-such-udf");
         }
     }
 
@@ -134,11 +142,8 @@ final class StatusCalls
         for (int i = 0; i < ERROR_CALLS; i++)
         {
             args.putLong(0, 1_000_000, LITTLE_ENDIAN);
-            final long t0 = clock.nanoTime();
-            final Status status = client.invoke(COUNTER_ID_BASE + i, ADD, args, 0, 3, result);
-            stats.record(status, clock.nanoTime() - t0);
             // The counter must be unchanged: checked with every other counter at the end.
-            calls.expect(stats, client, Status.UDF_FAILED, status, "add with 3-byte args");
+            invokeExpecting(client, stats, COUNTER_ID_BASE + i, ADD, 3, Status.UDF_FAILED, "add with 3-byte args");
         }
     }
 
@@ -250,13 +255,10 @@ final class StatusCalls
         workers.suspend(victim);
         try
         {
-            long t0 = clock.nanoTime();
-            Status status = client.invoke(vertexId, READ, args, 0, 0, result);
-            stats.record(status, clock.nanoTime() - t0);
-            calls.expect(stats, client, Status.TIMEOUT, status, "invoke at frozen worker " + victim);
+            invokeExpecting(client, stats, vertexId, READ, 0, Status.TIMEOUT, "invoke at frozen worker " + victim);
 
-            t0 = clock.nanoTime();
-            status = client.invokeVia(via, vertexId, READ, args, 0, 0, result);
+            final long t0 = clock.nanoTime();
+            final Status status = client.invokeVia(via, vertexId, READ, args, 0, 0, result);
             stats.record(status, clock.nanoTime() - t0);
             calls.expect(stats, client, Status.TIMEOUT, status,
                 "invokeVia worker " + via + " to frozen worker " + victim);
