@@ -122,7 +122,9 @@ public final class StatMain
         try
         {
             final UnsafeBuffer header = new UnsafeBuffer(mapped);
-            if (header.getIntVolatile(0) != WorkerCounters.MAGIC || header.getInt(4) != WorkerCounters.VERSION)
+            // A process killed while creating its file leaves it shorter than a header, even empty.
+            if (header.capacity() < WorkerCounters.HEADER_LENGTH ||
+                header.getIntVolatile(0) != WorkerCounters.MAGIC || header.getInt(4) != WorkerCounters.VERSION)
             {
                 out.println(file + ": not a worker counters file of this version (yet)");
                 return;
