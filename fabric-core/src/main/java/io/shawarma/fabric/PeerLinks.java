@@ -7,6 +7,8 @@ import io.aeron.logbuffer.ControlledFragmentHandler;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.SystemNanoClock;
 
 import java.util.Arrays;
 
@@ -110,11 +112,21 @@ public final class PeerLinks implements AutoCloseable
      */
     public void awaitConnected(final long deadlineNs)
     {
+        awaitConnected(SystemNanoClock.INSTANCE, deadlineNs);
+    }
+
+    /**
+     * {@link #awaitConnected(long)} with a deadline on the given clock.
+     *
+     * @throws IllegalStateException when a peer does not connect by the deadline.
+     */
+    public void awaitConnected(final NanoClock clock, final long deadlineNs)
+    {
         for (int i = 0; i < publications.length; i++)
         {
             while (null != publications[i] && !publications[i].isConnected())
             {
-                if (isPast(deadlineNs))
+                if (isPast(clock, deadlineNs))
                 {
                     throw new IllegalStateException(what + " peer in slot " + i + " did not connect in time");
                 }
@@ -122,7 +134,7 @@ public final class PeerLinks implements AutoCloseable
         }
         while (subscription.imageCount() < publications.length - 1)
         {
-            if (isPast(deadlineNs))
+            if (isPast(clock, deadlineNs))
             {
                 throw new IllegalStateException(what + ": " + subscription.imageCount() + " of " +
                     (publications.length - 1) + " peers connected to this worker in time");
@@ -135,9 +147,9 @@ public final class PeerLinks implements AutoCloseable
      *
      * @return true when the deadline has passed.
      */
-    private boolean isPast(final long deadlineNs)
+    private boolean isPast(final NanoClock clock, final long deadlineNs)
     {
-        if (System.nanoTime() - deadlineNs >= 0)
+        if (clock.nanoTime() - deadlineNs >= 0)
         {
             return true;
         }

@@ -122,9 +122,9 @@ public final class StatMain
         try
         {
             final UnsafeBuffer header = new UnsafeBuffer(mapped);
-            // A file its worker has only just created (or was killed while creating) may still be empty.
-            if (header.capacity() < Long.BYTES || header.getIntVolatile(0) != WorkerCounters.MAGIC ||
-                header.getInt(4) != WorkerCounters.VERSION)
+            // A process killed while creating its file leaves it shorter than a header, even empty.
+            if (header.capacity() < WorkerCounters.HEADER_LENGTH ||
+                header.getIntVolatile(0) != WorkerCounters.MAGIC || header.getInt(4) != WorkerCounters.VERSION)
             {
                 out.println(file + ": not a worker counters file of this version (yet)");
                 return;

@@ -1,12 +1,8 @@
 package io.shawarma.fabric.aggregate;
 
-import org.agrona.collections.Long2LongHashMap;
-
-import java.util.Arrays;
 import java.util.function.DoubleBinaryOperator;
 import java.util.function.LongBinaryOperator;
 
-import static io.shawarma.fabric.aggregate.PathTable.KIND_ALIGN;
 import static io.shawarma.fabric.aggregate.PathTable.KIND_BRANCH;
 import static io.shawarma.fabric.aggregate.PathTable.KIND_FOLDHOOD;
 import static io.shawarma.fabric.aggregate.PathTable.KIND_NBR;
@@ -72,24 +68,18 @@ public final class Aggregate
     }
 
     private static final int NOT_FOLDING = -1;
-    private static final long MISSING_KEY = -1;
 
     private final Neighbourhood hood;
     private final Exports exports;
-    private final PathTable paths;
+    private final PathScope scope;
+    private final FieldPool fields;
     private final Sensors sensors;
     private final int retention;
-    private final Long2LongHashMap alignKeyIds = new Long2LongHashMap(MISSING_KEY);
-    private int[] slotStack = new int[32];
-    private int[] indexStack = new int[32];
-    private int depth;
     private int self;
     private int round;
     private int foldRow = NOT_FOLDING;
     private int foldEdge;
     private boolean outOfDomain;
-    private DoubleField[] fields = new DoubleField[0];
-    private int fieldsLent;
 
     Aggregate(
         final Neighbourhood hood, final Exports exports, final PathTable paths, final Sensors sensors,
@@ -97,7 +87,8 @@ public final class Aggregate
     {
         this.hood = hood;
         this.exports = exports;
-        this.paths = paths;
+        this.scope = new PathScope(paths, exports);
+        this.fields = new FieldPool(hood.maxDegree + 1);
         this.sensors = sensors;
         this.retention = retention;
     }
@@ -109,12 +100,10 @@ public final class Aggregate
     {
         self = row;
         round = roundNumber;
-        depth = 0;
-        slotStack[0] = PathTable.ROOT;
-        indexStack[0] = 0;
+        scope.reset();
         foldRow = NOT_FOLDING;
         outOfDomain = false;
-        fieldsLent = 0;
+        fields.reclaimAll();
         exports.begin(row, roundNumber);
         return program.round(this);
     }
@@ -282,13 +271,7 @@ public final class Aggregate
      */
     public double align(final long key, final DoubleExpression body)
     {
-        long id = alignKeyIds.get(key);
-        if (MISSING_KEY == id)
-        {
-            id = alignKeyIds.size();
-            alignKeyIds.put(key, id);
-        }
-        enterStep(PathTable.step(KIND_ALIGN, (int)id, 0));
+        scope.enterAligned(key);
         final double result = body.evaluate(this);
         exit();
         return result;
@@ -301,7 +284,7 @@ public final class Aggregate
     public double share(final double init, final ShareUpdate update)
     {
         final int slot = enter(KIND_SHARE, 0);
-        final DoubleField shared = lendField();
+        final DoubleField shared = fields.lend();
         shared.add(mid(), exports.has(self, slot) ? Double.longBitsToDouble(exports.value(self, slot)) : init);
         for (int e = hood.offsets[self], end = hood.offsets[self + 1]; e < end; e++)
         {
@@ -323,7 +306,7 @@ public final class Aggregate
     public DoubleField nbrField(final double value)
     {
         final int slot = enter(KIND_NBR, 0);
-        final DoubleField field = lendField();
+        final DoubleField field = fields.lend();
         field.add(mid(), value);
         write(slot, Double.doubleToRawLongBits(value));
         for (int e = hood.offsets[self], end = hood.offsets[self + 1]; e < end; e++)
@@ -343,7 +326,7 @@ public final class Aggregate
      */
     public DoubleField nbrRangeField()
     {
-        final DoubleField field = lendField();
+        final DoubleField field = fields.lend();
         field.add(mid(), 0);
         for (int e = hood.offsets[self], end = hood.offsets[self + 1]; e < end; e++)
         {
@@ -352,21 +335,6 @@ public final class Aggregate
                 field.add(hood.deviceIds[hood.neighbourRows[e]], hood.ranges[e]);
             }
         }
-        return field;
-    }
-
-    DoubleField lendField()
-    {
-        if (fieldsLent == fields.length)
-        {
-            fields = Arrays.copyOf(fields, Math.max(4, fields.length * 2));
-            for (int i = fieldsLent; i < fields.length; i++)
-            {
-                fields[i] = new DoubleField(this, hood.maxDegree + 1);
-            }
-        }
-        final DoubleField field = fields[fieldsLent++];
-        field.clear();
         return field;
     }
 
@@ -436,7 +404,7 @@ public final class Aggregate
         foldRow = row;
         foldEdge = edge;
         outOfDomain = false;
-        indexStack[depth] = 0;
+        scope.restart();
     }
 
     private long nbrBits(final long value)
@@ -487,25 +455,11 @@ public final class Aggregate
 
     private int enter(final int kind, final int tag)
     {
-        return enterStep(PathTable.step(kind, indexStack[depth]++, tag));
-    }
-
-    private int enterStep(final int step)
-    {
-        final int slot = paths.child(slotStack[depth], step);
-        exports.ensureSlots(slot + 1);
-        if (++depth == slotStack.length)
-        {
-            slotStack = Arrays.copyOf(slotStack, depth * 2);
-            indexStack = Arrays.copyOf(indexStack, depth * 2);
-        }
-        slotStack[depth] = slot;
-        indexStack[depth] = 0;
-        return slot;
+        return scope.enter(kind, tag);
     }
 
     private void exit()
     {
-        depth--;
+        scope.exit();
     }
 }

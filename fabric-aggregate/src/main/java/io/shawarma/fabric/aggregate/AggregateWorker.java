@@ -5,16 +5,13 @@ import io.shawarma.fabric.CountersFile;
 import io.shawarma.fabric.FabricMembers;
 import io.shawarma.fabric.JobCounters;
 import io.shawarma.fabric.graph.EdgeList;
-import org.agrona.BufferUtil;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.IdleStrategy;
-import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.SystemNanoClock;
 
 import java.io.PrintStream;
-import java.util.Arrays;
-
-import static java.nio.ByteOrder.LITTLE_ENDIAN;
 
 /**
  * Runs an aggregate program on this worker's share of the devices, in rounds, with the other workers of the run.
@@ -51,30 +48,32 @@ public final class AggregateWorker implements AutoCloseable, AggregateTransport.
     }
 
     private final AggregateEngine engine;
-    private final Neighbourhood hood;
-    private final Exports exports;
-    private final PathTable paths;
     private final AggregateTransport transport;
     private final JobCounters counters;
     private final IdleStrategy idle;
+    private final NanoClock clock;
     private final int retention;
-    private final PrintStream progress;
+    private final RoundProgress progress;
     private final int workerId;
     private final int slot;
-    private final int workers;
-    private final UnsafeBuffer staging = new UnsafeBuffer(BufferUtil.allocateDirectAligned(FRAME_BYTES, 64));
-    private final UnsafeBuffer noBytes = new UnsafeBuffer(new byte[0]);
-    private final StringBuilder line = new StringBuilder(128);
-    private final int[] pathsSentTo;
-    private final int[][] slotFromPeer;
-    private final int[] pathsFromPeer;
-    private final long[] doneRound;
-    private final long[] doneDevices;
-    private final long[] doneChanged;
-    private int[] visibleSlots = new int[16];
-    private int visibleCount;
-    private int visibleUpTo;
-    private long malformed;
+    private final InboundExports inbound;
+    private final OutboundExports outbound;
+    private final RoundMarks marks;
+
+    /**
+     * A worker that reads the system's clock.
+     *
+     * @see #AggregateWorker(EdgeList, FabricMembers, int, AggregateProgram, int, long, Aeron, int, IdleStrategy,
+     * PrintStream, NanoClock)
+     */
+    public AggregateWorker(
+        final EdgeList graph, final FabricMembers members, final int workerId, final AggregateProgram program,
+        final int retention, final long seed, final Aeron aeron, final int streamBase, final IdleStrategy idle,
+        final PrintStream progress)
+    {
+        this(graph, members, workerId, program, retention, seed, aeron, streamBase, idle, progress,
+            SystemNanoClock.INSTANCE);
+    }
 
     /**
      * @param graph      the whole network (every worker reads the same one).
@@ -87,17 +86,16 @@ public final class AggregateWorker implements AutoCloseable, AggregateTransport.
      * @param streamBase worker N receives on stream base + N.
      * @param idle       for waiting at the barrier.
      * @param progress   where the first worker prints a line per round, or null.
+     * @param clock      times the connect deadline, the rounds and the waits at the barrier.
      */
     public AggregateWorker(
         final EdgeList graph, final FabricMembers members, final int workerId, final AggregateProgram program,
         final int retention, final long seed, final Aeron aeron, final int streamBase, final IdleStrategy idle,
-        final PrintStream progress)
+        final PrintStream progress, final NanoClock clock)
     {
         engine = new AggregateEngine(graph, members, workerId, program, retention, seed);
-        hood = engine.neighbourhood();
-        exports = engine.exports();
-        paths = engine.paths();
         this.idle = idle;
+        this.clock = clock;
         this.retention = retention;
         counters = new JobCounters(CountersFile.ROLE_AGGREGATE, workerId, "rounds", "export records");
         try
@@ -112,17 +110,11 @@ public final class AggregateWorker implements AutoCloseable, AggregateTransport.
         }
         this.workerId = workerId;
         slot = transport.links().slot();
-        workers = members.size();
-        this.progress = 0 == slot ? progress : null;
-        pathsSentTo = new int[workers];
-        Arrays.fill(pathsSentTo, 1);
-        slotFromPeer = new int[workers][16];
-        pathsFromPeer = new int[workers];
-        Arrays.fill(pathsFromPeer, 1);
-        doneRound = new long[workers];
-        Arrays.fill(doneRound, Long.MIN_VALUE);
-        doneDevices = new long[workers];
-        doneChanged = new long[workers];
+        final int workers = members.size();
+        this.progress = 0 == slot && null != progress ? new RoundProgress(progress) : null;
+        inbound = new InboundExports(engine, counters, workers);
+        outbound = new OutboundExports(engine, transport, counters, workers, FRAME_BYTES);
+        marks = new RoundMarks(slot, workers);
     }
 
     /**
@@ -157,10 +149,10 @@ public final class AggregateWorker implements AutoCloseable, AggregateTransport.
 
     private Result runRounds(final int rounds, final boolean synchronous, final long connectTimeoutNs)
     {
-        transport.links().awaitConnected(System.nanoTime() + connectTimeoutNs);
+        transport.links().awaitConnected(clock, clock.nanoTime() + connectTimeoutNs);
         sendDone(-1, 0, 0);
         awaitPeers(-1, -1);
-        final long runStartNs = System.nanoTime();
+        final long runStartNs = clock.nanoTime();
         if (synchronous)
         {
             runSynchronous(rounds);
@@ -169,7 +161,7 @@ public final class AggregateWorker implements AutoCloseable, AggregateTransport.
         {
             runAsynchronous(rounds);
         }
-        return new Result(engine.deviceIds(), engine.outputs(), rounds, System.nanoTime() - runStartNs);
+        return new Result(engine.deviceIds(), engine.outputs(), rounds, clock.nanoTime() - runStartNs);
     }
 
     /**
@@ -187,7 +179,7 @@ public final class AggregateWorker implements AutoCloseable, AggregateTransport.
         long previousWaitedNs = 0;
         for (int round = 0; round < rounds; round++)
         {
-            final long startNs = System.nanoTime();
+            final long startNs = clock.nanoTime();
             int changed = engine.synchronousBoundary();
             sendExports(round, round - 1, true);
             sendDone(round, previousDevices, previousChanged);
@@ -208,13 +200,13 @@ public final class AggregateWorker implements AutoCloseable, AggregateTransport.
         if (rounds > 0)
         {
             printProgress(rounds - 1, previousDevices, previousChanged, previousWaitedNs,
-                System.nanoTime() - previousStartNs);
+                clock.nanoTime() - previousStartNs);
         }
     }
 
     private void countRound()
     {
-        counters.malformed(malformed);
+        counters.malformed(inbound.malformed());
         counters.onStepCompleted();
     }
 
@@ -229,13 +221,13 @@ public final class AggregateWorker implements AutoCloseable, AggregateTransport.
         for (int round = 0; round < rounds; round++)
         {
             awaitPeers(AggregateTransport.ANY_ROUND, round - retention);
-            final long startNs = System.nanoTime();
+            final long startNs = clock.nanoTime();
             final int changed = engine.asynchronousRound();
             sendExports(round, AggregateTransport.ANY_ROUND, false);
             sendDone(round, previousDevices, previousChanged);
             previousDevices = engine.ranLastRound();
             previousChanged = changed;
-            printProgress(round, previousDevices, previousChanged, -1, System.nanoTime() - startNs);
+            printProgress(round, previousDevices, previousChanged, -1, clock.nanoTime() - startNs);
             countRound();
         }
         // Everyone stays until everyone is done, so that no exports go to a worker that left.
@@ -247,7 +239,6 @@ public final class AggregateWorker implements AutoCloseable, AggregateTransport.
      * Prints a round's progress line (worker 1 only). In synchronous rounds: the devices that ran it and changed
      * their output on every worker (the peers' from their done marks) and how long worker 1 waited for its peers'
      * exports at the end of the round; in asynchronous ones ({@code waitedNs} negative), worker 1's devices only.
-     * The line is built by hand, not formatted: a formatter costs a cold JVM tens of milliseconds of the rounds.
      */
     private void printProgress(
         final int round, final long devices, final long changed, final long waitedNs, final long roundNs)
@@ -256,32 +247,9 @@ public final class AggregateWorker implements AutoCloseable, AggregateTransport.
         {
             return;
         }
-        long totalDevices = devices;
-        long totalChanged = changed;
-        for (int peer = 0; peer < workers && waitedNs >= 0; peer++)
-        {
-            totalDevices += peer == slot ? 0 : doneDevices[peer];
-            totalChanged += peer == slot ? 0 : doneChanged[peer];
-        }
-        line.setLength(0);
-        line.append("round ").append(round).append(" devices ").append(totalDevices).append(" changed ")
-            .append(totalChanged);
-        if (waitedNs < 0)
-        {
-            line.append(" (worker 1's)");
-        }
-        else
-        {
-            appendMillis(line.append(" waited "), waitedNs);
-        }
-        appendMillis(line.append(" time "), roundNs);
-        progress.println(line);
-    }
-
-    private static void appendMillis(final StringBuilder to, final long nanos)
-    {
-        final long tenths = (nanos + 50_000) / 100_000;
-        to.append(tenths / 10).append('.').append(tenths % 10).append(" ms");
+        final boolean everyWorker = waitedNs >= 0;
+        progress.print(round, devices + (everyWorker ? marks.peerDevices() : 0),
+            changed + (everyWorker ? marks.peerChanged() : 0), waitedNs, roundNs);
     }
 
     /**
@@ -305,7 +273,7 @@ public final class AggregateWorker implements AutoCloseable, AggregateTransport.
      */
     public long malformed()
     {
-        return malformed;
+        return inbound.malformed();
     }
 
     /**
@@ -331,194 +299,33 @@ public final class AggregateWorker implements AutoCloseable, AggregateTransport.
 
     public void onPaths(final int senderSlot, final DirectBuffer buffer, final int offset, final int count)
     {
-        for (int i = 0, position = offset; i < count; i++, position += AggregateTransport.PATH_BYTES)
-        {
-            final int remote = buffer.getShort(position, LITTLE_ENDIAN) & 0xFFFF;
-            final int parent = buffer.getShort(position + 2, LITTLE_ENDIAN) & 0xFFFF;
-            final int step = buffer.getInt(position + 4, LITTLE_ENDIAN);
-            if (remote != pathsFromPeer[senderSlot] || parent >= remote)
-            {
-                malformed++;
-                return;
-            }
-            final int local;
-            try
-            {
-                local = paths.child(slotFromPeer[senderSlot][parent], step);
-            }
-            catch (final IllegalStateException ex)
-            {
-                malformed++;
-                return;
-            }
-            exports.ensureSlots(local + 1);
-            if (remote == slotFromPeer[senderSlot].length)
-            {
-                slotFromPeer[senderSlot] = Arrays.copyOf(slotFromPeer[senderSlot], remote * 2);
-            }
-            slotFromPeer[senderSlot][remote] = local;
-            pathsFromPeer[senderSlot]++;
-        }
+        inbound.onPaths(senderSlot, buffer, offset, count);
     }
 
     public void onExports(
         final int senderSlot, final long round, final DirectBuffer buffer, final int offset, final int length)
     {
-        final int end = offset + length;
-        int position = offset;
-        while (position < end)
-        {
-            if (end - position < AggregateTransport.RECORD_HEAD_BYTES)
-            {
-                malformed++;
-                return;
-            }
-            final int graphIndex = buffer.getInt(position, LITTLE_ENDIAN);
-            final int count = buffer.getShort(position + 4, LITTLE_ENDIAN) & 0xFFFF;
-            position += AggregateTransport.RECORD_HEAD_BYTES;
-            if (count * AggregateTransport.ENTRY_BYTES > end - position)
-            {
-                malformed++;
-                return;
-            }
-            final int row = graphIndex >= 0 && graphIndex < hood.rowOfGraphIndex.length ?
-                hood.rowOfGraphIndex[graphIndex] : -1;
-            if (row < hood.localCount || !slotsKnown(senderSlot, buffer, position, count))
-            {
-                // Not a neighbour of this worker's devices, or slots never defined: the record is dropped whole.
-                malformed++;
-                position += count * AggregateTransport.ENTRY_BYTES;
-                continue;
-            }
-            exports.begin(row, (int)round);
-            for (int i = 0; i < count; i++, position += AggregateTransport.ENTRY_BYTES)
-            {
-                final int remote = buffer.getShort(position, LITTLE_ENDIAN) & 0xFFFF;
-                exports.put(row, slotFromPeer[senderSlot][remote], buffer.getLong(position + 2, LITTLE_ENDIAN));
-            }
-            exports.commit(row);
-            counters.onItemsReceived(1);
-        }
-    }
-
-    private boolean slotsKnown(final int senderSlot, final DirectBuffer buffer, final int offset, final int count)
-    {
-        for (int i = 0, position = offset; i < count; i++, position += AggregateTransport.ENTRY_BYTES)
-        {
-            if ((buffer.getShort(position, LITTLE_ENDIAN) & 0xFFFF) >= pathsFromPeer[senderSlot])
-            {
-                return false;
-            }
-        }
-        return true;
+        inbound.onExports(senderSlot, round, buffer, offset, length);
     }
 
     public void onDone(final int senderSlot, final long round, final long devices, final long changed)
     {
-        doneRound[senderSlot] = Math.max(doneRound[senderSlot], round);
-        doneDevices[senderSlot] = devices;
-        doneChanged[senderSlot] = changed;
+        marks.onDone(senderSlot, round, devices, changed);
     }
 
     public void onMalformed(final String reason)
     {
-        malformed++;
+        inbound.onMalformed();
     }
 
     /**
-     * Ships this worker's boundary exports of a round to its peers: the committed exports, or the pending ones of a
-     * synchronous round that is not published yet.
+     * Takes in the peers' frames of rounds up to {@code pollUpTo}, then ships this worker's boundary exports of a
+     * round: the committed exports, or the pending ones of a synchronous round that is not published yet.
      */
     private void sendExports(final int round, final long pollUpTo, final boolean pending)
     {
         transport.poll(pollUpTo);
-        refreshVisibleSlots();
-        final int capacity = transport.payloadCapacity();
-        for (int peer = 0; peer < workers; peer++)
-        {
-            if (peer == slot)
-            {
-                continue;
-            }
-            sendPaths(peer, round, capacity);
-            final int[] rows = hood.boundaryRows[peer];
-            final int recordLimit =
-                AggregateTransport.RECORD_HEAD_BYTES + visibleCount * AggregateTransport.ENTRY_BYTES;
-            int length = 0;
-            for (final int row : rows)
-            {
-                if (!engine.ranLastRound(row))
-                {
-                    continue;
-                }
-                if (length + recordLimit > capacity)
-                {
-                    transport.sendExports(peer, round, noBytes, 0, staging, length);
-                    length = 0;
-                }
-                length = writeRecord(row, length, pending);
-            }
-            if (length > 0)
-            {
-                transport.sendExports(peer, round, noBytes, 0, staging, length);
-            }
-        }
-    }
-
-    private void sendPaths(final int peer, final int round, final int capacity)
-    {
-        while (pathsSentTo[peer] < paths.size())
-        {
-            final int first = pathsSentTo[peer];
-            final int count = Math.min(paths.size() - first, capacity / AggregateTransport.PATH_BYTES);
-            for (int i = 0; i < count; i++)
-            {
-                final int pathSlot = first + i;
-                final int position = i * AggregateTransport.PATH_BYTES;
-                staging.putShort(position, (short)pathSlot, LITTLE_ENDIAN);
-                staging.putShort(position + 2, (short)paths.parentOf(pathSlot), LITTLE_ENDIAN);
-                staging.putInt(position + 4, paths.stepOf(pathSlot), LITTLE_ENDIAN);
-            }
-            transport.sendExports(peer, round, staging, count * AggregateTransport.PATH_BYTES, noBytes, 0);
-            pathsSentTo[peer] = first + count;
-        }
-    }
-
-    private int writeRecord(final int row, final int start, final boolean pending)
-    {
-        int position = start + AggregateTransport.RECORD_HEAD_BYTES;
-        int count = 0;
-        for (int i = 0; i < visibleCount; i++)
-        {
-            final int visible = visibleSlots[i];
-            if (pending ? exports.nextHas(row, visible) : exports.has(row, visible))
-            {
-                staging.putShort(position, (short)visible, LITTLE_ENDIAN);
-                staging.putLong(position + 2, pending ? exports.nextValue(row, visible) : exports.value(row, visible),
-                    LITTLE_ENDIAN);
-                position += AggregateTransport.ENTRY_BYTES;
-                count++;
-            }
-        }
-        staging.putInt(start, hood.graphIndex[row], LITTLE_ENDIAN);
-        staging.putShort(start + 4, (short)count, LITTLE_ENDIAN);
-        counters.onItemsSent(1);
-        return position;
-    }
-
-    private void refreshVisibleSlots()
-    {
-        for (; visibleUpTo < paths.size(); visibleUpTo++)
-        {
-            if (PathTable.isNeighbourVisible(paths.stepOf(visibleUpTo)) && PathTable.ROOT != visibleUpTo)
-            {
-                if (visibleCount == visibleSlots.length)
-                {
-                    visibleSlots = Arrays.copyOf(visibleSlots, visibleCount * 2);
-                }
-                visibleSlots[visibleCount++] = visibleUpTo;
-            }
-        }
+        outbound.send(round, pending);
     }
 
     /**
@@ -527,7 +334,7 @@ public final class AggregateWorker implements AutoCloseable, AggregateTransport.
      */
     private void sendDone(final long round, final long devices, final long changed)
     {
-        for (int peer = 0; peer < workers; peer++)
+        for (int peer = 0, workers = transport.links().size(); peer < workers; peer++)
         {
             if (peer != slot)
             {
@@ -545,28 +352,16 @@ public final class AggregateWorker implements AutoCloseable, AggregateTransport.
     private long awaitPeers(final long pollUpTo, final long round)
     {
         transport.poll(pollUpTo);
-        if (allDone(round))
+        if (marks.allDone(round))
         {
             return 0;
         }
-        final long startNs = System.nanoTime();
+        final long startNs = clock.nanoTime();
         idle.reset();
-        while (!allDone(round))
+        while (!marks.allDone(round))
         {
             idle.idle(transport.poll(pollUpTo));
         }
-        return System.nanoTime() - startNs;
-    }
-
-    private boolean allDone(final long round)
-    {
-        for (int peer = 0; peer < workers; peer++)
-        {
-            if (peer != slot && doneRound[peer] < round)
-            {
-                return false;
-            }
-        }
-        return true;
+        return clock.nanoTime() - startNs;
     }
 }

@@ -11,14 +11,14 @@ import java.util.function.DoubleUnaryOperator;
  */
 public final class DoubleField
 {
-    private final Aggregate owner;
+    private final FieldPool pool;
     private final long[] ids;
     private final double[] values;
     private int size;
 
-    DoubleField(final Aggregate owner, final int capacity)
+    DoubleField(final FieldPool pool, final int capacity)
     {
-        this.owner = owner;
+        this.pool = pool;
         this.ids = new long[capacity];
         this.values = new double[capacity];
     }
@@ -154,7 +154,7 @@ public final class DoubleField
      */
     public DoubleField map(final DoubleUnaryOperator f)
     {
-        final DoubleField result = owner.lendField();
+        final DoubleField result = pool.lend();
         for (int i = 0; i < size; i++)
         {
             result.add(ids[i], f.applyAsDouble(values[i]));
@@ -167,7 +167,7 @@ public final class DoubleField
      */
     public DoubleField zip(final DoubleField other, final DoubleBinaryOperator f)
     {
-        final DoubleField result = owner.lendField();
+        final DoubleField result = pool.lend();
         for (int i = 0; i < size; i++)
         {
             final int j = other.indexOf(ids[i], i);

@@ -7,6 +7,7 @@ import io.shawarma.fabric.FabricMembers;
 import io.shawarma.fabric.graph.EdgeList;
 import io.shawarma.messaging.IdleStrategies;
 import io.shawarma.messaging.Transport;
+import org.agrona.concurrent.CachedNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -14,6 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -25,6 +28,7 @@ import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 import static java.nio.ByteOrder.LITTLE_ENDIAN;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -74,6 +78,32 @@ class AggregateWorkerTest
         final double[] expected = AggregateSemanticsTest.rounds(AggregateSemanticsTest.engine(grid,
             BuiltinPrograms.byName("hopcount"), SOURCES), 40);
         assertArrayEquals(expected, run(grid, 2, "hopcount", 60, false, (worker, streamBase) -> {}).values);
+    }
+
+    @Test
+    void shouldTimeRoundsWithTheInjectedClock()
+    {
+        final CachedNanoClock clock = new CachedNanoClock();
+        final AggregateProgram oneMillisecondPerDevice = a ->
+        {
+            clock.advance(1_000_000);
+            return a.mid();
+        };
+        final ByteArrayOutputStream progress = new ByteArrayOutputStream();
+        try (AggregateWorker worker = new AggregateWorker(GridNetwork.of(2, 2),
+            FabricMembers.parse("1@aeron:ipc", "test"), 1, oneMillisecondPerDevice, 3, 42, transport.aeron(),
+            nextStreamBase++, IdleStrategies.of("backoff"), new PrintStream(progress, true, UTF_8), clock))
+        {
+            assertEquals(8_000_000, worker.run(2, true, CONNECT_TIMEOUT_NS).roundNanos);
+        }
+        final List<String> lines = progress.toString(UTF_8).lines().toList();
+        assertEquals(2, lines.size(), lines.toString());
+        for (int round = 0; round < lines.size(); round++)
+        {
+            final String line = lines.get(round);
+            assertTrue(line.startsWith("round " + round + " devices 4 changed "), line);
+            assertTrue(line.endsWith(" waited 0.0 ms time 4.0 ms"), line);
+        }
     }
 
     @Test

@@ -1,5 +1,8 @@
 package io.shawarma.fabric.process;
 
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.SystemNanoClock;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -115,6 +118,18 @@ public final class ChildJvm implements AutoCloseable
      */
     public void awaitReady(final long deadlineNs)
     {
+        awaitReady(SystemNanoClock.INSTANCE, deadlineNs);
+    }
+
+    /**
+     * Waits for the ready line.
+     *
+     * @param clock      the clock of the deadline.
+     * @param deadlineNs deadline on {@code clock}.
+     * @throws IllegalStateException when the child exits first or the deadline passes, with its last lines.
+     */
+    public void awaitReady(final NanoClock clock, final long deadlineNs)
+    {
         try
         {
             while (!ready.await(50, TimeUnit.MILLISECONDS))
@@ -125,7 +140,7 @@ public final class ChildJvm implements AutoCloseable
                     throw new IllegalStateException(name + " (pid " + pid() + ") exited with code " +
                         process.exitValue() + " before it was ready:\n" + lastLines());
                 }
-                if (System.nanoTime() - deadlineNs >= 0)
+                if (clock.nanoTime() - deadlineNs >= 0)
                 {
                     throw new IllegalStateException(name + " (pid " + pid() + ") was not ready in time:\n" +
                         lastLines());

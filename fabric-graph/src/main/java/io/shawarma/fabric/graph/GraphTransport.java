@@ -19,6 +19,7 @@ import io.shawarma.messaging.Malformed;
 import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import static java.nio.ByteOrder.LITTLE_ENDIAN;
@@ -88,9 +89,9 @@ final class GraphTransport implements AutoCloseable
     /**
      * Waits until every peer subscribes, so that no frame is sent into the void.
      */
-    void awaitConnected(final long deadlineNs)
+    void awaitConnected(final NanoClock clock, final long deadlineNs)
     {
-        links.awaitConnected(deadlineNs);
+        links.awaitConnected(clock, deadlineNs);
     }
 
     /**

@@ -15,11 +15,14 @@ import io.shawarma.udf.graph.VertexProgram;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
+import org.agrona.concurrent.CachedNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,6 +33,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Supplier;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
@@ -205,6 +209,43 @@ class GraphWorkerTest
             org.junit.jupiter.api.Assertions.assertTrue(allocated < once,
                 allocated + " bytes allocated for " + messages + " messages");
         }
+    }
+
+    @org.junit.jupiter.api.Test
+    void shouldTimeSuperstepsWithTheInjectedClock() throws Exception
+    {
+        final EdgeList graph = EdgeListParser.parse(resource("triangle.txt"));
+        final FabricMembers members = FabricMembers.parse("1@aeron:ipc", "test");
+        final CachedNanoClock clock = new CachedNanoClock();
+        final VertexProgram oneMillisecondPerVertex = new VertexProgram()
+        {
+            public String name()
+            {
+                return "one-millisecond-per-vertex";
+            }
+
+            public long initialValue(final long vertexId, final long vertexCount)
+            {
+                return 0;
+            }
+
+            public void compute(final ComputeContext context, final Messages messages)
+            {
+                clock.advance(1_000_000);
+                if (context.superstep() > 0)
+                {
+                    context.voteToHalt();
+                }
+            }
+        };
+        final ByteArrayOutputStream progress = new ByteArrayOutputStream();
+        try (GraphWorker worker = new GraphWorker(graph, members, 1, oneMillisecondPerVertex, transport.aeron(),
+            nextStreamBase++, IdleStrategies.of("backoff"), 10, new PrintStream(progress, true, UTF_8), clock))
+        {
+            assertEquals(2, worker.run(10_000_000_000L).supersteps);
+        }
+        assertEquals(List.of("superstep 0 active 3 messages 0 time 3.0 ms",
+            "superstep 1 active 0 messages 0 time 3.0 ms"), progress.toString(UTF_8).lines().toList());
     }
 
     private void checkAll(final EdgeList graph, final int workers, final String name) throws Exception

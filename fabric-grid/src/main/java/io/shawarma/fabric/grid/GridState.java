@@ -1,7 +1,6 @@
 package io.shawarma.fabric.grid;
 
 import io.shawarma.codecs.TaskState;
-import io.shawarma.fabric.Placement;
 import io.shawarma.udf.Status;
 
 import java.util.ArrayDeque;
@@ -18,9 +17,7 @@ import java.util.function.Predicate;
  * iterates in id order, so every cluster member computes the same state from the same log. Plain Java so that it can
  * be tested without a cluster; {@link GridService} feeds it from Aeron Cluster and {@link GridSnapshot} saves it.
  * <p>
- * Tasks fire when their last input is done, go to the worker owning the most input slots unless that worker runs
- * {@code maxTasksPerWorker} tasks already (then to the least busy worker), and return to ready when their worker
- * dies. A failed task is retried up to the DAG's retries, then fails, which leaves its dependants pending.
+ * The DAGs and their tasks are kept by a {@link TaskBoard}; this class feeds it membership changes.
  * <p>
  * Slots are spread evenly on every join, leave or death ({@link SlotTable}); a worker that died and comes back gets
  * back the slots it lost (its data directory may hold their vertices), and load skewed beyond {@link LoadSkew}'s
@@ -29,24 +26,16 @@ import java.util.function.Predicate;
 final class GridState
 {
     /** No skew seen yet, or no move on load made yet. */
-    static final long NEVER = Long.MIN_VALUE;
+    static final long NEVER = SkewBalancer.NEVER;
 
     private final int slotCount;
     private final long heartbeatTimeout;
-    private final int maxTasksPerWorker;
-    private final int maxFinishedDags;
-    private final Predicate<String> knownUdf;
-    private final LoadSkew loadSkew;
-    private final GridOutput output;
 
     private final TreeMap<Integer, Member> members = new TreeMap<>();
     private final SlotTable slots;
-    private final TreeMap<Long, DagRun> dags = new TreeMap<>();
-    private final ArrayDeque<Long> readyQueue = new ArrayDeque<>();
-    private final ArrayDeque<Long> finishedDags = new ArrayDeque<>();
-    private long nextDagId = 1;
-    private long skewSince = NEVER;
-    private long lastSkewMove = NEVER;
+    private final TaskBoard tasks;
+    private final SkewBalancer skewBalancer;
+    private final ViewPublisher views;
 
     /**
      * @param slotCount         number of hash slots placed on workers.
@@ -71,13 +60,11 @@ final class GridState
         final Predicate<String> knownUdf, final LoadSkew loadSkew, final GridOutput output)
     {
         this.slotCount = slotCount;
-        this.loadSkew = loadSkew;
         this.heartbeatTimeout = heartbeatTimeout;
-        this.maxTasksPerWorker = maxTasksPerWorker;
-        this.maxFinishedDags = maxFinishedDags;
-        this.knownUdf = knownUdf;
-        this.output = output;
         this.slots = new SlotTable(slotCount);
+        this.skewBalancer = new SkewBalancer(loadSkew, members, slots);
+        this.views = new ViewPublisher(output, members, slots);
+        this.tasks = new TaskBoard(maxTasksPerWorker, maxFinishedDags, knownUdf, output, members, slots);
     }
 
     /**
@@ -91,7 +78,7 @@ final class GridState
         {
             if (existing.sessionId != sessionId)
             {
-                requeueTasksOf(workerId, now);
+                tasks.requeueTasksOf(workerId, now);
                 existing.sessionId = sessionId;
             }
             existing.dataChannel = dataChannel;
@@ -103,7 +90,7 @@ final class GridState
             members.put(workerId, new Member(workerId, sessionId, dataChannel, now));
             rebalance(sessionId, now);
         }
-        dispatch(now);
+        tasks.dispatch(now);
     }
 
     /**
@@ -141,7 +128,7 @@ final class GridState
         if (member.lowReports >= 2)
         {
             member.lowReports = 0;
-            resendTasksOf(member);
+            tasks.resendTasksOf(member);
         }
     }
 
@@ -171,11 +158,11 @@ final class GridState
         }
         member.leaving = true;
         member.lastHeartbeat = now;
-        requeueTasksOf(workerId, now);
+        tasks.requeueTasksOf(workerId, now);
         if (!removeIfHandedOver(member, now))
         {
             rebalance(Long.MIN_VALUE, now);
-            dispatch(now);
+            tasks.dispatch(now);
         }
     }
 
@@ -212,302 +199,22 @@ final class GridState
 
     /**
      * Moves slots from the most to the least loaded worker when their loads have stayed too far apart (see
-     * {@link LoadSkew}); called with every liveness check. Leaving workers take no part.
+     * {@link LoadSkew}); called with every liveness check. Every worker is sent the new view.
      */
     void checkLoadSkew(final long now)
     {
-        if (!loadSkew.isOn())
+        if (skewBalancer.check(now))
         {
-            return;
-        }
-        Member hot = null;
-        Member cold = null;
-        for (final Member member : members.values())
-        {
-            if (!member.leaving)
-            {
-                hot = null == hot || member.load > hot.load ? member : hot;
-                cold = null == cold || member.load < cold.load ? member : cold;
-            }
-        }
-        if (null == hot || hot.load - cold.load <= loadSkew.threshold || slots.moving() > 0 ||
-            slots.slotsOf(hot.workerId) < 2)
-        {
-            skewSince = NEVER;
-            return;
-        }
-        if (NEVER == skewSince)
-        {
-            skewSince = now;
-        }
-        if (now - skewSince < loadSkew.sustain || NEVER != lastSkewMove && now - lastSkewMove < loadSkew.cooldown)
-        {
-            return;
-        }
-        int count = loadSkew.slotsToMove(slots.slotsOf(hot.workerId), hot.load, cold.load);
-        for (int slot = slotCount - 1; slot >= 0 && count > 0; slot--)
-        {
-            if (slots.ownerOf(slot) == hot.workerId && slots.move(slot, cold.workerId))
-            {
-                count--;
-            }
-        }
-        skewSince = NEVER;
-        lastSkewMove = now;
-        for (final Member member : members.values())
-        {
-            sendView(member, now);
-        }
-    }
-
-    /**
-     * Accepts or refuses a DAG. The submitter's session is told the outcome, then every task's state change.
-     */
-    void onSubmit(final long sessionId, final long correlationId, final String json, final long now)
-    {
-        final TaskDag dag;
-        try
-        {
-            dag = DagJson.parse(json);
-            for (int task = 0; task < dag.taskCount(); task++)
-            {
-                if (!knownUdf.test(dag.udf(task)))
-                {
-                    throw new IllegalArgumentException("DAG '" + dag.name() + "': task '" + dag.taskName(task) +
-                        "' runs UDF '" + dag.udf(task) + "', which is not registered");
-                }
-            }
-        }
-        catch (final IllegalArgumentException ex)
-        {
-            output.submitted(sessionId, correlationId, 0, 0, ex.getMessage());
-            return;
-        }
-
-        final DagRun run = new DagRun(nextDagId++, sessionId, json, dag);
-        dags.put(run.dagId, run);
-        output.submitted(sessionId, correlationId, run.dagId, dag.taskCount(), "");
-        for (int task = 0; task < dag.taskCount(); task++)
-        {
-            if (0 == run.missingInputs[task])
-            {
-                makeReady(run, task, now);
-            }
-        }
-        dispatch(now);
-    }
-
-    /**
-     * A worker's outcome for a task. Ignored unless it is for the task's current attempt on that worker (a late
-     * answer from a worker declared dead, or a duplicate, changes nothing).
-     */
-    void onTaskResult(
-        final int workerId, final long dagId, final int task, final int attempt, final Status status,
-        final byte[] result, final long now)
-    {
-        final DagRun run = dags.get(dagId);
-        if (null == run || task < 0 || task >= run.dag.taskCount() || run.states[task] != TaskState.RUNNING ||
-            run.attempts[task] != attempt || run.workers[task] != workerId)
-        {
-            return;
-        }
-        final Member member = members.get(workerId);
-        if (null != member)
-        {
-            member.running--;
-        }
-        run.statuses[task] = status;
-        run.results[task] = result;
-        if (Status.OK == status)
-        {
-            setState(run, task, TaskState.DONE, now);
-            final int[] dependants = run.dag.dependants(task);
-            for (final int dependant : dependants)
-            {
-                if (0 == --run.missingInputs[dependant])
-                {
-                    makeReady(run, dependant, now);
-                }
-            }
-        }
-        else if (++run.failures[task] <= run.dag.retries())
-        {
-            makeReady(run, task, now);
-        }
-        else
-        {
-            setState(run, task, TaskState.FAILED, now);
-        }
-        if (run.isFinished())
-        {
-            onFinished(run);
-        }
-        dispatch(now);
-    }
-
-    /**
-     * Sends a session the state of every task of a DAG.
-     *
-     * @return false when the DAG is unknown (never submitted, or forgotten).
-     */
-    boolean replayDag(final long sessionId, final long dagId, final long now)
-    {
-        final DagRun run = dags.get(dagId);
-        if (null == run)
-        {
-            return false;
-        }
-        for (int task = 0; task < run.dag.taskCount(); task++)
-        {
-            output.taskStateChanged(sessionId, run, task, now);
-        }
-        return true;
-    }
-
-    /** Runs ready tasks on workers with room, oldest first, until none is left or every worker is full. */
-    void dispatch(final long now)
-    {
-        while (!readyQueue.isEmpty())
-        {
-            final long key = readyQueue.peekFirst();
-            final DagRun run = dags.get(key >>> 16);
-            final int task = (int)(key & 0xFFFF);
-            if (null == run || run.states[task] != TaskState.READY)
-            {
-                readyQueue.pollFirst();
-                continue;
-            }
-            final Member worker = chooseWorker(run, task);
-            if (null == worker)
-            {
-                return;
-            }
-            readyQueue.pollFirst();
-            run.attempts[task]++;
-            run.workers[task] = worker.workerId;
-            worker.running++;
-            setState(run, task, TaskState.RUNNING, now);
-            output.assign(worker.sessionId, run, task);
-        }
-    }
-
-    private Member chooseWorker(final DagRun run, final int task)
-    {
-        // The worker owning the most input slots (the task's own slot when it has no inputs); ties to the lower id.
-        final int[] inputs = run.dag.inputs(task);
-        Member preferred = null;
-        int preferredCount = 0;
-        for (final Member member : members.values())
-        {
-            if (member.leaving)
-            {
-                continue;
-            }
-            int count = 0;
-            if (0 == inputs.length)
-            {
-                count = ownerOfVertex(run.outputVertexId(task)) == member.workerId ? 1 : 0;
-            }
-            for (final int input : inputs)
-            {
-                count += ownerOfVertex(run.outputVertexId(input)) == member.workerId ? 1 : 0;
-            }
-            if (count > preferredCount)
-            {
-                preferred = member;
-                preferredCount = count;
-            }
-        }
-        if (null != preferred && preferred.running < maxTasksPerWorker)
-        {
-            return preferred;
-        }
-        Member leastBusy = null;
-        for (final Member member : members.values())
-        {
-            if (!member.leaving && member.running < maxTasksPerWorker &&
-                (null == leastBusy || member.running < leastBusy.running))
-            {
-                leastBusy = member;
-            }
-        }
-        return leastBusy;
-    }
-
-    private int ownerOfVertex(final long vertexId)
-    {
-        return slots.ownerOf(Placement.slotOf(vertexId, slotCount));
-    }
-
-    private void makeReady(final DagRun run, final int task, final long now)
-    {
-        if (run.states[task] != TaskState.RUNNING)
-        {
-            run.active++;
-        }
-        run.workers[task] = SlotTable.NO_OWNER;
-        setState(run, task, TaskState.READY, now);
-        readyQueue.addLast((run.dagId << 16) | task);
-    }
-
-    private void setState(final DagRun run, final int task, final TaskState state, final long now)
-    {
-        if (state == TaskState.DONE || state == TaskState.FAILED)
-        {
-            run.active--;
-        }
-        run.states[task] = state;
-        output.taskStateChanged(run.submitterSessionId, run, task, now);
-    }
-
-    private void onFinished(final DagRun run)
-    {
-        finishedDags.addLast(run.dagId);
-        while (finishedDags.size() > maxFinishedDags)
-        {
-            dags.remove(finishedDags.pollFirst());
+            sendViews(now);
         }
     }
 
     private void remove(final Member member, final long now)
     {
         members.remove(member.workerId);
-        requeueTasksOf(member.workerId, now);
+        tasks.requeueTasksOf(member.workerId, now);
         rebalance(Long.MIN_VALUE, now);
-        dispatch(now);
-    }
-
-    private void requeueTasksOf(final int workerId, final long now)
-    {
-        final Member member = members.get(workerId);
-        for (final DagRun run : dags.values())
-        {
-            for (int task = 0; task < run.dag.taskCount(); task++)
-            {
-                if (run.states[task] == TaskState.RUNNING && run.workers[task] == workerId)
-                {
-                    if (null != member)
-                    {
-                        member.running--;
-                    }
-                    makeReady(run, task, now);
-                }
-            }
-        }
-    }
-
-    private void resendTasksOf(final Member member)
-    {
-        for (final DagRun run : dags.values())
-        {
-            for (int task = 0; task < run.dag.taskCount(); task++)
-            {
-                if (run.states[task] == TaskState.RUNNING && run.workers[task] == member.workerId)
-                {
-                    output.assign(member.sessionId, run, task);
-                }
-            }
-        }
+        tasks.dispatch(now);
     }
 
     /** @return true when the placement changed (every worker was sent the new view). */
@@ -561,6 +268,40 @@ final class GridState
     }
 
     /**
+     * Accepts or refuses a DAG (see {@link TaskBoard#onSubmit}).
+     */
+    void onSubmit(final long sessionId, final long correlationId, final String json, final long now)
+    {
+        tasks.onSubmit(sessionId, correlationId, json, now);
+    }
+
+    /**
+     * A worker's outcome for a task (see {@link TaskBoard#onTaskResult}).
+     */
+    void onTaskResult(
+        final int workerId, final long dagId, final int task, final int attempt, final Status status,
+        final byte[] result, final long now)
+    {
+        tasks.onTaskResult(workerId, dagId, task, attempt, status, result, now);
+    }
+
+    /**
+     * Sends a session the state of every task of a DAG.
+     *
+     * @return false when the DAG is unknown (never submitted, or forgotten).
+     */
+    boolean replayDag(final long sessionId, final long dagId, final long now)
+    {
+        return tasks.replayDag(sessionId, dagId, now);
+    }
+
+    /** Runs ready tasks on workers with room, oldest first, until none is left or every worker is full. */
+    void dispatch(final long now)
+    {
+        tasks.dispatch(now);
+    }
+
+    /**
      * The target of a slot move has installed the slot's vertices: the move commits under a new epoch, and every
      * worker is sent the new view. A report for a move that is not current (cancelled, redirected, done) is ignored.
      */
@@ -579,10 +320,7 @@ final class GridState
         // the slot, and a leaver learns it has handed over).
         if (!(restore && 0 == slots.claimsOf(workerId) && rebalance(Long.MIN_VALUE, now)))
         {
-            for (final Member each : members.values())
-            {
-                sendView(each, now);
-            }
+            sendViews(now);
         }
         final Member source = members.get(sourceId);
         if (null != source)
@@ -591,42 +329,17 @@ final class GridState
         }
     }
 
-    /**
-     * Sends a worker the placement, then the moves it is the source or the target of, under the same epoch: the
-     * worker takes the pair as one view (it never unfreezes a slot on a moves list older than its placement, and
-     * keeps what it holds for a slot only while the slot is its own or moving to it).
-     */
     private void sendView(final Member member, final long now)
     {
-        member.viewSentAt = now;
-        final long epoch = slots.epoch();
-        output.placement(member.sessionId, epoch, slots.owners());
-        final int count = slots.movesFrom(member.workerId) + slots.movesTo(member.workerId);
-        final int[] movingSlots = new int[count];
-        final int[] targets = new int[count];
-        final long[] moveIds = new long[count];
-        final StringBuilder channels = new StringBuilder();
-        int i = 0;
-        for (int slot = 0; slot < slots.slotCount() && i < count; slot++)
+        views.send(member, now);
+    }
+
+    private void sendViews(final long now)
+    {
+        for (final Member member : members.values())
         {
-            final int target = slots.targetOf(slot);
-            if (SlotTable.NO_OWNER != target && (slots.ownerOf(slot) == member.workerId || target == member.workerId))
-            {
-                movingSlots[i] = slot;
-                targets[i] = target;
-                moveIds[i] = slots.moveIdOf(slot);
-                i++;
-            }
+            views.send(member, now);
         }
-        for (final Member other : members.values())
-        {
-            if (other.workerId != member.workerId && !other.dataChannel.isEmpty())
-            {
-                channels.append(channels.length() == 0 ? "" : ",").append(other.workerId).append('@')
-                    .append(other.dataChannel);
-            }
-        }
-        output.slotMoves(member.sessionId, epoch, movingSlots, targets, moveIds, channels.toString());
     }
 
     // Read access for status, snapshots and tests.
@@ -648,48 +361,47 @@ final class GridState
 
     Map<Long, DagRun> dags()
     {
-        return dags;
+        return tasks.dags();
     }
 
     DagRun dag(final long dagId)
     {
-        return dags.get(dagId);
+        return tasks.dag(dagId);
     }
 
     ArrayDeque<Long> readyQueue()
     {
-        return readyQueue;
+        return tasks.readyQueue();
     }
 
     ArrayDeque<Long> finishedDags()
     {
-        return finishedDags;
+        return tasks.finishedDags();
     }
 
     long skewSince()
     {
-        return skewSince;
+        return skewBalancer.skewSince();
     }
 
     long lastSkewMove()
     {
-        return lastSkewMove;
+        return skewBalancer.lastSkewMove();
     }
 
     void restoreLoadSkew(final long skewSince, final long lastSkewMove)
     {
-        this.skewSince = skewSince;
-        this.lastSkewMove = lastSkewMove;
+        skewBalancer.restore(skewSince, lastSkewMove);
     }
 
     long nextDagId()
     {
-        return nextDagId;
+        return tasks.nextDagId();
     }
 
     void nextDagId(final long nextDagId)
     {
-        this.nextDagId = nextDagId;
+        tasks.nextDagId(nextDagId);
     }
 
     void addMember(final Member member)
@@ -699,21 +411,16 @@ final class GridState
 
     void addDag(final DagRun run)
     {
-        dags.put(run.dagId, run);
+        tasks.addDag(run);
+    }
+
+    int countTasks(final TaskState state)
+    {
+        return tasks.countTasks(state);
     }
 
     int slotCount()
     {
         return slotCount;
-    }
-
-    int countTasks(final TaskState state)
-    {
-        int count = 0;
-        for (final DagRun run : dags.values())
-        {
-            count += run.count(state);
-        }
-        return count;
     }
 }

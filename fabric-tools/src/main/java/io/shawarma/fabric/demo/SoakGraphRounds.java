@@ -10,6 +10,7 @@ import io.shawarma.fabric.graph.ReferenceAlgorithms;
 import io.shawarma.fabric.process.ChildWorkers;
 import io.shawarma.messaging.IdleStrategies;
 import io.shawarma.messaging.Transport;
+import org.agrona.concurrent.NanoClock;
 
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -32,12 +33,21 @@ final class SoakGraphRounds
 
     private final EdgeList graph = GridNetwork.of(24, 24);
     private final double[] reference = ReferenceAlgorithms.pageRank(graph, DAMPING, ITERATIONS, 0);
+    private final NanoClock clock;
     private int runs;
+
+    /**
+     * @param clock the clock of the deadline, also the graph workers'.
+     */
+    SoakGraphRounds(final NanoClock clock)
+    {
+        this.clock = clock;
+    }
 
     /**
      * Runs PageRank until the deadline, at least once.
      *
-     * @param deadlineNs {@link System#nanoTime()} deadline.
+     * @param deadlineNs deadline on the clock.
      * @param problems   where mismatches and failures go.
      */
     void run(final long deadlineNs, final List<String> problems)
@@ -58,7 +68,7 @@ final class SoakGraphRounds
                 check(ranks, problems);
                 runs++;
             }
-            while (System.nanoTime() - deadlineNs < 0);
+            while (clock.nanoTime() - deadlineNs < 0);
         }
         catch (final Exception ex)
         {
@@ -92,7 +102,7 @@ final class SoakGraphRounds
     {
         try (GraphWorker worker = new GraphWorker(graph, MEMBERS, workerId,
             new PageRankProgram(DAMPING, ITERATIONS, 0), transport.aeron(), streamBase, IdleStrategies.of(idle),
-            ITERATIONS + 1, null))
+            ITERATIONS + 1, null, clock))
         {
             final GraphWorker.Result result = worker.run(ChildWorkers.CONNECT_TIMEOUT_NS);
             for (int i = 0; i < result.vertexIds.length; i++)

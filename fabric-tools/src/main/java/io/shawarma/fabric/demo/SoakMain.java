@@ -6,6 +6,8 @@ import io.shawarma.fabric.FabricClient;
 import io.shawarma.fabric.udf.AddUdf;
 import io.shawarma.udf.Status;
 import io.shawarma.udf.Udf;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.File;
@@ -61,11 +63,15 @@ public final class SoakMain
     private final PrintStream out = System.out;
     private final AtomicLongArray outcomes = new AtomicLongArray(OPERATIONS.length * Status.values().length);
     private final List<String> problems = Collections.synchronizedList(new ArrayList<>());
-    private final SoakGraphRounds graphRounds = new SoakGraphRounds();
+    private final NanoClock clock;
+    private final SoakGraphRounds graphRounds;
 
     private SoakMain(
-        final int seconds, final int workerCount, final int clientCount, final boolean stall, final boolean verbose)
+        final int seconds, final int workerCount, final int clientCount, final boolean stall, final boolean verbose,
+        final NanoClock clock)
     {
+        this.clock = clock;
+        this.graphRounds = new SoakGraphRounds(clock);
         this.seconds = seconds;
         this.workerCount = workerCount;
         this.clientCount = clientCount;
@@ -113,7 +119,8 @@ public final class SoakMain
             System.err.println("shawarma soak: --workers must be 2..9 (forwarded calls need a second worker)");
             System.exit(2);
         }
-        System.exit(new SoakMain(numbers.get("--seconds"), workers, numbers.get("--clients"), stall, verbose).run());
+        System.exit(new SoakMain(numbers.get("--seconds"), workers, numbers.get("--clients"), stall, verbose,
+            SystemNanoClock.INSTANCE).run());
     }
 
     private static void usage(final PrintStream out)
@@ -152,7 +159,8 @@ public final class SoakMain
         // Forwarded calls go through the cost model, so the soak borrows vertices too.
         properties.put(Configuration.SCHEDULER_POLICY_PROP,
             System.getProperty(Configuration.SCHEDULER_POLICY_PROP, "model"));
-        final WorkerProcesses workers = new WorkerProcesses(workerIds, aeronDirBase.getPath(), properties, verbose, out);
+        final WorkerProcesses workers = new WorkerProcesses(workerIds, aeronDirBase.getPath(), properties, verbose, out,
+            clock);
         Runtime.getRuntime().addShutdownHook(new Thread(() ->
         {
             workers.close();
@@ -168,7 +176,7 @@ public final class SoakMain
             out.printf("running %d clients for %d s%s%n", clientCount, seconds,
                 stall ? ", freezing worker 2 for a while in the middle" : "");
             final List<Thread> clients = new ArrayList<>();
-            final long deadlineNs = System.nanoTime() + loadNs;
+            final long deadlineNs = clock.nanoTime() + loadNs;
             for (int c = 0; c < clientCount; c++)
             {
                 final int clientIndex = c;
@@ -234,7 +242,7 @@ public final class SoakMain
                 ledger.onPut(i, 0, Status.OK);
             }
             long nextValue = 1;
-            while (System.nanoTime() - deadlineNs < 0)
+            while (clock.nanoTime() - deadlineNs < 0)
             {
                 final int dice = random.nextInt(100);
                 if (dice < 50)

@@ -5,6 +5,7 @@ import io.shawarma.fabric.WorkerMain;
 import io.shawarma.fabric.process.ChildJvm;
 import org.agrona.IoUtil;
 import org.agrona.SystemUtil;
+import org.agrona.concurrent.NanoClock;
 
 import java.io.File;
 import java.io.IOException;
@@ -32,6 +33,7 @@ final class WorkerProcesses implements AutoCloseable
     private final String aeronDirBase;
     private final boolean verbose;
     private final PrintStream out;
+    private final NanoClock clock;
     private boolean closed;
 
     /**
@@ -41,11 +43,13 @@ final class WorkerProcesses implements AutoCloseable
      * @param properties   system properties every worker gets, on top of its id, the fabric and aeron.dir.
      * @param verbose      forward every line the workers print, prefixed {@code [worker N]}.
      * @param out          where forwarded lines and clean-up messages go.
+     * @param clock        the clock of the ready deadline.
      */
     WorkerProcesses(
         final int[] workerIds, final String aeronDirBase, final Map<String, String> properties, final boolean verbose,
-        final PrintStream out)
+        final PrintStream out, final NanoClock clock)
     {
+        this.clock = clock;
         this.workerIds = workerIds.clone();
         this.aeronDirBase = aeronDirBase;
         this.verbose = verbose;
@@ -98,10 +102,10 @@ final class WorkerProcesses implements AutoCloseable
                 }
             }
         }
-        final long deadlineNs = System.nanoTime() + timeoutNs;
+        final long deadlineNs = clock.nanoTime() + timeoutNs;
         for (final ChildJvm child : children)
         {
-            child.awaitReady(deadlineNs);
+            child.awaitReady(clock, deadlineNs);
         }
     }
 

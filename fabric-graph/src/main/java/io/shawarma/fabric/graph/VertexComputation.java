@@ -1,0 +1,384 @@
+package io.shawarma.fabric.graph;
+
+import io.shawarma.udf.graph.Aggregator;
+import io.shawarma.udf.graph.ComputeContext;
+import io.shawarma.udf.graph.Messages;
+import io.shawarma.udf.graph.VertexProgram;
+import org.agrona.DirectBuffer;
+
+import java.util.Arrays;
+
+import static java.nio.ByteOrder.LITTLE_ENDIAN;
+
+/**
+ * The compute phase of a superstep on this worker's vertices: runs the program on every active vertex and routes
+ * what it sends, into this worker's next inbox, the outbox of the peer that owns the target, or the broadcasts.
+ * Also takes in the peers' messages and broadcasts for the next superstep. Allocates nothing per vertex or message.
+ */
+final class VertexComputation
+{
+    /** Push broadcasts along their edges when they cover less than 1/PUSH_BELOW of this worker's out-edges. */
+    private static final int PUSH_BELOW = 8;
+
+    private final GraphPartition partition;
+    private final VertexProgram program;
+    private final int slot;
+    private final Aggregator[] aggregators;
+    private final long[] values;
+    private final boolean[] halted;
+    private final MessageBuffer[] outboxes;
+    private final Broadcasts broadcasts;
+    private final long[] localAggregates;
+    private final long[] globalAggregates;
+    private final Context context = new Context();
+    private final VertexMessages messages = new VertexMessages();
+    private MessageBuffer inbox;
+    private MessageBuffer nextInbox;
+    private long superstep;
+    private long messagesSent;
+    private long unknownTargets;
+
+    VertexComputation(final GraphPartition partition, final VertexProgram program, final int workers)
+    {
+        this.partition = partition;
+        this.program = program;
+        this.slot = partition.slot;
+        final int localCount = partition.localCount();
+        values = new long[localCount];
+        halted = new boolean[localCount];
+        inbox = new MessageBuffer(localCount, program.combiner());
+        nextInbox = new MessageBuffer(localCount, program.combiner());
+        broadcasts = null == program.combiner() ? null : new Broadcasts(partition, program.combiner());
+        outboxes = new MessageBuffer[workers];
+        for (int i = 0; i < workers; i++)
+        {
+            outboxes[i] = i == slot ? null : new MessageBuffer(partition.localCountBySlot[i], program.combiner());
+        }
+        aggregators = program.aggregators();
+        localAggregates = new long[aggregators.length];
+        globalAggregates = new long[aggregators.length];
+        for (int i = 0; i < aggregators.length; i++)
+        {
+            globalAggregates[i] = aggregators[i].identity();
+        }
+        for (int i = 0; i < localCount; i++)
+        {
+            values[i] = program.initialValue(partition.vertexIds[partition.localVertices[i]], partition.vertexCount());
+        }
+    }
+
+    /**
+     * Runs the program on every vertex that has not halted or has messages, then, when few vertices sent to all
+     * their edges, pushes those along the edges.
+     *
+     * @return the vertices still active (not halted) after it.
+     */
+    long compute(final long superstep)
+    {
+        this.superstep = superstep;
+        messagesSent = 0;
+        for (int a = 0; a < aggregators.length; a++)
+        {
+            localAggregates[a] = aggregators[a].identity();
+        }
+        inbox.seal();
+        long active = 0;
+        final int localCount = partition.localCount();
+        for (int local = 0; local < localCount; local++)
+        {
+            if (halted[local] && 0 == inbox.count(local))
+            {
+                continue;
+            }
+            halted[local] = false;
+            context.local = local;
+            messages.local = local;
+            program.compute(context, messages);
+            if (!halted[local])
+            {
+                active++;
+            }
+        }
+        if (hasBroadcasts() && broadcasts.sentEdges() * PUSH_BELOW < partition.edgeCount())
+        {
+            pushBroadcasts();
+        }
+        return active;
+    }
+
+    /**
+     * Sends a peer this superstep's messages and broadcasts for its vertices.
+     */
+    void sendTo(final int peer, final GraphTransport transport)
+    {
+        transport.sendMessages(peer, superstep, outboxes[peer]);
+        outboxes[peer].clear();
+        if (hasBroadcasts())
+        {
+            transport.sendBroadcasts(peer, superstep, partition.mirrorsTo[peer], broadcasts);
+        }
+    }
+
+    /**
+     * Gathers the broadcasts of this worker's own vertices, while the peers' values travel.
+     */
+    void gatherLocal()
+    {
+        if (null != broadcasts)
+        {
+            broadcasts.gatherLocal(nextInbox);
+            broadcasts.clearSent();
+        }
+    }
+
+    /**
+     * Gathers the peers' broadcasts (all in once the barrier passed) and makes the messages received during this
+     * superstep the next superstep's inbox.
+     */
+    void completeSuperstep()
+    {
+        if (null != broadcasts)
+        {
+            broadcasts.gatherRemote(nextInbox);
+        }
+        final MessageBuffer delivered = inbox;
+        inbox = nextInbox;
+        nextInbox = delivered;
+        nextInbox.clear();
+    }
+
+    /**
+     * Takes in a peer's messages for this worker's vertices.
+     *
+     * @return the entries dropped because their vertex index is out of range.
+     */
+    int receiveMessages(final DirectBuffer buffer, final int offset, final int count)
+    {
+        final int localCount = partition.localCount();
+        int malformed = 0;
+        for (int i = 0, position = offset; i < count; i++, position += GraphTransport.ENTRY_BYTES)
+        {
+            final int local = buffer.getInt(position, LITTLE_ENDIAN);
+            if (local < 0 || local >= localCount)
+            {
+                malformed++;
+                continue;
+            }
+            nextInbox.add(local, buffer.getLong(position + 4, LITTLE_ENDIAN));
+        }
+        return malformed;
+    }
+
+    /**
+     * Takes in a peer's broadcast values, by index in its mirror list for this worker.
+     *
+     * @return the entries dropped: all of them when the program has no combiner, else those out of range.
+     */
+    int receiveBroadcasts(final int senderSlot, final DirectBuffer buffer, final int offset, final int count)
+    {
+        if (null == broadcasts)
+        {
+            return 1;
+        }
+        int malformed = 0;
+        for (int i = 0, position = offset; i < count; i++, position += GraphTransport.ENTRY_BYTES)
+        {
+            if (!broadcasts.onMirror(senderSlot, buffer.getInt(position, LITTLE_ENDIAN),
+                buffer.getLong(position + 4, LITTLE_ENDIAN)))
+            {
+                malformed++;
+            }
+        }
+        return malformed;
+    }
+
+    Aggregator[] aggregators()
+    {
+        return aggregators;
+    }
+
+    long[] localAggregates()
+    {
+        return localAggregates;
+    }
+
+    /**
+     * @return the aggregates every worker's vertices gave in the last superstep, for the next one to read.
+     */
+    long[] globalAggregates()
+    {
+        return globalAggregates;
+    }
+
+    long messagesSent()
+    {
+        return messagesSent;
+    }
+
+    long unknownTargets()
+    {
+        return unknownTargets;
+    }
+
+    /**
+     * @return a copy of this worker's vertex values, in local order.
+     */
+    long[] values()
+    {
+        return values.clone();
+    }
+
+    private boolean hasBroadcasts()
+    {
+        return null != broadcasts && broadcasts.senders() > 0;
+    }
+
+    /**
+     * Few vertices sent to all their edges: a push along their edges costs less than a gather over every in-edge.
+     */
+    private void pushBroadcasts()
+    {
+        for (int local = 0, localCount = partition.localCount(); local < localCount; local++)
+        {
+            if (broadcasts.hasSent(local))
+            {
+                final long message = broadcasts.value(local);
+                for (int i = partition.edgeOffsets[local], end = partition.edgeOffsets[local + 1]; i < end; i++)
+                {
+                    deliver(partition.edgeTargetSlots[i], partition.edgeTargetLocals[i], message);
+                }
+            }
+        }
+        broadcasts.clearSent();
+    }
+
+    private void deliver(final int target, final long message)
+    {
+        deliver(partition.ownerSlot[target], partition.localIndex[target], message);
+    }
+
+    private void deliver(final int ownerSlot, final int local, final long message)
+    {
+        if (ownerSlot == slot)
+        {
+            nextInbox.add(local, message);
+        }
+        else
+        {
+            outboxes[ownerSlot].add(local, message);
+        }
+    }
+
+    /** The messages of the vertex being computed. */
+    private final class VertexMessages implements Messages
+    {
+        int local;
+
+        public int count()
+        {
+            return inbox.count(local);
+        }
+
+        public long get(final int index)
+        {
+            return inbox.message(local, index);
+        }
+    }
+
+    /** The vertex being computed. */
+    private final class Context implements ComputeContext
+    {
+        int local;
+
+        public long superstep()
+        {
+            return superstep;
+        }
+
+        public long vertexCount()
+        {
+            return partition.vertexCount();
+        }
+
+        public long vertexId()
+        {
+            return partition.vertexIds[partition.localVertices[local]];
+        }
+
+        public long value()
+        {
+            return values[local];
+        }
+
+        public void value(final long value)
+        {
+            values[local] = value;
+        }
+
+        public int edgeCount()
+        {
+            return partition.edgeOffsets[local + 1] - partition.edgeOffsets[local];
+        }
+
+        public long edgeTarget(final int edge)
+        {
+            return partition.vertexIds[partition.edgeTargets[partition.edgeOffsets[local] + edge]];
+        }
+
+        public double edgeWeight(final int edge)
+        {
+            return partition.edgeWeights[partition.edgeOffsets[local] + edge];
+        }
+
+        public void sendAlong(final int edge, final long message)
+        {
+            final int position = partition.edgeOffsets[local] + edge;
+            messagesSent++;
+            deliver(partition.edgeTargetSlots[position], partition.edgeTargetLocals[position], message);
+        }
+
+        public void send(final long vertexId, final long message)
+        {
+            final int target = Arrays.binarySearch(partition.vertexIds, vertexId);
+            if (target < 0)
+            {
+                unknownTargets++;
+                return;
+            }
+            messagesSent++;
+            deliver(target, message);
+        }
+
+        public void sendToAllEdges(final long message)
+        {
+            final int edges = edgeCount();
+            if (null == broadcasts)
+            {
+                for (int edge = 0; edge < edges; edge++)
+                {
+                    sendAlong(edge, message);
+                }
+            }
+            else if (edges > 0)
+            {
+                messagesSent += edges;
+                broadcasts.send(local, message);
+            }
+        }
+
+        public void voteToHalt()
+        {
+            halted[local] = true;
+        }
+
+        public void aggregate(final int aggregator, final long value)
+        {
+            localAggregates[aggregator] = aggregators[aggregator].aggregate(localAggregates[aggregator], value);
+        }
+
+        public long aggregated(final int aggregator)
+        {
+            return globalAggregates[aggregator];
+        }
+    }
+}
