@@ -23,13 +23,17 @@ import org.agrona.concurrent.UnsafeBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
 
 import static io.shawarma.fabric.Configuration.*;
 
 /**
  * Calls vertices on a fabric's workers: synchronous calls that wait with the idle strategy up to the call timeout,
  * and asynchronous ones completed through {@link #poll()} and a {@link ResultHandler}. Routes each call to the
- * vertex's owner by the same placement the workers use, and follows MOVED once on synchronous calls.
+ * vertex's owner by the same placement the workers use, and follows MOVED once on synchronous calls. A caller with
+ * its own routing (the grid's slot table) calls chosen workers ({@code invokeAt}, {@link #putAt}, {@link #getAt}) and
+ * adds workers as it learns of them ({@link #worker(int, String)}); a worker that answers UNAUTHENTICATED (it no
+ * longer knows this client) hears Hello again before the next call.
  * <p>
  * Not thread safe: one thread per client. Allocation free per call after {@link #connect(Context)}.
  */
@@ -53,6 +57,9 @@ public final class FabricClient implements AutoCloseable
     private static final AtomicInteger CLIENTS_IN_PROCESS = new AtomicInteger();
     private static final int FRAGMENT_LIMIT = 16;
     private static final int MAX_MOVED_FOLLOWS = 1;
+    private static final int INVOKE = 0;
+    private static final int PUT = 1;
+    private static final int GET = 2;
 
     private final Context context;
     private final int clientId;
@@ -68,6 +75,9 @@ public final class FabricClient implements AutoCloseable
     private final NanoClock clock;
     private final IdleStrategy idle;
     private final UnsafeBuffer putResult;
+    private final Aeron aeron;
+    private final ClientHellos hellos;
+    private final IntSupplier poller = this::poll;
 
     private FabricClient(final Context context)
     {
@@ -85,6 +95,7 @@ public final class FabricClient implements AutoCloseable
 
         Transport transport = null;
         Subscription subscription = null;
+        Aeron aeron = null;
         try
         {
             if (null == context.aeron())
@@ -94,7 +105,7 @@ public final class FabricClient implements AutoCloseable
                     Transport.embedded("client-" + clientId, context.driverIdleStrategy(), context.termLength(),
                         context.errorHandler());
             }
-            final Aeron aeron = null != transport ? transport.aeron() : context.aeron();
+            aeron = null != transport ? transport.aeron() : context.aeron();
             subscription = aeron.addSubscription(context.channel(), context.streamBase() + clientId);
             final FabricMembers members = context.members();
             for (int i = 0; i < members.size(); i++)
@@ -110,7 +121,9 @@ public final class FabricClient implements AutoCloseable
             throw ex;
         }
         this.transport = transport;
+        this.aeron = aeron;
         this.subscription = subscription;
+        this.hellos = new ClientHellos(context, clientId, receiver, proxy, placement, workers, subscription, idle);
     }
 
     /**
@@ -126,8 +139,14 @@ public final class FabricClient implements AutoCloseable
         final FabricClient client = new FabricClient(context.conclude());
         try
         {
-            new ClientHellos(client.context, client.clientId, client.receiver, client.proxy, client.placement,
-                client.workers, client.subscription, client.idle).sayHello(client::poll);
+            if (context.helloOnFirstCall())
+            {
+                client.hellos.bind(client.clock.nanoTime() + context.connectTimeoutNs());
+            }
+            else
+            {
+                client.hellos.sayHello(client.poller);
+            }
             return client;
         }
         catch (final RuntimeException ex)
@@ -135,6 +154,14 @@ public final class FabricClient implements AutoCloseable
             client.close();
             throw ex;
         }
+    }
+
+    /**
+     * @return the concluded settings.
+     */
+    public Context context()
+    {
+        return context;
     }
 
     /**
@@ -171,7 +198,7 @@ public final class FabricClient implements AutoCloseable
         Status status = Status.MOVED;
         for (int attempt = 0; attempt <= MAX_MOVED_FOLLOWS && Status.MOVED == status; attempt++)
         {
-            status = invokeAt(placement.ownerOf(vertexId), Routing.DIRECT, vertexId, udfId, args, argsOffset,
+            status = callAt(INVOKE, placement.ownerOf(vertexId), Routing.DIRECT, vertexId, udfId, args, argsOffset,
                 argsLength, result);
             followMoved(status, vertexId);
         }
@@ -190,7 +217,7 @@ public final class FabricClient implements AutoCloseable
         final int workerId, final long vertexId, final int udfId, final DirectBuffer args, final int argsOffset,
         final int argsLength, final MutableDirectBuffer result)
     {
-        return invokeAt(workerId, Routing.ANY, vertexId, udfId, args, argsOffset, argsLength, result);
+        return callAt(INVOKE, workerId, Routing.ANY, vertexId, udfId, args, argsOffset, argsLength, result);
     }
 
     /**
@@ -203,7 +230,7 @@ public final class FabricClient implements AutoCloseable
         final int workerId, final long vertexId, final int udfId, final DirectBuffer args, final int argsOffset,
         final int argsLength, final MutableDirectBuffer result)
     {
-        return invokeAt(workerId, Routing.DIRECT, vertexId, udfId, args, argsOffset, argsLength, result);
+        return callAt(INVOKE, workerId, Routing.DIRECT, vertexId, udfId, args, argsOffset, argsLength, result);
     }
 
     /**
@@ -216,14 +243,19 @@ public final class FabricClient implements AutoCloseable
         Status status = Status.MOVED;
         for (int attempt = 0; attempt <= MAX_MOVED_FOLLOWS && Status.MOVED == status; attempt++)
         {
-            final int ownerId = placement.ownerOf(vertexId);
-            final long correlationId = pending.add(clock.nanoTime() + context.callTimeoutNs(), ownerId, 0);
-            status = 0 == correlationId || !proxy.putVertex(
-                workers.get(ownerId), clientId, correlationId, placement.epoch(), vertexId, value, offset, length) ?
-                sendFailed(correlationId) : await(correlationId, putResult);
+            status = putAt(placement.ownerOf(vertexId), vertexId, value, offset, length);
             followMoved(status, vertexId);
         }
         return status;
+    }
+
+    /**
+     * Creates or replaces a vertex's value at a chosen worker, which answers MOVED if it does not own it. Waits.
+     */
+    public Status putAt(
+        final int workerId, final long vertexId, final DirectBuffer value, final int offset, final int length)
+    {
+        return callAt(PUT, workerId, Routing.DIRECT, vertexId, 0, value, offset, length, putResult);
     }
 
     /**
@@ -246,14 +278,49 @@ public final class FabricClient implements AutoCloseable
         Status status = Status.MOVED;
         for (int attempt = 0; attempt <= MAX_MOVED_FOLLOWS && Status.MOVED == status; attempt++)
         {
-            final int ownerId = placement.ownerOf(vertexId);
-            final long correlationId = pending.add(clock.nanoTime() + context.callTimeoutNs(), ownerId, 0);
-            status = 0 == correlationId || !proxy.getVertex(
-                workers.get(ownerId), clientId, correlationId, placement.epoch(), vertexId) ?
-                sendFailed(correlationId) : await(correlationId, value);
+            status = getAt(placement.ownerOf(vertexId), vertexId, value);
             followMoved(status, vertexId);
         }
         return status;
+    }
+
+    /**
+     * Reads a vertex's value at a chosen worker, which answers MOVED if it does not own it. Waits.
+     */
+    public Status getAt(final int workerId, final long vertexId, final MutableDirectBuffer value)
+    {
+        return callAt(GET, workerId, Routing.DIRECT, vertexId, 0, Replies.EMPTY, 0, 0, value);
+    }
+
+    /**
+     * Adds a worker to call, or moves a known one to a new channel (it hears Hello there before the next call).
+     */
+    public void worker(final int workerId, final String channel)
+    {
+        final ExclusivePublication known = workers.get(workerId);
+        if (null == known || !known.channel().equals(channel))
+        {
+            CloseHelper.quietClose(known);
+            receiver.forget(workerId);
+            workers.put(workerId, aeron.addExclusivePublication(channel, context.streamBase() + workerId));
+        }
+    }
+
+    /**
+     * @return true when the client knows where the worker serves calls.
+     */
+    public boolean hasWorker(final int workerId)
+    {
+        return workers.containsKey(workerId);
+    }
+
+    /**
+     * @return true when the worker welcomed this client's Hello and was not forgotten since: a TIMEOUT from a call to
+     * a worker not welcomed means the call was not sent.
+     */
+    public boolean isWelcomed(final int workerId)
+    {
+        return receiver.isWelcomed(workerId);
     }
 
     /**
@@ -293,6 +360,14 @@ public final class FabricClient implements AutoCloseable
     public int resultLength()
     {
         return receiver.resultLength();
+    }
+
+    /**
+     * @return the placement epoch of the last synchronous call's answer.
+     */
+    public long lastEpoch()
+    {
+        return receiver.lastEpoch();
     }
 
     /**
@@ -338,22 +413,50 @@ public final class FabricClient implements AutoCloseable
         CloseHelper.quietCloseAll(closeables);
     }
 
-    private Status invokeAt(
-        final int workerId, final Routing routing, final long vertexId, final int udfId, final DirectBuffer args,
-        final int argsOffset, final int argsLength, final MutableDirectBuffer result)
+    private Status callAt(
+        final int kind, final int workerId, final Routing routing, final long vertexId, final int udfId,
+        final DirectBuffer buffer, final int offset, final int length, final MutableDirectBuffer result)
     {
         final ExclusivePublication publication = workers.get(workerId);
         if (null == publication)
         {
             throw new IllegalArgumentException("worker " + workerId + " is not in the fabric " + context.members());
         }
-        final long correlationId = pending.add(clock.nanoTime() + context.callTimeoutNs(), workerId, 0);
-        if (0 == correlationId || !proxy.invoke(publication, clientId, correlationId, placement.epoch(), vertexId,
-            udfId, routing, args, argsOffset, argsLength))
+        final long deadlineNs = clock.nanoTime() + context.callTimeoutNs();
+        final Status welcome = hellos.welcome(workerId, deadlineNs, poller);
+        if (Status.OK != welcome)
+        {
+            return welcome;
+        }
+        final long correlationId = pending.add(deadlineNs, workerId, 0);
+        if (0 == correlationId || !send(kind, publication, correlationId, routing, vertexId, udfId, buffer, offset,
+            length))
         {
             return sendFailed(correlationId);
         }
-        return await(correlationId, result);
+        final Status status = await(correlationId, result);
+        if (Status.UNAUTHENTICATED == status)
+        {
+            receiver.forget(workerId);
+        }
+        return status;
+    }
+
+    private boolean send(
+        final int kind, final ExclusivePublication publication, final long correlationId, final Routing routing,
+        final long vertexId, final int udfId, final DirectBuffer buffer, final int offset, final int length)
+    {
+        final long epoch = placement.epoch();
+        switch (kind)
+        {
+            case INVOKE:
+                return proxy.invoke(publication, clientId, correlationId, epoch, vertexId, udfId, routing, buffer,
+                    offset, length);
+            case PUT:
+                return proxy.putVertex(publication, clientId, correlationId, epoch, vertexId, buffer, offset, length);
+            default:
+                return proxy.getVertex(publication, clientId, correlationId, epoch, vertexId);
+        }
     }
 
     private Status await(final long correlationId, final MutableDirectBuffer result)
@@ -404,6 +507,7 @@ public final class FabricClient implements AutoCloseable
         private Aeron aeron;
         private ResultHandler resultHandler;
         private ErrorHandler errorHandler = Throwable::printStackTrace;
+        private boolean helloOnFirstCall;
 
         /**
          * Validates the settings and fills derived ones.
@@ -451,6 +555,23 @@ public final class FabricClient implements AutoCloseable
         public Context connectTimeoutNs(final long connectTimeoutNs)
         {
             this.connectTimeoutNs = connectTimeoutNs;
+            return this;
+        }
+
+        /** @return true when the client says Hello to each worker before its first call there, not on connect. */
+        public boolean helloOnFirstCall()
+        {
+            return helloOnFirstCall;
+        }
+
+        /**
+         * @param helloOnFirstCall say Hello to each worker before the first call to it (and again once it reconnects)
+         *                         instead of to every worker on connect: for workers that come and go (the grid).
+         * @return this.
+         */
+        public Context helloOnFirstCall(final boolean helloOnFirstCall)
+        {
+            this.helloOnFirstCall = helloOnFirstCall;
             return this;
         }
 

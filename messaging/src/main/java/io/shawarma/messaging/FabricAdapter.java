@@ -135,7 +135,7 @@ public final class FabricAdapter implements FragmentHandler
         final int expectedBlockLength = blockLengthOf(templateId);
         if (expectedBlockLength < 0)
         {
-            handler.onMalformed(senderId, correlationId, Malformed.UNKNOWN_TEMPLATE);
+            handler.onOtherMessage(senderId, correlationId, templateId, buffer, offset, length);
             return;
         }
         if (blockLength < expectedBlockLength)
