@@ -23,7 +23,6 @@ import org.agrona.concurrent.UnsafeBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.IntSupplier;
 
 import static io.shawarma.fabric.Configuration.*;
 
@@ -57,9 +56,6 @@ public final class FabricClient implements AutoCloseable
     private static final AtomicInteger CLIENTS_IN_PROCESS = new AtomicInteger();
     private static final int FRAGMENT_LIMIT = 16;
     private static final int MAX_MOVED_FOLLOWS = 1;
-    private static final int INVOKE = 0;
-    private static final int PUT = 1;
-    private static final int GET = 2;
 
     private final Context context;
     private final int clientId;
@@ -77,7 +73,7 @@ public final class FabricClient implements AutoCloseable
     private final UnsafeBuffer putResult;
     private final Aeron aeron;
     private final ClientHellos hellos;
-    private final IntSupplier poller = this::poll;
+    private final ClientCalls calls;
 
     private FabricClient(final Context context)
     {
@@ -124,6 +120,7 @@ public final class FabricClient implements AutoCloseable
         this.aeron = aeron;
         this.subscription = subscription;
         this.hellos = new ClientHellos(context, clientId, receiver, proxy, placement, workers, subscription, idle);
+        this.calls = new ClientCalls(context, receiver, proxy, placement, workers, hellos, idle, this::poll);
     }
 
     /**
@@ -145,7 +142,7 @@ public final class FabricClient implements AutoCloseable
             }
             else
             {
-                client.hellos.sayHello(client.poller);
+                client.hellos.sayHello(client.calls.poller());
             }
             return client;
         }
@@ -198,7 +195,7 @@ public final class FabricClient implements AutoCloseable
         Status status = Status.MOVED;
         for (int attempt = 0; attempt <= MAX_MOVED_FOLLOWS && Status.MOVED == status; attempt++)
         {
-            status = callAt(INVOKE, placement.ownerOf(vertexId), Routing.DIRECT, vertexId, udfId, args, argsOffset,
+            status = calls.callAt(ClientCalls.INVOKE, placement.ownerOf(vertexId), Routing.DIRECT, vertexId, udfId, args, argsOffset,
                 argsLength, result);
             followMoved(status, vertexId);
         }
@@ -217,7 +214,7 @@ public final class FabricClient implements AutoCloseable
         final int workerId, final long vertexId, final int udfId, final DirectBuffer args, final int argsOffset,
         final int argsLength, final MutableDirectBuffer result)
     {
-        return callAt(INVOKE, workerId, Routing.ANY, vertexId, udfId, args, argsOffset, argsLength, result);
+        return calls.callAt(ClientCalls.INVOKE, workerId, Routing.ANY, vertexId, udfId, args, argsOffset, argsLength, result);
     }
 
     /**
@@ -230,7 +227,7 @@ public final class FabricClient implements AutoCloseable
         final int workerId, final long vertexId, final int udfId, final DirectBuffer args, final int argsOffset,
         final int argsLength, final MutableDirectBuffer result)
     {
-        return callAt(INVOKE, workerId, Routing.DIRECT, vertexId, udfId, args, argsOffset, argsLength, result);
+        return calls.callAt(ClientCalls.INVOKE, workerId, Routing.DIRECT, vertexId, udfId, args, argsOffset, argsLength, result);
     }
 
     /**
@@ -255,7 +252,7 @@ public final class FabricClient implements AutoCloseable
     public Status putAt(
         final int workerId, final long vertexId, final DirectBuffer value, final int offset, final int length)
     {
-        return callAt(PUT, workerId, Routing.DIRECT, vertexId, 0, value, offset, length, putResult);
+        return calls.callAt(ClientCalls.PUT, workerId, Routing.DIRECT, vertexId, 0, value, offset, length, putResult);
     }
 
     /**
@@ -289,7 +286,7 @@ public final class FabricClient implements AutoCloseable
      */
     public Status getAt(final int workerId, final long vertexId, final MutableDirectBuffer value)
     {
-        return callAt(GET, workerId, Routing.DIRECT, vertexId, 0, Replies.EMPTY, 0, 0, value);
+        return calls.callAt(ClientCalls.GET, workerId, Routing.DIRECT, vertexId, 0, Replies.EMPTY, 0, 0, value);
     }
 
     /**
@@ -338,7 +335,7 @@ public final class FabricClient implements AutoCloseable
         if (0 == correlationId || !proxy.invoke(workers.get(ownerId), clientId, correlationId, placement.epoch(),
             vertexId, udfId, Routing.DIRECT, args, argsOffset, argsLength))
         {
-            sendFailed(correlationId);
+            receiver.sendFailed(correlationId);
             return -Status.BACK_PRESSURED.code();
         }
         return correlationId;
@@ -411,77 +408,6 @@ public final class FabricClient implements AutoCloseable
         closeables.add(subscription);
         closeables.add(transport);
         CloseHelper.quietCloseAll(closeables);
-    }
-
-    private Status callAt(
-        final int kind, final int workerId, final Routing routing, final long vertexId, final int udfId,
-        final DirectBuffer buffer, final int offset, final int length, final MutableDirectBuffer result)
-    {
-        final ExclusivePublication publication = workers.get(workerId);
-        if (null == publication)
-        {
-            throw new IllegalArgumentException("worker " + workerId + " is not in the fabric " + context.members());
-        }
-        final long deadlineNs = clock.nanoTime() + context.callTimeoutNs();
-        final Status welcome = hellos.welcome(workerId, deadlineNs, poller);
-        if (Status.OK != welcome)
-        {
-            return welcome;
-        }
-        final long correlationId = pending.add(deadlineNs, workerId, 0);
-        if (0 == correlationId || !send(kind, publication, correlationId, routing, vertexId, udfId, buffer, offset,
-            length))
-        {
-            return sendFailed(correlationId);
-        }
-        final Status status = await(correlationId, result);
-        if (Status.UNAUTHENTICATED == status)
-        {
-            receiver.forget(workerId);
-        }
-        return status;
-    }
-
-    private boolean send(
-        final int kind, final ExclusivePublication publication, final long correlationId, final Routing routing,
-        final long vertexId, final int udfId, final DirectBuffer buffer, final int offset, final int length)
-    {
-        final long epoch = placement.epoch();
-        switch (kind)
-        {
-            case INVOKE:
-                return proxy.invoke(publication, clientId, correlationId, epoch, vertexId, udfId, routing, buffer,
-                    offset, length);
-            case PUT:
-                return proxy.putVertex(publication, clientId, correlationId, epoch, vertexId, buffer, offset, length);
-            default:
-                return proxy.getVertex(publication, clientId, correlationId, epoch, vertexId);
-        }
-    }
-
-    private Status await(final long correlationId, final MutableDirectBuffer result)
-    {
-        receiver.await(correlationId, result);
-        idle.reset();
-        Status status;
-        while (null == (status = receiver.awaitedStatus()))
-        {
-            idle.idle(poll());
-        }
-        receiver.endAwait();
-        final int resultLength = receiver.resultLength();
-        if (null != result && resultLength > result.capacity() && !result.isExpandable())
-        {
-            throw new IllegalArgumentException(
-                "result of " + resultLength + " bytes does not fit a buffer of " + result.capacity());
-        }
-        return status;
-    }
-
-    private Status sendFailed(final long correlationId)
-    {
-        receiver.sendFailed(correlationId);
-        return Status.BACK_PRESSURED;
     }
 
     private void followMoved(final Status status, final long vertexId)
