@@ -2,6 +2,7 @@ package io.shawarma.fabric;
 
 import io.aeron.Aeron;
 import io.aeron.Subscription;
+import io.shawarma.messaging.FabricProxy;
 import io.shawarma.fabric.store.LocalInvoker;
 import io.shawarma.fabric.store.LocalVertices;
 import org.agrona.DirectBuffer;
@@ -16,6 +17,7 @@ final class ExtensionPort implements WorkerPort
     private final int workerId;
     private final Aeron aeron;
     private final Subscription subscription;
+    private final FabricProxy proxy;
     private final LocalVertices store;
     private final LocalInvoker invoker;
     private final WorkerCounters counters;
@@ -23,12 +25,13 @@ final class ExtensionPort implements WorkerPort
     private volatile String servedChannel;
 
     ExtensionPort(
-        final int workerId, final Aeron aeron, final Subscription subscription, final LocalVertices store,
-        final LocalInvoker invoker, final WorkerCounters counters)
+        final int workerId, final Aeron aeron, final Subscription subscription, final FabricProxy proxy,
+        final LocalVertices store, final LocalInvoker invoker, final WorkerCounters counters)
     {
         this.workerId = workerId;
         this.aeron = aeron;
         this.subscription = subscription;
+        this.proxy = proxy;
         this.store = store;
         this.invoker = invoker;
         this.counters = counters;
@@ -86,7 +89,9 @@ final class ExtensionPort implements WorkerPort
 
     public boolean send(final int workerId, final DirectBuffer buffer, final int offset, final int length)
     {
-        return sessions.send(workerId, buffer, offset, length);
+        final Peer peer = sessions.peer(workerId);
+        return null != peer && peer.isWorker && sessions.isReachable(peer) &&
+            proxy.outbound().offer(peer.publication, buffer, offset, length);
     }
 
     public AtomicCounter newCounter(final String label)

@@ -61,17 +61,7 @@ final class PeerSessions
         this.secret = context.secret();
         this.handshakes = new Handshakes<>(secret, workerId, context.callTimeoutNs());
 
-        final FabricMembers members = context.members();
-        for (int i = 0; i < members.size(); i++)
-        {
-            final int peerId = members.idAt(i);
-            if (peerId != workerId)
-            {
-                final int peerStreamId = context.streamBase() + peerId;
-                addPeer(new Peer(peerId, true, members.channelAt(i), peerStreamId,
-                    aeron.addExclusivePublication(members.channelAt(i), peerStreamId)));
-            }
-        }
+        workerPeers(context.members());
     }
 
     /**
@@ -110,32 +100,6 @@ final class PeerSessions
             }
             addPeer(peer);
         }
-    }
-
-    /**
-     * Sends a frame a layer encoded to a worker peer.
-     *
-     * @return false when the peer is unknown, not reachable yet, or stayed back pressured.
-     */
-    boolean send(final int peerId, final DirectBuffer buffer, final int offset, final int length)
-    {
-        final Peer peer = peerById.get(peerId);
-        return null != peer && peer.isWorker && isReachable(peer) &&
-            proxy.outbound().offer(peer.publication, buffer, offset, length);
-    }
-
-    /**
-     * @return true when a frame of a layer's own template may be taken: its sender is a known peer and, with a shared
-     * secret, the frame came on the session it proved the secret on; else counted.
-     */
-    boolean isKnownAndAuthentic(final int senderId, final int sessionId)
-    {
-        if (null == peerById.get(senderId))
-        {
-            counters.unknownPeerFrames.incrementRelease();
-            return false;
-        }
-        return isFromAuthentic(senderId, sessionId);
     }
 
     /**

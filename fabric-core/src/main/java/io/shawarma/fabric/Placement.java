@@ -13,7 +13,6 @@ public final class Placement implements Ownership
     private final int[] workerIds;
     private final Long2LongHashMap overrides = new Long2LongHashMap(NO_OVERRIDE);
     private long epoch;
-    private int[] slotOwners;
 
     /**
      * @param members the fabric's workers.
@@ -40,10 +39,6 @@ public final class Placement implements Ownership
         {
             return (int)override;
         }
-        if (null != slotOwners)
-        {
-            return slotOwners[slotOf(vertexId, slotOwners.length)];
-        }
         return workerIds[(int)((mix(vertexId) >>> 1) % workerIds.length)];
     }
 
@@ -57,25 +52,6 @@ public final class Placement implements Ownership
     public static int slotOf(final long vertexId, final int slotCount)
     {
         return (int)((mix(vertexId) >>> 1) % slotCount);
-    }
-
-    /**
-     * Places vertices by a slot table (slot {@code i} owned by worker {@code owners[i]}) from now on, as decided by
-     * the grid's control plane; ignored when the epoch is older than the current one.
-     *
-     * @param owners   the owner of each slot; copied.
-     * @param newEpoch the table's placement epoch.
-     * @return true when applied.
-     */
-    public boolean assignSlots(final int[] owners, final long newEpoch)
-    {
-        if (newEpoch < epoch || 0 == owners.length)
-        {
-            return false;
-        }
-        slotOwners = owners.clone();
-        epoch = newEpoch;
-        return true;
     }
 
     /**

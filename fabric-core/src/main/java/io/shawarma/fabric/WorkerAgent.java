@@ -60,12 +60,12 @@ final class WorkerAgent implements Agent, FabricHandler
         this.clock = context.nanoClock();
         this.counters = counters;
         this.subscription = aeron.addSubscription(context.channel(), context.streamBase() + workerId);
-        this.port = new ExtensionPort(workerId, aeron, subscription, store, invoker, counters);
-        this.extension = null == context.extension() ? null : context.extension().create(port);
-        final Ownership placement = null == extension ? new Placement(context.members(), 1) : extension.ownership();
         this.proxy = new FabricProxy(
             context.maxPayloadBytes(),
             new Outbound(IdleStrategies.of(context.idleStrategy()), context.offerTimeoutNs()));
+        this.port = new ExtensionPort(workerId, aeron, subscription, proxy, store, invoker, counters);
+        this.extension = null == context.extension() ? null : context.extension().create(port);
+        final Ownership placement = null == extension ? new Placement(context.members(), 1) : extension.ownership();
         final Replies replies = new Replies(workerId, proxy, placement, counters);
         this.sessions = new PeerSessions(context, aeron, proxy, placement, counters, replies);
         port.sessions(sessions);
@@ -252,7 +252,11 @@ final class WorkerAgent implements Agent, FabricHandler
         {
             onMalformed(senderId, correlationId, Malformed.UNKNOWN_TEMPLATE);
         }
-        else if (sessions.isKnownAndAuthentic(senderId, adapter.sessionId()))
+        else if (null == sessions.peer(senderId))
+        {
+            counters.unknownPeerFrames.incrementRelease();
+        }
+        else if (sessions.isFromAuthentic(senderId, adapter.sessionId()))
         {
             extension.onMessage(senderId, templateId, buffer, offset, length);
         }

@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.concurrent.TimeUnit;
 
 import static io.shawarma.fabric.Configuration.SECRET_FILE_PROP;
 import static io.shawarma.fabric.TestFabric.int64;
@@ -202,12 +201,8 @@ class AuthenticationTest
             restarted.invoke(restarted.id, 3, vertexId, ADD, 1);
             assertTrue(restarted.awaitAnswer());
             assertEquals(Status.OK, restarted.status);
-            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (worker.counters().authFailures.get() == before)
-            {
-                assertTrue(System.nanoTime() < deadline, "the old session's call was not counted as refused");
-                sleep();
-            }
+            Tests.await(() -> worker.counters().authFailures.get() != before,
+                "the old session's call to be counted as refused");
             assertEquals(before + 1, worker.counters().authFailures.get());
             final UnsafeBuffer value = new UnsafeBuffer(new byte[Long.BYTES]);
             assertEquals(Status.OK, client.get(vertexId, value));
@@ -235,12 +230,8 @@ class AuthenticationTest
 
     private static void awaitFabricConnected(final TestFabric fabric)
     {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!(fabric.worker(1).isFabricConnected() && fabric.worker(2).isFabricConnected()))
-        {
-            assertTrue(System.nanoTime() < deadline, "workers did not authenticate each other");
-            sleep();
-        }
+        Tests.await(() -> fabric.worker(1).isFabricConnected() && fabric.worker(2).isFabricConnected(),
+            "workers to authenticate each other");
     }
 
 
@@ -251,13 +242,10 @@ class AuthenticationTest
     private static void awaitServedVia(final FabricClient client, final int entryWorkerId, final long vertexId)
     {
         final UnsafeBuffer result = new UnsafeBuffer(new byte[Long.BYTES]);
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        Status status;
-        while (Status.OK != (status = client.invokeVia(entryWorkerId, vertexId, READ, result, 0, 0, result)))
-        {
-            assertTrue(System.nanoTime() < deadline, "not served through worker " + entryWorkerId + ": " + status);
-            sleep();
-        }
+        final Status[] status = new Status[1];
+        Tests.await(() -> Status.OK == (status[0] = client.invokeVia(entryWorkerId, vertexId, READ, result, 0, 0,
+            result)), Tests.DEFAULT_TIMEOUT_NS, () -> "a read served through worker " + entryWorkerId + ", last " +
+            status[0]);
     }
 
     private static String secretFile(final String name, final String secret) throws IOException
@@ -288,18 +276,5 @@ class AuthenticationTest
     private static void assertNoSecretIn(final String text)
     {
         assertFalse(text.contains(SECRET) || text.contains(WRONG_SECRET), text);
-    }
-
-    private static void sleep()
-    {
-        try
-        {
-            Thread.sleep(10);
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(ex);
-        }
     }
 }

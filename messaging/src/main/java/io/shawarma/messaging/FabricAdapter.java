@@ -14,7 +14,6 @@ import io.shawarma.codecs.HeartbeatDecoder;
 import io.shawarma.codecs.HelloDecoder;
 import io.shawarma.codecs.InvokeDecoder;
 import io.shawarma.codecs.InvokeResultDecoder;
-import io.shawarma.codecs.MessageHeaderDecoder;
 import io.shawarma.codecs.PutVertexDecoder;
 import io.shawarma.codecs.RevokeDecoder;
 import io.shawarma.codecs.SessionHeaderDecoder;
@@ -31,14 +30,12 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  */
 public final class FabricAdapter implements FragmentHandler
 {
-    private static final int HEADER_LENGTH = MessageHeaderDecoder.ENCODED_LENGTH;
     private static final int SESSION_LENGTH = SessionHeaderDecoder.ENCODED_LENGTH;
-    private static final int VAR_LENGTH_FIELD = 4;
     private static final int LAST_STATUS = Status.LEASE_EXPIRED.value();
     private static final int LAST_LEASE_MODE = LeaseMode.READ_ONLY.value();
 
     private final FabricHandler handler;
-    private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
+    private final FrameHeader frame = new FrameHeader();
     private final HelloDecoder helloDecoder = new HelloDecoder();
     private final HeartbeatDecoder heartbeatDecoder = new HeartbeatDecoder();
     private final ChallengeDecoder challengeDecoder = new ChallengeDecoder();
@@ -99,22 +96,15 @@ public final class FabricAdapter implements FragmentHandler
      */
     public void onFrame(final DirectBuffer buffer, final int offset, final int length)
     {
-        if (length < HEADER_LENGTH)
+        final int headerCheck = frame.wrap(buffer, offset, length);
+        if (FrameHeader.VALID != headerCheck)
         {
-            handler.onMalformed(NO_SENDER, 0, Malformed.TRUNCATED);
+            handler.onMalformed(NO_SENDER, 0, headerCheck);
             return;
         }
 
-        headerDecoder.wrap(buffer, offset);
-        if (headerDecoder.schemaId() != MessageHeaderDecoder.SCHEMA_ID)
-        {
-            handler.onMalformed(NO_SENDER, 0, Malformed.WRONG_SCHEMA);
-            return;
-        }
-
-        final int bodyOffset = offset + HEADER_LENGTH;
-        final int end = offset + length;
-        if (end - bodyOffset < SESSION_LENGTH)
+        final int bodyOffset = frame.bodyOffset();
+        if (frame.end() - bodyOffset < SESSION_LENGTH)
         {
             handler.onMalformed(NO_SENDER, 0, Malformed.TRUNCATED);
             return;
@@ -123,37 +113,26 @@ public final class FabricAdapter implements FragmentHandler
         // The session header is the first field of every message in every version, so the sender can be named.
         final int senderId = buffer.getInt(bodyOffset, LITTLE_ENDIAN);
         final long correlationId = buffer.getLong(bodyOffset + 4, LITTLE_ENDIAN);
-        final int version = headerDecoder.version();
-        if (version < 1 || version > MessageHeaderDecoder.SCHEMA_VERSION)
-        {
-            handler.onMalformed(senderId, correlationId, Malformed.UNSUPPORTED_VERSION);
-            return;
-        }
-
-        final int blockLength = headerDecoder.blockLength();
-        final int templateId = headerDecoder.templateId();
-        final int expectedBlockLength = blockLengthOf(templateId);
-        if (expectedBlockLength < 0)
+        final int templateId = frame.templateId();
+        final int bodyCheck = frame.checkBody(blockLengthOf(templateId));
+        if (Malformed.UNKNOWN_TEMPLATE == bodyCheck)
         {
             handler.onOtherMessage(senderId, correlationId, templateId, buffer, offset, length);
             return;
         }
-        if (blockLength < expectedBlockLength)
+        if (FrameHeader.VALID != bodyCheck)
         {
-            handler.onMalformed(senderId, correlationId, Malformed.BAD_LENGTH);
-            return;
-        }
-        if (blockLength > end - bodyOffset)
-        {
-            handler.onMalformed(senderId, correlationId, Malformed.TRUNCATED);
+            handler.onMalformed(senderId, correlationId, bodyCheck);
             return;
         }
 
-        final int dataOffset = bodyOffset + blockLength;
+        final int version = frame.version();
+        final int blockLength = frame.blockLength();
+        final int dataOffset = frame.dataOffset();
         switch (templateId)
         {
             case HelloDecoder.TEMPLATE_ID:
-                onHello(buffer, bodyOffset, blockLength, version, dataOffset, end);
+                onHello(buffer, bodyOffset, blockLength, version, dataOffset);
                 break;
 
             case HeartbeatDecoder.TEMPLATE_ID:
@@ -176,15 +155,15 @@ public final class FabricAdapter implements FragmentHandler
                 break;
 
             case InvokeDecoder.TEMPLATE_ID:
-                onInvoke(buffer, bodyOffset, blockLength, version, dataOffset, end);
+                onInvoke(buffer, bodyOffset, blockLength, version, dataOffset);
                 break;
 
             case InvokeResultDecoder.TEMPLATE_ID:
-                onInvokeResult(buffer, bodyOffset, blockLength, version, dataOffset, end);
+                onInvokeResult(buffer, bodyOffset, blockLength, version, dataOffset);
                 break;
 
             case PutVertexDecoder.TEMPLATE_ID:
-                onPutVertex(buffer, bodyOffset, blockLength, version, dataOffset, end);
+                onPutVertex(buffer, bodyOffset, blockLength, version, dataOffset);
                 break;
 
             case GetVertexDecoder.TEMPLATE_ID:
@@ -199,11 +178,11 @@ public final class FabricAdapter implements FragmentHandler
                 break;
 
             case BorrowGrantDecoder.TEMPLATE_ID:
-                onBorrowGrant(buffer, bodyOffset, blockLength, version, dataOffset, end);
+                onBorrowGrant(buffer, bodyOffset, blockLength, version, dataOffset);
                 break;
 
             case BorrowReturnDecoder.TEMPLATE_ID:
-                onBorrowReturn(buffer, bodyOffset, blockLength, version, dataOffset, end);
+                onBorrowReturn(buffer, bodyOffset, blockLength, version, dataOffset);
                 break;
 
             case BorrowReturnAckDecoder.TEMPLATE_ID:
@@ -222,17 +201,16 @@ public final class FabricAdapter implements FragmentHandler
     }
 
     private void onBorrowGrant(
-        final DirectBuffer buffer, final int bodyOffset, final int blockLength, final int version, final int dataOffset,
-        final int end)
+        final DirectBuffer buffer, final int bodyOffset, final int blockLength, final int version, final int dataOffset)
     {
         final BorrowGrantDecoder decoder = borrowGrantDecoder.wrap(buffer, bodyOffset, blockLength, version);
         final SessionHeaderDecoder session = decoder.session();
-        final int valueLength = varDataLength(buffer, dataOffset, end);
+        final int valueLength = frame.varLength(dataOffset);
         final short status = decoder.statusRaw();
         final short mode = decoder.modeRaw();
         if (valueLength < 0)
         {
-            handler.onMalformed(session.senderId(), session.correlationId(), -valueLength - 1);
+            handler.onMalformed(session.senderId(), session.correlationId(), FrameHeader.reasonOf(valueLength));
         }
         else if (status > LAST_STATUS || mode > LAST_LEASE_MODE)
         {
@@ -243,22 +221,21 @@ public final class FabricAdapter implements FragmentHandler
             handler.onBorrowGrant(
                 session.senderId(), session.correlationId(), session.epoch(), decoder.vertexId(), status, mode,
                 decoder.leaseId(), decoder.version(), decoder.leaseExpiryNs(), decoder.leaseDurationNs(),
-                decoder.ownerId(), buffer, dataOffset + VAR_LENGTH_FIELD, valueLength);
+                decoder.ownerId(), buffer, dataOffset + FrameHeader.VAR_LENGTH_BYTES, valueLength);
         }
     }
 
     private void onBorrowReturn(
-        final DirectBuffer buffer, final int bodyOffset, final int blockLength, final int version, final int dataOffset,
-        final int end)
+        final DirectBuffer buffer, final int bodyOffset, final int blockLength, final int version, final int dataOffset)
     {
         final BorrowReturnDecoder decoder = borrowReturnDecoder.wrap(buffer, bodyOffset, blockLength, version);
         final SessionHeaderDecoder session = decoder.session();
-        final int valueLength = varDataLength(buffer, dataOffset, end);
+        final int valueLength = frame.varLength(dataOffset);
         final short changed = decoder.changed();
         final short mode = decoder.modeRaw();
         if (valueLength < 0)
         {
-            handler.onMalformed(session.senderId(), session.correlationId(), -valueLength - 1);
+            handler.onMalformed(session.senderId(), session.correlationId(), FrameHeader.reasonOf(valueLength));
         }
         else if (changed > 1 || mode > LAST_LEASE_MODE)
         {
@@ -268,7 +245,7 @@ public final class FabricAdapter implements FragmentHandler
         {
             handler.onBorrowReturn(
                 session.senderId(), session.correlationId(), session.epoch(), decoder.vertexId(), decoder.leaseId(),
-                1 == changed, mode, decoder.udfId(), buffer, dataOffset + VAR_LENGTH_FIELD, valueLength);
+                1 == changed, mode, decoder.udfId(), buffer, dataOffset + FrameHeader.VAR_LENGTH_BYTES, valueLength);
         }
     }
 
@@ -289,16 +266,15 @@ public final class FabricAdapter implements FragmentHandler
     }
 
     private void onHello(
-        final DirectBuffer buffer, final int bodyOffset, final int blockLength, final int version, final int dataOffset,
-        final int end)
+        final DirectBuffer buffer, final int bodyOffset, final int blockLength, final int version, final int dataOffset)
     {
         final HelloDecoder decoder = helloDecoder.wrap(buffer, bodyOffset, blockLength, version);
         final SessionHeaderDecoder session = decoder.session();
-        final int channelLength = varDataLength(buffer, dataOffset, end);
+        final int channelLength = frame.varLength(dataOffset);
         final short role = decoder.roleRaw();
         if (channelLength < 0)
         {
-            handler.onMalformed(session.senderId(), session.correlationId(), -channelLength - 1);
+            handler.onMalformed(session.senderId(), session.correlationId(), FrameHeader.reasonOf(channelLength));
         }
         else if (role > 1)
         {
@@ -308,21 +284,20 @@ public final class FabricAdapter implements FragmentHandler
         {
             handler.onHello(
                 session.senderId(), session.correlationId(), session.epoch(), role, decoder.replyStreamId(),
-                decoder.nonce(), buffer, dataOffset + VAR_LENGTH_FIELD, channelLength);
+                decoder.nonce(), buffer, dataOffset + FrameHeader.VAR_LENGTH_BYTES, channelLength);
         }
     }
 
     private void onInvoke(
-        final DirectBuffer buffer, final int bodyOffset, final int blockLength, final int version, final int dataOffset,
-        final int end)
+        final DirectBuffer buffer, final int bodyOffset, final int blockLength, final int version, final int dataOffset)
     {
         final InvokeDecoder decoder = invokeDecoder.wrap(buffer, bodyOffset, blockLength, version);
         final SessionHeaderDecoder session = decoder.session();
-        final int argsLength = varDataLength(buffer, dataOffset, end);
+        final int argsLength = frame.varLength(dataOffset);
         final short routing = decoder.routingRaw();
         if (argsLength < 0)
         {
-            handler.onMalformed(session.senderId(), session.correlationId(), -argsLength - 1);
+            handler.onMalformed(session.senderId(), session.correlationId(), FrameHeader.reasonOf(argsLength));
         }
         else if (routing > 1)
         {
@@ -332,21 +307,20 @@ public final class FabricAdapter implements FragmentHandler
         {
             handler.onInvoke(
                 session.senderId(), session.correlationId(), session.epoch(), decoder.vertexId(), decoder.udfId(),
-                routing, buffer, dataOffset + VAR_LENGTH_FIELD, argsLength);
+                routing, buffer, dataOffset + FrameHeader.VAR_LENGTH_BYTES, argsLength);
         }
     }
 
     private void onInvokeResult(
-        final DirectBuffer buffer, final int bodyOffset, final int blockLength, final int version, final int dataOffset,
-        final int end)
+        final DirectBuffer buffer, final int bodyOffset, final int blockLength, final int version, final int dataOffset)
     {
         final InvokeResultDecoder decoder = invokeResultDecoder.wrap(buffer, bodyOffset, blockLength, version);
         final SessionHeaderDecoder session = decoder.session();
-        final int resultLength = varDataLength(buffer, dataOffset, end);
+        final int resultLength = frame.varLength(dataOffset);
         final short status = decoder.statusRaw();
         if (resultLength < 0)
         {
-            handler.onMalformed(session.senderId(), session.correlationId(), -resultLength - 1);
+            handler.onMalformed(session.senderId(), session.correlationId(), FrameHeader.reasonOf(resultLength));
         }
         else if (status > LAST_STATUS)
         {
@@ -356,50 +330,31 @@ public final class FabricAdapter implements FragmentHandler
         {
             handler.onInvokeResult(
                 session.senderId(), session.correlationId(), session.epoch(), status, decoder.ownerId(),
-                buffer, dataOffset + VAR_LENGTH_FIELD, resultLength);
+                buffer, dataOffset + FrameHeader.VAR_LENGTH_BYTES, resultLength);
         }
     }
 
     private void onPutVertex(
-        final DirectBuffer buffer, final int bodyOffset, final int blockLength, final int version, final int dataOffset,
-        final int end)
+        final DirectBuffer buffer, final int bodyOffset, final int blockLength, final int version, final int dataOffset)
     {
         final PutVertexDecoder decoder = putVertexDecoder.wrap(buffer, bodyOffset, blockLength, version);
         final SessionHeaderDecoder session = decoder.session();
-        final int valueLength = varDataLength(buffer, dataOffset, end);
+        final int valueLength = frame.varLength(dataOffset);
         if (valueLength < 0)
         {
-            handler.onMalformed(session.senderId(), session.correlationId(), -valueLength - 1);
+            handler.onMalformed(session.senderId(), session.correlationId(), FrameHeader.reasonOf(valueLength));
         }
         else
         {
             handler.onPutVertex(
                 session.senderId(), session.correlationId(), session.epoch(), decoder.vertexId(),
-                buffer, dataOffset + VAR_LENGTH_FIELD, valueLength);
+                buffer, dataOffset + FrameHeader.VAR_LENGTH_BYTES, valueLength);
         }
     }
 
     /**
      * @return the data length, or {@code -(reason + 1)} when the length field or the data do not fit the frame.
      */
-    private static int varDataLength(final DirectBuffer buffer, final int lengthOffset, final int end)
-    {
-        if (end - lengthOffset < VAR_LENGTH_FIELD)
-        {
-            return -Malformed.TRUNCATED - 1;
-        }
-        final int length = buffer.getInt(lengthOffset, LITTLE_ENDIAN);
-        if (length < 0)
-        {
-            return -Malformed.BAD_LENGTH - 1;
-        }
-        if (length > end - lengthOffset - VAR_LENGTH_FIELD)
-        {
-            return -Malformed.TRUNCATED - 1;
-        }
-        return length;
-    }
-
     private static int blockLengthOf(final int templateId)
     {
         switch (templateId)

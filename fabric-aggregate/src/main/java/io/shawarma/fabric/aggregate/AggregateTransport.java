@@ -8,11 +8,12 @@ import io.shawarma.codecs.AggregateExportsDecoder;
 import io.shawarma.codecs.AggregateExportsEncoder;
 import io.shawarma.codecs.AggregateRoundDoneDecoder;
 import io.shawarma.codecs.AggregateRoundDoneEncoder;
-import io.shawarma.codecs.MessageHeaderDecoder;
 import io.shawarma.codecs.MessageHeaderEncoder;
 import io.shawarma.fabric.FabricMembers;
 import io.shawarma.fabric.JobCounters;
 import io.shawarma.fabric.PeerLinks;
+import io.shawarma.messaging.FrameHeader;
+import io.shawarma.messaging.Malformed;
 import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.IdleStrategy;
@@ -60,7 +61,7 @@ final class AggregateTransport implements AutoCloseable
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
     private final AggregateExportsEncoder exportsEncoder = new AggregateExportsEncoder();
     private final AggregateRoundDoneEncoder doneEncoder = new AggregateRoundDoneEncoder();
-    private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
+    private final FrameHeader inbound = new FrameHeader();
     private final AggregateExportsDecoder exportsDecoder = new AggregateExportsDecoder();
     private final AggregateRoundDoneDecoder doneDecoder = new AggregateRoundDoneDecoder();
     private final ControlledFragmentAssembler assembler = new ControlledFragmentAssembler(this::onFragment);
@@ -164,47 +165,36 @@ final class AggregateTransport implements AutoCloseable
      */
     ControlledFragmentHandler.Action decode(final DirectBuffer buffer, final int offset, final int length)
     {
-        final int end = offset + length;
-        if (length < HEADER_LENGTH)
-        {
-            receiver.onMalformed("truncated aggregate frame");
-            return ControlledFragmentHandler.Action.CONTINUE;
-        }
-        headerDecoder.wrap(buffer, offset);
-        final int templateId = headerDecoder.templateId();
-        final int blockLength = headerDecoder.blockLength();
-        final int bodyOffset = offset + HEADER_LENGTH;
+        int reason = inbound.wrap(buffer, offset, length);
+        final int templateId = FrameHeader.VALID == reason ? inbound.templateId() : -1;
         final boolean isExports = AggregateExportsDecoder.TEMPLATE_ID == templateId;
-        final int expectedBlock =
-            isExports ? AggregateExportsDecoder.BLOCK_LENGTH : AggregateRoundDoneDecoder.BLOCK_LENGTH;
-        if (headerDecoder.schemaId() != MessageHeaderDecoder.SCHEMA_ID ||
-            headerDecoder.version() != MessageHeaderDecoder.SCHEMA_VERSION ||
-            (!isExports && AggregateRoundDoneDecoder.TEMPLATE_ID != templateId) ||
-            blockLength < expectedBlock || blockLength > end - bodyOffset)
+        if (FrameHeader.VALID == reason)
         {
-            receiver.onMalformed("not an aggregate frame, or truncated");
+            reason = inbound.checkBody(isExports ? AggregateExportsDecoder.BLOCK_LENGTH :
+                AggregateRoundDoneDecoder.TEMPLATE_ID == templateId ? AggregateRoundDoneDecoder.BLOCK_LENGTH : -1);
+        }
+        if (FrameHeader.VALID != reason)
+        {
+            receiver.onMalformed(Malformed.describe(reason));
             return ControlledFragmentHandler.Action.CONTINUE;
         }
-        return isExports ? onExports(buffer, bodyOffset, blockLength, end) : onDone(buffer, bodyOffset, blockLength);
+        return isExports ? onExports(buffer) : onDone(buffer);
     }
 
-    private ControlledFragmentHandler.Action onExports(
-        final DirectBuffer buffer, final int bodyOffset, final int blockLength, final int end)
+    private ControlledFragmentHandler.Action onExports(final DirectBuffer buffer)
     {
-        exportsDecoder.wrap(buffer, bodyOffset, blockLength, headerDecoder.version());
+        exportsDecoder.wrap(buffer, inbound.bodyOffset(), inbound.blockLength(), inbound.version());
         final long round = exportsDecoder.round();
         if (round > currentRound)
         {
             return ControlledFragmentHandler.Action.ABORT;
         }
         final int sender = links.slotOf(exportsDecoder.session().senderId());
-        final int pathsOffset = bodyOffset + blockLength + 4;
-        final int pathsLength = pathsOffset <= end ? buffer.getInt(pathsOffset - 4, LITTLE_ENDIAN) : -1;
-        final int exportsOffset = pathsOffset + pathsLength + 4;
-        final int exportsLength = pathsLength >= 0 && pathsLength <= end - pathsOffset - 4 ?
-            buffer.getInt(exportsOffset - 4, LITTLE_ENDIAN) : -1;
-        if (sender < 0 || sender == links.slot() || exportsLength < 0 || exportsLength > end - exportsOffset ||
-            pathsLength % PATH_BYTES != 0)
+        final int pathsLength = inbound.varLength(inbound.dataOffset());
+        final int pathsOffset = inbound.dataOffset() + FrameHeader.VAR_LENGTH_BYTES;
+        final int exportsLength = pathsLength >= 0 ? inbound.varLength(pathsOffset + pathsLength) : -1;
+        final int exportsOffset = pathsOffset + pathsLength + FrameHeader.VAR_LENGTH_BYTES;
+        if (sender < 0 || sender == links.slot() || exportsLength < 0 || pathsLength % PATH_BYTES != 0)
         {
             receiver.onMalformed("aggregate exports from an unknown worker, or data beyond the frame's end");
             return ControlledFragmentHandler.Action.CONTINUE;
@@ -217,10 +207,9 @@ final class AggregateTransport implements AutoCloseable
         return ControlledFragmentHandler.Action.CONTINUE;
     }
 
-    private ControlledFragmentHandler.Action onDone(
-        final DirectBuffer buffer, final int bodyOffset, final int blockLength)
+    private ControlledFragmentHandler.Action onDone(final DirectBuffer buffer)
     {
-        doneDecoder.wrap(buffer, bodyOffset, blockLength, headerDecoder.version());
+        doneDecoder.wrap(buffer, inbound.bodyOffset(), inbound.blockLength(), inbound.version());
         final long round = doneDecoder.round();
         if (round > currentRound)
         {

@@ -8,13 +8,14 @@ import io.shawarma.codecs.GraphBroadcastsDecoder;
 import io.shawarma.codecs.GraphBroadcastsEncoder;
 import io.shawarma.codecs.GraphMessagesDecoder;
 import io.shawarma.codecs.GraphMessagesEncoder;
-import io.shawarma.codecs.MessageHeaderDecoder;
 import io.shawarma.codecs.MessageHeaderEncoder;
 import io.shawarma.codecs.SuperstepDoneDecoder;
 import io.shawarma.codecs.SuperstepDoneEncoder;
 import io.shawarma.fabric.FabricMembers;
 import io.shawarma.fabric.JobCounters;
 import io.shawarma.fabric.PeerLinks;
+import io.shawarma.messaging.FrameHeader;
+import io.shawarma.messaging.Malformed;
 import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.IdleStrategy;
@@ -59,7 +60,7 @@ final class GraphTransport implements AutoCloseable
     private final GraphMessagesEncoder messagesEncoder = new GraphMessagesEncoder();
     private final GraphBroadcastsEncoder broadcastsEncoder = new GraphBroadcastsEncoder();
     private final SuperstepDoneEncoder doneEncoder = new SuperstepDoneEncoder();
-    private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
+    private final FrameHeader frame = new FrameHeader();
     private final GraphMessagesDecoder messagesDecoder = new GraphMessagesDecoder();
     private final GraphBroadcastsDecoder broadcastsDecoder = new GraphBroadcastsDecoder();
     private final SuperstepDoneDecoder doneDecoder = new SuperstepDoneDecoder();
@@ -206,9 +207,9 @@ final class GraphTransport implements AutoCloseable
     }
 
     private ControlledFragmentHandler.Action onFragment(
-        final DirectBuffer frame, final int offset, final int length, final Header header)
+        final DirectBuffer buffer, final int offset, final int length, final Header header)
     {
-        final ControlledFragmentHandler.Action action = decode(frame, offset, length);
+        final ControlledFragmentHandler.Action action = decode(buffer, offset, length);
         if (ControlledFragmentHandler.Action.ABORT != action)
         {
             counters.onFrameReceived(length);
@@ -221,56 +222,50 @@ final class GraphTransport implements AutoCloseable
      *
      * @return ABORT for a frame of a later step, to be read again then; else CONTINUE.
      */
-    ControlledFragmentHandler.Action decode(final DirectBuffer frame, final int offset, final int length)
+    ControlledFragmentHandler.Action decode(final DirectBuffer buffer, final int offset, final int length)
     {
-        final int end = offset + length;
-        if (length < HEADER_LENGTH)
-        {
-            receiver.onMalformed("truncated graph frame");
-            return ControlledFragmentHandler.Action.CONTINUE;
-        }
-        headerDecoder.wrap(frame, offset);
-        final int templateId = headerDecoder.templateId();
-        final int blockLength = headerDecoder.blockLength();
-        final int bodyOffset = offset + HEADER_LENGTH;
+        int reason = frame.wrap(buffer, offset, length);
+        final int templateId = FrameHeader.VALID == reason ? frame.templateId() : -1;
         final boolean isMessages = GraphMessagesDecoder.TEMPLATE_ID == templateId;
         final boolean isBroadcasts = GraphBroadcastsDecoder.TEMPLATE_ID == templateId;
         final boolean isDone = SuperstepDoneDecoder.TEMPLATE_ID == templateId;
-        final int expectedBlock = isMessages ? GraphMessagesDecoder.BLOCK_LENGTH :
-            isBroadcasts ? GraphBroadcastsDecoder.BLOCK_LENGTH : SuperstepDoneDecoder.BLOCK_LENGTH;
-        if (headerDecoder.schemaId() != MessageHeaderDecoder.SCHEMA_ID ||
-            headerDecoder.version() != MessageHeaderDecoder.SCHEMA_VERSION ||
-            !(isMessages || isBroadcasts || isDone) ||
-            blockLength < expectedBlock || end - bodyOffset - blockLength < 4)
+        if (FrameHeader.VALID == reason)
         {
-            receiver.onMalformed("not a graph frame, or truncated");
+            reason = frame.checkBody(isMessages ? GraphMessagesDecoder.BLOCK_LENGTH :
+                isBroadcasts ? GraphBroadcastsDecoder.BLOCK_LENGTH :
+                isDone ? SuperstepDoneDecoder.BLOCK_LENGTH : -1);
+        }
+        final int dataLength = FrameHeader.VALID == reason ? frame.varLength(frame.dataOffset()) : 0;
+        if (dataLength < 0)
+        {
+            reason = FrameHeader.reasonOf(dataLength);
+        }
+        if (FrameHeader.VALID != reason)
+        {
+            receiver.onMalformed(Malformed.describe(reason));
             return ControlledFragmentHandler.Action.CONTINUE;
         }
-        final int dataOffset = bodyOffset + blockLength + 4;
-        final int dataLength = frame.getInt(dataOffset - 4, LITTLE_ENDIAN);
-        if (dataLength < 0 || dataLength > end - dataOffset)
-        {
-            receiver.onMalformed("graph frame data beyond its end");
-            return ControlledFragmentHandler.Action.CONTINUE;
-        }
+        final int bodyOffset = frame.bodyOffset();
+        final int blockLength = frame.blockLength();
+        final int dataOffset = frame.dataOffset() + FrameHeader.VAR_LENGTH_BYTES;
 
         final long superstep;
         final int senderId;
         if (isMessages)
         {
-            messagesDecoder.wrap(frame, bodyOffset, blockLength, headerDecoder.version());
+            messagesDecoder.wrap(buffer, bodyOffset, blockLength, frame.version());
             superstep = messagesDecoder.superstep();
             senderId = messagesDecoder.session().senderId();
         }
         else if (isBroadcasts)
         {
-            broadcastsDecoder.wrap(frame, bodyOffset, blockLength, headerDecoder.version());
+            broadcastsDecoder.wrap(buffer, bodyOffset, blockLength, frame.version());
             superstep = broadcastsDecoder.superstep();
             senderId = broadcastsDecoder.session().senderId();
         }
         else
         {
-            doneDecoder.wrap(frame, bodyOffset, blockLength, headerDecoder.version());
+            doneDecoder.wrap(buffer, bodyOffset, blockLength, frame.version());
             superstep = doneDecoder.superstep();
             senderId = doneDecoder.session().senderId();
         }
@@ -298,16 +293,16 @@ final class GraphTransport implements AutoCloseable
         }
         if (isMessages)
         {
-            receiver.onMessages(superstep, frame, dataOffset, count);
+            receiver.onMessages(superstep, buffer, dataOffset, count);
         }
         else if (isBroadcasts)
         {
-            receiver.onBroadcasts(sender, superstep, frame, dataOffset, count);
+            receiver.onBroadcasts(sender, superstep, buffer, dataOffset, count);
         }
         else
         {
             receiver.onDone(sender, superstep, doneDecoder.activeVertices(), doneDecoder.messagesSent(),
-                frame, dataOffset, count);
+                buffer, dataOffset, count);
         }
         return ControlledFragmentHandler.Action.CONTINUE;
     }
