@@ -13,10 +13,10 @@ final class BorrowLink implements BorrowSender
 {
     private final int workerId;
     private final FabricProxy proxy;
-    private final Placement placement;
+    private final Ownership placement;
     private final PeerSessions sessions;
 
-    BorrowLink(final int workerId, final FabricProxy proxy, final Placement placement, final PeerSessions sessions)
+    BorrowLink(final int workerId, final FabricProxy proxy, final Ownership placement, final PeerSessions sessions)
     {
         this.workerId = workerId;
         this.proxy = proxy;

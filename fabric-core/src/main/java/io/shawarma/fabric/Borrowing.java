@@ -31,7 +31,7 @@ final class Borrowing
 
     private final int workerId;
     private final LocalInvoker invoker;
-    private final Placement placement;
+    private final Ownership placement;
     private final PeerSessions sessions;
     private final FabricProxy proxy;
     private final Replies replies;
@@ -40,7 +40,7 @@ final class Borrowing
     private final CostModel costModel;
 
     Borrowing(
-        final Worker.Context context, final LocalInvoker invoker, final Placement placement,
+        final Worker.Context context, final LocalInvoker invoker, final Ownership placement,
         final PeerSessions sessions, final FabricProxy proxy, final Replies replies)
     {
         this.workerId = context.workerId();

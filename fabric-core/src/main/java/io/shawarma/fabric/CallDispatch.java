@@ -9,12 +9,14 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * Where each call runs: on this worker's vertices (the single writer), on a borrowed copy, at the owner (forwarded
- * when the caller allowed any-worker routing), or nowhere here (answered MOVED with the owner). Every call ends in
- * an answer.
+ * when the caller allowed any-worker routing), or nowhere here (answered MOVED with the owner). A write to a vertex
+ * that is moving away ({@link Ownership#movingTo}) is answered BACK_PRESSURED naming the target: not applied,
+ * retryable; reads are still served. Every call ends in an answer.
  */
 final class CallDispatch
 {
     private static final UnsafeBuffer[] MALFORMED_TEXT = new UnsafeBuffer[Malformed.REASON_COUNT];
+    private static final UnsafeBuffer VERTEX_MOVING = Replies.ascii("slot moving to another worker; retry shortly");
 
     static
     {
@@ -25,7 +27,7 @@ final class CallDispatch
     }
 
     private final int workerId;
-    private final Placement placement;
+    private final Ownership placement;
     private final Scheduler scheduler;
     private final LocalInvoker invoker;
     private final Replies replies;
@@ -33,7 +35,7 @@ final class CallDispatch
     private final Borrowing borrowing;
 
     CallDispatch(
-        final int workerId, final Placement placement, final LocalInvoker invoker, final Replies replies,
+        final int workerId, final Ownership placement, final LocalInvoker invoker, final Replies replies,
         final Forwarding forwarding, final Borrowing borrowing)
     {
         this.workerId = workerId;
@@ -53,6 +55,10 @@ final class CallDispatch
         {
             case Scheduler.LOCAL:
                 final Udf udf = invoker.udf(udfId);
+                if (!isStaying(caller, correlationId, vertexId, null != udf && udf.isReadOnly()))
+                {
+                    break;
+                }
                 if (null != udf && borrowing.refusesAtOwner(caller, correlationId, vertexId, udfId, udf.isReadOnly()))
                 {
                     break;
@@ -85,7 +91,7 @@ final class CallDispatch
         final Peer caller, final long correlationId, final long vertexId, final DirectBuffer buffer,
         final int valueOffset, final int valueLength)
     {
-        if (isOwnedOrMoved(caller, correlationId, vertexId) &&
+        if (isOwnedOrMoved(caller, correlationId, vertexId) && isStaying(caller, correlationId, vertexId, false) &&
             !borrowing.refusesAtOwner(caller, correlationId, vertexId, 0, false))
         {
             final Status status = invoker.put(vertexId, buffer, valueOffset, valueLength);
@@ -106,6 +112,20 @@ final class CallDispatch
     void onMalformed(final Peer caller, final long correlationId, final int reason)
     {
         replies.send(caller, correlationId, Status.MALFORMED, Replies.NO_OWNER, MALFORMED_TEXT[reason]);
+    }
+
+    /**
+     * @return false when the vertex is moving away and the call writes: answered BACK_PRESSURED naming the target.
+     */
+    private boolean isStaying(final Peer caller, final long correlationId, final long vertexId, final boolean read)
+    {
+        final int targetId = placement.movingTo(vertexId);
+        if (read || Ownership.NO_WORKER == targetId)
+        {
+            return true;
+        }
+        replies.send(caller, correlationId, Status.BACK_PRESSURED, targetId, VERTEX_MOVING);
+        return false;
     }
 
     private boolean isOwnedOrMoved(final Peer caller, final long correlationId, final long vertexId)

@@ -4,6 +4,7 @@ import io.aeron.ExclusivePublication;
 import io.aeron.Subscription;
 import io.shawarma.codecs.Role;
 import io.shawarma.messaging.FabricProxy;
+import io.shawarma.udf.Status;
 import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
@@ -13,11 +14,16 @@ import java.util.List;
 import java.util.function.IntSupplier;
 
 /**
- * A client's connect: binds its reply channel, then says Hello to every worker of the fabric at once and waits for
- * each to answer (and, with a shared secret, to prove it), up to the connect timeout.
+ * A client's Hellos. On connect: binds its reply channel, then says Hello to every worker of the fabric at once and
+ * waits for each to answer (and, with a shared secret, to prove it), up to the connect timeout. With
+ * {@link FabricClient.Context#helloOnFirstCall(boolean)}: says Hello to one worker before the first call to it, and
+ * again once it reconnects (a restarted worker has to hear Hello again).
  */
 final class ClientHellos
 {
+    // How long a call waits for a worker's publication to connect before it counts the worker unreachable.
+    private static final long CONNECT_WAIT_NS = 100_000_000L;
+
     private final FabricClient.Context context;
     private final int clientId;
     private final ClientReceiver receiver;
@@ -27,6 +33,7 @@ final class ClientHellos
     private final Subscription subscription;
     private final IdleStrategy idle;
     private final NanoClock clock;
+    private String replyChannel;
 
     ClientHellos(
         final FabricClient.Context context, final int clientId, final ClientReceiver receiver, final FabricProxy proxy,
@@ -51,7 +58,7 @@ final class ClientHellos
     void sayHello(final IntSupplier poll)
     {
         final long deadlineNs = clock.nanoTime() + context.connectTimeoutNs();
-        final String replyChannel = awaitReplyChannel(deadlineNs);
+        bind(deadlineNs);
         final FabricMembers members = context.members();
         final long[] hellos = new long[members.size()];
         int welcomed = 0;
@@ -99,10 +106,12 @@ final class ClientHellos
         }
     }
 
-    private String awaitReplyChannel(final long deadlineNs)
+    /**
+     * Waits until the reply channel is bound: the Hellos name it, with its port resolved.
+     */
+    void bind(final long deadlineNs)
     {
-        String resolved;
-        while (null == (resolved = subscription.tryResolveChannelEndpointPort()))
+        while (null == (replyChannel = subscription.tryResolveChannelEndpointPort()))
         {
             if (clock.nanoTime() - deadlineNs >= 0)
             {
@@ -110,6 +119,54 @@ final class ClientHellos
             }
             idle.idle();
         }
-        return resolved;
+    }
+
+    /**
+     * Says Hello to one worker, unless it welcomed this client already (and, saying Hello on first call, is still
+     * connected), and waits for its welcome up to the deadline.
+     *
+     * @return OK once welcomed; TIMEOUT when the worker is not reachable or did not answer (no call went to it);
+     * UNAUTHENTICATED when either side did not prove the shared secret; BACK_PRESSURED when the Hello was not sent.
+     */
+    Status welcome(final int workerId, final long deadlineNs, final IntSupplier poll)
+    {
+        final ExclusivePublication publication = workers.get(workerId);
+        if (receiver.isWelcomed(workerId))
+        {
+            if (!context.helloOnFirstCall() || publication.isConnected())
+            {
+                return Status.OK;
+            }
+            // Gone, or restarted: a new process must hear Hello again.
+            receiver.forget(workerId);
+        }
+        final long connectDeadlineNs = Math.min(deadlineNs, clock.nanoTime() + CONNECT_WAIT_NS);
+        idle.reset();
+        while (!publication.isConnected())
+        {
+            if (clock.nanoTime() - connectDeadlineNs >= 0)
+            {
+                return Status.TIMEOUT;
+            }
+            idle.idle();
+        }
+        receiver.clearHandshakeError();
+        final long correlationId = receiver.addHello(workerId, deadlineNs);
+        if (0 == correlationId || !proxy.hello(publication, clientId, correlationId, placement.epoch(), Role.CLIENT,
+            context.streamBase() + clientId, receiver.helloNonce(workerId), replyChannel))
+        {
+            receiver.sendFailed(correlationId);
+            return Status.BACK_PRESSURED;
+        }
+        idle.reset();
+        while (!receiver.isWelcomed(workerId) && receiver.isInFlight(correlationId))
+        {
+            idle.idle(poll.getAsInt());
+        }
+        if (receiver.isWelcomed(workerId))
+        {
+            return Status.OK;
+        }
+        return null != receiver.handshakeError() ? Status.UNAUTHENTICATED : Status.TIMEOUT;
     }
 }

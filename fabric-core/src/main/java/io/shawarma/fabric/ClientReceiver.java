@@ -99,6 +99,20 @@ final class ClientReceiver implements FabricHandler
     }
 
     /**
+     * Forgets a worker's welcome (it went away, or no longer knows this client): Hello again before the next call.
+     */
+    void forget(final int workerId)
+    {
+        welcomed.remove(workerId);
+        handshakes.forget(workerId);
+    }
+
+    void clearHandshakeError()
+    {
+        handshakeError = null;
+    }
+
+    /**
      * Makes a call the one being awaited: its answer is copied into {@code result}.
      */
     void await(final long correlationId, final MutableDirectBuffer result)

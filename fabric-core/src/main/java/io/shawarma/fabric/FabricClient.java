@@ -29,7 +29,10 @@ import static io.shawarma.fabric.Configuration.*;
 /**
  * Calls vertices on a fabric's workers: synchronous calls that wait with the idle strategy up to the call timeout,
  * and asynchronous ones completed through {@link #poll()} and a {@link ResultHandler}. Routes each call to the
- * vertex's owner by the same placement the workers use, and follows MOVED once on synchronous calls.
+ * vertex's owner by the same placement the workers use, and follows MOVED once on synchronous calls. A caller with
+ * its own routing (the grid's slot table) calls chosen workers ({@code invokeAt}, {@link #putAt}, {@link #getAt}) and
+ * adds workers as it learns of them ({@link #worker(int, String)}); a worker that answers UNAUTHENTICATED (it no
+ * longer knows this client) hears Hello again before the next call.
  * <p>
  * Not thread safe: one thread per client. Allocation free per call after {@link #connect(Context)}.
  */
@@ -68,6 +71,9 @@ public final class FabricClient implements AutoCloseable
     private final NanoClock clock;
     private final IdleStrategy idle;
     private final UnsafeBuffer putResult;
+    private final Aeron aeron;
+    private final ClientHellos hellos;
+    private final ClientCalls calls;
 
     private FabricClient(final Context context)
     {
@@ -85,6 +91,7 @@ public final class FabricClient implements AutoCloseable
 
         Transport transport = null;
         Subscription subscription = null;
+        Aeron aeron = null;
         try
         {
             if (null == context.aeron())
@@ -94,7 +101,7 @@ public final class FabricClient implements AutoCloseable
                     Transport.embedded("client-" + clientId, context.driverIdleStrategy(), context.termLength(),
                         context.errorHandler());
             }
-            final Aeron aeron = null != transport ? transport.aeron() : context.aeron();
+            aeron = null != transport ? transport.aeron() : context.aeron();
             subscription = aeron.addSubscription(context.channel(), context.streamBase() + clientId);
             final FabricMembers members = context.members();
             for (int i = 0; i < members.size(); i++)
@@ -110,7 +117,10 @@ public final class FabricClient implements AutoCloseable
             throw ex;
         }
         this.transport = transport;
+        this.aeron = aeron;
         this.subscription = subscription;
+        this.hellos = new ClientHellos(context, clientId, receiver, proxy, placement, workers, subscription, idle);
+        this.calls = new ClientCalls(context, receiver, proxy, placement, workers, hellos, idle, this::poll);
     }
 
     /**
@@ -126,8 +136,14 @@ public final class FabricClient implements AutoCloseable
         final FabricClient client = new FabricClient(context.conclude());
         try
         {
-            new ClientHellos(client.context, client.clientId, client.receiver, client.proxy, client.placement,
-                client.workers, client.subscription, client.idle).sayHello(client::poll);
+            if (context.helloOnFirstCall())
+            {
+                client.hellos.bind(client.clock.nanoTime() + context.connectTimeoutNs());
+            }
+            else
+            {
+                client.hellos.sayHello(client.calls.poller());
+            }
             return client;
         }
         catch (final RuntimeException ex)
@@ -135,6 +151,14 @@ public final class FabricClient implements AutoCloseable
             client.close();
             throw ex;
         }
+    }
+
+    /**
+     * @return the concluded settings.
+     */
+    public Context context()
+    {
+        return context;
     }
 
     /**
@@ -171,7 +195,7 @@ public final class FabricClient implements AutoCloseable
         Status status = Status.MOVED;
         for (int attempt = 0; attempt <= MAX_MOVED_FOLLOWS && Status.MOVED == status; attempt++)
         {
-            status = invokeAt(placement.ownerOf(vertexId), Routing.DIRECT, vertexId, udfId, args, argsOffset,
+            status = calls.callAt(ClientCalls.INVOKE, placement.ownerOf(vertexId), Routing.DIRECT, vertexId, udfId, args, argsOffset,
                 argsLength, result);
             followMoved(status, vertexId);
         }
@@ -190,7 +214,7 @@ public final class FabricClient implements AutoCloseable
         final int workerId, final long vertexId, final int udfId, final DirectBuffer args, final int argsOffset,
         final int argsLength, final MutableDirectBuffer result)
     {
-        return invokeAt(workerId, Routing.ANY, vertexId, udfId, args, argsOffset, argsLength, result);
+        return calls.callAt(ClientCalls.INVOKE, workerId, Routing.ANY, vertexId, udfId, args, argsOffset, argsLength, result);
     }
 
     /**
@@ -203,7 +227,7 @@ public final class FabricClient implements AutoCloseable
         final int workerId, final long vertexId, final int udfId, final DirectBuffer args, final int argsOffset,
         final int argsLength, final MutableDirectBuffer result)
     {
-        return invokeAt(workerId, Routing.DIRECT, vertexId, udfId, args, argsOffset, argsLength, result);
+        return calls.callAt(ClientCalls.INVOKE, workerId, Routing.DIRECT, vertexId, udfId, args, argsOffset, argsLength, result);
     }
 
     /**
@@ -216,14 +240,19 @@ public final class FabricClient implements AutoCloseable
         Status status = Status.MOVED;
         for (int attempt = 0; attempt <= MAX_MOVED_FOLLOWS && Status.MOVED == status; attempt++)
         {
-            final int ownerId = placement.ownerOf(vertexId);
-            final long correlationId = pending.add(clock.nanoTime() + context.callTimeoutNs(), ownerId, 0);
-            status = 0 == correlationId || !proxy.putVertex(
-                workers.get(ownerId), clientId, correlationId, placement.epoch(), vertexId, value, offset, length) ?
-                sendFailed(correlationId) : await(correlationId, putResult);
+            status = putAt(placement.ownerOf(vertexId), vertexId, value, offset, length);
             followMoved(status, vertexId);
         }
         return status;
+    }
+
+    /**
+     * Creates or replaces a vertex's value at a chosen worker, which answers MOVED if it does not own it. Waits.
+     */
+    public Status putAt(
+        final int workerId, final long vertexId, final DirectBuffer value, final int offset, final int length)
+    {
+        return calls.callAt(ClientCalls.PUT, workerId, Routing.DIRECT, vertexId, 0, value, offset, length, putResult);
     }
 
     /**
@@ -246,14 +275,49 @@ public final class FabricClient implements AutoCloseable
         Status status = Status.MOVED;
         for (int attempt = 0; attempt <= MAX_MOVED_FOLLOWS && Status.MOVED == status; attempt++)
         {
-            final int ownerId = placement.ownerOf(vertexId);
-            final long correlationId = pending.add(clock.nanoTime() + context.callTimeoutNs(), ownerId, 0);
-            status = 0 == correlationId || !proxy.getVertex(
-                workers.get(ownerId), clientId, correlationId, placement.epoch(), vertexId) ?
-                sendFailed(correlationId) : await(correlationId, value);
+            status = getAt(placement.ownerOf(vertexId), vertexId, value);
             followMoved(status, vertexId);
         }
         return status;
+    }
+
+    /**
+     * Reads a vertex's value at a chosen worker, which answers MOVED if it does not own it. Waits.
+     */
+    public Status getAt(final int workerId, final long vertexId, final MutableDirectBuffer value)
+    {
+        return calls.callAt(ClientCalls.GET, workerId, Routing.DIRECT, vertexId, 0, Replies.EMPTY, 0, 0, value);
+    }
+
+    /**
+     * Adds a worker to call, or moves a known one to a new channel (it hears Hello there before the next call).
+     */
+    public void worker(final int workerId, final String channel)
+    {
+        final ExclusivePublication known = workers.get(workerId);
+        if (null == known || !known.channel().equals(channel))
+        {
+            CloseHelper.quietClose(known);
+            receiver.forget(workerId);
+            workers.put(workerId, aeron.addExclusivePublication(channel, context.streamBase() + workerId));
+        }
+    }
+
+    /**
+     * @return true when the client knows where the worker serves calls.
+     */
+    public boolean hasWorker(final int workerId)
+    {
+        return workers.containsKey(workerId);
+    }
+
+    /**
+     * @return true when the worker welcomed this client's Hello and was not forgotten since: a TIMEOUT from a call to
+     * a worker not welcomed means the call was not sent.
+     */
+    public boolean isWelcomed(final int workerId)
+    {
+        return receiver.isWelcomed(workerId);
     }
 
     /**
@@ -271,7 +335,7 @@ public final class FabricClient implements AutoCloseable
         if (0 == correlationId || !proxy.invoke(workers.get(ownerId), clientId, correlationId, placement.epoch(),
             vertexId, udfId, Routing.DIRECT, args, argsOffset, argsLength))
         {
-            sendFailed(correlationId);
+            receiver.sendFailed(correlationId);
             return -Status.BACK_PRESSURED.code();
         }
         return correlationId;
@@ -293,6 +357,14 @@ public final class FabricClient implements AutoCloseable
     public int resultLength()
     {
         return receiver.resultLength();
+    }
+
+    /**
+     * @return the placement epoch of the last synchronous call's answer.
+     */
+    public long lastEpoch()
+    {
+        return receiver.lastEpoch();
     }
 
     /**
@@ -338,49 +410,6 @@ public final class FabricClient implements AutoCloseable
         CloseHelper.quietCloseAll(closeables);
     }
 
-    private Status invokeAt(
-        final int workerId, final Routing routing, final long vertexId, final int udfId, final DirectBuffer args,
-        final int argsOffset, final int argsLength, final MutableDirectBuffer result)
-    {
-        final ExclusivePublication publication = workers.get(workerId);
-        if (null == publication)
-        {
-            throw new IllegalArgumentException("worker " + workerId + " is not in the fabric " + context.members());
-        }
-        final long correlationId = pending.add(clock.nanoTime() + context.callTimeoutNs(), workerId, 0);
-        if (0 == correlationId || !proxy.invoke(publication, clientId, correlationId, placement.epoch(), vertexId,
-            udfId, routing, args, argsOffset, argsLength))
-        {
-            return sendFailed(correlationId);
-        }
-        return await(correlationId, result);
-    }
-
-    private Status await(final long correlationId, final MutableDirectBuffer result)
-    {
-        receiver.await(correlationId, result);
-        idle.reset();
-        Status status;
-        while (null == (status = receiver.awaitedStatus()))
-        {
-            idle.idle(poll());
-        }
-        receiver.endAwait();
-        final int resultLength = receiver.resultLength();
-        if (null != result && resultLength > result.capacity() && !result.isExpandable())
-        {
-            throw new IllegalArgumentException(
-                "result of " + resultLength + " bytes does not fit a buffer of " + result.capacity());
-        }
-        return status;
-    }
-
-    private Status sendFailed(final long correlationId)
-    {
-        receiver.sendFailed(correlationId);
-        return Status.BACK_PRESSURED;
-    }
-
     private void followMoved(final Status status, final long vertexId)
     {
         final int ownerId = receiver.lastOwnerId();
@@ -401,6 +430,7 @@ public final class FabricClient implements AutoCloseable
         private Aeron aeron;
         private ResultHandler resultHandler;
         private ErrorHandler errorHandler = Throwable::printStackTrace;
+        private boolean helloOnFirstCall;
 
         /**
          * Validates the settings and fills derived ones.
@@ -448,6 +478,23 @@ public final class FabricClient implements AutoCloseable
         public Context connectTimeoutNs(final long connectTimeoutNs)
         {
             this.connectTimeoutNs = connectTimeoutNs;
+            return this;
+        }
+
+        /** @return true when the client says Hello to each worker before its first call there, not on connect. */
+        public boolean helloOnFirstCall()
+        {
+            return helloOnFirstCall;
+        }
+
+        /**
+         * @param helloOnFirstCall say Hello to each worker before the first call to it (and again once it reconnects)
+         *                         instead of to every worker on connect: for workers that come and go (the grid).
+         * @return this.
+         */
+        public Context helloOnFirstCall(final boolean helloOnFirstCall)
+        {
+            this.helloOnFirstCall = helloOnFirstCall;
             return this;
         }
 

@@ -21,7 +21,7 @@ final class Forwarding
     private final long callTimeoutNs;
     private final PeerSessions sessions;
     private final FabricProxy proxy;
-    private final Placement placement;
+    private final Ownership placement;
     private final Replies replies;
     private final WorkerCounters counters;
     private final CostModel costModel;
@@ -29,7 +29,7 @@ final class Forwarding
     private final PendingCalls.ExpiryHandler onExpired = this::onExpired;
 
     Forwarding(
-        final Worker.Context context, final PeerSessions sessions, final FabricProxy proxy, final Placement placement,
+        final Worker.Context context, final PeerSessions sessions, final FabricProxy proxy, final Ownership placement,
         final Replies replies, final WorkerCounters counters, final CostModel costModel)
     {
         this.workerId = context.workerId();

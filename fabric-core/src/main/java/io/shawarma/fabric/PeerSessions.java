@@ -18,16 +18,18 @@ import java.util.function.Consumer;
  * A worker's peers: the fabric's other workers (from configuration) and its clients (from their Hello), with the
  * publication that reaches each. Runs the Hello handshake (with a shared secret: Challenge, Authenticate, welcome)
  * in both directions, keeps workers alive with heartbeats, and decides whether a frame's sender may be answered.
+ * Worker peers come from configuration or, in a layer whose membership changes (the grid), from
+ * {@link #workerPeers(FabricMembers)} at run time.
  */
 final class PeerSessions
 {
     private final int workerId;
-    private final String channel;
+    private final int streamBase;
     private final int streamId;
     private final long heartbeatIntervalNs;
     private final Aeron aeron;
     private final FabricProxy proxy;
-    private final Placement placement;
+    private final Ownership placement;
     private final WorkerCounters counters;
     private final Replies replies;
     private final SharedSecret secret;
@@ -39,14 +41,17 @@ final class PeerSessions
     private final UnsafeBuffer proof = new UnsafeBuffer(new byte[FabricHandler.PROOF_LENGTH]);
     private int helloAnswersPending;
     private long nextHeartbeatNs;
+    private String servedChannel;
+    // A worker peer has not been sent its Hello yet (not connected, or our channel not bound yet).
+    private boolean hellosOwed = true;
 
     PeerSessions(
-        final Worker.Context context, final Aeron aeron, final FabricProxy proxy, final Placement placement,
+        final Worker.Context context, final Aeron aeron, final FabricProxy proxy, final Ownership placement,
         final WorkerCounters counters, final Replies replies)
     {
         this.workerId = context.workerId();
-        this.channel = context.channel();
-        this.streamId = context.streamBase() + workerId;
+        this.streamBase = context.streamBase();
+        this.streamId = streamBase + workerId;
         this.heartbeatIntervalNs = context.heartbeatIntervalNs();
         this.aeron = aeron;
         this.proxy = proxy;
@@ -56,16 +61,44 @@ final class PeerSessions
         this.secret = context.secret();
         this.handshakes = new Handshakes<>(secret, workerId, context.callTimeoutNs());
 
-        final FabricMembers members = context.members();
+        workerPeers(context.members());
+    }
+
+    /**
+     * @param servedChannel where this worker serves calls, its port resolved: named in its Hellos to worker peers.
+     */
+    void servedChannel(final String servedChannel)
+    {
+        this.servedChannel = servedChannel;
+    }
+
+    /**
+     * Adds worker peers, or moves known ones to a new channel; peers not listed stay. A worker that said Hello before
+     * it was listed keeps what it proved on its session.
+     */
+    void workerPeers(final FabricMembers members)
+    {
         for (int i = 0; i < members.size(); i++)
         {
             final int peerId = members.idAt(i);
-            if (peerId != workerId)
+            final String peerChannel = members.channelAt(i);
+            final Peer known = peerById.get(peerId);
+            if (peerId == workerId || null != known && known.isWorker && known.channel.equals(peerChannel))
             {
-                final int peerStreamId = context.streamBase() + peerId;
-                addPeer(new Peer(peerId, true, members.channelAt(i), peerStreamId,
-                    aeron.addExclusivePublication(members.channelAt(i), peerStreamId)));
+                continue;
             }
+            final int peerStreamId = streamBase + peerId;
+            final Peer peer = new Peer(peerId, true, peerChannel, peerStreamId,
+                aeron.addExclusivePublication(peerChannel, peerStreamId));
+            if (null != known)
+            {
+                if (!known.isWorker && known.authenticated)
+                {
+                    peer.authenticate(known.sessionId);
+                }
+                removePeer(known);
+            }
+            addPeer(peer);
         }
     }
 
@@ -273,11 +306,12 @@ final class PeerSessions
     int keepAlive(final long nowNs, final int pendingCalls)
     {
         final boolean heartbeatDue = nowNs - nextHeartbeatNs >= 0;
-        if (0 == helloAnswersPending && !heartbeatDue)
+        if (0 == helloAnswersPending && !heartbeatDue && !hellosOwed)
         {
             return 0;
         }
         int work = 0;
+        boolean owed = false;
         if (heartbeatDue)
         {
             nextHeartbeatNs = nowNs + heartbeatIntervalNs;
@@ -288,6 +322,7 @@ final class PeerSessions
             final Peer peer = peers.get(i);
             if (!peer.isConnected())
             {
+                owed |= peer.isWorker && !peer.helloSent;
                 continue;
             }
             if (0 != peer.helloToAnswer)
@@ -307,11 +342,12 @@ final class PeerSessions
                 }
                 work++;
             }
-            if (peer.isWorker && !peer.helloSent)
+            if (peer.isWorker && !peer.helloSent && null != servedChannel)
             {
                 peer.ownHelloNonce = null == secret ? 0 : secret.nonce();
                 peer.helloSent = proxy.hello(peer.publication, workerId, peer.ownHelloNonce, placement.epoch(),
-                    Role.WORKER, streamId, peer.ownHelloNonce, channel);
+                    Role.WORKER, streamId, peer.ownHelloNonce, servedChannel);
+                owed |= !peer.helloSent;
                 work++;
             }
             else if (peer.isWorker && heartbeatDue)
@@ -319,7 +355,9 @@ final class PeerSessions
                 proxy.heartbeat(peer.publication, workerId, 0, placement.epoch(), nowNs, pendingCalls);
                 work++;
             }
+            owed |= peer.isWorker && !peer.helloSent && null == servedChannel;
         }
+        hellosOwed = owed;
         return work;
     }
 
@@ -367,6 +405,7 @@ final class PeerSessions
                 // id): say Hello back, so that a restarted worker authenticates us again.
                 known.helloSent = false;
                 known.welcomed = false;
+                hellosOwed = true;
             }
             return known;
         }
@@ -436,6 +475,7 @@ final class PeerSessions
 
     private void addPeer(final Peer peer)
     {
+        hellosOwed |= peer.isWorker;
         peerById.put(peer.id, peer);
         peers.add(peer);
     }

@@ -6,7 +6,7 @@ import org.agrona.collections.Long2LongHashMap;
  * Which worker owns a vertex: a hash of the vertex id over the fabric's workers, plus explicit overrides, under a
  * placement epoch that grows whenever ownership changes. Allocation free on lookup.
  */
-public final class Placement
+public final class Placement implements Ownership
 {
     private static final long NO_OVERRIDE = Long.MIN_VALUE;
 

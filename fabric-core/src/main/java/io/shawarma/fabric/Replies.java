@@ -19,10 +19,10 @@ final class Replies
 
     private final int workerId;
     private final FabricProxy proxy;
-    private final Placement placement;
+    private final Ownership placement;
     private final WorkerCounters counters;
 
-    Replies(final int workerId, final FabricProxy proxy, final Placement placement, final WorkerCounters counters)
+    Replies(final int workerId, final FabricProxy proxy, final Ownership placement, final WorkerCounters counters)
     {
         this.workerId = workerId;
         this.proxy = proxy;

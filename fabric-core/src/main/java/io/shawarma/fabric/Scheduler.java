@@ -17,9 +17,9 @@ final class Scheduler
     static final int MOVED = 2;
 
     private final int workerId;
-    private final Placement placement;
+    private final Ownership placement;
 
-    Scheduler(final int workerId, final Placement placement)
+    Scheduler(final int workerId, final Ownership placement)
     {
         this.workerId = workerId;
         this.placement = placement;

@@ -59,7 +59,7 @@ public final class Worker implements AutoCloseable
             localInvoker = new LocalInvoker(
                 store, UdfRegistry.load(context.udfClassLoader()), context.maxPayloadBytes(), errorSink::onError)
                 .replicaId(context.workerId());
-            agent = new WorkerAgent(context, transport.aeron(), localInvoker, counters);
+            agent = new WorkerAgent(context, transport.aeron(), store, localInvoker, counters);
         }
         catch (final RuntimeException ex)
         {
@@ -144,6 +144,20 @@ public final class Worker implements AutoCloseable
     }
 
     /**
+     * @return the channel this worker serves calls on, with the port its driver bound (a configured port 0 is
+     * resolved); null until bound.
+     */
+    public String servedChannel()
+    {
+        return agent.servedChannel();
+    }
+
+    WorkerAgent agent()
+    {
+        return agent;
+    }
+
+    /**
      * @return the media driver directory the worker uses.
      */
     public String aeronDirectoryName()
@@ -202,6 +216,7 @@ public final class Worker implements AutoCloseable
         private long borrowLeaseNs = durationNs(BORROW_LEASE_MS_PROP, BORROW_LEASE_MS_DEFAULT);
         private int borrowSlots = integer(BORROW_SLOTS_PROP, BORROW_SLOTS_DEFAULT);
         private ClassLoader udfClassLoader = Thread.currentThread().getContextClassLoader();
+        private WorkerExtension.Factory extension;
 
         /**
          * Validates the settings and fills derived ones.
@@ -400,6 +415,23 @@ public final class Worker implements AutoCloseable
         public Context borrowSlots(final int borrowSlots)
         {
             this.borrowSlots = borrowSlots;
+            return this;
+        }
+
+        /** @return creates the worker's extension, or null for a plain worker. */
+        public WorkerExtension.Factory extension()
+        {
+            return extension;
+        }
+
+        /**
+         * @param extension creates a layer's part of the worker (its own ownership, duty-cycle work and frames), run
+         *                  on the worker's agent thread; null for a plain worker of a static fabric.
+         * @return this.
+         */
+        public Context extension(final WorkerExtension.Factory extension)
+        {
+            this.extension = extension;
             return this;
         }
 

@@ -3,12 +3,15 @@ package io.shawarma.fabric;
 import io.aeron.Aeron;
 import io.aeron.FragmentAssembler;
 import io.aeron.Subscription;
+import io.aeron.logbuffer.Header;
 import io.shawarma.fabric.borrow.CostModel;
 import io.shawarma.fabric.store.LocalInvoker;
+import io.shawarma.fabric.store.LocalVertices;
 import io.shawarma.messaging.FabricAdapter;
 import io.shawarma.messaging.FabricHandler;
 import io.shawarma.messaging.FabricProxy;
 import io.shawarma.messaging.IdleStrategies;
+import io.shawarma.messaging.Malformed;
 import io.shawarma.messaging.Outbound;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
@@ -21,7 +24,8 @@ import org.agrona.concurrent.status.AtomicCounter;
  * the collaborator that owns it ({@link PeerSessions} for handshakes and heartbeats, {@link CallDispatch} for calls,
  * {@link Forwarding} for owners' answers, {@link Borrowing} for the borrowing protocol), then does their timed work.
  * Single writer of the worker's vertices. Every inbound frame ends in a reply or a counter; nothing throws out of
- * {@link #doWork()}.
+ * {@link #doWork()}. A layer's {@link WorkerExtension} gives the ownership calls are served by (the static
+ * {@link Placement} without one), does its share of each duty cycle and takes the frames of its own templates.
  */
 final class WorkerAgent implements Agent, FabricHandler
 {
@@ -42,27 +46,33 @@ final class WorkerAgent implements Agent, FabricHandler
     private final Forwarding forwarding;
     private final Borrowing borrowing;
     private final CostModel costModel;
+    private final ExtensionPort port;
+    private final WorkerExtension extension;
     private long nowNs;
     private long nextCounterPublishNs;
 
     WorkerAgent(
-        final Worker.Context context, final Aeron aeron, final LocalInvoker invoker, final WorkerCounters counters)
+        final Worker.Context context, final Aeron aeron, final LocalVertices store, final LocalInvoker invoker,
+        final WorkerCounters counters)
     {
         this.workerId = context.workerId();
         this.cpu = context.cpu();
         this.clock = context.nanoClock();
         this.counters = counters;
-        final Placement placement = new Placement(context.members(), 1);
+        this.subscription = aeron.addSubscription(context.channel(), context.streamBase() + workerId);
         this.proxy = new FabricProxy(
             context.maxPayloadBytes(),
             new Outbound(IdleStrategies.of(context.idleStrategy()), context.offerTimeoutNs()));
+        this.port = new ExtensionPort(workerId, aeron, subscription, proxy, store, invoker, counters);
+        this.extension = null == context.extension() ? null : context.extension().create(port);
+        final Ownership placement = null == extension ? new Placement(context.members(), 1) : extension.ownership();
         final Replies replies = new Replies(workerId, proxy, placement, counters);
         this.sessions = new PeerSessions(context, aeron, proxy, placement, counters, replies);
+        port.sessions(sessions);
         this.borrowing = new Borrowing(context, invoker, placement, sessions, proxy, replies);
         this.costModel = borrowing.costModel();
         this.forwarding = new Forwarding(context, sessions, proxy, placement, replies, counters, costModel);
         this.calls = new CallDispatch(workerId, placement, invoker, replies, forwarding, borrowing);
-        this.subscription = aeron.addSubscription(context.channel(), context.streamBase() + workerId);
     }
 
     public String roleName()
@@ -81,7 +91,16 @@ final class WorkerAgent implements Agent, FabricHandler
     public int doWork()
     {
         nowNs = clock.nanoTime();
-        int work = subscription.poll(assembler, FRAGMENT_LIMIT);
+        if (port.bind())
+        {
+            sessions.servedChannel(port.servedChannel());
+        }
+        final int polled = subscription.poll(assembler, FRAGMENT_LIMIT);
+        int work = polled;
+        if (null != extension)
+        {
+            work += extension.doWork(nowNs, polled);
+        }
         work += sessions.keepAlive(nowNs, forwarding.inFlight());
         work += forwarding.expire(nowNs);
         work += borrowing.doWork(nowNs);
@@ -98,6 +117,10 @@ final class WorkerAgent implements Agent, FabricHandler
 
     public void onClose()
     {
+        if (null != extension)
+        {
+            extension.onClose();
+        }
         borrowing.returnAll(clock.nanoTime());
         sessions.close();
         CloseHelper.quietClose(subscription);
@@ -111,6 +134,22 @@ final class WorkerAgent implements Agent, FabricHandler
     void schedulerPolicy(final int policy)
     {
         costModel.context().policy(policy);
+    }
+
+    /**
+     * @return the channel this worker serves on, its port resolved, once bound; else null. From any thread.
+     */
+    String servedChannel()
+    {
+        return port.servedChannel();
+    }
+
+    /**
+     * Handles one frame as if the subscription delivered it: for fuzz targets, on the thread that drives the agent.
+     */
+    void onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
+    {
+        adapter.onFragment(buffer, offset, length, header);
     }
 
     /**
@@ -202,6 +241,24 @@ final class WorkerAgent implements Agent, FabricHandler
         if (null != caller)
         {
             calls.onMalformed(caller, correlationId, reason);
+        }
+    }
+
+    public void onOtherMessage(
+        final int senderId, final long correlationId, final int templateId, final DirectBuffer buffer,
+        final int offset, final int length)
+    {
+        if (null == extension)
+        {
+            onMalformed(senderId, correlationId, Malformed.UNKNOWN_TEMPLATE);
+        }
+        else if (null == sessions.peer(senderId))
+        {
+            counters.unknownPeerFrames.incrementRelease();
+        }
+        else if (sessions.isFromAuthentic(senderId, adapter.sessionId()))
+        {
+            extension.onMessage(senderId, templateId, buffer, offset, length);
         }
     }
 

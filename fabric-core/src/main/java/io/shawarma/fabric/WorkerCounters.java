@@ -197,6 +197,15 @@ public final class WorkerCounters implements AutoCloseable
     }
 
     /**
+     * @return frames refused because their sender had not proved the shared secret on their session, and failed
+     * handshakes.
+     */
+    public long authFailures()
+    {
+        return authFailures.get();
+    }
+
+    /**
      * @param status a status.
      * @return how many replies with that status this worker sent.
      */
@@ -240,7 +249,11 @@ public final class WorkerCounters implements AutoCloseable
         countersFile.close();
     }
 
-    private AtomicCounter counter(final String label)
+    /**
+     * @param label what it counts, as {@code stat} prints it.
+     * @return a new counter in the file, e.g. one of a {@link WorkerExtension}'s.
+     */
+    AtomicCounter counter(final String label)
     {
         return countersFile.newCounter(label);
     }

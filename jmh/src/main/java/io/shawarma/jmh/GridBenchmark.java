@@ -3,14 +3,15 @@ package io.shawarma.jmh;
 import io.aeron.CommonContext;
 import io.shawarma.codecs.TaskState;
 import io.shawarma.fabric.Configuration;
+import io.shawarma.fabric.FabricClient;
 import io.shawarma.fabric.grid.DagJson;
 import io.shawarma.fabric.grid.DagWatch;
 import io.shawarma.fabric.grid.GridClient;
 import io.shawarma.fabric.grid.GridClusterMain;
 import io.shawarma.fabric.grid.GridConfiguration;
-import io.shawarma.fabric.grid.GridDataClient;
 import io.shawarma.fabric.grid.GridListener;
 import io.shawarma.fabric.grid.GridWorkerMain;
+import io.shawarma.fabric.grid.SlotRoutedClient;
 import io.shawarma.fabric.grid.StatusWatch;
 import io.shawarma.fabric.grid.TaskDag;
 import io.shawarma.fabric.process.ChildAeronDirectories;
@@ -209,8 +210,9 @@ public final class GridBenchmark
         {
             workers.append(id == 1 ? "" : ",").append(id).append('@').append(channelOf(id));
         }
-        try (GridDataClient data = new GridDataClient(transport.aeron(), 3_000_001, "aeron:udp?endpoint=127.0.0.1:0",
-            workers.toString(), GridConfiguration.SLOTS_DEFAULT, TimeUnit.SECONDS.toNanos(10), idle))
+        try (SlotRoutedClient data = SlotRoutedClient.connect(new FabricClient.Context().aeron(transport.aeron())
+            .clientId(3_000_001).channel("aeron:udp?endpoint=127.0.0.1:0").fabric(workers.toString())
+            .callTimeoutNs(TimeUnit.SECONDS.toNanos(10)).idleStrategy(idle), GridConfiguration.SLOTS_DEFAULT))
         {
             for (long vertex = 0; vertex < vertices; vertex++)
             {

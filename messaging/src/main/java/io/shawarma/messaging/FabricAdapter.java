@@ -116,12 +116,24 @@ public final class FabricAdapter implements FragmentHandler
         final long correlationId = buffer.getLong(bodyOffset + 4, LITTLE_ENDIAN);
         final int templateId = frame.templateId();
         final int bodyCheck = frame.checkBody(blockLengthOf(templateId));
+        if (Malformed.UNKNOWN_TEMPLATE == bodyCheck)
+        {
+            handler.onOtherMessage(senderId, correlationId, templateId, buffer, offset, length);
+            return;
+        }
         if (FrameHeader.VALID != bodyCheck)
         {
             handler.onMalformed(senderId, correlationId, bodyCheck);
             return;
         }
 
+        decode(templateId, senderId, correlationId, buffer, bodyOffset);
+    }
+
+    private void decode(
+        final int templateId, final int senderId, final long correlationId, final DirectBuffer buffer,
+        final int bodyOffset)
+    {
         final int version = frame.version();
         final int blockLength = frame.blockLength();
         final int dataOffset = frame.dataOffset();

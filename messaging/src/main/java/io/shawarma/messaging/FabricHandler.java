@@ -62,6 +62,22 @@ public interface FabricHandler
     void onMalformed(int senderId, long correlationId, int reason);
 
     /**
+     * A well-formed frame of a template this adapter does not decode (a layer's own message, e.g. the grid's
+     * SlotChunk). Participants that take no such frames treat it as an unknown template.
+     *
+     * @param templateId the frame's template.
+     * @param buffer     holding the whole frame, message header included.
+     * @param offset     of the frame's message header.
+     * @param length     of the frame.
+     */
+    default void onOtherMessage(
+        final int senderId, final long correlationId, final int templateId, final DirectBuffer buffer,
+        final int offset, final int length)
+    {
+        onMalformed(senderId, correlationId, Malformed.UNKNOWN_TEMPLATE);
+    }
+
+    /**
      * A worker asks this owner to lend a vertex. Participants that do not lend treat it as an unknown template.
      *
      * @param vertexId the vertex.

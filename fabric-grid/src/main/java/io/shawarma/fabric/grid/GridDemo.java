@@ -3,6 +3,7 @@ package io.shawarma.fabric.grid;
 import io.aeron.CommonContext;
 import io.shawarma.codecs.TaskState;
 import io.shawarma.fabric.Configuration;
+import io.shawarma.fabric.FabricClient;
 import io.shawarma.fabric.process.ChildAeronDirectories;
 import io.shawarma.fabric.process.ChildJvm;
 import io.shawarma.fabric.process.LoopbackPorts;
@@ -149,9 +150,8 @@ public final class GridDemo
                 check(rerun > 0, rerun + " task(s) ran again after the kill", "");
                 printStatus(client, status, "after the kill");
 
-                try (GridDataClient data = new GridDataClient(transport.aeron(), 2_000_002,
-                    "aeron:udp?endpoint=" + GridConfiguration.HOST_DEFAULT + ":0", dataChannels(),
-                    GridConfiguration.SLOTS_DEFAULT, TimeUnit.SECONDS.toNanos(10), "backoff"))
+                try (SlotRoutedClient data = SlotRoutedClient.connect(
+                    dataClient(transport, 2_000_002), GridConfiguration.SLOTS_DEFAULT))
                 {
                     System.out.println("== writing " + VERTICES + " vertices (value = its id) through the data plane");
                     final UnsafeBuffer value = new UnsafeBuffer(new byte[Long.BYTES]);
@@ -185,9 +185,8 @@ public final class GridDemo
                         "values written before it joined; " + intact + " of " + VERTICES + " read back intact (" +
                         data.movedFollowed() + " MOVED answers followed)", others.toString());
                 }
-                try (GridDataClient stranger = new GridDataClient(transport.aeron(), 2_000_003,
-                    "aeron:udp?endpoint=" + GridConfiguration.HOST_DEFAULT + ":0", dataChannels(),
-                    GridConfiguration.SLOTS_DEFAULT, TimeUnit.SECONDS.toNanos(10), "backoff", null))
+                try (SlotRoutedClient stranger = SlotRoutedClient.connect(
+                    dataClient(transport, 2_000_003).secretFile(null), GridConfiguration.SLOTS_DEFAULT))
                 {
                     final Status refused = stranger.get(0, new UnsafeBuffer(new byte[Long.BYTES]));
                     check(Status.UNAUTHENTICATED == refused, "a data client without the secret is refused", "" + refused);
@@ -195,6 +194,13 @@ public final class GridDemo
             }
         }
         return ok;
+    }
+
+    private FabricClient.Context dataClient(final Transport transport, final int clientId)
+    {
+        return new FabricClient.Context().aeron(transport.aeron()).clientId(clientId)
+            .channel("aeron:udp?endpoint=" + GridConfiguration.HOST_DEFAULT + ":0").fabric(dataChannels())
+            .callTimeoutNs(TimeUnit.SECONDS.toNanos(10)).idleStrategy("backoff");
     }
 
     private void startWorker(final int id)

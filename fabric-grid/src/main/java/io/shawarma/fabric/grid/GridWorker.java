@@ -1,19 +1,16 @@
 package io.shawarma.fabric.grid;
 
+import io.shawarma.fabric.FabricMembers;
 import io.shawarma.fabric.store.LocalInvoker;
-import io.shawarma.fabric.SharedSecret;
-import io.shawarma.fabric.store.UdfRegistry;
-import io.shawarma.fabric.store.LocalVertices;
+import io.shawarma.fabric.Worker;
+import io.shawarma.fabric.WorkerCounters;
+import io.shawarma.fabric.WorkerPort;
 import io.shawarma.messaging.IdleStrategies;
-import io.shawarma.messaging.Transport;
 import io.shawarma.udf.Status;
 import io.shawarma.udf.Udf;
-import org.agrona.CloseHelper;
-import org.agrona.ErrorHandler;
-import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.SystemNanoClock;
 
-import java.io.File;
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
@@ -22,9 +19,11 @@ import static io.shawarma.fabric.Configuration.*;
 import static io.shawarma.fabric.grid.GridConfiguration.*;
 
 /**
- * A worker of the grid: its own media driver, a session with the cluster, and a vertex store (file-backed with a
- * data directory, so a restarted worker still has the task results it stored). It joins, heartbeats with its load,
- * follows the slot placement and runs the tasks it is given, on one agent thread.
+ * A worker of the grid: a fabric {@link Worker} (its own media driver, a vertex store, file-backed with a data
+ * directory so a restarted worker still has the task results it stored, and its counters and error log for
+ * {@code scripts/shawarma stat} and {@code errors}) whose ownership is the grid's slot placement, plus a session with
+ * the cluster. It joins, heartbeats with its load, follows the slot placement, streams moving slots and runs the
+ * tasks it is given, all on the worker's agent thread ({@link GridWorkerAgent}).
  * <pre>
  * try (GridWorker worker = GridWorker.launch(new GridWorker.Context().workerId(1)))
  * {
@@ -35,62 +34,30 @@ import static io.shawarma.fabric.grid.GridConfiguration.*;
 public final class GridWorker implements AutoCloseable
 {
     private static final int TERM_LENGTH = 4 * 1024 * 1024;
-    private static final long OFFER_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(1);
     private static final long LINGER_NS = TimeUnit.SECONDS.toNanos(2);
-    private static final long BIND_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(10);
 
     private final Context context;
-    private final Transport transport;
-    private final LocalVertices store;
-    private final GridWorkerAgent agent;
-    private final GridDataPlane dataPlane;
-    private final AgentRunner runner;
+    private final Worker worker;
+    private GridWorkerAgent agent;
 
     private GridWorker(final Context context)
     {
         this.context = context;
-        final ErrorHandler errors = context.errorHandler;
-        Transport transport = null;
-        LocalVertices store = null;
-        GridClient client = null;
-        GridDataPlane dataPlane = null;
-        try
-        {
-            transport = Transport.embedded("grid-worker-" + context.workerId, context.idleStrategy, TERM_LENGTH, errors);
-            store = new LocalVertices(
-                context.storeEntries, STORE_VALUE_AVERAGE_BYTES_DEFAULT, TaskDag.MAX_RESULT_BYTES,
-                null == context.dataDir ? null : new File(context.dataDir, "grid-worker-" + context.workerId + ".dat"));
-            // CRDT vertex types key their state by replica: each worker its own, so copies merge without loss.
-            final LocalInvoker invoker = new LocalInvoker(
-                store, UdfRegistry.load(context.udfClassLoader), TaskDag.MAX_RESULT_BYTES * 2, errors)
-                .replicaId(context.workerId);
-            final SlotMigration.VertexMerge merge = vertexMerge(invoker, context.mergeUdf);
-            dataPlane = new GridDataPlane(context.workerId, transport.aeron(), context.dataChannel, STREAM_BASE_DEFAULT,
-                invoker, IdleStrategies.of(context.idleStrategy), OFFER_TIMEOUT_NS, TaskDag.MAX_RESULT_BYTES * 2,
-                context.secret);
-            final String servedChannel = awaitBound(dataPlane);
-            final LocalVertices vertices = store;
-            final SlotMigration.Factory migration = (link) -> new SlotMigration(
-                context.workerId, context.slotCount, vertices, link, merge, context.restreamIntervalNs);
-            final String aeronDir = transport.aeronDirectoryName();
-            final Function<GridListener, GridClient> connector = (listener) -> GridClient.connect(
-                aeronDir, context.host, context.portBase, context.members, context.workerId, listener,
-                context.idleStrategy);
-            agent = new GridWorkerAgent(context.workerId, servedChannel, context.heartbeatIntervalNs,
-                context.taskDelayNs, connector, invoker, dataPlane, migration, errors);
-            client = connector.apply(agent);
-            agent.client(client);
-        }
-        catch (final RuntimeException ex)
-        {
-            CloseHelper.quietCloseAll(client, dataPlane, store, transport);
-            throw ex;
-        }
-        this.transport = transport;
-        this.store = store;
-        this.dataPlane = dataPlane;
-        runner = new AgentRunner(IdleStrategies.of(context.idleStrategy), errors, null, agent);
-        AgentRunner.startOnThread(runner);
+        worker = Worker.launch(context.worker.extension((port) -> agent = newAgent(port, context)));
+    }
+
+    private static GridWorkerAgent newAgent(final WorkerPort port, final Context context)
+    {
+        final SlotMigration.VertexMerge merge = vertexMerge(port.invoker(), context.mergeUdf);
+        final String aeronDir = port.aeronDirectoryName();
+        final Function<GridListener, GridClient> connector = (listener) -> GridClient.connect(
+            aeronDir, context.host, context.portBase, context.members, context.workerId, listener,
+            context.idleStrategy);
+        final GridWorkerAgent agent = new GridWorkerAgent(port, context.heartbeatIntervalNs, context.taskDelayNs,
+            connector, context.nanoClock, (link) -> new SlotMigration(
+            context.workerId, context.slotCount, port.store(), link, merge, context.restreamIntervalNs));
+        agent.client(connector.apply(agent));
+        return agent;
     }
 
     /**
@@ -113,34 +80,40 @@ public final class GridWorker implements AutoCloseable
     /** @return the epoch of the last placement applied (0 before the first). */
     public long placementEpoch()
     {
-        return agent.placementEpoch();
+        return agent.counters().placementEpoch();
     }
 
     /** @return the slots this worker owns in the last placement applied. */
     public int ownedSlots()
     {
-        return agent.ownedSlots();
+        return agent.counters().ownedSlots();
     }
 
     /** @return slots streamed away, vertices streamed away, slots received, vertices received; since start. */
     public long[] migrationCounts()
     {
-        return agent.migrationCounts();
+        return agent.counters().migrationCounts();
     }
 
     /**
-     * @return data-plane frames refused because their sender had not proved the shared secret on their session, and
-     * failed handshakes; since start.
+     * @return frames refused because their sender had not proved the shared secret on their session, and failed
+     * handshakes; since start.
      */
     public long authFailures()
     {
-        return dataPlane.authFailures();
+        return worker.counters().authFailures();
     }
 
     /** @return tasks run and reported since start. */
     public long tasksRun()
     {
-        return agent.tasksRun();
+        return agent.counters().tasksRun();
+    }
+
+    /** @return the worker's counters and error log (the grid's counters among them). */
+    public WorkerCounters counters()
+    {
+        return worker.counters();
     }
 
     /**
@@ -160,31 +133,16 @@ public final class GridWorker implements AutoCloseable
             length);
     }
 
-    private static String awaitBound(final GridDataPlane dataPlane)
-    {
-        final long deadlineNs = System.nanoTime() + BIND_TIMEOUT_NS;
-        String channel;
-        while (null == (channel = dataPlane.resolvedChannel()))
-        {
-            if (System.nanoTime() - deadlineNs >= 0)
-            {
-                throw new IllegalStateException("the grid worker's data channel did not bind within 10 s");
-            }
-            LockSupport.parkNanos(1_000_000);
-        }
-        return channel;
-    }
-
     /**
      * Leaves the grid: hands its slots over to the others with their data (waiting up to
-     * {@code shawarma.grid.leave.timeout.ms}; what is left then goes without data), stops the agent, closes the store
-     * (kept on disk when file-backed) and the driver.
+     * {@code shawarma.grid.leave.timeout.ms}; what is left then goes without data), then stops the worker (its store
+     * is kept on disk when file-backed).
      */
     public void close()
     {
         agent.leave();
-        final long deadlineNs = System.nanoTime() + context.leaveTimeoutNs;
-        while (!agent.isHandedOver() && System.nanoTime() - deadlineNs < 0 && !runner.isClosed())
+        final long deadlineNs = context.nanoClock.nanoTime() + context.leaveTimeoutNs;
+        while (!agent.isHandedOver() && context.nanoClock.nanoTime() - deadlineNs < 0)
         {
             LockSupport.parkNanos(1_000_000);
         }
@@ -194,7 +152,7 @@ public final class GridWorker implements AutoCloseable
             // unanswered (TIMEOUT) until the caller's publication notices.
             LockSupport.parkNanos(LINGER_NS);
         }
-        CloseHelper.closeAll(runner, store, transport);
+        worker.close();
     }
 
     /**
@@ -220,9 +178,9 @@ public final class GridWorker implements AutoCloseable
         private long taskDelayNs = TimeUnit.MILLISECONDS.toNanos(number(TASK_DELAY_MS_PROP, 0));
         private String idleStrategy = string(IDLE_PROP, IDLE_DEFAULT);
         private ClassLoader udfClassLoader = Thread.currentThread().getContextClassLoader();
-        private ErrorHandler errorHandler = Throwable::printStackTrace;
         private String secretFile = string(SECRET_FILE_PROP, null);
-        private SharedSecret secret;
+        private NanoClock nanoClock = SystemNanoClock.INSTANCE;
+        private Worker.Context worker;
 
         /**
          * Validates the settings.
@@ -242,7 +200,14 @@ public final class GridWorker implements AutoCloseable
             check(slotCount > 0, SLOTS_PROP, slotCount, "positive, the cluster's slot count");
             check(!dataChannel.isEmpty(), CHANNEL_PROP, dataChannel, "an Aeron channel the worker serves calls on");
             IdleStrategies.of(idleStrategy);
-            secret = null == secretFile ? null : SharedSecret.load(Path.of(secretFile), SECRET_FILE_PROP);
+            // The data plane is a fabric worker's: the grid's settings on a worker's Context.
+            worker = new Worker.Context().workerId(workerId)
+                .members(FabricMembers.parse(workerId + "@" + dataChannel, CHANNEL_PROP)).channel(dataChannel)
+                .idleStrategy(idleStrategy).driverIdleStrategy(idleStrategy).termLength(TERM_LENGTH)
+                .maxPayloadBytes(TaskDag.MAX_RESULT_BYTES * 2).storeEntries(storeEntries).storeValueAverageBytes(64)
+                .storeValueMaxBytes(TaskDag.MAX_RESULT_BYTES).dataDir(dataDir).secretFile(secretFile)
+                .udfClassLoader(udfClassLoader);
+            worker.conclude();
             return this;
         }
 
@@ -337,10 +302,13 @@ public final class GridWorker implements AutoCloseable
             return this;
         }
 
-        /** @param errorHandler for errors on the worker's threads. @return this. */
-        public Context errorHandler(final ErrorHandler errorHandler)
+        /**
+         * @param nanoClock measures the load the worker reports and its leave's wait; default the system's.
+         * @return this.
+         */
+        public Context nanoClock(final NanoClock nanoClock)
         {
-            this.errorHandler = errorHandler;
+            this.nanoClock = nanoClock;
             return this;
         }
     }

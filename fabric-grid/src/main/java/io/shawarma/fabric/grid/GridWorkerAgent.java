@@ -1,13 +1,17 @@
 package io.shawarma.fabric.grid;
 
 import io.shawarma.codecs.MemberEvent;
+import io.shawarma.codecs.SlotChunkDecoder;
+import io.shawarma.fabric.FabricMembers;
 import io.shawarma.fabric.store.LocalInvoker;
+import io.shawarma.fabric.Ownership;
+import io.shawarma.fabric.WorkerExtension;
+import io.shawarma.fabric.WorkerPort;
 import io.shawarma.udf.Status;
 import io.shawarma.udf.Udf;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
-import org.agrona.ErrorHandler;
-import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.charset.StandardCharsets;
@@ -19,61 +23,68 @@ import java.util.function.Function;
 import static java.nio.ByteOrder.LITTLE_ENDIAN;
 
 /**
- * A grid worker's thread: joins the cluster, heartbeats with its load and the epoch of its view, applies placement
- * updates and slot moves ({@link SlotMigration}), serves calls on its data plane ({@link GridDataPlane}), streams
- * moving slots, runs the tasks it is assigned on its own vertices (one per duty cycle) and reports each outcome. An
- * assignment it already has (sent again after a lost egress) is not run twice. A session the cluster closed is
- * replaced by a new one that joins again. Control plane: allocates per task, never per poll; a data-plane call
- * allocates nothing on the worker (GridDataPlaneAllocationTest).
+ * A grid worker's part of its fabric worker, on the worker's agent thread: joins the cluster, heartbeats with its load
+ * and the epoch of its view, applies placement updates and slot moves ({@link SlotMigration}, which is also the
+ * ownership the worker serves calls by), adds the other workers as peers as the cluster lists them, streams moving
+ * slots to them ({@link SlotChunks}), runs the tasks it is assigned on its own vertices (one per duty cycle) and
+ * reports each outcome. The worker serves the calls. An assignment it already has (sent again after a lost egress) is
+ * not run twice. A session the cluster closed is replaced by a new one that joins again. Control plane: allocates per
+ * task, never per poll; a call allocates nothing on the worker (GridWorkerAllocationTest).
  */
-final class GridWorkerAgent implements Agent, GridListener, SlotMigration.Link
+final class GridWorkerAgent implements WorkerExtension, GridListener, SlotMigration.Link
 {
     private static final int RECENT_TASKS_KEPT = 4096;
     private static final UnsafeBuffer EMPTY = new UnsafeBuffer(new byte[0]);
 
     private final int workerId;
-    private final String dataChannel;
     private final long heartbeatIntervalNs;
     private final long taskDelayNs;
     private final Function<GridListener, GridClient> connector;
+    private final WorkerPort port;
     private final LocalInvoker invoker;
-    private final GridDataPlane dataPlane;
+    private final NanoClock clock;
     private final SlotMigration migration;
-    private final ErrorHandler errorHandler;
+    private final SlotChunks chunks;
+    private final GridWorkerCounters counters;
     private final ArrayDeque<Assignment> queued = new ArrayDeque<>();
     private final ArrayDeque<Assignment> finishing = new ArrayDeque<>();
     private final LinkedHashSet<String> recentTasks = new LinkedHashSet<>();
     private GridClient client;
+    private String dataChannel;
+    private String peerChannels = "";
     private boolean joined;
     private long nowNs;
     private long nextHeartbeatNs;
     private long busyNs;
-    private volatile long placementEpoch;
-    private volatile int ownedSlots;
-    private volatile long tasksRun;
+    private boolean ranTask;
     private volatile boolean leaveRequested;
     private volatile boolean handedOver;
     private boolean leaveSent;
-    private volatile long slotsSent;
-    private volatile long verticesSent;
-    private volatile long slotsReceived;
-    private volatile long verticesReceived;
 
+    /**
+     * @param port                the worker's side.
+     * @param heartbeatIntervalNs between heartbeats to the cluster.
+     * @param taskDelayNs         simulated work: each result is held this long before it is reported.
+     * @param connector           opens a session with the cluster; may give null (no cluster: tests drive the
+     *                            placement through the {@link GridListener} methods).
+     * @param clock               measures the time spent serving calls and running tasks (the load heartbeats report).
+     * @param migration           creates the worker's slot migration.
+     */
     GridWorkerAgent(
-        final int workerId, final String dataChannel, final long heartbeatIntervalNs, final long taskDelayNs,
-        final Function<GridListener, GridClient> connector, final LocalInvoker invoker, final GridDataPlane dataPlane,
-        final SlotMigration.Factory migration, final ErrorHandler errorHandler)
+        final WorkerPort port, final long heartbeatIntervalNs, final long taskDelayNs,
+        final Function<GridListener, GridClient> connector, final NanoClock clock,
+        final SlotMigration.Factory migration)
     {
-        this.workerId = workerId;
-        this.dataChannel = dataChannel;
+        this.workerId = port.workerId();
+        this.port = port;
+        this.invoker = port.invoker();
         this.heartbeatIntervalNs = heartbeatIntervalNs;
         this.taskDelayNs = taskDelayNs;
         this.connector = connector;
-        this.invoker = invoker;
-        this.dataPlane = dataPlane;
+        this.clock = clock;
         this.migration = migration.create(this);
-        dataPlane.migration(this.migration);
-        this.errorHandler = errorHandler;
+        this.counters = new GridWorkerCounters(port);
+        this.chunks = new SlotChunks(port, this.migration, counters.malformedChunks);
     }
 
     void client(final GridClient client)
@@ -81,21 +92,32 @@ final class GridWorkerAgent implements Agent, GridListener, SlotMigration.Link
         this.client = client;
     }
 
-    public String roleName()
+    public Ownership ownership()
     {
-        return "shawarma-grid-worker-" + workerId;
+        return migration;
     }
 
-    public int doWork()
+    public int doWork(final long nowNs, final int framesPolled)
     {
-        nowNs = System.nanoTime();
-        final int served = dataPlane.poll();
-        if (served > 0)
+        this.nowNs = nowNs;
+        final int work = work();
+        if (framesPolled > 0 || ranTask)
         {
             // Load, as heartbeats report it: the share of time spent serving calls and running tasks.
-            busyNs += System.nanoTime() - nowNs;
+            busyNs += clock.nanoTime() - nowNs;
+            ranTask = false;
         }
-        int work = served + migration.doWork(nowNs);
+        return work;
+    }
+
+    private int work()
+    {
+        int work = migration.doWork(nowNs);
+        if (null == dataChannel)
+        {
+            dataChannel = port.servedChannel();
+            return work;
+        }
         if (null == client || client.isClosed())
         {
             return work + reconnect();
@@ -115,6 +137,8 @@ final class GridWorkerAgent implements Agent, GridListener, SlotMigration.Link
             leaveSent |= client.workerStatus(leaveRequested ? MemberEvent.LEAVE : MemberEvent.HEARTBEAT, running(),
                 load, dataChannel, migration.syncedEpoch()) && leaveRequested;
             nextHeartbeatNs = nowNs + heartbeatIntervalNs;
+            counters.publish(migration);
+            counters.malformedClusterMessages(client.malformedMessages());
             work++;
         }
         if (!queued.isEmpty())
@@ -131,54 +155,62 @@ final class GridWorkerAgent implements Agent, GridListener, SlotMigration.Link
         {
             handedOver = true;
         }
-        if (slotsSent != migration.slotsSent() || slotsReceived != migration.slotsReceived())
-        {
-            slotsSent = migration.slotsSent();
-            verticesSent = migration.verticesSent();
-            slotsReceived = migration.slotsReceived();
-            verticesReceived = migration.verticesReceived();
-        }
         return work;
+    }
+
+    public void onMessage(
+        final int senderId, final int templateId, final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (SlotChunkDecoder.TEMPLATE_ID == templateId)
+        {
+            chunks.onChunk(buffer, offset, length);
+        }
+        else
+        {
+            counters.malformedChunks.incrementRelease();
+        }
     }
 
     public void onClose()
     {
         if (null != client && !client.isClosed())
         {
-            client.workerStatus(MemberEvent.LEAVE, 0, 0, dataChannel);
+            client.workerStatus(MemberEvent.LEAVE, 0, 0, null == dataChannel ? "" : dataChannel);
         }
-        CloseHelper.quietCloseAll(client, dataPlane);
+        CloseHelper.quietClose(client);
     }
 
     public void onPlacement(final long epoch, final int[] slotOwners)
     {
         if (migration.onPlacement(epoch, slotOwners))
         {
-            dataPlane.placementEpoch(epoch);
-            ownedSlots = migration.ownedSlots();
-            placementEpoch = epoch;
+            counters.publish(migration);
         }
     }
 
     public void onSlotMoves(
         final long epoch, final int[] slots, final int[] targets, final long[] moveIds, final String targetChannels)
     {
-        try
+        if (!targetChannels.isEmpty() && !targetChannels.equals(peerChannels))
         {
-            dataPlane.targetChannels(targetChannels);
+            peerChannels = targetChannels;
+            try
+            {
+                port.workerPeers(FabricMembers.parse(targetChannels, "targetChannels"));
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                port.onError(ex);
+            }
         }
-        catch (final IllegalArgumentException ex)
-        {
-            errorHandler.onError(ex);
-        }
-        migration.onSlotMoves(epoch, slots, targets, moveIds, System.nanoTime());
+        migration.onSlotMoves(epoch, slots, targets, moveIds, nowNs);
     }
 
     public boolean sendChunk(
         final int targetId, final long moveId, final int slot, final int sequence, final boolean last,
         final int vertexCount, final DirectBuffer vertices, final int length)
     {
-        return dataPlane.sendChunk(targetId, moveId, slot, sequence, last, vertexCount, vertices, length);
+        return chunks.send(targetId, moveId, slot, sequence, last, vertexCount, vertices, length);
     }
 
     public void reportReceived(final long moveId, final int slot, final int vertexCount)
@@ -188,6 +220,7 @@ final class GridWorkerAgent implements Agent, GridListener, SlotMigration.Link
             // A lost report is made again: the source streams the slot again while the move is pending.
             client.slotReceived(moveId, slot, vertexCount);
         }
+        counters.publish(migration);
     }
 
     /** Starts a graceful leave: no more tasks or slots; the slots move to the others with their data. */
@@ -202,10 +235,10 @@ final class GridWorkerAgent implements Agent, GridListener, SlotMigration.Link
         return handedOver;
     }
 
-    /** @return counts of the migration, for the worker's owner (read from any thread, roughly current). */
-    long[] migrationCounts()
+    /** @return the grid's counters of this worker, read from any thread. */
+    GridWorkerCounters counters()
     {
-        return new long[]{ slotsSent, verticesSent, slotsReceived, verticesReceived };
+        return counters;
     }
 
     public void onTaskAssign(
@@ -228,21 +261,6 @@ final class GridWorkerAgent implements Agent, GridListener, SlotMigration.Link
         queued.addLast(new Assignment(dagId, task, attempt, outputVertexId, udfName, copy));
     }
 
-    long placementEpoch()
-    {
-        return placementEpoch;
-    }
-
-    int ownedSlots()
-    {
-        return ownedSlots;
-    }
-
-    long tasksRun()
-    {
-        return tasksRun;
-    }
-
     private int running()
     {
         return queued.size() + finishing.size();
@@ -261,18 +279,17 @@ final class GridWorkerAgent implements Agent, GridListener, SlotMigration.Link
         try
         {
             client = connector.apply(this);
-            return 1;
+            return null == client ? 0 : 1;
         }
         catch (final RuntimeException ex)
         {
-            errorHandler.onError(ex);
+            port.onError(ex);
             return 0;
         }
     }
 
     private void run(final Assignment assignment)
     {
-        final long startNs = System.nanoTime();
         final UnsafeBuffer operands = new UnsafeBuffer(assignment.operands);
         final int udfId = Udf.idOf(assignment.udfName);
         Status status = invoker.put(assignment.outputVertexId, EMPTY, 0, 0);
@@ -306,7 +323,7 @@ final class GridWorkerAgent implements Agent, GridListener, SlotMigration.Link
             invoker.result().getBytes(0, result);
             assignment.finish(status, result);
         }
-        busyNs += System.nanoTime() - startNs;
+        ranTask = true;
         assignment.dueNs = nowNs + taskDelayNs;
         if (0 == taskDelayNs)
         {
@@ -325,7 +342,7 @@ final class GridWorkerAgent implements Agent, GridListener, SlotMigration.Link
 
     private void report(final Assignment assignment)
     {
-        tasksRun++;
+        counters.onTaskRun();
         final UnsafeBuffer result = new UnsafeBuffer(assignment.result);
         client.taskResult(assignment.dagId, assignment.task, assignment.attempt, assignment.status, result,
             assignment.result.length);

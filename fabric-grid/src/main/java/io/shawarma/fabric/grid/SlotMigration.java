@@ -1,5 +1,6 @@
 package io.shawarma.fabric.grid;
 
+import io.shawarma.fabric.Ownership;
 import io.shawarma.fabric.Placement;
 import io.shawarma.fabric.store.LocalVertices;
 import org.agrona.DirectBuffer;
@@ -32,9 +33,9 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  * install merges what the slot's interim owner streams with what was here. A slot taken away without being moved
  * (this worker was declared dead while alive) is kept the same way: it comes back when this worker rejoins.
  * <p>
- * Single threaded: the grid worker's agent drives it.
+ * Single threaded: the grid worker's agent drives it, and the worker consults it per call as its {@link Ownership}.
  */
-final class SlotMigration
+final class SlotMigration implements Ownership
 {
     /** Serve the call here. */
     static final int LOCAL = 0;
@@ -174,7 +175,7 @@ final class SlotMigration
     }
 
     /** @return the owner of a vertex's slot in the placement applied, or -1 before any. */
-    int ownerOf(final long vertexId)
+    public int ownerOf(final long vertexId)
     {
         return owners[Placement.slotOf(vertexId, slotCount)];
     }
@@ -183,6 +184,18 @@ final class SlotMigration
     int targetOf(final long vertexId)
     {
         return frozenTargets[Placement.slotOf(vertexId, slotCount)];
+    }
+
+    /** @return the worker a vertex's slot is moving to when this worker owns it and has frozen it, else -1. */
+    public int movingTo(final long vertexId)
+    {
+        return FROZEN == route(vertexId) ? targetOf(vertexId) : NO_WORKER;
+    }
+
+    /** @return the epoch of the placement applied; 0 before any. */
+    public long epoch()
+    {
+        return Math.max(0, placementEpoch);
     }
 
     /**

@@ -34,7 +34,7 @@ class GridClusterTest
     private GridCluster member;
     private GridWorker worker;
     private GridWorker otherWorker;
-    private GridDataClient dataClient;
+    private SlotRoutedClient dataClient;
     private Transport transport;
     private GridClient client;
 
@@ -174,9 +174,9 @@ class GridClusterTest
         TestGrid.await("two workers with half the slots each", 20_000,
             () -> worker.ownedSlots() == 128 && otherWorker.ownedSlots() == 128);
         transport = Transport.embedded("grid-test", "sleeping", 1024 * 1024, Throwable::printStackTrace);
-        dataClient = new GridDataClient(transport.aeron(), 1_000_002, "aeron:udp?endpoint=127.0.0.1:0",
-            "1@" + channels[1] + ",2@" + channels[2], GridConfiguration.SLOTS_DEFAULT, TimeUnit.SECONDS.toNanos(5),
-            "sleeping");
+        dataClient = SlotRoutedClient.connect(TestGrid.dataClient(transport.aeron(), 1_000_002,
+            "1@" + channels[1] + ",2@" + channels[2], TimeUnit.SECONDS.toNanos(5), "sleeping"),
+            GridConfiguration.SLOTS_DEFAULT);
         final UnsafeBuffer value = new UnsafeBuffer(new byte[Long.BYTES]);
         final long[] onFirst = new long[256];
         int count = 0;

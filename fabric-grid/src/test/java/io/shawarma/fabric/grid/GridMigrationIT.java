@@ -96,9 +96,9 @@ class GridMigrationIT
     @Test
     void shouldKeepEveryAcknowledgedIncrementWhileSlotsMoveOnJoinAndLeave() throws InterruptedException
     {
-        try (GridDataClient client = new GridDataClient(transport.aeron(), CLIENT_ID, "aeron:udp?endpoint=127.0.0.1:0",
+        try (SlotRoutedClient client = SlotRoutedClient.connect(TestGrid.dataClient(transport.aeron(), CLIENT_ID,
                 "1@" + workerChannels[1] + ",2@" + workerChannels[2] + ",3@" + workerChannels[3] + ",4@" +
-                workerChannels[4], GridConfiguration.SLOTS_DEFAULT, TimeUnit.SECONDS.toNanos(10), "sleeping"))
+                workerChannels[4], TimeUnit.SECONDS.toNanos(10), "sleeping"), GridConfiguration.SLOTS_DEFAULT))
         {
             awaitSpread(3);
             final UnsafeBuffer zero = new UnsafeBuffer(new byte[Long.BYTES]);
@@ -181,12 +181,12 @@ class GridMigrationIT
         final long[] acked = new long[VERTICES];
         final AtomicLong rounds = new AtomicLong();
         final AtomicBoolean stop = new AtomicBoolean();
-        private final GridDataClient client;
+        private final SlotRoutedClient client;
         private volatile boolean done;
         volatile String failure;
         final long[] unknown = new long[VERTICES];
 
-        Writer(final GridDataClient client)
+        Writer(final SlotRoutedClient client)
         {
             this.client = client;
         }

@@ -103,9 +103,9 @@ class GridRestartIT
     @Test
     void shouldServeEveryAcknowledgedIncrementAfterAKilledWorkerRestartsOnItsDataDirectory()
     {
-        try (GridDataClient client = new GridDataClient(transport.aeron(), CLIENT_ID, "aeron:udp?endpoint=127.0.0.1:0",
+        try (SlotRoutedClient client = SlotRoutedClient.connect(TestGrid.dataClient(transport.aeron(), CLIENT_ID,
             "1@" + workerChannels[1] + ",2@" + workerChannels[2] + ",3@" + workerChannels[3],
-            GridConfiguration.SLOTS_DEFAULT, TimeUnit.SECONDS.toNanos(3), "sleeping"))
+            TimeUnit.SECONDS.toNanos(3), "sleeping"), GridConfiguration.SLOTS_DEFAULT))
         {
             TestGrid.awaitSpread(transport, portBase, CLIENT_ID + 1, 3);
             final boolean[] onVictim = new boolean[VERTICES];
@@ -163,7 +163,7 @@ class GridRestartIT
         }
     }
 
-    private void increment(final GridDataClient client, final int vertex, final int times)
+    private void increment(final SlotRoutedClient client, final int vertex, final int times)
     {
         for (int i = 0; i < times; i++)
         {

@@ -1,5 +1,7 @@
 package io.shawarma.fabric.grid;
 
+import io.aeron.Aeron;
+import io.shawarma.fabric.FabricClient;
 import io.shawarma.messaging.Transport;
 
 import java.io.IOException;
@@ -55,6 +57,17 @@ final class TestGrid
         {
             sockets.forEach(DatagramSocket::close);
         }
+    }
+
+    /**
+     * @return the settings of a client of grid workers ({@code id@channel,...}) on a shared Aeron client, answered on
+     * a free loopback port, without a shared secret unless the caller sets one.
+     */
+    static FabricClient.Context dataClient(
+        final Aeron aeron, final int clientId, final String workers, final long callTimeoutNs, final String idle)
+    {
+        return new FabricClient.Context().aeron(aeron).clientId(clientId).channel("aeron:udp?endpoint=127.0.0.1:0")
+            .fabric(workers).callTimeoutNs(callTimeoutNs).idleStrategy(idle).secretFile(null);
     }
 
     interface Condition

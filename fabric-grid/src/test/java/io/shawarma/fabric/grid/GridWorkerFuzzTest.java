@@ -3,14 +3,9 @@ package io.shawarma.fabric.grid;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.aeron.logbuffer.Header;
 import io.aeron.protocol.DataHeaderFlyweight;
-import io.shawarma.fabric.Configuration;
-import io.shawarma.fabric.store.LocalInvoker;
-import io.shawarma.fabric.SharedSecret;
-import io.shawarma.fabric.store.UdfRegistry;
-import io.shawarma.fabric.store.LocalVertices;
+import io.shawarma.fabric.WorkerFrames;
 import io.shawarma.messaging.Transport;
 import org.agrona.CloseHelper;
-import org.agrona.concurrent.SleepingMillisIdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,26 +16,24 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
-import java.util.concurrent.TimeUnit;
 
 import static java.nio.ByteOrder.LITTLE_ENDIAN;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * Fuzz target for a grid worker's data plane with a shared secret ({@link GridDataPlane}): any bytes, as a frame on
- * one Aeron session (Hello, Authenticate, calls, SlotChunk streams for slots it does not own, ...), are decoded and
- * answered or counted, never thrown; and since no sender can prove the secret without it, nothing reaches the
- * worker's store: no call is served and no slot stream is installed. Runs over the committed seed corpus in every
+ * Fuzz target for a grid worker with a shared secret (a fabric worker with the grid's extension): any bytes, as a
+ * frame on one Aeron session (Hello, Authenticate, calls, SlotChunk streams for slots it does not own, ...), are
+ * decoded and answered or counted, never thrown; and since no sender can prove the secret without it, nothing reaches
+ * the worker's store: no call is served and no slot stream is installed. Runs over the committed seed corpus in every
  * build; {@code scripts/shawarma fuzz --target grid-data} fuzzes it.
  */
-class GridDataPlaneFuzzTest
+class GridWorkerFuzzTest
 {
     private static final int SLOTS = 16;
     private static final int SESSION_ID = 42;
     private static final Header HEADER = new Header(0, 16);
     private static Transport transport;
-    private static LocalVertices store;
-    private static GridDataPlane plane;
+    private static GridNode node;
 
     @BeforeAll
     static void start() throws IOException
@@ -52,20 +45,12 @@ class GridDataPlaneFuzzTest
         Files.writeString(secretFile, "the fuzzed grid's secret, unguessable", StandardCharsets.US_ASCII);
 
         transport = Transport.embedded("grid-data-fuzz", "sleeping", 1 << 16, Throwable::printStackTrace);
-        store = new LocalVertices(1_000, 8, 64, null);
-        final LocalInvoker invoker = new LocalInvoker(
-            store, UdfRegistry.load(GridDataPlaneFuzzTest.class.getClassLoader()), 1024, Throwable::printStackTrace);
-        plane = new GridDataPlane(1, transport.aeron(), "aeron:ipc", 7400, invoker, new SleepingMillisIdleStrategy(1),
-            TimeUnit.MILLISECONDS.toNanos(10), 1024,
-            SharedSecret.load(secretFile, Configuration.SECRET_FILE_PROP));
+        node = new GridNode(1, "aeron:ipc", SLOTS, transport.aeronDirectoryName(), secretFile.toString());
         // Worker 1 owns the first half of the slots: calls there would be served, streams for the rest installed.
         final int[] owners = new int[SLOTS];
         Arrays.fill(owners, 0, SLOTS / 2, 1);
         Arrays.fill(owners, SLOTS / 2, SLOTS, 2);
-        final SlotMigration migration = new SlotMigration(1, SLOTS, store, new NoLink(), TimeUnit.SECONDS.toNanos(1));
-        migration.onPlacement(1, owners);
-        plane.migration(migration);
-        plane.placementEpoch(1);
+        node.agent().onPlacement(1, owners);
 
         final UnsafeBuffer frameHeader = new UnsafeBuffer(new byte[DataHeaderFlyweight.HEADER_LENGTH]);
         frameHeader.putInt(DataHeaderFlyweight.SESSION_ID_FIELD_OFFSET, SESSION_ID, LITTLE_ENDIAN);
@@ -76,14 +61,14 @@ class GridDataPlaneFuzzTest
     @AfterAll
     static void stop()
     {
-        CloseHelper.quietCloseAll(plane, store, transport);
+        CloseHelper.quietCloseAll(node, transport);
     }
 
     @FuzzTest
     void frames(final byte[] frame)
     {
-        plane.onFragment(new UnsafeBuffer(frame), 0, frame.length, HEADER);
-        plane.poll();
-        assertEquals(0, store.size(), "nothing from a sender that did not prove the secret reaches the store");
+        WorkerFrames.onFragment(node.worker, new UnsafeBuffer(frame), 0, frame.length, HEADER);
+        node.doWork();
+        assertEquals(0, node.store().size(), "nothing from a sender that did not prove the secret reaches the store");
     }
 }

@@ -3,13 +3,10 @@ package io.shawarma.fabric.grid;
 import io.shawarma.codecs.MessageHeaderEncoder;
 import io.shawarma.codecs.SlotChunkEncoder;
 import io.shawarma.fabric.Configuration;
-import io.shawarma.fabric.store.LocalInvoker;
 import io.shawarma.fabric.Placement;
 import io.shawarma.fabric.RawPeer;
 import io.shawarma.fabric.SharedSecret;
-import io.shawarma.fabric.store.UdfRegistry;
 import io.shawarma.fabric.process.LoopbackPorts;
-import io.shawarma.fabric.store.LocalVertices;
 import io.shawarma.fabric.udf.AddUdf;
 import io.shawarma.messaging.Transport;
 import io.shawarma.udf.Status;
@@ -30,12 +27,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -43,13 +38,13 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * The grid's data plane with a shared secret: two workers' data planes and migrations on one polling thread. Clients
+ * Grid workers with a shared secret: two fabric workers with the grid's extension on one polling thread. Clients
  * that prove the secret are served; clients with another secret or none, raw senders that skip or fail the handshake
  * and impostors on another session are refused (UNAUTHENTICATED or dropped, counted) while good clients go on being
  * served; a slot streams from worker 1 to worker 2 after the two prove the secret to each other; a SlotChunk from a
  * sender that did not prove it installs nothing, the same chunk from one that did is installed.
  */
-class GridDataPlaneAuthenticationTest
+class GridWorkerAuthenticationTest
 {
     private static final int SLOTS = 16;
     private static final int STREAM_BASE = 1000;
@@ -60,12 +55,11 @@ class GridDataPlaneAuthenticationTest
 
     @TempDir
     static Path temp;
-    private static SharedSecret secret;
-    private static SharedSecret wrongSecret;
+    private static String secret;
+    private static String wrongSecret;
     private static Transport transport;
-    private static Node source;
-    private static Node target;
-    private static final List<long[]> RECEIVED = new CopyOnWriteArrayList<>();
+    private static GridNode source;
+    private static GridNode target;
     private static final Queue<Runnable> TASKS = new ConcurrentLinkedQueue<>();
     private static final AtomicBoolean RUNNING = new AtomicBoolean(true);
     private static Thread poller;
@@ -76,17 +70,16 @@ class GridDataPlaneAuthenticationTest
         secret = secret("grid.secret", SECRET);
         wrongSecret = secret("wrong.secret", "a stranger's guess at the secret");
         transport = Transport.embedded("grid-auth", "sleeping", 1024 * 1024, Throwable::printStackTrace);
-        source = new Node(1);
-        target = new Node(2);
+        source = new GridNode(1, LoopbackPorts.freeUdpChannel(), SLOTS, transport.aeronDirectoryName(), secret);
+        target = new GridNode(2, LoopbackPorts.freeUdpChannel(), SLOTS, transport.aeronDirectoryName(), secret);
         final int[] owners = new int[SLOTS];
         Arrays.fill(owners, 1);
-        source.migration.onPlacement(1, owners);
-        target.migration.onPlacement(1, owners);
-        source.plane.placementEpoch(1);
-        target.plane.placementEpoch(1);
-        source.plane.targetChannels("2@" + target.channel);
-        target.plane.targetChannels("1@" + source.channel);
-        poller = new Thread(GridDataPlaneAuthenticationTest::poll, "grid-auth-poller");
+        source.agent().onPlacement(1, owners);
+        target.agent().onPlacement(1, owners);
+        // Each lists the other as a worker peer, as the cluster's moves would: they prove the secret to each other.
+        source.agent().onSlotMoves(1, new int[0], new int[0], new long[0], "2@" + target.channel);
+        target.agent().onSlotMoves(1, new int[0], new int[0], new long[0], "1@" + source.channel);
+        poller = new Thread(GridWorkerAuthenticationTest::poll, "grid-auth-poller");
         poller.start();
     }
 
@@ -102,9 +95,9 @@ class GridDataPlaneAuthenticationTest
     void shouldServeClientsThatProveTheSecretAndRefuseOthers()
     {
         final long vertex = vertexIn(1, 0);
-        try (GridDataClient good = client(4_000_001, secret);
-            GridDataClient wrong = client(4_000_002, wrongSecret);
-            GridDataClient none = client(4_000_003, null))
+        try (SlotRoutedClient good = client(4_000_001, secret);
+            SlotRoutedClient wrong = client(4_000_002, wrongSecret);
+            SlotRoutedClient none = client(4_000_003, null))
         {
             assertEquals(Status.OK, good.put(vertex, int64(40), 0, Long.BYTES));
             assertEquals(Status.OK, good.invoke(vertex, Udf.idOf(AddUdf.NAME), int64(2), 0, Long.BYTES, result()));
@@ -123,13 +116,13 @@ class GridDataPlaneAuthenticationTest
     void shouldRefuseAndCountFramesFromSendersThatDidNotProveTheSecret()
     {
         final long vertex = vertexIn(2, 0);
-        try (GridDataClient good = client(4_000_011, secret);
+        try (SlotRoutedClient good = client(4_000_011, secret);
             RawPeer forger = rawPeer(source, 4_000_012, wrongSecret);
             RawPeer silent = rawPeer(source, 4_000_013, null);
             RawPeer impostor = rawPeer(source, 4_000_011, null))
         {
             assertEquals(Status.OK, good.put(vertex, int64(7), 0, Long.BYTES));
-            final long failuresBefore = source.plane.authFailures();
+            final long failuresBefore = source.worker.counters().authFailures();
 
             assertFalse(forger.sayHello(), "a wrong proof is not welcomed");
             assertTrue(forger.challenged);
@@ -142,7 +135,8 @@ class GridDataPlaneAuthenticationTest
             // No Hello: no address to answer on. Claiming an authenticated client's id from another session: dropped.
             sendPut(silent, silent.id, vertex);
             sendPut(impostor, impostor.id, vertex);
-            TestGrid.await("the refusals counted", TIMEOUT_MS, () -> source.plane.authFailures() >= failuresBefore + 3);
+            TestGrid.await("the refusals counted", TIMEOUT_MS,
+                () -> source.worker.counters().authFailures() >= failuresBefore + 3);
 
             assertEquals(7, valueOf(good, vertex), "nothing refused was written");
         }
@@ -153,25 +147,27 @@ class GridDataPlaneAuthenticationTest
     {
         final ExpandableArrayBuffer values = new ExpandableArrayBuffer(64);
         final int count = 40;
+        final long slotsBefore = slotsReceived(target);
+        final long verticesBefore = target.agent().counters().migrationCounts()[3];
         onPoller(() ->
         {
             for (int i = 0; i < count; i++)
             {
                 values.putLong(0, 1000 + i, LITTLE_ENDIAN);
-                source.store.put(vertexIn(MOVING_SLOT, i), values, 0, Long.BYTES);
+                source.store().put(vertexIn(MOVING_SLOT, i), values, 0, Long.BYTES);
             }
-            source.migration.onSlotMoves(1, new int[]{ MOVING_SLOT }, new int[]{ 2 }, new long[]{ 7 },
-                System.nanoTime());
+            source.agent().onSlotMoves(1, new int[]{ MOVING_SLOT }, new int[]{ 2 }, new long[]{ 7 },
+                "2@" + target.channel);
             return null;
         });
 
-        TestGrid.await("the slot installed at worker 2", TIMEOUT_MS, () -> received(7));
-        assertArrayEquals(new long[]{ 7, MOVING_SLOT, count }, RECEIVED.stream().filter(r -> r[0] == 7).findFirst()
-            .orElseThrow());
+        TestGrid.await("the slot installed at worker 2", TIMEOUT_MS, () -> slotsReceived(target) > slotsBefore);
+        assertEquals(verticesBefore + count, target.agent().counters().migrationCounts()[3], "vertices received");
         for (int i = 0; i < count; i++)
         {
             final long vertex = vertexIn(MOVING_SLOT, i);
-            assertEquals(1000 + i, onPoller(() -> target.store.get(vertex, values) < 0 ? -1 : values.getLong(0, LITTLE_ENDIAN)),
+            assertEquals(1000 + i,
+                onPoller(() -> target.store().get(vertex, values) < 0 ? -1 : values.getLong(0, LITTLE_ENDIAN)),
                 "vertex " + vertex);
         }
     }
@@ -183,20 +179,23 @@ class GridDataPlaneAuthenticationTest
         try (RawPeer stranger = rawPeer(target, 1, null);
             RawPeer member = rawPeer(target, 4_000_021, secret))
         {
-            final long failuresBefore = target.plane.authFailures();
+            final long failuresBefore = target.worker.counters().authFailures();
+            final long receivedBefore = onPoller(() -> slotsReceived(target));
             // Claims to be worker 1, the source of every slot; worker 2 expects no stream, but takes one for a slot it
             // does not own (a move it has not heard of yet), so only authentication stops it.
             awaitConnected(stranger);
             stranger.send(chunk(1, 99, vertex), 0, chunkLength());
-            TestGrid.await("the forged chunk refused", TIMEOUT_MS, () -> target.plane.authFailures() > failuresBefore);
-            assertFalse(received(99));
-            assertEquals(-1L, onPoller(() -> target.store.contains(vertex) ? 1L : -1L), "nothing installed");
+            TestGrid.await("the forged chunk refused", TIMEOUT_MS,
+                () -> target.worker.counters().authFailures() > failuresBefore);
+            assertEquals(receivedBefore, onPoller(() -> slotsReceived(target)));
+            assertEquals(-1L, onPoller(() -> target.store().contains(vertex) ? 1L : -1L), "nothing installed");
 
             // The same stream from a sender that proved the secret is installed: the refusal was the handshake's.
             assertTrue(member.sayHello(), "a member that proves the secret is welcomed");
             member.send(chunk(member.id, 99, vertex), 0, chunkLength());
-            TestGrid.await("the member's chunk installed", TIMEOUT_MS, () -> received(99));
-            assertEquals(1L, onPoller(() -> target.store.contains(vertex) ? 1L : -1L));
+            TestGrid.await("the member's chunk installed", TIMEOUT_MS,
+                () -> onPoller(() -> slotsReceived(target)) > receivedBefore);
+            assertEquals(1L, onPoller(() -> target.store().contains(vertex) ? 1L : -1L));
         }
     }
 
@@ -222,9 +221,9 @@ class GridDataPlaneAuthenticationTest
         return MessageHeaderEncoder.ENCODED_LENGTH + CHUNK_ENCODER.encodedLength();
     }
 
-    private static boolean received(final long moveId)
+    private static long slotsReceived(final GridNode node)
     {
-        return RECEIVED.stream().anyMatch(report -> report[0] == moveId);
+        return node.agent().counters().migrationCounts()[2];
     }
 
     private static void sendPut(final RawPeer peer, final int senderId, final long vertex)
@@ -238,22 +237,24 @@ class GridDataPlaneAuthenticationTest
         TestGrid.await("a connected publication", TIMEOUT_MS, peer.publication::isConnected);
     }
 
-    private static long valueOf(final GridDataClient client, final long vertex)
+    private static long valueOf(final SlotRoutedClient client, final long vertex)
     {
         final UnsafeBuffer value = result();
         assertEquals(Status.OK, client.get(vertex, value));
         return value.getLong(0, LITTLE_ENDIAN);
     }
 
-    private static GridDataClient client(final int id, final SharedSecret clientSecret)
+    private static SlotRoutedClient client(final int id, final String clientSecret)
     {
-        return new GridDataClient(transport.aeron(), id, "aeron:udp?endpoint=127.0.0.1:0",
-            "1@" + source.channel + ",2@" + target.channel, SLOTS, TimeUnit.SECONDS.toNanos(5), "sleeping", clientSecret);
+        return SlotRoutedClient.connect(TestGrid.dataClient(transport.aeron(), id,
+            "1@" + source.channel + ",2@" + target.channel, TimeUnit.SECONDS.toNanos(5), "sleeping")
+            .secretFile(clientSecret), SLOTS);
     }
 
-    private static RawPeer rawPeer(final Node node, final int id, final SharedSecret peerSecret)
+    private static RawPeer rawPeer(final GridNode node, final int id, final String peerSecret)
     {
-        return new RawPeer(transport.aeronDirectoryName(), node.channel, STREAM_BASE, node.id, id, peerSecret);
+        return new RawPeer(transport.aeronDirectoryName(), node.channel, STREAM_BASE, node.id, id,
+            null == peerSecret ? null : SharedSecret.load(Path.of(peerSecret), Configuration.SECRET_FILE_PROP));
     }
 
     /** The {@code index}th vertex id (counting from 0) that falls in the slot. */
@@ -281,12 +282,12 @@ class GridDataPlaneAuthenticationTest
         return new UnsafeBuffer(new byte[64]);
     }
 
-    private static SharedSecret secret(final String name, final String text) throws IOException
+    private static String secret(final String name, final String text) throws IOException
     {
         final Path file = Files.createFile(temp.resolve(name),
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.writeString(file, text, StandardCharsets.US_ASCII);
-        return SharedSecret.load(file, Configuration.SECRET_FILE_PROP);
+        return file.toString();
     }
 
     /** Runs a task on the polling thread (the single writer of the stores and migrations) and waits for it. */
@@ -317,49 +318,8 @@ class GridDataPlaneAuthenticationTest
             {
                 task.run();
             }
-            final long nowNs = System.nanoTime();
-            work += source.plane.poll() + target.plane.poll() + source.migration.doWork(nowNs) +
-                target.migration.doWork(nowNs);
+            work += source.doWork() + target.doWork();
             idle.idle(work);
-        }
-    }
-
-    /** One grid worker's data plane, store and migration, without the cluster. */
-    private static final class Node implements AutoCloseable, SlotMigration.Link
-    {
-        final int id;
-        final String channel = LoopbackPorts.freeUdpChannel();
-        final LocalVertices store = new LocalVertices(1_000, 8, 64, null);
-        final GridDataPlane plane;
-        final SlotMigration migration;
-
-        Node(final int id)
-        {
-            this.id = id;
-            final LocalInvoker invoker = new LocalInvoker(
-                store, UdfRegistry.load(GridDataPlaneAuthenticationTest.class.getClassLoader()), 1024,
-                Throwable::printStackTrace);
-            plane = new GridDataPlane(id, transport.aeron(), channel, STREAM_BASE, invoker,
-                new SleepingMillisIdleStrategy(1), TimeUnit.SECONDS.toNanos(1), 1024, secret);
-            migration = new SlotMigration(id, SLOTS, store, this, TimeUnit.SECONDS.toNanos(1));
-            plane.migration(migration);
-        }
-
-        public boolean sendChunk(
-            final int targetId, final long moveId, final int slot, final int sequence, final boolean last,
-            final int vertexCount, final DirectBuffer vertices, final int length)
-        {
-            return plane.sendChunk(targetId, moveId, slot, sequence, last, vertexCount, vertices, length);
-        }
-
-        public void reportReceived(final long moveId, final int slot, final int vertexCount)
-        {
-            RECEIVED.add(new long[]{ moveId, slot, vertexCount });
-        }
-
-        public void close()
-        {
-            CloseHelper.quietCloseAll(plane, store);
         }
     }
 }

@@ -1,0 +1,34 @@
+package io.shawarma.fabric;
+
+/**
+ * Which worker owns a vertex, as a worker consults it on every call: the static hash {@link Placement} by default,
+ * or a layer's own (the grid's slot table, whose slots move between workers). A worker serves a call on a vertex it
+ * owns, answers MOVED naming the owner and the {@link #epoch()} for one it does not, and, for a vertex it owns that
+ * is moving away, serves reads and answers writes BACK_PRESSURED (retryable) naming the target. Read on the worker's
+ * agent thread only; allocation free.
+ */
+public interface Ownership
+{
+    /** Owner of a vertex no worker owns yet, and the target of one that is not moving. */
+    int NO_WORKER = -1;
+
+    /**
+     * @param vertexId of a call.
+     * @return the id of the worker that owns it, or {@link #NO_WORKER}.
+     */
+    int ownerOf(long vertexId);
+
+    /**
+     * @return the placement epoch: grows whenever ownership changes.
+     */
+    long epoch();
+
+    /**
+     * @param vertexId of a call.
+     * @return the worker the vertex is moving to, or {@link #NO_WORKER} when it is not moving.
+     */
+    default int movingTo(final long vertexId)
+    {
+        return NO_WORKER;
+    }
+}

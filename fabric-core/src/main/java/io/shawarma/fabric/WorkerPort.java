@@ -1,0 +1,65 @@
+package io.shawarma.fabric;
+
+import io.shawarma.fabric.store.LocalInvoker;
+import io.shawarma.fabric.store.LocalVertices;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.status.AtomicCounter;
+
+/**
+ * What a worker offers its {@link WorkerExtension}. Use from the worker's agent thread only, apart from
+ * {@link #newCounter(String)} and {@link #onError(Throwable)}, which the extension's factory may call too.
+ */
+public interface WorkerPort
+{
+    /**
+     * @return the worker's id.
+     */
+    int workerId();
+
+    /**
+     * @return the worker's vertices.
+     */
+    LocalVertices store();
+
+    /**
+     * @return runs calls on the worker's vertices.
+     */
+    LocalInvoker invoker();
+
+    /**
+     * @return the channel this worker serves calls on, with the port its driver bound; null until bound.
+     */
+    String servedChannel();
+
+    /**
+     * @return the directory of the worker's media driver, for the extension's own Aeron sessions.
+     */
+    String aeronDirectoryName();
+
+    /**
+     * Adds worker peers, or moves known ones to a new channel, as a layer's membership reports them; peers not listed
+     * stay. The worker says Hello to each new one (its handshake, with a shared secret).
+     *
+     * @param members workers as {@code id@channel}; this worker's own entry is skipped.
+     */
+    void workerPeers(FabricMembers members);
+
+    /**
+     * Sends a frame the extension encoded to a worker peer.
+     *
+     * @return false when the peer is unknown, not reachable yet (not connected or, with a shared secret, not welcomed
+     * yet) or stayed back pressured: send it again later.
+     */
+    boolean send(int workerId, DirectBuffer buffer, int offset, int length);
+
+    /**
+     * @param label what it counts, as {@code scripts/shawarma stat} prints it.
+     * @return a new counter in the worker's counters file.
+     */
+    AtomicCounter newCounter(String label);
+
+    /**
+     * Records an error in the worker's distinct error log ({@code scripts/shawarma errors}) and counts it.
+     */
+    void onError(Throwable error);
+}

@@ -1,0 +1,84 @@
+package io.shawarma.fabric.grid;
+
+import io.shawarma.fabric.WorkerPort;
+import org.agrona.concurrent.status.AtomicCounter;
+
+/**
+ * A grid worker's own counters, in its worker's counters file beside the data plane's, so that
+ * {@code scripts/shawarma stat} shows them. The agent thread publishes them; any thread reads them.
+ */
+final class GridWorkerCounters
+{
+    final AtomicCounter malformedChunks;
+    private final AtomicCounter placementEpoch;
+    private final AtomicCounter ownedSlots;
+    private final AtomicCounter slotsSent;
+    private final AtomicCounter verticesSent;
+    private final AtomicCounter slotsReceived;
+    private final AtomicCounter verticesReceived;
+    private final AtomicCounter verticesDropped;
+    private final AtomicCounter verticesMerged;
+    private final AtomicCounter tasksRun;
+    private final AtomicCounter malformedClusterMessages;
+
+    GridWorkerCounters(final WorkerPort port)
+    {
+        placementEpoch = port.newCounter("grid: placement epoch");
+        ownedSlots = port.newCounter("grid: slots owned");
+        slotsSent = port.newCounter("grid: slots streamed away");
+        verticesSent = port.newCounter("grid: vertices streamed away");
+        slotsReceived = port.newCounter("grid: slots received");
+        verticesReceived = port.newCounter("grid: vertices received");
+        verticesDropped = port.newCounter("grid: vertices dropped (slots gone)");
+        verticesMerged = port.newCounter("grid: vertices merged on install");
+        malformedChunks = port.newCounter("grid: malformed slot chunks");
+        tasksRun = port.newCounter("grid: tasks run");
+        malformedClusterMessages = port.newCounter("grid: malformed cluster messages");
+    }
+
+    /** Copies the migration's counts; from the agent thread. */
+    void publish(final SlotMigration migration)
+    {
+        placementEpoch.setRelease(migration.epoch());
+        ownedSlots.setRelease(migration.ownedSlots());
+        slotsSent.setRelease(migration.slotsSent());
+        verticesSent.setRelease(migration.verticesSent());
+        slotsReceived.setRelease(migration.slotsReceived());
+        verticesReceived.setRelease(migration.verticesReceived());
+        verticesDropped.setRelease(migration.verticesDropped());
+        verticesMerged.setRelease(migration.verticesMerged());
+    }
+
+    /** A task's outcome reported; from the agent thread. */
+    void onTaskRun()
+    {
+        tasksRun.incrementRelease();
+    }
+
+    /** Copies the cluster session's count of malformed messages; from the agent thread. */
+    void malformedClusterMessages(final long count)
+    {
+        malformedClusterMessages.setRelease(count);
+    }
+
+    long placementEpoch()
+    {
+        return placementEpoch.get();
+    }
+
+    int ownedSlots()
+    {
+        return (int)ownedSlots.get();
+    }
+
+    long tasksRun()
+    {
+        return tasksRun.get();
+    }
+
+    /** @return slots streamed away, vertices streamed away, slots received, vertices received. */
+    long[] migrationCounts()
+    {
+        return new long[]{ slotsSent.get(), verticesSent.get(), slotsReceived.get(), verticesReceived.get() };
+    }
+}

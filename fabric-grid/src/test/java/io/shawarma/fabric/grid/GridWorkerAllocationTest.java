@@ -1,0 +1,105 @@
+package io.shawarma.fabric.grid;
+
+import io.shawarma.fabric.process.LoopbackPorts;
+import io.shawarma.fabric.udf.AddUdf;
+import io.shawarma.messaging.Transport;
+import io.shawarma.udf.Status;
+import io.shawarma.udf.Udf;
+import org.agrona.CloseHelper;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+
+import java.lang.management.ManagementFactory;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static java.nio.ByteOrder.LITTLE_ENDIAN;
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * After warm-up, calls through {@link SlotRoutedClient} to a grid worker (a fabric worker serving by the slot
+ * placement) allocate nothing on the client's thread nor on the worker's agent thread (the slot routing included).
+ */
+class GridWorkerAllocationTest
+{
+    private static final int ADD = Udf.idOf(AddUdf.NAME);
+    private static final int SLOTS = 256;
+    private static final int WARM_UP = 3_000;
+    private static final int CALLS = 1_000;
+    private static final int WINDOWS = 5;
+    private static final long SLACK_BYTES = 1024;
+    private static final com.sun.management.ThreadMXBean THREADS =
+        (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
+
+    @Test
+    void shouldNotAllocatePerCallOnClientOrWorker() throws InterruptedException
+    {
+        final Transport transport = Transport.embedded("grid-alloc", "sleeping", 1024 * 1024, Throwable::printStackTrace);
+        final GridNode node = new GridNode(1, LoopbackPorts.freeUdpChannel(), SLOTS, transport.aeronDirectoryName(),
+            null);
+        final int[] owners = new int[SLOTS];
+        Arrays.fill(owners, 1);
+        node.agent().onPlacement(1, owners);
+
+        final AtomicBoolean running = new AtomicBoolean(true);
+        final Thread poller = new Thread(() ->
+        {
+            final BackoffIdleStrategy idle = new BackoffIdleStrategy();
+            while (running.get())
+            {
+                idle.idle(node.doWork());
+            }
+        }, "grid-worker");
+        poller.start();
+        try (SlotRoutedClient client = SlotRoutedClient.connect(TestGrid.dataClient(transport.aeron(), 1_000_077,
+            "1@" + node.channel, TimeUnit.SECONDS.toNanos(5), "backoff"), SLOTS))
+        {
+            final UnsafeBuffer one = new UnsafeBuffer(new byte[Long.BYTES]);
+            one.putLong(0, 1, LITTLE_ENDIAN);
+            final UnsafeBuffer result = new UnsafeBuffer(new byte[64]);
+            assertEquals(Status.OK, client.put(7, new UnsafeBuffer(new byte[Long.BYTES]), 0, Long.BYTES));
+            calls(client, one, result, WARM_UP);
+
+            // Steady state: some window of calls allocates nothing (on this loaded machine the JIT may still be
+            // settling the worker's duty cycle in the first ones).
+            long workerAllocated = Long.MAX_VALUE;
+            long clientAllocated = Long.MAX_VALUE;
+            for (int window = 0; window < WINDOWS && (workerAllocated > SLACK_BYTES || clientAllocated > SLACK_BYTES);
+                window++)
+            {
+                final long clientBefore = THREADS.getCurrentThreadAllocatedBytes();
+                final long workerBefore = THREADS.getThreadAllocatedBytes(poller.getId());
+                calls(client, one, result, CALLS);
+                clientAllocated = THREADS.getCurrentThreadAllocatedBytes() - clientBefore;
+                workerAllocated = THREADS.getThreadAllocatedBytes(poller.getId()) - workerBefore;
+                System.out.printf("allocation: grid worker %d bytes, slot-routed client %d bytes over %d calls%n",
+                    workerAllocated, clientAllocated, CALLS);
+            }
+
+            assertTrue(workerAllocated <= SLACK_BYTES, "worker allocated " + workerAllocated + " bytes");
+            assertTrue(clientAllocated <= SLACK_BYTES, "client allocated " + clientAllocated + " bytes");
+        }
+        finally
+        {
+            running.set(false);
+            poller.join(5_000);
+            CloseHelper.quietCloseAll(node, transport);
+        }
+    }
+
+    private static void calls(final SlotRoutedClient client, final DirectBuffer one, final UnsafeBuffer result,
+        final int count)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            final Status status = client.invoke(7, ADD, one, 0, Long.BYTES, result);
+            if (Status.OK != status)
+            {
+                throw new AssertionError("call " + i + ": " + status);
+            }
+        }
+    }
+}
