@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -35,7 +36,8 @@ import static org.junit.jupiter.api.Assertions.*;
  * Slot migration with real processes: one cluster member, three workers, then a fourth worker joining and the second
  * leaving gracefully while a client here keeps incrementing counters on every slot. Every acknowledged increment is
  * found exactly once at the end, and the counters of the slots that moved to the new worker kept what they had
- * before the move.
+ * before the move. The grid has a shared secret: the cluster sessions, the client's calls and the slot streams
+ * between workers all prove it.
  */
 class GridMigrationIT
 {
@@ -54,7 +56,13 @@ class GridMigrationIT
     static void startGrid() throws IOException
     {
         dir = Files.createTempDirectory(Path.of("target"), "grid-migration-it-");
+        final Path secretFile = Files.createFile(dir.resolve("grid.secret"),
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(secretFile, "the migration test's grid secret");
+        // This JVM's cluster sessions and data client read it too.
+        System.setProperty(Configuration.SECRET_FILE_PROP, secretFile.toString());
         properties = Map.of(
+            Configuration.SECRET_FILE_PROP, secretFile.toString(),
             GridConfiguration.PORT_BASE_PROP, Integer.toString(TestGrid.freePortBase(1)),
             GridConfiguration.MEMBERS_PROP, "1",
             GridConfiguration.DIR_PROP, dir.resolve("cluster").toString(),
@@ -88,6 +96,7 @@ class GridMigrationIT
     @AfterAll
     static void stopGrid()
     {
+        System.clearProperty(Configuration.SECRET_FILE_PROP);
         CloseHelper.closeAll(CHILDREN);
         CloseHelper.close(transport);
         ChildAeronDirectories.removeAll(AERON_DIR_BASE);
@@ -157,6 +166,13 @@ class GridMigrationIT
             assertTrue(sumOfAcked > 4L * VERTICES, "rounds ran before and after the join: " + sumOfAcked);
             assertTrue(movedToFourth > 0, "counters moved to worker 4 kept their earlier increments");
             assertTrue(client.movedFollowed() > 0, "the client followed MOVED to the new owner");
+        }
+        try (GridDataClient stranger = new GridDataClient(transport.aeron(), CLIENT_ID + 2,
+            "aeron:udp?endpoint=127.0.0.1:0", "1@" + workerChannels[1], GridConfiguration.SLOTS_DEFAULT,
+            TimeUnit.SECONDS.toNanos(10), "sleeping", null))
+        {
+            assertEquals(Status.UNAUTHENTICATED, stranger.get(0, new ExpandableArrayBuffer(Long.BYTES)),
+                "a client without the grid's secret is refused");
         }
     }
 
