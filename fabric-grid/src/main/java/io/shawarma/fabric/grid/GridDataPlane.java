@@ -223,7 +223,7 @@ final class GridDataPlane implements FabricHandler, AutoCloseable
 
     /** Sends one chunk of a moving slot to its target: see {@link SlotMigration.Link#sendChunk}. */
     boolean sendChunk(
-        final int targetId, final long moveId, final int slot, final int sequence, final boolean last,
+        final int targetId, final long moveId, final long epoch, final int slot, final int sequence, final boolean last,
         final int vertexCount, final DirectBuffer vertices, final int length)
     {
         final ExclusivePublication publication = workers.get(targetId);
@@ -238,7 +238,7 @@ final class GridDataPlane implements FabricHandler, AutoCloseable
             return false;
         }
         chunkEncoder.wrapAndApplyHeader(chunkBuffer, 0, headerEncoder).session()
-            .senderId(workerId).correlationId(0).epoch(placementEpoch);
+            .senderId(workerId).correlationId(0).epoch(epoch);
         chunkEncoder.moveId(moveId).slot(slot).sequence(sequence).last((short)(last ? 1 : 0)).vertexCount(vertexCount)
             .putVertices(vertices, 0, length);
         return outbound.offer(
@@ -283,7 +283,8 @@ final class GridDataPlane implements FabricHandler, AutoCloseable
             refuseChunk(senderId);
             return;
         }
-        migration.onChunk(chunkDecoder.moveId(), chunkDecoder.slot(), chunkDecoder.sequence(),
+        migration.onChunk(chunkDecoder.moveId(), chunkDecoder.session().epoch(), chunkDecoder.slot(),
+            chunkDecoder.sequence(),
             1 == chunkDecoder.last(), chunkDecoder.vertexCount(), buffer, verticesOffset, verticesLength);
     }
 

@@ -175,10 +175,10 @@ final class GridWorkerAgent implements Agent, GridListener, SlotMigration.Link
     }
 
     public boolean sendChunk(
-        final int targetId, final long moveId, final int slot, final int sequence, final boolean last,
+        final int targetId, final long moveId, final long epoch, final int slot, final int sequence, final boolean last,
         final int vertexCount, final DirectBuffer vertices, final int length)
     {
-        return dataPlane.sendChunk(targetId, moveId, slot, sequence, last, vertexCount, vertices, length);
+        return dataPlane.sendChunk(targetId, moveId, epoch, slot, sequence, last, vertexCount, vertices, length);
     }
 
     public void reportReceived(final long moveId, final int slot, final int vertexCount)

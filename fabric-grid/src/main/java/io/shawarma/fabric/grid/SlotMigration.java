@@ -26,6 +26,11 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  * owns is stale and ignored. Installing keeps what this worker already holds for the slot: a vertex only here stays,
  * a vertex in both is merged by the {@link VertexMerge} or else replaced by the stream's copy (the newer).
  * <p>
+ * A stream carries the epoch of the source's moves list that asked for it (the move was pending then), and what it
+ * installs stays until a view newer than that epoch no longer lists the move. The target's views may lag the
+ * source's: a view older than the move says nothing about it, and dropping the stream on one would lose the slot
+ * once the move commits (the source drops its copy then).
+ * <p>
  * Restart: this worker keeps vertices of a slot it does not own only while the slot is moving to it. After a restart
  * its store may hold vertices of any slot: the first complete view drops those of every slot neither its own nor
  * moving to it. The cluster moves the slots it owned when it died back to it (see {@link SlotTable}), and the
@@ -74,13 +79,14 @@ final class SlotMigration
     interface Link
     {
         /**
-         * Sends one chunk of a slot's stream to its target.
+         * Sends one chunk of a slot's stream to its target, with the epoch of the moves list that asked for it (the
+         * target hands it to {@link #onChunk}).
          *
          * @return false when it could not be sent (target unknown or not connected, back pressure): sent again later.
          */
         boolean sendChunk(
-            int targetId, long moveId, int slot, int sequence, boolean last, int vertexCount, DirectBuffer vertices,
-            int length);
+            int targetId, long moveId, long epoch, int slot, int sequence, boolean last, int vertexCount,
+            DirectBuffer vertices, int length);
 
         /** Tells the cluster a move's vertices are installed here. */
         void reportReceived(long moveId, int slot, int vertexCount);
@@ -95,13 +101,15 @@ final class SlotMigration
     private final int[] owners;
     private final long[] frozenMoves;
     private final int[] frozenTargets;
+    /** Epoch of the latest moves list that listed the slot's move: the move was pending then. */
+    private final long[] frozenEpochs;
     private final long[] streamedAtNs;
     private final boolean[] streamDue;
     /** May hold vertices of the slot without owning it: after a restart, an install, or a slot taken away. */
     private final boolean[] held;
     /** The slot is moving to this worker, by the last complete view. */
     private final boolean[] expected;
-    /** Placement epoch applied when a stream for the slot was installed here; -1 for data from before. */
+    /** Installed here: the newer of the stream's epoch and the placement applied then; -1 for data from before. */
     private final long[] installedAt;
     private final Incoming[] incoming;
     private final ExpandableArrayBuffer outgoing = new ExpandableArrayBuffer(CHUNK_BYTES);
@@ -148,6 +156,7 @@ final class SlotMigration
         Arrays.fill(owners, SlotTable.NO_OWNER);
         frozenMoves = new long[slotCount];
         frozenTargets = new int[slotCount];
+        frozenEpochs = new long[slotCount];
         streamedAtNs = new long[slotCount];
         streamDue = new boolean[slotCount];
         held = new boolean[slotCount];
@@ -239,6 +248,7 @@ final class SlotMigration
                 continue;
             }
             listed[slot] = true;
+            frozenEpochs[slot] = epoch;
             if (frozenMoves[slot] != moveIds[i] || frozenTargets[slot] != targets[i])
             {
                 frozenMoves[slot] = moveIds[i];
@@ -294,11 +304,12 @@ final class SlotMigration
     /**
      * A chunk of a slot's stream from its source.
      *
+     * @param epoch of the source's moves list that asked for the stream.
      * @return true when it completed a stream (installed and reported).
      */
     boolean onChunk(
-        final long moveId, final int slot, final int sequence, final boolean last, final int vertexCount,
-        final DirectBuffer buffer, final int offset, final int length)
+        final long moveId, final long epoch, final int slot, final int sequence, final boolean last,
+        final int vertexCount, final DirectBuffer buffer, final int offset, final int length)
     {
         if (slot < 0 || slot >= slotCount || owners[slot] == workerId)
         {
@@ -328,7 +339,7 @@ final class SlotMigration
             return false;
         }
         stage.moveId = NOT_MOVING;
-        final int installed = install(slot, stage);
+        final int installed = install(slot, stage, epoch);
         if (installed != vertexCount)
         {
             return false;
@@ -404,6 +415,7 @@ final class SlotMigration
     private void unfreeze(final int slot)
     {
         frozenMoves[slot] = NOT_MOVING;
+        frozenEpochs[slot] = 0;
         frozenTargets[slot] = SlotTable.NO_OWNER;
         streamDue[slot] = false;
     }
@@ -412,6 +424,7 @@ final class SlotMigration
     {
         final long moveId = frozenMoves[slot];
         final int target = frozenTargets[slot];
+        final long epoch = frozenEpochs[slot];
         int count = 0;
         int position = 0;
         int sequence = 0;
@@ -427,7 +440,7 @@ final class SlotMigration
             }
             if (position > 0 && position + ENTRY_HEADER + length > CHUNK_BYTES)
             {
-                if (!link.sendChunk(target, moveId, slot, sequence++, false, 0, outgoing, position))
+                if (!link.sendChunk(target, moveId, epoch, slot, sequence++, false, 0, outgoing, position))
                 {
                     return false;
                 }
@@ -439,7 +452,7 @@ final class SlotMigration
             position += ENTRY_HEADER + length;
             count++;
         }
-        if (!link.sendChunk(target, moveId, slot, sequence, true, count, outgoing, position))
+        if (!link.sendChunk(target, moveId, epoch, slot, sequence, true, count, outgoing, position))
         {
             return false;
         }
@@ -478,8 +491,9 @@ final class SlotMigration
 
     /**
      * Drops the vertices of every slot held here that is neither this worker's nor moving to it: slots handed over,
-     * moves to here cancelled, and what a restarted worker's store held. A stream installed under the view's own epoch
-     * stays: its move may be newer than the view (its source heard of it first).
+     * moves to here cancelled, and what a restarted worker's store held. A stream installed stays while the view is
+     * not newer than the stream's own epoch or this worker's placement when it was installed: its move may be newer
+     * than the view (its source heard of it first).
      */
     private void dropHeldNotComing(final long viewEpoch)
     {
@@ -500,12 +514,12 @@ final class SlotMigration
         }
     }
 
-    private int install(final int slot, final Incoming stage)
+    private int install(final int slot, final Incoming stage, final long streamEpoch)
     {
         held[slot] = true;
         // Before any placement the view it belongs to is unknown: never dropped by a sweep (only when owned, or
         // after a restart).
-        installedAt[slot] = placementEpoch < 0 ? Long.MAX_VALUE : placementEpoch;
+        installedAt[slot] = placementEpoch < 0 ? Long.MAX_VALUE : Math.max(placementEpoch, streamEpoch);
         int installed = 0;
         int position = 0;
         while (position + ENTRY_HEADER <= stage.length)

@@ -346,10 +346,10 @@ class GridDataPlaneAuthenticationTest
         }
 
         public boolean sendChunk(
-            final int targetId, final long moveId, final int slot, final int sequence, final boolean last,
-            final int vertexCount, final DirectBuffer vertices, final int length)
+            final int targetId, final long moveId, final long epoch, final int slot, final int sequence,
+            final boolean last, final int vertexCount, final DirectBuffer vertices, final int length)
         {
-            return plane.sendChunk(targetId, moveId, slot, sequence, last, vertexCount, vertices, length);
+            return plane.sendChunk(targetId, moveId, epoch, slot, sequence, last, vertexCount, vertices, length);
         }
 
         public void reportReceived(final long moveId, final int slot, final int vertexCount)
