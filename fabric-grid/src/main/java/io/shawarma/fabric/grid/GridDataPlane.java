@@ -40,7 +40,8 @@ import java.util.function.Consumer;
 /**
  * A grid worker's data plane: serves Hello, Invoke, PutVertex and GetVertex on its own vertices by the slot
  * placement of {@link SlotMigration} (MOVED with the owner and epoch for a slot it does not own; BACK_PRESSURED,
- * retryable, naming the target, for a write to a slot it is moving away), streams moving slots to their targets
+ * retryable, naming the target, for a write to a slot it is moving away, and naming this worker for any call on a
+ * slot whose data is still on its way here), streams moving slots to their targets
  * (SlotChunk) and hands received chunks to the migration. Every inbound frame ends in a reply or a count.
  * <p>
  * With the grid's shared secret, callers prove it with the fabric's Hello handshake ({@link Handshakes}: Hello,
@@ -57,6 +58,7 @@ final class GridDataPlane implements FabricHandler, AutoCloseable
     private static final int NO_OWNER = -1;
     private static final UnsafeBuffer EMPTY = new UnsafeBuffer(new byte[0]);
     private static final UnsafeBuffer SLOT_MOVING = ascii("slot moving to another worker; retry shortly");
+    private static final UnsafeBuffer SLOT_ARRIVING = ascii("slot's data on its way to this worker; retry shortly");
     private static final long HANDSHAKE_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(5);
     private static final long HANDSHAKE_SWEEP_NS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final long HELLO_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(100);
@@ -449,7 +451,7 @@ final class GridDataPlane implements FabricHandler, AutoCloseable
 
     /**
      * Whether this worker serves the call; when not, the caller is told where to go (MOVED) or to retry (the slot is
-     * moving away and the call writes).
+     * moving away and the call writes, or the slot's data has not arrived here yet: not NO_SUCH_VERTEX).
      */
     private boolean isServed(final Caller caller, final long correlationId, final long vertexId, final boolean read)
     {
@@ -462,6 +464,10 @@ final class GridDataPlane implements FabricHandler, AutoCloseable
         {
             reply(caller, correlationId, Status.BACK_PRESSURED, migration.targetOf(vertexId), SLOT_MOVING,
                 SLOT_MOVING.capacity());
+        }
+        else if (SlotMigration.ARRIVING == route)
+        {
+            reply(caller, correlationId, Status.BACK_PRESSURED, workerId, SLOT_ARRIVING, SLOT_ARRIVING.capacity());
         }
         else
         {

@@ -47,6 +47,8 @@ final class SlotMigration
     static final int MOVED = 1;
     /** The slot is moving away: writes are refused with a retryable status, reads are served. */
     static final int FROZEN = 2;
+    /** The slot is this worker's but its data is still on its way here: every call is refused as retryable. */
+    static final int ARRIVING = 3;
 
     /** Bytes of vertices per chunk, before the chunk's own header. */
     static final int CHUNK_BYTES = 32 * 1024;
@@ -107,8 +109,14 @@ final class SlotMigration
     private final boolean[] streamDue;
     /** May hold vertices of the slot without owning it: after a restart, an install, or a slot taken away. */
     private final boolean[] held;
-    /** The slot is moving to this worker, by the last complete view. */
-    private final boolean[] expected;
+    /** Id of the move bringing the slot here by the last complete view, or {@link #NOT_MOVING}. */
+    private final long[] incomingMoves;
+    /** Id of the move whose stream was installed here last. */
+    private final long[] installedMoves;
+    /** Owned without the data of the move that was bringing it (its source gone before the commit): awaited. */
+    private final long[] awaitedMoves;
+    private final long[] awaitedSinceNs;
+    private int awaitedCount;
     /** Installed here: the newer of the stream's epoch and the placement applied then; -1 for data from before. */
     private final long[] installedAt;
     private final Incoming[] incoming;
@@ -161,7 +169,10 @@ final class SlotMigration
         streamDue = new boolean[slotCount];
         held = new boolean[slotCount];
         Arrays.fill(held, true);
-        expected = new boolean[slotCount];
+        incomingMoves = new long[slotCount];
+        installedMoves = new long[slotCount];
+        awaitedMoves = new long[slotCount];
+        awaitedSinceNs = new long[slotCount];
         installedAt = new long[slotCount];
         Arrays.fill(installedAt, -1);
         incoming = new Incoming[slotCount];
@@ -178,6 +189,10 @@ final class SlotMigration
         if (owners[slot] != workerId)
         {
             return MOVED;
+        }
+        if (NOT_MOVING != awaitedMoves[slot])
+        {
+            return ARRIVING;
         }
         return NOT_MOVING == frozenMoves[slot] ? LOCAL : FROZEN;
     }
@@ -199,6 +214,12 @@ final class SlotMigration
      * moves list of the placement's epoch says whether the slot is moving back here: the cluster committed its move
      * away (the usual case, dropped then), or took it away without its data because it declared this worker dead
      * (it comes back when this worker rejoins, and the vertices here are merged with the interim owner's).
+     * <p>
+     * A slot that becomes this worker's while it was moving here, before the move's stream was installed, was given
+     * to it straight: its source was declared dead or left mid-move. The source's stream may still be on its way
+     * (a source declared dead while alive, a leaver past its leave timeout): the slot is awaited, its calls refused as
+     * retryable ({@link #ARRIVING}) rather than answered as if its vertices did not exist, until that stream is
+     * installed or {@code restreamIntervalNs} has passed without it (the source is gone: what is here is served).
      *
      * @return false when older than the one applied (ignored).
      */
@@ -215,6 +236,14 @@ final class SlotMigration
                 held[slot] = true;
                 installedAt[slot] = -1;
                 unfreeze(slot);
+                stopAwaiting(slot);
+            }
+            else if (owners[slot] != workerId && slotOwners[slot] == workerId && NOT_MOVING != incomingMoves[slot] &&
+                installedMoves[slot] != incomingMoves[slot])
+            {
+                awaitedMoves[slot] = incomingMoves[slot];
+                awaitedSinceNs[slot] = Long.MIN_VALUE;
+                awaitedCount++;
             }
             owners[slot] = slotOwners[slot];
             held[slot] &= owners[slot] != workerId;
@@ -235,13 +264,13 @@ final class SlotMigration
             return;
         }
         final boolean[] listed = new boolean[slotCount];
-        final boolean[] toHere = new boolean[slotCount];
+        final long[] toHere = new long[slotCount];
         for (int i = 0; i < slots.length; i++)
         {
             final int slot = slots[i];
             if (slot >= 0 && slot < slotCount && targets[i] == workerId && owners[slot] != workerId)
             {
-                toHere[slot] = true;
+                toHere[slot] = moveIds[i];
             }
             if (slot < 0 || slot >= slotCount || owners[slot] != workerId)
             {
@@ -269,19 +298,23 @@ final class SlotMigration
                     unfreeze(slot);
                 }
             }
-            System.arraycopy(toHere, 0, expected, 0, slotCount);
+            System.arraycopy(toHere, 0, incomingMoves, 0, slotCount);
             dropHeldNotComing(epoch);
             syncedEpoch = epoch;
         }
     }
 
     /**
-     * Streams one slot that is due, if any.
+     * Streams one slot that is due, if any, and stops awaiting the streams that did not come in time.
      *
      * @return work done: 1 when a slot was streamed.
      */
     int doWork(final long nowNs)
     {
+        if (awaitedCount > 0)
+        {
+            expireAwaited(nowNs);
+        }
         for (int slot = 0; slot < slotCount; slot++)
         {
             if (streamDue[slot])
@@ -311,7 +344,8 @@ final class SlotMigration
         final long moveId, final long epoch, final int slot, final int sequence, final boolean last,
         final int vertexCount, final DirectBuffer buffer, final int offset, final int length)
     {
-        if (slot < 0 || slot >= slotCount || owners[slot] == workerId)
+        if (slot < 0 || slot >= slotCount ||
+            owners[slot] == workerId && (NOT_MOVING == awaitedMoves[slot] || moveId != awaitedMoves[slot]))
         {
             return false;
         }
@@ -346,7 +380,16 @@ final class SlotMigration
         }
         verticesReceived += installed;
         slotsReceived++;
-        link.reportReceived(moveId, slot, installed);
+        installedMoves[slot] = moveId;
+        if (owners[slot] == workerId)
+        {
+            // An awaited stream: the slot is already this worker's, there is no move left to commit.
+            stopAwaiting(slot);
+        }
+        else
+        {
+            link.reportReceived(moveId, slot, installed);
+        }
         return true;
     }
 
@@ -410,6 +453,39 @@ final class SlotMigration
     long slotsReceived()
     {
         return slotsReceived;
+    }
+
+    /** @return slots owned here whose data is still awaited. */
+    int awaitedSlots()
+    {
+        return awaitedCount;
+    }
+
+    private void expireAwaited(final long nowNs)
+    {
+        for (int slot = 0; slot < slotCount; slot++)
+        {
+            if (NOT_MOVING != awaitedMoves[slot])
+            {
+                if (Long.MIN_VALUE == awaitedSinceNs[slot])
+                {
+                    awaitedSinceNs[slot] = nowNs;
+                }
+                else if (nowNs - awaitedSinceNs[slot] >= restreamIntervalNs)
+                {
+                    stopAwaiting(slot);
+                }
+            }
+        }
+    }
+
+    private void stopAwaiting(final int slot)
+    {
+        if (NOT_MOVING != awaitedMoves[slot])
+        {
+            awaitedMoves[slot] = NOT_MOVING;
+            awaitedCount--;
+        }
     }
 
     private void unfreeze(final int slot)
@@ -501,7 +577,8 @@ final class SlotMigration
         boolean any = false;
         for (int slot = 0; slot < slotCount; slot++)
         {
-            if (held[slot] && owners[slot] != workerId && !expected[slot] && installedAt[slot] < viewEpoch)
+            if (held[slot] && owners[slot] != workerId && NOT_MOVING == incomingMoves[slot] &&
+                installedAt[slot] < viewEpoch)
             {
                 slots[slot] = true;
                 held[slot] = false;

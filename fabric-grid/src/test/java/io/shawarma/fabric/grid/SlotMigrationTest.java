@@ -284,6 +284,71 @@ class SlotMigrationTest
         assertEquals(0, target.verticesDropped());
     }
 
+    @Test
+    void shouldAwaitTheStreamOfASlotGivenItStraightMidMoveAndServeTheSlotOnceItIsInstalled()
+    {
+        final int inSlot = fill(sourceStore, 6, 200);
+        final long vertex = vertexIn(6);
+        final int[] owners = owners(1);
+        source.onPlacement(1, owners);
+        source.onSlotMoves(1, new int[]{ 6 }, new int[]{ 2 }, new long[]{ 12 }, 0);
+        target.onPlacement(1, owners);
+        target.onSlotMoves(1, new int[]{ 6 }, new int[]{ 2 }, new long[]{ 12 }, 0);
+
+        // The source is declared dead before it streamed (it is alive, only slow): the slot comes here straight.
+        owners[6] = 2;
+        target.onPlacement(2, owners);
+        target.onSlotMoves(2, new int[0], new int[0], new long[0], 0);
+        assertEquals(SlotMigration.ARRIVING, target.route(vertex), "no NO_SUCH_VERTEX while its data is on its way");
+        assertEquals(1, target.awaitedSlots());
+        assertFalse(target.onChunk(11, 1, 6, 0, true, 0, new UnsafeBuffer(new byte[0]), 0, 0), "another move's stream");
+
+        source.doWork(0);
+
+        assertEquals(SlotMigration.LOCAL, target.route(vertex));
+        assertEquals(vertex, valueOf(targetStore, vertex), "the stream of the move that was under way is installed");
+        assertEquals(inSlot, target.verticesReceived());
+        assertTrue(reports.isEmpty(), "no move is left to commit");
+        assertEquals(0, target.awaitedSlots());
+    }
+
+    @Test
+    void shouldServeAnAwaitedSlotWhenItsStreamDoesNotComeWithinTheRestreamInterval()
+    {
+        final int[] owners = owners(1);
+        target.onPlacement(1, owners);
+        target.onSlotMoves(1, new int[]{ 6 }, new int[]{ 2 }, new long[]{ 12 }, 0);
+        owners[6] = 2;
+        target.onPlacement(2, owners);
+        final long vertex = vertexIn(6);
+
+        target.doWork(100);
+        assertEquals(SlotMigration.ARRIVING, target.route(vertex));
+        target.doWork(100 + RESTREAM_NS - 1);
+        assertEquals(SlotMigration.ARRIVING, target.route(vertex));
+        target.doWork(100 + RESTREAM_NS);
+
+        assertEquals(SlotMigration.LOCAL, target.route(vertex), "its source is gone: what is here is served");
+        assertEquals(0, target.awaitedSlots());
+    }
+
+    @Test
+    void shouldNotAwaitASlotCommittedHereAfterItsStreamWasInstalled()
+    {
+        final int[] owners = owners(1);
+        source.onPlacement(1, owners);
+        source.onSlotMoves(1, new int[]{ 6 }, new int[]{ 2 }, new long[]{ 12 }, 0);
+        target.onPlacement(1, owners);
+        target.onSlotMoves(1, new int[]{ 6 }, new int[]{ 2 }, new long[]{ 12 }, 0);
+        source.doWork(0);
+
+        owners[6] = 2;
+        target.onPlacement(2, owners);
+
+        assertEquals(SlotMigration.LOCAL, target.route(vertexIn(6)));
+        assertEquals(0, target.awaitedSlots());
+    }
+
     /**
      * Worker 2 restarts on a store with vertices of slots 3, 5 and 7; it owns slot 5, slot 3 (its own before it
      * died, owned by worker 1 meanwhile) is moving back to it, slot 7 is someone else's.
