@@ -192,13 +192,18 @@ final class GridState
         }
     }
 
-    /** Declares dead every worker whose last heartbeat is older than the timeout. */
+    /**
+     * Declares dead every worker whose last heartbeat is older than the timeout, except a leaving one: its slots'
+     * data is only with it and it never comes back to claim them, so a leaver that is only slow (a loaded machine)
+     * keeps handing over. It is removed once it has, or when its session closes (it stops at its leave timeout; a
+     * session gone silent is closed by the cluster).
+     */
     void checkLiveness(final long now)
     {
         final List<Member> dead = new ArrayList<>();
         for (final Member member : members.values())
         {
-            if (now - member.lastHeartbeat > heartbeatTimeout)
+            if (!member.leaving && now - member.lastHeartbeat > heartbeatTimeout)
             {
                 dead.add(member);
             }

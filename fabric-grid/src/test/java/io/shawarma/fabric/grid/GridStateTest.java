@@ -128,6 +128,32 @@ class GridStateTest
     }
 
     @Test
+    void shouldKeepASlowLeaverHandingOverUntilItsSessionCloses()
+    {
+        state.onJoin(1, 11, "a", 0);
+        state.onJoin(2, 12, "b", 0);
+        for (final long[] move : output.movesBySession.get(11L))
+        {
+            state.onSlotReceived(2, 12, (int)move[0], move[2], 1);
+        }
+        state.onLeave(2, 12, state.slots().epoch(), 2);
+        final long[][] moves = output.movesBySession.get(12L);
+        state.onHeartbeat(1, 11, 0, 0, "a", state.slots().epoch(), 2 + 2 * TIMEOUT);
+
+        state.checkLiveness(2 + 2 * TIMEOUT);
+
+        assertNotNull(state.member(2), "silent, but leaving: its slots' data is only there");
+        assertEquals(128, state.slots().movesFrom(2), "its moves stay under way");
+        state.onSlotReceived(1, 11, (int)moves[0][0], moves[0][2], 3 + 2 * TIMEOUT);
+        assertEquals(1, state.slots().ownerOf((int)moves[0][0]), "a stream that arrives still commits");
+
+        state.onSessionClosed(12, 4 + 2 * TIMEOUT);
+
+        assertNull(state.member(2), "gone with its session");
+        assertEquals(256, state.slots().slotsOf(1));
+    }
+
+    @Test
     void shouldSendTheViewAgainToAWorkerBehind()
     {
         state.onJoin(1, 11, "a", 0);
