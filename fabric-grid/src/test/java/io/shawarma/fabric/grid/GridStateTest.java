@@ -94,12 +94,7 @@ class GridStateTest
     @Test
     void shouldMoveALeavingWorkersSlotsWithTheirDataThenRemoveIt()
     {
-        state.onJoin(1, 11, "a", 0);
-        state.onJoin(2, 12, "b", 0);
-        for (final long[] move : output.movesBySession.get(11L))
-        {
-            state.onSlotReceived(2, 12, (int)move[0], move[2], 1);
-        }
+        joinTwoWorkersAndCommitTheirSpread();
         assertEquals(128, state.slots().slotsOf(2));
 
         state.onLeave(2, 12, state.slots().epoch(), 2);
@@ -130,12 +125,7 @@ class GridStateTest
     @Test
     void shouldKeepASlowLeaverHandingOverUntilItsSessionCloses()
     {
-        state.onJoin(1, 11, "a", 0);
-        state.onJoin(2, 12, "b", 0);
-        for (final long[] move : output.movesBySession.get(11L))
-        {
-            state.onSlotReceived(2, 12, (int)move[0], move[2], 1);
-        }
+        joinTwoWorkersAndCommitTheirSpread();
         state.onLeave(2, 12, state.slots().epoch(), 2);
         final long[][] moves = output.movesBySession.get(12L);
         state.onHeartbeat(1, 11, 0, 0, "a", state.slots().epoch(), 2 + 2 * TIMEOUT);
@@ -151,6 +141,17 @@ class GridStateTest
 
         assertNull(state.member(2), "gone with its session");
         assertEquals(256, state.slots().slotsOf(1));
+    }
+
+    /** Workers 1 (session 11) and 2 (session 12) join at 0; the moves to worker 2 commit at 1. */
+    private void joinTwoWorkersAndCommitTheirSpread()
+    {
+        state.onJoin(1, 11, "a", 0);
+        state.onJoin(2, 12, "b", 0);
+        for (final long[] move : output.movesBySession.get(11L))
+        {
+            state.onSlotReceived(2, 12, (int)move[0], move[2], 1);
+        }
     }
 
     @Test

@@ -289,11 +289,7 @@ class SlotMigrationTest
     {
         final int inSlot = fill(sourceStore, 6, 200);
         final long vertex = vertexIn(6);
-        final int[] owners = owners(1);
-        source.onPlacement(1, owners);
-        source.onSlotMoves(1, new int[]{ 6 }, new int[]{ 2 }, new long[]{ 12 }, 0);
-        target.onPlacement(1, owners);
-        target.onSlotMoves(1, new int[]{ 6 }, new int[]{ 2 }, new long[]{ 12 }, 0);
+        final int[] owners = viewOfSlot6MovingToTheTarget();
 
         // The source is declared dead before it streamed (it is alive, only slow): the slot comes here straight.
         owners[6] = 2;
@@ -335,11 +331,7 @@ class SlotMigrationTest
     @Test
     void shouldNotAwaitASlotCommittedHereAfterItsStreamWasInstalled()
     {
-        final int[] owners = owners(1);
-        source.onPlacement(1, owners);
-        source.onSlotMoves(1, new int[]{ 6 }, new int[]{ 2 }, new long[]{ 12 }, 0);
-        target.onPlacement(1, owners);
-        target.onSlotMoves(1, new int[]{ 6 }, new int[]{ 2 }, new long[]{ 12 }, 0);
+        final int[] owners = viewOfSlot6MovingToTheTarget();
         source.doWork(0);
 
         owners[6] = 2;
@@ -347,6 +339,17 @@ class SlotMigrationTest
 
         assertEquals(SlotMigration.LOCAL, target.route(vertexIn(6)));
         assertEquals(0, target.awaitedSlots());
+    }
+
+    /** @return the owners of a view at epoch 1 (all worker 1's), applied by both with slot 6 moving to worker 2. */
+    private int[] viewOfSlot6MovingToTheTarget()
+    {
+        final int[] owners = owners(1);
+        source.onPlacement(1, owners);
+        source.onSlotMoves(1, new int[]{ 6 }, new int[]{ 2 }, new long[]{ 12 }, 0);
+        target.onPlacement(1, owners);
+        target.onSlotMoves(1, new int[]{ 6 }, new int[]{ 2 }, new long[]{ 12 }, 0);
+        return owners;
     }
 
     /**
