@@ -123,6 +123,30 @@ class GridStateTest
     }
 
     @Test
+    void shouldDeclareNobodyDeadWhenTheClusterHeardNobodyForTheTimeout()
+    {
+        joinTwoWorkersAndCommitTheirSpread();
+        state.onHeartbeat(1, 11, 0, 0, "a", state.slots().epoch(), 900);
+        state.onHeartbeat(2, 12, 0, 0, "b", state.slots().epoch(), 950);
+
+        state.checkLiveness(2500);
+
+        assertNotNull(state.member(1), "the cluster stalled: the heartbeats are still in its ingress");
+        assertNotNull(state.member(2));
+        assertEquals(128, state.slots().slotsOf(1));
+        state.onHeartbeat(1, 11, 0, 0, "a", state.slots().epoch(), 2501);
+        state.onHeartbeat(2, 12, 0, 0, "b", state.slots().epoch(), 2501);
+        state.checkLiveness(2600);
+        assertNotNull(state.member(1), "the heartbeats the stall held back arrived");
+
+        state.onHeartbeat(2, 12, 0, 0, "b", state.slots().epoch(), 2502 + TIMEOUT);
+        state.checkLiveness(2502 + TIMEOUT);
+
+        assertNull(state.member(1), "silent while worker 2 was heard: dead");
+        assertEquals(256, state.slots().slotsOf(2));
+    }
+
+    @Test
     void shouldKeepASlowLeaverHandingOverUntilItsSessionCloses()
     {
         joinTwoWorkersAndCommitTheirSpread();
