@@ -11,12 +11,16 @@ import org.agrona.concurrent.UnsafeBuffer;
  * Where each call runs: on this worker's vertices (the single writer), on a borrowed copy, at the owner (forwarded
  * when the caller allowed any-worker routing), or nowhere here (answered MOVED with the owner). A write to a vertex
  * that is moving away ({@link Ownership#movingTo}) is answered BACK_PRESSURED naming the target: not applied,
- * retryable; reads are still served. Every call ends in an answer.
+ * retryable; reads are still served. Any call on a vertex whose data is still on its way here
+ * ({@link Ownership#isArriving}) is answered BACK_PRESSURED naming this worker, never NO_SUCH_VERTEX. Every call ends
+ * in an answer.
  */
 final class CallDispatch
 {
     private static final UnsafeBuffer[] MALFORMED_TEXT = new UnsafeBuffer[Malformed.REASON_COUNT];
     private static final UnsafeBuffer VERTEX_MOVING = Replies.ascii("slot moving to another worker; retry shortly");
+    private static final UnsafeBuffer VERTEX_ARRIVING =
+        Replies.ascii("slot's data on its way to this worker; retry shortly");
 
     static
     {
@@ -55,7 +59,7 @@ final class CallDispatch
         {
             case Scheduler.LOCAL:
                 final Udf udf = invoker.udf(udfId);
-                if (!isStaying(caller, correlationId, vertexId, null != udf && udf.isReadOnly()))
+                if (!isServedHere(caller, correlationId, vertexId, null != udf && udf.isReadOnly()))
                 {
                     break;
                 }
@@ -91,7 +95,7 @@ final class CallDispatch
         final Peer caller, final long correlationId, final long vertexId, final DirectBuffer buffer,
         final int valueOffset, final int valueLength)
     {
-        if (isOwnedOrMoved(caller, correlationId, vertexId) && isStaying(caller, correlationId, vertexId, false) &&
+        if (isOwnedOrMoved(caller, correlationId, vertexId) && isServedHere(caller, correlationId, vertexId, false) &&
             !borrowing.refusesAtOwner(caller, correlationId, vertexId, 0, false))
         {
             final Status status = invoker.put(vertexId, buffer, valueOffset, valueLength);
@@ -101,7 +105,7 @@ final class CallDispatch
 
     void onGet(final Peer caller, final long correlationId, final long vertexId)
     {
-        if (isOwnedOrMoved(caller, correlationId, vertexId) &&
+        if (isOwnedOrMoved(caller, correlationId, vertexId) && isServedHere(caller, correlationId, vertexId, true) &&
             !borrowing.refusesAtOwner(caller, correlationId, vertexId, 0, true))
         {
             final Status status = invoker.get(vertexId);
@@ -115,10 +119,16 @@ final class CallDispatch
     }
 
     /**
-     * @return false when the vertex is moving away and the call writes: answered BACK_PRESSURED naming the target.
+     * @return false when the vertex's data has not arrived here yet, or it is moving away and the call writes:
+     * answered BACK_PRESSURED naming where to retry.
      */
-    private boolean isStaying(final Peer caller, final long correlationId, final long vertexId, final boolean read)
+    private boolean isServedHere(final Peer caller, final long correlationId, final long vertexId, final boolean read)
     {
+        if (placement.isArriving(vertexId))
+        {
+            replies.send(caller, correlationId, Status.BACK_PRESSURED, workerId, VERTEX_ARRIVING);
+            return false;
+        }
         final int targetId = placement.movingTo(vertexId);
         if (read || Ownership.NO_WORKER == targetId)
         {

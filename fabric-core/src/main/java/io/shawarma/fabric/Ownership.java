@@ -31,4 +31,14 @@ public interface Ownership
     {
         return NO_WORKER;
     }
+
+    /**
+     * @param vertexId of a call.
+     * @return true when this worker owns the vertex but its data is still on its way here (a slot moved to it whose
+     * stream has not been installed yet): calls are refused as retryable instead of finding no vertex.
+     */
+    default boolean isArriving(final long vertexId)
+    {
+        return false;
+    }
 }

@@ -179,13 +179,30 @@ final class GridState
         }
     }
 
-    /** Declares dead every worker whose last heartbeat is older than the timeout. */
+    /**
+     * Declares dead every worker silent for longer than the timeout, and heard half a timeout or more before the last
+     * heartbeat heard from anyone (another worker was heard meanwhile), except a leaving
+     * one: its slots' data is only with it and it never comes back to claim them, so a leaver that is only slow (a
+     * loaded machine) keeps handing over. It is removed once it has, or when its session closes (it stops at its leave
+     * timeout; a session gone silent is closed by the cluster).
+     * <p>
+     * When the cluster heard nobody for the timeout, the silence is its own rather than every worker's: it stalled,
+     * and the heartbeats sent meanwhile still wait in its ingress, behind this check. Declaring them all dead one
+     * after the other would hand each one's slots to the next without data, each loss overwriting the claim of the
+     * worker that has the data. Workers really gone then leave with their sessions.
+     */
     void checkLiveness(final long now)
     {
+        long lastHeard = Long.MIN_VALUE;
+        for (final Member member : members.values())
+        {
+            lastHeard = Math.max(lastHeard, member.lastHeartbeat);
+        }
         final List<Member> dead = new ArrayList<>();
         for (final Member member : members.values())
         {
-            if (now - member.lastHeartbeat > heartbeatTimeout)
+            if (!member.leaving && now - member.lastHeartbeat > heartbeatTimeout &&
+                lastHeard - member.lastHeartbeat > heartbeatTimeout / 2)
             {
                 dead.add(member);
             }

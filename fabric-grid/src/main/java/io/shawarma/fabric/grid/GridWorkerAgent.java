@@ -207,10 +207,10 @@ final class GridWorkerAgent implements WorkerExtension, GridListener, SlotMigrat
     }
 
     public boolean sendChunk(
-        final int targetId, final long moveId, final int slot, final int sequence, final boolean last,
+        final int targetId, final long moveId, final long epoch, final int slot, final int sequence, final boolean last,
         final int vertexCount, final DirectBuffer vertices, final int length)
     {
-        return chunks.send(targetId, moveId, slot, sequence, last, vertexCount, vertices, length);
+        return chunks.send(targetId, moveId, epoch, slot, sequence, last, vertexCount, vertices, length);
     }
 
     public void reportReceived(final long moveId, final int slot, final int vertexCount)

@@ -1,10 +1,10 @@
 package io.shawarma.fabric.grid;
 
-import io.shawarma.codecs.MessageHeaderDecoder;
 import io.shawarma.codecs.MessageHeaderEncoder;
 import io.shawarma.codecs.SlotChunkDecoder;
 import io.shawarma.codecs.SlotChunkEncoder;
 import io.shawarma.fabric.WorkerPort;
+import io.shawarma.messaging.FrameHeader;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableDirectByteBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
@@ -20,7 +20,7 @@ final class SlotChunks
     private final WorkerPort port;
     private final SlotMigration migration;
     private final AtomicCounter malformedChunks;
-    private final MessageHeaderDecoder header = new MessageHeaderDecoder();
+    private final FrameHeader inbound = new FrameHeader();
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
     private final SlotChunkDecoder decoder = new SlotChunkDecoder();
     private final SlotChunkEncoder encoder = new SlotChunkEncoder();
@@ -35,11 +35,11 @@ final class SlotChunks
 
     /** Sends one chunk of a moving slot to its target: see {@link SlotMigration.Link#sendChunk}. */
     boolean send(
-        final int targetId, final long moveId, final int slot, final int sequence, final boolean last,
-        final int vertexCount, final DirectBuffer vertices, final int length)
+        final int targetId, final long moveId, final long epoch, final int slot, final int sequence,
+        final boolean last, final int vertexCount, final DirectBuffer vertices, final int length)
     {
         encoder.wrapAndApplyHeader(buffer, 0, headerEncoder).session()
-            .senderId(port.workerId()).correlationId(0).epoch(migration.epoch());
+            .senderId(port.workerId()).correlationId(0).epoch(epoch);
         encoder.moveId(moveId).slot(slot).sequence(sequence).last((short)(last ? 1 : 0)).vertexCount(vertexCount)
             .putVertices(vertices, 0, length);
         return port.send(targetId, buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength());
@@ -50,22 +50,20 @@ final class SlotChunks
      */
     void onChunk(final DirectBuffer frame, final int offset, final int length)
     {
-        header.wrap(frame, offset);
-        final int fixedEnd = offset + MessageHeaderDecoder.ENCODED_LENGTH + header.blockLength();
-        if (header.blockLength() < SlotChunkDecoder.BLOCK_LENGTH || fixedEnd + Integer.BYTES > offset + length)
+        int reason = inbound.wrap(frame, offset, length);
+        if (FrameHeader.VALID == reason)
+        {
+            reason = inbound.checkBody(SlotChunkDecoder.BLOCK_LENGTH);
+        }
+        final int verticesLength = FrameHeader.VALID == reason ? inbound.varLength(inbound.dataOffset()) : -1;
+        if (verticesLength < 0)
         {
             malformedChunks.incrementRelease();
             return;
         }
-        decoder.wrapAndApplyHeader(frame, offset, header);
-        final int verticesLength = decoder.verticesLength();
-        final int verticesOffset = decoder.limit() + SlotChunkDecoder.verticesHeaderLength();
-        if (verticesLength < 0 || verticesOffset + verticesLength > offset + length)
-        {
-            malformedChunks.incrementRelease();
-            return;
-        }
-        migration.onChunk(decoder.moveId(), decoder.slot(), decoder.sequence(), 1 == decoder.last(),
-            decoder.vertexCount(), frame, verticesOffset, verticesLength);
+        decoder.wrap(frame, inbound.bodyOffset(), inbound.blockLength(), inbound.version());
+        final int verticesOffset = inbound.dataOffset() + FrameHeader.VAR_LENGTH_BYTES;
+        migration.onChunk(decoder.moveId(), decoder.session().epoch(), decoder.slot(), decoder.sequence(),
+            1 == decoder.last(), decoder.vertexCount(), frame, verticesOffset, verticesLength);
     }
 }

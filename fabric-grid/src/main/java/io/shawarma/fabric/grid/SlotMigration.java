@@ -27,6 +27,11 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  * owns is stale and ignored. Installing keeps what this worker already holds for the slot: a vertex only here stays,
  * a vertex in both is merged by the {@link VertexMerge} or else replaced by the stream's copy (the newer).
  * <p>
+ * A stream carries the epoch of the source's moves list that asked for it (the move was pending then), and what it
+ * installs stays until a view newer than that epoch no longer lists the move. The target's views may lag the
+ * source's: a view older than the move says nothing about it, and dropping the stream on one would lose the slot
+ * once the move commits (the source drops its copy then).
+ * <p>
  * Restart: this worker keeps vertices of a slot it does not own only while the slot is moving to it. After a restart
  * its store may hold vertices of any slot: the first complete view drops those of every slot neither its own nor
  * moving to it. The cluster moves the slots it owned when it died back to it (see {@link SlotTable}), and the
@@ -43,6 +48,8 @@ final class SlotMigration implements Ownership
     static final int MOVED = 1;
     /** The slot is moving away: writes are refused with a retryable status, reads are served. */
     static final int FROZEN = 2;
+    /** The slot is this worker's but its data is still on its way here: every call is refused as retryable. */
+    static final int ARRIVING = 3;
 
     /** Bytes of vertices per chunk, before the chunk's own header. */
     static final int CHUNK_BYTES = 32 * 1024;
@@ -75,13 +82,14 @@ final class SlotMigration implements Ownership
     interface Link
     {
         /**
-         * Sends one chunk of a slot's stream to its target.
+         * Sends one chunk of a slot's stream to its target, with the epoch of the moves list that asked for it (the
+         * target hands it to {@link #onChunk}).
          *
          * @return false when it could not be sent (target unknown or not connected, back pressure): sent again later.
          */
         boolean sendChunk(
-            int targetId, long moveId, int slot, int sequence, boolean last, int vertexCount, DirectBuffer vertices,
-            int length);
+            int targetId, long moveId, long epoch, int slot, int sequence, boolean last, int vertexCount,
+            DirectBuffer vertices, int length);
 
         /** Tells the cluster a move's vertices are installed here. */
         void reportReceived(long moveId, int slot, int vertexCount);
@@ -96,13 +104,21 @@ final class SlotMigration implements Ownership
     private final int[] owners;
     private final long[] frozenMoves;
     private final int[] frozenTargets;
+    /** Epoch of the latest moves list that listed the slot's move: the move was pending then. */
+    private final long[] frozenEpochs;
     private final long[] streamedAtNs;
     private final boolean[] streamDue;
     /** May hold vertices of the slot without owning it: after a restart, an install, or a slot taken away. */
     private final boolean[] held;
-    /** The slot is moving to this worker, by the last complete view. */
-    private final boolean[] expected;
-    /** Placement epoch applied when a stream for the slot was installed here; -1 for data from before. */
+    /** Id of the move bringing the slot here by the last complete view, or {@link #NOT_MOVING}. */
+    private final long[] incomingMoves;
+    /** Id of the move whose stream was installed here last. */
+    private final long[] installedMoves;
+    /** Owned without the data of the move that was bringing it (its source gone before the commit): awaited. */
+    private final long[] awaitedMoves;
+    private final long[] awaitedSinceNs;
+    private int awaitedCount;
+    /** Installed here: the newer of the stream's epoch and the placement applied then; -1 for data from before. */
     private final long[] installedAt;
     private final Incoming[] incoming;
     private final ExpandableArrayBuffer outgoing = new ExpandableArrayBuffer(CHUNK_BYTES);
@@ -149,11 +165,15 @@ final class SlotMigration implements Ownership
         Arrays.fill(owners, SlotTable.NO_OWNER);
         frozenMoves = new long[slotCount];
         frozenTargets = new int[slotCount];
+        frozenEpochs = new long[slotCount];
         streamedAtNs = new long[slotCount];
         streamDue = new boolean[slotCount];
         held = new boolean[slotCount];
         Arrays.fill(held, true);
-        expected = new boolean[slotCount];
+        incomingMoves = new long[slotCount];
+        installedMoves = new long[slotCount];
+        awaitedMoves = new long[slotCount];
+        awaitedSinceNs = new long[slotCount];
         installedAt = new long[slotCount];
         Arrays.fill(installedAt, -1);
         incoming = new Incoming[slotCount];
@@ -170,6 +190,10 @@ final class SlotMigration implements Ownership
         if (owners[slot] != workerId)
         {
             return MOVED;
+        }
+        if (NOT_MOVING != awaitedMoves[slot])
+        {
+            return ARRIVING;
         }
         return NOT_MOVING == frozenMoves[slot] ? LOCAL : FROZEN;
     }
@@ -192,6 +216,12 @@ final class SlotMigration implements Ownership
         return FROZEN == route(vertexId) ? targetOf(vertexId) : NO_WORKER;
     }
 
+    /** @return true when this worker owns the vertex's slot but the slot's stream has not been installed yet. */
+    public boolean isArriving(final long vertexId)
+    {
+        return ARRIVING == route(vertexId);
+    }
+
     /** @return the epoch of the placement applied; 0 before any. */
     public long epoch()
     {
@@ -203,6 +233,12 @@ final class SlotMigration implements Ownership
      * moves list of the placement's epoch says whether the slot is moving back here: the cluster committed its move
      * away (the usual case, dropped then), or took it away without its data because it declared this worker dead
      * (it comes back when this worker rejoins, and the vertices here are merged with the interim owner's).
+     * <p>
+     * A slot that becomes this worker's while it was moving here, before the move's stream was installed, was given
+     * to it straight: its source was declared dead or left mid-move. The source's stream may still be on its way
+     * (a source declared dead while alive, a leaver past its leave timeout): the slot is awaited, its calls refused as
+     * retryable ({@link #ARRIVING}) rather than answered as if its vertices did not exist, until that stream is
+     * installed or {@code restreamIntervalNs} has passed without it (the source is gone: what is here is served).
      *
      * @return false when older than the one applied (ignored).
      */
@@ -219,6 +255,14 @@ final class SlotMigration implements Ownership
                 held[slot] = true;
                 installedAt[slot] = -1;
                 unfreeze(slot);
+                stopAwaiting(slot);
+            }
+            else if (owners[slot] != workerId && slotOwners[slot] == workerId && NOT_MOVING != incomingMoves[slot] &&
+                installedMoves[slot] != incomingMoves[slot])
+            {
+                awaitedMoves[slot] = incomingMoves[slot];
+                awaitedSinceNs[slot] = Long.MIN_VALUE;
+                awaitedCount++;
             }
             owners[slot] = slotOwners[slot];
             held[slot] &= owners[slot] != workerId;
@@ -239,19 +283,20 @@ final class SlotMigration implements Ownership
             return;
         }
         final boolean[] listed = new boolean[slotCount];
-        final boolean[] toHere = new boolean[slotCount];
+        final long[] toHere = new long[slotCount];
         for (int i = 0; i < slots.length; i++)
         {
             final int slot = slots[i];
             if (slot >= 0 && slot < slotCount && targets[i] == workerId && owners[slot] != workerId)
             {
-                toHere[slot] = true;
+                toHere[slot] = moveIds[i];
             }
             if (slot < 0 || slot >= slotCount || owners[slot] != workerId)
             {
                 continue;
             }
             listed[slot] = true;
+            frozenEpochs[slot] = epoch;
             if (frozenMoves[slot] != moveIds[i] || frozenTargets[slot] != targets[i])
             {
                 frozenMoves[slot] = moveIds[i];
@@ -272,19 +317,23 @@ final class SlotMigration implements Ownership
                     unfreeze(slot);
                 }
             }
-            System.arraycopy(toHere, 0, expected, 0, slotCount);
+            System.arraycopy(toHere, 0, incomingMoves, 0, slotCount);
             dropHeldNotComing(epoch);
             syncedEpoch = epoch;
         }
     }
 
     /**
-     * Streams one slot that is due, if any.
+     * Streams one slot that is due, if any, and stops awaiting the streams that did not come in time.
      *
      * @return work done: 1 when a slot was streamed.
      */
     int doWork(final long nowNs)
     {
+        if (awaitedCount > 0)
+        {
+            expireAwaited(nowNs);
+        }
         for (int slot = 0; slot < slotCount; slot++)
         {
             if (streamDue[slot])
@@ -307,13 +356,15 @@ final class SlotMigration implements Ownership
     /**
      * A chunk of a slot's stream from its source.
      *
+     * @param epoch of the source's moves list that asked for the stream.
      * @return true when it completed a stream (installed and reported).
      */
     boolean onChunk(
-        final long moveId, final int slot, final int sequence, final boolean last, final int vertexCount,
-        final DirectBuffer buffer, final int offset, final int length)
+        final long moveId, final long epoch, final int slot, final int sequence, final boolean last,
+        final int vertexCount, final DirectBuffer buffer, final int offset, final int length)
     {
-        if (slot < 0 || slot >= slotCount || owners[slot] == workerId)
+        if (slot < 0 || slot >= slotCount ||
+            owners[slot] == workerId && (NOT_MOVING == awaitedMoves[slot] || moveId != awaitedMoves[slot]))
         {
             return false;
         }
@@ -341,14 +392,23 @@ final class SlotMigration implements Ownership
             return false;
         }
         stage.moveId = NOT_MOVING;
-        final int installed = install(slot, stage);
+        final int installed = install(slot, stage, epoch);
         if (installed != vertexCount)
         {
             return false;
         }
         verticesReceived += installed;
         slotsReceived++;
-        link.reportReceived(moveId, slot, installed);
+        installedMoves[slot] = moveId;
+        if (owners[slot] == workerId)
+        {
+            // An awaited stream: the slot is already this worker's, there is no move left to commit.
+            stopAwaiting(slot);
+        }
+        else
+        {
+            link.reportReceived(moveId, slot, installed);
+        }
         return true;
     }
 
@@ -414,9 +474,43 @@ final class SlotMigration implements Ownership
         return slotsReceived;
     }
 
+    /** @return slots owned here whose data is still awaited. */
+    int awaitedSlots()
+    {
+        return awaitedCount;
+    }
+
+    private void expireAwaited(final long nowNs)
+    {
+        for (int slot = 0; slot < slotCount; slot++)
+        {
+            if (NOT_MOVING != awaitedMoves[slot])
+            {
+                if (Long.MIN_VALUE == awaitedSinceNs[slot])
+                {
+                    awaitedSinceNs[slot] = nowNs;
+                }
+                else if (nowNs - awaitedSinceNs[slot] >= restreamIntervalNs)
+                {
+                    stopAwaiting(slot);
+                }
+            }
+        }
+    }
+
+    private void stopAwaiting(final int slot)
+    {
+        if (NOT_MOVING != awaitedMoves[slot])
+        {
+            awaitedMoves[slot] = NOT_MOVING;
+            awaitedCount--;
+        }
+    }
+
     private void unfreeze(final int slot)
     {
         frozenMoves[slot] = NOT_MOVING;
+        frozenEpochs[slot] = 0;
         frozenTargets[slot] = SlotTable.NO_OWNER;
         streamDue[slot] = false;
     }
@@ -425,6 +519,7 @@ final class SlotMigration implements Ownership
     {
         final long moveId = frozenMoves[slot];
         final int target = frozenTargets[slot];
+        final long epoch = frozenEpochs[slot];
         int count = 0;
         int position = 0;
         int sequence = 0;
@@ -440,7 +535,7 @@ final class SlotMigration implements Ownership
             }
             if (position > 0 && position + ENTRY_HEADER + length > CHUNK_BYTES)
             {
-                if (!link.sendChunk(target, moveId, slot, sequence++, false, 0, outgoing, position))
+                if (!link.sendChunk(target, moveId, epoch, slot, sequence++, false, 0, outgoing, position))
                 {
                     return false;
                 }
@@ -452,7 +547,7 @@ final class SlotMigration implements Ownership
             position += ENTRY_HEADER + length;
             count++;
         }
-        if (!link.sendChunk(target, moveId, slot, sequence, true, count, outgoing, position))
+        if (!link.sendChunk(target, moveId, epoch, slot, sequence, true, count, outgoing, position))
         {
             return false;
         }
@@ -491,8 +586,9 @@ final class SlotMigration implements Ownership
 
     /**
      * Drops the vertices of every slot held here that is neither this worker's nor moving to it: slots handed over,
-     * moves to here cancelled, and what a restarted worker's store held. A stream installed under the view's own epoch
-     * stays: its move may be newer than the view (its source heard of it first).
+     * moves to here cancelled, and what a restarted worker's store held. A stream installed stays while the view is
+     * not newer than the stream's own epoch or this worker's placement when it was installed: its move may be newer
+     * than the view (its source heard of it first).
      */
     private void dropHeldNotComing(final long viewEpoch)
     {
@@ -500,7 +596,8 @@ final class SlotMigration implements Ownership
         boolean any = false;
         for (int slot = 0; slot < slotCount; slot++)
         {
-            if (held[slot] && owners[slot] != workerId && !expected[slot] && installedAt[slot] < viewEpoch)
+            if (held[slot] && owners[slot] != workerId && NOT_MOVING == incomingMoves[slot] &&
+                installedAt[slot] < viewEpoch)
             {
                 slots[slot] = true;
                 held[slot] = false;
@@ -513,12 +610,12 @@ final class SlotMigration implements Ownership
         }
     }
 
-    private int install(final int slot, final Incoming stage)
+    private int install(final int slot, final Incoming stage, final long streamEpoch)
     {
         held[slot] = true;
         // Before any placement the view it belongs to is unknown: never dropped by a sweep (only when owned, or
         // after a restart).
-        installedAt[slot] = placementEpoch < 0 ? Long.MAX_VALUE : placementEpoch;
+        installedAt[slot] = placementEpoch < 0 ? Long.MAX_VALUE : Math.max(placementEpoch, streamEpoch);
         int installed = 0;
         int position = 0;
         while (position + ENTRY_HEADER <= stage.length)

@@ -94,12 +94,7 @@ class GridStateTest
     @Test
     void shouldMoveALeavingWorkersSlotsWithTheirDataThenRemoveIt()
     {
-        state.onJoin(1, 11, "a", 0);
-        state.onJoin(2, 12, "b", 0);
-        for (final long[] move : output.movesBySession.get(11L))
-        {
-            state.onSlotReceived(2, 12, (int)move[0], move[2], 1);
-        }
+        joinTwoWorkersAndCommitTheirSpread();
         assertEquals(128, state.slots().slotsOf(2));
 
         state.onLeave(2, 12, state.slots().epoch(), 2);
@@ -125,6 +120,62 @@ class GridStateTest
         assertEquals(0, state.slots().moving());
         state.onLeave(2, 12, state.slots().epoch(), 6);
         assertNull(state.member(2), "a late LEAVE does not bring it back");
+    }
+
+    @Test
+    void shouldDeclareNobodyDeadWhenTheClusterHeardNobodyForTheTimeout()
+    {
+        joinTwoWorkersAndCommitTheirSpread();
+        state.onHeartbeat(1, 11, 0, 0, "a", state.slots().epoch(), 900);
+        state.onHeartbeat(2, 12, 0, 0, "b", state.slots().epoch(), 950);
+
+        state.checkLiveness(2500);
+
+        assertNotNull(state.member(1), "the cluster stalled: the heartbeats are still in its ingress");
+        assertNotNull(state.member(2));
+        assertEquals(128, state.slots().slotsOf(1));
+        state.onHeartbeat(1, 11, 0, 0, "a", state.slots().epoch(), 2501);
+        state.onHeartbeat(2, 12, 0, 0, "b", state.slots().epoch(), 2501);
+        state.checkLiveness(2600);
+        assertNotNull(state.member(1), "the heartbeats the stall held back arrived");
+
+        state.onHeartbeat(2, 12, 0, 0, "b", state.slots().epoch(), 2502 + TIMEOUT);
+        state.checkLiveness(2502 + TIMEOUT);
+
+        assertNull(state.member(1), "silent while worker 2 was heard: dead");
+        assertEquals(256, state.slots().slotsOf(2));
+    }
+
+    @Test
+    void shouldKeepASlowLeaverHandingOverUntilItsSessionCloses()
+    {
+        joinTwoWorkersAndCommitTheirSpread();
+        state.onLeave(2, 12, state.slots().epoch(), 2);
+        final long[][] moves = output.movesBySession.get(12L);
+        state.onHeartbeat(1, 11, 0, 0, "a", state.slots().epoch(), 2 + 2 * TIMEOUT);
+
+        state.checkLiveness(2 + 2 * TIMEOUT);
+
+        assertNotNull(state.member(2), "silent, but leaving: its slots' data is only there");
+        assertEquals(128, state.slots().movesFrom(2), "its moves stay under way");
+        state.onSlotReceived(1, 11, (int)moves[0][0], moves[0][2], 3 + 2 * TIMEOUT);
+        assertEquals(1, state.slots().ownerOf((int)moves[0][0]), "a stream that arrives still commits");
+
+        state.onSessionClosed(12, 4 + 2 * TIMEOUT);
+
+        assertNull(state.member(2), "gone with its session");
+        assertEquals(256, state.slots().slotsOf(1));
+    }
+
+    /** Workers 1 (session 11) and 2 (session 12) join at 0; the moves to worker 2 commit at 1. */
+    private void joinTwoWorkersAndCommitTheirSpread()
+    {
+        state.onJoin(1, 11, "a", 0);
+        state.onJoin(2, 12, "b", 0);
+        for (final long[] move : output.movesBySession.get(11L))
+        {
+            state.onSlotReceived(2, 12, (int)move[0], move[2], 1);
+        }
     }
 
     @Test

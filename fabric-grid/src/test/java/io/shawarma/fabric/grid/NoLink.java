@@ -8,8 +8,8 @@ import org.agrona.DirectBuffer;
 final class NoLink implements SlotMigration.Link
 {
     public boolean sendChunk(
-        final int targetId, final long moveId, final int slot, final int sequence, final boolean last,
-        final int vertexCount, final DirectBuffer vertices, final int length)
+        final int targetId, final long moveId, final long epoch, final int slot, final int sequence,
+        final boolean last, final int vertexCount, final DirectBuffer vertices, final int length)
     {
         return false;
     }

@@ -32,14 +32,14 @@ class SlotMigrationTest
     private final SlotMigration source = new SlotMigration(1, SLOTS, sourceStore, new SlotMigration.Link()
     {
         public boolean sendChunk(
-            final int targetId, final long moveId, final int slot, final int sequence, final boolean last,
-            final int vertexCount, final DirectBuffer vertices, final int length)
+            final int targetId, final long moveId, final long epoch, final int slot, final int sequence,
+            final boolean last, final int vertexCount, final DirectBuffer vertices, final int length)
         {
             assertEquals(2, targetId);
             chunksSent++;
             if (!droppedSequences.remove((Integer)sequence))
             {
-                target.onChunk(moveId, slot, sequence, last, vertexCount, vertices, 0, length);
+                target.onChunk(moveId, epoch, slot, sequence, last, vertexCount, vertices, 0, length);
             }
             return true;
         }
@@ -53,8 +53,8 @@ class SlotMigrationTest
     private final SlotMigration.Link targetLink = new SlotMigration.Link()
     {
         public boolean sendChunk(
-            final int targetId, final long moveId, final int slot, final int sequence, final boolean last,
-            final int vertexCount, final DirectBuffer vertices, final int length)
+            final int targetId, final long moveId, final long epoch, final int slot, final int sequence,
+            final boolean last, final int vertexCount, final DirectBuffer vertices, final int length)
         {
             return fail("the target sends nothing");
         }
@@ -163,10 +163,10 @@ class SlotMigrationTest
         entries.putLong(0, vertex, LITTLE_ENDIAN);
         entries.putInt(Long.BYTES, 8, LITTLE_ENDIAN);
 
-        assertFalse(target.onChunk(1, 2, 0, true, 1, entries, 0, 20), "its own slot: a stale stream");
-        assertFalse(target.onChunk(1, 4, 0, true, 1, entries, 0, 20), "a vertex of another slot");
-        assertFalse(target.onChunk(1, 4, 0, true, 1, entries, 0, 13), "truncated");
-        assertFalse(target.onChunk(1, 99, 0, true, 1, entries, 0, 20), "no such slot");
+        assertFalse(target.onChunk(1, 1, 2, 0, true, 1, entries, 0, 20), "its own slot: a stale stream");
+        assertFalse(target.onChunk(1, 1, 4, 0, true, 1, entries, 0, 20), "a vertex of another slot");
+        assertFalse(target.onChunk(1, 1, 4, 0, true, 1, entries, 0, 13), "truncated");
+        assertFalse(target.onChunk(1, 1, 99, 0, true, 1, entries, 0, 20), "no such slot");
         assertTrue(reports.isEmpty());
         assertEquals(0, targetStore.size());
     }
@@ -233,7 +233,7 @@ class SlotMigrationTest
         final long vertex = vertexIn(6);
         entries.putLong(0, vertex, LITTLE_ENDIAN);
         entries.putInt(Long.BYTES, 8, LITTLE_ENDIAN);
-        assertTrue(target.onChunk(12, 6, 0, true, 1, entries, 0, 20), "its source heard of the move first");
+        assertTrue(target.onChunk(12, 1, 6, 0, true, 1, entries, 0, 20), "its source heard of the move first");
 
         target.onSlotMoves(1, new int[0], new int[0], new long[0], 0);
         assertTrue(targetStore.contains(vertex), "a view older than the move: the stream stays");
@@ -241,6 +241,115 @@ class SlotMigrationTest
         target.onPlacement(2, owners);
         target.onSlotMoves(2, new int[0], new int[0], new long[0], 0);
         assertFalse(targetStore.contains(vertex), "the move was cancelled: dropped");
+    }
+
+    @Test
+    void shouldKeepAStreamThroughAViewOlderThanItsMoveSoThatTheCommittedSlotHasItsData()
+    {
+        final int[] owners = owners(1);
+        source.onPlacement(1, owners);
+        source.onSlotMoves(1, new int[0], new int[0], new long[0], 0);
+        target.onPlacement(1, owners);
+        target.onSlotMoves(1, new int[0], new int[0], new long[0], 0);
+        final int inSlot = fill(sourceStore, 6, 200);
+        final long vertex = vertexIn(6);
+
+        // Epoch 2 changes another slot; epoch 3 moves slot 6 here. The source hears both before the target hears 2.
+        final int[] atTwo = owners.clone();
+        atTwo[9] = 3;
+        source.onPlacement(2, atTwo);
+        source.onSlotMoves(2, new int[0], new int[0], new long[0], 0);
+        source.onPlacement(3, atTwo);
+        source.onSlotMoves(3, new int[]{ 6 }, new int[]{ 2 }, new long[]{ 12 }, 0);
+        source.doWork(0);
+        assertArrayEquals(new long[]{ 12, 6, inSlot }, reports.get(0), "installed at epoch 1, reported");
+
+        target.onPlacement(2, atTwo);
+        target.onSlotMoves(2, new int[0], new int[0], new long[0], 0);
+        assertTrue(targetStore.contains(vertex), "a view older than the move says nothing about it: kept");
+        target.onPlacement(3, atTwo);
+        target.onSlotMoves(3, new int[]{ 6 }, new int[]{ 2 }, new long[]{ 12 }, 0);
+
+        // The cluster commits on the report: the source drops its copy, the target serves the slot.
+        final int[] atFour = atTwo.clone();
+        atFour[6] = 2;
+        source.onPlacement(4, atFour);
+        source.onSlotMoves(4, new int[0], new int[0], new long[0], 0);
+        target.onPlacement(4, atFour);
+        target.onSlotMoves(4, new int[0], new int[0], new long[0], 0);
+        assertFalse(sourceStore.contains(vertex), "handed over");
+        assertEquals(SlotMigration.LOCAL, target.route(vertex));
+        assertEquals(vertex, valueOf(targetStore, vertex), "the committed slot's data is at its new owner");
+        assertEquals(inSlot, target.verticesReceived());
+        assertEquals(0, target.verticesDropped());
+    }
+
+    @Test
+    void shouldAwaitTheStreamOfASlotGivenItStraightMidMoveAndServeTheSlotOnceItIsInstalled()
+    {
+        final int inSlot = fill(sourceStore, 6, 200);
+        final long vertex = vertexIn(6);
+        final int[] owners = viewOfSlot6MovingToTheTarget();
+
+        // The source is declared dead before it streamed (it is alive, only slow): the slot comes here straight.
+        owners[6] = 2;
+        target.onPlacement(2, owners);
+        target.onSlotMoves(2, new int[0], new int[0], new long[0], 0);
+        assertEquals(SlotMigration.ARRIVING, target.route(vertex), "no NO_SUCH_VERTEX while its data is on its way");
+        assertEquals(1, target.awaitedSlots());
+        assertFalse(target.onChunk(11, 1, 6, 0, true, 0, new UnsafeBuffer(new byte[0]), 0, 0), "another move's stream");
+
+        source.doWork(0);
+
+        assertEquals(SlotMigration.LOCAL, target.route(vertex));
+        assertEquals(vertex, valueOf(targetStore, vertex), "the stream of the move that was under way is installed");
+        assertEquals(inSlot, target.verticesReceived());
+        assertTrue(reports.isEmpty(), "no move is left to commit");
+        assertEquals(0, target.awaitedSlots());
+    }
+
+    @Test
+    void shouldServeAnAwaitedSlotWhenItsStreamDoesNotComeWithinTheRestreamInterval()
+    {
+        final int[] owners = owners(1);
+        target.onPlacement(1, owners);
+        target.onSlotMoves(1, new int[]{ 6 }, new int[]{ 2 }, new long[]{ 12 }, 0);
+        owners[6] = 2;
+        target.onPlacement(2, owners);
+        final long vertex = vertexIn(6);
+
+        target.doWork(100);
+        assertEquals(SlotMigration.ARRIVING, target.route(vertex));
+        target.doWork(100 + RESTREAM_NS - 1);
+        assertEquals(SlotMigration.ARRIVING, target.route(vertex));
+        target.doWork(100 + RESTREAM_NS);
+
+        assertEquals(SlotMigration.LOCAL, target.route(vertex), "its source is gone: what is here is served");
+        assertEquals(0, target.awaitedSlots());
+    }
+
+    @Test
+    void shouldNotAwaitASlotCommittedHereAfterItsStreamWasInstalled()
+    {
+        final int[] owners = viewOfSlot6MovingToTheTarget();
+        source.doWork(0);
+
+        owners[6] = 2;
+        target.onPlacement(2, owners);
+
+        assertEquals(SlotMigration.LOCAL, target.route(vertexIn(6)));
+        assertEquals(0, target.awaitedSlots());
+    }
+
+    /** @return the owners of a view at epoch 1 (all worker 1's), applied by both with slot 6 moving to worker 2. */
+    private int[] viewOfSlot6MovingToTheTarget()
+    {
+        final int[] owners = owners(1);
+        source.onPlacement(1, owners);
+        source.onSlotMoves(1, new int[]{ 6 }, new int[]{ 2 }, new long[]{ 12 }, 0);
+        target.onPlacement(1, owners);
+        target.onSlotMoves(1, new int[]{ 6 }, new int[]{ 2 }, new long[]{ 12 }, 0);
+        return owners;
     }
 
     /**
