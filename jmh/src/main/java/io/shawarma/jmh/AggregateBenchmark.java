@@ -222,7 +222,7 @@ public final class AggregateBenchmark
 
     private String runChild(final Run run, final String mainClass, final List<String> args)
     {
-        run.loadAverage = GraphBenchmark.loadAverage();
+        run.loadAverage = ContenderRunner.loadAverage();
         System.out.printf("running %s %s on %s, %d rounds (load average %s)...%n", run.contender, run.key,
             run.grid, run.rounds, run.loadAverage);
         try (ChildJvm child = new ChildJvm(run.contender, mainClass, Map.of(), args, "(not waited for)", null))
