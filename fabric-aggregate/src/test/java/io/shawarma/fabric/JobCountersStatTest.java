@@ -77,13 +77,13 @@ class JobCountersStatTest
         final EdgeList grid = GridNetwork.of(9, 7);
         final int rounds = 12;
         final String stat = runTwo(id ->
-            {
-                final AggregateWorker worker = new AggregateWorker(grid, FabricMembers.parse(MEMBERS, "test"), id,
-                    BuiltinPrograms.byName("hopcount"), 3, 42, transport.aeron(), 7200, IdleStrategies.of("backoff"),
-                    null);
-                worker.engine().sense(Sensors.SOURCE, 0, 1);
-                return worker;
-            },
+        {
+            final AggregateWorker worker = new AggregateWorker(grid, FabricMembers.parse(MEMBERS, "test"), id,
+                BuiltinPrograms.byName("hopcount"), 3, 42, transport.aeron(), 7200, IdleStrategies.of("backoff"),
+                null);
+            worker.engine().sense(Sensors.SOURCE, 0, 1);
+            return worker;
+        },
             AggregateWorker::counters,
             worker ->
             {

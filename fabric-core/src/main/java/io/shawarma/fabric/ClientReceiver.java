@@ -272,7 +272,8 @@ final class ClientReceiver implements FabricHandler
     }
 
     public void onAuthenticate(
-        final int senderId, final long correlationId, final long epoch, final DirectBuffer buffer, final int proofOffset)
+        final int senderId, final long correlationId, final long epoch, final DirectBuffer buffer,
+        final int proofOffset)
     {
         unexpectedFrames++;
     }

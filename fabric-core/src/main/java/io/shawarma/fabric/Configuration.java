@@ -11,10 +11,10 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Property names and defaults. A property given with {@code -D} wins over one in a properties file, which wins
- * over the default here; code overrides all three by setting the Context. Names follow
- * {@code shawarma.<area>.<name>[.<unit>]}, and every duration is in milliseconds ({@code .ms}); a Context keeps
- * nanoseconds. Each module declares its names in its own Configuration class and lists them as a
+ * Property names and defaults. A property given with {@code -D} wins over one in a properties file, which wins over the
+ * default here; code overrides all three by setting the Context. Names follow
+ * <code>shawarma.&lt;area&gt;.&lt;name&gt;[.&lt;unit&gt;]</code>, and every duration is in milliseconds ({@code .ms});
+ * a Context keeps nanoseconds. Each module declares its names in its own Configuration class and lists them as a
  * {@link PropertySet}; {@link #load(Path)} refuses any other {@code shawarma.*} name.
  */
 public final class Configuration

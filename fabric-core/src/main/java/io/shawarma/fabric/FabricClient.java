@@ -84,7 +84,8 @@ public final class FabricClient implements AutoCloseable
         this.putResult = new UnsafeBuffer(new byte[context.maxPayloadBytes()]);
         this.placement = new Placement(context.members(), 1);
         this.proxy = new FabricProxy(
-            context.maxPayloadBytes(), new Outbound(IdleStrategies.of(context.idleStrategy()), context.offerTimeoutNs()));
+            context.maxPayloadBytes(),
+            new Outbound(IdleStrategies.of(context.idleStrategy()), context.offerTimeoutNs()));
         this.receiver = new ClientReceiver(context, proxy, placement, workers);
         this.pending = receiver.pending;
         this.assembler = new FragmentAssembler(receiver.adapter());
@@ -195,7 +196,8 @@ public final class FabricClient implements AutoCloseable
         Status status = Status.MOVED;
         for (int attempt = 0; attempt <= MAX_MOVED_FOLLOWS && Status.MOVED == status; attempt++)
         {
-            status = calls.callAt(ClientCalls.INVOKE, placement.ownerOf(vertexId), Routing.DIRECT, vertexId, udfId, args, argsOffset,
+            status = calls.callAt(
+                ClientCalls.INVOKE, placement.ownerOf(vertexId), Routing.DIRECT, vertexId, udfId, args, argsOffset,
                 argsLength, result);
             followMoved(status, vertexId);
         }
@@ -214,7 +216,8 @@ public final class FabricClient implements AutoCloseable
         final int workerId, final long vertexId, final int udfId, final DirectBuffer args, final int argsOffset,
         final int argsLength, final MutableDirectBuffer result)
     {
-        return calls.callAt(ClientCalls.INVOKE, workerId, Routing.ANY, vertexId, udfId, args, argsOffset, argsLength, result);
+        return calls.callAt(
+            ClientCalls.INVOKE, workerId, Routing.ANY, vertexId, udfId, args, argsOffset, argsLength, result);
     }
 
     /**
@@ -227,7 +230,8 @@ public final class FabricClient implements AutoCloseable
         final int workerId, final long vertexId, final int udfId, final DirectBuffer args, final int argsOffset,
         final int argsLength, final MutableDirectBuffer result)
     {
-        return calls.callAt(ClientCalls.INVOKE, workerId, Routing.DIRECT, vertexId, udfId, args, argsOffset, argsLength, result);
+        return calls.callAt(
+            ClientCalls.INVOKE, workerId, Routing.DIRECT, vertexId, udfId, args, argsOffset, argsLength, result);
     }
 
     /**

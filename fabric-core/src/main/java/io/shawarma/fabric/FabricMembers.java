@@ -38,8 +38,8 @@ public final class FabricMembers
             final int at = entry.indexOf('@');
             if (at <= 0 || at == entry.length() - 1 || !entry.startsWith("aeron:", at + 1))
             {
-                throw new IllegalArgumentException(
-                    property + ": bad member '" + entry + "', expected id@aeron:udp?endpoint=host:port or id@aeron:ipc");
+                throw new IllegalArgumentException(property + ": bad member '" + entry +
+                    "', expected id@aeron:udp?endpoint=host:port or id@aeron:ipc");
             }
             try
             {

@@ -462,7 +462,8 @@ final class PeerSessions
         try
         {
             return new Peer(
-                clientId, false, replyChannel, replyStreamId, aeron.addExclusivePublication(replyChannel, replyStreamId));
+                clientId, false, replyChannel, replyStreamId,
+                aeron.addExclusivePublication(replyChannel, replyStreamId));
         }
         catch (final RuntimeException ex)
         {

@@ -47,10 +47,18 @@ public final class StatMain
                 switch (args[i])
                 {
                     case "stat": break;
-                    case "errors": errors = true; break;
-                    case "--once": once = true; break;
-                    case "--interval": intervalMs = Long.parseLong(args[++i]); break;
-                    case "--dir": dir = new File(args[++i]); break;
+                    case "errors":
+                        errors = true;
+                        break;
+                    case "--once":
+                        once = true;
+                        break;
+                    case "--interval":
+                        intervalMs = Long.parseLong(args[++i]);
+                        break;
+                    case "--dir":
+                        dir = new File(args[++i]);
+                        break;
                     case "--help":
                     case "-h":
                         System.out.println(USAGE);
@@ -142,13 +150,14 @@ public final class StatMain
                 final int distinct = ErrorLogReader.read(
                     new UnsafeBuffer(mapped, WorkerCounters.errorLogOffset(capacity), errorLogLength),
                     (count, first, last, text) -> out.println("  " + count + " x, first " +
-                        Instant.ofEpochMilli(first) + ", last " + Instant.ofEpochMilli(last) + ": " + text));
+                    Instant.ofEpochMilli(first) + ", last " + Instant.ofEpochMilli(last) + ": " + text));
                 out.println("  " + distinct + " distinct error(s)");
                 return;
             }
             final CountersReader counters = new CountersReader(
                 new UnsafeBuffer(mapped, WorkerCounters.metadataOffset(), capacity * CountersReader.METADATA_LENGTH),
-                new UnsafeBuffer(mapped, WorkerCounters.valuesOffset(capacity), capacity * CountersReader.COUNTER_LENGTH));
+                new UnsafeBuffer(mapped, WorkerCounters.valuesOffset(capacity),
+                capacity * CountersReader.COUNTER_LENGTH));
             counters.forEach((value, id, label) -> out.printf("  %,20d  %s%n", value, label));
         }
         finally

@@ -55,7 +55,7 @@ public final class Worker implements AutoCloseable
             store = new LocalVertices(
                 context.storeEntries(), context.storeValueAverageBytes(), context.storeValueMaxBytes(),
                 null == context.dataDir() ? null :
-                    new File(context.dataDir(), "vertices-worker-" + context.workerId() + ".dat"));
+                new File(context.dataDir(), "vertices-worker-" + context.workerId() + ".dat"));
             localInvoker = new LocalInvoker(
                 store, UdfRegistry.load(context.udfClassLoader()), context.maxPayloadBytes(), errorSink::onError)
                 .replicaId(context.workerId());
@@ -138,7 +138,8 @@ public final class Worker implements AutoCloseable
     {
         if (null == invoker)
         {
-            throw new IllegalStateException("local calls need " + "useAgentInvoker(true): the agent thread owns the vertices");
+            throw new IllegalStateException("local calls need " +
+                "useAgentInvoker(true): the agent thread owns the vertices");
         }
         return localInvoker;
     }

@@ -20,12 +20,13 @@ import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.status.AtomicCounter;
 
 /**
- * The worker's thread: reads the injected clock once per duty cycle (and passes that time down), polls the worker's subscription and hands each frame to
- * the collaborator that owns it ({@link PeerSessions} for handshakes and heartbeats, {@link CallDispatch} for calls,
- * {@link Forwarding} for owners' answers, {@link Borrowing} for the borrowing protocol), then does their timed work.
- * Single writer of the worker's vertices. Every inbound frame ends in a reply or a counter; nothing throws out of
- * {@link #doWork()}. A layer's {@link WorkerExtension} gives the ownership calls are served by (the static
- * {@link Placement} without one), does its share of each duty cycle and takes the frames of its own templates.
+ * The worker's thread: reads the injected clock once per duty cycle (and passes that time down), polls the worker's
+ * subscription and hands each frame to the collaborator that owns it ({@link PeerSessions} for handshakes and
+ * heartbeats, {@link CallDispatch} for calls, {@link Forwarding} for owners' answers, {@link Borrowing} for the
+ * borrowing protocol), then does their timed work. Single writer of the worker's vertices. Every inbound frame ends in
+ * a reply or a counter; nothing throws out of {@link #doWork()}. A layer's {@link WorkerExtension} gives the ownership
+ * calls are served by (the static {@link Placement} without one), does its share of each duty cycle and takes the
+ * frames of its own templates.
  */
 final class WorkerAgent implements Agent, FabricHandler
 {
@@ -176,7 +177,8 @@ final class WorkerAgent implements Agent, FabricHandler
     }
 
     public void onAuthenticate(
-        final int senderId, final long correlationId, final long epoch, final DirectBuffer buffer, final int proofOffset)
+        final int senderId, final long correlationId, final long epoch, final DirectBuffer buffer,
+        final int proofOffset)
     {
         sessions.onAuthenticate(senderId, correlationId, buffer, proofOffset, adapter.sessionId(), nowNs);
     }

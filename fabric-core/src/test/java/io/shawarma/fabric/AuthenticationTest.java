@@ -234,7 +234,6 @@ class AuthenticationTest
             "workers to authenticate each other");
     }
 
-
     /**
      * Waits until a read of a vertex through a worker (forwarded to its owner) is served: the two have authenticated
      * each other. A read changes nothing, so a timed-out one may simply be sent again.

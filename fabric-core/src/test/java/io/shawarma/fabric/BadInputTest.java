@@ -80,7 +80,8 @@ class BadInputTest
             peer.send(frame, 0, frame.capacity());
         }
         assertGoodCallStillAnswered();
-        // Every random frame (fixed seed) is refused: malformed, or well formed but from a sender that never said Hello.
+        // Every random frame (fixed seed) is refused: malformed, or well formed but from a sender that
+        // never said Hello.
         assertEquals(before + frames, malformed() + unknownPeer());
     }
 

@@ -167,7 +167,8 @@ final class NetworkNamespaces implements AutoCloseable
         {
             lost += counted(output(List.of("ip", "netns", "exec", host, "nft", "list", "table", "inet", LOSS_TABLE)));
         }
-        return lost + counted(output(List.of("ip", "netns", "exec", hub, "nft", "list", "table", "bridge", LOSS_TABLE)));
+        return lost +
+            counted(output(List.of("ip", "netns", "exec", hub, "nft", "list", "table", "bridge", LOSS_TABLE)));
     }
 
     /**

@@ -27,7 +27,8 @@ public final class RawPeer implements AutoCloseable, FabricHandler
     final Aeron aeron;
     final Subscription subscription;
     public final ExclusivePublication publication;
-    public final FabricProxy proxy = new FabricProxy(64 * 1024, new Outbound(new SleepingMillisIdleStrategy(1), 1_000_000_000L));
+    public final FabricProxy proxy =
+        new FabricProxy(64 * 1024, new Outbound(new SleepingMillisIdleStrategy(1), 1_000_000_000L));
     private final FabricAdapter adapter = new FabricAdapter(this);
     private final int streamBase;
     private long awaitedCorrelationId;
@@ -174,7 +175,8 @@ public final class RawPeer implements AutoCloseable, FabricHandler
     }
 
     public void onAuthenticate(
-        final int senderId, final long correlationId, final long epoch, final DirectBuffer buffer, final int proofOffset)
+        final int senderId, final long correlationId, final long epoch, final DirectBuffer buffer,
+        final int proofOffset)
     {
     }
 

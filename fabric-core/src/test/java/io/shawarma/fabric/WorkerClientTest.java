@@ -189,7 +189,7 @@ class WorkerClientTest
         final String members = fabric.members + ",9@" + io.shawarma.fabric.process.LoopbackPorts.freeUdpChannel();
         final IllegalStateException ex = assertThrows(IllegalStateException.class,
             () -> FabricClient.connect(new FabricClient.Context().fabric(members).idleStrategy(TestFabric.IDLE)
-                .connectTimeoutNs(500_000_000L)));
+            .connectTimeoutNs(500_000_000L)));
         assertTrue(ex.getMessage().startsWith("worker [9] of "), ex.getMessage());
         assertNotEquals(0, fabric.workers.size());
     }

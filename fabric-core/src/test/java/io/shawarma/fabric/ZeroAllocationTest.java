@@ -72,7 +72,8 @@ class ZeroAllocationTest
             final FabricClient client = connectWhileDriving(fabric, worker);
             try
             {
-                assertEquals(Status.OK, client.sendInvoke(7, ADD, args, 0, Long.BYTES) > 0 ? Status.OK : Status.BACK_PRESSURED);
+                assertEquals(
+                    Status.OK, client.sendInvoke(7, ADD, args, 0, Long.BYTES) > 0 ? Status.OK : Status.BACK_PRESSURED);
                 drive(worker, client, 1);
                 answers = 0;
 

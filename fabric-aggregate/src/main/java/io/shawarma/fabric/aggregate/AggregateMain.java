@@ -152,8 +152,8 @@ public final class AggregateMain
     {
         final String idle = Configuration.string(Configuration.IDLE_PROP, Configuration.IDLE_DEFAULT);
         try (AggregateWorker worker = new AggregateWorker(network, FabricMembers.parse(members, "--members"), workerId,
-                options.newProgram(), options.retention, options.seed + workerId, transport.aeron(), STREAM_BASE,
-                IdleStrategies.of(idle), progress))
+            options.newProgram(), options.retention, options.seed + workerId, transport.aeron(), STREAM_BASE,
+            IdleStrategies.of(idle), progress))
         {
             for (final long source : options.sources)
             {

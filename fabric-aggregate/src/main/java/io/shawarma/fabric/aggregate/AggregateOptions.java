@@ -43,9 +43,9 @@ final class AggregateOptions
         "  --mode sync|async    synchronous rounds, reproducible for any N (default), or asynchronous ones:",
         "                       each device in a shuffled order against its neighbours' latest exports",
         "  --retention K        rounds a neighbour's export stays visible without a newer one (default " +
-            AggregateConfiguration.RETENTION_DEFAULT + ")",
+        AggregateConfiguration.RETENTION_DEFAULT + ")",
         "  --seed S             seed of the asynchronous firing order (default " +
-            AggregateConfiguration.SEED_DEFAULT + ")");
+        AggregateConfiguration.SEED_DEFAULT + ")");
 
     String program;
     String programClass;
@@ -70,27 +70,62 @@ final class AggregateOptions
         final AggregateOptions options = new AggregateOptions();
         options.help = CommandLineOptions.forEach(args, 0, AggregateConfiguration.PREFIX,
             PropertySet.constantsOf(AggregateConfiguration.class), (name, value) ->
-        {
-            switch (name)
             {
-                case "--program": options.program = value; options.programClass = null; break;
-                case "--program-class": options.programClass = value; options.program = null; break;
-                case "--grid": options.grid = value; options.edges = null; break;
-                case "--edges": options.edges = Path.of(value); options.grid = null; break;
-                case "--out": options.out = Path.of(value); break;
-                case "--rounds": options.rounds = (int)wholeNumber(name, value, 0, Integer.MAX_VALUE - 1); break;
-                case "--workers": options.workers = (int)wholeNumber(name, value, 1, 64); break;
-                case "--sources": options.sources = ids(name, value); break;
-                case "--mode": options.synchronous = mode(value); break;
-                case "--retention": options.retention = (int)wholeNumber(name, value, 1, 1_000_000); break;
-                case "--seed": options.seed = wholeNumber(name, value, Long.MIN_VALUE, Long.MAX_VALUE); break;
-                case "--worker-id": options.workerId = (int)wholeNumber(name, value, 0, Integer.MAX_VALUE); break;
-                case "--members": options.members = value; break;
-                case "--part": options.part = Path.of(value); break;
-                case "--aeron-dir": options.aeronDir = value; break;
-                default: throw new IllegalArgumentException("unknown option '" + name + "'");
-            }
-        });
+                switch (name)
+                {
+                    case "--program":
+                        options.program = value;
+                        options.programClass = null;
+                        break;
+                    case "--program-class":
+                        options.programClass = value;
+                        options.program = null;
+                        break;
+                    case "--grid":
+                        options.grid = value;
+                        options.edges = null;
+                        break;
+                    case "--edges":
+                        options.edges = Path.of(value);
+                        options.grid = null;
+                        break;
+                    case "--out":
+                        options.out = Path.of(value);
+                        break;
+                    case "--rounds":
+                        options.rounds = (int)wholeNumber(name, value, 0, Integer.MAX_VALUE - 1);
+                        break;
+                    case "--workers":
+                        options.workers = (int)wholeNumber(name, value, 1, 64);
+                        break;
+                    case "--sources":
+                        options.sources = ids(name, value);
+                        break;
+                    case "--mode":
+                        options.synchronous = mode(value);
+                        break;
+                    case "--retention":
+                        options.retention = (int)wholeNumber(name, value, 1, 1_000_000);
+                        break;
+                    case "--seed":
+                        options.seed = wholeNumber(name, value, Long.MIN_VALUE, Long.MAX_VALUE);
+                        break;
+                    case "--worker-id":
+                        options.workerId = (int)wholeNumber(name, value, 0, Integer.MAX_VALUE);
+                        break;
+                    case "--members":
+                        options.members = value;
+                        break;
+                    case "--part":
+                        options.part = Path.of(value);
+                        break;
+                    case "--aeron-dir":
+                        options.aeronDir = value;
+                        break;
+                    default:
+                        throw new IllegalArgumentException("unknown option '" + name + "'");
+                }
+            });
         if (!options.help)
         {
             options.check();

@@ -19,8 +19,6 @@ import org.agrona.DirectBuffer;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 
-import static java.nio.ByteOrder.LITTLE_ENDIAN;
-
 /**
  * The aggregate layer's wire: {@code AggregateExports} frames (export records, and path definitions the peer has
  * not seen) and {@code AggregateRoundDone} barrier frames between the workers of one run. A peer's frames arrive

@@ -132,7 +132,7 @@ class AggregateWorkerTest
         run(grid, 2, "broadcast", rounds, true,
             (worker, streamBase) -> before[worker.workerId() - 1] = threads.getCurrentThreadAllocatedBytes(),
             (worker) -> allocated[worker.workerId() - 1] =
-                threads.getCurrentThreadAllocatedBytes() - before[worker.workerId() - 1]);
+            threads.getCurrentThreadAllocatedBytes() - before[worker.workerId() - 1]);
         return allocated;
     }
 

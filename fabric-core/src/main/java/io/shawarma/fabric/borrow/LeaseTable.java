@@ -155,7 +155,8 @@ public final class LeaseTable
      *
      * @return the lease id ({@code > 0}), or {@link #REFUSED_LENT} or {@link #REFUSED_FULL}.
      */
-    public long grant(final long vertexId, final int borrowerId, final LeaseMode mode, final int udfId, final long nowNs)
+    public long grant(
+        final long vertexId, final int borrowerId, final LeaseMode mode, final int udfId, final long nowNs)
     {
         Loan loan = loanByVertex.get(vertexId);
         if (null == loan)

@@ -55,7 +55,8 @@ final class ReplicaCounts
      *
      * @return false when {@code into} had no room for one of {@code from}'s replicas (that count is not merged).
      */
-    static boolean merge(final MutableDirectBuffer into, final int intoOffset, final DirectBuffer from, final int fromOffset)
+    static boolean merge(
+        final MutableDirectBuffer into, final int intoOffset, final DirectBuffer from, final int fromOffset)
     {
         boolean complete = true;
         for (int i = 0; i < ENTRIES; i++)

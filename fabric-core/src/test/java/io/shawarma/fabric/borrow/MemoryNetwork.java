@@ -69,7 +69,8 @@ final class MemoryNetwork implements AutoCloseable
 
         public boolean borrowRequest(final int ownerId, final long correlationId, final long vertexId, final int udfId)
         {
-            return send(id, ownerId, "request", node -> node.lender.onRequest(id, correlationId, vertexId, udfId, nowNs));
+            return send(
+                id, ownerId, "request", node -> node.lender.onRequest(id, correlationId, vertexId, udfId, nowNs));
         }
 
         public boolean borrowGrant(

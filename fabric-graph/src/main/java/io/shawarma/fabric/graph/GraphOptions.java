@@ -17,13 +17,13 @@ final class GraphOptions
 {
     static final String USAGE = String.join("\n",
         "usage: shawarma pagerank [job.properties] --edges FILE --out FILE [--workers N] [--iterations K | " +
-            "--tolerance T] [--damping D]",
+        "--tolerance T] [--damping D]",
         "       shawarma sssp     [job.properties] --edges FILE --out FILE --source V [--workers N]",
         "       shawarma cc       [job.properties] --edges FILE --out FILE [--workers N]",
         "       shawarma bfs      [job.properties] --edges FILE --out FILE --source V [--workers N]",
         "",
         "Runs a vertex program in supersteps over N worker processes on this machine (default " +
-            GraphConfiguration.WORKERS_DEFAULT + "). FILE is a",
+        GraphConfiguration.WORKERS_DEFAULT + "). FILE is a",
         "SNAP-style edge list: '#' comments, 'src dst [weight]' per line, non-negative 64-bit ids. The output has",
         "one 'vertexId<TAB>value' line per vertex, sorted by id; unreachable vertices print inf.",
         "Every option is also a property, shawarma.graph. and its name with dots (--max-supersteps S is",
@@ -33,7 +33,7 @@ final class GraphOptions
         "  --tolerance T        stop PageRank when the L1 change is below N*T (networkx's test)",
         "  --damping D          PageRank damping (default " + GraphConfiguration.DAMPING_DEFAULT + ")",
         "  --max-supersteps S   stop any program after S supersteps (default " +
-            GraphConfiguration.MAX_SUPERSTEPS_DEFAULT + ")");
+        GraphConfiguration.MAX_SUPERSTEPS_DEFAULT + ")");
 
     String algorithm;
     Path edges;
@@ -61,24 +61,49 @@ final class GraphOptions
         options.algorithm = args[0];
         options.help = CommandLineOptions.forEach(args, 1, GraphConfiguration.PREFIX,
             PropertySet.constantsOf(GraphConfiguration.class), (name, value) ->
-        {
-            switch (name)
             {
-                case "--edges": options.edges = Path.of(value); break;
-                case "--out": options.out = Path.of(value); break;
-                case "--workers": options.workers = (int)wholeNumber(name, value, 1, 64); break;
-                case "--iterations": options.iterations = (int)wholeNumber(name, value, 1, Integer.MAX_VALUE); break;
-                case "--tolerance": options.tolerance = decimal(name, value); break;
-                case "--damping": options.damping = decimal(name, value); break;
-                case "--source": options.source = wholeNumber(name, value, 0, Long.MAX_VALUE); break;
-                case "--max-supersteps": options.maxSupersteps = wholeNumber(name, value, 1, Long.MAX_VALUE); break;
-                case "--worker-id": options.workerId = (int)wholeNumber(name, value, 0, Integer.MAX_VALUE); break;
-                case "--members": options.members = value; break;
-                case "--part": options.part = Path.of(value); break;
-                case "--aeron-dir": options.aeronDir = value; break;
-                default: throw new IllegalArgumentException("unknown option '" + name + "'");
-            }
-        });
+                switch (name)
+                {
+                    case "--edges":
+                        options.edges = Path.of(value);
+                        break;
+                    case "--out":
+                        options.out = Path.of(value);
+                        break;
+                    case "--workers":
+                        options.workers = (int)wholeNumber(name, value, 1, 64);
+                        break;
+                    case "--iterations":
+                        options.iterations = (int)wholeNumber(name, value, 1, Integer.MAX_VALUE);
+                        break;
+                    case "--tolerance":
+                        options.tolerance = decimal(name, value);
+                        break;
+                    case "--damping":
+                        options.damping = decimal(name, value);
+                        break;
+                    case "--source":
+                        options.source = wholeNumber(name, value, 0, Long.MAX_VALUE);
+                        break;
+                    case "--max-supersteps":
+                        options.maxSupersteps = wholeNumber(name, value, 1, Long.MAX_VALUE);
+                        break;
+                    case "--worker-id":
+                        options.workerId = (int)wholeNumber(name, value, 0, Integer.MAX_VALUE);
+                        break;
+                    case "--members":
+                        options.members = value;
+                        break;
+                    case "--part":
+                        options.part = Path.of(value);
+                        break;
+                    case "--aeron-dir":
+                        options.aeronDir = value;
+                        break;
+                    default:
+                        throw new IllegalArgumentException("unknown option '" + name + "'");
+                }
+            });
         if (!options.help)
         {
             options.check();

@@ -41,7 +41,8 @@ class GraphOptionsTest
     @Test
     void shouldLetASystemPropertyWinOverTheFile() throws IOException
     {
-        final Path file = write("shawarma.graph.edges=graph.txt", "shawarma.graph.out=cc.tsv", "shawarma.graph.workers=3");
+        final Path file = write(
+            "shawarma.graph.edges=graph.txt", "shawarma.graph.out=cc.tsv", "shawarma.graph.workers=3");
         System.setProperty(GraphConfiguration.WORKERS_PROP, "5");
 
         assertEquals(5, GraphOptions.parse(new String[]{ "cc", file.toString() }).workers);

@@ -131,7 +131,7 @@ class GraphWorkerTest
         nextStreamBase += 100;
         final ExecutorService threads = Executors.newFixedThreadPool(2);
         try (GraphWorker first = new GraphWorker(graph, members, 1, new PageRankProgram(0.85, 30, 0),
-                transport.aeron(), streamBase, IdleStrategies.of("backoff"), 100, null);
+            transport.aeron(), streamBase, IdleStrategies.of("backoff"), 100, null);
             GraphWorker second = new GraphWorker(graph, members, 2, new PageRankProgram(0.85, 30, 0),
                 transport.aeron(), streamBase, IdleStrategies.of("backoff"), 100, null);
             // Sees what worker 1 sees: once it has the rogue frames, so has worker 1's subscription (same client).

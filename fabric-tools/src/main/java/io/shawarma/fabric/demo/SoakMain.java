@@ -32,11 +32,12 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
 
 /**
  * {@code scripts/shawarma soak}: worker processes on loopback UDP, authenticated with a fresh shared secret, under
- * mixed load from several clients (adds at the owner and through other workers, which forward or borrow the vertex
- * as their cost model decides, puts, reads checked as they come) while one worker is frozen for a while (SIGSTOP, then SIGCONT). Each client writes only its own
- * vertices and keeps a {@link SoakLedger}; at the end a checker reads every vertex and proves that no acknowledged
- * update was lost and none was applied twice. Alongside, graph workers run PageRank again and again
- * ({@link SoakGraphRounds}), each run checked against the reference algorithm. Exit 0 when the checker passes, 1 when it does not, 2 on bad options.
+ * mixed load from several clients (adds at the owner and through other workers, which forward or borrow the vertex as
+ * their cost model decides, puts, reads checked as they come) while one worker is frozen for a while (SIGSTOP, then
+ * SIGCONT). Each client writes only its own vertices and keeps a {@link SoakLedger}; at the end a checker reads every
+ * vertex and proves that no acknowledged update was lost and none was applied twice. Alongside, graph workers run
+ * PageRank again and again ({@link SoakGraphRounds}), each run checked against the reference algorithm. Exit 0 when the
+ * checker passes, 1 when it does not, 2 on bad options.
  */
 public final class SoakMain
 {
@@ -81,7 +82,8 @@ public final class SoakMain
 
     public static void main(final String[] args)
     {
-        final Map<String, Integer> numbers = new LinkedHashMap<>(Map.of("--seconds", 30, "--workers", 3, "--clients", 2));
+        final Map<String, Integer> numbers =
+            new LinkedHashMap<>(Map.of("--seconds", 30, "--workers", 3, "--clients", 2));
         boolean stall = true;
         boolean verbose = false;
         for (int i = 0; i < args.length; i++)
@@ -127,7 +129,8 @@ public final class SoakMain
     {
         out.println("usage: scripts/shawarma soak [--seconds N] [--workers N] [--clients N] [--no-stall] [--verbose]");
         out.println("  mixed load on an authenticated fabric of worker processes (loopback UDP; calls through other");
-        out.println("  workers are forwarded or borrowed by the cost model: -Dshawarma.scheduler.policy=borrow|forward");
+        out.println("  workers are forwarded or borrowed by the cost model: " +
+            "-Dshawarma.scheduler.policy=borrow|forward");
         out.println("  to force one), then a checker that proves no acknowledged update was lost and none was applied");
         out.println("  twice. Alongside, two graph workers run PageRank over and over, each run checked against the");
         out.println("  reference algorithm.");
@@ -251,7 +254,7 @@ public final class SoakMain
                     final boolean forwarded = dice >= 25;
                     final Status status = forwarded ?
                         client.invokeVia(1 + random.nextInt(workerCount), ledger.counterId(counter), ADD, one, 0,
-                            Long.BYTES, result) :
+                        Long.BYTES, result) :
                         client.invoke(ledger.counterId(counter), ADD, one, 0, Long.BYTES, result);
                     ledger.onAdd(counter, status);
                     count(forwarded ? ADD_FORWARDED : ADD_AT_OWNER, status);
