@@ -47,7 +47,7 @@ public final class DagWatch implements GridListener
      */
     public DagWatch(final Consumer<String> changes, final IdleStrategy idle)
     {
-        this.changes = null == changes ? line -> { } : changes;
+        this.changes = null == changes ? DagWatch::ignore : changes;
         this.idle = idle;
     }
 
@@ -284,5 +284,9 @@ public final class DagWatch implements GridListener
                 .append(new String(results[task], StandardCharsets.UTF_8));
         }
         return line.toString();
+    }
+
+    private static void ignore(final String change)
+    {
     }
 }

@@ -383,7 +383,8 @@ public final class GridClient implements AutoCloseable
             case GridStatusDecoder.TEMPLATE_ID:
                 gridStatus.wrapAndApplyHeader(buffer, offset, header);
                 checkGroupFits(buffer, gridStatus.limit(), offset + length,
-                    GridStatusDecoder.MembersDecoder.sbeHeaderSize(), GridStatusDecoder.MembersDecoder.sbeBlockLength());
+                    GridStatusDecoder.MembersDecoder.sbeHeaderSize(),
+                    GridStatusDecoder.MembersDecoder.sbeBlockLength());
                 listener.onGridStatus(gridStatus);
                 break;
 

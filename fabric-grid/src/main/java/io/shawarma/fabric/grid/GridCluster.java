@@ -75,7 +75,7 @@ public final class GridCluster implements AutoCloseable
             .aeronDirectoryName(aeronDir)
             .archiveDir(new File(memberDir, "archive"))
             .archiveId(id)
-            .controlChannel("aeron:udp?endpoint=" + host + ":" + port(context.portBase, id, ARCHIVE_CONTROL_PORT_OFFSET))
+            .controlChannel(archiveControlChannel(context, host, id))
             .localControlChannel("aeron:ipc?term-length=64k")
             .replicationChannel(replicationChannel)
             .archiveClientContext(new AeronArchive.Context().controlResponseChannel(replicationChannel))
@@ -100,8 +100,7 @@ public final class GridCluster implements AutoCloseable
             .ingressChannel("aeron:udp?term-length=4m")
             .isIpcIngressAllowed(true)
             .consensusChannel("aeron:udp?term-length=64k")
-            .logChannel("aeron:udp?term-length=4m|control-mode=manual|control=" + host + ":" +
-                port(context.portBase, id, LOG_CONTROL_PORT_OFFSET))
+            .logChannel(logChannel(context, host, id))
             .replicationChannel(replicationChannel)
             .leaderHeartbeatTimeoutNs(LEADER_HEARTBEAT_TIMEOUT_NS)
             .leaderHeartbeatIntervalNs(LEADER_HEARTBEAT_INTERVAL_NS)
@@ -117,9 +116,7 @@ public final class GridCluster implements AutoCloseable
             .aeronDirectoryName(aeronDir)
             .archiveContext(localArchive.clone())
             .clusterDir(clusterDir)
-            .clusteredService(new GridService(context.slots, context.heartbeatTimeoutNs, context.maxTasksPerWorker,
-                context.maxFinishedDags, udfNames::contains,
-                new LoadSkew(context.skewThreshold, context.skewSustainNs, context.skewCooldownNs)))
+            .clusteredService(gridService(context, udfNames))
             .idleStrategySupplier(() -> IdleStrategies.of(context.idleStrategy))
             .errorHandler(errors);
 
@@ -322,5 +319,23 @@ public final class GridCluster implements AutoCloseable
             this.errorHandler = errorHandler;
             return this;
         }
+    }
+
+    private static String logChannel(final Context context, final String host, final int id)
+    {
+        return "aeron:udp?term-length=4m|control-mode=manual|control=" + host + ":" +
+            port(context.portBase, id, LOG_CONTROL_PORT_OFFSET);
+    }
+
+    private static GridService gridService(final Context context, final List<String> udfNames)
+    {
+        return new GridService(context.slots, context.heartbeatTimeoutNs, context.maxTasksPerWorker,
+            context.maxFinishedDags, udfNames::contains,
+            new LoadSkew(context.skewThreshold, context.skewSustainNs, context.skewCooldownNs));
+    }
+
+    private static String archiveControlChannel(final Context context, final String host, final int id)
+    {
+        return "aeron:udp?endpoint=" + host + ":" + port(context.portBase, id, ARCHIVE_CONTROL_PORT_OFFSET);
     }
 }

@@ -189,7 +189,8 @@ public final class GridDemo
                     dataClient(transport, 2_000_003).secretFile(null), GridConfiguration.SLOTS_DEFAULT))
                 {
                     final Status refused = stranger.get(0, new UnsafeBuffer(new byte[Long.BYTES]));
-                    check(Status.UNAUTHENTICATED == refused, "a data client without the secret is refused", "" + refused);
+                    check(Status.UNAUTHENTICATED == refused, "a data client without the secret is refused",
+                        "" + refused);
                 }
             }
         }

@@ -78,7 +78,7 @@ public interface GridListener
      * @param epoch      the placement's epoch.
      * @param slotOwners owner of each slot.
      */
-    default void onPlacement(long epoch, int[] slotOwners)
+    default void onPlacement(final long epoch, final int[] slotOwners)
     {
     }
 
@@ -91,7 +91,8 @@ public interface GridListener
      * @param moveIds        the id of each move.
      * @param targetChannels where the other workers serve calls, {@code id@channel,...}; may be empty.
      */
-    default void onSlotMoves(long epoch, int[] slots, int[] targets, long[] moveIds, String targetChannels)
+    default void onSlotMoves(
+        final long epoch, final int[] slots, final int[] targets, final long[] moveIds, final String targetChannels)
     {
     }
 
@@ -99,8 +100,9 @@ public interface GridListener
      * Run a task: fold the UDF over the operands (each an int32 length then bytes) on a fresh output vertex.
      */
     default void onTaskAssign(
-        long dagId, int task, int attempt, long outputVertexId, String udfName, DirectBuffer operands, int offset,
-        int length)
+        final long dagId, final int task, final int attempt, final long outputVertexId, final String udfName,
+        final DirectBuffer operands, final int offset,
+        final int length)
     {
     }
 
@@ -112,7 +114,7 @@ public interface GridListener
      * @param taskCount     tasks in the DAG.
      * @param refusal       empty when accepted, else why not.
      */
-    default void onSubmitResult(long correlationId, long dagId, int taskCount, String refusal)
+    default void onSubmitResult(final long correlationId, final long dagId, final int taskCount, final String refusal)
     {
     }
 
@@ -120,15 +122,16 @@ public interface GridListener
      * A task of a DAG submitted on this session (or asked about) changed state.
      */
     default void onTaskStateChange(
-        long dagId, int task, String taskName, TaskState state, int workerId, int attempt, Status status,
-        long clusterTime, byte[] result)
+        final long dagId, final int task, final String taskName, final TaskState state, final int workerId,
+        final int attempt, final Status status,
+        final long clusterTime, final byte[] result)
     {
     }
 
     /**
      * The answer to a status request; valid only during the call.
      */
-    default void onGridStatus(GridStatusDecoder status)
+    default void onGridStatus(final GridStatusDecoder status)
     {
     }
 
@@ -137,7 +140,7 @@ public interface GridListener
      *
      * @param timestampNs the value the ping was sent with.
      */
-    default void onPing(long timestampNs)
+    default void onPing(final long timestampNs)
     {
     }
 }

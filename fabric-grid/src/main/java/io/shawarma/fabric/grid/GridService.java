@@ -203,32 +203,7 @@ public final class GridService implements ClusteredService
                 {
                     break;
                 }
-                final int workerId = workerStatus.session().senderId();
-                final MemberEvent event = workerStatus.memberEvent();
-                final int running = workerStatus.runningTasks();
-                final int load = workerStatus.load();
-                final long syncedEpoch = workerStatus.session().epoch();
-                final String dataChannel = workerStatus.dataChannel();
-                if (workerId < 0)
-                {
-                    malformedMessages++;
-                }
-                else if (MemberEvent.JOIN == event)
-                {
-                    state.onJoin(workerId, sessionId, dataChannel, timestamp);
-                }
-                else if (MemberEvent.HEARTBEAT == event)
-                {
-                    state.onHeartbeat(workerId, sessionId, running, load, dataChannel, syncedEpoch, timestamp);
-                }
-                else if (MemberEvent.LEAVE == event)
-                {
-                    state.onLeave(workerId, sessionId, syncedEpoch, timestamp);
-                }
-                else
-                {
-                    malformedMessages++;
-                }
+                onWorkerStatus(sessionId, timestamp);
                 break;
 
             case SubmitDagDecoder.TEMPLATE_ID:
@@ -257,24 +232,7 @@ public final class GridService implements ClusteredService
                 {
                     break;
                 }
-                final int sender = taskResult.session().senderId();
-                final long dagId = taskResult.dagId();
-                final int task = taskResult.taskIndex();
-                final int attempt = taskResult.attempt();
-                Status status = Status.of(taskResult.statusRaw());
-                byte[] result = new byte[taskResult.resultLength()];
-                taskResult.getResult(result, 0, result.length);
-                if (null == status)
-                {
-                    status = Status.MALFORMED;
-                }
-                if (result.length > TaskDag.MAX_RESULT_BYTES)
-                {
-                    status = Status.MALFORMED;
-                    result = ("result of " + result.length + " bytes exceeds " + TaskDag.MAX_RESULT_BYTES)
-                        .getBytes(StandardCharsets.US_ASCII);
-                }
-                state.onTaskResult(sender, dagId, task, attempt, status, result, timestamp);
+                onTaskResult(timestamp);
                 break;
 
             case StatusRequestDecoder.TEMPLATE_ID:
@@ -311,6 +269,58 @@ public final class GridService implements ClusteredService
             default:
                 malformedMessages++;
         }
+    }
+
+    private void onWorkerStatus(final long sessionId, final long timestamp)
+    {
+        final int workerId = workerStatus.session().senderId();
+        final MemberEvent event = workerStatus.memberEvent();
+        final int running = workerStatus.runningTasks();
+        final int load = workerStatus.load();
+        final long syncedEpoch = workerStatus.session().epoch();
+        final String dataChannel = workerStatus.dataChannel();
+        if (workerId < 0)
+        {
+            malformedMessages++;
+        }
+        else if (MemberEvent.JOIN == event)
+        {
+            state.onJoin(workerId, sessionId, dataChannel, timestamp);
+        }
+        else if (MemberEvent.HEARTBEAT == event)
+        {
+            state.onHeartbeat(workerId, sessionId, running, load, dataChannel, syncedEpoch, timestamp);
+        }
+        else if (MemberEvent.LEAVE == event)
+        {
+            state.onLeave(workerId, sessionId, syncedEpoch, timestamp);
+        }
+        else
+        {
+            malformedMessages++;
+        }
+    }
+
+    private void onTaskResult(final long timestamp)
+    {
+        final int sender = taskResult.session().senderId();
+        final long dagId = taskResult.dagId();
+        final int task = taskResult.taskIndex();
+        final int attempt = taskResult.attempt();
+        Status status = Status.of(taskResult.statusRaw());
+        byte[] result = new byte[taskResult.resultLength()];
+        taskResult.getResult(result, 0, result.length);
+        if (null == status)
+        {
+            status = Status.MALFORMED;
+        }
+        if (result.length > TaskDag.MAX_RESULT_BYTES)
+        {
+            status = Status.MALFORMED;
+            result = ("result of " + result.length + " bytes exceeds " + TaskDag.MAX_RESULT_BYTES)
+                .getBytes(StandardCharsets.US_ASCII);
+        }
+        state.onTaskResult(sender, dagId, task, attempt, status, result, timestamp);
     }
 
     /**

@@ -79,7 +79,7 @@ public final class SlotRoutedClient implements AutoCloseable
     }
 
     /**
-     * As above, and
+     * As above, with the clock that times the calls' deadlines.
      *
      * @param clock times the calls' deadlines.
      */

@@ -16,7 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Fuzz target for the grid's cluster egress, as workers and submitters decode it ({@link GridClient}): any bytes
  * end in exactly one listener callback or one malformed count, never an exception or an array sized by a length
- * the message cannot hold (what decoding allocates stays within a small multiple of the message's size), and no callback is handed bytes outside the message (it sits in an exactly sized buffer
+ * the message cannot hold (what decoding allocates stays within a small multiple of the message's size), and no
+ * callback is handed bytes outside the message (it sits in an exactly sized buffer
  * whose bounds checks would throw). A status answer is read in full, as {@code shawarma status} reads it. Runs over
  * the committed seed corpus in every build; {@code scripts/shawarma fuzz --target grid-egress} fuzzes it.
  */

@@ -2,6 +2,7 @@ package io.shawarma.fabric.grid;
 
 import io.aeron.CommonContext;
 import io.shawarma.fabric.Configuration;
+import io.shawarma.fabric.FabricClient;
 import io.shawarma.fabric.Placement;
 import io.shawarma.fabric.process.ChildAeronDirectories;
 import io.shawarma.fabric.process.ChildJvm;
@@ -106,10 +107,12 @@ class GridMigrationIT
     @Test
     void shouldKeepEveryAcknowledgedIncrementWhileSlotsMoveOnJoinAndLeave() throws InterruptedException
     {
-        try (SlotRoutedClient client = SlotRoutedClient.connect(TestGrid.dataClient(transport.aeron(), CLIENT_ID,
-                "1@" + workerChannels[1] + ",2@" + workerChannels[2] + ",3@" + workerChannels[3] + ",4@" +
-                workerChannels[4], TimeUnit.SECONDS.toNanos(10), "sleeping")
-                .secretFile(System.getProperty(Configuration.SECRET_FILE_PROP)), GridConfiguration.SLOTS_DEFAULT))
+        final String workers = "1@" + workerChannels[1] + ",2@" + workerChannels[2] + ",3@" + workerChannels[3] +
+            ",4@" + workerChannels[4];
+        final FabricClient.Context withSecret = TestGrid.dataClient(
+            transport.aeron(), CLIENT_ID, workers, TimeUnit.SECONDS.toNanos(10), "sleeping")
+            .secretFile(System.getProperty(Configuration.SECRET_FILE_PROP));
+        try (SlotRoutedClient client = SlotRoutedClient.connect(withSecret, GridConfiguration.SLOTS_DEFAULT))
         {
             awaitSpread(3);
             final UnsafeBuffer zero = new UnsafeBuffer(new byte[Long.BYTES]);

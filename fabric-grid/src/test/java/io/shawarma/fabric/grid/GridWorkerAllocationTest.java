@@ -37,7 +37,8 @@ class GridWorkerAllocationTest
     @Test
     void shouldNotAllocatePerCallOnClientOrWorker() throws InterruptedException
     {
-        final Transport transport = Transport.embedded("grid-alloc", "sleeping", 1024 * 1024, Throwable::printStackTrace);
+        final Transport transport =
+            Transport.embedded("grid-alloc", "sleeping", 1024 * 1024, Throwable::printStackTrace);
         final GridNode node = new GridNode(1, LoopbackPorts.freeUdpChannel(), SLOTS, transport.aeronDirectoryName(),
             null);
         final int[] owners = new int[SLOTS];

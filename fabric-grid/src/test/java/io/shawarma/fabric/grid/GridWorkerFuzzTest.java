@@ -41,7 +41,8 @@ class GridWorkerFuzzTest
         final Path dir = Files.createDirectories(Path.of("target", "grid-data-fuzz"));
         final Path secretFile = dir.resolve("grid.secret");
         Files.deleteIfExists(secretFile);
-        Files.createFile(secretFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.createFile(
+            secretFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.writeString(secretFile, "the fuzzed grid's secret, unguessable", StandardCharsets.US_ASCII);
 
         transport = Transport.embedded("grid-data-fuzz", "sleeping", 1 << 16, Throwable::printStackTrace);
