@@ -13,7 +13,6 @@ import io.shawarma.udf.Status;
 import io.shawarma.udf.Udf;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
-import org.agrona.ErrorHandler;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.concurrent.IdleStrategy;
@@ -22,7 +21,6 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.shawarma.fabric.Configuration.*;
 
@@ -53,7 +51,6 @@ public final class FabricClient implements AutoCloseable
         void onResult(long correlationId, Status status, int ownerId, DirectBuffer buffer, int offset, int length);
     }
 
-    private static final AtomicInteger CLIENTS_IN_PROCESS = new AtomicInteger();
     private static final int FRAGMENT_LIMIT = 16;
     private static final int MAX_MOVED_FOLLOWS = 1;
 
@@ -425,120 +422,10 @@ public final class FabricClient implements AutoCloseable
     }
 
     /**
-     * A client's settings, each defaulted from its system property (see {@link Configuration}).
+     * A client's settings, each defaulted from its system property (see {@link Configuration} and
+     * {@link ClientSettings}).
      */
-    public static final class Context extends ParticipantContext<Context>
+    public static final class Context extends ClientSettings<Context>
     {
-        private int clientId = integer(CLIENT_ID_PROP, -1);
-        private long connectTimeoutNs = durationNs(CONNECT_TIMEOUT_MS_PROP, CONNECT_TIMEOUT_MS_DEFAULT);
-        private Aeron aeron;
-        private ResultHandler resultHandler;
-        private ErrorHandler errorHandler = Throwable::printStackTrace;
-        private boolean helloOnFirstCall;
-
-        /**
-         * Validates the settings and fills derived ones.
-         *
-         * @return this.
-         */
-        public Context conclude()
-        {
-            concludeShared(null);
-            if (-1 == clientId)
-            {
-                clientId = MAX_WORKER_ID + (int)(ProcessHandle.current().pid() % 100_000) * 100 +
-                    CLIENTS_IN_PROCESS.getAndIncrement() % 100;
-            }
-            check(clientId >= MAX_WORKER_ID, CLIENT_ID_PROP, clientId, "at least " + MAX_WORKER_ID +
-                " (lower ids are workers')");
-            if (null == channel())
-            {
-                channel(CLIENT_CHANNEL_DEFAULT);
-            }
-            check(connectTimeoutNs > 0, CONNECT_TIMEOUT_MS_PROP, connectTimeoutNs / 1_000_000.0, "positive");
-            return this;
-        }
-
-        /** @return the client's id. */
-        public int clientId()
-        {
-            return clientId;
-        }
-
-        /** @param clientId the client's id, at least 1_000_000; default derived from the pid. @return this. */
-        public Context clientId(final int clientId)
-        {
-            this.clientId = clientId;
-            return this;
-        }
-
-        /** @return how long connect waits for the workers. */
-        public long connectTimeoutNs()
-        {
-            return connectTimeoutNs;
-        }
-
-        /** @param connectTimeoutNs how long connect waits for the workers. @return this. */
-        public Context connectTimeoutNs(final long connectTimeoutNs)
-        {
-            this.connectTimeoutNs = connectTimeoutNs;
-            return this;
-        }
-
-        /** @return true when the client says Hello to each worker before its first call there, not on connect. */
-        public boolean helloOnFirstCall()
-        {
-            return helloOnFirstCall;
-        }
-
-        /**
-         * @param helloOnFirstCall say Hello to each worker before the first call to it (and again once it reconnects)
-         *                         instead of to every worker on connect: for workers that come and go (the grid).
-         * @return this.
-         */
-        public Context helloOnFirstCall(final boolean helloOnFirstCall)
-        {
-            this.helloOnFirstCall = helloOnFirstCall;
-            return this;
-        }
-
-        /** @return an Aeron client to share, or null for the client's own transport. */
-        public Aeron aeron()
-        {
-            return aeron;
-        }
-
-        /** @param aeron an Aeron client to share (e.g. a worker's), or null for its own transport. @return this. */
-        public Context aeron(final Aeron aeron)
-        {
-            this.aeron = aeron;
-            return this;
-        }
-
-        /** @return receives the answers to asynchronous calls. */
-        public ResultHandler resultHandler()
-        {
-            return resultHandler;
-        }
-
-        /** @param resultHandler receives the answers to asynchronous calls. @return this. */
-        public Context resultHandler(final ResultHandler resultHandler)
-        {
-            this.resultHandler = resultHandler;
-            return this;
-        }
-
-        /** @return receives errors from the transport. */
-        public ErrorHandler errorHandler()
-        {
-            return errorHandler;
-        }
-
-        /** @param errorHandler receives errors from the transport. @return this. */
-        public Context errorHandler(final ErrorHandler errorHandler)
-        {
-            this.errorHandler = errorHandler;
-            return this;
-        }
     }
 }

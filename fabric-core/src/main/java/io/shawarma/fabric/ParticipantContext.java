@@ -36,8 +36,11 @@ public abstract class ParticipantContext<C extends ParticipantContext<C>>
     private NanoClock nanoClock = SystemNanoClock.INSTANCE;
     private EpochClock epochClock = SystemEpochClock.INSTANCE;
 
+    /**
+     * @return this context as its concrete type, for setters' return values.
+     */
     @SuppressWarnings("unchecked")
-    private C self()
+    protected final C self()
     {
         return (C)this;
     }
