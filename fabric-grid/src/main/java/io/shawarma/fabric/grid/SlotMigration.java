@@ -4,13 +4,9 @@ import io.shawarma.fabric.Ownership;
 import io.shawarma.fabric.Placement;
 import io.shawarma.fabric.store.LocalVertices;
 import org.agrona.DirectBuffer;
-import org.agrona.ExpandableArrayBuffer;
 import org.agrona.collections.LongArrayList;
-import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.Arrays;
-
-import static java.nio.ByteOrder.LITTLE_ENDIAN;
 
 /**
  * A grid worker's side of slot migration, without the wire: which slots it serves, which it has frozen because they
@@ -53,8 +49,8 @@ final class SlotMigration implements Ownership
 
     /** Bytes of vertices per chunk, before the chunk's own header. */
     static final int CHUNK_BYTES = 32 * 1024;
-    private static final int ENTRY_HEADER = Long.BYTES + Integer.BYTES;
-    private static final long NOT_MOVING = 0;
+    static final int ENTRY_HEADER = Long.BYTES + Integer.BYTES;
+    static final long NOT_MOVING = 0;
 
     /** Reconciles a vertex this worker holds with the copy a stream brings. */
     @FunctionalInterface
@@ -99,7 +95,8 @@ final class SlotMigration implements Ownership
     private final int slotCount;
     private final LocalVertices store;
     private final Link link;
-    private final VertexMerge merge;
+    private final SlotStreamer streamer;
+    private final SlotArrivals arrivals;
     private final long restreamIntervalNs;
     private final int[] owners;
     private final long[] frozenMoves;
@@ -114,23 +111,13 @@ final class SlotMigration implements Ownership
     private final long[] incomingMoves;
     /** Id of the move whose stream was installed here last. */
     private final long[] installedMoves;
-    /** Owned without the data of the move that was bringing it (its source gone before the commit): awaited. */
-    private final long[] awaitedMoves;
-    private final long[] awaitedSinceNs;
-    private int awaitedCount;
     /** Installed here: the newer of the stream's epoch and the placement applied then; -1 for data from before. */
     private final long[] installedAt;
-    private final Incoming[] incoming;
-    private final ExpandableArrayBuffer outgoing = new ExpandableArrayBuffer(CHUNK_BYTES);
     private final LongArrayList scratchIds = new LongArrayList();
-    private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
-    private final UnsafeBuffer value;
     private long placementEpoch = -1;
     private long syncedEpoch = -1;
-    private long verticesSent;
     private long verticesReceived;
     private long verticesDropped;
-    private long verticesMerged;
     private long slotsSent;
     private long slotsReceived;
 
@@ -159,7 +146,8 @@ final class SlotMigration implements Ownership
         this.slotCount = slotCount;
         this.store = store;
         this.link = link;
-        this.merge = merge;
+        streamer = new SlotStreamer(slotCount, store, link);
+        arrivals = new SlotArrivals(slotCount, store, merge, restreamIntervalNs);
         this.restreamIntervalNs = restreamIntervalNs;
         owners = new int[slotCount];
         Arrays.fill(owners, SlotTable.NO_OWNER);
@@ -172,12 +160,8 @@ final class SlotMigration implements Ownership
         Arrays.fill(held, true);
         incomingMoves = new long[slotCount];
         installedMoves = new long[slotCount];
-        awaitedMoves = new long[slotCount];
-        awaitedSinceNs = new long[slotCount];
         installedAt = new long[slotCount];
         Arrays.fill(installedAt, -1);
-        incoming = new Incoming[slotCount];
-        value = new UnsafeBuffer(new byte[store.maxValueBytes()]);
     }
 
     /**
@@ -191,7 +175,7 @@ final class SlotMigration implements Ownership
         {
             return MOVED;
         }
-        if (NOT_MOVING != awaitedMoves[slot])
+        if (arrivals.isAwaited(slot))
         {
             return ARRIVING;
         }
@@ -255,14 +239,12 @@ final class SlotMigration implements Ownership
                 held[slot] = true;
                 installedAt[slot] = -1;
                 unfreeze(slot);
-                stopAwaiting(slot);
+                arrivals.stopAwaiting(slot);
             }
             else if (owners[slot] != workerId && slotOwners[slot] == workerId && NOT_MOVING != incomingMoves[slot] &&
                 installedMoves[slot] != incomingMoves[slot])
             {
-                awaitedMoves[slot] = incomingMoves[slot];
-                awaitedSinceNs[slot] = Long.MIN_VALUE;
-                awaitedCount++;
+                arrivals.await(slot, incomingMoves[slot]);
             }
             owners[slot] = slotOwners[slot];
             held[slot] &= owners[slot] != workerId;
@@ -330,15 +312,15 @@ final class SlotMigration implements Ownership
      */
     int doWork(final long nowNs)
     {
-        if (awaitedCount > 0)
+        if (arrivals.awaitedSlots() > 0)
         {
-            expireAwaited(nowNs);
+            arrivals.expireAwaited(nowNs);
         }
         for (int slot = 0; slot < slotCount; slot++)
         {
             if (streamDue[slot])
             {
-                if (stream(slot))
+                if (streamer.stream(slot, frozenMoves[slot], frozenTargets[slot], frozenEpochs[slot]))
                 {
                     streamDue[slot] = false;
                     streamedAtNs[slot] = nowNs;
@@ -364,35 +346,16 @@ final class SlotMigration implements Ownership
         final int vertexCount, final DirectBuffer buffer, final int offset, final int length)
     {
         if (slot < 0 || slot >= slotCount ||
-            owners[slot] == workerId && (NOT_MOVING == awaitedMoves[slot] || moveId != awaitedMoves[slot]))
+            owners[slot] == workerId && !arrivals.awaits(slot, moveId) ||
+            !arrivals.stage(moveId, slot, sequence, last, buffer, offset, length))
         {
             return false;
         }
-        Incoming stage = incoming[slot];
-        if (0 == sequence)
-        {
-            if (null == stage)
-            {
-                stage = new Incoming();
-                incoming[slot] = stage;
-            }
-            stage.start(moveId);
-        }
-        else if (null == stage || stage.moveId != moveId || stage.nextSequence != sequence)
-        {
-            if (null != stage)
-            {
-                stage.moveId = NOT_MOVING;
-            }
-            return false;
-        }
-        stage.append(buffer, offset, length);
-        if (!last)
-        {
-            return false;
-        }
-        stage.moveId = NOT_MOVING;
-        final int installed = install(slot, stage, epoch);
+        held[slot] = true;
+        // Before any placement the view it belongs to is unknown: never dropped by a sweep (only when owned, or
+        // after a restart).
+        installedAt[slot] = placementEpoch < 0 ? Long.MAX_VALUE : Math.max(placementEpoch, epoch);
+        final int installed = arrivals.install(slot);
         if (installed != vertexCount)
         {
             return false;
@@ -403,7 +366,7 @@ final class SlotMigration implements Ownership
         if (owners[slot] == workerId)
         {
             // An awaited stream: the slot is already this worker's, there is no move left to commit.
-            stopAwaiting(slot);
+            arrivals.stopAwaiting(slot);
         }
         else
         {
@@ -445,7 +408,7 @@ final class SlotMigration implements Ownership
 
     long verticesSent()
     {
-        return verticesSent;
+        return streamer.verticesSent();
     }
 
     long verticesReceived()
@@ -461,7 +424,7 @@ final class SlotMigration implements Ownership
     /** @return vertices of streams merged into a copy held here (a restarted worker's own data). */
     long verticesMerged()
     {
-        return verticesMerged;
+        return arrivals.verticesMerged();
     }
 
     long slotsSent()
@@ -477,34 +440,7 @@ final class SlotMigration implements Ownership
     /** @return slots owned here whose data is still awaited. */
     int awaitedSlots()
     {
-        return awaitedCount;
-    }
-
-    private void expireAwaited(final long nowNs)
-    {
-        for (int slot = 0; slot < slotCount; slot++)
-        {
-            if (NOT_MOVING != awaitedMoves[slot])
-            {
-                if (Long.MIN_VALUE == awaitedSinceNs[slot])
-                {
-                    awaitedSinceNs[slot] = nowNs;
-                }
-                else if (nowNs - awaitedSinceNs[slot] >= restreamIntervalNs)
-                {
-                    stopAwaiting(slot);
-                }
-            }
-        }
-    }
-
-    private void stopAwaiting(final int slot)
-    {
-        if (NOT_MOVING != awaitedMoves[slot])
-        {
-            awaitedMoves[slot] = NOT_MOVING;
-            awaitedCount--;
-        }
+        return arrivals.awaitedSlots();
     }
 
     private void unfreeze(final int slot)
@@ -513,58 +449,6 @@ final class SlotMigration implements Ownership
         frozenEpochs[slot] = 0;
         frozenTargets[slot] = SlotTable.NO_OWNER;
         streamDue[slot] = false;
-    }
-
-    private boolean stream(final int slot)
-    {
-        final long moveId = frozenMoves[slot];
-        final int target = frozenTargets[slot];
-        final long epoch = frozenEpochs[slot];
-        int count = 0;
-        int position = 0;
-        int sequence = 0;
-        // Collected first: the store's iteration holds a lock, and sending may wait on back pressure.
-        collect(slot);
-        for (int i = 0; i < scratchIds.size(); i++)
-        {
-            final long vertexId = scratchIds.getLong(i);
-            final int length = store.get(vertexId, value);
-            if (length < 0)
-            {
-                continue;
-            }
-            if (position > 0 && position + ENTRY_HEADER + length > CHUNK_BYTES)
-            {
-                if (!link.sendChunk(target, moveId, epoch, slot, sequence++, false, 0, outgoing, position))
-                {
-                    return false;
-                }
-                position = 0;
-            }
-            outgoing.putLong(position, vertexId, LITTLE_ENDIAN);
-            outgoing.putInt(position + Long.BYTES, length, LITTLE_ENDIAN);
-            outgoing.putBytes(position + ENTRY_HEADER, value, 0, length);
-            position += ENTRY_HEADER + length;
-            count++;
-        }
-        if (!link.sendChunk(target, moveId, epoch, slot, sequence, true, count, outgoing, position))
-        {
-            return false;
-        }
-        verticesSent += count;
-        return true;
-    }
-
-    private void collect(final int slot)
-    {
-        scratchIds.clear();
-        store.forEach((vertexId, buffer, length) ->
-        {
-            if (Placement.slotOf(vertexId, slotCount) == slot)
-            {
-                scratchIds.addLong(vertexId);
-            }
-        });
     }
 
     private int dropVertices(final boolean[] slots)
@@ -607,61 +491,6 @@ final class SlotMigration implements Ownership
         if (any)
         {
             verticesDropped += dropVertices(slots);
-        }
-    }
-
-    private int install(final int slot, final Incoming stage, final long streamEpoch)
-    {
-        held[slot] = true;
-        // Before any placement the view it belongs to is unknown: never dropped by a sweep (only when owned, or
-        // after a restart).
-        installedAt[slot] = placementEpoch < 0 ? Long.MAX_VALUE : Math.max(placementEpoch, streamEpoch);
-        int installed = 0;
-        int position = 0;
-        while (position + ENTRY_HEADER <= stage.length)
-        {
-            final long vertexId = stage.buffer.getLong(position, LITTLE_ENDIAN);
-            final int length = stage.buffer.getInt(position + Long.BYTES, LITTLE_ENDIAN);
-            if (length < 0 || position + ENTRY_HEADER + length > stage.length ||
-                Placement.slotOf(vertexId, slotCount) != slot)
-            {
-                return -1;
-            }
-            view.wrap(stage.buffer, position + ENTRY_HEADER, length);
-            if (merge.merge(vertexId, view, 0, length))
-            {
-                verticesMerged++;
-            }
-            else
-            {
-                store.put(vertexId, view, 0, length);
-            }
-            position += ENTRY_HEADER + length;
-            installed++;
-        }
-        return position == stage.length ? installed : -1;
-    }
-
-    /** A stream being received: its chunks so far, in order. */
-    private static final class Incoming
-    {
-        final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(CHUNK_BYTES);
-        long moveId = NOT_MOVING;
-        int nextSequence;
-        int length;
-
-        void start(final long moveId)
-        {
-            this.moveId = moveId;
-            nextSequence = 0;
-            length = 0;
-        }
-
-        void append(final DirectBuffer source, final int offset, final int bytes)
-        {
-            buffer.putBytes(length, source, offset, bytes);
-            length += bytes;
-            nextSequence++;
         }
     }
 }
