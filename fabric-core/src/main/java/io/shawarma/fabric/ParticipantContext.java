@@ -2,9 +2,7 @@ package io.shawarma.fabric;
 
 import io.shawarma.messaging.IdleStrategies;
 
-import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.NanoClock;
-import org.agrona.concurrent.SystemEpochClock;
 import org.agrona.concurrent.SystemNanoClock;
 
 import java.nio.file.Path;
@@ -34,7 +32,6 @@ public abstract class ParticipantContext<C extends ParticipantContext<C>>
     private String secretFile = string(SECRET_FILE_PROP, null);
     private SharedSecret secret;
     private NanoClock nanoClock = SystemNanoClock.INSTANCE;
-    private EpochClock epochClock = SystemEpochClock.INSTANCE;
 
     /**
      * @return this context as its concrete type, for setters' return values.
@@ -288,19 +285,6 @@ public abstract class ParticipantContext<C extends ParticipantContext<C>>
     public C nanoClock(final NanoClock nanoClock)
     {
         this.nanoClock = nanoClock;
-        return self();
-    }
-
-    /** @return the wall clock, for what is stamped with the time of day (error logs). */
-    public EpochClock epochClock()
-    {
-        return epochClock;
-    }
-
-    /** @param epochClock the wall clock, for what is stamped with the time of day. @return this. */
-    public C epochClock(final EpochClock epochClock)
-    {
-        this.epochClock = epochClock;
         return self();
     }
 }
