@@ -62,6 +62,10 @@ public final class Configuration
     public static final String MAX_PAYLOAD_BYTES_PROP = "shawarma.max.payload.bytes";
     public static final int MAX_PAYLOAD_BYTES_DEFAULT = 64 * 1024;
 
+    /** The vertex store: {@code table} (the single-writer vertex table) or {@code chronicle} (a Chronicle Map). */
+    public static final String STORE_PROP = "shawarma.store";
+    public static final String STORE_DEFAULT = "chronicle";
+
     /** How many vertices the local store is sized for. */
     public static final String STORE_ENTRIES_PROP = "shawarma.store.entries";
     public static final long STORE_ENTRIES_DEFAULT = 100_000;

@@ -4,7 +4,7 @@ import io.aeron.Aeron;
 import io.aeron.Subscription;
 import io.shawarma.messaging.FabricProxy;
 import io.shawarma.fabric.store.LocalInvoker;
-import io.shawarma.fabric.store.LocalVertices;
+import io.shawarma.fabric.store.VertexStore;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
 
@@ -18,7 +18,7 @@ final class ExtensionPort implements WorkerPort
     private final Aeron aeron;
     private final Subscription subscription;
     private final FabricProxy proxy;
-    private final LocalVertices store;
+    private final VertexStore store;
     private final LocalInvoker invoker;
     private final WorkerCounters counters;
     private PeerSessions sessions;
@@ -26,7 +26,7 @@ final class ExtensionPort implements WorkerPort
 
     ExtensionPort(
         final int workerId, final Aeron aeron, final Subscription subscription, final FabricProxy proxy,
-        final LocalVertices store, final LocalInvoker invoker, final WorkerCounters counters)
+        final VertexStore store, final LocalInvoker invoker, final WorkerCounters counters)
     {
         this.workerId = workerId;
         this.aeron = aeron;
@@ -62,7 +62,7 @@ final class ExtensionPort implements WorkerPort
         return workerId;
     }
 
-    public LocalVertices store()
+    public VertexStore store()
     {
         return store;
     }

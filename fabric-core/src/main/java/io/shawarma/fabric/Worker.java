@@ -1,6 +1,7 @@
 package io.shawarma.fabric;
 
-import io.shawarma.fabric.store.LocalVertices;
+import io.shawarma.fabric.store.VertexStore;
+import io.shawarma.fabric.store.VertexStores;
 import io.shawarma.fabric.store.UdfRegistry;
 import io.shawarma.fabric.store.LocalInvoker;
 import io.shawarma.messaging.IdleStrategies;
@@ -30,7 +31,7 @@ public final class Worker implements AutoCloseable
     private final Context context;
     private final Transport transport;
     private final WorkerCounters counters;
-    private final LocalVertices store;
+    private final VertexStore store;
     private final WorkerAgent agent;
     private final AgentRunner runner;
     private final AgentInvoker invoker;
@@ -41,7 +42,7 @@ public final class Worker implements AutoCloseable
         this.context = context;
         Transport transport = null;
         WorkerCounters counters = null;
-        LocalVertices store = null;
+        VertexStore store = null;
         try
         {
             final File workerDir = new File(context.workerDir());
@@ -52,7 +53,7 @@ public final class Worker implements AutoCloseable
                 Transport.external(context.aeronDirectoryName(), errorSink::onError) :
                 Transport.embedded("worker-" + context.workerId(), context.driverIdleStrategy(), context.termLength(),
                     errorSink::onError);
-            store = new LocalVertices(
+            store = VertexStores.open(context.store(),
                 context.storeEntries(), context.storeValueAverageBytes(), context.storeValueMaxBytes(),
                 null == context.dataDir() ? null :
                 new File(context.dataDir(), "vertices-worker-" + context.workerId() + ".dat"));
@@ -204,6 +205,7 @@ public final class Worker implements AutoCloseable
     {
         private int workerId = integer(WORKER_ID_PROP, -1);
         private int cpu = integer(CPU_PROP, -1);
+        private String store = string(STORE_PROP, STORE_DEFAULT);
         private long storeEntries = number(STORE_ENTRIES_PROP, STORE_ENTRIES_DEFAULT);
         private int storeValueAverageBytes = integer(STORE_VALUE_AVERAGE_BYTES_PROP, STORE_VALUE_AVERAGE_BYTES_DEFAULT);
         private int storeValueMaxBytes = integer(STORE_VALUE_MAX_BYTES_PROP, STORE_VALUE_MAX_BYTES_DEFAULT);
@@ -236,6 +238,7 @@ public final class Worker implements AutoCloseable
             {
                 channel(listed);
             }
+            check(VertexStores.isKnown(store), STORE_PROP, store, VertexStores.KINDS);
             check(storeEntries > 0, STORE_ENTRIES_PROP, storeEntries, "positive");
             check(storeValueMaxBytes > 0 && storeValueMaxBytes <= maxPayloadBytes(), STORE_VALUE_MAX_BYTES_PROP,
                 storeValueMaxBytes, "positive and at most " + MAX_PAYLOAD_BYTES_PROP + "=" + maxPayloadBytes());
@@ -284,7 +287,20 @@ public final class Worker implements AutoCloseable
             return this;
         }
 
-        /** @return number of vertices the store is sized for. */
+        /** @return the vertex store's kind, {@code table} or {@code chronicle}. */
+        public String store()
+        {
+            return store;
+        }
+
+        /** @param store the vertex store, {@code table} or {@code chronicle}. @return this. */
+        public Context store(final String store)
+        {
+            this.store = store;
+            return this;
+        }
+
+        /** @return the number of vertices the store is sized for. */
         public long storeEntries()
         {
             return storeEntries;

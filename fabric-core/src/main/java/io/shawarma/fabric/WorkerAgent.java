@@ -6,7 +6,7 @@ import io.aeron.Subscription;
 import io.aeron.logbuffer.Header;
 import io.shawarma.fabric.borrow.CostModel;
 import io.shawarma.fabric.store.LocalInvoker;
-import io.shawarma.fabric.store.LocalVertices;
+import io.shawarma.fabric.store.VertexStore;
 import io.shawarma.messaging.FabricAdapter;
 import io.shawarma.messaging.FabricHandler;
 import io.shawarma.messaging.FabricProxy;
@@ -53,7 +53,7 @@ final class WorkerAgent implements Agent, FabricHandler
     private long nextCounterPublishNs;
 
     WorkerAgent(
-        final Worker.Context context, final Aeron aeron, final LocalVertices store, final LocalInvoker invoker,
+        final Worker.Context context, final Aeron aeron, final VertexStore store, final LocalInvoker invoker,
         final WorkerCounters counters)
     {
         this.workerId = context.workerId();

@@ -1,7 +1,7 @@
 package io.shawarma.fabric;
 
 import io.shawarma.fabric.store.LocalInvoker;
-import io.shawarma.fabric.store.LocalVertices;
+import io.shawarma.fabric.store.VertexStore;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
 
@@ -19,7 +19,7 @@ public interface WorkerPort
     /**
      * @return the worker's vertices.
      */
-    LocalVertices store();
+    VertexStore store();
 
     /**
      * @return runs calls on the worker's vertices.

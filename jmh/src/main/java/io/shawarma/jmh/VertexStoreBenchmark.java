@@ -1,6 +1,7 @@
 package io.shawarma.jmh;
 
-import io.shawarma.fabric.store.LocalVertices;
+import io.shawarma.fabric.store.ChronicleVertexStore;
+import io.shawarma.fabric.store.VertexStore;
 import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -21,7 +22,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The worker's off-heap vertex store ({@link LocalVertices}, a Chronicle Map): get and replace of a random vertex
+ * The worker's off-heap vertex store ({@link VertexStore}, a Chronicle Map): get and replace of a random vertex
  * among 100k, in memory, for a small and a 1 KiB value. Ids come from a pre-generated array, so the measured method
  * does nothing but the store call.
  */
@@ -41,7 +42,7 @@ public class VertexStoreBenchmark
     public int valueBytes;
 
     private final long[] ids = new long[IDS];
-    private LocalVertices store;
+    private VertexStore store;
     private UnsafeBuffer value;
     private UnsafeBuffer readInto;
     private int next;
@@ -49,7 +50,7 @@ public class VertexStoreBenchmark
     @Setup(Level.Trial)
     public void setUp()
     {
-        store = new LocalVertices(VERTICES, valueBytes, valueBytes, null);
+        store = new ChronicleVertexStore(VERTICES, valueBytes, valueBytes, null);
         value = new UnsafeBuffer(BufferUtil.allocateDirectAligned(valueBytes, 64));
         readInto = new UnsafeBuffer(BufferUtil.allocateDirectAligned(valueBytes, 64));
         for (int i = 0; i < valueBytes; i++)

@@ -18,7 +18,7 @@ import java.nio.charset.StandardCharsets;
  */
 public final class LocalInvoker
 {
-    private final LocalVertices store;
+    private final VertexStore store;
     private final UdfRegistry udfs;
     private final ErrorHandler errorHandler;
     private final Vertex vertex;
@@ -35,7 +35,7 @@ public final class LocalInvoker
      * @param errorHandler    records UDF exceptions (once per distinct cause in the worker's error log).
      */
     public LocalInvoker(
-        final LocalVertices store, final UdfRegistry udfs, final int maxResultBytes, final ErrorHandler errorHandler)
+        final VertexStore store, final UdfRegistry udfs, final int maxResultBytes, final ErrorHandler errorHandler)
     {
         this.store = store;
         this.udfs = udfs;

@@ -3,7 +3,8 @@ package io.shawarma.fabric.borrow;
 import io.shawarma.codecs.LeaseMode;
 import io.shawarma.fabric.store.LocalInvoker;
 import io.shawarma.fabric.store.UdfRegistry;
-import io.shawarma.fabric.store.LocalVertices;
+import io.shawarma.fabric.store.ChronicleVertexStore;
+import io.shawarma.fabric.store.VertexStore;
 import io.shawarma.udf.Status;
 import io.shawarma.udf.Udf;
 import org.agrona.DirectBuffer;
@@ -51,7 +52,7 @@ final class MemoryNetwork implements AutoCloseable
     final class Node implements BorrowSender
     {
         final int id;
-        final LocalVertices store;
+        final VertexStore store;
         final LocalInvoker invoker;
         final Lender lender;
         final Borrower borrower;
@@ -59,7 +60,7 @@ final class MemoryNetwork implements AutoCloseable
         Node(final int id)
         {
             this.id = id;
-            store = new LocalVertices(1024, 64, 1024, null);
+            store = new ChronicleVertexStore(1024, 64, 1024, null);
             final List<Udf> udfs = new ArrayList<>();
             ServiceLoader.load(Udf.class).forEach(udfs::add);
             invoker = new LocalInvoker(store, new UdfRegistry(udfs), 1024, Throwable::printStackTrace).replicaId(id);

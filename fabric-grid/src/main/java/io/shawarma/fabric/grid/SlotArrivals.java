@@ -1,7 +1,7 @@
 package io.shawarma.fabric.grid;
 
 import io.shawarma.fabric.Placement;
-import io.shawarma.fabric.store.LocalVertices;
+import io.shawarma.fabric.store.VertexStore;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -17,7 +17,7 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
 final class SlotArrivals
 {
     private final int slotCount;
-    private final LocalVertices store;
+    private final VertexStore store;
     private final SlotMigration.VertexMerge merge;
     private final long awaitTimeoutNs;
     private final Incoming[] incoming;
@@ -29,7 +29,7 @@ final class SlotArrivals
     private long verticesMerged;
 
     SlotArrivals(
-        final int slotCount, final LocalVertices store, final SlotMigration.VertexMerge merge,
+        final int slotCount, final VertexStore store, final SlotMigration.VertexMerge merge,
         final long awaitTimeoutNs)
     {
         this.slotCount = slotCount;

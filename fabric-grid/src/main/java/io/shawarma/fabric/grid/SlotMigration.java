@@ -2,7 +2,7 @@ package io.shawarma.fabric.grid;
 
 import io.shawarma.fabric.Ownership;
 import io.shawarma.fabric.Placement;
-import io.shawarma.fabric.store.LocalVertices;
+import io.shawarma.fabric.store.VertexStore;
 import org.agrona.DirectBuffer;
 import org.agrona.collections.LongArrayList;
 
@@ -93,7 +93,7 @@ final class SlotMigration implements Ownership
 
     private final int workerId;
     private final int slotCount;
-    private final LocalVertices store;
+    private final VertexStore store;
     private final Link link;
     private final SlotStreamer streamer;
     private final SlotArrivals arrivals;
@@ -129,7 +129,7 @@ final class SlotMigration implements Ownership
      * @param restreamIntervalNs a move asked for again this long after its last stream is streamed again.
      */
     SlotMigration(
-        final int workerId, final int slotCount, final LocalVertices store, final Link link,
+        final int workerId, final int slotCount, final VertexStore store, final Link link,
         final long restreamIntervalNs)
     {
         this(workerId, slotCount, store, link, REPLACE, restreamIntervalNs);
@@ -139,7 +139,7 @@ final class SlotMigration implements Ownership
      * @param merge reconciles a held vertex with a stream's copy; the other parameters as above.
      */
     SlotMigration(
-        final int workerId, final int slotCount, final LocalVertices store, final Link link, final VertexMerge merge,
+        final int workerId, final int slotCount, final VertexStore store, final Link link, final VertexMerge merge,
         final long restreamIntervalNs)
     {
         this.workerId = workerId;

@@ -1,7 +1,7 @@
 package io.shawarma.fabric.grid;
 
 import io.shawarma.fabric.Placement;
-import io.shawarma.fabric.store.LocalVertices;
+import io.shawarma.fabric.store.VertexStore;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.collections.LongArrayList;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -17,14 +17,14 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
 final class SlotStreamer
 {
     private final int slotCount;
-    private final LocalVertices store;
+    private final VertexStore store;
     private final SlotMigration.Link link;
     private final ExpandableArrayBuffer outgoing = new ExpandableArrayBuffer(SlotMigration.CHUNK_BYTES);
     private final LongArrayList scratchIds = new LongArrayList();
     private final UnsafeBuffer value;
     private long verticesSent;
 
-    SlotStreamer(final int slotCount, final LocalVertices store, final SlotMigration.Link link)
+    SlotStreamer(final int slotCount, final VertexStore store, final SlotMigration.Link link)
     {
         this.slotCount = slotCount;
         this.store = store;

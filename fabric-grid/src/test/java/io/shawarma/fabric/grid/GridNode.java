@@ -2,7 +2,7 @@ package io.shawarma.fabric.grid;
 
 import io.shawarma.fabric.FabricMembers;
 import io.shawarma.fabric.Worker;
-import io.shawarma.fabric.store.LocalVertices;
+import io.shawarma.fabric.store.VertexStore;
 import org.agrona.concurrent.SystemNanoClock;
 
 import java.util.concurrent.TimeUnit;
@@ -18,7 +18,7 @@ final class GridNode implements AutoCloseable
     final String channel;
     final Worker worker;
     private GridWorkerAgent agent;
-    private LocalVertices store;
+    private VertexStore store;
 
     /**
      * @param aeronDir   the test's media driver.
@@ -55,7 +55,7 @@ final class GridNode implements AutoCloseable
     }
 
     /** The worker's vertices; from the thread that drives it. */
-    LocalVertices store()
+    VertexStore store()
     {
         return store;
     }

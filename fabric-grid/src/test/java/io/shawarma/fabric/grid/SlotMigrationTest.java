@@ -1,7 +1,8 @@
 package io.shawarma.fabric.grid;
 
 import io.shawarma.fabric.Placement;
-import io.shawarma.fabric.store.LocalVertices;
+import io.shawarma.fabric.store.ChronicleVertexStore;
+import io.shawarma.fabric.store.VertexStore;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
@@ -23,8 +24,8 @@ class SlotMigrationTest
     private static final int VALUE_BYTES = 1024;
     private static final long RESTREAM_NS = 1_000;
 
-    private final LocalVertices sourceStore = new LocalVertices(2_500, VALUE_BYTES, VALUE_BYTES, null);
-    private final LocalVertices targetStore = new LocalVertices(2_500, VALUE_BYTES, VALUE_BYTES, null);
+    private final VertexStore sourceStore = new ChronicleVertexStore(2_500, VALUE_BYTES, VALUE_BYTES, null);
+    private final VertexStore targetStore = new ChronicleVertexStore(2_500, VALUE_BYTES, VALUE_BYTES, null);
     private final List<long[]> reports = new ArrayList<>();
     private final List<Integer> droppedSequences = new ArrayList<>();
     private int chunksSent;
@@ -397,14 +398,14 @@ class SlotMigrationTest
         }
     }
 
-    private static void putLong(final LocalVertices store, final long vertex, final long value)
+    private static void putLong(final VertexStore store, final long vertex, final long value)
     {
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[Long.BYTES]);
         buffer.putLong(0, value, LITTLE_ENDIAN);
         store.put(vertex, buffer, 0, Long.BYTES);
     }
 
-    private static long longOf(final LocalVertices store, final long vertex)
+    private static long longOf(final VertexStore store, final long vertex)
     {
         final UnsafeBuffer value = new UnsafeBuffer(new byte[Long.BYTES]);
         assertEquals(Long.BYTES, store.get(vertex, value));
@@ -424,7 +425,7 @@ class SlotMigrationTest
     }
 
     /** Stores vertices 0..count-1, each a KiB starting with its id. @return how many are in the slot. */
-    private static int fill(final LocalVertices store, final int slot, final int count)
+    private static int fill(final VertexStore store, final int slot, final int count)
     {
         final UnsafeBuffer value = new UnsafeBuffer(new byte[VALUE_BYTES]);
         int inSlot = 0;
@@ -437,7 +438,7 @@ class SlotMigrationTest
         return inSlot;
     }
 
-    private static long valueOf(final LocalVertices store, final long vertex)
+    private static long valueOf(final VertexStore store, final long vertex)
     {
         final UnsafeBuffer value = new UnsafeBuffer(new byte[VALUE_BYTES]);
         assertEquals(VALUE_BYTES, store.get(vertex, value));

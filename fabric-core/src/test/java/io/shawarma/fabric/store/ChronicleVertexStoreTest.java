@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class LocalVerticesTest
+class ChronicleVertexStoreTest
 {
     private static final int MAX_VALUE_BYTES = 1024;
     private static final long ALLOCATION_SLACK_BYTES = 1024;
@@ -38,7 +38,7 @@ class LocalVerticesTest
     private final UnsafeBuffer dst = new UnsafeBuffer(new byte[MAX_VALUE_BYTES]);
     private final UnsafeBuffer directSrc = new UnsafeBuffer(ByteBuffer.allocateDirect(MAX_VALUE_BYTES));
     private long checksum;
-    private LocalVertices vertices;
+    private VertexStore vertices;
 
     @TempDir
     File tempDir;
@@ -55,7 +55,7 @@ class LocalVerticesTest
     @Test
     void shouldReturnMinusOneForUnknownVertex()
     {
-        vertices = new LocalVertices(1_000, 32, MAX_VALUE_BYTES, null);
+        vertices = new ChronicleVertexStore(1_000, 32, MAX_VALUE_BYTES, null);
 
         assertEquals(-1, vertices.get(42, dst));
         assertFalse(vertices.contains(42));
@@ -65,7 +65,7 @@ class LocalVerticesTest
     @Test
     void shouldGetWhatWasPut()
     {
-        vertices = new LocalVertices(1_000, 32, MAX_VALUE_BYTES, null);
+        vertices = new ChronicleVertexStore(1_000, 32, MAX_VALUE_BYTES, null);
 
         putValue(7, 20, (byte)1);
         putValue(Long.MIN_VALUE, 3, (byte)2);
@@ -81,7 +81,7 @@ class LocalVerticesTest
     @Test
     void shouldReplaceWithLongerValue()
     {
-        vertices = new LocalVertices(1_000, 32, MAX_VALUE_BYTES, null);
+        vertices = new ChronicleVertexStore(1_000, 32, MAX_VALUE_BYTES, null);
         putValue(1, 8, (byte)1);
         putValue(2, 8, (byte)2);
 
@@ -95,7 +95,7 @@ class LocalVerticesTest
     @Test
     void shouldReplaceWithShorterValue()
     {
-        vertices = new LocalVertices(1_000, 32, MAX_VALUE_BYTES, null);
+        vertices = new ChronicleVertexStore(1_000, 32, MAX_VALUE_BYTES, null);
         putValue(1, 500, (byte)1);
 
         putValue(1, 5, (byte)6);
@@ -107,7 +107,7 @@ class LocalVerticesTest
     @Test
     void shouldRemoveVertex()
     {
-        vertices = new LocalVertices(1_000, 32, MAX_VALUE_BYTES, null);
+        vertices = new ChronicleVertexStore(1_000, 32, MAX_VALUE_BYTES, null);
         putValue(1, 10, (byte)1);
         putValue(2, 10, (byte)2);
 
@@ -123,7 +123,7 @@ class LocalVerticesTest
     @Test
     void shouldReturnFalseWhenRemovingUnknownVertex()
     {
-        vertices = new LocalVertices(1_000, 32, MAX_VALUE_BYTES, null);
+        vertices = new ChronicleVertexStore(1_000, 32, MAX_VALUE_BYTES, null);
 
         assertFalse(vertices.remove(99));
     }
@@ -131,7 +131,7 @@ class LocalVerticesTest
     @Test
     void shouldRejectValueLargerThanMax()
     {
-        vertices = new LocalVertices(1_000, 32, 64, null);
+        vertices = new ChronicleVertexStore(1_000, 32, 64, null);
 
         final IllegalArgumentException ex =
             assertThrows(IllegalArgumentException.class, () -> vertices.put(1, src, 0, 65));
@@ -144,15 +144,15 @@ class LocalVerticesTest
     @Test
     void shouldRejectInvalidSizes()
     {
-        assertMessageContains("-1", () -> new LocalVertices(-1, 32, 64, null));
-        assertMessageContains("0", () -> new LocalVertices(10, 0, 64, null));
-        assertMessageContains("16", () -> new LocalVertices(10, 32, 16, null));
+        assertMessageContains("-1", () -> new ChronicleVertexStore(-1, 32, 64, null));
+        assertMessageContains("0", () -> new ChronicleVertexStore(10, 0, 64, null));
+        assertMessageContains("16", () -> new ChronicleVertexStore(10, 32, 16, null));
     }
 
     @Test
     void shouldRejectDestinationTooSmallForValue()
     {
-        vertices = new LocalVertices(1_000, 32, MAX_VALUE_BYTES, null);
+        vertices = new ChronicleVertexStore(1_000, 32, MAX_VALUE_BYTES, null);
         putValue(1, 100, (byte)1);
 
         assertThrows(IllegalArgumentException.class, () -> vertices.get(1, new UnsafeBuffer(new byte[99])));
@@ -161,7 +161,7 @@ class LocalVerticesTest
     @Test
     void shouldGrowExpandableDestination()
     {
-        vertices = new LocalVertices(1_000, 32, MAX_VALUE_BYTES, null);
+        vertices = new ChronicleVertexStore(1_000, 32, MAX_VALUE_BYTES, null);
         putValue(1, 100, (byte)1);
         final ExpandableArrayBuffer expandable = new ExpandableArrayBuffer(8);
 
@@ -172,7 +172,7 @@ class LocalVerticesTest
     @Test
     void shouldStoreValuesFromOffsetsInHeapAndDirectBuffers()
     {
-        vertices = new LocalVertices(1_000, 32, MAX_VALUE_BYTES, null);
+        vertices = new ChronicleVertexStore(1_000, 32, MAX_VALUE_BYTES, null);
         final UnsafeBuffer direct = new UnsafeBuffer(ByteBuffer.allocateDirect(64));
         final UnsafeBuffer heap = new UnsafeBuffer(new byte[64]);
         for (int i = 0; i < 64; i++)
@@ -194,7 +194,7 @@ class LocalVerticesTest
     void shouldStoreOneKibValues()
     {
         final int count = 2_000;
-        vertices = new LocalVertices(count, 1024, 1024, null);
+        vertices = new ChronicleVertexStore(count, 1024, 1024, null);
 
         for (int id = 0; id < count; id++)
         {
@@ -211,7 +211,7 @@ class LocalVerticesTest
     @Test
     void shouldStoreMaxSizeValuesAmongSmallOnes()
     {
-        vertices = new LocalVertices(1_000, 16, MAX_VALUE_BYTES, null);
+        vertices = new ChronicleVertexStore(1_000, 16, MAX_VALUE_BYTES, null);
 
         for (int id = 0; id < 1_000; id++)
         {
@@ -227,7 +227,7 @@ class LocalVerticesTest
     @Test
     void shouldRejectUseAfterClose()
     {
-        vertices = new LocalVertices(10, 8, 8, null);
+        vertices = new ChronicleVertexStore(10, 8, 8, null);
         vertices.close();
 
         assertThrows(IllegalStateException.class, () -> vertices.get(1, dst));
@@ -239,7 +239,7 @@ class LocalVerticesTest
     @Test
     void shouldVisitEveryVertex()
     {
-        vertices = new LocalVertices(1_000, 32, MAX_VALUE_BYTES, null);
+        vertices = new ChronicleVertexStore(1_000, 32, MAX_VALUE_BYTES, null);
         putValue(-5, 3, (byte)1);
         putValue(10, 40, (byte)2);
         putValue(1L << 40, 0, (byte)3);
@@ -257,7 +257,7 @@ class LocalVerticesTest
     void shouldKeepVerticesAcrossCloseAndReopen()
     {
         final File file = new File(tempDir, "nested/dir/vertices.cm3");
-        vertices = new LocalVertices(10_000, 64, MAX_VALUE_BYTES, file);
+        vertices = new ChronicleVertexStore(10_000, 64, MAX_VALUE_BYTES, file);
         for (int id = 0; id < 1_000; id++)
         {
             putValue(id, 1 + (id % 200), (byte)id);
@@ -267,7 +267,7 @@ class LocalVerticesTest
         vertices = null;
         assertTrue(file.isFile());
 
-        vertices = new LocalVertices(10_000, 64, MAX_VALUE_BYTES, file);
+        vertices = new ChronicleVertexStore(10_000, 64, MAX_VALUE_BYTES, file);
 
         assertEquals(999, vertices.size());
         assertFalse(vertices.contains(500));
@@ -281,7 +281,7 @@ class LocalVerticesTest
         putValue(500, 7, (byte)5);
         vertices.close();
 
-        vertices = new LocalVertices(10_000, 64, MAX_VALUE_BYTES, file);
+        vertices = new ChronicleVertexStore(10_000, 64, MAX_VALUE_BYTES, file);
         assertValue(500, 7, (byte)5);
         assertEquals(1_000, vertices.size());
     }
@@ -290,7 +290,7 @@ class LocalVerticesTest
     void shouldBeReadableAsPlainChronicleMapOfLongToByteArray() throws Exception
     {
         final File file = new File(tempDir, "vertices.cm3");
-        vertices = new LocalVertices(1_000, 16, 64, file);
+        vertices = new ChronicleVertexStore(1_000, 16, 64, file);
         putValue(5, 12, (byte)5);
         putValue(-1L << 50, 3, (byte)6);
         vertices.close();
@@ -306,7 +306,7 @@ class LocalVerticesTest
             map.put(77L, expected(77, 4, (byte)7));
         }
 
-        vertices = new LocalVertices(1_000, 16, 64, file);
+        vertices = new ChronicleVertexStore(1_000, 16, 64, file);
         assertValue(77, 4, (byte)7);
         assertEquals(3, vertices.size());
     }
@@ -315,9 +315,9 @@ class LocalVerticesTest
     void shouldMarkFileOpenUntilClosed()
     {
         final File file = new File(tempDir, "vertices.cm3");
-        final File marker = LocalVertices.openMarkerFor(file);
+        final File marker = ChronicleVertexStore.openMarkerFor(file);
 
-        vertices = new LocalVertices(100, 16, 64, file);
+        vertices = new ChronicleVertexStore(100, 16, 64, file);
         assertTrue(marker.isFile());
 
         vertices.close();
@@ -329,16 +329,16 @@ class LocalVerticesTest
     void shouldRecoverDataWhenPreviousOwnerDidNotClose() throws Exception
     {
         final File file = new File(tempDir, "vertices.cm3");
-        vertices = new LocalVertices(1_000, 16, 64, file);
+        vertices = new ChronicleVertexStore(1_000, 16, 64, file);
         for (int id = 0; id < 100; id++)
         {
             putValue(id, 10, (byte)id);
         }
         vertices.close();
         // What a crashed owner leaves behind.
-        assertTrue(LocalVertices.openMarkerFor(file).createNewFile());
+        assertTrue(ChronicleVertexStore.openMarkerFor(file).createNewFile());
 
-        vertices = new LocalVertices(1_000, 16, 64, file);
+        vertices = new ChronicleVertexStore(1_000, 16, 64, file);
 
         assertEquals(100, vertices.size());
         for (int id = 0; id < 100; id++)
@@ -350,7 +350,7 @@ class LocalVerticesTest
     @Test
     void shouldCloseIdempotently()
     {
-        vertices = new LocalVertices(10, 8, 8, null);
+        vertices = new ChronicleVertexStore(10, 8, 8, null);
 
         vertices.close();
         vertices.close();
@@ -359,7 +359,7 @@ class LocalVerticesTest
     @Test
     void shouldNotAllocateOnGetPutContainsAndReinsertAfterWarmUp()
     {
-        vertices = new LocalVertices(KEYS * 2L, 64, MAX_VALUE_BYTES, null);
+        vertices = new ChronicleVertexStore(KEYS * 2L, 64, MAX_VALUE_BYTES, null);
         for (int id = 0; id < KEYS; id++)
         {
             putValue(id, 64, (byte)id);
@@ -378,7 +378,7 @@ class LocalVerticesTest
         final long removeAndInsertBytes = allocatedBytesAfterWarmUp(removeAndInserts);
 
         System.out.printf(
-            "LocalVertices allocation over %,d calls each: get=%d B (%.4f B/op), put replace heap src=%d B " +
+            "VertexStore allocation over %,d calls each: get=%d B (%.4f B/op), put replace heap src=%d B " +
             "(%.4f B/op), put replace direct src=%d B (%.4f B/op), contains=%d B (%.4f B/op), " +
             "remove+put insert=%d B (%.4f B/op)%n",
             MEASURED_OPS,

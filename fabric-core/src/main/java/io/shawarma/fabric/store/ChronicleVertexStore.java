@@ -20,8 +20,10 @@ import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
- * Vertices this worker owns: vertex id (long) -> value bytes, off-heap in a Chronicle Map. Single writer (the owning
- * agent thread).
+ * A {@link VertexStore} in a Chronicle Map ({@code shawarma.store=chronicle}): for a store that other processes can
+ * open, and as the comparison for {@link VertexTable}. Single writer (the owning agent thread). A {@link #view} stays
+ * valid after the query context closes because no other thread or process writes the map; a {@link #put} replaces the
+ * value in Chronicle's own way, which is not atomic against a kill of the process, unlike {@link VertexTable}.
  * <p>
  * {@link #get}, {@link #put}, {@link #contains} and {@link #remove} allocate nothing in steady state: the key is a
  * reused {@link Data} over a primitive long, values go in as bytes ({@code wrapValueBytesAsData}) and are copied
@@ -36,24 +38,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <p>
  * Not thread safe: all calls, including {@link #close()}, must come from one thread at a time.
  */
-public final class LocalVertices implements AutoCloseable
+public final class ChronicleVertexStore implements VertexStore
 {
-    /**
-     * Receives each entry during {@link #forEach(VertexConsumer)}.
-     */
-    @FunctionalInterface
-    public interface VertexConsumer
-    {
-        /**
-         * Called once per stored vertex.
-         *
-         * @param vertexId of the vertex.
-         * @param value    view of the value bytes, starting at index 0; valid only for the duration of the call.
-         * @param length   of the value in bytes.
-         */
-        void accept(long vertexId, DirectBuffer value, int length);
-    }
-
     private static final String OPEN_MARKER_SUFFIX = ".open";
 
     private final ChronicleMap<Long, byte[]> map;
@@ -79,7 +65,7 @@ public final class LocalVertices implements AutoCloseable
      * @throws IllegalArgumentException if a size is not positive or {@code maxValueBytes < averageValueBytes}.
      * @throws UncheckedIOException     if the file cannot be created, mapped or recovered.
      */
-    public LocalVertices(
+    public ChronicleVertexStore(
         final long maxEntries, final int averageValueBytes, final int maxValueBytes, final File dataFileOrNull)
     {
         validate(maxEntries, averageValueBytes, maxValueBytes);
@@ -99,6 +85,25 @@ public final class LocalVertices implements AutoCloseable
         }
     }
 
+    @Override
+    public int view(final long vertexId, final UnsafeBuffer view)
+    {
+        ensureOpen();
+        try (ExternalMapQueryContext<Long, byte[], ?> context = queryContext(vertexId))
+        {
+            context.readLock().lock();
+            final MapEntry<Long, byte[]> entry = context.entry();
+            if (null == entry)
+            {
+                return -1;
+            }
+            final Data<byte[]> value = entry.value();
+            final int length = (int)value.size();
+            view.wrap(value.bytes().addressForRead(value.offset()), length);
+            return length;
+        }
+    }
+
     /**
      * Copy the value of a vertex into {@code dst} at index 0.
      *
@@ -108,6 +113,7 @@ public final class LocalVertices implements AutoCloseable
      * @throws IllegalArgumentException if {@code dst} is too small for the value and not expandable.
      * @throws IllegalStateException    if the store is closed.
      */
+    @Override
     public int get(final long vertexId, final MutableDirectBuffer dst)
     {
         ensureOpen();
@@ -150,6 +156,7 @@ public final class LocalVertices implements AutoCloseable
      *                                  {@code maxEntries * averageValueBytes} (plus one spare tier per segment), so
      *                                  many values far above the average can fill it before {@code maxEntries}.
      */
+    @Override
     public void put(final long vertexId, final DirectBuffer src, final int offset, final int length)
     {
         ensureOpen();
@@ -196,6 +203,7 @@ public final class LocalVertices implements AutoCloseable
      * @return true if the vertex is present.
      * @throws IllegalStateException if the store is closed.
      */
+    @Override
     public boolean contains(final long vertexId)
     {
         ensureOpen();
@@ -213,6 +221,7 @@ public final class LocalVertices implements AutoCloseable
      * @return true if the vertex was present and has been removed.
      * @throws IllegalStateException if the store is closed.
      */
+    @Override
     public boolean remove(final long vertexId)
     {
         ensureOpen();
@@ -236,6 +245,7 @@ public final class LocalVertices implements AutoCloseable
      * @return the number of vertices stored.
      * @throws IllegalStateException if the store is closed.
      */
+    @Override
     public long size()
     {
         ensureOpen();
@@ -247,6 +257,7 @@ public final class LocalVertices implements AutoCloseable
      *
      * @return the largest value length in bytes.
      */
+    @Override
     public int maxValueBytes()
     {
         return maxValueBytes;
@@ -259,6 +270,7 @@ public final class LocalVertices implements AutoCloseable
      * @param consumer to receive each vertex id and value.
      * @throws IllegalStateException if the store is closed.
      */
+    @Override
     public void forEach(final VertexConsumer consumer)
     {
         ensureOpen();
@@ -317,7 +329,7 @@ public final class LocalVertices implements AutoCloseable
         if (closed)
         {
             // The scratch memory is freed on close, so touching it would be a use-after-free.
-            throw new IllegalStateException("LocalVertices is closed");
+            throw new IllegalStateException("vertex store is closed");
         }
     }
 

@@ -1,0 +1,47 @@
+package io.shawarma.fabric.store;
+
+import java.io.File;
+
+/**
+ * Opens the vertex store a worker's settings name ({@code shawarma.store}).
+ */
+public final class VertexStores
+{
+    /** The kinds {@link #open} knows, for error messages. */
+    public static final String KINDS = "chronicle";
+
+    private VertexStores()
+    {
+    }
+
+    /**
+     * @param kind a value of {@code shawarma.store}.
+     * @return true when {@link #open} knows it.
+     */
+    public static boolean isKnown(final String kind)
+    {
+        return "chronicle".equals(kind);
+    }
+
+    /**
+     * Opens an in-memory store, or creates or reopens a file-backed one.
+     *
+     * @param kind              {@code chronicle}.
+     * @param entries           expected number of vertices, used to size the store.
+     * @param averageValueBytes expected average value length, used to size the store.
+     * @param maxValueBytes     largest value accepted.
+     * @param dataFileOrNull    {@code null} for an in-memory store, else the file backing it.
+     * @return the open store.
+     * @throws IllegalArgumentException for an unknown kind or a bad size.
+     */
+    public static VertexStore open(
+        final String kind, final long entries, final int averageValueBytes, final int maxValueBytes,
+        final File dataFileOrNull)
+    {
+        if ("chronicle".equals(kind))
+        {
+            return new ChronicleVertexStore(entries, averageValueBytes, maxValueBytes, dataFileOrNull);
+        }
+        throw new IllegalArgumentException("unknown vertex store '" + kind + "': use one of " + KINDS);
+    }
+}
