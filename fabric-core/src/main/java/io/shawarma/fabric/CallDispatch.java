@@ -67,7 +67,7 @@ final class CallDispatch
                 {
                     break;
                 }
-                final Status status = invoker.invoke(vertexId, udfId, buffer, argsOffset, argsLength);
+                final Status status = invoker.invoke(vertexId, udf, buffer, argsOffset, argsLength);
                 replies.send(caller, correlationId, status, Replies.NO_OWNER, invoker.result(), invoker.resultLength());
                 break;
 

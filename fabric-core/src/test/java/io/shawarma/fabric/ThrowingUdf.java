@@ -19,7 +19,7 @@ public final class ThrowingUdf implements Udf
 
     public int compute(final Vertex vertex, final DirectBuffer args, final MutableDirectBuffer result)
     {
-        vertex.value().putLong(0, -1);
+        vertex.newValue().putLong(0, -1);
         vertex.update(Long.BYTES);
         throw new IllegalStateException("thrown on purpose by a test UDF");
     }

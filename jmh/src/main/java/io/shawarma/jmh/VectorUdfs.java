@@ -64,7 +64,7 @@ final class VectorUdfs
             {
                 return Udf.fail(Status.UDF_FAILED);
             }
-            vertex.value().putDouble(offset, args.getDouble(Integer.BYTES, LITTLE_ENDIAN), LITTLE_ENDIAN);
+            vertex.edit().putDouble(offset, args.getDouble(Integer.BYTES, LITTLE_ENDIAN), LITTLE_ENDIAN);
             vertex.update(vertex.length());
             return 0;
         }

@@ -21,7 +21,8 @@ public interface Udf
     /**
      * Runs the function.
      *
-     * @param vertex the vertex's value; call {@link Vertex#update(int)} to change it.
+     * @param vertex the vertex's value, read in place; to change it write {@link Vertex#newValue()} or
+     *               {@link Vertex#edit()}, then call {@link Vertex#update(int)}.
      * @param args   the caller's argument bytes, exactly {@code args.capacity()} of them, at offset 0.
      * @param result where to write the result, from offset 0; its capacity bounds the result length.
      * @return the result length ({@code >= 0}) on success, or {@link #fail(Status)} of a status on failure.

@@ -5,42 +5,51 @@ import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
- * Flyweight view of one vertex's value, handed to {@link Udf#compute}. The value occupies bytes
- * {@code [0, length())} of {@link #value()}; the buffer's capacity is the largest value the worker accepts.
+ * Flyweight view of one vertex's value, handed to {@link Udf#compute} and {@link Udf#merge}.
  * <p>
- * A UDF that changes the value writes the new bytes into {@link #value()} and then calls {@link #update(int)}
- * with the new length; without that call the stored value is left as it was. A view is reused for every call on
- * the worker's thread and must not be kept after {@code compute} returns.
+ * {@link #value()} is the stored value, read in place: no copy is made before the UDF runs, and it must not be
+ * written. A UDF that changes the value writes the new bytes into {@link #newValue()} (a whole new value) or
+ * {@link #edit()} (a copy of the current value, for a change to some of its bytes), then calls {@link #update(int)}
+ * with the new length. The new value is stored only when the UDF returns successfully: a UDF that fails or throws
+ * leaves the stored value as it was. After {@code update}, {@link #value()} and {@link #length()} show the new value.
+ * <p>
+ * A view is reused for every call on the worker's thread and must not be kept after the call returns.
  */
 public final class Vertex
 {
-    private final UnsafeBuffer value;
+    private final UnsafeBuffer next;
+    private DirectBuffer current;
     private long id;
     private int length;
     private boolean updated;
+    private boolean writing;
     private int replicaId;
 
     /**
-     * @param value the buffer the worker copies vertex values into; its capacity bounds a value's size.
+     * @param newValue the buffer a UDF writes a new value into; its capacity bounds a value's size.
      */
-    public Vertex(final UnsafeBuffer value)
+    public Vertex(final UnsafeBuffer newValue)
     {
-        this.value = value;
+        this.next = newValue;
+        this.current = newValue;
     }
 
     /**
-     * Points this view at another vertex whose value already sits in {@link #value()}. Called by the fabric.
+     * Points this view at a vertex's value. Called by the fabric.
      *
      * @param id     of the vertex.
-     * @param length of its current value in bytes.
+     * @param value  holding the value from index 0, read in place.
+     * @param length of the value in bytes.
      * @return this for fluent use.
      */
-    public Vertex wrap(final long id, final int length)
+    public Vertex wrap(final long id, final DirectBuffer value, final int length)
     {
         checkLength(length);
         this.id = id;
+        this.current = value;
         this.length = length;
         this.updated = false;
+        this.writing = false;
         return this;
     }
 
@@ -83,30 +92,66 @@ public final class Vertex
     }
 
     /**
-     * @return the largest value length this view can hold.
+     * @return the largest value length a vertex may have.
      */
     public int capacity()
     {
-        return value.capacity();
+        return next.capacity();
     }
 
     /**
-     * @return the buffer holding the value at offset 0; writable, but see {@link #update(int)}.
+     * @return the value, bytes {@code [0, length())}, in place; read only.
      */
-    public MutableDirectBuffer value()
+    public DirectBuffer value()
     {
-        return value;
+        return current;
     }
 
     /**
-     * Declares that {@link #value()} now holds the new value in its first {@code newLength} bytes, to be stored
-     * when the UDF returns successfully.
+     * The buffer for a whole new value, from index 0; call {@link #update(int)} when it is written. Its bytes are
+     * unspecified until this call writes them.
+     *
+     * @return the new value's buffer, of {@link #capacity()} bytes.
+     */
+    public MutableDirectBuffer newValue()
+    {
+        writing = true;
+        return next;
+    }
+
+    /**
+     * The buffer for a new value that starts as a copy of the current one (copied on the first call of
+     * {@code edit} or {@code newValue} in this call), for a UDF that changes some bytes of the value; call
+     * {@link #update(int)} when done.
+     *
+     * @return the new value's buffer, of {@link #capacity()} bytes.
+     */
+    public MutableDirectBuffer edit()
+    {
+        if (!writing)
+        {
+            next.putBytes(0, current, 0, length);
+            writing = true;
+        }
+        return next;
+    }
+
+    /**
+     * Declares that the new value is the first {@code newLength} bytes of {@link #newValue()}, to be stored when the
+     * UDF returns successfully. Without a prior {@code newValue} or {@code edit}, it keeps the first
+     * {@code newLength} bytes of the current value (bytes beyond its old length are unspecified).
      *
      * @param newLength of the new value in bytes.
      */
     public void update(final int newLength)
     {
         checkLength(newLength);
+        if (!writing)
+        {
+            next.putBytes(0, current, 0, Math.min(length, newLength));
+            writing = true;
+        }
+        current = next;
         length = newLength;
         updated = true;
     }
@@ -120,21 +165,21 @@ public final class Vertex
     }
 
     /**
-     * @return a read-only view of exactly the value's bytes; allocates, so for tests and tools, not the hot path.
+     * @return a copy of exactly the value's bytes; allocates, so for tests and tools, not the hot path.
      */
     public DirectBuffer copyOfValue()
     {
         final byte[] bytes = new byte[length];
-        value.getBytes(0, bytes);
+        current.getBytes(0, bytes);
         return new UnsafeBuffer(bytes);
     }
 
     private void checkLength(final int length)
     {
-        if (length < 0 || length > value.capacity())
+        if (length < 0 || length > next.capacity())
         {
             throw new IllegalArgumentException(
-                "vertex value length " + length + " outside [0, " + value.capacity() + "]");
+                "vertex value length " + length + " outside [0, " + next.capacity() + "]");
         }
     }
 }

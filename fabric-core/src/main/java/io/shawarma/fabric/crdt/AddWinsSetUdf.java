@@ -53,7 +53,7 @@ public final class AddWinsSetUdf implements Udf
                 return Udf.fail(Status.UDF_FAILED);
             }
             FixedSize.ensure(vertex, VALUE_BYTES);
-            final MutableDirectBuffer value = vertex.value();
+            final MutableDirectBuffer value = vertex.edit();
             final int added = value.getInt(element * 8, LITTLE_ENDIAN);
             final int removed = value.getInt(element * 8 + 4, LITTLE_ENDIAN);
             if (ADD == operation)
@@ -82,7 +82,7 @@ public final class AddWinsSetUdf implements Udf
             return;
         }
         FixedSize.ensure(into, VALUE_BYTES);
-        final MutableDirectBuffer value = into.value();
+        final MutableDirectBuffer value = into.edit();
         for (int offset = 0; offset < VALUE_BYTES; offset += 4)
         {
             final int theirs = from.getInt(offset, LITTLE_ENDIAN);
@@ -103,7 +103,7 @@ public final class AddWinsSetUdf implements Udf
         {
             return 0;
         }
-        final MutableDirectBuffer value = vertex.value();
+        final DirectBuffer value = vertex.value();
         long members = 0;
         for (int element = 0; element < ELEMENTS; element++)
         {

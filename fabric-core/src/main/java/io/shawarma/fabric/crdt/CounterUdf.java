@@ -50,7 +50,7 @@ abstract class CounterUdf implements Udf
             }
             FixedSize.ensure(vertex, valueBytes());
             final int table = delta >= 0 ? 0 : ReplicaCounts.BYTES;
-            if (!ReplicaCounts.add(vertex.value(), table, vertex.replicaId(), Math.abs(delta)))
+            if (!ReplicaCounts.add(vertex.edit(), table, vertex.replicaId(), Math.abs(delta)))
             {
                 return Udf.fail(Status.UDF_FAILED);
             }
@@ -72,7 +72,7 @@ abstract class CounterUdf implements Udf
             FixedSize.ensure(into, valueBytes());
             for (int table = 0; table < tables; table++)
             {
-                ReplicaCounts.merge(into.value(), table * ReplicaCounts.BYTES, from, table * ReplicaCounts.BYTES);
+                ReplicaCounts.merge(into.edit(), table * ReplicaCounts.BYTES, from, table * ReplicaCounts.BYTES);
             }
             into.update(valueBytes());
         }

@@ -21,7 +21,7 @@ final class FixedSize
         final int length = vertex.length();
         if (length != size)
         {
-            vertex.value().setMemory(Math.min(length, size), size - Math.min(length, size), (byte)0);
+            vertex.edit().setMemory(Math.min(length, size), size - Math.min(length, size), (byte)0);
             vertex.update(size);
         }
         return length;

@@ -60,10 +60,10 @@ public final class LwwRegisterUdf implements Udf
         {
             return Udf.fail(Status.UDF_FAILED);
         }
-        final MutableDirectBuffer value = vertex.value();
         if (argsLength > 0)
         {
             FixedSize.ensure(vertex, VALUE_BYTES);
+            final MutableDirectBuffer value = vertex.edit();
             final long stamp = Math.max(clock.nanoTime(), value.getLong(0, LITTLE_ENDIAN) + 1);
             value.putLong(0, stamp, LITTLE_ENDIAN);
             value.putInt(REPLICA, vertex.replicaId(), LITTLE_ENDIAN);
@@ -76,6 +76,7 @@ public final class LwwRegisterUdf implements Udf
         {
             return 0;
         }
+        final DirectBuffer value = vertex.value();
         final int length = value.getInt(LENGTH, LITTLE_ENDIAN);
         result.putBytes(0, value, PAYLOAD, length);
         return length;
@@ -93,11 +94,11 @@ public final class LwwRegisterUdf implements Udf
             return;
         }
         final boolean empty = into.length() < VALUE_BYTES;
-        final MutableDirectBuffer value = into.value();
+        final DirectBuffer value = into.value();
         if (empty || isLater(from.getLong(0, LITTLE_ENDIAN), from.getInt(REPLICA, LITTLE_ENDIAN),
             value.getLong(0, LITTLE_ENDIAN), value.getInt(REPLICA, LITTLE_ENDIAN)))
         {
-            value.putBytes(0, from, 0, VALUE_BYTES);
+            into.newValue().putBytes(0, from, 0, VALUE_BYTES);
             into.update(VALUE_BYTES);
         }
     }

@@ -12,13 +12,15 @@ import org.agrona.concurrent.UnsafeBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Runs calls on vertices this worker owns: copies the value out of the store into a reused view, runs the UDF,
- * writes the value back if the UDF updated it. A UDF that throws or fails leaves the stored value as it was.
- * Single threaded (the owning agent's thread); allocation free unless a call fails.
+ * Runs calls on vertices this worker owns: points a reused view at the stored value in place (no copy in), runs the
+ * UDF, and stores the new value with one {@link VertexStore#put} only when the UDF updated it and returned
+ * successfully, so a UDF that throws or fails leaves the stored value as it was. Single threaded (the owning agent's
+ * thread); allocation free unless a call fails.
  */
 public final class LocalInvoker
 {
     private final VertexStore store;
+    private final UnsafeBuffer stored = new UnsafeBuffer(0, 0);
     private final UdfRegistry udfs;
     private final ErrorHandler errorHandler;
     private final Vertex vertex;
@@ -52,20 +54,31 @@ public final class LocalInvoker
     public Status invoke(
         final long vertexId, final int udfId, final DirectBuffer argsBuffer, final int argsOffset, final int argsLength)
     {
+        return invoke(vertexId, udfs.get(udfId), argsBuffer, argsOffset, argsLength);
+    }
+
+    /**
+     * Runs a UDF the caller has already looked up ({@link #udf(int)}) on a local vertex.
+     *
+     * @param udf the UDF, or null when none has the id the call named (answered NO_SUCH_UDF).
+     * @return the status; the result (or an error text) is in {@link #result()} for {@link #resultLength()} bytes.
+     */
+    public Status invoke(
+        final long vertexId, final Udf udf, final DirectBuffer argsBuffer, final int argsOffset, final int argsLength)
+    {
         resultLength = 0;
-        final Udf udf = udfs.get(udfId);
         if (null == udf)
         {
             return Status.NO_SUCH_UDF;
         }
-
-        final int length = store.get(vertexId, vertex.value());
+        final int length = store.view(vertexId, stored);
         if (length < 0)
         {
             return Status.NO_SUCH_VERTEX;
         }
 
-        final Status status = run(udf, vertexId, length, argsBuffer, argsOffset, argsLength);
+        vertex.wrap(vertexId, stored, length);
+        final Status status = run(udf, argsBuffer, argsOffset, argsLength);
         return Status.OK == status && vertex.isUpdated() ? store(vertexId, vertex.value(), 0, vertex.length()) : status;
     }
 
@@ -87,8 +100,8 @@ public final class LocalInvoker
         {
             return Status.NO_SUCH_UDF;
         }
-        vertex.value().putBytes(0, copy, 0, copyLength);
-        final Status status = run(udf, vertexId, copyLength, argsBuffer, argsOffset, argsLength);
+        vertex.wrap(vertexId, copy, copyLength);
+        final Status status = run(udf, argsBuffer, argsOffset, argsLength);
         this.copyLength = copyLength;
         copyUpdated = Status.OK == status && vertex.isUpdated();
         if (copyUpdated)
@@ -134,12 +147,12 @@ public final class LocalInvoker
         {
             return failure("UDF '" + udf.name() + "' has no merge");
         }
-        final int length = store.get(vertexId, vertex.value());
+        final int length = store.view(vertexId, stored);
         if (length < 0)
         {
             return Status.NO_SUCH_VERTEX;
         }
-        vertex.wrap(vertexId, length);
+        vertex.wrap(vertexId, stored, length);
         args.wrap(from, fromOffset, fromLength);
         try
         {
@@ -180,11 +193,8 @@ public final class LocalInvoker
         return store.maxValueBytes();
     }
 
-    private Status run(
-        final Udf udf, final long vertexId, final int length, final DirectBuffer argsBuffer, final int argsOffset,
-        final int argsLength)
+    private Status run(final Udf udf, final DirectBuffer argsBuffer, final int argsOffset, final int argsLength)
     {
-        vertex.wrap(vertexId, length);
         args.wrap(argsBuffer, argsOffset, argsLength);
         final int computed;
         try
@@ -233,13 +243,13 @@ public final class LocalInvoker
     public Status get(final long vertexId)
     {
         resultLength = 0;
-        final int length = store.get(vertexId, vertex.value());
+        final int length = store.view(vertexId, stored);
         if (length < 0)
         {
             return Status.NO_SUCH_VERTEX;
         }
-        result.putBytes(0, vertex.value(), 0, Math.min(length, result.capacity()));
         resultLength = Math.min(length, result.capacity());
+        result.putBytes(0, stored, 0, resultLength);
         return Status.OK;
     }
 

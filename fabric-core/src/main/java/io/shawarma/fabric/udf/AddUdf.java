@@ -28,10 +28,9 @@ public final class AddUdf implements Udf
         {
             return Udf.fail(Status.UDF_FAILED);
         }
-        final MutableDirectBuffer value = vertex.value();
-        final long current = vertex.length() >= Long.BYTES ? value.getLong(0, LITTLE_ENDIAN) : 0;
+        final long current = vertex.length() >= Long.BYTES ? vertex.value().getLong(0, LITTLE_ENDIAN) : 0;
         final long total = current + args.getLong(0, LITTLE_ENDIAN);
-        value.putLong(0, total, LITTLE_ENDIAN);
+        vertex.newValue().putLong(0, total, LITTLE_ENDIAN);
         vertex.update(Long.BYTES);
         result.putLong(0, total, LITTLE_ENDIAN);
         return Long.BYTES;

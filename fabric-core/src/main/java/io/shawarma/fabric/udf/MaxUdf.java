@@ -48,12 +48,12 @@ public final class MaxUdf implements Udf
 
     private static long keepMax(final Vertex vertex, final long candidate)
     {
-        final MutableDirectBuffer value = vertex.value();
+        final DirectBuffer value = vertex.value();
         if (vertex.length() >= Long.BYTES && value.getLong(0, LITTLE_ENDIAN) >= candidate)
         {
             return value.getLong(0, LITTLE_ENDIAN);
         }
-        value.putLong(0, candidate, LITTLE_ENDIAN);
+        vertex.newValue().putLong(0, candidate, LITTLE_ENDIAN);
         vertex.update(Long.BYTES);
         return candidate;
     }

@@ -34,7 +34,7 @@ public final class ScoreUdf implements Udf
         {
             return Udf.fail(Status.UDF_FAILED);
         }
-        final MutableDirectBuffer weights = vertex.value();
+        final DirectBuffer weights = vertex.value();
         double score = 0;
         for (int i = 0; i < length; i += Double.BYTES)
         {

@@ -232,9 +232,7 @@ class CrdtLawsTest
 
     private static Vertex vertexOf(final byte[] state)
     {
-        final UnsafeBuffer value = new UnsafeBuffer(new byte[MAX_VALUE]);
-        value.putBytes(0, state);
-        return new Vertex(value).wrap(1, state.length);
+        return new Vertex(new UnsafeBuffer(new byte[MAX_VALUE])).wrap(1, new UnsafeBuffer(state.clone()), state.length);
     }
 
     private static byte[] bytesOf(final Vertex vertex)

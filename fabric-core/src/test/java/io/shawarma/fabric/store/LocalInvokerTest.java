@@ -1,0 +1,155 @@
+package io.shawarma.fabric.store;
+
+import io.shawarma.fabric.ThrowingUdf;
+import io.shawarma.fabric.udf.AddUdf;
+import io.shawarma.fabric.udf.MaxUdf;
+import io.shawarma.fabric.udf.ReadUdf;
+import io.shawarma.udf.Status;
+import io.shawarma.udf.Udf;
+import io.shawarma.udf.Vertex;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static java.nio.ByteOrder.LITTLE_ENDIAN;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The invoker over each store: UDFs read the stored value in place, and a new value is stored only when the UDF
+ * returns successfully.
+ */
+class LocalInvokerTest
+{
+    private static final int MAX_VALUE_BYTES = 256;
+    private static final int ADD = Udf.idOf(AddUdf.NAME);
+    private static final int READ = Udf.idOf(ReadUdf.NAME);
+    private static final int MAX = Udf.idOf(MaxUdf.NAME);
+    private static final int THROW = Udf.idOf(ThrowingUdf.NAME);
+    private static final int FAIL = Udf.idOf(FailAfterWriteUdf.NAME);
+
+    private final UnsafeBuffer args = new UnsafeBuffer(new byte[16]);
+    private final List<Throwable> errors = new ArrayList<>();
+    private VertexStore store;
+    private LocalInvoker invoker;
+
+    @AfterEach
+    void close()
+    {
+        store.close();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"chronicle"})
+    void addsInPlaceAndReadsBack(final String kind)
+    {
+        open(kind);
+        putLong(1, 40);
+
+        assertEquals(Status.OK, invoker.invoke(1, ADD, argLong(2), 0, Long.BYTES));
+        assertEquals(42, invoker.result().getLong(0, LITTLE_ENDIAN));
+        assertEquals(Status.OK, invoker.invoke(1, READ, args, 0, 0));
+        assertEquals(Long.BYTES, invoker.resultLength());
+        assertEquals(42, invoker.result().getLong(0, LITTLE_ENDIAN));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"chronicle"})
+    void throwingOrFailingUdfLeavesTheStoredValue(final String kind)
+    {
+        open(kind);
+        putLong(1, 5);
+
+        assertEquals(Status.UDF_FAILED, invoker.invoke(1, THROW, args, 0, 0));
+        assertEquals(Status.UDF_FAILED, invoker.invoke(1, FAIL, args, 0, 0));
+        assertEquals(1, errors.size(), "the throw is recorded once: " + errors);
+
+        assertEquals(Status.OK, invoker.get(1));
+        assertEquals(5, invoker.result().getLong(0, LITTLE_ENDIAN));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"chronicle"})
+    void unknownUdfAndAbsentVertexAreAnswered(final String kind)
+    {
+        open(kind);
+        putLong(1, 5);
+
+        assertEquals(Status.NO_SUCH_UDF, invoker.invoke(1, 12345, args, 0, 0));
+        assertEquals(Status.NO_SUCH_VERTEX, invoker.invoke(2, READ, args, 0, 0));
+        assertEquals(Status.NO_SUCH_VERTEX, invoker.get(2));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"chronicle"})
+    void mergesIntoTheStoredValue(final String kind)
+    {
+        open(kind);
+        putLong(1, 5);
+
+        assertEquals(Status.OK, invoker.merge(1, MAX, argLong(9), 0, Long.BYTES));
+        assertEquals(Status.OK, invoker.merge(1, MAX, argLong(3), 0, Long.BYTES));
+
+        invoker.get(1);
+        assertEquals(9, invoker.result().getLong(0, LITTLE_ENDIAN));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"chronicle"})
+    void runsOnACopyWithoutTouchingTheStore(final String kind)
+    {
+        open(kind);
+        putLong(1, 5);
+        final UnsafeBuffer copy = new UnsafeBuffer(new byte[MAX_VALUE_BYTES]);
+        copy.putLong(0, 100, LITTLE_ENDIAN);
+
+        assertEquals(Status.OK, invoker.invokeOnCopy(1, ADD, copy, Long.BYTES, argLong(1), 0, Long.BYTES));
+
+        assertEquals(101, copy.getLong(0, LITTLE_ENDIAN));
+        assertEquals(Long.BYTES, invoker.copyLength());
+        invoker.get(1);
+        assertEquals(5, invoker.result().getLong(0, LITTLE_ENDIAN));
+    }
+
+    private void open(final String kind)
+    {
+        store = VertexStores.open(kind, 1_000, 16, MAX_VALUE_BYTES, null);
+        final UdfRegistry udfs = new UdfRegistry(
+            List.of(new AddUdf(), new ReadUdf(), new MaxUdf(), new ThrowingUdf(), new FailAfterWriteUdf()));
+        invoker = new LocalInvoker(store, udfs, 1024, errors::add);
+    }
+
+    private void putLong(final long vertexId, final long value)
+    {
+        assertEquals(Status.OK, invoker.put(vertexId, argLong(value), 0, Long.BYTES));
+    }
+
+    private UnsafeBuffer argLong(final long value)
+    {
+        args.putLong(0, value, LITTLE_ENDIAN);
+        return args;
+    }
+
+    /** Writes and declares a new value, then reports failure: the write must not be stored. */
+    static final class FailAfterWriteUdf implements Udf
+    {
+        static final String NAME = "test-fail-after-write";
+
+        public String name()
+        {
+            return NAME;
+        }
+
+        public int compute(final Vertex vertex, final DirectBuffer args, final MutableDirectBuffer result)
+        {
+            vertex.edit().putLong(0, -7, LITTLE_ENDIAN);
+            vertex.update(Long.BYTES);
+            return Udf.fail(Status.UDF_FAILED);
+        }
+    }
+}
