@@ -140,7 +140,6 @@ final class LocalInvokeHarness
             results.add(Result.latency(name + "_batched", batched));
             System.out.printf("%s: p50 %d ns per call timed alone, %d ns per call in batches (after %,d warm-up " +
                 "calls)%n", name, perCall.getValueAtPercentile(50), batched.getValueAtPercentile(50), warmupCalls);
-            System.out.printf("JVM uptime %,d ms%n", UPTIME.getUptime());
         }
     }
 

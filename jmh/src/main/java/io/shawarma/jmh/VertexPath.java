@@ -14,6 +14,8 @@ import org.agrona.concurrent.UnsafeBuffer;
 import java.util.List;
 import java.util.SplittableRandom;
 
+import static java.nio.ByteOrder.LITTLE_ENDIAN;
+
 /**
  * The work a worker does on a vertex it owns, for the benchmarks: copy a value out, copy one in, run a UDF on it.
  * {@link #open} gives the fabric's path over a {@code VertexStore} of a named kind, or the hand-written floor
@@ -94,7 +96,7 @@ interface VertexPath extends AutoCloseable
         }
         for (int vertexId = 0; vertexId < entries; vertexId++)
         {
-            value.putLong(0, vertexId);
+            value.putLong(0, vertexId, LITTLE_ENDIAN);
             path.put(vertexId, value, 0, valueBytes);
         }
     }
