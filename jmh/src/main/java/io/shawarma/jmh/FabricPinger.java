@@ -7,7 +7,8 @@ import io.shawarma.udf.Udf;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
- * Fabric ping: a client call of the trivial {@code read} UDF on an 8-byte vertex its worker owns.
+ * Fabric ping: a client call of the trivial {@code read} UDF on an 8-byte vertex its worker owns, one hot vertex or
+ * a random one among many (ids drawn in advance, as {@link VertexPath#ids}).
  */
 final class FabricPinger implements Pinger
 {
@@ -19,25 +20,44 @@ final class FabricPinger implements Pinger
     private final UnsafeBuffer args = new UnsafeBuffer(new byte[ARGS_LENGTH]);
     private final UnsafeBuffer result = new UnsafeBuffer(new byte[1024]);
     private final int[] answers;
+    private final long[] ids;
+    private final int idMask;
+    private int next;
 
     /**
      * @param client  connected to the fabric; its result handler increments {@code answers[0]}.
      * @param answers the counter the client's result handler increments.
+     * @param keys    0 to call vertex {@link #VERTEX_ID} every time, else the number of vertices (ids 0 .. keys - 1)
+     *                to load and call at random.
      */
-    FabricPinger(final FabricClient client, final int[] answers)
+    FabricPinger(final FabricClient client, final int[] answers, final int keys)
     {
         this.client = client;
         this.answers = answers;
-        final Status status = client.put(VERTEX_ID, args, 0, ARGS_LENGTH);
+        ids = 0 == keys ? new long[]{VERTEX_ID} : VertexPath.ids(keys, true, 1 << 20);
+        idMask = ids.length - 1;
+        if (0 == keys)
+        {
+            load(VERTEX_ID);
+        }
+        for (long vertexId = 0; vertexId < keys; vertexId++)
+        {
+            load(vertexId);
+        }
+    }
+
+    private void load(final long vertexId)
+    {
+        final Status status = client.put(vertexId, args, 0, ARGS_LENGTH);
         if (Status.OK != status)
         {
-            throw new IllegalStateException("could not load the benchmark vertex: " + status);
+            throw new IllegalStateException("could not load benchmark vertex " + vertexId + ": " + status);
         }
     }
 
     public void roundTrip()
     {
-        final Status status = client.invoke(VERTEX_ID, READ, args, 0, ARGS_LENGTH, result);
+        final Status status = client.invoke(ids[next++ & idMask], READ, args, 0, ARGS_LENGTH, result);
         if (Status.OK != status)
         {
             throw new IllegalStateException("benchmark call failed: " + status);
@@ -46,7 +66,7 @@ final class FabricPinger implements Pinger
 
     public boolean trySend()
     {
-        return client.sendInvoke(VERTEX_ID, READ, args, 0, ARGS_LENGTH) > 0;
+        return client.sendInvoke(ids[next++ & idMask], READ, args, 0, ARGS_LENGTH) > 0;
     }
 
     public int poll()

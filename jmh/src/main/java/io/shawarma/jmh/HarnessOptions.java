@@ -12,10 +12,13 @@ final class HarnessOptions
 {
     static final String USAGE = String.join("\n",
         "usage: shawarma bench [--quick] [--idle NAME] [--pin] [--out DIR] [--warmup N] [--count N]",
-        "                      [--throughput-messages N] [--window N]",
+        "                      [--throughput-messages N] [--window N] [--keys N]",
+        "                      [--local-only]",
         "",
         "Ping-pong round trips and pipelined throughput, raw Aeron and Shawarma side by side on the same channel,",
-        "message size and idle strategy, in one run; then a local invoke for reference.",
+        "message size and idle strategy, in one run; then local invokes (the calls of VertexPathBenchmark) timed one",
+        "by one and in batches. The store kind is shawarma.store (-Dshawarma.store=KIND), for the worker and the",
+        "local invoke alike.",
         "",
         "  --quick                 fewer round trips (finishes in under a minute)",
         "  --idle NAME             one idle strategy for every thread (busy-spin, noop, yielding, backoff, sleeping);",
@@ -23,10 +26,14 @@ final class HarnessOptions
         "                          media driver's thread over UDP on 2 cores)",
         "  --pin                   pin the ping thread to CPU 1 and the pong/worker thread to CPU 0",
         "  --out DIR               where latest.json and the plot go (default bench-results)",
-        "  --warmup N              round trips before recording, per measurement",
+        "  --warmup N              round trips before recording, per measurement (local invokes: the least number",
+        "                          of warm-up calls; they also warm up until C2 has compiled them)",
         "  --count N               recorded round trips per measurement",
         "  --throughput-messages N messages per throughput measurement",
-        "  --window N              most messages in flight in the throughput measurements (default 256)");
+        "  --window N              most messages in flight in the throughput measurements (default 256)",
+        "  --keys N                call random vertices among N (the worker's and the local store hold N) instead",
+        "                          of one hot vertex (default)",
+        "  --local-only            only the local invokes (no media driver, no child processes)");
 
     boolean help;
     boolean quick;
@@ -37,6 +44,8 @@ final class HarnessOptions
     int count = -1;
     int throughputMessages = -1;
     int window = 256;
+    int keys;
+    boolean localOnly;
 
     static HarnessOptions parse(final String[] args)
     {
@@ -51,6 +60,9 @@ final class HarnessOptions
                     break;
                 case "--quick":
                     options.quick = true;
+                    break;
+                case "--local-only":
+                    options.localOnly = true;
                     break;
                 case "--pin":
                     options.pin = true;
@@ -72,6 +84,9 @@ final class HarnessOptions
                     break;
                 case "--window":
                     options.window = positive(args, ++i);
+                    break;
+                case "--keys":
+                    options.keys = positive(args, ++i);
                     break;
                 default:
                     throw new IllegalArgumentException("unknown option '" + args[i] + "'");

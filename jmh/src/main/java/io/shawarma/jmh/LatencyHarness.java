@@ -7,21 +7,16 @@ import io.shawarma.codecs.InvokeEncoder;
 import io.shawarma.codecs.MessageHeaderEncoder;
 import io.shawarma.fabric.Configuration;
 import io.shawarma.fabric.FabricClient;
-import io.shawarma.fabric.store.LocalInvoker;
-import io.shawarma.fabric.Worker;
 import io.shawarma.fabric.WorkerMain;
 import io.shawarma.fabric.process.ChildJvm;
 import io.shawarma.fabric.process.LoopbackPorts;
-import io.shawarma.fabric.udf.ReadUdf;
 import io.shawarma.messaging.IdleStrategies;
 import io.shawarma.udf.Status;
-import io.shawarma.udf.Udf;
 import org.HdrHistogram.Histogram;
 import org.agrona.CloseHelper;
 import org.agrona.IoUtil;
 import org.agrona.SystemUtil;
 import org.agrona.concurrent.IdleStrategy;
-import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -33,8 +28,9 @@ import java.util.Map;
 /**
  * The end-to-end harness ({@code scripts/shawarma bench}): for IPC and for loopback UDP, a raw Aeron ping-pong and
  * a fabric client calling a worker in another process, on the same media driver, channel kind, message size and
- * idle strategy; round-trip latency (HdrHistogram, ns) and pipelined throughput; then a local invoke inside a
- * worker. Prints a table with ours/raw ratios and writes {@code latest.json} and a percentile plot.
+ * idle strategy; round-trip latency (HdrHistogram, ns) and pipelined throughput; then local invokes
+ * ({@link LocalInvokeHarness}). Prints a table with ours/raw ratios and writes {@code latest.json} and a percentile
+ * plot.
  * <p>
  * Round trips are sequential (one in flight), so there is no send schedule and no coordinated omission to
  * correct; throughput keeps a window of messages in flight.
@@ -55,10 +51,13 @@ public final class LatencyHarness
     private final HarnessOptions options;
     private final List<Result> results = new ArrayList<>();
     private final Map<String, String> config = new LinkedHashMap<>();
+    private final String storeKind = System.getProperty(Configuration.STORE_PROP, Configuration.STORE_DEFAULT);
+    private final LocalInvokeHarness localInvoke;
 
     private LatencyHarness(final HarnessOptions options)
     {
         this.options = options;
+        localInvoke = new LocalInvokeHarness(storeKind, options.keys, options.warmup, options.count);
     }
 
     public static void main(final String[] args) throws IOException
@@ -96,14 +95,20 @@ public final class LatencyHarness
         config.put("threads", "3: ping (this process), media driver (this process, SHARED mode), " +
             "pong or worker agent (child process); same idle strategy for all three per channel");
         config.put("udf", "read on an 8-byte vertex owned by the worker");
+        config.put("keys", 0 == options.keys ? "one hot vertex" : "random vertex among " + options.keys);
+        config.put("store", storeKind);
+        localInvoke.describe(config);
         System.out.println("shawarma bench: " + config);
         System.out.println("busy-spin and pinning are allowed in this harness; the machine has " +
             Runtime.getRuntime().availableProcessors() + " CPUs");
 
-        measureChannel("ipc", "aeron:ipc", "aeron:ipc", "aeron:ipc", "aeron:ipc");
-        final String pong = udp(LoopbackPorts.freeUdpPort());
-        measureChannel("udp", udp(LoopbackPorts.freeUdpPort()), pong, udp(LoopbackPorts.freeUdpPort()), udp(0));
-        measureLocalInvoke();
+        if (!options.localOnly)
+        {
+            measureChannel("ipc", "aeron:ipc", "aeron:ipc", "aeron:ipc", "aeron:ipc");
+            final String pong = udp(LoopbackPorts.freeUdpPort());
+            measureChannel("udp", udp(LoopbackPorts.freeUdpPort()), pong, udp(LoopbackPorts.freeUdpPort()), udp(0));
+        }
+        localInvoke.run(results);
 
         final Report report = new Report(results, config);
         report.print(System.out);
@@ -152,8 +157,13 @@ public final class LatencyHarness
             worker.put(Configuration.DRIVER_PROP, "external");
             worker.put(Configuration.IDLE_PROP, idleName);
             worker.put(Configuration.CPU_PROP, pongCpu);
-            worker.put(Configuration.STORE_ENTRIES_PROP, "1000");
+            worker.put(Configuration.STORE_PROP, storeKind);
+            worker.put(Configuration.STORE_ENTRIES_PROP, Integer.toString(Math.max(1000, options.keys)));
             final int[] answers = new int[1];
+            if (options.keys > 0)
+            {
+                System.out.printf("loading %,d vertices into the worker...%n", options.keys);
+            }
             try (ChildJvm workerJvm = child("worker", WorkerMain.class.getName(), aeronDir, worker, List.of(),
                 "shawarma worker " + WORKER_ID + " ready");
                 Pinger fabric = new FabricPinger(FabricClient.connect(new FabricClient.Context()
@@ -169,7 +179,7 @@ public final class LatencyHarness
                             throw new IllegalStateException("benchmark call failed: " + status);
                         }
                         answers[0]++;
-                    })), answers))
+                    })), answers, options.keys))
             {
                 System.out.println("worker: pid " + workerJvm.pid() + ", agent thread, idle " + idleName);
                 measure("fabric_rpc_" + kind + "_rtt", "fabric_" + kind + "_throughput",
@@ -228,37 +238,6 @@ public final class LatencyHarness
             idle.idle(work + answers);
         }
         return messages / ((System.nanoTime() - start) / 1e9);
-    }
-
-    private void measureLocalInvoke()
-    {
-        System.out.printf("fabric_local_invoke: %,d warm-up + %,d recorded calls...%n", options.warmup, options.count);
-        try (Worker worker = Worker.launch(new Worker.Context()
-            .workerId(WORKER_ID)
-            .fabric(WORKER_ID + "@" + udp(LoopbackPorts.freeUdpPort()))
-            .useAgentInvoker(true)
-            .storeEntries(1000)))
-        {
-            final LocalInvoker invoker = worker.localInvoker();
-            final UnsafeBuffer value = new UnsafeBuffer(new byte[FabricPinger.ARGS_LENGTH]);
-            invoker.put(FabricPinger.VERTEX_ID, value, 0, value.capacity());
-            final int read = Udf.idOf(ReadUdf.NAME);
-            for (int i = 0; i < options.warmup; i++)
-            {
-                invoker.invoke(FabricPinger.VERTEX_ID, read, value, 0, value.capacity());
-            }
-            final Histogram histogram = new Histogram(60_000_000_000L, 3);
-            final long allocatedBefore = allocatedBytes();
-            for (int i = 0; i < options.count; i++)
-            {
-                final long start = System.nanoTime();
-                invoker.invoke(FabricPinger.VERTEX_ID, read, value, 0, value.capacity());
-                histogram.recordValue(System.nanoTime() - start);
-            }
-            final double bytesPerCall = (double)(allocatedBytes() - allocatedBefore) / options.count;
-            results.add(Result.latency("fabric_local_invoke", histogram));
-            results.add(Result.value("fabric_local_invoke_alloc", "B/op", bytesPerCall));
-        }
     }
 
     private ChildJvm child(

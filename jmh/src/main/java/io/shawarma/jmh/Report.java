@@ -56,8 +56,7 @@ final class Report
                 out.printf("%-30s %,16.1f %s%n", result.name, result.value, result.unit);
             }
         }
-        out.println();
-        out.println("ratios, ours / raw Aeron (same channel, message size and idle strategy, same run):");
+        String header = "\nratios, ours / raw Aeron (same channel, message size and idle strategy, same run):";
         for (final String[] pair : PAIRS)
         {
             final Result ours = find(pair[0]);
@@ -65,6 +64,11 @@ final class Report
             if (null == ours || null == raw)
             {
                 continue;
+            }
+            if (null != header)
+            {
+                out.println(header);
+                header = null;
             }
             if (ours.isLatency())
             {
