@@ -28,12 +28,12 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * Kills a process writing a file-backed {@link VertexTable} with SIGKILL at a random moment, over and over on the same
  * file, and checks after each kill that no value is torn and that every vertex holds its last acknowledged write, or
- * the one write in flight at the kill, never an older one. {@code shawarma.faults.iterations} (the {@code faults}
+ * the one write in flight at the kill, never an older one. {@code faults.iterations} (the {@code faults}
  * profile) sets how many kills.
  */
 class VertexTableCrashTest
 {
-    private static final int ITERATIONS = Integer.getInteger("shawarma.faults.iterations", 10);
+    private static final int ITERATIONS = Integer.getInteger("faults.iterations", 10);
     private static final int MAX_KILL_DELAY_MS = 300;
     private static final long READY_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(30);
     private static final long EXIT_TIMEOUT_MS = 10_000;
