@@ -29,7 +29,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  * {@link IllegalStateException} naming the file, the fault and what to do. One process owns a file at a time.
  * <p>
  * When direct memory or the disk cannot grow, {@link #put} throws an {@link IllegalStateException} saying the table
- * is full and what to raise; the table stays usable. {@link #view}, {@link #get}, {@link #put}, {@link #contains} and
+ * is full and what to raise; the table stays usable. A full table refuses a replace too when the value's size class
+ * has no free slot, as a put always writes a fresh slot before it frees the old one; a remove frees one. {@link #view}, {@link #get}, {@link #put}, {@link #contains} and
  * {@link #remove} allocate nothing in steady state (growing the index or adding a chunk allocates once).
  * <p>
  * Not thread safe: every call, {@link #close()} included, comes from one thread at a time.
