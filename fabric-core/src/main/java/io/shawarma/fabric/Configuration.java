@@ -62,9 +62,15 @@ public final class Configuration
     public static final String MAX_PAYLOAD_BYTES_PROP = "shawarma.max.payload.bytes";
     public static final int MAX_PAYLOAD_BYTES_DEFAULT = 64 * 1024;
 
-    /** The vertex store: {@code table} (the single-writer vertex table) or {@code chronicle} (a Chronicle Map). */
+    /**
+     * The vertex store: {@code table} (default), the single-writer vertex table
+     * ({@link io.shawarma.fabric.store.VertexTable}: values read in place, each update published whole, a file that
+     * survives kill -9 of the worker), or {@code chronicle}, a Chronicle Map other processes can open
+     * ({@link io.shawarma.fabric.store.ChronicleVertexStore}). The file formats differ: do not switch kinds over an
+     * existing data file (the table refuses a Chronicle file).
+     */
     public static final String STORE_PROP = "shawarma.store";
-    public static final String STORE_DEFAULT = "chronicle";
+    public static final String STORE_DEFAULT = "table";
 
     /** How many vertices the local store is sized for. */
     public static final String STORE_ENTRIES_PROP = "shawarma.store.entries";

@@ -77,6 +77,34 @@ public final class ChildJvm implements AutoCloseable
         this.readyPrefix = readyPrefix;
         this.echo = echo;
 
+        final List<String> command = command(launcher, mainClass, properties, args);
+        try
+        {
+            process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot start " + name + ": " + command, ex);
+        }
+        final Thread reader = new Thread(this::readOutput, name + "-output");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /**
+     * The command that starts a child JVM like this one, for a caller that runs it its own way (for example with its
+     * output redirected to a file, which outlives a kill unlike a pipe's unread bytes).
+     *
+     * @param launcher   command words before the java binary; empty for none.
+     * @param mainClass  to run.
+     * @param properties system properties, passed as {@code -Dname=value} after this JVM's own arguments.
+     * @param args       program arguments.
+     * @return the command words.
+     */
+    public static List<String> command(
+        final List<String> launcher, final String mainClass, final Map<String, String> properties,
+        final List<String> args)
+    {
         final List<String> command = new ArrayList<>(launcher);
         command.add(ProcessHandle.current().info().command()
             .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
@@ -96,18 +124,7 @@ public final class ChildJvm implements AutoCloseable
         }
         command.add(mainClass);
         command.addAll(args);
-
-        try
-        {
-            process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException("cannot start " + name + ": " + command, ex);
-        }
-        final Thread reader = new Thread(this::readOutput, name + "-output");
-        reader.setDaemon(true);
-        reader.start();
+        return command;
     }
 
     /**

@@ -68,7 +68,7 @@ public final class ChronicleVertexStore implements VertexStore
     public ChronicleVertexStore(
         final long maxEntries, final int averageValueBytes, final int maxValueBytes, final File dataFileOrNull)
     {
-        validate(maxEntries, averageValueBytes, maxValueBytes);
+        VertexStores.validate(maxEntries, averageValueBytes, maxValueBytes);
 
         this.maxValueBytes = maxValueBytes;
         valueScratch = BytesStore.nativeStoreWithFixedCapacity(maxValueBytes);
@@ -336,23 +336,6 @@ public final class ChronicleVertexStore implements VertexStore
     private ExternalMapQueryContext<Long, byte[], ?> queryContext(final long vertexId)
     {
         return map.queryContext(key.vertexId(vertexId));
-    }
-
-    private static void validate(final long maxEntries, final int averageValueBytes, final int maxValueBytes)
-    {
-        if (maxEntries <= 0)
-        {
-            throw new IllegalArgumentException("maxEntries must be positive: " + maxEntries);
-        }
-        if (averageValueBytes <= 0)
-        {
-            throw new IllegalArgumentException("averageValueBytes must be positive: " + averageValueBytes);
-        }
-        if (maxValueBytes < averageValueBytes)
-        {
-            throw new IllegalArgumentException(
-                "maxValueBytes must be >= averageValueBytes=" + averageValueBytes + ": " + maxValueBytes);
-        }
     }
 
     private static ChronicleMap<Long, byte[]> createMap(

@@ -8,7 +8,7 @@ import java.io.File;
 public final class VertexStores
 {
     /** The kinds {@link #open} knows, for error messages. */
-    public static final String KINDS = "chronicle";
+    public static final String KINDS = "table or chronicle";
 
     private VertexStores()
     {
@@ -20,13 +20,13 @@ public final class VertexStores
      */
     public static boolean isKnown(final String kind)
     {
-        return "chronicle".equals(kind);
+        return "table".equals(kind) || "chronicle".equals(kind);
     }
 
     /**
      * Opens an in-memory store, or creates or reopens a file-backed one.
      *
-     * @param kind              {@code chronicle}.
+     * @param kind              {@code table} ({@link VertexTable}) or {@code chronicle} ({@link ChronicleVertexStore}).
      * @param entries           expected number of vertices, used to size the store.
      * @param averageValueBytes expected average value length, used to size the store.
      * @param maxValueBytes     largest value accepted.
@@ -38,10 +38,31 @@ public final class VertexStores
         final String kind, final long entries, final int averageValueBytes, final int maxValueBytes,
         final File dataFileOrNull)
     {
+        if ("table".equals(kind))
+        {
+            return new VertexTable(entries, averageValueBytes, maxValueBytes, dataFileOrNull);
+        }
         if ("chronicle".equals(kind))
         {
             return new ChronicleVertexStore(entries, averageValueBytes, maxValueBytes, dataFileOrNull);
         }
         throw new IllegalArgumentException("unknown vertex store '" + kind + "': use one of " + KINDS);
+    }
+
+    static void validate(final long entries, final int averageValueBytes, final int maxValueBytes)
+    {
+        if (entries <= 0)
+        {
+            throw new IllegalArgumentException("maxEntries must be positive: " + entries);
+        }
+        if (averageValueBytes <= 0)
+        {
+            throw new IllegalArgumentException("averageValueBytes must be positive: " + averageValueBytes);
+        }
+        if (maxValueBytes < averageValueBytes)
+        {
+            throw new IllegalArgumentException(
+                "maxValueBytes must be >= averageValueBytes=" + averageValueBytes + ": " + maxValueBytes);
+        }
     }
 }

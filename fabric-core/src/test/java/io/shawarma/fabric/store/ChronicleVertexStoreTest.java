@@ -1,296 +1,39 @@
 package io.shawarma.fabric.store;
 
 import java.io.File;
-import java.lang.management.ManagementFactory;
-import java.nio.ByteBuffer;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.function.IntConsumer;
 
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.ChronicleMapBuilder;
-import org.agrona.DirectBuffer;
-import org.agrona.ExpandableArrayBuffer;
-import org.agrona.concurrent.UnsafeBuffer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class ChronicleVertexStoreTest
+class ChronicleVertexStoreTest extends VertexStoreContractTest
 {
-    private static final int MAX_VALUE_BYTES = 1024;
-    private static final long ALLOCATION_SLACK_BYTES = 1024;
-    private static final int KEYS = 1_024;
-    private static final int WARM_UP_OPS = 50_000;
-    private static final int MEASURED_OPS = 100_000;
-    private static final int MEASURED_RUNS = 3;
-    // Looked up once: ManagementFactory.getThreadMXBean() itself allocates (816 bytes per call on JDK 17).
-    private static final com.sun.management.ThreadMXBean THREAD_MX_BEAN =
-        (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
-
-    private final UnsafeBuffer src = new UnsafeBuffer(new byte[MAX_VALUE_BYTES]);
-    private final UnsafeBuffer dst = new UnsafeBuffer(new byte[MAX_VALUE_BYTES]);
-    private final UnsafeBuffer directSrc = new UnsafeBuffer(ByteBuffer.allocateDirect(MAX_VALUE_BYTES));
-    private long checksum;
-    private VertexStore vertices;
-
-    @TempDir
-    File tempDir;
-
-    @AfterEach
-    void tearDown()
+    @Override
+    VertexStore newStore(
+        final long entries, final int averageValueBytes, final int maxValueBytes, final File dataFileOrNull)
     {
-        if (null != vertices)
-        {
-            vertices.close();
-        }
+        return new ChronicleVertexStore(entries, averageValueBytes, maxValueBytes, dataFileOrNull);
     }
 
-    @Test
-    void shouldReturnMinusOneForUnknownVertex()
+    /**
+     * Chronicle Map is sized by {@code entries}: it refuses to grow far past them.
+     */
+    @Override
+    boolean growsFarPastEntries()
     {
-        vertices = new ChronicleVertexStore(1_000, 32, MAX_VALUE_BYTES, null);
-
-        assertEquals(-1, vertices.get(42, dst));
-        assertFalse(vertices.contains(42));
-        assertEquals(0, vertices.size());
-    }
-
-    @Test
-    void shouldGetWhatWasPut()
-    {
-        vertices = new ChronicleVertexStore(1_000, 32, MAX_VALUE_BYTES, null);
-
-        putValue(7, 20, (byte)1);
-        putValue(Long.MIN_VALUE, 3, (byte)2);
-        putValue(Long.MAX_VALUE, 0, (byte)3);
-
-        assertValue(7, 20, (byte)1);
-        assertValue(Long.MIN_VALUE, 3, (byte)2);
-        assertValue(Long.MAX_VALUE, 0, (byte)3);
-        assertTrue(vertices.contains(7));
-        assertEquals(3, vertices.size());
-    }
-
-    @Test
-    void shouldReplaceWithLongerValue()
-    {
-        vertices = new ChronicleVertexStore(1_000, 32, MAX_VALUE_BYTES, null);
-        putValue(1, 8, (byte)1);
-        putValue(2, 8, (byte)2);
-
-        putValue(1, 900, (byte)9);
-
-        assertValue(1, 900, (byte)9);
-        assertValue(2, 8, (byte)2);
-        assertEquals(2, vertices.size());
-    }
-
-    @Test
-    void shouldReplaceWithShorterValue()
-    {
-        vertices = new ChronicleVertexStore(1_000, 32, MAX_VALUE_BYTES, null);
-        putValue(1, 500, (byte)1);
-
-        putValue(1, 5, (byte)6);
-
-        assertValue(1, 5, (byte)6);
-        assertEquals(1, vertices.size());
-    }
-
-    @Test
-    void shouldRemoveVertex()
-    {
-        vertices = new ChronicleVertexStore(1_000, 32, MAX_VALUE_BYTES, null);
-        putValue(1, 10, (byte)1);
-        putValue(2, 10, (byte)2);
-
-        assertTrue(vertices.remove(1));
-        assertFalse(vertices.remove(1));
-
-        assertFalse(vertices.contains(1));
-        assertEquals(-1, vertices.get(1, dst));
-        assertValue(2, 10, (byte)2);
-        assertEquals(1, vertices.size());
-    }
-
-    @Test
-    void shouldReturnFalseWhenRemovingUnknownVertex()
-    {
-        vertices = new ChronicleVertexStore(1_000, 32, MAX_VALUE_BYTES, null);
-
-        assertFalse(vertices.remove(99));
-    }
-
-    @Test
-    void shouldRejectValueLargerThanMax()
-    {
-        vertices = new ChronicleVertexStore(1_000, 32, 64, null);
-
-        final IllegalArgumentException ex =
-            assertThrows(IllegalArgumentException.class, () -> vertices.put(1, src, 0, 65));
-
-        assertTrue(ex.getMessage().contains("65"), ex.getMessage());
-        assertFalse(vertices.contains(1));
-        assertEquals(64, vertices.maxValueBytes());
-    }
-
-    @Test
-    void shouldRejectInvalidSizes()
-    {
-        assertMessageContains("-1", () -> new ChronicleVertexStore(-1, 32, 64, null));
-        assertMessageContains("0", () -> new ChronicleVertexStore(10, 0, 64, null));
-        assertMessageContains("16", () -> new ChronicleVertexStore(10, 32, 16, null));
-    }
-
-    @Test
-    void shouldRejectDestinationTooSmallForValue()
-    {
-        vertices = new ChronicleVertexStore(1_000, 32, MAX_VALUE_BYTES, null);
-        putValue(1, 100, (byte)1);
-
-        assertThrows(IllegalArgumentException.class, () -> vertices.get(1, new UnsafeBuffer(new byte[99])));
-    }
-
-    @Test
-    void shouldGrowExpandableDestination()
-    {
-        vertices = new ChronicleVertexStore(1_000, 32, MAX_VALUE_BYTES, null);
-        putValue(1, 100, (byte)1);
-        final ExpandableArrayBuffer expandable = new ExpandableArrayBuffer(8);
-
-        assertEquals(100, vertices.get(1, expandable));
-        assertEquals(fill(1, 99, (byte)1), expandable.getByte(99));
-    }
-
-    @Test
-    void shouldStoreValuesFromOffsetsInHeapAndDirectBuffers()
-    {
-        vertices = new ChronicleVertexStore(1_000, 32, MAX_VALUE_BYTES, null);
-        final UnsafeBuffer direct = new UnsafeBuffer(ByteBuffer.allocateDirect(64));
-        final UnsafeBuffer heap = new UnsafeBuffer(new byte[64]);
-        for (int i = 0; i < 64; i++)
-        {
-            direct.putByte(i, (byte)i);
-            heap.putByte(i, (byte)(100 + i));
-        }
-
-        vertices.put(1, direct, 10, 5);
-        vertices.put(2, heap, 20, 6);
-
-        assertEquals(5, vertices.get(1, dst));
-        assertArrayEquals(new byte[]{ 10, 11, 12, 13, 14 }, copyOf(dst, 5));
-        assertEquals(6, vertices.get(2, dst));
-        assertArrayEquals(new byte[]{ 120, 121, 122, 123, 124, 125 }, copyOf(dst, 6));
-    }
-
-    @Test
-    void shouldStoreOneKibValues()
-    {
-        final int count = 2_000;
-        vertices = new ChronicleVertexStore(count, 1024, 1024, null);
-
-        for (int id = 0; id < count; id++)
-        {
-            putValue(id, 1024, (byte)id);
-        }
-
-        assertEquals(count, vertices.size());
-        for (int id = 0; id < count; id++)
-        {
-            assertValue(id, 1024, (byte)id);
-        }
-    }
-
-    @Test
-    void shouldStoreMaxSizeValuesAmongSmallOnes()
-    {
-        vertices = new ChronicleVertexStore(1_000, 16, MAX_VALUE_BYTES, null);
-
-        for (int id = 0; id < 1_000; id++)
-        {
-            putValue(id, id % 100 == 0 ? MAX_VALUE_BYTES : 8, (byte)id);
-        }
-
-        for (int id = 0; id < 1_000; id++)
-        {
-            assertValue(id, id % 100 == 0 ? MAX_VALUE_BYTES : 8, (byte)id);
-        }
-    }
-
-    @Test
-    void shouldRejectUseAfterClose()
-    {
-        vertices = new ChronicleVertexStore(10, 8, 8, null);
-        vertices.close();
-
-        assertThrows(IllegalStateException.class, () -> vertices.get(1, dst));
-        assertThrows(IllegalStateException.class, () -> vertices.put(1, src, 0, 1));
-        assertThrows(IllegalStateException.class, () -> vertices.contains(1));
-        assertThrows(IllegalStateException.class, () -> vertices.remove(1));
-    }
-
-    @Test
-    void shouldVisitEveryVertex()
-    {
-        vertices = new ChronicleVertexStore(1_000, 32, MAX_VALUE_BYTES, null);
-        putValue(-5, 3, (byte)1);
-        putValue(10, 40, (byte)2);
-        putValue(1L << 40, 0, (byte)3);
-        final Map<Long, byte[]> seen = new HashMap<>();
-
-        vertices.forEach((vertexId, value, length) -> seen.put(vertexId, copyOf(value, length)));
-
-        assertEquals(3, seen.size());
-        assertArrayEquals(expected(-5, 3, (byte)1), seen.get(-5L));
-        assertArrayEquals(expected(10, 40, (byte)2), seen.get(10L));
-        assertArrayEquals(new byte[0], seen.get(1L << 40));
-    }
-
-    @Test
-    void shouldKeepVerticesAcrossCloseAndReopen()
-    {
-        final File file = new File(tempDir, "nested/dir/vertices.cm3");
-        vertices = new ChronicleVertexStore(10_000, 64, MAX_VALUE_BYTES, file);
-        for (int id = 0; id < 1_000; id++)
-        {
-            putValue(id, 1 + (id % 200), (byte)id);
-        }
-        vertices.remove(500);
-        vertices.close();
-        vertices = null;
-        assertTrue(file.isFile());
-
-        vertices = new ChronicleVertexStore(10_000, 64, MAX_VALUE_BYTES, file);
-
-        assertEquals(999, vertices.size());
-        assertFalse(vertices.contains(500));
-        for (int id = 0; id < 1_000; id++)
-        {
-            if (id != 500)
-            {
-                assertValue(id, 1 + (id % 200), (byte)id);
-            }
-        }
-        putValue(500, 7, (byte)5);
-        vertices.close();
-
-        vertices = new ChronicleVertexStore(10_000, 64, MAX_VALUE_BYTES, file);
-        assertValue(500, 7, (byte)5);
-        assertEquals(1_000, vertices.size());
+        return false;
     }
 
     @Test
     void shouldBeReadableAsPlainChronicleMapOfLongToByteArray() throws Exception
     {
         final File file = new File(tempDir, "vertices.cm3");
-        vertices = new ChronicleVertexStore(1_000, 16, 64, file);
+        vertices = newStore(1_000, 16, 64, file);
         putValue(5, 12, (byte)5);
         putValue(-1L << 50, 3, (byte)6);
         vertices.close();
@@ -306,7 +49,7 @@ class ChronicleVertexStoreTest
             map.put(77L, expected(77, 4, (byte)7));
         }
 
-        vertices = new ChronicleVertexStore(1_000, 16, 64, file);
+        vertices = newStore(1_000, 16, 64, file);
         assertValue(77, 4, (byte)7);
         assertEquals(3, vertices.size());
     }
@@ -317,7 +60,7 @@ class ChronicleVertexStoreTest
         final File file = new File(tempDir, "vertices.cm3");
         final File marker = ChronicleVertexStore.openMarkerFor(file);
 
-        vertices = new ChronicleVertexStore(100, 16, 64, file);
+        vertices = newStore(100, 16, 64, file);
         assertTrue(marker.isFile());
 
         vertices.close();
@@ -329,7 +72,7 @@ class ChronicleVertexStoreTest
     void shouldRecoverDataWhenPreviousOwnerDidNotClose() throws Exception
     {
         final File file = new File(tempDir, "vertices.cm3");
-        vertices = new ChronicleVertexStore(1_000, 16, 64, file);
+        vertices = newStore(1_000, 16, 64, file);
         for (int id = 0; id < 100; id++)
         {
             putValue(id, 10, (byte)id);
@@ -338,176 +81,12 @@ class ChronicleVertexStoreTest
         // What a crashed owner leaves behind.
         assertTrue(ChronicleVertexStore.openMarkerFor(file).createNewFile());
 
-        vertices = new ChronicleVertexStore(1_000, 16, 64, file);
+        vertices = newStore(1_000, 16, 64, file);
 
         assertEquals(100, vertices.size());
         for (int id = 0; id < 100; id++)
         {
             assertValue(id, 10, (byte)id);
         }
-    }
-
-    @Test
-    void shouldCloseIdempotently()
-    {
-        vertices = new ChronicleVertexStore(10, 8, 8, null);
-
-        vertices.close();
-        vertices.close();
-    }
-
-    @Test
-    void shouldNotAllocateOnGetPutContainsAndReinsertAfterWarmUp()
-    {
-        vertices = new ChronicleVertexStore(KEYS * 2L, 64, MAX_VALUE_BYTES, null);
-        for (int id = 0; id < KEYS; id++)
-        {
-            putValue(id, 64, (byte)id);
-        }
-
-        final IntConsumer gets = this::getLoop;
-        final IntConsumer heapPuts = (ops) -> putLoop(ops, src);
-        final IntConsumer directPuts = (ops) -> putLoop(ops, directSrc);
-        final IntConsumer contains = this::containsLoop;
-        final IntConsumer removeAndInserts = this::removeAndInsertLoop;
-
-        final long getBytes = allocatedBytesAfterWarmUp(gets);
-        final long heapPutBytes = allocatedBytesAfterWarmUp(heapPuts);
-        final long directPutBytes = allocatedBytesAfterWarmUp(directPuts);
-        final long containsBytes = allocatedBytesAfterWarmUp(contains);
-        final long removeAndInsertBytes = allocatedBytesAfterWarmUp(removeAndInserts);
-
-        System.out.printf(
-            "VertexStore allocation over %,d calls each: get=%d B (%.4f B/op), put replace heap src=%d B " +
-            "(%.4f B/op), put replace direct src=%d B (%.4f B/op), contains=%d B (%.4f B/op), " +
-            "remove+put insert=%d B (%.4f B/op)%n",
-            MEASURED_OPS,
-            getBytes, (double)getBytes / MEASURED_OPS,
-            heapPutBytes, (double)heapPutBytes / MEASURED_OPS,
-            directPutBytes, (double)directPutBytes / MEASURED_OPS,
-            containsBytes, (double)containsBytes / MEASURED_OPS,
-            removeAndInsertBytes, (double)removeAndInsertBytes / MEASURED_OPS);
-
-        assertTrue(getBytes < ALLOCATION_SLACK_BYTES, "get allocated " + getBytes + " bytes");
-        assertTrue(heapPutBytes < ALLOCATION_SLACK_BYTES, "put (heap src) allocated " + heapPutBytes + " bytes");
-        assertTrue(directPutBytes < ALLOCATION_SLACK_BYTES, "put (direct src) allocated " + directPutBytes + " bytes");
-        assertTrue(containsBytes < ALLOCATION_SLACK_BYTES, "contains allocated " + containsBytes + " bytes");
-        assertTrue(removeAndInsertBytes < ALLOCATION_SLACK_BYTES, "remove+insert allocated " + removeAndInsertBytes);
-        assertEquals(KEYS, vertices.size());
-        assertTrue(checksum > 0);
-    }
-
-    /**
-     * Warm the loop up (the first runs allocate while the JIT compiles and deoptimises; the store itself allocates
-     * nothing per call even in the interpreter, checked with -Xint), then report the least allocated over a few
-     * measured runs so that a late compilation on a busy machine cannot fail the test, while a real per-call
-     * allocation (at least 16 bytes per call, so megabytes per run) still does.
-     */
-    private static long allocatedBytesAfterWarmUp(final IntConsumer loop)
-    {
-        loop.accept(WARM_UP_OPS);
-        loop.accept(WARM_UP_OPS);
-
-        long least = Long.MAX_VALUE;
-        for (int run = 0; run < MEASURED_RUNS; run++)
-        {
-            final long before = allocatedBytes();
-            loop.accept(MEASURED_OPS);
-            least = Math.min(least, allocatedBytes() - before);
-        }
-
-        return least;
-    }
-
-    private void getLoop(final int ops)
-    {
-        for (int i = 0; i < ops; i++)
-        {
-            checksum += vertices.get(i % KEYS, dst);
-        }
-    }
-
-    private void putLoop(final int ops, final DirectBuffer source)
-    {
-        for (int i = 0; i < ops; i++)
-        {
-            vertices.put(i % KEYS, source, 0, lengthFor(i));
-        }
-    }
-
-    private void containsLoop(final int ops)
-    {
-        for (int i = 0; i < ops; i++)
-        {
-            // Half the ids are absent.
-            checksum += vertices.contains(i % (KEYS * 2)) ? 1 : 0;
-        }
-    }
-
-    private void removeAndInsertLoop(final int ops)
-    {
-        for (int i = 0; i < ops; i++)
-        {
-            final long id = i % KEYS;
-            vertices.remove(id);
-            vertices.put(id, src, 0, lengthFor(i));
-        }
-    }
-
-    private static int lengthFor(final int i)
-    {
-        // Vary the length so replace exercises both growing and shrinking an entry in place or by relocation.
-        return 16 + ((i * 37) & 127);
-    }
-
-    private static long allocatedBytes()
-    {
-        return THREAD_MX_BEAN.getCurrentThreadAllocatedBytes();
-    }
-
-    private void putValue(final long vertexId, final int length, final byte seed)
-    {
-        for (int i = 0; i < length; i++)
-        {
-            src.putByte(i, fill(vertexId, i, seed));
-        }
-        vertices.put(vertexId, src, 0, length);
-    }
-
-    private void assertValue(final long vertexId, final int length, final byte seed)
-    {
-        dst.setMemory(0, dst.capacity(), (byte)0x5A);
-        assertEquals(length, vertices.get(vertexId, dst), "length of vertex " + vertexId);
-        assertArrayEquals(expected(vertexId, length, seed), copyOf(dst, length), "value of vertex " + vertexId);
-    }
-
-    private static byte[] expected(final long vertexId, final int length, final byte seed)
-    {
-        final byte[] bytes = new byte[length];
-        for (int i = 0; i < length; i++)
-        {
-            bytes[i] = fill(vertexId, i, seed);
-        }
-
-        return bytes;
-    }
-
-    private static byte fill(final long vertexId, final int index, final byte seed)
-    {
-        return (byte)(seed + index * 31 + vertexId);
-    }
-
-    private static byte[] copyOf(final DirectBuffer buffer, final int length)
-    {
-        final byte[] bytes = new byte[length];
-        buffer.getBytes(0, bytes);
-
-        return bytes;
-    }
-
-    private static void assertMessageContains(final String expected, final Runnable action)
-    {
-        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, action::run);
-        assertTrue(ex.getMessage().contains(expected), ex.getMessage());
     }
 }
