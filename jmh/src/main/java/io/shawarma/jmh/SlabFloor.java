@@ -15,9 +15,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  * The floor the vertex stores are measured against: the simplest store that does the same work. An Agrona
  * {@link Long2LongHashMap} maps a vertex id to the offset of its slot in one off-heap slab of fixed-size slots (an
  * 8-byte length, then room for the largest value). Get copies the value out, put copies it in; invoke looks the UDF up
- * in the same {@link UdfRegistry} a worker uses and runs the same UDF object on a {@link Vertex} whose buffer is
- * re-wrapped over the slot, so the UDF reads and writes the stored bytes in place and the write back is only the new
- * length. Unlike a real store it cannot grow or delete, and a UDF that fails half way leaves what it wrote.
+ * in the same {@link UdfRegistry} a worker uses and runs the same UDF object on a {@link Vertex} wrapped over the slot,
+ * so the UDF reads the stored bytes in place, and a new value is copied over the slot in place. Unlike a real store it
+ * cannot grow or delete, and a new value is not published atomically (no fresh slot, no commit word).
  */
 final class SlabFloor implements VertexPath
 {
@@ -29,7 +29,7 @@ final class SlabFloor implements VertexPath
     private final int maxValueBytes;
     private final UdfRegistry udfs;
     private final UnsafeBuffer slot = new UnsafeBuffer(0, 0);
-    private final Vertex vertex = new Vertex(slot);
+    private final Vertex vertex;
     private final UnsafeBuffer args = new UnsafeBuffer(0, 0);
     private final UnsafeBuffer result;
     private int nextSlotOffset;
@@ -47,6 +47,8 @@ final class SlabFloor implements VertexPath
         slab = new UnsafeBuffer(BufferUtil.allocateDirectAligned((int)slabBytes, BitUtil.CACHE_LINE_LENGTH));
         offsets = new Long2LongHashMap(entries * 2, Hashing.DEFAULT_LOAD_FACTOR, -1);
         result = new UnsafeBuffer(BufferUtil.allocateDirectAligned(maxResultBytes, BitUtil.CACHE_LINE_LENGTH));
+        vertex = new Vertex(
+            new UnsafeBuffer(BufferUtil.allocateDirectAligned(maxValueBytes, BitUtil.CACHE_LINE_LENGTH)));
     }
 
     public int get(final long vertexId, final MutableDirectBuffer dst)
@@ -95,12 +97,14 @@ final class SlabFloor implements VertexPath
             return -1;
         }
         final int index = (int)offset;
-        slot.wrap(slab, index + LENGTH_BYTES, maxValueBytes);
-        vertex.wrap(vertexId, (int)slab.getLong(index));
+        final int length = (int)slab.getLong(index);
+        slot.wrap(slab, index + LENGTH_BYTES, length);
+        vertex.wrap(vertexId, slot, length);
         args.wrap(argsBuffer, argsOffset, argsLength);
         final int computed = udf.compute(vertex, args, result);
         if (computed >= 0 && vertex.isUpdated())
         {
+            slab.putBytes(index + LENGTH_BYTES, vertex.value(), 0, vertex.length());
             slab.putLong(index, vertex.length());
         }
         return computed;

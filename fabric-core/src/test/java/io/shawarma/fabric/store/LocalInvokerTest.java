@@ -45,7 +45,7 @@ class LocalInvokerTest
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"chronicle"})
+    @ValueSource(strings = {"table", "chronicle"})
     void addsInPlaceAndReadsBack(final String kind)
     {
         open(kind);
@@ -59,7 +59,7 @@ class LocalInvokerTest
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"chronicle"})
+    @ValueSource(strings = {"table", "chronicle"})
     void throwingOrFailingUdfLeavesTheStoredValue(final String kind)
     {
         open(kind);
@@ -74,7 +74,7 @@ class LocalInvokerTest
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"chronicle"})
+    @ValueSource(strings = {"table", "chronicle"})
     void unknownUdfAndAbsentVertexAreAnswered(final String kind)
     {
         open(kind);
@@ -86,7 +86,7 @@ class LocalInvokerTest
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"chronicle"})
+    @ValueSource(strings = {"table", "chronicle"})
     void mergesIntoTheStoredValue(final String kind)
     {
         open(kind);
@@ -100,7 +100,7 @@ class LocalInvokerTest
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"chronicle"})
+    @ValueSource(strings = {"table", "chronicle"})
     void runsOnACopyWithoutTouchingTheStore(final String kind)
     {
         open(kind);
