@@ -1,0 +1,147 @@
+package io.shawarma.messaging;
+
+import io.aeron.ExclusivePublication;
+import io.aeron.Subscription;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A worker's outbound under back pressure: refused messages are held and sent on later cycles in order, never by
+ * idling; held ones are dropped and counted after their window; a full store refuses at once.
+ */
+class OfferRetriesTest
+{
+    private static final int STREAM_ID = 1001;
+    private static final long WINDOW_NS = 5_000_000;
+    private static final int MESSAGE_BYTES = 256;
+
+    private Transport transport;
+    private ExclusivePublication publication;
+    private Subscription subscription;
+    private final UnsafeBuffer message = new UnsafeBuffer(new byte[MESSAGE_BYTES]);
+    private final List<Integer> received = new ArrayList<>();
+
+    @BeforeEach
+    void setUp()
+    {
+        transport = Transport.embedded("offer-retries-test", "sleeping", 1 << 16, Throwable::printStackTrace);
+        subscription = transport.aeron().addSubscription("aeron:ipc", STREAM_ID);
+        publication = transport.aeron().addExclusivePublication("aeron:ipc", STREAM_ID);
+        final long deadlineNs = System.nanoTime() + 10_000_000_000L;
+        while (!publication.isConnected() && System.nanoTime() < deadlineNs)
+        {
+            LockSupport.parkNanos(1_000_000);
+        }
+        assertTrue(publication.isConnected());
+    }
+
+    @AfterEach
+    void tearDown()
+    {
+        transport.close();
+    }
+
+    @Test
+    void shouldHoldRefusedMessagesAndSendThemInOrderOnLaterCycles()
+    {
+        final Outbound outbound = new Outbound(new OfferRetries(64 * 1024, 64, WINDOW_NS));
+        outbound.nowNs(0);
+        int sequence = 0;
+        while (0 == outbound.retries().size())
+        {
+            assertTrue(send(outbound, sequence++));
+        }
+        final int heldFirst = sequence - 1;
+        for (int i = 0; i < 10; i++)
+        {
+            assertTrue(send(outbound, sequence++), "held behind the first refused message");
+        }
+        assertEquals(11, outbound.retries().size());
+
+        // The driver moves the publication's limit on its own thread: cycle until it has, within a bounded time.
+        final long deadlineNs = System.nanoTime() + 10_000_000_000L;
+        for (int cycle = 0; (0 != outbound.retries().size() || received.size() < sequence) &&
+            System.nanoTime() < deadlineNs; cycle++)
+        {
+            subscription.poll((buffer, offset, length, header) -> received.add(buffer.getInt(offset)), 100);
+            outbound.nowNs(cycle);
+            outbound.retry();
+            LockSupport.parkNanos(100_000);
+        }
+
+        assertEquals(0, outbound.retries().size());
+        assertEquals(0, outbound.retries().dropped());
+        assertEquals(sequence, received.size());
+        for (int i = 0; i < sequence; i++)
+        {
+            assertEquals(i, received.get(i), "in order, the held ones after " + heldFirst);
+        }
+    }
+
+    @Test
+    void shouldDropAndCountHeldMessagesAfterTheirWindow()
+    {
+        final Outbound outbound = new Outbound(new OfferRetries(64 * 1024, 64, WINDOW_NS));
+        outbound.nowNs(0);
+        int sequence = 0;
+        while (0 == outbound.retries().size())
+        {
+            send(outbound, sequence++);
+        }
+        outbound.nowNs(WINDOW_NS - 1);
+        outbound.retry();
+        assertEquals(1, outbound.retries().size());
+
+        outbound.nowNs(WINDOW_NS);
+        assertEquals(1, outbound.retry());
+        assertEquals(0, outbound.retries().size());
+        assertEquals(1, outbound.retries().dropped());
+    }
+
+    @Test
+    void shouldRefuseAtOnceWhenNoRoomIsLeft()
+    {
+        final Outbound outbound = new Outbound(new OfferRetries(4 * MESSAGE_BYTES, 64, WINDOW_NS));
+        int sequence = 0;
+        while (0 == outbound.retries().size())
+        {
+            send(outbound, sequence++);
+        }
+        assertTrue(send(outbound, sequence++));
+        assertTrue(send(outbound, sequence++));
+        assertTrue(send(outbound, sequence++));
+        assertFalse(send(outbound, sequence));
+        assertEquals(4, outbound.retries().size());
+    }
+
+    @Test
+    void shouldSendTheOthersOnceAPublicationIsClosed()
+    {
+        final Outbound outbound = new Outbound(new OfferRetries(64 * 1024, 64, WINDOW_NS));
+        int sequence = 0;
+        while (0 == outbound.retries().size())
+        {
+            send(outbound, sequence++);
+        }
+        publication.close();
+        assertEquals(1, outbound.retry());
+        assertEquals(1, outbound.retries().dropped());
+        assertFalse(send(outbound, sequence), "closed: refused, not held");
+    }
+
+    private boolean send(final Outbound outbound, final int sequence)
+    {
+        message.putInt(0, sequence);
+        return outbound.offer(publication, message, 0, MESSAGE_BYTES);
+    }
+}
