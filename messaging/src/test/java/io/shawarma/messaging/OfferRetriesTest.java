@@ -2,11 +2,15 @@ package io.shawarma.messaging;
 
 import io.aeron.ExclusivePublication;
 import io.aeron.Subscription;
+import io.aeron.logbuffer.FragmentHandler;
+import io.aeron.logbuffer.Header;
+import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
@@ -30,6 +34,7 @@ class OfferRetriesTest
     private Subscription subscription;
     private final UnsafeBuffer message = new UnsafeBuffer(new byte[MESSAGE_BYTES]);
     private final List<Integer> received = new ArrayList<>();
+    private long receivedCount;
 
     @BeforeEach
     void setUp()
@@ -137,6 +142,55 @@ class OfferRetriesTest
         assertEquals(1, outbound.retry());
         assertEquals(1, outbound.retries().dropped());
         assertFalse(send(outbound, sequence), "closed: refused, not held");
+    }
+
+    @Test
+    void shouldNotAllocateWhileHoldingAndRetrying()
+    {
+        final Outbound outbound = new Outbound(new OfferRetries(64 * 1024, 64, WINDOW_NS));
+        final FragmentHandler countReceived = this::countReceived;
+        for (int round = 0; round < 300; round++)
+        {
+            holdAndDrain(outbound, countReceived);
+        }
+        final com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
+        final long before = threads.getCurrentThreadAllocatedBytes();
+        for (int round = 0; round < 300; round++)
+        {
+            holdAndDrain(outbound, countReceived);
+        }
+        final long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+
+        assertEquals(0, outbound.retries().dropped());
+        assertTrue(allocated <= 1024, "allocated " + allocated + " bytes");
+    }
+
+    private void holdAndDrain(final Outbound outbound, final FragmentHandler handler)
+    {
+        outbound.nowNs(0);
+        while (0 == outbound.retries().size())
+        {
+            send(outbound, 0);
+        }
+        for (int i = 0; i < 10; i++)
+        {
+            send(outbound, 0);
+        }
+        final long deadlineNs = System.nanoTime() + 10_000_000_000L;
+        while ((0 != outbound.retries().size() || subscription.poll(handler, 100) > 0) &&
+            System.nanoTime() < deadlineNs)
+        {
+            subscription.poll(handler, 100);
+            outbound.retry();
+            LockSupport.parkNanos(100_000);
+        }
+        assertEquals(0, outbound.retries().size());
+    }
+
+    private void countReceived(final DirectBuffer buffer, final int offset, final int length, final Header header)
+    {
+        receivedCount++;
     }
 
     private boolean send(final Outbound outbound, final int sequence)
