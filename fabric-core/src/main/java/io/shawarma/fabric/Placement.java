@@ -60,7 +60,10 @@ public final class Placement implements Ownership
      */
     public static int slotOf(final long vertexId, final int slotCount)
     {
-        return (int)((mix(vertexId) >>> 1) % slotCount);
+        // Slots are kept (a grid's slot table and snapshots name them), so the mapping stays the remainder; for a
+        // power-of-two count the same remainder is a mask, without the 64-bit division.
+        final long hash = mix(vertexId) >>> 1;
+        return (int)(0 == (slotCount & (slotCount - 1)) ? hash & (slotCount - 1) : hash % slotCount);
     }
 
     /**

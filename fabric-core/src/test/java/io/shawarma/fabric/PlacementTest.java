@@ -29,6 +29,20 @@ class PlacementTest
     }
 
     @Test
+    void shouldKeepSlotsTheRemainderOfTheHashWhateverTheSlotCount()
+    {
+        final int[] slotCounts = { 1, 2, 3, 7, 64, 1000, 1024, 16_384 };
+        for (final int slotCount : slotCounts)
+        {
+            for (long vertexId = -500; vertexId < 5000; vertexId += 7)
+            {
+                final int slot = Placement.slotOf(vertexId, slotCount);
+                assertEquals(remainderSlot(vertexId, slotCount), slot, "vertex " + vertexId + ", " + slotCount);
+            }
+        }
+    }
+
+    @Test
     void shouldPlaceEveryVertexOnTheOnlyWorker()
     {
         final Placement placement = new Placement(FabricMembers.parse("4@aeron:ipc", "members"), 1);
@@ -72,5 +86,13 @@ class PlacementTest
         assertEquals(1, placement.overrideCount(), "full: cleared, then the new one held");
         assertEquals(9, placement.ownerOf(Placement.MAX_OVERRIDES));
         assertEquals(new Placement(FIVE_WORKERS, 1).ownerOf(0), placement.ownerOf(0), "cleared: back to the hash");
+    }
+
+    private static int remainderSlot(final long vertexId, final int slotCount)
+    {
+        long z = vertexId + 0x9E3779B97F4A7C15L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return (int)(((z ^ (z >>> 31)) >>> 1) % slotCount);
     }
 }
