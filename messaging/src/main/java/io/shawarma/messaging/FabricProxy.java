@@ -87,7 +87,9 @@ public final class FabricProxy
         helloEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder).session()
             .senderId(senderId).correlationId(correlationId).epoch(epoch);
         helloEncoder.role(role).replyStreamId(replyStreamId).nonce(nonce).replyChannel(replyChannel);
-        return offer(publication, helloEncoder.encodedLength());
+        // A Hello refused is said again by its sender: never held for retry.
+        return outbound.offerOrRefuse(
+            publication, buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + helloEncoder.encodedLength());
     }
 
     public boolean challenge(

@@ -128,6 +128,20 @@ public class Outbound
     }
 
     /**
+     * Offers a message its sender sends again itself when it is refused (a Hello): retried in place by an outbound
+     * that does so, offered once by one that holds refused messages, so that it is never held and then dropped
+     * unseen.
+     *
+     * @return true when the publication accepted the message.
+     */
+    public boolean offerOrRefuse(
+        final Publication publication, final DirectBuffer buffer, final int offset, final int length)
+    {
+        return null == retries ? offer(publication, buffer, offset, length) :
+            offerOnce(publication, buffer, offset, length);
+    }
+
+    /**
      * Claims room for a message in the publication's term, to encode it in place: in {@link #claimBuffer()} at
      * {@link #claimOffset()}, then {@link #commit()}. When it returns false, encode the message into a buffer of
      * your own and pass it to {@link #offerUnclaimed}, which handles the refusal.
