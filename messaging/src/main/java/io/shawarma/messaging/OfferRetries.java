@@ -26,7 +26,9 @@ public final class OfferRetries
     private final Publication[] refused = new Publication[MAX_REFUSED_PER_PASS];
     private int refusedCount;
     private int count;
+    // Bytes up to the end of the last held message, and of the held messages: sent ones leave gaps until compacted.
     private int usedBytes;
+    private int liveBytes;
     private long dropped;
     private long bytesSent;
 
@@ -54,9 +56,13 @@ public final class OfferRetries
         final Publication publication, final DirectBuffer buffer, final int offset, final int length,
         final long nowNs)
     {
-        if (count == publications.length || length > bytes.capacity() - usedBytes)
+        if (count == publications.length || length > bytes.capacity() - liveBytes)
         {
             return false;
+        }
+        if (length > bytes.capacity() - usedBytes)
+        {
+            compactBytes();
         }
         bytes.putBytes(usedBytes, buffer, offset, length);
         publications[count] = publication;
@@ -65,6 +71,7 @@ public final class OfferRetries
         deadlinesNs[count] = nowNs + retryWindowNs;
         count++;
         usedBytes += length;
+        liveBytes += length;
         return true;
     }
 
@@ -84,8 +91,8 @@ public final class OfferRetries
     }
 
     /**
-     * Offers every held message once (after an earlier refused one of the same publication: not this pass), drops
-     * those whose publication closed or whose window ended, and compacts the rest.
+     * Offers every held message once (after an earlier refused one of the same publication: not this pass) and drops
+     * those whose publication closed or whose window ended.
      *
      * @param nowNs this duty cycle's time.
      * @return messages sent or dropped.
@@ -98,7 +105,6 @@ public final class OfferRetries
         }
         refusedCount = 0;
         int kept = 0;
-        int keptBytes = 0;
         int work = 0;
         for (int i = 0; i < count; i++)
         {
@@ -109,28 +115,24 @@ public final class OfferRetries
             if (result > 0)
             {
                 bytesSent += length;
+                liveBytes -= length;
                 work++;
             }
             else if (Publication.CLOSED == result || Publication.MAX_POSITION_EXCEEDED == result ||
                 nowNs - deadlinesNs[i] >= 0)
             {
                 dropped++;
+                liveBytes -= length;
                 work++;
             }
             else
             {
                 refuse(publication);
-                if (keptBytes != offsets[i])
-                {
-                    // Moving down within the buffer: the copy handles the overlap like memmove.
-                    bytes.putBytes(keptBytes, bytes, offsets[i], length);
-                }
                 publications[kept] = publication;
-                offsets[kept] = keptBytes;
+                offsets[kept] = offsets[i];
                 lengths[kept] = length;
                 deadlinesNs[kept] = deadlinesNs[i];
                 kept++;
-                keptBytes += length;
             }
         }
         for (int i = kept; i < count; i++)
@@ -142,7 +144,10 @@ public final class OfferRetries
             refused[i] = null;
         }
         count = kept;
-        usedBytes = keptBytes;
+        if (0 == kept)
+        {
+            usedBytes = 0;
+        }
         return work;
     }
 
@@ -168,6 +173,26 @@ public final class OfferRetries
     public long bytesSent()
     {
         return bytesSent;
+    }
+
+    /**
+     * Moves the held messages down over the room the sent ones left, in order: only when a new message needs it, so
+     * a retry pass never copies bytes.
+     */
+    private void compactBytes()
+    {
+        int position = 0;
+        for (int i = 0; i < count; i++)
+        {
+            if (position != offsets[i])
+            {
+                // Moving down within the buffer: the copy handles the overlap like memmove.
+                bytes.putBytes(position, bytes, offsets[i], lengths[i]);
+                offsets[i] = position;
+            }
+            position += lengths[i];
+        }
+        usedBytes = position;
     }
 
     private boolean isRefused(final Publication publication)

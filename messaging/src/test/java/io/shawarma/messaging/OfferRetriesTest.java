@@ -42,12 +42,7 @@ class OfferRetriesTest
         transport = Transport.embedded("offer-retries-test", "sleeping", 1 << 16, Throwable::printStackTrace);
         subscription = transport.aeron().addSubscription("aeron:ipc", STREAM_ID);
         publication = transport.aeron().addExclusivePublication("aeron:ipc", STREAM_ID);
-        final long deadlineNs = System.nanoTime() + 10_000_000_000L;
-        while (!publication.isConnected() && System.nanoTime() < deadlineNs)
-        {
-            LockSupport.parkNanos(1_000_000);
-        }
-        assertTrue(publication.isConnected());
+        awaitConnected(publication);
     }
 
     @AfterEach
@@ -90,6 +85,51 @@ class OfferRetriesTest
         for (int i = 0; i < sequence; i++)
         {
             assertEquals(i, received.get(i), "in order, the held ones after " + heldFirst);
+        }
+    }
+
+    @Test
+    void shouldReuseTheRoomSentMessagesLeftKeepingTheOthersInOrder()
+    {
+        final ExclusivePublication other = transport.aeron().addExclusivePublication("aeron:ipc", STREAM_ID + 1);
+        final Subscription otherSubscription = transport.aeron().addSubscription("aeron:ipc", STREAM_ID + 1);
+        awaitConnected(other);
+        final Outbound outbound = new Outbound(new OfferRetries(4 * MESSAGE_BYTES, 64, WINDOW_NS));
+        int sequence = 0;
+        while (0 == outbound.retries().size())
+        {
+            send(outbound, publication, sequence++);
+        }
+        final int firstHeld = sequence - 1;
+        int otherSequence = 0;
+        while (1 == outbound.retries().size())
+        {
+            send(outbound, other, otherSequence++);
+        }
+        assertTrue(send(outbound, publication, sequence++));
+        assertTrue(send(outbound, other, otherSequence++));
+        assertEquals(4, outbound.retries().size(), "full");
+
+        final long deadlineNs = System.nanoTime() + 10_000_000_000L;
+        while (2 != outbound.retries().size() && System.nanoTime() < deadlineNs)
+        {
+            otherSubscription.poll(this::countReceived, 100);
+            outbound.retry();
+            LockSupport.parkNanos(100_000);
+        }
+        assertEquals(2, outbound.retries().size(), "the other stream's two sent, leaving gaps");
+        assertTrue(send(outbound, publication, sequence++), "fits once the gaps are reclaimed");
+
+        while ((0 != outbound.retries().size() || received.size() < sequence) && System.nanoTime() < deadlineNs)
+        {
+            subscription.poll((buffer, offset, length, header) -> received.add(buffer.getInt(offset)), 100);
+            outbound.retry();
+            LockSupport.parkNanos(100_000);
+        }
+        assertEquals(sequence, received.size());
+        for (int i = 0; i < sequence; i++)
+        {
+            assertEquals(i, received.get(i), "in order, the held ones from " + firstHeld);
         }
     }
 
@@ -195,7 +235,22 @@ class OfferRetriesTest
 
     private boolean send(final Outbound outbound, final int sequence)
     {
+        return send(outbound, publication, sequence);
+    }
+
+    private boolean send(final Outbound outbound, final ExclusivePublication target, final int sequence)
+    {
         message.putInt(0, sequence);
-        return outbound.offer(publication, message, 0, MESSAGE_BYTES);
+        return outbound.offer(target, message, 0, MESSAGE_BYTES);
+    }
+
+    private static void awaitConnected(final ExclusivePublication target)
+    {
+        final long deadlineNs = System.nanoTime() + 10_000_000_000L;
+        while (!target.isConnected() && System.nanoTime() < deadlineNs)
+        {
+            LockSupport.parkNanos(1_000_000);
+        }
+        assertTrue(target.isConnected());
     }
 }
