@@ -195,13 +195,21 @@ class OfferRetriesTest
         }
         final com.sun.management.ThreadMXBean threads =
             (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
-        final long before = threads.getCurrentThreadAllocatedBytes();
-        for (int round = 0; round < 300; round++)
+        // The counter's own first reads may allocate: read it once before measuring. A steady-state allocation shows
+        // in every window; the least of three windows discounts a one-off (a JIT recompilation under load).
+        threads.getCurrentThreadAllocatedBytes();
+        long allocated = Long.MAX_VALUE;
+        for (int window = 0; window < 3; window++)
         {
-            holdAndDrain(outbound, countReceived);
+            final long before = threads.getCurrentThreadAllocatedBytes();
+            for (int round = 0; round < 100; round++)
+            {
+                holdAndDrain(outbound, countReceived);
+            }
+            allocated = Math.min(allocated, threads.getCurrentThreadAllocatedBytes() - before);
         }
-        final long allocated = threads.getCurrentThreadAllocatedBytes() - before;
 
+        System.out.printf("allocation: holding and retrying: %d bytes over 100 rounds%n", allocated);
         assertEquals(0, outbound.retries().dropped());
         assertTrue(allocated <= 1024, "allocated " + allocated + " bytes");
     }
