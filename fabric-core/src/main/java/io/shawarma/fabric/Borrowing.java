@@ -87,19 +87,19 @@ final class Borrowing
      * Runs a call on a vertex another worker owns here, on a borrowed copy, when the cost model says BORROW and a
      * copy is held.
      *
+     * @param ownerId the vertex's owner.
      * @return {@link #RAN_BORROWED} when the call ran and was answered; else {@link #FORWARD_ONLY} or, when the
      * model says BORROW but no copy is held yet, {@link #FORWARD_THEN_BORROW}.
      */
     int runBorrowed(
-        final Peer caller, final long correlationId, final long vertexId, final int udfId, final DirectBuffer buffer,
-        final int argsOffset, final int argsLength, final long nowNs)
+        final Peer caller, final long correlationId, final int ownerId, final long vertexId, final int udfId,
+        final DirectBuffer buffer, final int argsOffset, final int argsLength, final long nowNs)
     {
         final Udf udf = invoker.udf(udfId);
         if (null == udf)
         {
             return FORWARD_ONLY;
         }
-        final int ownerId = placement.ownerOf(vertexId);
         final int slot = borrower.usableSlot(vertexId, udfId, nowNs);
         if (CostModel.BORROW != costModel.decide(vertexId, ownerId, !udf.isReadOnly(), argsLength, slot >= 0, nowNs))
         {

@@ -72,11 +72,11 @@ final class CallDispatch
                 break;
 
             case Scheduler.FORWARD:
+                final int ownerId = placement.ownerOf(vertexId);
                 final int borrowed = borrowing.runBorrowed(
-                    caller, correlationId, vertexId, udfId, buffer, argsOffset, argsLength, nowNs);
+                    caller, correlationId, ownerId, vertexId, udfId, buffer, argsOffset, argsLength, nowNs);
                 if (Borrowing.RAN_BORROWED != borrowed)
                 {
-                    final int ownerId = placement.ownerOf(vertexId);
                     forwarding.forward(caller, correlationId, ownerId, vertexId, udfId, buffer, argsOffset, argsLength,
                         nowNs);
                     if (Borrowing.FORWARD_THEN_BORROW == borrowed)

@@ -6,7 +6,6 @@ import io.shawarma.messaging.FabricProxy;
 import io.shawarma.udf.Status;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
-import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
 
@@ -29,7 +28,7 @@ final class ClientCalls
     private final PendingCalls pending;
     private final FabricProxy proxy;
     private final Placement placement;
-    private final Int2ObjectHashMap<ExclusivePublication> workers;
+    private final PeersById<ExclusivePublication> workers;
     private final ClientHellos hellos;
     private final IdleStrategy idle;
     private final NanoClock clock;
@@ -37,7 +36,7 @@ final class ClientCalls
 
     ClientCalls(
         final FabricClient.Context context, final ClientReceiver receiver, final FabricProxy proxy,
-        final Placement placement, final Int2ObjectHashMap<ExclusivePublication> workers, final ClientHellos hellos,
+        final Placement placement, final PeersById<ExclusivePublication> workers, final ClientHellos hellos,
         final IdleStrategy idle, final IntSupplier poller)
     {
         this.context = context;

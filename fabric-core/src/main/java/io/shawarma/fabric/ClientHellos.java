@@ -5,7 +5,6 @@ import io.aeron.Subscription;
 import io.shawarma.codecs.Role;
 import io.shawarma.messaging.FabricProxy;
 import io.shawarma.udf.Status;
-import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
 
@@ -29,7 +28,7 @@ final class ClientHellos
     private final ClientReceiver receiver;
     private final FabricProxy proxy;
     private final Placement placement;
-    private final Int2ObjectHashMap<ExclusivePublication> workers;
+    private final PeersById<ExclusivePublication> workers;
     private final Subscription subscription;
     private final IdleStrategy idle;
     private final NanoClock clock;
@@ -37,7 +36,7 @@ final class ClientHellos
 
     ClientHellos(
         final FabricClient.Context context, final int clientId, final ClientReceiver receiver, final FabricProxy proxy,
-        final Placement placement, final Int2ObjectHashMap<ExclusivePublication> workers,
+        final Placement placement, final PeersById<ExclusivePublication> workers,
         final Subscription subscription, final IdleStrategy idle)
     {
         this.context = context;

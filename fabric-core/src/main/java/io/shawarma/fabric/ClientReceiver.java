@@ -7,7 +7,6 @@ import io.shawarma.messaging.FabricProxy;
 import io.shawarma.udf.Status;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
-import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.collections.IntHashSet;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -27,7 +26,7 @@ final class ClientReceiver implements FabricHandler
     private final int clientId;
     private final FabricProxy proxy;
     private final Placement placement;
-    private final Int2ObjectHashMap<ExclusivePublication> workers;
+    private final PeersById<ExclusivePublication> workers;
     private final SharedSecret secret;
     // With a shared secret: each worker's Aeron session, learnt from its proven Challenge; its frames must come on it.
     private final CallerHandshakes handshakes;
@@ -50,7 +49,7 @@ final class ClientReceiver implements FabricHandler
 
     ClientReceiver(
         final FabricClient.Context context, final FabricProxy proxy, final Placement placement,
-        final Int2ObjectHashMap<ExclusivePublication> workers)
+        final PeersById<ExclusivePublication> workers)
     {
         this.clientId = context.clientId();
         this.proxy = proxy;

@@ -90,7 +90,10 @@ public final class Configuration
     /** Directory for the worker's counters file; default a new directory under /dev/shm, removed on close. */
     public static final String WORKER_DIR_PROP = "shawarma.worker.dir";
 
-    /** How long an offer is retried under back pressure before the call is answered BACK_PRESSURED. */
+    /**
+     * How long a message is retried under back pressure: a client retries in place, then its call is BACK_PRESSURED;
+     * a worker holds the message and retries it on later duty cycles (never idling), then drops it and counts it.
+     */
     public static final String OFFER_TIMEOUT_MS_PROP = "shawarma.offer.timeout.ms";
     public static final long OFFER_TIMEOUT_MS_DEFAULT = 5;
 

@@ -91,7 +91,7 @@ final class ExtensionPort implements WorkerPort
     {
         final Peer peer = sessions.peer(workerId);
         return null != peer && peer.isWorker && sessions.isReachable(peer) &&
-            proxy.outbound().offer(peer.publication, buffer, offset, length);
+            proxy.outbound().offerOnce(peer.publication, buffer, offset, length);
     }
 
     public AtomicCounter newCounter(final String label)

@@ -14,7 +14,6 @@ import io.shawarma.udf.Udf;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
-import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -58,7 +57,7 @@ public final class FabricClient implements AutoCloseable
     private final int clientId;
     private final Transport transport;
     private final Subscription subscription;
-    private final Int2ObjectHashMap<ExclusivePublication> workers = new Int2ObjectHashMap<>();
+    private final PeersById<ExclusivePublication> workers = new PeersById<>();
     private final Placement placement;
     private final FabricProxy proxy;
     private final ClientReceiver receiver;
@@ -349,7 +348,9 @@ public final class FabricClient implements AutoCloseable
      */
     public int poll()
     {
-        return subscription.poll(assembler, FRAGMENT_LIMIT) + receiver.expire(clock.nanoTime());
+        final int polled = subscription.poll(assembler, FRAGMENT_LIMIT);
+        // The clock is read only while calls are in flight: an idle client's poll costs one subscription poll.
+        return 0 == pending.size() ? polled : polled + receiver.expire(clock.nanoTime());
     }
 
     /**
@@ -405,7 +406,8 @@ public final class FabricClient implements AutoCloseable
      */
     public void close()
     {
-        final List<AutoCloseable> closeables = new ArrayList<>(workers.values());
+        final List<AutoCloseable> closeables = new ArrayList<>();
+        workers.forEach(closeables::add);
         closeables.add(subscription);
         closeables.add(transport);
         CloseHelper.quietCloseAll(closeables);

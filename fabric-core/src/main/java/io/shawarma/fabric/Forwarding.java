@@ -16,6 +16,8 @@ final class Forwarding
     private static final UnsafeBuffer OWNER_UNREACHABLE = Replies.ascii("owner not connected");
     private static final UnsafeBuffer TOO_MANY_PENDING = Replies.ascii("too many forwarded calls in flight");
     private static final UnsafeBuffer FORWARD_TIMED_OUT = Replies.ascii("owner did not answer in time");
+    private static final UnsafeBuffer ARGS_TOO_LARGE =
+        Replies.ascii("args larger than the forwarding worker's shawarma.max.payload.bytes");
 
     private final int workerId;
     private final long callTimeoutNs;
@@ -45,12 +47,18 @@ final class Forwarding
 
     /**
      * Ships a call to the vertex's owner, or answers the caller BACK_PRESSURED when it cannot (owner not reachable,
-     * too many calls in flight, the owner's stream full).
+     * too many calls in flight, no room left to hold the call under back pressure), or MALFORMED when its args are
+     * larger than this worker sends.
      */
     void forward(
         final Peer caller, final long callerCorrelationId, final int ownerId, final long vertexId, final int udfId,
         final DirectBuffer buffer, final int argsOffset, final int argsLength, final long nowNs)
     {
+        if (argsLength > proxy.maxPayloadBytes())
+        {
+            replies.send(caller, callerCorrelationId, Status.MALFORMED, ownerId, ARGS_TOO_LARGE);
+            return;
+        }
         final Peer owner = sessions.peer(ownerId);
         if (null == owner || !sessions.isReachable(owner))
         {

@@ -222,7 +222,11 @@ public abstract class ParticipantContext<C extends ParticipantContext<C>>
         return offerTimeoutNs;
     }
 
-    /** @param offerTimeoutNs how long an offer is retried under back pressure. @return this. */
+    /**
+     * @param offerTimeoutNs how long a message is retried under back pressure (in place by a client, on later duty
+     *                       cycles by a worker).
+     * @return this.
+     */
     public C offerTimeoutNs(final long offerTimeoutNs)
     {
         this.offerTimeoutNs = offerTimeoutNs;

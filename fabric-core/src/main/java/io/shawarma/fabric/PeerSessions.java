@@ -7,7 +7,6 @@ import io.shawarma.messaging.FabricProxy;
 import io.shawarma.udf.Status;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
-import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.ArrayList;
@@ -33,7 +32,7 @@ final class PeerSessions
     private final WorkerCounters counters;
     private final Replies replies;
     private final SharedSecret secret;
-    private final Int2ObjectHashMap<Peer> peerById = new Int2ObjectHashMap<>();
+    private final PeersById<Peer> peerById = new PeersById<>();
     private final List<Peer> peers = new ArrayList<>();
     // Clients mid-handshake (only with a shared secret): they join peerById once they prove the secret.
     private final Handshakes<Peer> handshakes;

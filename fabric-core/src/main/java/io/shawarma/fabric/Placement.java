@@ -4,10 +4,15 @@ import org.agrona.collections.Long2LongHashMap;
 
 /**
  * Which worker owns a vertex: a hash of the vertex id over the fabric's workers, plus explicit overrides, under a
- * placement epoch that grows whenever ownership changes. Allocation free on lookup.
+ * placement epoch that grows whenever ownership changes. Allocation free on lookup. Overrides are bounded
+ * ({@link #MAX_OVERRIDES}): a client learns one from every MOVED answer, and when the table is full it is cleared
+ * and re-learned from the next MOVED answers.
  */
 public final class Placement implements Ownership
 {
+    /** Most overrides held; adding one more clears them all first. */
+    public static final int MAX_OVERRIDES = 4096;
+
     private static final long NO_OVERRIDE = Long.MIN_VALUE;
 
     private final int[] workerIds;
@@ -34,12 +39,16 @@ public final class Placement implements Ownership
      */
     public int ownerOf(final long vertexId)
     {
-        final long override = overrides.get(vertexId);
-        if (NO_OVERRIDE != override)
+        if (!overrides.isEmpty())
         {
-            return (int)override;
+            final long override = overrides.get(vertexId);
+            if (NO_OVERRIDE != override)
+            {
+                return (int)override;
+            }
         }
-        return workerIds[(int)((mix(vertexId) >>> 1) % workerIds.length)];
+        // Lemire's multiply-shift: the hash's high 32 bits scaled to [0, workers), no division.
+        return workerIds[(int)(((mix(vertexId) >>> 32) * workerIds.length) >>> 32)];
     }
 
     /**
@@ -51,7 +60,10 @@ public final class Placement implements Ownership
      */
     public static int slotOf(final long vertexId, final int slotCount)
     {
-        return (int)((mix(vertexId) >>> 1) % slotCount);
+        // Slots are kept (a grid's slot table and snapshots name them), so the mapping stays the remainder; for a
+        // power-of-two count the same remainder is a mask, without the 64-bit division.
+        final long hash = mix(vertexId) >>> 1;
+        return (int)(0 == (slotCount & (slotCount - 1)) ? hash & (slotCount - 1) : hash % slotCount);
     }
 
     /**
@@ -63,8 +75,20 @@ public final class Placement implements Ownership
      */
     public void override(final long vertexId, final int workerId, final long newEpoch)
     {
+        if (overrides.size() >= MAX_OVERRIDES && NO_OVERRIDE == overrides.get(vertexId))
+        {
+            overrides.clear();
+        }
         overrides.put(vertexId, workerId);
         epoch = Math.max(epoch, newEpoch);
+    }
+
+    /**
+     * @return overrides held now, at most {@link #MAX_OVERRIDES}.
+     */
+    public int overrideCount()
+    {
+        return overrides.size();
     }
 
     /**

@@ -10,8 +10,8 @@ import io.shawarma.fabric.store.VertexStore;
 import io.shawarma.messaging.FabricAdapter;
 import io.shawarma.messaging.FabricHandler;
 import io.shawarma.messaging.FabricProxy;
-import io.shawarma.messaging.IdleStrategies;
 import io.shawarma.messaging.Malformed;
+import io.shawarma.messaging.OfferRetries;
 import io.shawarma.messaging.Outbound;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
@@ -20,7 +20,8 @@ import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.status.AtomicCounter;
 
 /**
- * The worker's thread: reads the injected clock once per duty cycle (and passes that time down), polls the worker's
+ * The worker's thread: reads the injected clock once per duty cycle (and passes that time down), offers again the
+ * messages back pressure held ({@link OfferRetries}: the agent never idles inside a cycle), polls the worker's
  * subscription and hands each frame to the collaborator that owns it ({@link PeerSessions} for handshakes and
  * heartbeats, {@link CallDispatch} for calls, {@link Forwarding} for owners' answers, {@link Borrowing} for the
  * borrowing protocol), then does their timed work. Single writer of the worker's vertices. Every inbound frame ends in
@@ -32,6 +33,11 @@ final class WorkerAgent implements Agent, FabricHandler
 {
     private static final int FRAGMENT_LIMIT = 16;
     private static final long COUNTER_PUBLISH_INTERVAL_NS = 1_000_000L;
+    // Messages refused by back pressure wait here for later duty cycles (for shawarma.offer.timeout.ms at most):
+    // room for this many bytes (at least two of the largest messages) and messages; beyond that a reply is dropped
+    // at once and counted.
+    private static final int RETRY_BYTES = 1 << 20;
+    private static final int RETRY_MESSAGES = 1024;
 
     private final int workerId;
     private final int cpu;
@@ -61,9 +67,9 @@ final class WorkerAgent implements Agent, FabricHandler
         this.clock = context.nanoClock();
         this.counters = counters;
         this.subscription = aeron.addSubscription(context.channel(), context.streamBase() + workerId);
-        this.proxy = new FabricProxy(
-            context.maxPayloadBytes(),
-            new Outbound(IdleStrategies.of(context.idleStrategy()), context.offerTimeoutNs()));
+        this.proxy = new FabricProxy(context.maxPayloadBytes(), new Outbound(new OfferRetries(
+            Math.max(RETRY_BYTES, 2 * (context.maxPayloadBytes() + FabricProxy.MAX_OVERHEAD)), RETRY_MESSAGES,
+            context.offerTimeoutNs())));
         this.port = new ExtensionPort(workerId, aeron, subscription, proxy, store, invoker, counters);
         this.extension = null == context.extension() ? null : context.extension().create(port);
         final Ownership placement = null == extension ? new Placement(context.members(), 1) : extension.ownership();
@@ -92,12 +98,16 @@ final class WorkerAgent implements Agent, FabricHandler
     public int doWork()
     {
         nowNs = clock.nanoTime();
+        final Outbound outbound = proxy.outbound();
+        outbound.nowNs(nowNs);
         if (port.bind())
         {
             sessions.servedChannel(port.servedChannel());
         }
+        // Held messages go first: a new one to the same peer queues behind them anyway.
+        int work = outbound.retry();
         final int polled = subscription.poll(assembler, FRAGMENT_LIMIT);
-        int work = polled;
+        work += polled;
         if (null != extension)
         {
             work += extension.doWork(nowNs, polled);
@@ -110,8 +120,10 @@ final class WorkerAgent implements Agent, FabricHandler
             nextCounterPublishNs = nowNs + COUNTER_PUBLISH_INTERVAL_NS;
             borrowing.publish(counters);
         }
-        publish(counters.backPressureEvents, proxy.outbound().backPressureEvents());
-        publish(counters.bytesSent, proxy.outbound().bytesSent());
+        publish(counters.backPressureEvents, outbound.backPressureEvents());
+        publish(counters.bytesSent, outbound.bytesSent());
+        publish(counters.retriesDropped, outbound.retries().dropped());
+        publish(counters.retriesHeld, outbound.retries().size());
         publish(counters.bytesReceived, adapter.bytesReceived());
         return work;
     }

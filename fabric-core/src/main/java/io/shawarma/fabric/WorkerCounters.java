@@ -62,6 +62,8 @@ public final class WorkerCounters implements AutoCloseable
     private final AtomicCounter copiesRefusedLate;
     private final AtomicCounter copiesUnacknowledged;
     private final AtomicCounter[] schedulerDecisions;
+    final AtomicCounter retriesDropped;
+    final AtomicCounter retriesHeld;
 
     /**
      * Creates the file (replacing one left by an earlier run) and the counters in it.
@@ -80,7 +82,7 @@ public final class WorkerCounters implements AutoCloseable
         heartbeats = counter("heartbeats received");
         malformedFrames = counter("malformed frames");
         backPressureEvents = counter("back pressure events");
-        undeliveredReplies = counter("replies not delivered (back pressure)");
+        undeliveredReplies = counter("replies not delivered (no room to hold them, or closed)");
         unknownPeerFrames = counter("frames from unknown peers");
         authFailures = counter("frames refused: not authenticated");
         bytesReceived = counter("bytes received (messages)");
@@ -110,6 +112,8 @@ public final class WorkerCounters implements AutoCloseable
         {
             schedulerDecisions[reason] = counter("scheduler " + CostModel.REASON_NAMES[reason]);
         }
+        retriesDropped = counter("messages dropped after back-pressure retries");
+        retriesHeld = counter("messages held for retry now");
         countersFile.ready();
     }
 

@@ -38,6 +38,8 @@ public final class RawPeer implements AutoCloseable, FabricHandler
     final UnsafeBuffer result = new UnsafeBuffer(new byte[64 * 1024]);
     int resultLength;
     public boolean answered;
+    /** Every InvokeResult received, awaited or not. */
+    public int results;
     public boolean challenged;
     public boolean welcomed;
     private final SharedSecret secret;
@@ -138,6 +140,14 @@ public final class RawPeer implements AutoCloseable, FabricHandler
         return answered;
     }
 
+    /**
+     * @return fragments read from the worker's answers.
+     */
+    public int poll()
+    {
+        return subscription.poll(adapter, 10);
+    }
+
     public void close()
     {
         CloseHelper.closeAll(publication, subscription, aeron);
@@ -190,6 +200,7 @@ public final class RawPeer implements AutoCloseable, FabricHandler
         final int senderId, final long correlationId, final long epoch, final int status, final int ownerId,
         final DirectBuffer buffer, final int resultOffset, final int resultLength)
     {
+        results++;
         if (correlationId == awaitedCorrelationId)
         {
             this.status = Status.of(status);

@@ -115,6 +115,54 @@ class ZeroAllocationTest
         }
     }
 
+    @Test
+    void shouldNotAllocateOnForwardedInvokeOnEitherWorker() throws InterruptedException
+    {
+        try (TestFabric fabric = new TestFabric(2, 1, 2))
+        {
+            final AtomicBoolean running = new AtomicBoolean(true);
+            final Thread driver = new Thread(() ->
+            {
+                while (running.get())
+                {
+                    if (0 == fabric.worker(1).invoker().invoke() + fabric.worker(2).invoker().invoke())
+                    {
+                        LockSupport.parkNanos(1_000);
+                    }
+                }
+            }, "workers");
+            driver.start();
+            try (FabricClient client = fabric.client())
+            {
+                final long onTwo = fabric.vertexOwnedBy(2);
+                TestFabric.putCounter(client, onTwo, 0);
+                for (int i = 0; i < NETWORK_WARM_UP; i++)
+                {
+                    client.invokeVia(1, onTwo, ADD, args, 0, Long.BYTES, result);
+                }
+
+                final long before = THREADS.getThreadAllocatedBytes(driver.getId());
+                final long clientBefore = allocatedBytes();
+                for (int i = 0; i < NETWORK_CALLS; i++)
+                {
+                    client.invokeVia(1, onTwo, ADD, args, 0, Long.BYTES, result);
+                }
+                final long clientAllocated = allocatedBytes() - clientBefore;
+                final long allocated = THREADS.getThreadAllocatedBytes(driver.getId()) - before;
+
+                assertEquals(NETWORK_WARM_UP + NETWORK_CALLS, result.getLong(0, LITTLE_ENDIAN));
+                assertTrue(fabric.worker(1).counters().invokesForwarded.get() >= NETWORK_WARM_UP + NETWORK_CALLS);
+                report("forwarded invoke and relayed answer, both workers' thread", allocated);
+                report("forwarded invoke, client thread", clientAllocated);
+            }
+            finally
+            {
+                running.set(false);
+                driver.join();
+            }
+        }
+    }
+
     private void roundTrips(final Worker worker, final FabricClient client, final int count)
     {
         for (int i = 0; i < count; i++)

@@ -21,12 +21,14 @@ import io.shawarma.codecs.Routing;
 import io.shawarma.codecs.Status;
 import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
- * Encodes Shawarma messages into one pre-sized buffer and offers them through {@link Outbound}. One per thread;
- * allocation free. Each method returns true when the message was accepted by the publication, false when it stayed
- * back pressured or unconnected past the retry deadline.
+ * Encodes Shawarma messages and sends them through {@link Outbound}: calls and their answers straight into the
+ * publication's term when they fit a claim, everything else (and what does not fit) into one pre-sized buffer that
+ * is then offered. One per thread; allocation free. Each method returns true when the message was accepted (or
+ * held for retry, see {@link Outbound}), false when it was refused.
  */
 public final class FabricProxy
 {
@@ -85,7 +87,9 @@ public final class FabricProxy
         helloEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder).session()
             .senderId(senderId).correlationId(correlationId).epoch(epoch);
         helloEncoder.role(role).replyStreamId(replyStreamId).nonce(nonce).replyChannel(replyChannel);
-        return offer(publication, helloEncoder.encodedLength());
+        // A Hello refused is said again by its sender: never held for retry.
+        return outbound.offerOrRefuse(
+            publication, buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + helloEncoder.encodedLength());
     }
 
     public boolean challenge(
@@ -124,10 +128,18 @@ public final class FabricProxy
         final DirectBuffer args, final int argsOffset, final int argsLength)
     {
         checkPayload(argsLength);
-        invokeEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder).session()
-            .senderId(senderId).correlationId(correlationId).epoch(epoch);
-        invokeEncoder.vertexId(vertexId).udfId(udfId).routing(routing).putArgs(args, argsOffset, argsLength);
-        return offer(publication, invokeEncoder.encodedLength());
+        final int length = MessageHeaderEncoder.ENCODED_LENGTH + InvokeEncoder.BLOCK_LENGTH +
+            InvokeEncoder.argsHeaderLength() + argsLength;
+        if (outbound.tryClaim(publication, length))
+        {
+            encodeInvoke(outbound.claimBuffer(), outbound.claimOffset(), senderId, correlationId, epoch, vertexId,
+                udfId, routing, args, argsOffset, argsLength);
+            outbound.commit();
+            return true;
+        }
+        encodeInvoke(buffer, 0, senderId, correlationId, epoch, vertexId, udfId, routing, args, argsOffset,
+            argsLength);
+        return outbound.offerUnclaimed(publication, buffer, 0, length);
     }
 
     public boolean invokeResult(
@@ -136,10 +148,18 @@ public final class FabricProxy
         final int resultLength)
     {
         checkPayload(resultLength);
-        invokeResultEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder).session()
-            .senderId(senderId).correlationId(correlationId).epoch(epoch);
-        invokeResultEncoder.status(status).ownerId(ownerId).putResult(result, resultOffset, resultLength);
-        return offer(publication, invokeResultEncoder.encodedLength());
+        final int length = MessageHeaderEncoder.ENCODED_LENGTH + InvokeResultEncoder.BLOCK_LENGTH +
+            InvokeResultEncoder.resultHeaderLength() + resultLength;
+        if (outbound.tryClaim(publication, length))
+        {
+            encodeInvokeResult(outbound.claimBuffer(), outbound.claimOffset(), senderId, correlationId, epoch, status,
+                ownerId, result, resultOffset, resultLength);
+            outbound.commit();
+            return true;
+        }
+        encodeInvokeResult(buffer, 0, senderId, correlationId, epoch, status, ownerId, result, resultOffset,
+            resultLength);
+        return outbound.offerUnclaimed(publication, buffer, 0, length);
     }
 
     public boolean putVertex(
@@ -219,6 +239,26 @@ public final class FabricProxy
             .senderId(senderId).correlationId(correlationId).epoch(epoch);
         revokeEncoder.vertexId(vertexId).leaseId(leaseId);
         return offer(publication, revokeEncoder.encodedLength());
+    }
+
+    private void encodeInvoke(
+        final MutableDirectBuffer target, final int offset, final int senderId, final long correlationId,
+        final long epoch, final long vertexId, final int udfId, final Routing routing, final DirectBuffer args,
+        final int argsOffset, final int argsLength)
+    {
+        invokeEncoder.wrapAndApplyHeader(target, offset, headerEncoder).session()
+            .senderId(senderId).correlationId(correlationId).epoch(epoch);
+        invokeEncoder.vertexId(vertexId).udfId(udfId).routing(routing).putArgs(args, argsOffset, argsLength);
+    }
+
+    private void encodeInvokeResult(
+        final MutableDirectBuffer target, final int offset, final int senderId, final long correlationId,
+        final long epoch, final Status status, final int ownerId, final DirectBuffer result, final int resultOffset,
+        final int resultLength)
+    {
+        invokeResultEncoder.wrapAndApplyHeader(target, offset, headerEncoder).session()
+            .senderId(senderId).correlationId(correlationId).epoch(epoch);
+        invokeResultEncoder.status(status).ownerId(ownerId).putResult(result, resultOffset, resultLength);
     }
 
     private boolean offer(final Publication publication, final int bodyLength)

@@ -144,6 +144,17 @@ class FabricAdapterTest
             super(new NoOpIdleStrategy(), 0);
         }
 
+        public boolean tryClaim(final Publication publication, final int length)
+        {
+            return false;
+        }
+
+        public boolean offerUnclaimed(
+            final Publication publication, final DirectBuffer buffer, final int offset, final int length)
+        {
+            return offer(publication, buffer, offset, length);
+        }
+
         public boolean offer(
             final Publication publication, final DirectBuffer buffer, final int offset, final int length)
         {

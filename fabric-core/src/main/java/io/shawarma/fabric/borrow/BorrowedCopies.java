@@ -79,7 +79,8 @@ public final class BorrowedCopies
      */
     public int slotOf(final long vertexId)
     {
-        return (int)slotByVertex.get(vertexId);
+        // Asked on every forwarded call: nothing to probe while nothing is borrowed.
+        return slotByVertex.isEmpty() ? (int)NO_SLOT : (int)slotByVertex.get(vertexId);
     }
 
     /**

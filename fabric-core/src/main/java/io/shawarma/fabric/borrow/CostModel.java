@@ -1,7 +1,5 @@
 package io.shawarma.fabric.borrow;
 
-import org.agrona.collections.Long2LongHashMap;
-
 /**
  * Decides, for a call on a vertex another worker owns, whether to FORWARD it to the owner or BORROW the vertex and
  * run it here, by comparing estimated nanoseconds per call (see docs/scheduler.md):
@@ -59,8 +57,8 @@ public final class CostModel
     private static final int MAX_CONFLICT_STREAK = 5;
 
     private final Context context;
-    private final Long2LongHashMap rttNsByPeer = new Long2LongHashMap(64, 0.65f, NO_VALUE);
-    private final Long2LongHashMap loadByPeer = new Long2LongHashMap(64, 0.65f, NO_VALUE);
+    private final LongByPeer rttNsByPeer = new LongByPeer(NO_VALUE);
+    private final LongByPeer loadByPeer = new LongByPeer(NO_VALUE);
     private final long[] historyVertex = new long[HISTORY_SLOTS];
     private final long[] lastTouchNs = new long[HISTORY_SLOTS];
     private final long[] intervalNs = new long[HISTORY_SLOTS];

@@ -201,7 +201,8 @@ public final class LeaseTable
      */
     public Loan loan(final long vertexId)
     {
-        return loanByVertex.get(vertexId);
+        // Asked on every call at the owner: nothing to probe while nothing is lent.
+        return loanByVertex.isEmpty() ? null : loanByVertex.get(vertexId);
     }
 
     /**
