@@ -33,6 +33,7 @@ final class WorkerAgent implements Agent, FabricHandler
 {
     private static final int FRAGMENT_LIMIT = 16;
     private static final long COUNTER_PUBLISH_INTERVAL_NS = 1_000_000L;
+    private static final long TIMERS_INTERVAL_NS = 50_000L;
     // Messages refused by back pressure wait here for later duty cycles (for shawarma.offer.timeout.ms at most):
     // room for this many bytes (at least two of the largest messages) and messages; beyond that a reply is dropped
     // at once and counted.
@@ -57,6 +58,7 @@ final class WorkerAgent implements Agent, FabricHandler
     private final WorkerExtension extension;
     private long nowNs;
     private long nextCounterPublishNs;
+    private long nextTimersNs;
 
     WorkerAgent(
         final Worker.Context context, final Aeron aeron, final VertexStore store, final LocalInvoker invoker,
@@ -113,8 +115,20 @@ final class WorkerAgent implements Agent, FabricHandler
             work += extension.doWork(nowNs, polled);
         }
         work += sessions.keepAlive(nowNs, forwarding.inFlight());
-        work += forwarding.expire(nowNs);
-        work += borrowing.doWork(nowNs);
+        if (nowNs - nextTimersNs >= 0)
+        {
+            // Deadlines here are milliseconds apart: checking them every cycle would only lengthen the cycle a call
+            // waits behind.
+            nextTimersNs = nowNs + TIMERS_INTERVAL_NS;
+            work += forwarding.expire(nowNs);
+            work += borrowing.doWork(nowNs);
+            publishCounters(outbound);
+        }
+        return work;
+    }
+
+    private void publishCounters(final Outbound outbound)
+    {
         if (nowNs - nextCounterPublishNs >= 0)
         {
             nextCounterPublishNs = nowNs + COUNTER_PUBLISH_INTERVAL_NS;
@@ -125,7 +139,6 @@ final class WorkerAgent implements Agent, FabricHandler
         publish(counters.retriesDropped, outbound.retries().dropped());
         publish(counters.retriesHeld, outbound.retries().size());
         publish(counters.bytesReceived, adapter.bytesReceived());
-        return work;
     }
 
     public void onClose()

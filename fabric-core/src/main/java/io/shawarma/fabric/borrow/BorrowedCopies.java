@@ -75,6 +75,14 @@ public final class BorrowedCopies
     }
 
     /**
+     * @return true when no slot holds, requests or returns a vertex.
+     */
+    public boolean isEmpty()
+    {
+        return slotByVertex.isEmpty();
+    }
+
+    /**
      * @return the slot holding (or requesting, or returning) a vertex, or -1.
      */
     public int slotOf(final long vertexId)

@@ -230,6 +230,11 @@ public final class Borrower
      */
     public int doWork(final long nowNs)
     {
+        if (copies.isEmpty())
+        {
+            // Runs every duty cycle: nothing to scan while nothing is borrowed.
+            return 0;
+        }
         int work = 0;
         for (int slot = 0, capacity = copies.capacity(); slot < capacity; slot++)
         {
