@@ -116,32 +116,7 @@ public final class ChronicleVertexStore implements VertexStore
     @Override
     public int get(final long vertexId, final MutableDirectBuffer dst)
     {
-        ensureOpen();
-        try (ExternalMapQueryContext<Long, byte[], ?> context = queryContext(vertexId))
-        {
-            context.readLock().lock();
-            final MapEntry<Long, byte[]> entry = context.entry();
-            if (null == entry)
-            {
-                return -1;
-            }
-
-            final Data<byte[]> value = entry.value();
-            final int length = (int)value.size();
-            if (length > dst.capacity() && !dst.isExpandable())
-            {
-                throw new IllegalArgumentException(
-                    "dst capacity " + dst.capacity() + " < value length " + length + " for vertexId=" + vertexId);
-            }
-            if (length > 0)
-            {
-                // Chronicle Map memory is always native (allocated or mapped), so copy straight from its address.
-                entryValueView.wrap(value.bytes().addressForRead(value.offset()), length);
-                dst.putBytes(0, entryValueView, 0, length);
-            }
-
-            return length;
-        }
+        return VertexStores.copy(vertexId, entryValueView, view(vertexId, entryValueView), dst);
     }
 
     /**

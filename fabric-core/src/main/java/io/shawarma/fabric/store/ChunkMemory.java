@@ -1,26 +1,53 @@
 package io.shawarma.fabric.store;
 
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+
+import org.agrona.BufferUtil;
+
 /**
  * Where the record slab's chunks live: equal, zero-filled, fixed-size regions of off-heap memory that stay at their
- * address until {@link #close()}, so a view of a record survives the growth of the slab.
+ * address until {@link #close()}, so a view of a record survives the growth of the slab. Subclasses say where a new
+ * chunk comes from and how one is released; the list of chunks and the limit on their number are kept here.
  */
-interface ChunkMemory
+abstract class ChunkMemory
 {
+    private final int maxChunks;
+    private ByteBuffer[] chunks = new ByteBuffer[16];
+    private long[] addresses = new long[16];
+    private int count;
+    private int chunkSize;
+    private boolean closed;
+
+    ChunkMemory(final int maxChunks)
+    {
+        this.maxChunks = maxChunks;
+    }
+
     /**
      * @return the length of every chunk, a power of two.
      */
-    int chunkSize();
+    final int chunkSize()
+    {
+        return chunkSize;
+    }
 
     /**
      * @return how many chunks exist.
      */
-    int chunkCount();
+    final int chunkCount()
+    {
+        return count;
+    }
 
     /**
      * @param chunkIndex in [0, {@link #chunkCount()}).
      * @return the address of the chunk's first byte.
      */
-    long chunkAddress(int chunkIndex);
+    final long chunkAddress(final int chunkIndex)
+    {
+        return addresses[chunkIndex];
+    }
 
     /**
      * Adds a zero-filled chunk. Allocates; not for the steady state.
@@ -29,15 +56,83 @@ interface ChunkMemory
      * @throws IllegalStateException when memory or disk cannot grow, with a one-line message saying what to raise;
      *                               the chunks already there are untouched.
      */
-    long addChunk();
+    final long addChunk()
+    {
+        if (count == maxChunks)
+        {
+            throw full("it reached its limit of " + maxChunks + " chunks");
+        }
+        return add(newChunk(count));
+    }
+
+    /**
+     * Frees or unmaps every chunk, then whatever else the memory holds. Idempotent.
+     */
+    final void close()
+    {
+        if (!closed)
+        {
+            closed = true;
+            releaseChunks();
+            closeResources();
+        }
+    }
 
     /**
      * @return what this memory is, for messages: the file, or "in-memory".
      */
-    String name();
+    abstract String name();
 
     /**
-     * Frees or unmaps every chunk. Idempotent.
+     * @param chunkIndex of the chunk to make.
+     * @return a new zero-filled chunk of {@link #chunkSize()} bytes.
+     * @throws IllegalStateException from {@link #full} when memory or disk cannot grow.
      */
-    void close();
+    abstract ByteBuffer newChunk(int chunkIndex);
+
+    /**
+     * @param cause why no chunk could be added.
+     * @return the one-line "full" error saying what to raise.
+     */
+    abstract IllegalStateException full(String cause);
+
+    /**
+     * @param chunk to free or unmap.
+     */
+    abstract void release(ByteBuffer chunk);
+
+    /**
+     * Closes what the memory holds besides its chunks.
+     */
+    void closeResources()
+    {
+    }
+
+    final void chunkSize(final int chunkSize)
+    {
+        this.chunkSize = chunkSize;
+    }
+
+    final long add(final ByteBuffer chunk)
+    {
+        if (count == chunks.length)
+        {
+            chunks = Arrays.copyOf(chunks, count * 2);
+            addresses = Arrays.copyOf(addresses, count * 2);
+        }
+        chunks[count] = chunk;
+        addresses[count] = BufferUtil.address(chunk);
+        return addresses[count++];
+    }
+
+    final void releaseChunks()
+    {
+        for (int i = 0; i < count; i++)
+        {
+            release(chunks[i]);
+            chunks[i] = null;
+            addresses[i] = 0;
+        }
+        count = 0;
+    }
 }

@@ -10,9 +10,7 @@ import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.util.Arrays;
 
-import org.agrona.BufferUtil;
 import org.agrona.CloseHelper;
 import org.agrona.IoUtil;
 
@@ -30,7 +28,7 @@ import org.agrona.IoUtil;
  * A header that is not this format, or a length that is not the header plus whole chunks, is refused. The file is
  * locked while open, so a second store on it, in this process or another, is refused too.
  */
-final class TableFile implements ChunkMemory
+final class TableFile extends ChunkMemory
 {
     static final int HEADER_LENGTH = 4096;
     static final long MAGIC = 0x4C42545657414853L; // "SHAWVTBL" in little-endian bytes
@@ -42,15 +40,9 @@ final class TableFile implements ChunkMemory
     private static final int ZERO_FILL_BYTES = 64 * 1024;
 
     private final File file;
-    private final int maxChunks;
     private final RandomAccessFile randomAccessFile;
     private final FileChannel channel;
-    private final int chunkSize;
-    private MappedByteBuffer[] mappings = new MappedByteBuffer[16];
-    private long[] addresses = new long[16];
-    private int count;
     private ByteBuffer zeros;
-    private boolean closed;
 
     /**
      * Creates the file (and its directories) or opens it and maps its chunks.
@@ -63,8 +55,8 @@ final class TableFile implements ChunkMemory
      */
     TableFile(final File file, final int newChunkSize, final int maxChunks)
     {
+        super(maxChunks);
         this.file = file;
-        this.maxChunks = maxChunks;
         final File parent = file.getAbsoluteFile().getParentFile();
         if (null != parent)
         {
@@ -78,11 +70,11 @@ final class TableFile implements ChunkMemory
             randomAccessFile = opened;
             channel = opened.getChannel();
             lockOwnership();
-            chunkSize = readOrWriteHeader(newChunkSize);
-            final long chunks = (channel.size() - HEADER_LENGTH) / chunkSize;
+            chunkSize(readOrWriteHeader(newChunkSize));
+            final long chunks = (channel.size() - HEADER_LENGTH) / chunkSize();
             for (int i = 0; i < chunks; i++)
             {
-                map(HEADER_LENGTH + (long)i * chunkSize);
+                add(map(HEADER_LENGTH + (long)i * chunkSize()));
             }
         }
         catch (final IOException ex)
@@ -98,34 +90,12 @@ final class TableFile implements ChunkMemory
     }
 
     @Override
-    public int chunkSize()
+    ByteBuffer newChunk(final int chunkIndex)
     {
-        return chunkSize;
-    }
-
-    @Override
-    public int chunkCount()
-    {
-        return count;
-    }
-
-    @Override
-    public long chunkAddress(final int chunkIndex)
-    {
-        return addresses[chunkIndex];
-    }
-
-    @Override
-    public long addChunk()
-    {
-        if (count == maxChunks)
-        {
-            throw full("it reached its limit of " + maxChunks + " chunks");
-        }
-        final long position = HEADER_LENGTH + (long)count * chunkSize;
+        final long position = HEADER_LENGTH + (long)chunkIndex * chunkSize();
         try
         {
-            randomAccessFile.setLength(position + chunkSize);
+            randomAccessFile.setLength(position + chunkSize());
             fillWithZeros(position);
             return map(position);
         }
@@ -144,26 +114,21 @@ final class TableFile implements ChunkMemory
     }
 
     @Override
-    public String name()
+    String name()
     {
         return file.getPath();
     }
 
     @Override
-    public void close()
+    void release(final ByteBuffer chunk)
     {
-        if (!closed)
-        {
-            closed = true;
-            for (int i = 0; i < count; i++)
-            {
-                IoUtil.unmap(mappings[i]);
-                mappings[i] = null;
-                addresses[i] = 0;
-            }
-            count = 0;
-            CloseHelper.close(randomAccessFile);
-        }
+        IoUtil.unmap(chunk);
+    }
+
+    @Override
+    void closeResources()
+    {
+        CloseHelper.close(randomAccessFile);
     }
 
     /**
@@ -263,12 +228,12 @@ final class TableFile implements ChunkMemory
     {
         if (null == zeros)
         {
-            zeros = ByteBuffer.allocateDirect(Math.min(ZERO_FILL_BYTES, chunkSize));
+            zeros = ByteBuffer.allocateDirect(Math.min(ZERO_FILL_BYTES, chunkSize()));
         }
         long written = 0;
-        while (written < chunkSize)
+        while (written < chunkSize())
         {
-            zeros.clear().limit((int)Math.min(zeros.capacity(), chunkSize - written));
+            zeros.clear().limit((int)Math.min(zeros.capacity(), chunkSize() - written));
             while (zeros.hasRemaining())
             {
                 written += channel.write(zeros, position + written);
@@ -276,17 +241,9 @@ final class TableFile implements ChunkMemory
         }
     }
 
-    private long map(final long position) throws IOException
+    private MappedByteBuffer map(final long position) throws IOException
     {
-        final MappedByteBuffer mapping = channel.map(FileChannel.MapMode.READ_WRITE, position, chunkSize);
-        if (count == mappings.length)
-        {
-            mappings = Arrays.copyOf(mappings, count * 2);
-            addresses = Arrays.copyOf(addresses, count * 2);
-        }
-        mappings[count] = mapping;
-        addresses[count] = BufferUtil.address(mapping);
-        return addresses[count++];
+        return channel.map(FileChannel.MapMode.READ_WRITE, position, chunkSize());
     }
 
     private static boolean isAllZero(final ByteBuffer buffer)
@@ -301,11 +258,12 @@ final class TableFile implements ChunkMemory
         return true;
     }
 
-    private IllegalStateException full(final String cause)
+    @Override
+    IllegalStateException full(final String cause)
     {
         return new IllegalStateException("vertex table " + file + " is full: cannot grow it by a chunk of " +
-            chunkSize + " bytes beyond " + count + " chunks (" + cause + "): free disk space on its file system or " +
-            "move shawarma.data.dir to a larger one");
+            chunkSize() + " bytes beyond " + chunkCount() + " chunks (" + cause + "): free disk space on its file " +
+            "system or move shawarma.data.dir to a larger one");
     }
 
     private IllegalStateException refused(final String what)
@@ -321,11 +279,7 @@ final class TableFile implements ChunkMemory
 
     private void closeQuietly(final RandomAccessFile opened)
     {
-        for (int i = 0; i < count; i++)
-        {
-            IoUtil.unmap(mappings[i]);
-        }
-        count = 0;
+        releaseChunks();
         CloseHelper.quietClose(opened);
     }
 }

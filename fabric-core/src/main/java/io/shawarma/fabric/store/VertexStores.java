@@ -2,6 +2,9 @@ package io.shawarma.fabric.store;
 
 import java.io.File;
 
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+
 /**
  * Opens the vertex store a worker's settings name ({@code shawarma.store}).
  */
@@ -64,5 +67,25 @@ public final class VertexStores
             throw new IllegalArgumentException(
                 "maxValueBytes must be >= averageValueBytes=" + averageValueBytes + ": " + maxValueBytes);
         }
+    }
+
+    /**
+     * The copy out of {@link VertexStore#get}, from a view of the stored value.
+     *
+     * @return {@code length}: the value's length, or -1 when the vertex is absent (nothing copied).
+     * @throws IllegalArgumentException if {@code dst} is too small for the value and not expandable.
+     */
+    static int copy(final long vertexId, final DirectBuffer view, final int length, final MutableDirectBuffer dst)
+    {
+        if (length > dst.capacity() && !dst.isExpandable())
+        {
+            throw new IllegalArgumentException(
+                "dst capacity " + dst.capacity() + " < value length " + length + " for vertexId=" + vertexId);
+        }
+        if (length > 0)
+        {
+            dst.putBytes(0, view, 0, length);
+        }
+        return length;
     }
 }

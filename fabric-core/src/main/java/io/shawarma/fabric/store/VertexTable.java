@@ -110,21 +110,7 @@ public final class VertexTable implements VertexStore
     @Override
     public int get(final long vertexId, final MutableDirectBuffer dst)
     {
-        ensureOpen();
-        final long record = index.get(vertexId);
-        if (0 == record)
-        {
-            return -1;
-        }
-        final int length = UnsafeApi.getInt(record + RecordSlab.LENGTH_OFFSET);
-        if (length > dst.capacity() && !dst.isExpandable())
-        {
-            throw new IllegalArgumentException(
-                "dst capacity " + dst.capacity() + " < value length " + length + " for vertexId=" + vertexId);
-        }
-        readView.wrap(record + RecordSlab.RECORD_HEADER_LENGTH, length);
-        dst.putBytes(0, readView, 0, length);
-        return length;
+        return VertexStores.copy(vertexId, readView, view(vertexId, readView), dst);
     }
 
     @Override
