@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Property names and defaults. A property given with {@code -D} wins over one in a properties file, which wins over the
@@ -177,6 +178,35 @@ public final class Configuration
             System.err.println("shawarma " + command + ": " + ex.getMessage());
             System.exit(2);
         }
+    }
+
+    /**
+     * Starts a launcher's component, or exits with one line saying why it could not start (no stack trace):
+     * status 2 for a bad setting ({@link IllegalArgumentException}), 1 for what it found refused, such as a corrupt
+     * or locked data file ({@link IllegalStateException}, {@link UncheckedIOException}).
+     *
+     * @param command names the launcher in the message, e.g. {@code worker}.
+     * @param start   starts the component.
+     * @param <T>     the component.
+     * @return the started component.
+     */
+    public static <T> T startOrExit(final String command, final Supplier<T> start)
+    {
+        try
+        {
+            return start.get();
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            System.err.println("shawarma " + command + ": " + ex.getMessage());
+            System.exit(2);
+        }
+        catch (final IllegalStateException | UncheckedIOException ex)
+        {
+            System.err.println("shawarma " + command + ": " + ex.getMessage());
+            System.exit(1);
+        }
+        throw new IllegalStateException("unreachable: System.exit returned");
     }
 
     /**

@@ -23,17 +23,7 @@ public final class WorkerMain
             System.exit(args.length == 1 && ("--help".equals(args[0]) || "-h".equals(args[0])) ? 0 : 2);
         }
         Configuration.loadOrExit("worker", args.length == 1 ? Path.of(args[0]) : null);
-        final Worker worker;
-        try
-        {
-            worker = Worker.launch(new Worker.Context());
-        }
-        catch (final IllegalArgumentException ex)
-        {
-            System.err.println("shawarma worker: " + ex.getMessage());
-            System.exit(2);
-            return;
-        }
+        final Worker worker = Configuration.startOrExit("worker", () -> Worker.launch(new Worker.Context()));
 
         // The barrier's shutdown hook holds the JVM until the barrier is closed: close the worker first, so that
         // its store, media driver and /dev/shm directories are released before the JVM exits.

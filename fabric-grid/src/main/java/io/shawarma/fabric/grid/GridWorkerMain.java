@@ -40,17 +40,8 @@ public final class GridWorkerMain
         }
 
         Configuration.loadOrExit("worker", file);
-        final GridWorker worker;
-        try
-        {
-            worker = GridWorker.launch(new GridWorker.Context());
-        }
-        catch (final IllegalArgumentException ex)
-        {
-            System.err.println("shawarma worker: " + ex.getMessage());
-            System.exit(2);
-            return;
-        }
+        final GridWorker worker =
+            Configuration.startOrExit("worker", () -> GridWorker.launch(new GridWorker.Context()));
 
         try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier())
         {

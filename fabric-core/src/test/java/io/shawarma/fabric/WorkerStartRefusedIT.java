@@ -1,0 +1,77 @@
+package io.shawarma.fabric;
+
+import io.shawarma.fabric.process.ChildJvm;
+import io.shawarma.fabric.process.LoopbackPorts;
+import io.shawarma.fabric.store.VertexTable;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A worker process whose data file cannot be trusted refuses to start, in one line that says what to do, with exit
+ * status 1; a bad setting exits 2. Real processes: {@code WorkerMain} as a user starts it.
+ */
+class WorkerStartRefusedIT
+{
+    private static final long EXIT_TIMEOUT_MS = 60_000;
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void truncatedDataFileIsRefusedInOneLine() throws IOException
+    {
+        final File dataFile = dataDir.resolve("vertices-worker-1.dat").toFile();
+        try (VertexTable table = new VertexTable(100, 16, 64, dataFile))
+        {
+            table.put(7, new UnsafeBuffer(new byte[16]), 0, 16);
+        }
+        try (RandomAccessFile file = new RandomAccessFile(dataFile, "rw"))
+        {
+            file.setLength(file.length() - 1000);
+        }
+
+        final String output = run(Map.of(Configuration.DATA_DIR_PROP, dataDir.toString()), 1);
+
+        assertTrue(output.contains("shawarma worker: vertex table file"), output);
+        assertTrue(output.contains("is truncated"), output);
+        assertTrue(output.contains("move it away to start an empty store, or restore it from a copy"), output);
+        assertFalse(output.contains("Exception"), output);
+    }
+
+    @Test
+    void unknownStoreKindIsAUsageError()
+    {
+        final String output = run(Map.of(Configuration.STORE_PROP, "btree"), 2);
+
+        assertTrue(output.contains("shawarma worker: " + Configuration.STORE_PROP + "=btree"), output);
+        assertFalse(output.contains("Exception"), output);
+    }
+
+    private static String run(final Map<String, String> extra, final int expectedExit)
+    {
+        final Map<String, String> properties = new HashMap<>(extra);
+        properties.put(Configuration.WORKER_ID_PROP, "1");
+        properties.put(Configuration.FABRIC_PROP, "1@" + LoopbackPorts.freeUdpChannel());
+        try (ChildJvm worker = new ChildJvm("worker 1", WorkerMain.class.getName(), properties, List.of(),
+            "shawarma worker 1 ready", null))
+        {
+            final int exit = worker.awaitExit(EXIT_TIMEOUT_MS);
+            final String output = worker.lastLines();
+            assertEquals(expectedExit, exit, output);
+            return output;
+        }
+    }
+}
