@@ -87,6 +87,8 @@ shawarma_jvm_flags()
 
 shawarma_build()
 {
+    # Set by tests that run the scripts inside a Maven build, which must not start another one.
+    [[ -z "${SHAWARMA_NO_BUILD:-}" ]] || shawarma_die "the jars are not built (SHAWARMA_NO_BUILD is set)"
     command -v mvn >/dev/null || shawarma_die "the jars are not built and mvn is not on the PATH (needs Maven 3.8+)"
     echo "shawarma: building the jars (mvn -B -q install -DskipTests in $SHAWARMA_ROOT);" \
         "the first run downloads dependencies and takes a few minutes..." >&2

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
 import static io.shawarma.fabric.grid.GridConfiguration.*;
@@ -27,7 +28,7 @@ public final class GridCli
 
     public static void main(final String[] args)
     {
-        if (args.length == 0 || "--help".equals(args[0]) || "-h".equals(args[0]))
+        if (args.length == 0 || Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h"))
         {
             usage();
             System.exit(args.length == 0 ? 2 : 0);
