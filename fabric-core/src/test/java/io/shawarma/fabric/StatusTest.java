@@ -24,7 +24,8 @@ class StatusTest
     void shouldKeepStableNumbers()
     {
         final String[] expected = {"OK", "NO_SUCH_VERTEX", "NO_SUCH_UDF", "UDF_FAILED", "MALFORMED",
-            "BACK_PRESSURED", "TIMEOUT", "MOVED", "UNAUTHENTICATED", "LENT", "LEASE_EXPIRED"};
+            "BACK_PRESSURED", "TIMEOUT", "MOVED", "UNAUTHENTICATED", "LENT", "LEASE_EXPIRED",
+            "STORE_FULL"};
         for (int code = 0; code < expected.length; code++)
         {
             assertEquals(expected[code], Status.of(code).name());

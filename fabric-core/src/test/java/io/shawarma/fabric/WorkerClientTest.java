@@ -142,6 +142,29 @@ class WorkerClientTest
     }
 
     @Test
+    void shouldAnswerStoreFullNamingTheLimitWhenTheOwnersStoreIsFull()
+    {
+        try (TestFabric small = new TestFabric(1,
+            context -> context.store("chronicle").storeEntries(10).storeValueAverageBytes(8));
+            FabricClient smallClient = small.client())
+        {
+            Status status = Status.OK;
+            long vertexId = 0;
+            while (Status.OK == status && vertexId < 100_000)
+            {
+                status = smallClient.put(vertexId, int64(vertexId), 0, Long.BYTES);
+                vertexId += Status.OK == status ? 1 : 0;
+            }
+
+            assertEquals(Status.STORE_FULL, status, "after " + vertexId + " puts");
+            final String text = smallClient.putResult().getStringWithoutLengthAscii(0, smallClient.resultLength());
+            assertTrue(text.contains("is full") && text.contains("shawarma.store.entries=10"), text);
+            assertEquals(Status.NO_SUCH_VERTEX, smallClient.get(vertexId, result));
+            assertEquals(1, small.worker(1).counters().results(Status.STORE_FULL));
+        }
+    }
+
+    @Test
     void shouldRoundTripValuesLongerThanTheMtu()
     {
         final UnsafeBuffer value = new UnsafeBuffer(new byte[4096]);

@@ -31,7 +31,7 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
 public final class FabricAdapter implements FragmentHandler
 {
     private static final int SESSION_LENGTH = SessionHeaderDecoder.ENCODED_LENGTH;
-    private static final int LAST_STATUS = Status.LEASE_EXPIRED.value();
+    private static final int LAST_STATUS = lastStatus();
     private static final int LAST_LEASE_MODE = LeaseMode.READ_ONLY.value();
 
     private final FabricHandler handler;
@@ -384,5 +384,19 @@ public final class FabricAdapter implements FragmentHandler
             case RevokeDecoder.TEMPLATE_ID: return RevokeDecoder.BLOCK_LENGTH;
             default: return -1;
         }
+    }
+
+    /** The highest status code the schema defines, so a status appended to the schema is accepted at once. */
+    private static int lastStatus()
+    {
+        int last = 0;
+        for (final Status status : Status.values())
+        {
+            if (Status.NULL_VAL != status)
+            {
+                last = Math.max(last, status.value());
+            }
+        }
+        return last;
     }
 }

@@ -56,6 +56,23 @@ class FabricAdapterTest
     }
 
     @Test
+    void shouldDeliverEveryStatusTheSchemaDefines()
+    {
+        final CapturingOutbound capture = new CapturingOutbound();
+        final FabricProxy proxy = new FabricProxy(1024, capture);
+        final UnsafeBuffer payload = new UnsafeBuffer("why".getBytes());
+        for (final Status status : Status.values())
+        {
+            if (Status.NULL_VAL != status)
+            {
+                proxy.invokeResult(null, 5, 14, 3, status, 2, payload, 0, payload.capacity());
+                adapter.onFrame(capture.copy(), 0, capture.copy().capacity());
+                assertEquals("result 5 14 3 " + status.value() + " 2 why", recorder.last);
+            }
+        }
+    }
+
+    @Test
     void shouldReportEveryTruncationAsMalformed()
     {
         for (final UnsafeBuffer frame : validFrames(new UnsafeBuffer("some args".getBytes())))

@@ -27,7 +27,12 @@ public enum Status
     /** The vertex is lent to another worker exclusively (or the loan conflicts with one); retry shortly. */
     LENT(9),
     /** A borrowed copy came back after its lease ended and could not be merged; the borrower's writes were refused. */
-    LEASE_EXPIRED(10);
+    LEASE_EXPIRED(10),
+    /**
+     * The owner's vertex store is full: the write was not applied. Retrying does not help until space is freed
+     * (vertices removed) or the store's limits are raised; the reply's text names the limit that was reached.
+     */
+    STORE_FULL(11);
 
     private static final Status[] BY_CODE = values();
 

@@ -4,6 +4,7 @@ import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
+import io.shawarma.fabric.Configuration;
 import net.openhft.chronicle.algo.hashing.LongHashFunction;
 import net.openhft.chronicle.bytes.BytesStore;
 import net.openhft.chronicle.bytes.PointerBytesStore;
@@ -45,6 +46,8 @@ public final class ChronicleVertexStore implements VertexStore
     private final ChronicleMap<Long, byte[]> map;
     private final File openMarkerOrNull;
     private final int maxValueBytes;
+    private final long maxEntries;
+    private final int averageValueBytes;
     private final VertexKey key = new VertexKey();
     private final BytesStore<?, Void> valueScratch;
     private final UnsafeBuffer valueScratchView = new UnsafeBuffer(0, 0);
@@ -71,6 +74,8 @@ public final class ChronicleVertexStore implements VertexStore
         VertexStores.validate(maxEntries, averageValueBytes, maxValueBytes);
 
         this.maxValueBytes = maxValueBytes;
+        this.maxEntries = maxEntries;
+        this.averageValueBytes = averageValueBytes;
         valueScratch = BytesStore.nativeStoreWithFixedCapacity(maxValueBytes);
         valueScratchView.wrap(valueScratch.addressForWrite(0), maxValueBytes);
         openMarkerOrNull = null == dataFileOrNull ? null : openMarkerFor(dataFileOrNull);
@@ -126,10 +131,12 @@ public final class ChronicleVertexStore implements VertexStore
      * @param src      holding the value.
      * @param offset   in {@code src} at which the value starts.
      * @param length   of the value in bytes, at most {@link #maxValueBytes()}.
-     * @throws IllegalArgumentException if {@code length} is negative or greater than {@link #maxValueBytes()}.
-     * @throws IllegalStateException    if the store is closed, or is full: Chronicle Map sizes its memory from
-     *                                  {@code maxEntries * averageValueBytes} (plus one spare tier per segment), so
-     *                                  many values far above the average can fill it before {@code maxEntries}.
+     * @throws IllegalArgumentException  if {@code length} is negative or greater than {@link #maxValueBytes()}, or
+     *                                   more than one segment tier holds (far above {@code averageValueBytes}).
+     * @throws VertexStoreFullException  if the store is full: Chronicle Map sizes its memory from
+     *                                   {@code maxEntries * averageValueBytes} (plus one spare tier per segment), so
+     *                                   many values far above the average can fill it before {@code maxEntries}.
+     * @throws IllegalStateException     if the store is closed.
      */
     @Override
     public void put(final long vertexId, final DirectBuffer src, final int offset, final int length)
@@ -160,13 +167,29 @@ public final class ChronicleVertexStore implements VertexStore
             context.writeLock().lock();
             final Data<byte[]> value = context.wrapValueBytesAsData(valueBytes, 0, length);
             final MapEntry<Long, byte[]> entry = context.entry();
-            if (null != entry)
+            try
             {
-                context.replaceValue(entry, value);
+                if (null != entry)
+                {
+                    context.replaceValue(entry, value);
+                }
+                else
+                {
+                    context.insert(context.absentEntry(), value);
+                }
             }
-            else
+            catch (final IllegalStateException ex)
             {
-                context.insert(context.absentEntry(), value);
+                // Chronicle's "no more segment tiers" (its memory is sized when the map is created) comes as an
+                // IllegalStateException, as does nothing else here: the store was checked open above.
+                throw full(ex);
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                // "Value too large": more than one segment tier holds, which the average value size sets.
+                throw new IllegalArgumentException("value of " + length + " bytes is too large for a chronicle " +
+                    "vertex store sized for " + Configuration.STORE_VALUE_AVERAGE_BYTES_PROP + "=" + averageValueBytes +
+                    ": raise it, or use the table store (" + Configuration.STORE_PROP + "=table)", ex);
             }
         }
     }
@@ -297,6 +320,14 @@ public final class ChronicleVertexStore implements VertexStore
         key.close();
         valueScratch.releaseLast();
         srcPointer.releaseLast();
+    }
+
+    private VertexStoreFullException full(final IllegalStateException cause)
+    {
+        return new VertexStoreFullException("chronicle vertex store is full at " + map.longSize() + " vertices: its " +
+            "memory was sized once from " + Configuration.STORE_ENTRIES_PROP + "=" + maxEntries + " and " +
+            Configuration.STORE_VALUE_AVERAGE_BYTES_PROP + "=" + averageValueBytes + ": raise them (a file-backed " +
+            "store keeps its first size: move its file away) or remove vertices", cause);
     }
 
     private void ensureOpen()

@@ -53,7 +53,7 @@ abstract class ChunkMemory
      * Adds a zero-filled chunk. Allocates; not for the steady state.
      *
      * @return the address of the new chunk.
-     * @throws IllegalStateException when memory or disk cannot grow, with a one-line message saying what to raise;
+     * @throws VertexStoreFullException when memory or disk cannot grow, with a one-line message saying what to raise;
      *                               the chunks already there are untouched.
      */
     final long addChunk()
@@ -86,7 +86,7 @@ abstract class ChunkMemory
     /**
      * @param chunkIndex of the chunk to make.
      * @return a new zero-filled chunk of {@link #chunkSize()} bytes.
-     * @throws IllegalStateException from {@link #full} when memory or disk cannot grow.
+     * @throws VertexStoreFullException from {@link #full} when memory or disk cannot grow.
      */
     abstract ByteBuffer newChunk(int chunkIndex);
 
@@ -94,7 +94,7 @@ abstract class ChunkMemory
      * @param cause why no chunk could be added.
      * @return the one-line "full" error saying what to raise.
      */
-    abstract IllegalStateException full(String cause);
+    abstract VertexStoreFullException full(String cause);
 
     /**
      * @param chunk to free or unmap.

@@ -43,9 +43,9 @@ final class DirectChunks extends ChunkMemory
     }
 
     @Override
-    IllegalStateException full(final String cause)
+    VertexStoreFullException full(final String cause)
     {
-        return new IllegalStateException("in-memory vertex table is full: cannot add a chunk of " + chunkSize() +
+        return new VertexStoreFullException("in-memory vertex table is full: cannot add a chunk of " + chunkSize() +
             " bytes to its " + chunkCount() + " (" + cause + "): raise -XX:MaxDirectMemorySize, or give the worker a " +
             "file-backed store (shawarma.data.dir)");
     }

@@ -14,8 +14,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * Runs calls on vertices this worker owns: points a reused view at the stored value in place (no copy in), runs the
  * UDF, and stores the new value with one {@link VertexStore#put} only when the UDF updated it and returned
- * successfully, so a UDF that throws or fails leaves the stored value as it was. Single threaded (the owning agent's
- * thread); allocation free unless a call fails.
+ * successfully, so a UDF that throws or fails leaves the stored value as it was; so does a store that is full, and
+ * the call is answered STORE_FULL. Single threaded (the owning agent's thread); allocation free unless a call fails.
  */
 public final class LocalInvoker
 {
@@ -222,7 +222,7 @@ public final class LocalInvoker
     /**
      * Creates or replaces a local vertex's value.
      *
-     * @return OK, or MALFORMED for a value too large, or BACK_PRESSURED when the store is full.
+     * @return OK, MALFORMED for a value too large, or STORE_FULL when the store is full (the text names the limit).
      */
     public Status put(final long vertexId, final DirectBuffer buffer, final int offset, final int length)
     {
@@ -275,6 +275,18 @@ public final class LocalInvoker
         {
             store.put(vertexId, buffer, offset, length);
             return Status.OK;
+        }
+        catch (final VertexStoreFullException ex)
+        {
+            // Not back pressure: a retry fails the same way until space is freed or the limit is raised.
+            errorHandler.onError(ex);
+            return failure(Status.STORE_FULL, ex.getMessage());
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            // A value this store cannot hold whatever is removed (within shawarma.store.value.max.bytes).
+            errorHandler.onError(ex);
+            return failure(Status.MALFORMED, "vertex store refused the value: " + ex.getMessage());
         }
         catch (final RuntimeException ex)
         {

@@ -83,7 +83,7 @@ final class RecordSlab
     /**
      * A free slot for a value of this length; its commit word is 0.
      *
-     * @throws IllegalStateException when a chunk is needed and memory or disk cannot grow.
+     * @throws VertexStoreFullException when a chunk is needed and memory or disk cannot grow.
      */
     long allocate(final int valueLength)
     {

@@ -259,9 +259,9 @@ final class TableFile extends ChunkMemory
     }
 
     @Override
-    IllegalStateException full(final String cause)
+    VertexStoreFullException full(final String cause)
     {
-        return new IllegalStateException("vertex table " + file + " is full: cannot grow it by a chunk of " +
+        return new VertexStoreFullException("vertex table " + file + " is full: cannot grow it by a chunk of " +
             chunkSize() + " bytes beyond " + chunkCount() + " chunks (" + cause + "): free disk space on its file " +
             "system or move shawarma.data.dir to a larger one");
     }

@@ -221,8 +221,8 @@ final class VertexIndex
         final int capacity = mask + 1;
         if (capacity >= MAX_CAPACITY)
         {
-            throw new IllegalStateException("vertex table index is full at " + size + " vertices: the largest index " +
-                "holds " + (MAX_CAPACITY / 2) + "; spread the vertices over more workers");
+            throw new VertexStoreFullException("vertex table index is full at " + size + " vertices: the largest " +
+                "index holds " + (MAX_CAPACITY / 2) + "; spread the vertices over more workers");
         }
         final long[] grown;
         try
@@ -231,7 +231,7 @@ final class VertexIndex
         }
         catch (final OutOfMemoryError ex)
         {
-            throw new IllegalStateException("vertex table is full: no heap for an index of " + capacity * 2 +
+            throw new VertexStoreFullException("vertex table is full: no heap for an index of " + capacity * 2 +
                 " buckets (" + (capacity * 32L) + " bytes): raise -Xmx", ex);
         }
 

@@ -62,8 +62,11 @@ public interface VertexStore extends AutoCloseable
      * @param src      holding the value.
      * @param offset   in {@code src} at which the value starts.
      * @param length   of the value in bytes, at most {@link #maxValueBytes()}.
-     * @throws IllegalArgumentException if {@code length} is negative or greater than {@link #maxValueBytes()}.
-     * @throws IllegalStateException    if the store is closed or full; the message says which and what to change.
+     * @throws IllegalArgumentException if {@code length} is negative or greater than {@link #maxValueBytes()}, or
+     *                                  the store cannot hold a value that large however empty it is.
+     * @throws VertexStoreFullException if the store is full (nothing changed); the message names the limit reached
+     *                                  and what to change.
+     * @throws IllegalStateException    if the store is closed.
      */
     void put(long vertexId, DirectBuffer src, int offset, int length);
 

@@ -28,7 +28,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  * format, whose length is not a whole number of chunks, or that holds a record that cannot be, is refused with an
  * {@link IllegalStateException} naming the file, the fault and what to do. One process owns a file at a time.
  * <p>
- * When direct memory or the disk cannot grow, {@link #put} throws an {@link IllegalStateException} saying the table
+ * When direct memory or the disk cannot grow, {@link #put} throws a {@link VertexStoreFullException} saying the table
  * is full and what to raise; the table stays usable. A full table refuses a replace too when the value's size class
  * has no free slot, as a put always writes a fresh slot before it frees the old one; a remove frees one. {@link #view}, {@link #get}, {@link #put}, {@link #contains} and
  * {@link #remove} allocate nothing in steady state (growing the index or adding a chunk allocates once).

@@ -74,6 +74,13 @@ public final class GridCli
         final String json;
         try
         {
+            // Refused before it is read or a cluster is asked: one submission is one cluster message.
+            final String refusal = GridClient.dagSizeRefusal(file.toString(), Files.size(file));
+            if (null != refusal)
+            {
+                System.err.println("shawarma submit: refused: " + refusal);
+                return 2;
+            }
             json = Files.readString(file, StandardCharsets.UTF_8);
         }
         catch (final IOException ex)

@@ -4,13 +4,16 @@ import io.aeron.cluster.client.AeronCluster;
 import io.aeron.cluster.client.EgressListener;
 import io.aeron.exceptions.TimeoutException;
 import io.aeron.security.AuthenticationException;
+import io.aeron.logbuffer.FrameDescriptor;
 import io.aeron.logbuffer.Header;
 import io.shawarma.codecs.GridPingDecoder;
 import io.shawarma.codecs.GridStatusDecoder;
 import io.shawarma.codecs.MemberEvent;
 import io.shawarma.codecs.MessageHeaderDecoder;
+import io.shawarma.codecs.MessageHeaderEncoder;
 import io.shawarma.codecs.PlacementUpdateDecoder;
 import io.shawarma.codecs.SlotMovesDecoder;
+import io.shawarma.codecs.SubmitDagEncoder;
 import io.shawarma.codecs.SubmitResultDecoder;
 import io.shawarma.codecs.TaskAssignDecoder;
 import io.shawarma.codecs.TaskStateChangeDecoder;
@@ -22,6 +25,7 @@ import org.agrona.DirectBuffer;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 import static java.nio.ByteOrder.LITTLE_ENDIAN;
@@ -37,6 +41,15 @@ public final class GridClient implements AutoCloseable
     private static final long CONNECT_ATTEMPT_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(4);
     private static final int CONNECT_ATTEMPTS = 5;
     private static final long KEEP_ALIVE_INTERVAL_NS = TimeUnit.SECONDS.toNanos(1);
+    private static final int INGRESS_TERM_LENGTH = 4 * 1024 * 1024;
+
+    /**
+     * The largest DAG, in bytes of UTF-8 JSON, one submission carries: an Aeron message is at most an eighth of the
+     * ingress term (512 KiB here), less the cluster's session header and the SubmitDag frame around the JSON.
+     */
+    public static final int MAX_DAG_JSON_BYTES = FrameDescriptor.computeMaxMessageLength(INGRESS_TERM_LENGTH) -
+        AeronCluster.SESSION_HEADER_LENGTH - MessageHeaderEncoder.ENCODED_LENGTH - SubmitDagEncoder.BLOCK_LENGTH -
+        SubmitDagEncoder.jsonHeaderLength();
 
     private final int senderId;
     private final GridListener listener;
@@ -66,7 +79,7 @@ public final class GridClient implements AutoCloseable
         this.idle = IdleStrategies.of(idleStrategy);
         final AeronCluster.Context context = new AeronCluster.Context()
             .aeronDirectoryName(aeronDirectoryName)
-            .ingressChannel("aeron:udp?term-length=4m")
+            .ingressChannel("aeron:udp?term-length=" + INGRESS_TERM_LENGTH)
             .ingressEndpoints(ingressEndpoints)
             .egressChannel("aeron:udp?endpoint=" + host + ":0|term-length=4m")
             .messageTimeoutNs(CONNECT_ATTEMPT_TIMEOUT_NS)
@@ -202,11 +215,32 @@ public final class GridClient implements AutoCloseable
      * Submits a DAG; the answer arrives as {@link GridListener#onSubmitResult}.
      *
      * @return the submission's correlation id, or 0 when it could not be sent.
+     * @throws IllegalArgumentException when the JSON is larger than {@link #MAX_DAG_JSON_BYTES}, with
+     *                                  {@link #dagSizeRefusal}'s text; nothing is sent.
      */
     public long submit(final String json)
     {
+        final byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+        final String refusal = dagSizeRefusal("the DAG", bytes.length);
+        if (null != refusal)
+        {
+            throw new IllegalArgumentException(refusal);
+        }
         final long correlationId = nextCorrelationId++;
-        return send(encoder.submitDag(senderId, correlationId, json)) ? correlationId : 0;
+        return send(encoder.submitDag(senderId, correlationId, bytes)) ? correlationId : 0;
+    }
+
+    /**
+     * @param what      names the DAG in the text, e.g. its file.
+     * @param jsonBytes its size in bytes of UTF-8 JSON.
+     * @return null when one submission carries it, else one line naming the size, the limit and what to do.
+     */
+    public static String dagSizeRefusal(final String what, final long jsonBytes)
+    {
+        return jsonBytes <= MAX_DAG_JSON_BYTES ? null : what + " is " + jsonBytes + " bytes, over the " +
+            MAX_DAG_JSON_BYTES + " bytes one submission carries (the cluster's messages are at most " +
+            FrameDescriptor.computeMaxMessageLength(INGRESS_TERM_LENGTH) / 1024 + " KiB): split it into smaller " +
+            "DAGs, or shorten its task names and args";
     }
 
     /** Reports a task's outcome. */

@@ -22,8 +22,6 @@ import org.agrona.DirectBuffer;
 import org.agrona.ExpandableDirectByteBuffer;
 import org.agrona.MutableDirectBuffer;
 
-import java.nio.charset.StandardCharsets;
-
 import static java.nio.ByteOrder.LITTLE_ENDIAN;
 
 /**
@@ -98,12 +96,11 @@ final class GridEncoder
         return length(slotReceived.encodedLength());
     }
 
-    int submitDag(final int clientId, final long correlationId, final String json)
+    int submitDag(final int clientId, final long correlationId, final byte[] json)
     {
         submitDag.wrapAndApplyHeader(buffer, 0, header);
         session(submitDag.session(), clientId, correlationId, 0);
-        final byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
-        submitDag.putJson(bytes, 0, bytes.length);
+        submitDag.putJson(json, 0, json.length);
         return length(submitDag.encodedLength());
     }
 

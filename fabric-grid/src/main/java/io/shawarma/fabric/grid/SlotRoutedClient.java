@@ -23,7 +23,8 @@ import java.util.concurrent.locks.LockSupport;
  * write to a slot that is moving is answered BACK_PRESSURED: it was not applied, so it is retried after a pause, until
  * the call's deadline. A worker that is not reachable is skipped for the next one it knows. A call that got no answer
  * returns TIMEOUT: it may or may not have been applied, and is not retried. A worker refusing this client's proof
- * ends the call UNAUTHENTICATED.
+ * ends the call UNAUTHENTICATED. Every other status ends the call as the owner answered it: STORE_FULL, for one, is
+ * not retried, as only freeing space or raising the store's limits helps.
  * <p>
  * Says Hello to a worker before the first call to it, and again after it comes back. Not thread safe: one thread per
  * client. Allocation free per call.

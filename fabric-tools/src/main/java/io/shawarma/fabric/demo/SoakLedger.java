@@ -9,7 +9,7 @@ import java.util.List;
  * What one soak client knows about the vertices only it writes: per counter, the adds acknowledged and those whose
  * outcome is unknown (TIMEOUT); per register, the last value whose put was acknowledged and the values put later
  * whose outcome is unknown. At the end, {@link #check} proves no acknowledged update was lost and none was applied
- * twice. Any other status (BACK_PRESSURED, LENT, ...) means the call was not applied: refused before it ran.
+ * twice. Any other status (BACK_PRESSURED, LENT, STORE_FULL, ...) means the call was not applied.
  */
 final class SoakLedger
 {

@@ -70,6 +70,8 @@ final class StatusCalls
             "n/a here (authentication is off: set shawarma.secret.file, docs/security.md)"));
         report.add(CallStats.notApplicable(Status.LENT.name() + "/" + Status.LEASE_EXPIRED.name(),
             "n/a here (borrowing is off by default: shawarma.scheduler.policy=forward)"));
+        report.add(CallStats.notApplicable(Status.STORE_FULL.name(),
+            "n/a here (the stores are far from full; LocalInvokerTest fills one)"));
     }
 
     /**
