@@ -427,8 +427,8 @@ public final class GridService implements ClusteredService
                 return;
             }
         }
-        // Workers and submitters recover: a heartbeat showing fewer running tasks gets them sent again, and a
-        // status request replays a DAG's task states.
+        // Workers and submitters recover: a heartbeat showing fewer running tasks gets them sent again, a result
+        // left unacknowledged is sent again, and a status request replays a DAG's task states.
         droppedEgress++;
     }
 

@@ -141,6 +141,7 @@ final class GridWorkerAgent implements WorkerExtension, GridListener, SlotMigrat
                 load, dataChannel, migration.syncedEpoch()) && leaveRequested;
             nextHeartbeatNs = nowNs + heartbeatIntervalNs;
             counters.publish(migration);
+            counters.publish(tasks);
             counters.malformedClusterMessages(client.malformedMessages());
             work++;
         }
