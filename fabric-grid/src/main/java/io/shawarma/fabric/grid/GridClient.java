@@ -16,6 +16,7 @@ import io.shawarma.codecs.SlotMovesDecoder;
 import io.shawarma.codecs.SubmitDagEncoder;
 import io.shawarma.codecs.SubmitResultDecoder;
 import io.shawarma.codecs.TaskAssignDecoder;
+import io.shawarma.codecs.TaskResultAckDecoder;
 import io.shawarma.codecs.TaskStateChangeDecoder;
 import io.shawarma.fabric.Configuration;
 import io.shawarma.fabric.SharedSecret;
@@ -58,6 +59,7 @@ public final class GridClient implements AutoCloseable
     private final MessageHeaderDecoder header = new MessageHeaderDecoder();
     private final PlacementUpdateDecoder placement = new PlacementUpdateDecoder();
     private final TaskAssignDecoder taskAssign = new TaskAssignDecoder();
+    private final TaskResultAckDecoder taskResultAck = new TaskResultAckDecoder();
     private final SubmitResultDecoder submitResult = new SubmitResultDecoder();
     private final TaskStateChangeDecoder taskStateChange = new TaskStateChangeDecoder();
     private final GridStatusDecoder gridStatus = new GridStatusDecoder();
@@ -243,7 +245,9 @@ public final class GridClient implements AutoCloseable
             "DAGs, or shorten its task names and args";
     }
 
-    /** Reports a task's outcome. */
+    /**
+     * Reports a task's outcome; the cluster answers with {@link GridListener#onTaskResultAck} once it is in the log.
+     */
     public boolean taskResult(
         final long dagId, final int task, final int attempt, final Status status, final DirectBuffer result,
         final int resultLength)
@@ -387,6 +391,11 @@ public final class GridClient implements AutoCloseable
                 listener.onTaskAssign(dagId, task, attempt, vertexId, udf, operands, 0, operands.capacity());
                 break;
 
+            case TaskResultAckDecoder.TEMPLATE_ID:
+                taskResultAck.wrapAndApplyHeader(buffer, offset, header);
+                listener.onTaskResultAck(taskResultAck.dagId(), taskResultAck.taskIndex(), taskResultAck.attempt());
+                break;
+
             case SubmitResultDecoder.TEMPLATE_ID:
                 submitResult.wrapAndApplyHeader(buffer, offset, header);
                 final long submitted = submitResult.session().correlationId();
@@ -397,21 +406,7 @@ public final class GridClient implements AutoCloseable
                 break;
 
             case TaskStateChangeDecoder.TEMPLATE_ID:
-                taskStateChange.wrapAndApplyHeader(buffer, offset, header);
-                final TaskStateChangeDecoder change = taskStateChange;
-                final long changeDagId = change.dagId();
-                final int changeTask = change.taskIndex();
-                final io.shawarma.codecs.TaskState state = change.state();
-                final int workerId = change.workerId();
-                final int changeAttempt = change.attempt();
-                final Status status = Status.of(change.statusRaw());
-                final long clusterTime = change.clusterTime();
-                fitting(change.taskNameLength(), length);
-                final String name = change.taskName();
-                final byte[] result = new byte[fitting(change.resultLength(), length)];
-                change.getResult(result, 0, result.length);
-                listener.onTaskStateChange(changeDagId, changeTask, name, state, workerId, changeAttempt, status,
-                    clusterTime, result);
+                onTaskStateChange(buffer, offset, length);
                 break;
 
             case GridStatusDecoder.TEMPLATE_ID:
@@ -430,6 +425,24 @@ public final class GridClient implements AutoCloseable
             default:
                 malformedMessages++;
         }
+    }
+
+    private void onTaskStateChange(final DirectBuffer buffer, final int offset, final int length)
+    {
+        final TaskStateChangeDecoder change = taskStateChange;
+        change.wrapAndApplyHeader(buffer, offset, header);
+        final long dagId = change.dagId();
+        final int task = change.taskIndex();
+        final io.shawarma.codecs.TaskState state = change.state();
+        final int workerId = change.workerId();
+        final int attempt = change.attempt();
+        final Status status = Status.of(change.statusRaw());
+        final long clusterTime = change.clusterTime();
+        fitting(change.taskNameLength(), length);
+        final String name = change.taskName();
+        final byte[] result = new byte[fitting(change.resultLength(), length)];
+        change.getResult(result, 0, result.length);
+        listener.onTaskStateChange(dagId, task, name, state, workerId, attempt, status, clusterTime, result);
     }
 
     /**

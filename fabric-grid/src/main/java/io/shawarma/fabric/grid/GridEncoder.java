@@ -13,6 +13,7 @@ import io.shawarma.codecs.StatusRequestEncoder;
 import io.shawarma.codecs.SubmitDagEncoder;
 import io.shawarma.codecs.SubmitResultEncoder;
 import io.shawarma.codecs.TaskAssignEncoder;
+import io.shawarma.codecs.TaskResultAckEncoder;
 import io.shawarma.codecs.TaskResultEncoder;
 import io.shawarma.codecs.TaskState;
 import io.shawarma.codecs.TaskStateChangeEncoder;
@@ -38,6 +39,7 @@ final class GridEncoder
     private final SubmitResultEncoder submitResult = new SubmitResultEncoder();
     private final TaskAssignEncoder taskAssign = new TaskAssignEncoder();
     private final TaskResultEncoder taskResult = new TaskResultEncoder();
+    private final TaskResultAckEncoder taskResultAck = new TaskResultAckEncoder();
     private final TaskStateChangeEncoder taskStateChange = new TaskStateChangeEncoder();
     private final StatusRequestEncoder statusRequest = new StatusRequestEncoder();
     private final GridStatusEncoder gridStatus = new GridStatusEncoder();
@@ -146,6 +148,14 @@ final class GridEncoder
             .status(io.shawarma.codecs.Status.get((short)status.code()))
             .putResult(result, 0, resultLength);
         return length(taskResult.encodedLength());
+    }
+
+    int taskResultAck(final long dagId, final int task, final int attempt)
+    {
+        taskResultAck.wrapAndApplyHeader(buffer, 0, header);
+        session(taskResultAck.session(), -1, 0, 0);
+        taskResultAck.dagId(dagId).taskIndex(task).attempt(attempt);
+        return length(taskResultAck.encodedLength());
     }
 
     int taskStateChange(final DagRun run, final int task, final long now)

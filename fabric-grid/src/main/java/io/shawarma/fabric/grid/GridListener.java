@@ -43,6 +43,12 @@ public interface GridListener
                 second.onTaskAssign(dagId, task, attempt, outputVertexId, udfName, operands, offset, length);
             }
 
+            public void onTaskResultAck(final long dagId, final int task, final int attempt)
+            {
+                first.onTaskResultAck(dagId, task, attempt);
+                second.onTaskResultAck(dagId, task, attempt);
+            }
+
             public void onSubmitResult(final long correlationId, final long dagId, final int taskCount,
                 final String refusal)
             {
@@ -103,6 +109,14 @@ public interface GridListener
         final long dagId, final int task, final int attempt, final long outputVertexId, final String udfName,
         final DirectBuffer operands, final int offset,
         final int length)
+    {
+    }
+
+    /**
+     * The cluster has a task result in its log (applied, or ignored as stale or a duplicate): the worker may forget
+     * it.
+     */
+    default void onTaskResultAck(final long dagId, final int task, final int attempt)
     {
     }
 

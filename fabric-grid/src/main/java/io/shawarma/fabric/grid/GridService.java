@@ -232,7 +232,7 @@ public final class GridService implements ClusteredService
                 {
                     break;
                 }
-                onTaskResult(timestamp);
+                onTaskResult(sessionId, timestamp);
                 break;
 
             case StatusRequestDecoder.TEMPLATE_ID:
@@ -301,12 +301,16 @@ public final class GridService implements ClusteredService
         }
     }
 
-    private void onTaskResult(final long timestamp)
+    private void onTaskResult(final long sessionId, final long timestamp)
     {
         final int sender = taskResult.session().senderId();
         final long dagId = taskResult.dagId();
         final int task = taskResult.taskIndex();
         final int attempt = taskResult.attempt();
+        // The result is in the log, so every member applies it (or ignores it as stale or a duplicate) the same
+        // way: the worker may stop sending it. Acknowledged before it is applied, so the acknowledgement reaches the
+        // worker ahead of a next attempt of the same task that applying it may assign.
+        offer(sessionId, encoder.taskResultAck(dagId, task, attempt));
         Status status = Status.of(taskResult.statusRaw());
         byte[] result = new byte[taskResult.resultLength()];
         taskResult.getResult(result, 0, result.length);
@@ -423,8 +427,8 @@ public final class GridService implements ClusteredService
                 return;
             }
         }
-        // Workers and submitters recover: a heartbeat showing fewer running tasks gets them sent again, and a
-        // status request replays a DAG's task states.
+        // Workers and submitters recover: a heartbeat showing fewer running tasks gets them sent again, a result
+        // left unacknowledged is sent again, and a status request replays a DAG's task states.
         droppedEgress++;
     }
 

@@ -16,8 +16,6 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
-import java.util.LinkedHashSet;
-import java.util.Iterator;
 import java.util.function.Function;
 
 import static java.nio.ByteOrder.LITTLE_ENDIAN;
@@ -27,9 +25,11 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  * and the epoch of its view, applies placement updates and slot moves ({@link SlotMigration}, which is also the
  * ownership the worker serves calls by), adds the other workers as peers as the cluster lists them, streams moving
  * slots to them ({@link SlotChunks}), runs the tasks it is assigned on its own vertices (one per duty cycle) and
- * reports each outcome. The worker serves the calls. An assignment it already has (sent again after a lost egress) is
- * not run twice. A session the cluster closed is replaced by a new one that joins again. Control plane: allocates per
- * task, never per poll; a call allocates nothing on the worker (GridWorkerAllocationTest).
+ * reports each outcome until the cluster acknowledges it, across leader changes ({@link AssignedTasks}). The
+ * worker serves the calls. An assignment it already has (sent again after a lost egress or a lost result) is not run
+ * twice; its result is reported again. A session the cluster closed is replaced by a new one that joins again.
+ * Control plane: allocates per task, never per poll; a call allocates nothing on the worker
+ * (GridWorkerAllocationTest).
  */
 final class GridWorkerAgent implements WorkerExtension, GridListener, SlotMigration.Link
 {
@@ -46,9 +46,9 @@ final class GridWorkerAgent implements WorkerExtension, GridListener, SlotMigrat
     private final SlotMigration migration;
     private final SlotChunks chunks;
     private final GridWorkerCounters counters;
-    private final ArrayDeque<Assignment> queued = new ArrayDeque<>();
-    private final ArrayDeque<Assignment> finishing = new ArrayDeque<>();
-    private final LinkedHashSet<String> recentTasks = new LinkedHashSet<>();
+    private final ArrayDeque<AssignedTasks.Task> queued = new ArrayDeque<>();
+    private final ArrayDeque<AssignedTasks.Task> finishing = new ArrayDeque<>();
+    private final AssignedTasks tasks;
     private GridClient client;
     private String dataChannel;
     private String peerChannels = "";
@@ -85,6 +85,9 @@ final class GridWorkerAgent implements WorkerExtension, GridListener, SlotMigrat
         this.migration = migration.create(this);
         this.counters = new GridWorkerCounters(port);
         this.chunks = new SlotChunks(port, this.migration, counters.malformedChunks);
+        // A result unacknowledged for a heartbeat interval is sent again: the round trip takes milliseconds, and a
+        // leader change takes longer than an interval, so a result is sent a few times at most across one.
+        this.tasks = new AssignedTasks(RECENT_TASKS_KEPT, heartbeatIntervalNs, this::sendTaskResult);
     }
 
     void client(final GridClient client)
@@ -138,6 +141,7 @@ final class GridWorkerAgent implements WorkerExtension, GridListener, SlotMigrat
                 load, dataChannel, migration.syncedEpoch()) && leaveRequested;
             nextHeartbeatNs = nowNs + heartbeatIntervalNs;
             counters.publish(migration);
+            counters.publish(tasks);
             counters.malformedClusterMessages(client.malformedMessages());
             work++;
         }
@@ -151,6 +155,7 @@ final class GridWorkerAgent implements WorkerExtension, GridListener, SlotMigrat
             report(finishing.pollFirst());
             work++;
         }
+        work += tasks.doWork(nowNs);
         if (leaveSent && !handedOver && 0 == migration.ownedSlots() && 0 == migration.frozenSlots())
         {
             handedOver = true;
@@ -245,20 +250,17 @@ final class GridWorkerAgent implements WorkerExtension, GridListener, SlotMigrat
         final long dagId, final int task, final int attempt, final long outputVertexId, final String udfName,
         final DirectBuffer operands, final int offset, final int length)
     {
-        final String key = dagId + "/" + task + "/" + attempt;
-        if (!recentTasks.add(key))
+        final AssignedTasks.Task assigned =
+            tasks.onAssign(dagId, task, attempt, outputVertexId, udfName, operands, offset, length, nowNs);
+        if (null != assigned)
         {
-            return;
+            queued.addLast(assigned);
         }
-        if (recentTasks.size() > RECENT_TASKS_KEPT)
-        {
-            final Iterator<String> oldest = recentTasks.iterator();
-            oldest.next();
-            oldest.remove();
-        }
-        final byte[] copy = new byte[length];
-        operands.getBytes(offset, copy);
-        queued.addLast(new Assignment(dagId, task, attempt, outputVertexId, udfName, copy));
+    }
+
+    public void onTaskResultAck(final long dagId, final int task, final int attempt)
+    {
+        tasks.onAck(dagId, task, attempt);
     }
 
     private int running()
@@ -288,7 +290,7 @@ final class GridWorkerAgent implements WorkerExtension, GridListener, SlotMigrat
         }
     }
 
-    private void run(final Assignment assignment)
+    private void run(final AssignedTasks.Task assignment)
     {
         final UnsafeBuffer operands = new UnsafeBuffer(assignment.operands);
         final int udfId = Udf.idOf(assignment.udfName);
@@ -340,42 +342,17 @@ final class GridWorkerAgent implements WorkerExtension, GridListener, SlotMigrat
         return text.getBytes(StandardCharsets.US_ASCII);
     }
 
-    private void report(final Assignment assignment)
+    private void report(final AssignedTasks.Task assignment)
     {
         counters.onTaskRun();
-        final UnsafeBuffer result = new UnsafeBuffer(assignment.result);
-        client.taskResult(assignment.dagId, assignment.task, assignment.attempt, assignment.status, result,
-            assignment.result.length);
+        tasks.report(assignment, nowNs);
     }
 
-    private static final class Assignment
+    private boolean sendTaskResult(
+        final long dagId, final int task, final int attempt, final Status status, final DirectBuffer result,
+        final int resultLength)
     {
-        final long dagId;
-        final int task;
-        final int attempt;
-        final long outputVertexId;
-        final String udfName;
-        final byte[] operands;
-        Status status;
-        byte[] result;
-        long dueNs;
-
-        Assignment(
-            final long dagId, final int task, final int attempt, final long outputVertexId, final String udfName,
-            final byte[] operands)
-        {
-            this.dagId = dagId;
-            this.task = task;
-            this.attempt = attempt;
-            this.outputVertexId = outputVertexId;
-            this.udfName = udfName;
-            this.operands = operands;
-        }
-
-        void finish(final Status status, final byte[] result)
-        {
-            this.status = status;
-            this.result = result;
-        }
+        return null != client && !client.isClosed() &&
+            client.taskResult(dagId, task, attempt, status, result, resultLength);
     }
 }

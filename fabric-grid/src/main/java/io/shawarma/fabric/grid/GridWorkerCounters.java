@@ -19,6 +19,8 @@ final class GridWorkerCounters
     private final AtomicCounter verticesDropped;
     private final AtomicCounter verticesMerged;
     private final AtomicCounter tasksRun;
+    private final AtomicCounter taskResultsResent;
+    private final AtomicCounter taskResultsUnacknowledged;
     private final AtomicCounter malformedClusterMessages;
 
     GridWorkerCounters(final WorkerPort port)
@@ -33,6 +35,8 @@ final class GridWorkerCounters
         verticesMerged = port.newCounter("grid: vertices merged on install");
         malformedChunks = port.newCounter("grid: malformed slot chunks");
         tasksRun = port.newCounter("grid: tasks run");
+        taskResultsResent = port.newCounter("grid: task results sent again");
+        taskResultsUnacknowledged = port.newCounter("grid: task results unacknowledged");
         malformedClusterMessages = port.newCounter("grid: malformed cluster messages");
     }
 
@@ -53,6 +57,13 @@ final class GridWorkerCounters
     void onTaskRun()
     {
         tasksRun.incrementRelease();
+    }
+
+    /** Copies the counts of task result delivery; from the agent thread. */
+    void publish(final AssignedTasks tasks)
+    {
+        taskResultsResent.setRelease(tasks.resends());
+        taskResultsUnacknowledged.setRelease(tasks.unacknowledged());
     }
 
     /** Copies the cluster session's count of malformed messages; from the agent thread. */

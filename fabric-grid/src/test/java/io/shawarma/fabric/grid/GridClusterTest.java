@@ -12,7 +12,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -92,6 +94,30 @@ class GridClusterTest
         assertEquals(0, cycle.submit(client, SUM.replace("\"args\":[5]", "\"inputs\":[\"c\"]"), deadline));
         assertTrue(cycle.refusal().contains("cycle: a -> c -> a") || cycle.refusal().contains("cycle"),
             cycle.refusal());
+    }
+
+    @Test
+    void shouldAcknowledgeEveryTaskResultItLogsEvenOneItIgnores()
+    {
+        member = GridCluster.launch(memberContext());
+        final List<String> acks = new CopyOnWriteArrayList<>();
+        client = connect(new GridListener()
+        {
+            public void onTaskResultAck(final long dagId, final int task, final int attempt)
+            {
+                acks.add(dagId + "/" + task + "/" + attempt);
+            }
+        });
+        final UnsafeBuffer result = new UnsafeBuffer(new byte[Long.BYTES]);
+        // No such DAG: the result changes nothing, and the worker must still stop sending it; so must a duplicate.
+        assertTrue(client.taskResult(99, 4, 2, Status.OK, result, Long.BYTES));
+        assertTrue(client.taskResult(99, 4, 2, Status.OK, result, Long.BYTES));
+        TestGrid.await("two acknowledgements", 10_000, () ->
+        {
+            client.poll();
+            return acks.size() == 2;
+        });
+        assertEquals(List.of("99/4/2", "99/4/2"), acks);
     }
 
     @Test

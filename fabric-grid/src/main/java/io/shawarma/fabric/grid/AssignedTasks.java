@@ -1,0 +1,236 @@
+package io.shawarma.fabric.grid;
+
+import io.shawarma.udf.Status;
+import org.agrona.DirectBuffer;
+import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+
+/**
+ * A grid worker's tasks from their assignment until the cluster has their result in its log. A result is sent until
+ * the cluster acknowledges it ({@link GridListener#onTaskResultAck}): again on a later duty cycle when a send fails
+ * (no leader, back pressure), and again every resend interval while no acknowledgement came (a result offered to a
+ * leader that died before appending it is lost with it). An attempt assigned again (the cluster thinks it still
+ * runs: its result was lost, or the assignment was sent twice) is not run twice; once finished, its result is sent
+ * again. The last {@code kept} assignments are remembered for that; results awaiting an acknowledgement are at most
+ * the tasks the cluster has running here (it counts a task as running until its result is in the log), and never
+ * more than {@code kept}. Allocates per task (the task and its result), never per duty cycle or resend.
+ */
+final class AssignedTasks
+{
+    /** Sends a task's outcome to the cluster. */
+    @FunctionalInterface
+    interface Sender
+    {
+        /**
+         * @return false when it could not be sent (no leader, back pressure, session closed).
+         */
+        boolean taskResult(long dagId, int task, int attempt, Status status, DirectBuffer result, int resultLength);
+    }
+
+    private final int kept;
+    private final long resendIntervalNs;
+    private final Sender sender;
+    private final Long2ObjectHashMap<Task> byTask = new Long2ObjectHashMap<>();
+    private final ArrayDeque<Task> recent = new ArrayDeque<>();
+    private final ArrayList<Task> unacknowledged = new ArrayList<>();
+    private final UnsafeBuffer result = new UnsafeBuffer(0, 0);
+    private long nextSendNs;
+    private long resends;
+
+    /**
+     * @param kept             assignments remembered to answer one sent again, and the most results kept unacknowledged.
+     * @param resendIntervalNs how long a sent result waits for its acknowledgement before it is sent again.
+     * @param sender           sends results to the cluster.
+     */
+    AssignedTasks(final int kept, final long resendIntervalNs, final Sender sender)
+    {
+        this.kept = kept;
+        this.resendIntervalNs = resendIntervalNs;
+        this.sender = sender;
+    }
+
+    /**
+     * An assignment from the cluster.
+     *
+     * @return the task to run, or null when this attempt (or a later one) was assigned before: it is not run again,
+     * and its result, if it has one, is sent again.
+     */
+    Task onAssign(
+        final long dagId, final int task, final int attempt, final long outputVertexId, final String udfName,
+        final DirectBuffer operands, final int offset, final int length, final long nowNs)
+    {
+        final long key = key(dagId, task);
+        final Task known = byTask.get(key);
+        if (null != known && known.dagId == dagId && known.task == task && known.attempt >= attempt)
+        {
+            if (known.attempt == attempt && null != known.result)
+            {
+                sendAgain(known, nowNs);
+            }
+            return null;
+        }
+        final byte[] copy = new byte[length];
+        operands.getBytes(offset, copy);
+        final Task assigned = new Task(dagId, task, attempt, outputVertexId, udfName, copy);
+        byTask.put(key, assigned);
+        recent.addLast(assigned);
+        if (recent.size() > kept)
+        {
+            final Task oldest = recent.pollFirst();
+            final long oldestKey = key(oldest.dagId, oldest.task);
+            if (byTask.get(oldestKey) == oldest)
+            {
+                byTask.remove(oldestKey);
+            }
+        }
+        return assigned;
+    }
+
+    /**
+     * A task ran and has its outcome ({@link Task#finish}): it is sent on the next {@link #doWork}, and until
+     * acknowledged.
+     */
+    void report(final Task task, final long nowNs)
+    {
+        sendAgain(task, nowNs);
+    }
+
+    /** The cluster has this result in its log: it is not sent again. */
+    void onAck(final long dagId, final int task, final int attempt)
+    {
+        for (int i = 0, size = unacknowledged.size(); i < size; i++)
+        {
+            final Task candidate = unacknowledged.get(i);
+            if (candidate.dagId == dagId && candidate.task == task && candidate.attempt == attempt)
+            {
+                remove(i);
+                return;
+            }
+        }
+    }
+
+    /**
+     * Sends the results that are due: new ones, ones a send failed for, ones unacknowledged for the resend interval.
+     * Stops at the first send that fails; that one is tried again on the next call.
+     *
+     * @return results sent.
+     */
+    int doWork(final long nowNs)
+    {
+        if (unacknowledged.isEmpty() || nowNs - nextSendNs < 0)
+        {
+            return 0;
+        }
+        int sent = 0;
+        long next = nowNs + resendIntervalNs;
+        for (int i = 0, size = unacknowledged.size(); i < size; i++)
+        {
+            final Task task = unacknowledged.get(i);
+            if (nowNs - task.nextSendNs >= 0)
+            {
+                if (task.sends++ > 0)
+                {
+                    resends++;
+                }
+                result.wrap(task.result);
+                if (!sender.taskResult(task.dagId, task.task, task.attempt, task.status, result, task.result.length))
+                {
+                    next = nowNs;
+                    break;
+                }
+                task.nextSendNs = nowNs + resendIntervalNs;
+                sent++;
+            }
+            if (task.nextSendNs - next < 0)
+            {
+                next = task.nextSendNs;
+            }
+        }
+        nextSendNs = next;
+        return sent;
+    }
+
+    /** @return results sent and not yet acknowledged. */
+    int unacknowledged()
+    {
+        return unacknowledged.size();
+    }
+
+    /** @return results sent again: after a failed send, unacknowledged, or asked for by an assignment sent again. */
+    long resends()
+    {
+        return resends;
+    }
+
+    private void sendAgain(final Task task, final long nowNs)
+    {
+        task.nextSendNs = nowNs;
+        nextSendNs = nowNs;
+        if (!task.unacknowledged)
+        {
+            if (unacknowledged.size() == kept)
+            {
+                // Only a cluster that takes results and never acknowledges them gets here; the cluster asks for
+                // a lost result again by assigning its attempt again.
+                remove(0);
+            }
+            task.unacknowledged = true;
+            unacknowledged.add(task);
+        }
+    }
+
+    private void remove(final int index)
+    {
+        final int last = unacknowledged.size() - 1;
+        unacknowledged.get(index).unacknowledged = false;
+        unacknowledged.set(index, unacknowledged.get(last));
+        unacknowledged.remove(last);
+    }
+
+    private static long key(final long dagId, final int task)
+    {
+        // As the cluster keys its ready queue: a DAG has at most TaskDag.MAX_TASKS tasks.
+        return (dagId << 16) | (task & 0xFFFF);
+    }
+
+    /** One assignment: what to run, then its outcome. */
+    static final class Task
+    {
+        final long dagId;
+        final int task;
+        final int attempt;
+        final long outputVertexId;
+        final String udfName;
+        byte[] operands;
+        Status status;
+        byte[] result;
+        /** When the worker reports it (the simulated work of {@code shawarma.grid.task.delay.ms} ends). */
+        long dueNs;
+        private long nextSendNs;
+        private int sends;
+        private boolean unacknowledged;
+
+        Task(
+            final long dagId, final int task, final int attempt, final long outputVertexId, final String udfName,
+            final byte[] operands)
+        {
+            this.dagId = dagId;
+            this.task = task;
+            this.attempt = attempt;
+            this.outputVertexId = outputVertexId;
+            this.udfName = udfName;
+            this.operands = operands;
+        }
+
+        /** Sets the outcome and lets go of the operands, which are no longer needed. */
+        void finish(final Status status, final byte[] result)
+        {
+            this.status = status;
+            this.result = result;
+            this.operands = null;
+        }
+    }
+}
