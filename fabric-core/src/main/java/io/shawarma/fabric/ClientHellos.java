@@ -52,7 +52,9 @@ final class ClientHellos
 
     /**
      * Says Hello to every worker at once (each as soon as its publication connects) and waits for their answers
-     * until the connect deadline; the error names only the workers that did not answer.
+     * until the connect deadline; the error names only the workers that did not answer. With
+     * {@link ClientSettings#partialConnect(boolean)}, one worker answering is enough: the others hear Hello again
+     * before the first call to them.
      */
     void sayHello(final IntSupplier poll)
     {
@@ -89,6 +91,21 @@ final class ClientHellos
                 throw new IllegalStateException(receiver.handshakeError());
             }
         }
+        final List<Integer> missing = unreachable();
+        if (!missing.isEmpty() && (!context.partialConnect() || missing.size() == members.size()))
+        {
+            throw new IllegalStateException((missing.size() == 1 ? "worker " : "workers ") + missing + " of " +
+                members + " did not answer within " + context.connectTimeoutNs() / 1_000_000 + " ms (" +
+                Configuration.CONNECT_TIMEOUT_MS_PROP + "): are they running?");
+        }
+    }
+
+    /**
+     * @return the fabric's workers that have not welcomed this client (down, or not answered yet), in member order.
+     */
+    List<Integer> unreachable()
+    {
+        final FabricMembers members = context.members();
         final List<Integer> missing = new ArrayList<>();
         for (int i = 0; i < members.size(); i++)
         {
@@ -97,12 +114,7 @@ final class ClientHellos
                 missing.add(members.idAt(i));
             }
         }
-        if (!missing.isEmpty())
-        {
-            throw new IllegalStateException((missing.size() == 1 ? "worker " : "workers ") + missing + " of " +
-                members + " did not answer within " + context.connectTimeoutNs() / 1_000_000 + " ms (" +
-                Configuration.CONNECT_TIMEOUT_MS_PROP + "): are they running?");
-        }
+        return missing;
     }
 
     /**
@@ -124,7 +136,8 @@ final class ClientHellos
      * Says Hello to one worker, unless it welcomed this client already (and, saying Hello on first call, is still
      * connected), and waits for its welcome up to the deadline.
      *
-     * @return OK once welcomed; TIMEOUT when the worker is not reachable or did not answer (no call went to it);
+     * @return OK once welcomed; OWNER_UNREACHABLE when the worker's publication is not connected, TIMEOUT when it did
+     * not answer the Hello (either way no call went to it);
      * UNAUTHENTICATED when either side did not prove the shared secret; BACK_PRESSURED when the Hello was not sent.
      */
     Status welcome(final int workerId, final long deadlineNs, final IntSupplier poll)
@@ -132,11 +145,11 @@ final class ClientHellos
         final ExclusivePublication publication = workers.get(workerId);
         if (receiver.isWelcomed(workerId))
         {
-            if (!context.helloOnFirstCall() || publication.isConnected())
+            if (publication.isConnected())
             {
                 return Status.OK;
             }
-            // Gone, or restarted: a new process must hear Hello again.
+            // Gone, or restarting: a new process must hear Hello again.
             receiver.forget(workerId);
         }
         final long connectDeadlineNs = Math.min(deadlineNs, clock.nanoTime() + CONNECT_WAIT_NS);
@@ -145,7 +158,7 @@ final class ClientHellos
         {
             if (clock.nanoTime() - connectDeadlineNs >= 0)
             {
-                return Status.TIMEOUT;
+                return Status.OWNER_UNREACHABLE;
             }
             idle.idle();
         }
