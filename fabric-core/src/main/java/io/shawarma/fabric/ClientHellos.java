@@ -5,6 +5,7 @@ import io.aeron.Subscription;
 import io.shawarma.codecs.Role;
 import io.shawarma.messaging.FabricProxy;
 import io.shawarma.udf.Status;
+import org.agrona.collections.Long2LongHashMap;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
 
@@ -32,6 +33,8 @@ final class ClientHellos
     private final Subscription subscription;
     private final IdleStrategy idle;
     private final NanoClock clock;
+    // The Hello said ahead of an asynchronous call, per worker, while it is in flight.
+    private final Long2LongHashMap helloAhead = new Long2LongHashMap(0);
     private String replyChannel;
 
     ClientHellos(
@@ -130,6 +133,28 @@ final class ClientHellos
             }
             idle.idle();
         }
+    }
+
+    /**
+     * Says Hello ahead of an asynchronous call to a worker that has not welcomed this client (a restarted one, or one
+     * down at connect), unless a Hello to it is in flight. The worker handles a client's frames in order, so without a
+     * shared secret it knows this client when the call arrives; with one, the call is answered UNAUTHENTICATED while
+     * the handshake completes. Allocation free.
+     */
+    void helloAhead(final int workerId, final ExclusivePublication publication, final long nowNs)
+    {
+        if (receiver.isWelcomed(workerId) || receiver.isInFlight(helloAhead.get(workerId)))
+        {
+            return;
+        }
+        final long correlationId = receiver.addHello(workerId, nowNs + context.callTimeoutNs());
+        if (0 != correlationId && !proxy.hello(publication, clientId, correlationId, placement.epoch(), Role.CLIENT,
+            context.streamBase() + clientId, receiver.helloNonce(workerId), replyChannel))
+        {
+            receiver.sendFailed(correlationId);
+            return;
+        }
+        helloAhead.put(workerId, correlationId);
     }
 
     /**

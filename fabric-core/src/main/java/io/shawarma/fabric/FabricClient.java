@@ -336,7 +336,8 @@ public final class FabricClient implements AutoCloseable
 
     /**
      * Sends a call to the vertex's owner without waiting. The answer reaches the {@link ResultHandler} from a
-     * later {@link #poll()}.
+     * later {@link #poll()}. An owner that has not welcomed this client (it restarted, or was down at connect) is
+     * said Hello to just before the call.
      *
      * @return the call's correlation id ({@code > 0}); {@code -Status.OWNER_UNREACHABLE.code()} when the owner's
      * publication is not connected (it is down); or {@code -Status.BACK_PRESSURED.code()} when the call could not be
@@ -351,7 +352,9 @@ public final class FabricClient implements AutoCloseable
         {
             return -Status.OWNER_UNREACHABLE.code();
         }
-        final long correlationId = pending.add(clock.nanoTime() + context.callTimeoutNs(), ownerId, 0);
+        final long nowNs = clock.nanoTime();
+        hellos.helloAhead(ownerId, owner, nowNs);
+        final long correlationId = pending.add(nowNs + context.callTimeoutNs(), ownerId, 0);
         if (0 == correlationId || !proxy.invoke(owner, clientId, correlationId, placement.epoch(),
             vertexId, udfId, Routing.DIRECT, args, argsOffset, argsLength))
         {
