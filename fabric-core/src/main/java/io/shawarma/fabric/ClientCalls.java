@@ -8,19 +8,25 @@ import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.function.IntSupplier;
 
 /**
  * A client's synchronous call to one worker: says Hello first when due ({@link ClientHellos#welcome}), sends the
- * call, and waits for its answer (or its expiry) while polling; a worker that answers UNAUTHENTICATED is forgotten,
- * so it hears Hello again before the next call. Allocation free.
+ * call, and waits for its answer (or its expiry) while polling. A worker that answers UNAUTHENTICATED, or does not
+ * answer in time, is forgotten, so it hears Hello again before the next call: a restarted worker does not know this
+ * client, drops its calls (the first call after the restart times out) and is welcomed again by the next one. A
+ * worker that is not connected is answered OWNER_UNREACHABLE without sending. Allocation free.
  */
 final class ClientCalls
 {
     static final int INVOKE = 0;
     static final int PUT = 1;
     static final int GET = 2;
+
+    private static final UnsafeBuffer NOT_CONNECTED =
+        Replies.ascii("worker not connected: it is down, or this client cannot reach it; the call was not sent");
 
     private final FabricClient.Context context;
     private final int clientId;
@@ -73,6 +79,7 @@ final class ClientCalls
         final Status welcome = hellos.welcome(workerId, deadlineNs, poller);
         if (Status.OK != welcome)
         {
+            receiver.localOutcome(workerId, result, Status.OWNER_UNREACHABLE == welcome ? NOT_CONNECTED : null);
             return welcome;
         }
         final long correlationId = pending.add(deadlineNs, workerId, 0);

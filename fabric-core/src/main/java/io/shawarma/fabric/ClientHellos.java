@@ -5,6 +5,7 @@ import io.aeron.Subscription;
 import io.shawarma.codecs.Role;
 import io.shawarma.messaging.FabricProxy;
 import io.shawarma.udf.Status;
+import org.agrona.collections.Long2LongHashMap;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
 
@@ -32,6 +33,8 @@ final class ClientHellos
     private final Subscription subscription;
     private final IdleStrategy idle;
     private final NanoClock clock;
+    // The Hello said ahead of an asynchronous call, per worker, while it is in flight.
+    private final Long2LongHashMap helloAhead = new Long2LongHashMap(0);
     private String replyChannel;
 
     ClientHellos(
@@ -52,7 +55,9 @@ final class ClientHellos
 
     /**
      * Says Hello to every worker at once (each as soon as its publication connects) and waits for their answers
-     * until the connect deadline; the error names only the workers that did not answer.
+     * until the connect deadline; the error names only the workers that did not answer. With
+     * {@link ClientSettings#partialConnect(boolean)}, one worker answering is enough: the others hear Hello again
+     * before the first call to them.
      */
     void sayHello(final IntSupplier poll)
     {
@@ -89,6 +94,21 @@ final class ClientHellos
                 throw new IllegalStateException(receiver.handshakeError());
             }
         }
+        final List<Integer> missing = unreachable();
+        if (!missing.isEmpty() && (!context.partialConnect() || missing.size() == members.size()))
+        {
+            throw new IllegalStateException((missing.size() == 1 ? "worker " : "workers ") + missing + " of " +
+                members + " did not answer within " + context.connectTimeoutNs() / 1_000_000 + " ms (" +
+                Configuration.CONNECT_TIMEOUT_MS_PROP + "): are they running?");
+        }
+    }
+
+    /**
+     * @return the fabric's workers that have not welcomed this client (down, or not answered yet), in member order.
+     */
+    List<Integer> unreachable()
+    {
+        final FabricMembers members = context.members();
         final List<Integer> missing = new ArrayList<>();
         for (int i = 0; i < members.size(); i++)
         {
@@ -97,12 +117,7 @@ final class ClientHellos
                 missing.add(members.idAt(i));
             }
         }
-        if (!missing.isEmpty())
-        {
-            throw new IllegalStateException((missing.size() == 1 ? "worker " : "workers ") + missing + " of " +
-                members + " did not answer within " + context.connectTimeoutNs() / 1_000_000 + " ms (" +
-                Configuration.CONNECT_TIMEOUT_MS_PROP + "): are they running?");
-        }
+        return missing;
     }
 
     /**
@@ -121,10 +136,33 @@ final class ClientHellos
     }
 
     /**
+     * Says Hello ahead of an asynchronous call to a worker that has not welcomed this client (a restarted one, or one
+     * down at connect), unless a Hello to it is in flight. The worker handles a client's frames in order, so without a
+     * shared secret it knows this client when the call arrives; with one, the call is answered UNAUTHENTICATED while
+     * the handshake completes. Allocation free.
+     */
+    void helloAhead(final int workerId, final ExclusivePublication publication, final long nowNs)
+    {
+        if (receiver.isWelcomed(workerId) || receiver.isInFlight(helloAhead.get(workerId)))
+        {
+            return;
+        }
+        final long correlationId = receiver.addHello(workerId, nowNs + context.callTimeoutNs());
+        if (0 != correlationId && !proxy.hello(publication, clientId, correlationId, placement.epoch(), Role.CLIENT,
+            context.streamBase() + clientId, receiver.helloNonce(workerId), replyChannel))
+        {
+            receiver.sendFailed(correlationId);
+            return;
+        }
+        helloAhead.put(workerId, correlationId);
+    }
+
+    /**
      * Says Hello to one worker, unless it welcomed this client already (and, saying Hello on first call, is still
      * connected), and waits for its welcome up to the deadline.
      *
-     * @return OK once welcomed; TIMEOUT when the worker is not reachable or did not answer (no call went to it);
+     * @return OK once welcomed; OWNER_UNREACHABLE when the worker's publication is not connected, TIMEOUT when it did
+     * not answer the Hello (either way no call went to it);
      * UNAUTHENTICATED when either side did not prove the shared secret; BACK_PRESSURED when the Hello was not sent.
      */
     Status welcome(final int workerId, final long deadlineNs, final IntSupplier poll)
@@ -132,11 +170,11 @@ final class ClientHellos
         final ExclusivePublication publication = workers.get(workerId);
         if (receiver.isWelcomed(workerId))
         {
-            if (!context.helloOnFirstCall() || publication.isConnected())
+            if (publication.isConnected())
             {
                 return Status.OK;
             }
-            // Gone, or restarted: a new process must hear Hello again.
+            // Gone, or restarting: a new process must hear Hello again.
             receiver.forget(workerId);
         }
         final long connectDeadlineNs = Math.min(deadlineNs, clock.nanoTime() + CONNECT_WAIT_NS);
@@ -145,7 +183,7 @@ final class ClientHellos
         {
             if (clock.nanoTime() - connectDeadlineNs >= 0)
             {
-                return Status.TIMEOUT;
+                return Status.OWNER_UNREACHABLE;
             }
             idle.idle();
         }

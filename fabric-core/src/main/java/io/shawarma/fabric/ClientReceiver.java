@@ -138,6 +138,22 @@ final class ClientReceiver implements FabricHandler
     }
 
     /**
+     * The outcome of a call decided here, without an answer: names the worker it was for, and copies the text.
+     *
+     * @param text the error text, or null for none.
+     */
+    void localOutcome(final int workerId, final MutableDirectBuffer result, final DirectBuffer text)
+    {
+        lastOwnerId = workerId;
+        resultLength = 0;
+        if (null != text && null != result)
+        {
+            resultLength = Math.min(text.capacity(), result.capacity());
+            result.putBytes(0, text, 0, resultLength);
+        }
+    }
+
+    /**
      * Forgets a call that could not be sent.
      */
     void sendFailed(final long correlationId)
@@ -330,6 +346,8 @@ final class ClientReceiver implements FabricHandler
         {
             return;
         }
+        // The worker may have restarted and dropped the call: Hello again before the next synchronous call to it.
+        forget(workerId);
         if (correlationId == awaitedCorrelationId)
         {
             awaitedStatus = Status.TIMEOUT;

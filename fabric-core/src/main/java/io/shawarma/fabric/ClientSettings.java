@@ -23,6 +23,7 @@ public abstract class ClientSettings<C extends ClientSettings<C>> extends Partic
     private FabricClient.ResultHandler resultHandler;
     private ErrorHandler errorHandler = Throwable::printStackTrace;
     private boolean helloOnFirstCall;
+    private boolean partialConnect;
 
     /**
      * Validates the settings and fills derived ones.
@@ -87,6 +88,25 @@ public abstract class ClientSettings<C extends ClientSettings<C>> extends Partic
     public C helloOnFirstCall(final boolean helloOnFirstCall)
     {
         this.helloOnFirstCall = helloOnFirstCall;
+        return self();
+    }
+
+    /** @return true when connect succeeds with the workers that answered, as long as one did. */
+    public boolean partialConnect()
+    {
+        return partialConnect;
+    }
+
+    /**
+     * @param partialConnect connect with the workers that answer within the connect timeout, as long as one does
+     *                       ({@link FabricClient#unreachableWorkers()} names the others; calls to them say Hello
+     *                       again first and are answered OWNER_UNREACHABLE while they are down); when false (the
+     *                       default) connect fails naming the workers that did not answer.
+     * @return this.
+     */
+    public C partialConnect(final boolean partialConnect)
+    {
+        this.partialConnect = partialConnect;
         return self();
     }
 

@@ -29,7 +29,9 @@ import static io.shawarma.fabric.Configuration.*;
  * vertex's owner by the same placement the workers use, and follows MOVED once on synchronous calls. A caller with
  * its own routing (the grid's slot table) calls chosen workers ({@code invokeAt}, {@link #putAt}, {@link #getAt}) and
  * adds workers as it learns of them ({@link #worker(int, String)}); a worker that answers UNAUTHENTICATED (it no
- * longer knows this client) hears Hello again before the next call.
+ * longer knows this client), does not answer in time or disconnects hears Hello again before the next synchronous
+ * call: so a restarted worker (same channel) is welcomed again on its own, its first call after the restart
+ * answered TIMEOUT. A call to a worker that is not connected is answered OWNER_UNREACHABLE, naming it, unsent.
  * <p>
  * Not thread safe: one thread per client. Allocation free per call after {@link #connect(Context)}.
  */
@@ -122,11 +124,13 @@ public final class FabricClient implements AutoCloseable
 
     /**
      * Connects to every worker of the fabric: says Hello with this client's reply address and waits for each
-     * worker's answer, up to {@link Context#connectTimeoutNs()}.
+     * worker's answer, up to {@link Context#connectTimeoutNs()}. With {@link Context#partialConnect(boolean)} one
+     * answer is enough; {@link #unreachableWorkers()} names the rest.
      *
      * @param context the client's settings; concluded here.
      * @return the connected client.
-     * @throws IllegalStateException naming the workers that did not answer in time.
+     * @throws IllegalStateException naming exactly the workers that did not answer in time (all of them, with a
+     *                               partial connect).
      */
     public static FabricClient connect(final Context context)
     {
@@ -321,18 +325,37 @@ public final class FabricClient implements AutoCloseable
     }
 
     /**
+     * @return the fabric's workers that have not welcomed this client: after a {@link ClientSettings#partialConnect
+     * partial connect}, the ones that were down; later, also those that went away or may have restarted (a call to
+     * them timed out, or their publication disconnected), until a call says Hello to them again.
+     */
+    public List<Integer> unreachableWorkers()
+    {
+        return hellos.unreachable();
+    }
+
+    /**
      * Sends a call to the vertex's owner without waiting. The answer reaches the {@link ResultHandler} from a
-     * later {@link #poll()}.
+     * later {@link #poll()}. An owner that has not welcomed this client (it restarted, or was down at connect) is
+     * said Hello to just before the call.
      *
-     * @return the call's correlation id ({@code > 0}), or {@code -Status.BACK_PRESSURED.code()} when the call
-     * could not be sent (too many in flight, or the publication stayed back pressured).
+     * @return the call's correlation id ({@code > 0}); {@code -Status.OWNER_UNREACHABLE.code()} when the owner's
+     * publication is not connected (it is down); or {@code -Status.BACK_PRESSURED.code()} when the call could not be
+     * sent (too many in flight, or the publication stayed back pressured).
      */
     public long sendInvoke(
         final long vertexId, final int udfId, final DirectBuffer args, final int argsOffset, final int argsLength)
     {
         final int ownerId = placement.ownerOf(vertexId);
-        final long correlationId = pending.add(clock.nanoTime() + context.callTimeoutNs(), ownerId, 0);
-        if (0 == correlationId || !proxy.invoke(workers.get(ownerId), clientId, correlationId, placement.epoch(),
+        final ExclusivePublication owner = workers.get(ownerId);
+        if (!owner.isConnected())
+        {
+            return -Status.OWNER_UNREACHABLE.code();
+        }
+        final long nowNs = clock.nanoTime();
+        hellos.helloAhead(ownerId, owner, nowNs);
+        final long correlationId = pending.add(nowNs + context.callTimeoutNs(), ownerId, 0);
+        if (0 == correlationId || !proxy.invoke(owner, clientId, correlationId, placement.epoch(),
             vertexId, udfId, Routing.DIRECT, args, argsOffset, argsLength))
         {
             receiver.sendFailed(correlationId);

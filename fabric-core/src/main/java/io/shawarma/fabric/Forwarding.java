@@ -13,7 +13,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  */
 final class Forwarding
 {
-    private static final UnsafeBuffer OWNER_UNREACHABLE = Replies.ascii("owner not connected");
+    private static final UnsafeBuffer OWNER_UNREACHABLE =
+        Replies.ascii("owner not connected: it is down, or this worker cannot reach it; the call did not run");
     private static final UnsafeBuffer TOO_MANY_PENDING = Replies.ascii("too many forwarded calls in flight");
     private static final UnsafeBuffer FORWARD_TIMED_OUT = Replies.ascii("owner did not answer in time");
     private static final UnsafeBuffer ARGS_TOO_LARGE =
@@ -46,9 +47,9 @@ final class Forwarding
     }
 
     /**
-     * Ships a call to the vertex's owner, or answers the caller BACK_PRESSURED when it cannot (owner not reachable,
-     * too many calls in flight, no room left to hold the call under back pressure), or MALFORMED when its args are
-     * larger than this worker sends.
+     * Ships a call to the vertex's owner, or answers the caller OWNER_UNREACHABLE when the owner is not connected,
+     * BACK_PRESSURED when it cannot hold the call (too many calls in flight, no room left under back pressure), or
+     * MALFORMED when its args are larger than this worker sends.
      */
     void forward(
         final Peer caller, final long callerCorrelationId, final int ownerId, final long vertexId, final int udfId,
@@ -62,7 +63,7 @@ final class Forwarding
         final Peer owner = sessions.peer(ownerId);
         if (null == owner || !sessions.isReachable(owner))
         {
-            replies.send(caller, callerCorrelationId, Status.BACK_PRESSURED, ownerId, OWNER_UNREACHABLE);
+            replies.send(caller, callerCorrelationId, Status.OWNER_UNREACHABLE, ownerId, OWNER_UNREACHABLE);
             return;
         }
 

@@ -25,7 +25,7 @@ class StatusTest
     {
         final String[] expected = {"OK", "NO_SUCH_VERTEX", "NO_SUCH_UDF", "UDF_FAILED", "MALFORMED",
             "BACK_PRESSURED", "TIMEOUT", "MOVED", "UNAUTHENTICATED", "LENT", "LEASE_EXPIRED",
-            "STORE_FULL"};
+            "STORE_FULL", "OWNER_UNREACHABLE"};
         for (int code = 0; code < expected.length; code++)
         {
             assertEquals(expected[code], Status.of(code).name());

@@ -32,7 +32,13 @@ public enum Status
      * The owner's vertex store is full: the write was not applied. Retrying does not help until space is freed
      * (vertices removed) or the store's limits are raised; the reply's text names the limit that was reached.
      */
-    STORE_FULL(11);
+    STORE_FULL(11),
+    /**
+     * The vertex's owner cannot be reached: it is down, or not connected to the worker or client that would send it
+     * the call. The call was not sent to the owner, so it did not run; the reply names the owner, and retrying after
+     * the owner is back is safe.
+     */
+    OWNER_UNREACHABLE(12);
 
     private static final Status[] BY_CODE = values();
 

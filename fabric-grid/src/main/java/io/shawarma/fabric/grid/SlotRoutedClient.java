@@ -173,7 +173,7 @@ public final class SlotRoutedClient implements AutoCloseable
         {
             final int ownerId = client.hasWorker(slotOwners[slot]) ? slotOwners[slot] : workerIds.getInt(guess);
             final Status status = callAt(kind, ownerId, vertexId, udfId, buffer, offset, length, result);
-            if (Status.TIMEOUT == status && !client.isWelcomed(ownerId))
+            if ((Status.TIMEOUT == status || Status.OWNER_UNREACHABLE == status) && !client.isWelcomed(ownerId))
             {
                 // Not reachable (not started, or gone): the call was not sent; ask another worker where the slot is.
                 slotOwners[slot] = SlotTable.NO_OWNER;

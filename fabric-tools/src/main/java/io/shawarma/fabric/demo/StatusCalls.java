@@ -72,6 +72,8 @@ final class StatusCalls
             "n/a here (borrowing is off by default: shawarma.scheduler.policy=forward)"));
         report.add(CallStats.notApplicable(Status.STORE_FULL.name(),
             "n/a here (the stores are far from full; LocalInvokerTest fills one)"));
+        report.add(CallStats.notApplicable(Status.OWNER_UNREACHABLE.name(),
+            "n/a here (every worker is up; ClientRestartIT kills one)"));
     }
 
     /**
