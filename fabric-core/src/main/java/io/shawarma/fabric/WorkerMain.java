@@ -24,11 +24,14 @@ public final class WorkerMain
         }
         Configuration.loadOrExit("worker", args.length == 1 ? Path.of(args[0]) : null);
         final Worker worker = Configuration.startOrExit("worker", () -> Worker.launch(new Worker.Context()));
+        final String aeronDir = worker.aeronDirectoryName();
 
         // The barrier's shutdown hook holds the JVM until the barrier is closed: close the worker first, so that
         // its store, media driver and /dev/shm directories are released before the JVM exits.
         try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier())
         {
+            // A worker whose media driver is gone can neither send nor receive: stop as on a signal, then exit 1.
+            worker.onDriverLost(barrier::signal);
             try
             {
                 final Worker.Context context = worker.context();
@@ -42,9 +45,19 @@ public final class WorkerMain
             finally
             {
                 worker.close();
-                System.out.println("shawarma worker " + worker.id() + " stopped");
-                System.out.flush();
+                if (null == worker.driverLost())
+                {
+                    System.out.println("shawarma worker " + worker.id() + " stopped");
+                    System.out.flush();
+                }
             }
+        }
+        if (null != worker.driverLost())
+        {
+            System.err.println("shawarma worker " + worker.id() + ": lost its media driver on " +
+                aeronDir + " (" + worker.driverLost() + "): it stopped or was killed; start the " +
+                "driver again (scripts/shawarma driver), then this worker");
+            System.exit(1);
         }
     }
 }
