@@ -105,7 +105,17 @@ public final class GridClusterMain
 
     private static void runMember(final int memberId)
     {
-        final GridCluster cluster = GridCluster.launch(new GridCluster.Context().memberId(memberId));
+        final GridCluster cluster;
+        try
+        {
+            cluster = GridCluster.launch(new GridCluster.Context().memberId(memberId));
+        }
+        catch (final IllegalStateException ex)
+        {
+            System.err.println("shawarma cluster: member " + memberId + " cannot start: " + ex.getMessage());
+            System.exit(1);
+            return;
+        }
         try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier())
         {
             try
