@@ -1,5 +1,6 @@
 package io.shawarma.fabric.grid;
 
+import io.aeron.exceptions.AeronException;
 import io.shawarma.fabric.Configuration;
 import io.shawarma.fabric.process.ChildJvm;
 import org.agrona.CloseHelper;
@@ -110,8 +111,10 @@ public final class GridClusterMain
         {
             cluster = GridCluster.launch(new GridCluster.Context().memberId(memberId));
         }
-        catch (final IllegalStateException ex)
+        catch (final IllegalStateException | AeronException ex)
         {
+            // Aeron's own refusals (a port in use, a mark file it still takes for live) say what is wrong in their
+            // message; the trace would only add Aeron's internals.
             System.err.println("shawarma cluster: member " + memberId + " cannot start: " + ex.getMessage());
             System.exit(1);
             return;
