@@ -123,7 +123,8 @@ public final class Worker implements AutoCloseable
     }
 
     /**
-     * @return null while the media driver is there, else why the Aeron client gave it up.
+     * @return null while the media driver is there, else one line for an operator: which driver was lost, why the
+     * Aeron client gave it up, and what to do.
      */
     public String driverLost()
     {
@@ -134,7 +135,9 @@ public final class Worker implements AutoCloseable
     {
         if (null == driverLost && (error instanceof DriverTimeoutException || error instanceof ClientTimeoutException))
         {
-            driverLost = error.getMessage();
+            final String dir = null != transport ? transport.aeronDirectoryName() : context.aeronDirectoryName();
+            driverLost = "lost its media driver on " + dir + " (" + error.getMessage() + "): it stopped or was " +
+                "killed; start the driver again (scripts/shawarma driver), then this worker";
             final Runnable action = onDriverLost;
             if (null != action)
             {

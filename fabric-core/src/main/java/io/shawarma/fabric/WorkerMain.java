@@ -24,7 +24,6 @@ public final class WorkerMain
         }
         Configuration.loadOrExit("worker", args.length == 1 ? Path.of(args[0]) : null);
         final Worker worker = Configuration.startOrExit("worker", () -> Worker.launch(new Worker.Context()));
-        final String aeronDir = worker.aeronDirectoryName();
 
         // The barrier's shutdown hook holds the JVM until the barrier is closed: close the worker first, so that
         // its store, media driver and /dev/shm directories are released before the JVM exits.
@@ -54,9 +53,7 @@ public final class WorkerMain
         }
         if (null != worker.driverLost())
         {
-            System.err.println("shawarma worker " + worker.id() + ": lost its media driver on " +
-                aeronDir + " (" + worker.driverLost() + "): it stopped or was killed; start the " +
-                "driver again (scripts/shawarma driver), then this worker");
+            System.err.println("shawarma worker " + worker.id() + ": " + worker.driverLost());
             System.exit(1);
         }
     }
