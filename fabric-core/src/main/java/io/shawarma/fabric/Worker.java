@@ -1,5 +1,7 @@
 package io.shawarma.fabric;
 
+import io.aeron.exceptions.ClientTimeoutException;
+import io.aeron.exceptions.DriverTimeoutException;
 import io.shawarma.fabric.store.VertexStore;
 import io.shawarma.fabric.store.VertexStores;
 import io.shawarma.fabric.store.UdfRegistry;
@@ -7,6 +9,7 @@ import io.shawarma.fabric.store.LocalInvoker;
 import io.shawarma.messaging.IdleStrategies;
 import io.shawarma.messaging.Transport;
 import org.agrona.CloseHelper;
+import org.agrona.ErrorHandler;
 import org.agrona.IoUtil;
 import org.agrona.concurrent.AgentInvoker;
 import org.agrona.concurrent.AgentRunner;
@@ -36,6 +39,8 @@ public final class Worker implements AutoCloseable
     private final AgentRunner runner;
     private final AgentInvoker invoker;
     private final LocalInvoker localInvoker;
+    private volatile String driverLost;
+    private volatile Runnable onDriverLost;
 
     private Worker(final Context context)
     {
@@ -49,10 +54,15 @@ public final class Worker implements AutoCloseable
             IoUtil.ensureDirectoryExists(workerDir, "worker dir");
             counters = new WorkerCounters(new File(workerDir, WorkerCounters.FILE_NAME), context.workerId());
             final WorkerCounters errorSink = counters;
+            final ErrorHandler transportErrors = (error) ->
+            {
+                errorSink.onError(error);
+                watchDriver(error);
+            };
             transport = "external".equals(context.driver()) ?
-                Transport.external(context.aeronDirectoryName(), errorSink::onError) :
+                Transport.external(context.aeronDirectoryName(), transportErrors) :
                 Transport.embedded("worker-" + context.workerId(), context.driverIdleStrategy(), context.termLength(),
-                    errorSink::onError);
+                    transportErrors);
             store = VertexStores.open(context.store(),
                 context.storeEntries(), context.storeValueAverageBytes(), context.storeValueMaxBytes(),
                 null == context.dataDir() ? null :
@@ -95,6 +105,45 @@ public final class Worker implements AutoCloseable
     public static Worker launch(final Context context)
     {
         return new Worker(context.conclude());
+    }
+
+    /**
+     * Runs an action once the Aeron client has lost its media driver (the driver stopped or was killed, so its
+     * heartbeat went stale) and closed itself: the worker can no longer send or receive and should be closed.
+     *
+     * @param action run on the Aeron client's thread, or at once if the driver is already lost; keep it short.
+     */
+    public void onDriverLost(final Runnable action)
+    {
+        onDriverLost = action;
+        if (null != driverLost)
+        {
+            action.run();
+        }
+    }
+
+    /**
+     * @return null while the media driver is there, else one line for an operator: which driver was lost, why the
+     * Aeron client gave it up, and what to do.
+     */
+    public String driverLost()
+    {
+        return driverLost;
+    }
+
+    private void watchDriver(final Throwable error)
+    {
+        if (null == driverLost && (error instanceof DriverTimeoutException || error instanceof ClientTimeoutException))
+        {
+            final String dir = null != transport ? transport.aeronDirectoryName() : context.aeronDirectoryName();
+            driverLost = "lost its media driver on " + dir + " (" + error.getMessage() + "): it stopped or was " +
+                "killed; start the driver again (scripts/shawarma driver), then this worker";
+            final Runnable action = onDriverLost;
+            if (null != action)
+            {
+                action.run();
+            }
+        }
     }
 
     /**

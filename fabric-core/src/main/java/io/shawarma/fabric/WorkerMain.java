@@ -29,6 +29,8 @@ public final class WorkerMain
         // its store, media driver and /dev/shm directories are released before the JVM exits.
         try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier())
         {
+            // A worker whose media driver is gone can neither send nor receive: stop as on a signal, then exit 1.
+            worker.onDriverLost(barrier::signal);
             try
             {
                 final Worker.Context context = worker.context();
@@ -42,9 +44,17 @@ public final class WorkerMain
             finally
             {
                 worker.close();
-                System.out.println("shawarma worker " + worker.id() + " stopped");
-                System.out.flush();
+                if (null == worker.driverLost())
+                {
+                    System.out.println("shawarma worker " + worker.id() + " stopped");
+                    System.out.flush();
+                }
             }
+        }
+        if (null != worker.driverLost())
+        {
+            System.err.println("shawarma worker " + worker.id() + ": " + worker.driverLost());
+            System.exit(1);
         }
     }
 }

@@ -56,6 +56,7 @@ public final class GridCluster implements AutoCloseable
         final String host = context.host;
         final File memberDir = new File(context.dir, "member-" + id);
         final File clusterDir = new File(memberDir, "cluster");
+        final File archiveDir = new File(memberDir, "archive");
         // Under aeron.dir's base (a launcher that sets it for its children can remove them all, even after kill -9).
         final String aeronDir = CommonContext.getAeronDirectoryName() + "-shawarma-grid-" + id + "-" +
             ProcessHandle.current().pid() + "-" + System.nanoTime();
@@ -73,7 +74,7 @@ public final class GridCluster implements AutoCloseable
         final String replicationChannel = "aeron:udp?endpoint=" + host + ":0";
         final Archive.Context archiveContext = new Archive.Context()
             .aeronDirectoryName(aeronDir)
-            .archiveDir(new File(memberDir, "archive"))
+            .archiveDir(archiveDir)
             .archiveId(id)
             .controlChannel(archiveControlChannel(context, host, id))
             .localControlChannel("aeron:ipc?term-length=64k")
@@ -128,6 +129,7 @@ public final class GridCluster implements AutoCloseable
             {
                 consensusContext.authenticatorSupplier(ClusterAuthentication.authenticators(Path.of(secretFile)));
             }
+            MemberMarkFiles.reclaim(memberDir, clusterDir, archiveDir);
             driver = ClusteredMediaDriver.launch(driverContext, archiveContext, consensusContext);
             container = ClusteredServiceContainer.launch(serviceContext);
         }

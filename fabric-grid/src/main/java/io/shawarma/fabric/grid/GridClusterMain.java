@@ -1,5 +1,6 @@
 package io.shawarma.fabric.grid;
 
+import io.aeron.exceptions.AeronException;
 import io.shawarma.fabric.Configuration;
 import io.shawarma.fabric.process.ChildJvm;
 import org.agrona.CloseHelper;
@@ -105,7 +106,19 @@ public final class GridClusterMain
 
     private static void runMember(final int memberId)
     {
-        final GridCluster cluster = GridCluster.launch(new GridCluster.Context().memberId(memberId));
+        final GridCluster cluster;
+        try
+        {
+            cluster = GridCluster.launch(new GridCluster.Context().memberId(memberId));
+        }
+        catch (final IllegalStateException | AeronException ex)
+        {
+            // Aeron's own refusals (a port in use, a mark file it still takes for live) say what is wrong in their
+            // message; the trace would only add Aeron's internals.
+            System.err.println("shawarma cluster: member " + memberId + " cannot start: " + ex.getMessage());
+            System.exit(1);
+            return;
+        }
         try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier())
         {
             try

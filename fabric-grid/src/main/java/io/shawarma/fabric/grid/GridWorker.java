@@ -110,6 +110,20 @@ public final class GridWorker implements AutoCloseable
         return agent.counters().tasksRun();
     }
 
+    /**
+     * @param action run once the worker's media driver is lost; see {@link Worker#onDriverLost(Runnable)}.
+     */
+    public void onDriverLost(final Runnable action)
+    {
+        worker.onDriverLost(action);
+    }
+
+    /** @return null while the media driver is there, else one line saying it was lost and what to do. */
+    public String driverLost()
+    {
+        return worker.driverLost();
+    }
+
     /** @return the worker's counters and error log (the grid's counters among them). */
     public WorkerCounters counters()
     {
@@ -140,6 +154,12 @@ public final class GridWorker implements AutoCloseable
      */
     public void close()
     {
+        if (null != worker.driverLost())
+        {
+            // Without a driver nothing can be handed over: the cluster declares this worker dead instead.
+            worker.close();
+            return;
+        }
         agent.leave();
         final long deadlineNs = context.nanoClock.nanoTime() + context.leaveTimeoutNs;
         while (!agent.isHandedOver() && context.nanoClock.nanoTime() - deadlineNs < 0)

@@ -45,6 +45,7 @@ public final class GridWorkerMain
 
         try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier())
         {
+            worker.onDriverLost(barrier::signal);
             try
             {
                 System.out.println(READY + worker.id() + " ready");
@@ -54,13 +55,22 @@ public final class GridWorkerMain
             finally
             {
                 worker.close();
-                final long[] moved = worker.migrationCounts();
-                System.out.println(READY + worker.id() + " stopped after " + worker.tasksRun() + " tasks; slots " +
-                    "streamed away " + moved[0] + " (" + moved[1] + " vertices), received " + moved[2] + " (" +
-                    moved[3] + " vertices); data-plane frames refused as not authenticated " +
-                    worker.authFailures());
-                System.out.flush();
+                if (null == worker.driverLost())
+                {
+                    final long[] moved = worker.migrationCounts();
+                    System.out.println(READY + worker.id() + " stopped after " + worker.tasksRun() + " tasks; " +
+                        "slots streamed away " + moved[0] + " (" + moved[1] + " vertices), received " + moved[2] +
+                        " (" + moved[3] + " vertices); data-plane frames refused as not authenticated " +
+                        worker.authFailures());
+                    System.out.flush();
+                }
             }
+        }
+        // Outside the barrier: its shutdown hook would hold System.exit until the barrier closes.
+        if (null != worker.driverLost())
+        {
+            System.err.println("shawarma worker " + worker.id() + ": " + worker.driverLost());
+            System.exit(1);
         }
     }
 
