@@ -1,7 +1,5 @@
 package io.shawarma.fabric;
 
-import io.aeron.exceptions.ClientTimeoutException;
-import io.aeron.exceptions.DriverTimeoutException;
 import io.shawarma.fabric.store.VertexStore;
 import io.shawarma.fabric.store.VertexStores;
 import io.shawarma.fabric.store.UdfRegistry;
@@ -9,7 +7,6 @@ import io.shawarma.fabric.store.LocalInvoker;
 import io.shawarma.messaging.IdleStrategies;
 import io.shawarma.messaging.Transport;
 import org.agrona.CloseHelper;
-import org.agrona.ErrorHandler;
 import org.agrona.IoUtil;
 import org.agrona.concurrent.AgentInvoker;
 import org.agrona.concurrent.AgentRunner;
@@ -39,8 +36,7 @@ public final class Worker implements AutoCloseable
     private final AgentRunner runner;
     private final AgentInvoker invoker;
     private final LocalInvoker localInvoker;
-    private volatile String driverLost;
-    private volatile Runnable onDriverLost;
+    private final DriverWatch driverWatch;
 
     private Worker(final Context context)
     {
@@ -54,15 +50,12 @@ public final class Worker implements AutoCloseable
             IoUtil.ensureDirectoryExists(workerDir, "worker dir");
             counters = new WorkerCounters(new File(workerDir, WorkerCounters.FILE_NAME), context.workerId());
             final WorkerCounters errorSink = counters;
-            final ErrorHandler transportErrors = (error) ->
-            {
-                errorSink.onError(error);
-                watchDriver(error);
-            };
+            driverWatch = new DriverWatch(errorSink::onError, context.aeronDirectoryName());
             transport = "external".equals(context.driver()) ?
-                Transport.external(context.aeronDirectoryName(), transportErrors) :
+                Transport.external(context.aeronDirectoryName(), driverWatch) :
                 Transport.embedded("worker-" + context.workerId(), context.driverIdleStrategy(), context.termLength(),
-                    transportErrors);
+                    driverWatch);
+            driverWatch.directory(transport.aeronDirectoryName());
             store = VertexStores.open(context.store(),
                 context.storeEntries(), context.storeValueAverageBytes(), context.storeValueMaxBytes(),
                 null == context.dataDir() ? null :
@@ -115,11 +108,7 @@ public final class Worker implements AutoCloseable
      */
     public void onDriverLost(final Runnable action)
     {
-        onDriverLost = action;
-        if (null != driverLost)
-        {
-            action.run();
-        }
+        driverWatch.onLost(action);
     }
 
     /**
@@ -128,22 +117,7 @@ public final class Worker implements AutoCloseable
      */
     public String driverLost()
     {
-        return driverLost;
-    }
-
-    private void watchDriver(final Throwable error)
-    {
-        if (null == driverLost && (error instanceof DriverTimeoutException || error instanceof ClientTimeoutException))
-        {
-            final String dir = null != transport ? transport.aeronDirectoryName() : context.aeronDirectoryName();
-            driverLost = "lost its media driver on " + dir + " (" + error.getMessage() + "): it stopped or was " +
-                "killed; start the driver again (scripts/shawarma driver), then this worker";
-            final Runnable action = onDriverLost;
-            if (null != action)
-            {
-                action.run();
-            }
-        }
+        return driverWatch.lost();
     }
 
     /**
