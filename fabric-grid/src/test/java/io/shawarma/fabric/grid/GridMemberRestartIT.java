@@ -2,17 +2,13 @@ package io.shawarma.fabric.grid;
 
 import io.aeron.CommonContext;
 import io.shawarma.fabric.Configuration;
-import io.shawarma.fabric.DriverMain;
 import io.shawarma.fabric.process.ChildAeronDirectories;
 import io.shawarma.fabric.process.ChildJvm;
-import io.shawarma.fabric.process.LoopbackPorts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -23,13 +19,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A cluster member killed with kill -9 starts again at once on its directory (no "active Mark file detected" for
  * ten seconds), and a second member started on a directory a running member holds refuses in one line with exit
- * status 1, leaving the running one alone. A grid worker whose external media driver is killed exits 1 in one line.
- * Real member, driver and worker processes.
+ * status 1, leaving the running one alone. Real member processes.
  */
 class GridMemberRestartIT
 {
     private static final long START_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(60);
-    private static final String DRIVER_TIMEOUT_MS = "2000";
     private static final String AERON_DIR_BASE = ChildAeronDirectories.base("grid-member-restart-it");
 
     @TempDir
@@ -75,38 +69,7 @@ class GridMemberRestartIT
                 assertTrue(output.contains("stop it first"), output);
             }
             assertTrue(restarted.isAlive(), "the running member is left alone");
-
-            gridWorkerExitsInOneLineWhenItsDriverIsKilled(properties);
             assertTrue(restarted.stop(), "stops on SIGTERM: " + restarted.lastLines());
-        }
-    }
-
-    private void gridWorkerExitsInOneLineWhenItsDriverIsKilled(final Map<String, String> memberProperties)
-    {
-        final String aeronDir = dir.resolve("aeron").toString();
-        try (ChildJvm driver = new ChildJvm("driver", DriverMain.class.getName(), Map.of(
-            CommonContext.AERON_DIR_PROP_NAME, aeronDir,
-            "aeron.driver.timeout", DRIVER_TIMEOUT_MS,
-            "aeron.threading.mode", "SHARED",
-            "aeron.shared.idle.strategy", "backoff"), List.of(), "shawarma driver ready", null))
-        {
-            driver.awaitReady(System.nanoTime() + START_TIMEOUT_NS);
-            final Map<String, String> properties = new HashMap<>(memberProperties);
-            properties.put(Configuration.DRIVER_PROP, "external");
-            properties.put(CommonContext.AERON_DIR_PROP_NAME, aeronDir);
-            properties.put("aeron.driver.timeout", DRIVER_TIMEOUT_MS);
-            properties.put(Configuration.CHANNEL_PROP, "aeron:udp?endpoint=127.0.0.1:" + LoopbackPorts.freeUdpPort());
-            try (ChildJvm worker = GridWorkerMain.start(1, properties, null))
-            {
-                worker.awaitReady(System.nanoTime() + START_TIMEOUT_NS);
-                driver.kill();
-
-                assertEquals(1, worker.awaitExit(60_000), worker.lastLines());
-                final String[] lines = worker.lastLines().split("\n");
-                assertEquals(2, lines.length, "the ready line, then one line: " + worker.lastLines());
-                assertTrue(lines[1].startsWith("[worker 1] shawarma worker 1: lost its media driver on " + aeronDir),
-                    worker.lastLines());
-            }
         }
     }
 }
