@@ -11,6 +11,7 @@ import org.agrona.concurrent.NanoClock;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 
 /**
@@ -21,6 +22,8 @@ import java.util.function.IntSupplier;
  */
 final class ClientHellos
 {
+    private static final long HELLO_RETRY_NS = TimeUnit.SECONDS.toNanos(2);
+
     // How long a call waits for a worker's publication to connect before it counts the worker unreachable.
     private static final long CONNECT_WAIT_NS = 100_000_000L;
 
@@ -80,7 +83,9 @@ final class ClientHellos
                 }
                 else if (!receiver.isInFlight(hellos[i]) && publication.isConnected())
                 {
-                    hellos[i] = receiver.addHello(workerId, deadlineNs);
+                    // A Hello not welcomed in time is said again: it, or a frame of the handshake after it, may have
+                    // been lost while the worker's publication back to this client was still connecting.
+                    hellos[i] = receiver.addHello(workerId, Math.min(deadlineNs, clock.nanoTime() + HELLO_RETRY_NS));
                     if (0 != hellos[i] && !proxy.hello(publication, clientId, hellos[i], placement.epoch(),
                         Role.CLIENT, context.streamBase() + clientId, receiver.helloNonce(workerId), replyChannel))
                     {
