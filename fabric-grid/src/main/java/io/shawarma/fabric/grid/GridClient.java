@@ -207,6 +207,13 @@ public final class GridClient implements AutoCloseable
         return send(encoder.workerStatus(senderId, event, runningTasks, load, dataChannel, syncedEpoch));
     }
 
+    public boolean workerStatus(
+        final MemberEvent event, final int runningTasks, final int load, final String dataChannel,
+        final long syncedEpoch, final long correlationId)
+    {
+        return send(encoder.workerStatus(senderId, event, runningTasks, load, dataChannel, syncedEpoch));
+    }
+
     /** Reports that a slot move's vertices are installed here; the cluster then commits the move. */
     public boolean slotReceived(final long moveId, final int slot, final int vertexCount)
     {

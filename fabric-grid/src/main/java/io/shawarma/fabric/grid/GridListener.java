@@ -157,4 +157,18 @@ public interface GridListener
     default void onPing(final long timestampNs)
     {
     }
+
+    /**
+     * The backups of every slot, sent right after the placement of the same epoch.
+     */
+    default void onSlotBackups(final long epoch, final int backupCount, final int[] backups, final long[] fillIds)
+    {
+    }
+
+    /**
+     * The cluster applied a heartbeat: renews the worker's lease.
+     */
+    default void onHeartbeatAck(final long correlationId, final long epoch)
+    {
+    }
 }
