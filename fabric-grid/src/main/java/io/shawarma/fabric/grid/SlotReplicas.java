@@ -14,9 +14,9 @@ import java.nio.charset.StandardCharsets;
  * <p>
  * Owner: every value written to a slot with backups is sent to each of them (a {@code BackupWrite} carrying the
  * vertex's whole current value, so sending it again later is harmless) and the write's answer is held until each
- * acknowledged it. A backup that refuses (it owns the slot now: the cluster promoted it) fails the answer as MOVED;
- * a backup the cluster took off the slot (it died) is no longer waited for; no acknowledgement within the backup
- * timeout fails the answer as TIMEOUT (the outcome is unknown). A backup the cluster assigned but that does not hold
+ * acknowledged it. A backup that refuses (it owns the slot now: the cluster promoted it, without this write) fails
+ * the answer as MOVED; a backup the cluster took off the slot (it died) is no longer waited for; the slot changing
+ * owner, or no acknowledgement within the backup timeout, fails it as TIMEOUT (the outcome is unknown). A backup the cluster assigned but that does not hold
  * the slot yet is filled: the slot's vertices are streamed to it ({@link SlotStreamer}, chunks marked as a fill) on
  * the same link as the writes, so it applies both in order, and it reports the fill to the cluster, which then
  * counts it as in sync (only an in-sync backup is promoted).
@@ -39,6 +39,8 @@ final class SlotReplicas implements Replication
     private static final UnsafeBuffer BACKUPS_BEHIND = ascii("slot's backups are behind; retry shortly");
     private static final UnsafeBuffer BACKUP_TIMEOUT =
         ascii("write applied here but its backups did not confirm it in time: outcome unknown");
+    private static final UnsafeBuffer OWNER_CHANGED =
+        ascii("slot changed owner before its backups confirmed the write: outcome unknown");
     private static final UnsafeBuffer PROMOTED = ascii("slot's backup owns the slot now: write not kept, retry there");
 
     /** Creates a worker's replicas once its migration and link exist. */
@@ -254,7 +256,8 @@ final class SlotReplicas implements Replication
             final int owner = migration.slotOwner(slot);
             if (owner != workerId)
             {
-                finish(i, Status.MOVED, owner, PROMOTED);
+                // A backup may have applied it before it became the owner: the outcome is unknown.
+                finish(i, Status.TIMEOUT, owner, OWNER_CHANGED);
                 continue;
             }
             for (int k = 0; k < MAX_BACKUPS; k++)
