@@ -12,8 +12,9 @@ import static io.shawarma.fabric.grid.SlotTable.NO_OWNER;
  * in-sync backup may replace a lost owner.
  * <p>
  * Assignment keeps every backup that is still a taker of slots and not the owner (least churn); a slot short of
- * backups gets the takers holding the fewest backups, lowest id first, each with a new fill id. Entries of a slot are
- * kept packed: its backups first, then {@link SlotTable#NO_OWNER}. Deterministic, like the rest of the table.
+ * backups gets the takers holding the fewest backups, lowest id first, each with a new fill id, the owners' short
+ * slots taken in turn so that the spread stays even. Entries of a slot are kept packed: its backups first, then
+ * {@link SlotTable#NO_OWNER}. Deterministic, like the rest of the table.
  */
 final class BackupTable
 {
@@ -220,13 +221,11 @@ final class BackupTable
                 held[k]++;
             }
         }
-        for (int slot = 0; slot < slotCount; slot++)
+        final long[] order = shortSlots(slots, takerIds);
+        for (final long key : order)
         {
+            final int slot = (int)(key % slotCount);
             final int owner = slots.ownerOf(slot);
-            if (NO_OWNER == owner)
-            {
-                continue;
-            }
             final int wanted = wanted(owner, takerIds);
             for (int k = count(slot); k < wanted; k++)
             {
@@ -238,6 +237,32 @@ final class BackupTable
             }
         }
         return changed;
+    }
+
+    /**
+     * @return the owned slots short of backups, the first of each owner's, then the second of each, and so on, as
+     * sort keys ending in the slot: taken in slot order, the slots of the owners with the lowest ids would draw every
+     * backup from the others, and the last owner would be left with fewer backups than its share.
+     */
+    private long[] shortSlots(final SlotTable slots, final int[] takerIds)
+    {
+        final int slotCount = workers.length / backupCount;
+        final int[] rank = new int[takerIds.length + 1];
+        final long[] keys = new long[slotCount];
+        int count = 0;
+        for (int slot = 0; slot < slotCount; slot++)
+        {
+            final int owner = slots.ownerOf(slot);
+            if (NO_OWNER != owner && count(slot) < wanted(owner, takerIds))
+            {
+                final int k = Arrays.binarySearch(takerIds, owner);
+                final int ownerIndex = k >= 0 ? k : takerIds.length;
+                keys[count++] = ((long)rank[ownerIndex]++ * rank.length + ownerIndex) * slotCount + slot;
+            }
+        }
+        final long[] order = Arrays.copyOf(keys, count);
+        Arrays.sort(order);
+        return order;
     }
 
     private int wanted(final int owner, final int[] takerIds)
