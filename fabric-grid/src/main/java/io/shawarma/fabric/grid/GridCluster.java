@@ -291,6 +291,13 @@ public final class GridCluster implements AutoCloseable
             return this;
         }
 
+        /** @param slots hash slots placed on workers, fixed for the life of the grid's data. @return this. */
+        public Context slots(final int slots)
+        {
+            this.slots = slots;
+            return this;
+        }
+
         /** @param backups synchronous backups per slot, in [0, 2]. @return this. */
         public Context backups(final int backups)
         {
