@@ -19,8 +19,9 @@ import java.util.Arrays;
  * again. A slot has one claim: the last owner that lost it.
  * <p>
  * With backups ({@link BackupTable}), a slot whose owner is lost goes first to one of its in-sync backups: its copy
- * is current, so no claim is recorded (and an older claim ends). Backups are assigned again after every rebalance and
- * commit; every change of a backup or of its fill bumps the epoch too.
+ * is current, so the lost owner gets no claim (an older claim stays: that claimant's data never reached the copy).
+ * Backups are assigned again after every rebalance and commit; every change of a backup or of its fill bumps the
+ * epoch too.
  */
 final class SlotTable
 {
@@ -275,7 +276,8 @@ final class SlotTable
 
     /**
      * Gives each slot whose owner is not live to an in-sync backup, if it has one: its copy is current, so the slot
-     * keeps its data, its move is cancelled and no claim is kept (the lost owner's copy is stale).
+     * keeps its data, its move is cancelled and the lost owner gets no claim (its copy is stale). An older claim
+     * stays: the claimant lost the slot without its data, which is still only in its data directory.
      *
      * @return slots promoted.
      */
@@ -293,7 +295,10 @@ final class SlotTable
             {
                 owners[slot] = backup;
                 targets[slot] = NO_OWNER;
-                claims[slot] = NO_OWNER;
+                if (claims[slot] == backup)
+                {
+                    claims[slot] = NO_OWNER;
+                }
                 backups.ownerChanged(this, slot);
                 promoted++;
             }

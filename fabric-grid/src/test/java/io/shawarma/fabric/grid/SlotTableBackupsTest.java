@@ -113,6 +113,30 @@ class SlotTableBackupsTest
     }
 
     @Test
+    void shouldKeepAnOlderClaimWhenASlotIsPromoted()
+    {
+        final SlotTable table = new SlotTable(256, 1);
+        table.rebalance(new int[]{ 1, 2, 3 });
+        table.rebalance(new int[]{ 1, 2 });
+        assertEquals(85, table.claimsOf(3), "lost without its data: no backup in sync yet");
+        fillAll(table);
+
+        table.rebalance(new int[]{ 1 });
+
+        assertEquals(256, table.slotsOf(1), "worker 2's slots promoted to their backup");
+        assertEquals(0, table.claimsOf(2));
+        assertEquals(85, table.claimsOf(3), "worker 3's data is still only in its data directory");
+        table.rebalance(new int[]{ 1, 3 });
+        for (int slot = 0; slot < 256; slot++)
+        {
+            if (table.claimOf(slot) == 3)
+            {
+                assertEquals(3, table.targetOf(slot), "slot " + slot + " comes back to it, to merge its data");
+            }
+        }
+    }
+
+    @Test
     void shouldMarkABackupInSyncOnlyForTheFillItWaitsFor()
     {
         final SlotTable table = new SlotTable(4, 1);
