@@ -1,6 +1,7 @@
 package io.shawarma.fabric;
 
 import io.shawarma.fabric.store.LocalInvoker;
+import io.shawarma.fabric.store.Replication;
 import io.shawarma.messaging.Malformed;
 import io.shawarma.udf.Status;
 import io.shawarma.udf.Udf;
@@ -12,8 +13,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  * when the caller allowed any-worker routing), or nowhere here (answered MOVED with the owner). A write to a vertex
  * that is moving away ({@link Ownership#movingTo}) is answered BACK_PRESSURED naming the target: not applied,
  * retryable; reads are still served. Any call on a vertex whose data is still on its way here
- * ({@link Ownership#isArriving}) is answered BACK_PRESSURED naming this worker, never NO_SUCH_VERTEX. Every call ends
- * in an answer.
+ * ({@link Ownership#isArriving}) is answered BACK_PRESSURED naming this worker, never NO_SUCH_VERTEX; so is a write the
+ * ownership refuses for now ({@link Ownership#writeRefusal}). The answer to a write that has backups waits in
+ * {@link HeldReplies} until they applied it. Every call ends in an answer.
  */
 final class CallDispatch
 {
@@ -37,11 +39,13 @@ final class CallDispatch
     private final Replies replies;
     private final Forwarding forwarding;
     private final Borrowing borrowing;
+    private final HeldReplies held;
 
     CallDispatch(
         final int workerId, final Ownership placement, final LocalInvoker invoker, final Replies replies,
-        final Forwarding forwarding, final Borrowing borrowing)
+        final HeldReplies held, final Forwarding forwarding, final Borrowing borrowing)
     {
+        this.held = held;
         this.workerId = workerId;
         this.placement = placement;
         this.scheduler = new Scheduler(workerId, placement);
@@ -67,8 +71,7 @@ final class CallDispatch
                 {
                     break;
                 }
-                final Status status = invoker.invoke(vertexId, udf, buffer, argsOffset, argsLength);
-                replies.send(caller, correlationId, status, Replies.NO_OWNER, invoker.result(), invoker.resultLength());
+                answer(caller, correlationId, invoker.invoke(vertexId, udf, buffer, argsOffset, argsLength));
                 break;
 
             case Scheduler.FORWARD:
@@ -98,8 +101,7 @@ final class CallDispatch
         if (isOwnedOrMoved(caller, correlationId, vertexId) && isServedHere(caller, correlationId, vertexId, false) &&
             !borrowing.refusesAtOwner(caller, correlationId, vertexId, 0, false))
         {
-            final Status status = invoker.put(vertexId, buffer, valueOffset, valueLength);
-            replies.send(caller, correlationId, status, Replies.NO_OWNER, invoker.result(), invoker.resultLength());
+            answer(caller, correlationId, invoker.put(vertexId, buffer, valueOffset, valueLength));
         }
     }
 
@@ -118,9 +120,22 @@ final class CallDispatch
         replies.send(caller, correlationId, Status.MALFORMED, Replies.NO_OWNER, MALFORMED_TEXT[reason]);
     }
 
+    private void answer(final Peer caller, final long correlationId, final Status status)
+    {
+        final long sequence = invoker.heldSequence();
+        if (Replication.NOT_HELD == sequence)
+        {
+            replies.send(caller, correlationId, status, Replies.NO_OWNER, invoker.result(), invoker.resultLength());
+        }
+        else
+        {
+            held.hold(sequence, caller, correlationId, status, invoker.result(), invoker.resultLength());
+        }
+    }
+
     /**
-     * @return false when the vertex's data has not arrived here yet, or it is moving away and the call writes:
-     * answered BACK_PRESSURED naming where to retry.
+     * @return false when the vertex's data has not arrived here yet, or the call writes and the vertex is moving away
+     * or its writes are refused for now: answered BACK_PRESSURED naming where to retry.
      */
     private boolean isServedHere(final Peer caller, final long correlationId, final long vertexId, final boolean read)
     {
@@ -129,13 +144,23 @@ final class CallDispatch
             replies.send(caller, correlationId, Status.BACK_PRESSURED, workerId, VERTEX_ARRIVING);
             return false;
         }
-        final int targetId = placement.movingTo(vertexId);
-        if (read || Ownership.NO_WORKER == targetId)
+        if (read)
         {
             return true;
         }
-        replies.send(caller, correlationId, Status.BACK_PRESSURED, targetId, VERTEX_MOVING);
-        return false;
+        final int targetId = placement.movingTo(vertexId);
+        if (Ownership.NO_WORKER != targetId)
+        {
+            replies.send(caller, correlationId, Status.BACK_PRESSURED, targetId, VERTEX_MOVING);
+            return false;
+        }
+        final DirectBuffer refusal = placement.writeRefusal(vertexId);
+        if (null != refusal)
+        {
+            replies.send(caller, correlationId, Status.BACK_PRESSURED, workerId, refusal);
+            return false;
+        }
+        return true;
     }
 
     private boolean isOwnedOrMoved(final Peer caller, final long correlationId, final long vertexId)

@@ -5,6 +5,7 @@ import io.aeron.Subscription;
 import io.shawarma.messaging.FabricProxy;
 import io.shawarma.fabric.store.LocalInvoker;
 import io.shawarma.fabric.store.VertexStore;
+import io.shawarma.udf.Status;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
 
@@ -22,6 +23,7 @@ final class ExtensionPort implements WorkerPort
     private final LocalInvoker invoker;
     private final WorkerCounters counters;
     private PeerSessions sessions;
+    private HeldReplies held;
     private volatile String servedChannel;
 
     ExtensionPort(
@@ -40,6 +42,21 @@ final class ExtensionPort implements WorkerPort
     void sessions(final PeerSessions sessions)
     {
         this.sessions = sessions;
+    }
+
+    void held(final HeldReplies held)
+    {
+        this.held = held;
+    }
+
+    public boolean releaseHeld(final long sequence)
+    {
+        return held.release(sequence);
+    }
+
+    public boolean failHeld(final long sequence, final Status status, final int ownerId, final DirectBuffer text)
+    {
+        return held.fail(sequence, status, ownerId, text);
     }
 
     /**

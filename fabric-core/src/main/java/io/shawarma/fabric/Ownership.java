@@ -1,5 +1,7 @@
 package io.shawarma.fabric;
 
+import org.agrona.DirectBuffer;
+
 /**
  * Which worker owns a vertex, as a worker consults it on every call: the static hash {@link Placement} by default,
  * or a layer's own (the grid's slot table, whose slots move between workers). A worker serves a call on a vertex it
@@ -40,5 +42,17 @@ public interface Ownership
     default boolean isArriving(final long vertexId)
     {
         return false;
+    }
+
+    /**
+     * @param vertexId of a write this worker owns.
+     * @return null when the write may be applied here now, else why not, as a fixed text: the write is answered
+     * BACK_PRESSURED (retryable). The grid refuses writes once a worker's lease with the cluster has run out, so a
+     * worker cut off from the cluster never acknowledges a write the slot's next owner will not have, and while its
+     * backups are too far behind.
+     */
+    default DirectBuffer writeRefusal(final long vertexId)
+    {
+        return null;
     }
 }

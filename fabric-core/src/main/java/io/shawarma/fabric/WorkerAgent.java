@@ -6,6 +6,7 @@ import io.aeron.Subscription;
 import io.aeron.logbuffer.Header;
 import io.shawarma.fabric.borrow.CostModel;
 import io.shawarma.fabric.store.LocalInvoker;
+import io.shawarma.fabric.store.Replication;
 import io.shawarma.fabric.store.VertexStore;
 import io.shawarma.messaging.FabricAdapter;
 import io.shawarma.messaging.FabricHandler;
@@ -81,7 +82,13 @@ final class WorkerAgent implements Agent, FabricHandler
         this.borrowing = new Borrowing(context, invoker, placement, sessions, proxy, replies);
         this.costModel = borrowing.costModel();
         this.forwarding = new Forwarding(context, sessions, proxy, placement, replies, counters, costModel);
-        this.calls = new CallDispatch(workerId, placement, invoker, replies, forwarding, borrowing);
+        final HeldReplies held = new HeldReplies(replies, Replication.MAX_HELD);
+        port.held(held);
+        if (null != extension)
+        {
+            invoker.replication(extension.replication());
+        }
+        this.calls = new CallDispatch(workerId, placement, invoker, replies, held, forwarding, borrowing);
     }
 
     public String roleName()

@@ -1,5 +1,7 @@
 package io.shawarma.fabric;
 
+import io.shawarma.fabric.store.Replication;
+
 import org.agrona.DirectBuffer;
 
 /**
@@ -25,6 +27,15 @@ public interface WorkerExtension
      * @return the ownership the worker serves calls by; read per call.
      */
     Ownership ownership();
+
+    /**
+     * @return where the worker's writes are copied; the answer to a write waits until it releases it through
+     * {@link WorkerPort#releaseHeld(long)}. {@link Replication#NONE} by default.
+     */
+    default Replication replication()
+    {
+        return Replication.NONE;
+    }
 
     /**
      * The extension's share of a duty cycle, after the worker polled its subscription.

@@ -2,6 +2,7 @@ package io.shawarma.fabric;
 
 import io.shawarma.fabric.store.LocalInvoker;
 import io.shawarma.fabric.store.VertexStore;
+import io.shawarma.udf.Status;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
 
@@ -51,6 +52,25 @@ public interface WorkerPort
      * yet) or stayed back pressured: send it again later.
      */
     boolean send(int workerId, DirectBuffer buffer, int offset, int length);
+
+    /**
+     * Sends the answer held for a write (see {@link WorkerExtension#replication()}) as it was: its backups applied it.
+     *
+     * @param sequence the replication gave the write.
+     * @return false when no answer is held under it.
+     */
+    boolean releaseHeld(long sequence);
+
+    /**
+     * Answers the call of a held write with another status: its backups could not confirm it.
+     *
+     * @param sequence the replication gave the write.
+     * @param status   the answer's status (TIMEOUT: outcome unknown; MOVED: not kept, retry at the owner).
+     * @param ownerId  the worker to name, or -1.
+     * @param text     why, as a fixed text.
+     * @return false when no answer is held under it.
+     */
+    boolean failHeld(long sequence, Status status, int ownerId, DirectBuffer text);
 
     /**
      * @param label what it counts, as {@code scripts/shawarma stat} prints it.

@@ -29,6 +29,8 @@ public final class LocalInvoker
     private int resultLength;
     private int copyLength;
     private boolean copyUpdated;
+    private Replication replication = Replication.NONE;
+    private long heldSequence;
 
     /**
      * @param store           the worker's local vertices.
@@ -67,6 +69,7 @@ public final class LocalInvoker
         final long vertexId, final Udf udf, final DirectBuffer argsBuffer, final int argsOffset, final int argsLength)
     {
         resultLength = 0;
+        heldSequence = Replication.NOT_HELD;
         if (null == udf)
         {
             return Status.NO_SUCH_UDF;
@@ -95,6 +98,7 @@ public final class LocalInvoker
         final DirectBuffer argsBuffer, final int argsOffset, final int argsLength)
     {
         resultLength = 0;
+        heldSequence = Replication.NOT_HELD;
         final Udf udf = udfs.get(udfId);
         if (null == udf)
         {
@@ -138,6 +142,7 @@ public final class LocalInvoker
         final long vertexId, final int udfId, final DirectBuffer from, final int fromOffset, final int fromLength)
     {
         resultLength = 0;
+        heldSequence = Replication.NOT_HELD;
         final Udf udf = udfs.get(udfId);
         if (null == udf)
         {
@@ -164,6 +169,25 @@ public final class LocalInvoker
             return failure("merge of UDF '" + udf.name() + "' threw " + ex);
         }
         return vertex.isUpdated() ? store(vertexId, vertex.value(), 0, vertex.length()) : Status.OK;
+    }
+
+    /**
+     * @param replication told of every value stored; {@link Replication#NONE} by default.
+     * @return this for fluent use.
+     */
+    public LocalInvoker replication(final Replication replication)
+    {
+        this.replication = replication;
+        return this;
+    }
+
+    /**
+     * @return the sequence under which the answer to the last call waits for its backups, or
+     * {@link Replication#NOT_HELD} when it may go at once (nothing written, or no backups).
+     */
+    public long heldSequence()
+    {
+        return heldSequence;
     }
 
     /**
@@ -227,6 +251,7 @@ public final class LocalInvoker
     public Status put(final long vertexId, final DirectBuffer buffer, final int offset, final int length)
     {
         resultLength = 0;
+        heldSequence = Replication.NOT_HELD;
         if (length > store.maxValueBytes())
         {
             return failure(Status.MALFORMED, "value of " + length + " bytes exceeds shawarma.store.value.max.bytes=" +
@@ -243,6 +268,7 @@ public final class LocalInvoker
     public Status get(final long vertexId)
     {
         resultLength = 0;
+        heldSequence = Replication.NOT_HELD;
         final int length = store.view(vertexId, stored);
         if (length < 0)
         {
@@ -274,6 +300,7 @@ public final class LocalInvoker
         try
         {
             store.put(vertexId, buffer, offset, length);
+            heldSequence = replication.onWrite(vertexId);
             return Status.OK;
         }
         catch (final VertexStoreFullException ex)

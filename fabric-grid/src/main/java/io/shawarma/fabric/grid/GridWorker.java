@@ -53,9 +53,16 @@ public final class GridWorker implements AutoCloseable
         final Function<GridListener, GridClient> connector = (listener) -> GridClient.connect(
             aeronDir, context.host, context.portBase, context.members, context.workerId, listener,
             context.idleStrategy);
+        final long heartbeatTimeoutNs = context.heartbeatTimeoutNs;
+        // The lease runs out half a heartbeat timeout after the last acknowledged heartbeat was sent: before the
+        // cluster may declare this worker dead and give its slots away. A backup that stays silent is waited for
+        // until the cluster has declared it dead and dropped it, and a little longer.
+        final SlotReplicas.Factory replicas = (migration, link) -> new SlotReplicas(context.workerId,
+            context.slotCount, port.store(), migration, link, 2 * heartbeatTimeoutNs, heartbeatTimeoutNs / 2,
+            heartbeatTimeoutNs);
         final GridWorkerAgent agent = new GridWorkerAgent(port, context.heartbeatIntervalNs, context.taskDelayNs,
             connector, context.nanoClock, (link) -> new SlotMigration(
-            context.workerId, context.slotCount, port.store(), link, merge, context.restreamIntervalNs));
+            context.workerId, context.slotCount, port.store(), link, merge, heartbeatTimeoutNs), replicas);
         agent.client(connector.apply(agent));
         return agent;
     }
@@ -185,7 +192,7 @@ public final class GridWorker implements AutoCloseable
         private int slotCount = integer(SLOTS_PROP, SLOTS_DEFAULT);
         private long leaveTimeoutNs = TimeUnit.MILLISECONDS.toNanos(
             number(LEAVE_TIMEOUT_MS_PROP, LEAVE_TIMEOUT_MS_DEFAULT));
-        private long restreamIntervalNs = TimeUnit.MILLISECONDS.toNanos(
+        private long heartbeatTimeoutNs = TimeUnit.MILLISECONDS.toNanos(
             number(HEARTBEAT_TIMEOUT_MS_PROP, HEARTBEAT_TIMEOUT_MS_DEFAULT));
         private String dataDir = string(DATA_DIR_PROP, null);
         private String mergeUdf = string(MERGE_UDF_PROP, null);

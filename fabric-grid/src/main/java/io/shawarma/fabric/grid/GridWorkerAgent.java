@@ -1,5 +1,7 @@
 package io.shawarma.fabric.grid;
 
+import io.shawarma.codecs.BackupAckDecoder;
+import io.shawarma.codecs.BackupWriteDecoder;
 import io.shawarma.codecs.MemberEvent;
 import io.shawarma.codecs.SlotChunkDecoder;
 import io.shawarma.fabric.FabricMembers;
@@ -7,6 +9,7 @@ import io.shawarma.fabric.store.LocalInvoker;
 import io.shawarma.fabric.Ownership;
 import io.shawarma.fabric.WorkerExtension;
 import io.shawarma.fabric.WorkerPort;
+import io.shawarma.fabric.store.Replication;
 import io.shawarma.udf.Status;
 import io.shawarma.udf.Udf;
 import org.agrona.CloseHelper;
@@ -26,12 +29,13 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  * ownership the worker serves calls by), adds the other workers as peers as the cluster lists them, streams moving
  * slots to them ({@link SlotChunks}), runs the tasks it is assigned on its own vertices (one per duty cycle) and
  * reports each outcome until the cluster acknowledges it, across leader changes ({@link AssignedTasks}). The
- * worker serves the calls. An assignment it already has (sent again after a lost egress or a lost result) is not run
+ * worker serves the calls, holding the answer to a write until the slot's backups applied it ({@link SlotReplicas},
+ * {@link BackupFrames}), and refusing writes once its lease with the cluster ran out. An assignment it already has (sent again after a lost egress or a lost result) is not run
  * twice; its result is reported again. A session the cluster closed is replaced by a new one that joins again.
  * Control plane: allocates per task, never per poll; a call allocates nothing on the worker
  * (GridWorkerAllocationTest).
  */
-final class GridWorkerAgent implements WorkerExtension, GridListener, SlotMigration.Link
+final class GridWorkerAgent implements WorkerExtension, GridListener, SlotMigration.Link, SlotReplicas.Link
 {
     private static final int RECENT_TASKS_KEPT = 4096;
     private static final UnsafeBuffer EMPTY = new UnsafeBuffer(new byte[0]);
@@ -45,6 +49,8 @@ final class GridWorkerAgent implements WorkerExtension, GridListener, SlotMigrat
     private final NanoClock clock;
     private final SlotMigration migration;
     private final SlotChunks chunks;
+    private final SlotReplicas replicas;
+    private final BackupFrames backupFrames;
     private final GridWorkerCounters counters;
     private final ArrayDeque<AssignedTasks.Task> queued = new ArrayDeque<>();
     private final ArrayDeque<AssignedTasks.Task> finishing = new ArrayDeque<>();
@@ -69,11 +75,12 @@ final class GridWorkerAgent implements WorkerExtension, GridListener, SlotMigrat
      *                            placement through the {@link GridListener} methods).
      * @param clock               measures the time spent serving calls and running tasks (the load heartbeats report).
      * @param migration           creates the worker's slot migration.
+     * @param replicas            creates the worker's slot backups.
      */
     GridWorkerAgent(
         final WorkerPort port, final long heartbeatIntervalNs, final long taskDelayNs,
         final Function<GridListener, GridClient> connector, final NanoClock clock,
-        final SlotMigration.Factory migration)
+        final SlotMigration.Factory migration, final SlotReplicas.Factory replicas)
     {
         this.workerId = port.workerId();
         this.port = port;
@@ -85,6 +92,11 @@ final class GridWorkerAgent implements WorkerExtension, GridListener, SlotMigrat
         this.migration = migration.create(this);
         this.counters = new GridWorkerCounters(port);
         this.chunks = new SlotChunks(port, this.migration, counters.malformedChunks);
+        this.backupFrames = new BackupFrames(port, counters.malformedChunks);
+        this.replicas = replicas.create(this.migration, this);
+        this.migration.replicas(this.replicas);
+        this.chunks.replicas(this.replicas);
+        this.backupFrames.replicas(this.replicas);
         // A result unacknowledged for a heartbeat interval is sent again: the round trip takes milliseconds, and a
         // leader change takes longer than an interval, so a result is sent a few times at most across one.
         this.tasks = new AssignedTasks(RECENT_TASKS_KEPT, heartbeatIntervalNs, this::sendTaskResult);
@@ -98,6 +110,11 @@ final class GridWorkerAgent implements WorkerExtension, GridListener, SlotMigrat
     public Ownership ownership()
     {
         return migration;
+    }
+
+    public Replication replication()
+    {
+        return replicas;
     }
 
     public int doWork(final long nowNs, final int framesPolled)
@@ -115,7 +132,7 @@ final class GridWorkerAgent implements WorkerExtension, GridListener, SlotMigrat
 
     private int work()
     {
-        int work = migration.doWork(nowNs);
+        int work = replicas.doWork(nowNs) + migration.doWork(nowNs);
         if (null == dataChannel)
         {
             dataChannel = port.servedChannel();
@@ -128,7 +145,11 @@ final class GridWorkerAgent implements WorkerExtension, GridListener, SlotMigrat
         work += client.poll();
         if (!joined)
         {
-            joined = client.workerStatus(MemberEvent.JOIN, running(), 0, dataChannel);
+            joined = client.workerStatus(MemberEvent.JOIN, running(), 0, dataChannel, migration.syncedEpoch(), nowNs);
+            if (joined)
+            {
+                replicas.onJoinSent(nowNs);
+            }
             nextHeartbeatNs = nowNs + heartbeatIntervalNs;
             return work + 1;
         }
@@ -138,10 +159,11 @@ final class GridWorkerAgent implements WorkerExtension, GridListener, SlotMigrat
             busyNs = 0;
             // A leaving worker repeats LEAVE as its heartbeat until its slots have moved.
             leaveSent |= client.workerStatus(leaveRequested ? MemberEvent.LEAVE : MemberEvent.HEARTBEAT, running(),
-                load, dataChannel, migration.syncedEpoch()) && leaveRequested;
+                load, dataChannel, migration.syncedEpoch(), nowNs) && leaveRequested;
             nextHeartbeatNs = nowNs + heartbeatIntervalNs;
             counters.publish(migration);
             counters.publish(tasks);
+            counters.publish(replicas);
             counters.malformedClusterMessages(client.malformedMessages());
             work++;
         }
@@ -170,6 +192,14 @@ final class GridWorkerAgent implements WorkerExtension, GridListener, SlotMigrat
         {
             chunks.onChunk(buffer, offset, length);
         }
+        else if (BackupWriteDecoder.TEMPLATE_ID == templateId)
+        {
+            backupFrames.onWrite(senderId, buffer, offset, length);
+        }
+        else if (BackupAckDecoder.TEMPLATE_ID == templateId)
+        {
+            backupFrames.onAck(senderId, buffer, offset, length);
+        }
         else
         {
             counters.malformedChunks.incrementRelease();
@@ -187,10 +217,26 @@ final class GridWorkerAgent implements WorkerExtension, GridListener, SlotMigrat
 
     public void onPlacement(final long epoch, final int[] slotOwners)
     {
+        replicas.onViewHeard();
         if (migration.onPlacement(epoch, slotOwners))
         {
+            replicas.onViewChanged();
             counters.publish(migration);
         }
+    }
+
+    public void onSlotBackups(final long epoch, final int backupCount, final int[] backups, final long[] fillIds)
+    {
+        replicas.onViewHeard();
+        if (epoch >= migration.placementEpoch())
+        {
+            replicas.onBackups(backupCount, backups, fillIds);
+        }
+    }
+
+    public void onHeartbeatAck(final long correlationId, final long epoch)
+    {
+        replicas.onHeartbeatAck(correlationId);
     }
 
     public void onSlotMoves(
@@ -215,7 +261,42 @@ final class GridWorkerAgent implements WorkerExtension, GridListener, SlotMigrat
         final int targetId, final long moveId, final long epoch, final int slot, final int sequence, final boolean last,
         final int vertexCount, final DirectBuffer vertices, final int length)
     {
-        return chunks.send(targetId, moveId, epoch, slot, sequence, last, vertexCount, vertices, length);
+        return chunks.send(targetId, moveId, epoch, slot, sequence, last, vertexCount, vertices, length, false);
+    }
+
+    public boolean sendFillChunk(
+        final int backupId, final long fillId, final long epoch, final int slot, final int sequence,
+        final boolean last, final int vertexCount, final DirectBuffer vertices, final int length)
+    {
+        return chunks.send(backupId, fillId, epoch, slot, sequence, last, vertexCount, vertices, length, true);
+    }
+
+    public boolean sendWrite(
+        final int backupId, final long sequence, final long epoch, final int slot, final long vertexId,
+        final boolean removed, final DirectBuffer value, final int length)
+    {
+        return backupFrames.sendWrite(backupId, sequence, epoch, slot, vertexId, removed, value, length);
+    }
+
+    public boolean sendAck(final int ownerId, final long sequence, final Status status)
+    {
+        return backupFrames.sendAck(ownerId, sequence, status);
+    }
+
+    public void reportFilled(final long fillId, final int slot, final int vertexCount)
+    {
+        // The cluster counts the backup in sync on this report; a lost one is made again when the fill is re-streamed.
+        reportReceived(fillId, slot, vertexCount);
+    }
+
+    public void release(final long sequence)
+    {
+        port.releaseHeld(sequence);
+    }
+
+    public void fail(final long sequence, final Status status, final int ownerId, final DirectBuffer text)
+    {
+        port.failHeld(sequence, status, ownerId, text);
     }
 
     public void reportReceived(final long moveId, final int slot, final int vertexCount)

@@ -22,6 +22,10 @@ final class GridWorkerCounters
     private final AtomicCounter taskResultsResent;
     private final AtomicCounter taskResultsUnacknowledged;
     private final AtomicCounter malformedClusterMessages;
+    private final AtomicCounter backupWritesSent;
+    private final AtomicCounter backupTimeouts;
+    private final AtomicCounter backupWritesApplied;
+    private final AtomicCounter slotsFilled;
 
     GridWorkerCounters(final WorkerPort port)
     {
@@ -38,6 +42,10 @@ final class GridWorkerCounters
         taskResultsResent = port.newCounter("grid: task results sent again");
         taskResultsUnacknowledged = port.newCounter("grid: task results unacknowledged");
         malformedClusterMessages = port.newCounter("grid: malformed cluster messages");
+        backupWritesSent = port.newCounter("grid: backup writes sent");
+        backupTimeouts = port.newCounter("grid: writes unconfirmed by backups (TIMEOUT)");
+        backupWritesApplied = port.newCounter("grid: backup writes applied here");
+        slotsFilled = port.newCounter("grid: backup fills received");
     }
 
     /** Copies the migration's counts; from the agent thread. */
@@ -64,6 +72,15 @@ final class GridWorkerCounters
     {
         taskResultsResent.setRelease(tasks.resends());
         taskResultsUnacknowledged.setRelease(tasks.unacknowledged());
+    }
+
+    /** Copies the counts of slot backups; from the agent thread. */
+    void publish(final SlotReplicas replicas)
+    {
+        backupWritesSent.setRelease(replicas.writesSent());
+        backupTimeouts.setRelease(replicas.timeouts());
+        backupWritesApplied.setRelease(replicas.backupWritesApplied());
+        slotsFilled.setRelease(replicas.slotsFilled());
     }
 
     /** Copies the cluster session's count of malformed messages; from the agent thread. */

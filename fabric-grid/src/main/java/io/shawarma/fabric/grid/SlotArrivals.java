@@ -34,7 +34,12 @@ final class SlotArrivals
     {
         this.slotCount = slotCount;
         this.store = store;
-        this.merge = merge;
+        this.merge = (vertexId, value, offset, length) ->
+        {
+            final boolean merged = merge.merge(vertexId, value, offset, length);
+            verticesMerged += merged ? 1 : 0;
+            return merged;
+        };
         this.awaitTimeoutNs = awaitTimeoutNs;
         incoming = new Incoming[slotCount];
         awaitedMoves = new long[slotCount];
@@ -77,30 +82,41 @@ final class SlotArrivals
     int install(final int slot)
     {
         final Incoming stage = incoming[slot];
+        return putAll(store, slotCount, slot, stage.buffer, 0, stage.length, merge, view);
+    }
+
+    /**
+     * Puts each vertex of a stream's packed entries (id, length, value) into the store, or merges it into the copy
+     * held when the merge does.
+     *
+     * @param view wrapped over each value in turn.
+     * @return the vertices put or merged, or -1 when the entries are malformed or name a vertex of another slot
+     * (those before it stay put).
+     */
+    static int putAll(
+        final VertexStore store, final int slotCount, final int slot, final DirectBuffer buffer, final int offset,
+        final int length, final SlotMigration.VertexMerge merge, final UnsafeBuffer view)
+    {
         int installed = 0;
         int position = 0;
-        while (position + SlotMigration.ENTRY_HEADER <= stage.length)
+        while (position + SlotMigration.ENTRY_HEADER <= length)
         {
-            final long vertexId = stage.buffer.getLong(position, LITTLE_ENDIAN);
-            final int length = stage.buffer.getInt(position + Long.BYTES, LITTLE_ENDIAN);
-            if (length < 0 || position + SlotMigration.ENTRY_HEADER + length > stage.length ||
+            final long vertexId = buffer.getLong(offset + position, LITTLE_ENDIAN);
+            final int valueLength = buffer.getInt(offset + position + Long.BYTES, LITTLE_ENDIAN);
+            if (valueLength < 0 || position + SlotMigration.ENTRY_HEADER + valueLength > length ||
                 Placement.slotOf(vertexId, slotCount) != slot)
             {
                 return -1;
             }
-            view.wrap(stage.buffer, position + SlotMigration.ENTRY_HEADER, length);
-            if (merge.merge(vertexId, view, 0, length))
+            view.wrap(buffer, offset + position + SlotMigration.ENTRY_HEADER, valueLength);
+            if (!merge.merge(vertexId, view, 0, valueLength))
             {
-                verticesMerged++;
+                store.put(vertexId, view, 0, valueLength);
             }
-            else
-            {
-                store.put(vertexId, view, 0, length);
-            }
-            position += SlotMigration.ENTRY_HEADER + length;
+            position += SlotMigration.ENTRY_HEADER + valueLength;
             installed++;
         }
-        return position == stage.length ? installed : -1;
+        return position == length ? installed : -1;
     }
 
     /** @return true when the slot is owned here and its data still awaited. */

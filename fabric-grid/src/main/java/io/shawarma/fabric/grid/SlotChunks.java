@@ -25,6 +25,7 @@ final class SlotChunks
     private final SlotChunkDecoder decoder = new SlotChunkDecoder();
     private final SlotChunkEncoder encoder = new SlotChunkEncoder();
     private final ExpandableDirectByteBuffer buffer = new ExpandableDirectByteBuffer(SlotMigration.CHUNK_BYTES + 4096);
+    private SlotReplicas replicas;
 
     SlotChunks(final WorkerPort port, final SlotMigration migration, final AtomicCounter malformedChunks)
     {
@@ -33,15 +34,24 @@ final class SlotChunks
         this.malformedChunks = malformedChunks;
     }
 
-    /** Sends one chunk of a moving slot to its target: see {@link SlotMigration.Link#sendChunk}. */
+    /** @param replicas takes the chunks of fills (a backup's copy of a slot). */
+    void replicas(final SlotReplicas replicas)
+    {
+        this.replicas = replicas;
+    }
+
+    /**
+     * Sends one chunk of a moving slot to its target (see {@link SlotMigration.Link#sendChunk}), or of a fill to a
+     * backup.
+     */
     boolean send(
         final int targetId, final long moveId, final long epoch, final int slot, final int sequence,
-        final boolean last, final int vertexCount, final DirectBuffer vertices, final int length)
+        final boolean last, final int vertexCount, final DirectBuffer vertices, final int length, final boolean fill)
     {
         encoder.wrapAndApplyHeader(buffer, 0, headerEncoder).session()
             .senderId(port.workerId()).correlationId(0).epoch(epoch);
         encoder.moveId(moveId).slot(slot).sequence(sequence).last((short)(last ? 1 : 0)).vertexCount(vertexCount)
-            .putVertices(vertices, 0, length);
+            .fill((short)(fill ? 1 : 0)).putVertices(vertices, 0, length);
         return port.send(targetId, buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength());
     }
 
@@ -63,7 +73,15 @@ final class SlotChunks
         }
         decoder.wrap(frame, inbound.bodyOffset(), inbound.blockLength(), inbound.version());
         final int verticesOffset = inbound.dataOffset() + FrameHeader.VAR_LENGTH_BYTES;
-        migration.onChunk(decoder.moveId(), decoder.session().epoch(), decoder.slot(), decoder.sequence(),
-            1 == decoder.last(), decoder.vertexCount(), frame, verticesOffset, verticesLength);
+        if (1 == decoder.fill())
+        {
+            replicas.onFillChunk(decoder.moveId(), decoder.session().epoch(), decoder.slot(), decoder.sequence(),
+                1 == decoder.last(), decoder.vertexCount(), frame, verticesOffset, verticesLength);
+        }
+        else
+        {
+            migration.onChunk(decoder.moveId(), decoder.session().epoch(), decoder.slot(), decoder.sequence(),
+                1 == decoder.last(), decoder.vertexCount(), frame, verticesOffset, verticesLength);
+        }
     }
 }

@@ -4,7 +4,6 @@ import io.shawarma.fabric.Ownership;
 import io.shawarma.fabric.Placement;
 import io.shawarma.fabric.store.VertexStore;
 import org.agrona.DirectBuffer;
-import org.agrona.collections.LongArrayList;
 
 import java.util.Arrays;
 
@@ -33,6 +32,8 @@ import java.util.Arrays;
  * moving to it. The cluster moves the slots it owned when it died back to it (see {@link SlotTable}), and the
  * install merges what the slot's interim owner streams with what was here. A slot taken away without being moved
  * (this worker was declared dead while alive) is kept the same way: it comes back when this worker rejoins.
+ * <p>
+ * Backups: vertices of a slot this worker backs up ({@link SlotReplicas}) are kept like a slot moving here.
  * <p>
  * Single threaded: the grid worker's agent drives it, and the worker consults it per call as its {@link Ownership}.
  */
@@ -105,19 +106,15 @@ final class SlotMigration implements Ownership
     private final long[] frozenEpochs;
     private final long[] streamedAtNs;
     private final boolean[] streamDue;
-    /** May hold vertices of the slot without owning it: after a restart, an install, or a slot taken away. */
-    private final boolean[] held;
     /** Id of the move bringing the slot here by the last complete view, or {@link #NOT_MOVING}. */
     private final long[] incomingMoves;
     /** Id of the move whose stream was installed here last. */
     private final long[] installedMoves;
-    /** Installed here: the newer of the stream's epoch and the placement applied then; -1 for data from before. */
-    private final long[] installedAt;
-    private final LongArrayList scratchIds = new LongArrayList();
+    private final HeldSlots heldSlots;
+    private SlotReplicas replicas;
     private long placementEpoch = -1;
     private long syncedEpoch = -1;
     private long verticesReceived;
-    private long verticesDropped;
     private long slotsSent;
     private long slotsReceived;
 
@@ -156,12 +153,15 @@ final class SlotMigration implements Ownership
         frozenEpochs = new long[slotCount];
         streamedAtNs = new long[slotCount];
         streamDue = new boolean[slotCount];
-        held = new boolean[slotCount];
-        Arrays.fill(held, true);
         incomingMoves = new long[slotCount];
         installedMoves = new long[slotCount];
-        installedAt = new long[slotCount];
-        Arrays.fill(installedAt, -1);
+        heldSlots = new HeldSlots(slotCount, store);
+    }
+
+    /** @param replicas the worker's slot backups, which may refuse writes for now. */
+    void replicas(final SlotReplicas replicas)
+    {
+        this.replicas = replicas;
     }
 
     /**
@@ -206,6 +206,47 @@ final class SlotMigration implements Ownership
         return ARRIVING == route(vertexId);
     }
 
+    public DirectBuffer writeRefusal(final long vertexId)
+    {
+        return null == replicas ? null : replicas.writeRefusal(Placement.slotOf(vertexId, slotCount));
+    }
+
+    /** @return the owner of a slot in the placement applied, or -1 before any. */
+    int slotOwner(final int slot)
+    {
+        return owners[slot];
+    }
+
+    /** @return true when the slot is this worker's and frozen: moving away. */
+    boolean isFrozen(final int slot)
+    {
+        return NOT_MOVING != frozenMoves[slot];
+    }
+
+    /** Whether this worker is one of the slot's backups, as the view says: a backup's vertices are kept. */
+    void backedUp(final int slot, final boolean backedUp)
+    {
+        heldSlots.backedUp(slot, backedUp);
+    }
+
+    /**
+     * Vertices of a slot this worker backs up were written here: kept until a view newer than the write's epoch (or
+     * the placement here then) no longer lists this worker as a backup of the slot.
+     */
+    void holdBackup(final int slot, final long epoch)
+    {
+        if (owners[slot] != workerId)
+        {
+            heldSlots.written(slot, epoch, placementEpoch);
+        }
+    }
+
+    /** Drops every vertex of a slot held here (a backup being filled afresh). @return vertices dropped. */
+    int dropSlot(final int slot)
+    {
+        return heldSlots.drop(slot);
+    }
+
     /** @return the epoch of the placement applied; 0 before any. */
     public long epoch()
     {
@@ -236,8 +277,7 @@ final class SlotMigration implements Ownership
         {
             if (owners[slot] == workerId && slotOwners[slot] != workerId)
             {
-                held[slot] = true;
-                installedAt[slot] = -1;
+                heldSlots.lost(slot);
                 unfreeze(slot);
                 arrivals.stopAwaiting(slot);
             }
@@ -247,7 +287,10 @@ final class SlotMigration implements Ownership
                 arrivals.await(slot, incomingMoves[slot]);
             }
             owners[slot] = slotOwners[slot];
-            held[slot] &= owners[slot] != workerId;
+            if (owners[slot] == workerId)
+            {
+                heldSlots.owned(slot);
+            }
         }
         placementEpoch = epoch;
         return true;
@@ -300,7 +343,7 @@ final class SlotMigration implements Ownership
                 }
             }
             System.arraycopy(toHere, 0, incomingMoves, 0, slotCount);
-            dropHeldNotComing(epoch);
+            heldSlots.sweep(epoch, owners, workerId, incomingMoves);
             syncedEpoch = epoch;
         }
     }
@@ -351,10 +394,7 @@ final class SlotMigration implements Ownership
         {
             return false;
         }
-        held[slot] = true;
-        // Before any placement the view it belongs to is unknown: never dropped by a sweep (only when owned, or
-        // after a restart).
-        installedAt[slot] = placementEpoch < 0 ? Long.MAX_VALUE : Math.max(placementEpoch, epoch);
+        heldSlots.written(slot, epoch, placementEpoch);
         final int installed = arrivals.install(slot);
         if (installed != vertexCount)
         {
@@ -418,7 +458,7 @@ final class SlotMigration implements Ownership
 
     long verticesDropped()
     {
-        return verticesDropped;
+        return heldSlots.verticesDropped();
     }
 
     /** @return vertices of streams merged into a copy held here (a restarted worker's own data). */
@@ -449,48 +489,5 @@ final class SlotMigration implements Ownership
         frozenEpochs[slot] = 0;
         frozenTargets[slot] = SlotTable.NO_OWNER;
         streamDue[slot] = false;
-    }
-
-    private int dropVertices(final boolean[] slots)
-    {
-        scratchIds.clear();
-        store.forEach((vertexId, buffer, length) ->
-        {
-            if (slots[Placement.slotOf(vertexId, slotCount)])
-            {
-                scratchIds.addLong(vertexId);
-            }
-        });
-        for (int i = 0; i < scratchIds.size(); i++)
-        {
-            store.remove(scratchIds.getLong(i));
-        }
-        return scratchIds.size();
-    }
-
-    /**
-     * Drops the vertices of every slot held here that is neither this worker's nor moving to it: slots handed over,
-     * moves to here cancelled, and what a restarted worker's store held. A stream installed stays while the view is
-     * not newer than the stream's own epoch or this worker's placement when it was installed: its move may be newer
-     * than the view (its source heard of it first).
-     */
-    private void dropHeldNotComing(final long viewEpoch)
-    {
-        final boolean[] slots = new boolean[slotCount];
-        boolean any = false;
-        for (int slot = 0; slot < slotCount; slot++)
-        {
-            if (held[slot] && owners[slot] != workerId && NOT_MOVING == incomingMoves[slot] &&
-                installedAt[slot] < viewEpoch)
-            {
-                slots[slot] = true;
-                held[slot] = false;
-                any = true;
-            }
-        }
-        if (any)
-        {
-            verticesDropped += dropVertices(slots);
-        }
     }
 }

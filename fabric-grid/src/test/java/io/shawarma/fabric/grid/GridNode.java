@@ -38,7 +38,9 @@ final class GridNode implements AutoCloseable
                 store = port.store();
                 agent = new GridWorkerAgent(port, TimeUnit.MILLISECONDS.toNanos(100), 0, (listener) -> null,
                     SystemNanoClock.INSTANCE,
-                    (link) -> new SlotMigration(id, slots, port.store(), link, TimeUnit.SECONDS.toNanos(1)));
+                    (link) -> new SlotMigration(id, slots, port.store(), link, TimeUnit.SECONDS.toNanos(1)),
+                    (migration, link) -> new SlotReplicas(id, slots, port.store(), migration, link,
+                    TimeUnit.SECONDS.toNanos(2), TimeUnit.MILLISECONDS.toNanos(500), TimeUnit.SECONDS.toNanos(1)));
                 return agent;
             }));
     }

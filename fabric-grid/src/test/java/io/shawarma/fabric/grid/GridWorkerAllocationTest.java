@@ -9,7 +9,8 @@ import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
@@ -21,7 +22,9 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * After warm-up, calls through {@link SlotRoutedClient} to a grid worker (a fabric worker serving by the slot
- * placement) allocate nothing on the client's thread nor on the worker's agent thread (the slot routing included).
+ * placement) allocate nothing on the client's thread nor on the worker's agent thread (the slot routing included),
+ * with or without a backup worker (driven on the same thread: the owner holding each answer, the backup applying each
+ * write and acknowledging it).
  */
 class GridWorkerAllocationTest
 {
@@ -34,16 +37,27 @@ class GridWorkerAllocationTest
     private static final com.sun.management.ThreadMXBean THREADS =
         (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
 
-    @Test
-    void shouldNotAllocatePerCallOnClientOrWorker() throws InterruptedException
+    @ParameterizedTest(name = "backup worker: {0}")
+    @ValueSource(booleans = { false, true })
+    void shouldNotAllocatePerCallOnClientOrWorker(final boolean withBackup) throws InterruptedException
     {
         final Transport transport =
             Transport.embedded("grid-alloc", "sleeping", 1024 * 1024, Throwable::printStackTrace);
         final GridNode node = new GridNode(1, LoopbackPorts.freeUdpChannel(), SLOTS, transport.aeronDirectoryName(),
             null);
+        final GridNode backup = withBackup ? new GridNode(
+            2, LoopbackPorts.freeUdpChannel(), SLOTS, transport.aeronDirectoryName(), null) : null;
         final int[] owners = new int[SLOTS];
         Arrays.fill(owners, 1);
-        node.agent().onPlacement(1, owners);
+        final int[] backups = new int[SLOTS];
+        Arrays.fill(backups, withBackup ? 2 : SlotTable.NO_OWNER);
+        final String channels = "1@" + node.channel + (withBackup ? ",2@" + backup.channel : "");
+        for (final GridNode each : withBackup ? new GridNode[]{ node, backup } : new GridNode[]{ node })
+        {
+            each.agent().onPlacement(1, owners);
+            each.agent().onSlotBackups(1, 1, backups, new long[SLOTS]);
+            each.agent().onSlotMoves(1, new int[0], new int[0], new long[0], channels);
+        }
 
         final AtomicBoolean running = new AtomicBoolean(true);
         final Thread poller = new Thread(() ->
@@ -51,7 +65,7 @@ class GridWorkerAllocationTest
             final BackoffIdleStrategy idle = new BackoffIdleStrategy();
             while (running.get())
             {
-                idle.idle(node.doWork());
+                idle.idle(node.doWork() + (withBackup ? backup.doWork() : 0));
             }
         }, "grid-worker");
         poller.start();
@@ -62,32 +76,44 @@ class GridWorkerAllocationTest
             one.putLong(0, 1, LITTLE_ENDIAN);
             final UnsafeBuffer result = new UnsafeBuffer(new byte[64]);
             assertEquals(Status.OK, client.put(7, new UnsafeBuffer(new byte[Long.BYTES]), 0, Long.BYTES));
+
             calls(client, one, result, WARM_UP);
 
             // Steady state: some window of calls allocates nothing (on this loaded machine the JIT may still be
             // settling the worker's duty cycle in the first ones).
             long workerAllocated = Long.MAX_VALUE;
             long clientAllocated = Long.MAX_VALUE;
+            int windows = 0;
             for (int window = 0; window < WINDOWS && (workerAllocated > SLACK_BYTES || clientAllocated > SLACK_BYTES);
                 window++)
             {
+                windows++;
                 final long clientBefore = THREADS.getCurrentThreadAllocatedBytes();
                 final long workerBefore = THREADS.getThreadAllocatedBytes(poller.getId());
                 calls(client, one, result, CALLS);
                 clientAllocated = THREADS.getCurrentThreadAllocatedBytes() - clientBefore;
                 workerAllocated = THREADS.getThreadAllocatedBytes(poller.getId()) - workerBefore;
-                System.out.printf("allocation: grid worker %d bytes, slot-routed client %d bytes over %d calls%n",
-                    workerAllocated, clientAllocated, CALLS);
+                System.out.printf("allocation: grid worker%s %d bytes, slot-routed client %d bytes over %d calls%n",
+                    withBackup ? " and its backup" : "", workerAllocated, clientAllocated, CALLS);
             }
 
             assertTrue(workerAllocated <= SLACK_BYTES, "worker allocated " + workerAllocated + " bytes");
             assertTrue(clientAllocated <= SLACK_BYTES, "client allocated " + clientAllocated + " bytes");
+            running.set(false);
+            poller.join(5_000);
+            if (withBackup)
+            {
+                final UnsafeBuffer held = new UnsafeBuffer(0, 0);
+                assertEquals(Long.BYTES, backup.store().view(7, held), "the backup holds the vertex");
+                assertEquals(WARM_UP + (long)CALLS * WINDOWS, held.getLong(0, LITTLE_ENDIAN) +
+                    (long)CALLS * (WINDOWS - windows), "the backup applied every acknowledged write");
+            }
         }
         finally
         {
             running.set(false);
             poller.join(5_000);
-            CloseHelper.quietCloseAll(node, transport);
+            CloseHelper.quietCloseAll(node, backup, transport);
         }
     }
 
