@@ -8,10 +8,12 @@ import io.aeron.logbuffer.FrameDescriptor;
 import io.aeron.logbuffer.Header;
 import io.shawarma.codecs.GridPingDecoder;
 import io.shawarma.codecs.GridStatusDecoder;
+import io.shawarma.codecs.HeartbeatAckDecoder;
 import io.shawarma.codecs.MemberEvent;
 import io.shawarma.codecs.MessageHeaderDecoder;
 import io.shawarma.codecs.MessageHeaderEncoder;
 import io.shawarma.codecs.PlacementUpdateDecoder;
+import io.shawarma.codecs.SlotBackupsDecoder;
 import io.shawarma.codecs.SlotMovesDecoder;
 import io.shawarma.codecs.SubmitDagEncoder;
 import io.shawarma.codecs.SubmitResultDecoder;
@@ -65,6 +67,8 @@ public final class GridClient implements AutoCloseable
     private final GridStatusDecoder gridStatus = new GridStatusDecoder();
     private final GridPingDecoder ping = new GridPingDecoder();
     private final SlotMovesDecoder slotMoves = new SlotMovesDecoder();
+    private final SlotBackupsDecoder slotBackups = new SlotBackupsDecoder();
+    private final HeartbeatAckDecoder heartbeatAck = new HeartbeatAckDecoder();
     private final UnsafeBuffer operands = new UnsafeBuffer(0, 0);
     private final UnsafeBuffer message = new UnsafeBuffer(0, 0);
     private final AeronCluster cluster;
@@ -204,14 +208,19 @@ public final class GridClient implements AutoCloseable
         final MemberEvent event, final int runningTasks, final int load, final String dataChannel,
         final long syncedEpoch)
     {
-        return send(encoder.workerStatus(senderId, event, runningTasks, load, dataChannel, syncedEpoch));
+        return workerStatus(event, runningTasks, load, dataChannel, syncedEpoch, 0);
     }
 
+    /**
+     * As above, with a correlation id the cluster echoes in its {@link GridListener#onHeartbeatAck} once it applied
+     * a heartbeat (or a repeated leave): a worker sends its clock's time, and its lease runs from there.
+     */
     public boolean workerStatus(
         final MemberEvent event, final int runningTasks, final int load, final String dataChannel,
         final long syncedEpoch, final long correlationId)
     {
-        return send(encoder.workerStatus(senderId, event, runningTasks, load, dataChannel, syncedEpoch));
+        return send(encoder.workerStatus(senderId, event, runningTasks, load, dataChannel, syncedEpoch,
+            correlationId));
     }
 
     /** Reports that a slot move's vertices are installed here; the cluster then commits the move. */
@@ -386,6 +395,15 @@ public final class GridClient implements AutoCloseable
                 listener.onSlotMoves(movesEpoch, slots, targets, moveIds, slotMoves.targetChannels());
                 break;
 
+            case SlotBackupsDecoder.TEMPLATE_ID:
+                onSlotBackups(buffer, offset, length);
+                break;
+
+            case HeartbeatAckDecoder.TEMPLATE_ID:
+                heartbeatAck.wrapAndApplyHeader(buffer, offset, header);
+                listener.onHeartbeatAck(heartbeatAck.session().correlationId(), heartbeatAck.session().epoch());
+                break;
+
             case TaskAssignDecoder.TEMPLATE_ID:
                 taskAssign.wrapAndApplyHeader(buffer, offset, header);
                 final long dagId = taskAssign.dagId();
@@ -432,6 +450,35 @@ public final class GridClient implements AutoCloseable
             default:
                 malformedMessages++;
         }
+    }
+
+    private void onSlotBackups(final DirectBuffer buffer, final int offset, final int length)
+    {
+        slotBackups.wrapAndApplyHeader(buffer, offset, header);
+        final long epoch = slotBackups.session().epoch();
+        final int backupCount = slotBackups.backupCount();
+        final int backupBytes = fitting(slotBackups.backupsLength(), length);
+        final int[] backups = new int[backupBytes / Integer.BYTES];
+        final int backupsOffset = slotBackups.limit() + SlotBackupsDecoder.backupsHeaderLength();
+        for (int i = 0; i < backups.length; i++)
+        {
+            backups[i] = buffer.getInt(backupsOffset + i * Integer.BYTES, LITTLE_ENDIAN);
+        }
+        slotBackups.skipBackups();
+        final int fillBytes = fitting(slotBackups.fillIdsLength(), length);
+        final long[] fillIds = new long[fillBytes / Long.BYTES];
+        final int fillIdsOffset = slotBackups.limit() + SlotBackupsDecoder.fillIdsHeaderLength();
+        for (int i = 0; i < fillIds.length; i++)
+        {
+            fillIds[i] = buffer.getLong(fillIdsOffset + i * Long.BYTES, LITTLE_ENDIAN);
+        }
+        if (backupCount < 0 || backupBytes % Integer.BYTES != 0 || fillIds.length != backups.length ||
+            fillBytes % Long.BYTES != 0 || (0 == backupCount ? backups.length != 0 : backups.length % backupCount != 0))
+        {
+            throw new IllegalArgumentException("backups of " + backupBytes + " bytes and fill ids of " + fillBytes +
+                " bytes for " + backupCount + " backups per slot");
+        }
+        listener.onSlotBackups(epoch, backupCount, backups, fillIds);
     }
 
     private void onTaskStateChange(final DirectBuffer buffer, final int offset, final int length)

@@ -196,6 +196,7 @@ public final class GridCluster implements AutoCloseable
         private long heartbeatTimeoutNs = TimeUnit.MILLISECONDS.toNanos(
             number(HEARTBEAT_TIMEOUT_MS_PROP, HEARTBEAT_TIMEOUT_MS_DEFAULT));
         private int slots = integer(SLOTS_PROP, SLOTS_DEFAULT);
+        private int backups = integer(BACKUPS_PROP, BACKUPS_DEFAULT);
         private int maxTasksPerWorker = integer(MAX_TASKS_PER_WORKER_PROP, MAX_TASKS_PER_WORKER_DEFAULT);
         private int maxFinishedDags = integer(MAX_FINISHED_DAGS_PROP, MAX_FINISHED_DAGS_DEFAULT);
         private int skewThreshold = integer(SKEW_THRESHOLD_PROP, SKEW_THRESHOLD_DEFAULT);
@@ -222,6 +223,10 @@ public final class GridCluster implements AutoCloseable
                 "a port with room for " + PORTS_PER_MEMBER + " ports per member below 65536");
             check(heartbeatTimeoutNs > 0, HEARTBEAT_TIMEOUT_MS_PROP, heartbeatTimeoutNs / 1_000_000, "positive");
             check(slots > 0 && slots <= 65536, SLOTS_PROP, slots, "in [1, 65536]");
+            check(backups >= 0 && backups <= BACKUPS_MAX, BACKUPS_PROP, backups, "in [0, " + BACKUPS_MAX + "]");
+            check((long)backups * slots <= MAX_BACKUP_ENTRIES, BACKUPS_PROP, backups, "at most " +
+                MAX_BACKUP_ENTRIES + " backups in all with " + SLOTS_PROP + "=" + slots + " (the backups view is one " +
+                "message): lower one of them");
             check(maxTasksPerWorker > 0, MAX_TASKS_PER_WORKER_PROP, maxTasksPerWorker, "positive");
             check(maxFinishedDags > 0, MAX_FINISHED_DAGS_PROP, maxFinishedDags, "positive");
             check(skewThreshold >= 0 && skewThreshold < 100, SKEW_THRESHOLD_PROP, skewThreshold,
@@ -286,6 +291,26 @@ public final class GridCluster implements AutoCloseable
             return this;
         }
 
+        /** @param slots hash slots placed on workers, fixed for the life of the grid's data. @return this. */
+        public Context slots(final int slots)
+        {
+            this.slots = slots;
+            return this;
+        }
+
+        /** @param backups synchronous backups per slot, in [0, 2]. @return this. */
+        public Context backups(final int backups)
+        {
+            this.backups = backups;
+            return this;
+        }
+
+        /** @return synchronous backups per slot. */
+        public int backups()
+        {
+            return backups;
+        }
+
         /** @param maxTasksPerWorker tasks one worker runs at once. @return this. */
         public Context maxTasksPerWorker(final int maxTasksPerWorker)
         {
@@ -333,7 +358,7 @@ public final class GridCluster implements AutoCloseable
     {
         return new GridService(context.slots, context.heartbeatTimeoutNs, context.maxTasksPerWorker,
             context.maxFinishedDags, udfNames::contains,
-            new LoadSkew(context.skewThreshold, context.skewSustainNs, context.skewCooldownNs));
+            new LoadSkew(context.skewThreshold, context.skewSustainNs, context.skewCooldownNs), context.backups);
     }
 
     private static String archiveControlChannel(final Context context, final String host, final int id)

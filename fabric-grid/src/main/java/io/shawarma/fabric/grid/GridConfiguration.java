@@ -40,6 +40,21 @@ public final class GridConfiguration
     public static final String SLOTS_PROP = "shawarma.grid.slots";
     public static final int SLOTS_DEFAULT = 256;
 
+    /**
+     * Synchronous backups of every slot on other workers, 0 to 2: a write is acknowledged once each backup applied it,
+     * and a dead owner's slots go to their backups with their data. Read by the cluster; workers learn it from their
+     * view. Fewer live workers than {@code backups + 1} means fewer backups.
+     */
+    public static final String BACKUPS_PROP = "shawarma.grid.backups";
+    public static final int BACKUPS_DEFAULT = 1;
+    public static final int BACKUPS_MAX = 2;
+
+    /**
+     * The most backups in all ({@code backups * slots}): the backups view is one cluster message, at most an eighth of
+     * a client's egress term.
+     */
+    static final int MAX_BACKUP_ENTRIES = 32768;
+
     /** Tasks one worker runs at once; a worker running this many is overloaded and gets no more. */
     public static final String MAX_TASKS_PER_WORKER_PROP = "shawarma.grid.max.tasks.per.worker";
     public static final int MAX_TASKS_PER_WORKER_DEFAULT = 4;

@@ -1,12 +1,14 @@
 package io.shawarma.fabric.grid;
 
 import io.shawarma.codecs.GridPingEncoder;
+import io.shawarma.codecs.HeartbeatAckEncoder;
 import io.shawarma.codecs.GridStatusEncoder;
 import io.shawarma.codecs.MemberEvent;
 import io.shawarma.codecs.MessageHeaderDecoder;
 import io.shawarma.codecs.MessageHeaderEncoder;
 import io.shawarma.codecs.PlacementUpdateEncoder;
 import io.shawarma.codecs.SessionHeaderEncoder;
+import io.shawarma.codecs.SlotBackupsEncoder;
 import io.shawarma.codecs.SlotMovesEncoder;
 import io.shawarma.codecs.SlotReceivedEncoder;
 import io.shawarma.codecs.StatusRequestEncoder;
@@ -26,8 +28,8 @@ import org.agrona.MutableDirectBuffer;
 import static java.nio.ByteOrder.LITTLE_ENDIAN;
 
 /**
- * Encodes the grid's cluster messages (SBE template ids 40-49, 70 and 72) into one reused buffer: each method returns
- * the encoded length, the bytes are in {@link #buffer()} from offset 0. One per thread.
+ * Encodes the grid's cluster messages (SBE template ids 40-49, 70 and 72-74) into one reused buffer: each method
+ * returns the encoded length, the bytes are in {@link #buffer()} from offset 0. One per thread.
  */
 final class GridEncoder
 {
@@ -46,6 +48,8 @@ final class GridEncoder
     private final GridPingEncoder ping = new GridPingEncoder();
     private final SlotMovesEncoder slotMoves = new SlotMovesEncoder();
     private final SlotReceivedEncoder slotReceived = new SlotReceivedEncoder();
+    private final SlotBackupsEncoder slotBackups = new SlotBackupsEncoder();
+    private final HeartbeatAckEncoder heartbeatAck = new HeartbeatAckEncoder();
     private final ExpandableDirectByteBuffer scratch = new ExpandableDirectByteBuffer(4096);
 
     /** @return the buffer the last message was encoded into, from offset 0. */
@@ -56,10 +60,10 @@ final class GridEncoder
 
     int workerStatus(
         final int workerId, final MemberEvent event, final int runningTasks, final int load, final String dataChannel,
-        final long syncedEpoch)
+        final long syncedEpoch, final long correlationId)
     {
         workerStatus.wrapAndApplyHeader(buffer, 0, header);
-        session(workerStatus.session(), workerId, 0, syncedEpoch);
+        session(workerStatus.session(), workerId, correlationId, syncedEpoch);
         workerStatus.memberEvent(event).runningTasks(runningTasks).load(load).dataChannel(dataChannel);
         return length(workerStatus.encodedLength());
     }
@@ -88,6 +92,31 @@ final class GridEncoder
         }
         slotMoves.targetChannels(targetChannels);
         return length(slotMoves.encodedLength());
+    }
+
+    int slotBackups(final long epoch, final int backupCount, final int[] backups, final long[] fillIds)
+    {
+        slotBackups.wrapAndApplyHeader(buffer, 0, header);
+        session(slotBackups.session(), -1, 0, epoch);
+        slotBackups.backupCount(backupCount);
+        for (int i = 0; i < backups.length; i++)
+        {
+            scratch.putInt(i * Integer.BYTES, backups[i], LITTLE_ENDIAN);
+        }
+        slotBackups.putBackups(scratch, 0, backups.length * Integer.BYTES);
+        for (int i = 0; i < fillIds.length; i++)
+        {
+            scratch.putLong(i * Long.BYTES, fillIds[i], LITTLE_ENDIAN);
+        }
+        slotBackups.putFillIds(scratch, 0, fillIds.length * Long.BYTES);
+        return length(slotBackups.encodedLength());
+    }
+
+    int heartbeatAck(final long correlationId, final long epoch)
+    {
+        heartbeatAck.wrapAndApplyHeader(buffer, 0, header);
+        session(heartbeatAck.session(), -1, correlationId, epoch);
+        return length(heartbeatAck.encodedLength());
     }
 
     int slotReceived(final int workerId, final long moveId, final int slot, final int vertexCount)

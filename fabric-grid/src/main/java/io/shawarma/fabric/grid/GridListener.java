@@ -35,6 +35,19 @@ public interface GridListener
                 second.onSlotMoves(epoch, slots, targets, moveIds, targetChannels);
             }
 
+            public void onSlotBackups(
+                final long epoch, final int backupCount, final int[] backups, final long[] fillIds)
+            {
+                first.onSlotBackups(epoch, backupCount, backups, fillIds);
+                second.onSlotBackups(epoch, backupCount, backups, fillIds);
+            }
+
+            public void onHeartbeatAck(final long correlationId, final long epoch)
+            {
+                first.onHeartbeatAck(correlationId, epoch);
+                second.onHeartbeatAck(correlationId, epoch);
+            }
+
             public void onTaskAssign(
                 final long dagId, final int task, final int attempt, final long outputVertexId, final String udfName,
                 final DirectBuffer operands, final int offset, final int length)
@@ -103,6 +116,29 @@ public interface GridListener
     }
 
     /**
+     * Every slot's backups, sent between the placement and the slot moves of the same epoch.
+     *
+     * @param epoch       the placement's epoch.
+     * @param backupCount backups per slot (the grid's shawarma.grid.backups; 0 for none).
+     * @param backups     worker id per slot and backup, {@code slot * backupCount + k}; {@code -1} for none.
+     * @param fillIds     as backups: 0 when the backup holds the slot in sync, else the id of the fill its owner
+     *                    streams to it (reported with {@link GridClient#slotReceived} once installed).
+     */
+    default void onSlotBackups(final long epoch, final int backupCount, final int[] backups, final long[] fillIds)
+    {
+    }
+
+    /**
+     * The cluster applied a heartbeat of this worker: its lease on its slots runs from when it sent it.
+     *
+     * @param correlationId the heartbeat's (what the worker sent it with, e.g. its send time).
+     * @param epoch         the placement's epoch when it was applied.
+     */
+    default void onHeartbeatAck(final long correlationId, final long epoch)
+    {
+    }
+
+    /**
      * Run a task: fold the UDF over the operands (each an int32 length then bytes) on a fresh output vertex.
      */
     default void onTaskAssign(
@@ -155,20 +191,6 @@ public interface GridListener
      * @param timestampNs the value the ping was sent with.
      */
     default void onPing(final long timestampNs)
-    {
-    }
-
-    /**
-     * The backups of every slot, sent right after the placement of the same epoch.
-     */
-    default void onSlotBackups(final long epoch, final int backupCount, final int[] backups, final long[] fillIds)
-    {
-    }
-
-    /**
-     * The cluster applied a heartbeat: renews the worker's lease.
-     */
-    default void onHeartbeatAck(final long correlationId, final long epoch)
     {
     }
 }

@@ -17,6 +17,23 @@ interface GridOutput
      */
     void slotMoves(long sessionId, long epoch, int[] slots, int[] targets, long[] moveIds, String targetChannels);
 
+    /**
+     * Sends a worker every slot's backups, between the placement and the slot moves of the same epoch.
+     *
+     * @param backupCount backups per slot.
+     * @param backups     worker id per slot and backup, {@code slot * backupCount + k}; {@code -1} for none.
+     * @param fillIds     as backups: 0 when the backup holds the slot in sync, else the id of the fill it waits for.
+     */
+    void slotBackups(long sessionId, long epoch, int backupCount, int[] backups, long[] fillIds);
+
+    /**
+     * Acknowledges a worker's heartbeat (or repeated LEAVE), applied: renews its lease on its slots.
+     *
+     * @param correlationId the heartbeat's, echoed.
+     * @param epoch         the placement's epoch.
+     */
+    void heartbeatAck(long sessionId, long correlationId, long epoch);
+
     /** Tells a worker's session to run a task of a DAG (its current attempt, with its input results). */
     void assign(long sessionId, DagRun run, int task);
 

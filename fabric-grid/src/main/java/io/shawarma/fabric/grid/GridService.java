@@ -44,6 +44,7 @@ public final class GridService implements ClusteredService
     private final int maxFinishedDags;
     private final Predicate<String> knownUdf;
     private final LoadSkew loadSkew;
+    private final int backupCount;
     private final MessageHeaderDecoder header = new MessageHeaderDecoder();
     private final WorkerStatusDecoder workerStatus = new WorkerStatusDecoder();
     private final SubmitDagDecoder submitDag = new SubmitDagDecoder();
@@ -60,6 +61,8 @@ public final class GridService implements ClusteredService
     private long droppedEgress;
 
     /**
+     * A service without slot backups and without moves on load.
+     *
      * @param slotCount          hash slots placed on workers; the same on every member and across restarts.
      * @param heartbeatTimeoutNs a worker silent this long is declared dead.
      * @param maxTasksPerWorker  tasks one worker runs at once before it counts as overloaded.
@@ -80,7 +83,20 @@ public final class GridService implements ClusteredService
         final int slotCount, final long heartbeatTimeoutNs, final int maxTasksPerWorker, final int maxFinishedDags,
         final Predicate<String> knownUdf, final LoadSkew loadSkew)
     {
+        this(slotCount, heartbeatTimeoutNs, maxTasksPerWorker, maxFinishedDags, knownUdf, loadSkew, 0);
+    }
+
+    /**
+     * As above, with backups for every slot.
+     *
+     * @param backupCount backups per slot (shawarma.grid.backups), in [0, 2].
+     */
+    GridService(
+        final int slotCount, final long heartbeatTimeoutNs, final int maxTasksPerWorker, final int maxFinishedDags,
+        final Predicate<String> knownUdf, final LoadSkew loadSkew, final int backupCount)
+    {
         this.loadSkew = loadSkew;
+        this.backupCount = backupCount;
         this.slotCount = slotCount;
         this.heartbeatTimeoutNs = heartbeatTimeoutNs;
         this.maxTasksPerWorker = maxTasksPerWorker;
@@ -95,7 +111,7 @@ public final class GridService implements ClusteredService
         final long heartbeatTimeout = heartbeatTimeoutNs;
         livenessCheckInterval = Math.max(1, heartbeatTimeout / 4);
         state = new GridState(
-            slotCount, heartbeatTimeout, maxTasksPerWorker, maxFinishedDags, knownUdf, loadSkew, egress);
+            slotCount, heartbeatTimeout, maxTasksPerWorker, maxFinishedDags, knownUdf, loadSkew, backupCount, egress);
         if (null != snapshotImage)
         {
             loadSnapshot(snapshotImage);
@@ -278,6 +294,7 @@ public final class GridService implements ClusteredService
         final int running = workerStatus.runningTasks();
         final int load = workerStatus.load();
         final long syncedEpoch = workerStatus.session().epoch();
+        final long correlationId = workerStatus.session().correlationId();
         final String dataChannel = workerStatus.dataChannel();
         if (workerId < 0)
         {
@@ -289,11 +306,11 @@ public final class GridService implements ClusteredService
         }
         else if (MemberEvent.HEARTBEAT == event)
         {
-            state.onHeartbeat(workerId, sessionId, running, load, dataChannel, syncedEpoch, timestamp);
+            state.onHeartbeat(workerId, sessionId, running, load, dataChannel, syncedEpoch, correlationId, timestamp);
         }
         else if (MemberEvent.LEAVE == event)
         {
-            state.onLeave(workerId, sessionId, syncedEpoch, timestamp);
+            state.onLeave(workerId, sessionId, syncedEpoch, correlationId, timestamp);
         }
         else
         {
@@ -444,6 +461,17 @@ public final class GridService implements ClusteredService
             final String targetChannels)
         {
             offer(sessionId, encoder.slotMoves(epoch, slots, targets, moveIds, targetChannels));
+        }
+
+        public void slotBackups(
+            final long sessionId, final long epoch, final int backupCount, final int[] backups, final long[] fillIds)
+        {
+            offer(sessionId, encoder.slotBackups(epoch, backupCount, backups, fillIds));
+        }
+
+        public void heartbeatAck(final long sessionId, final long correlationId, final long epoch)
+        {
+            offer(sessionId, encoder.heartbeatAck(correlationId, epoch));
         }
 
         public void assign(final long sessionId, final DagRun run, final int task)

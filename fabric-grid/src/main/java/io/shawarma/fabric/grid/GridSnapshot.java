@@ -20,9 +20,10 @@ final class GridSnapshot
 {
     /**
      * Version 2 added the leaving workers and the slot moves after the finished DAGs; version 3 the slots' claims and
-     * the load-skew clock after them. Older snapshots still load (no worker leaving, no move, no claim, no skew seen).
+     * the load-skew clock after them; version 4 the slots' backups and fill ids. Older snapshots still load (no
+     * worker leaving, no move, no claim, no skew seen, no backup).
      */
-    static final int VERSION = 3;
+    static final int VERSION = 4;
 
     private GridSnapshot()
     {
@@ -121,6 +122,17 @@ final class GridSnapshot
         }
         out.putLong(state.skewSince());
         out.putLong(state.lastSkewMove());
+
+        final BackupTable backups = slots.backups();
+        out.putInt(backups.count());
+        for (int slot = 0; slot < slots.slotCount(); slot++)
+        {
+            for (int k = 0; k < backups.count(); k++)
+            {
+                out.putInt(backups.backupOf(slot, k));
+                out.putLong(backups.fillIdOf(slot, k));
+            }
+        }
         return out.position;
     }
 
@@ -219,9 +231,39 @@ final class GridSnapshot
             final long skewSince = in.getLong();
             state.restoreLoadSkew(skewSince, in.getLong());
         }
+        if (version >= 4)
+        {
+            readBackups(in, state.slots());
+        }
         if (in.position != length)
         {
             throw new IllegalStateException("grid snapshot has " + (length - in.position) + " trailing bytes");
+        }
+    }
+
+    /**
+     * Takes the saved backups as they are, as many per slot as this grid keeps (shawarma.grid.backups may have
+     * changed): the next rebalance assigns the missing ones.
+     */
+    private static void readBackups(final Reader in, final SlotTable slots)
+    {
+        final int savedCount = in.getInt();
+        if (savedCount < 0)
+        {
+            throw new IllegalStateException("grid snapshot has " + savedCount + " backups per slot");
+        }
+        final BackupTable backups = slots.backups();
+        for (int slot = 0; slot < slots.slotCount(); slot++)
+        {
+            for (int k = 0; k < savedCount; k++)
+            {
+                final int workerId = in.getInt();
+                final long fillId = in.getLong();
+                if (k < backups.count())
+                {
+                    backups.restore(slot, k, workerId, fillId);
+                }
+            }
         }
     }
 

@@ -5,6 +5,7 @@ import io.shawarma.udf.Status;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +22,9 @@ import java.util.function.Predicate;
  * <p>
  * Slots are spread evenly on every join, leave or death ({@link SlotTable}); a worker that died and comes back gets
  * back the slots it lost (its data directory may hold their vertices), and load skewed beyond {@link LoadSkew}'s
- * threshold for long enough moves slots from the most to the least loaded worker.
+ * threshold for long enough moves slots from the most to the least loaded worker. With backups, a dead owner's slots
+ * go to their in-sync backups, and every slot is given its backups again ({@link BackupTable}). Each heartbeat applied
+ * is acknowledged: the acknowledgement renews the worker's lease on its slots.
  */
 final class GridState
 {
@@ -36,6 +39,7 @@ final class GridState
     private final TaskBoard tasks;
     private final SkewBalancer skewBalancer;
     private final ViewPublisher views;
+    private final GridOutput output;
 
     /**
      * @param slotCount         number of hash slots placed on workers.
@@ -59,9 +63,20 @@ final class GridState
         final int slotCount, final long heartbeatTimeout, final int maxTasksPerWorker, final int maxFinishedDags,
         final Predicate<String> knownUdf, final LoadSkew loadSkew, final GridOutput output)
     {
+        this(slotCount, heartbeatTimeout, maxTasksPerWorker, maxFinishedDags, knownUdf, loadSkew, 0, output);
+    }
+
+    /**
+     * @param backupCount backups per slot (shawarma.grid.backups); the other parameters as above.
+     */
+    GridState(
+        final int slotCount, final long heartbeatTimeout, final int maxTasksPerWorker, final int maxFinishedDags,
+        final Predicate<String> knownUdf, final LoadSkew loadSkew, final int backupCount, final GridOutput output)
+    {
         this.slotCount = slotCount;
         this.heartbeatTimeout = heartbeatTimeout;
-        this.slots = new SlotTable(slotCount);
+        this.output = output;
+        this.slots = new SlotTable(slotCount, backupCount);
         this.skewBalancer = new SkewBalancer(loadSkew, members, slots);
         this.views = new ViewPublisher(output, members, slots);
         this.tasks = new TaskBoard(maxTasksPerWorker, maxFinishedDags, knownUdf, output, members, slots);
@@ -76,14 +91,24 @@ final class GridState
         final Member existing = members.get(workerId);
         if (null != existing)
         {
+            boolean resynced = false;
             if (existing.sessionId != sessionId)
             {
                 tasks.requeueTasksOf(workerId, now);
                 existing.sessionId = sessionId;
+                // Its copies as a backup may be gone with its old session: their owners fill them again.
+                resynced = slots.resync(workerId);
             }
             existing.dataChannel = dataChannel;
             existing.lastHeartbeat = now;
-            sendView(existing, now);
+            if (resynced)
+            {
+                sendViews(now);
+            }
+            else
+            {
+                sendView(existing, now);
+            }
         }
         else
         {
@@ -102,7 +127,7 @@ final class GridState
         final int workerId, final long sessionId, final int runningTasks, final int load, final String dataChannel,
         final long now)
     {
-        onHeartbeat(workerId, sessionId, runningTasks, load, dataChannel, slots.epoch(), now);
+        onHeartbeat(workerId, sessionId, runningTasks, load, dataChannel, slots.epoch(), 0, now);
     }
 
     /**
@@ -113,6 +138,17 @@ final class GridState
     void onHeartbeat(
         final int workerId, final long sessionId, final int runningTasks, final int load, final String dataChannel,
         final long syncedEpoch, final long now)
+    {
+        onHeartbeat(workerId, sessionId, runningTasks, load, dataChannel, syncedEpoch, 0, now);
+    }
+
+    /**
+     * As above, and a heartbeat applied (from the worker's current session) is acknowledged with its correlation id
+     * and the placement epoch, after any view it caused: the acknowledgement renews the worker's lease.
+     */
+    void onHeartbeat(
+        final int workerId, final long sessionId, final int runningTasks, final int load, final String dataChannel,
+        final long syncedEpoch, final long correlationId, final long now)
     {
         final Member member = members.get(workerId);
         if (null == member || member.sessionId != sessionId)
@@ -130,20 +166,23 @@ final class GridState
             member.lowReports = 0;
             tasks.resendTasksOf(member);
         }
+        output.heartbeatAck(sessionId, correlationId, slots.epoch());
     }
 
-    /** A worker leaves: its slots and tasks go to the others. */
-    void onLeave(final int workerId, final long sessionId, final long now)
+    /** A worker leaves: its slots and tasks go to the others (see below). */
+    void onLeave(final int workerId, final long sessionId, final long syncedEpoch, final long now)
     {
-        onLeave(workerId, sessionId, slots.epoch(), now);
+        onLeave(workerId, sessionId, syncedEpoch, 0, now);
     }
 
     /**
      * A worker leaves gracefully: it takes no more tasks (its running ones run elsewhere) and no more slots, and its
      * slots move to the others with their data; it is removed once it owns none. A leaving worker repeats LEAVE as
-     * its heartbeat (with the epoch of its view), so a LEAVE from a worker already gone changes nothing.
+     * its heartbeat (with the epoch of its view), so a LEAVE from a worker already gone changes nothing; a LEAVE
+     * applied is acknowledged like a heartbeat (the leaver serves its slots until they moved).
      */
-    void onLeave(final int workerId, final long sessionId, final long syncedEpoch, final long now)
+    void onLeave(
+        final int workerId, final long sessionId, final long syncedEpoch, final long correlationId, final long now)
     {
         final Member member = members.get(workerId);
         if (null == member || member.sessionId != sessionId)
@@ -154,16 +193,19 @@ final class GridState
         {
             keepInSync(member, syncedEpoch, now);
             member.lastHeartbeat = now;
-            return;
         }
-        member.leaving = true;
-        member.lastHeartbeat = now;
-        tasks.requeueTasksOf(workerId, now);
-        if (!removeIfHandedOver(member, now))
+        else
         {
-            rebalance(Long.MIN_VALUE, now);
-            tasks.dispatch(now);
+            member.leaving = true;
+            member.lastHeartbeat = now;
+            tasks.requeueTasksOf(workerId, now);
+            if (!removeIfHandedOver(member, now))
+            {
+                rebalance(Long.MIN_VALUE, now);
+                tasks.dispatch(now);
+            }
         }
+        output.heartbeatAck(sessionId, correlationId, slots.epoch());
     }
 
     /** A client session closed (or timed out): a worker on it is gone. */
@@ -237,24 +279,7 @@ final class GridState
     /** @return true when the placement changed (every worker was sent the new view). */
     private boolean rebalance(final long joiningSessionId, final long now)
     {
-        final int[] live = new int[members.size()];
-        int takerCount = 0;
-        int i = 0;
-        for (final Member member : members.values())
-        {
-            live[i++] = member.workerId;
-            takerCount += member.leaving ? 0 : 1;
-        }
-        final int[] takers = new int[takerCount];
-        int k = 0;
-        for (final Member member : members.values())
-        {
-            if (!member.leaving)
-            {
-                takers[k++] = member.workerId;
-            }
-        }
-        final boolean changed = slots.rebalance(takers, live) > 0;
+        final boolean changed = slots.rebalance(workerIds(true), workerIds(false)) > 0;
         for (final Member member : members.values())
         {
             if (changed || member.sessionId == joiningSessionId)
@@ -265,10 +290,26 @@ final class GridState
         return changed;
     }
 
+    /** @return ascending ids of the members; of those taking slots and backups (not leaving) when takersOnly. */
+    private int[] workerIds(final boolean takersOnly)
+    {
+        final int[] ids = new int[members.size()];
+        int count = 0;
+        for (final Member member : members.values())
+        {
+            if (!takersOnly || !member.leaving)
+            {
+                ids[count++] = member.workerId;
+            }
+        }
+        return count == ids.length ? ids : Arrays.copyOf(ids, count);
+    }
+
     private void keepInSync(final Member member, final long syncedEpoch, final long now)
     {
         if (syncedEpoch != slots.epoch() && now - member.viewSentAt > heartbeatTimeout / 4 ||
-            slots.movesFrom(member.workerId) > 0 && now - member.viewSentAt > heartbeatTimeout)
+            now - member.viewSentAt > heartbeatTimeout &&
+            (slots.movesFrom(member.workerId) > 0 || slots.backups().fillsFrom(slots, member.workerId) > 0))
         {
             sendView(member, now);
         }
@@ -319,8 +360,10 @@ final class GridState
     }
 
     /**
-     * The target of a slot move has installed the slot's vertices: the move commits under a new epoch, and every
-     * worker is sent the new view. A report for a move that is not current (cancelled, redirected, done) is ignored.
+     * The target of a slot move has installed the slot's vertices: the move commits under a new epoch (the slot's
+     * backups assigned again), and every worker is sent the new view. Or a backup has the vertices of the fill it
+     * waited for: it is in sync, under a new epoch sent to every worker. A report for a move or fill that is not
+     * current (cancelled, redirected, done) is ignored.
      */
     void onSlotReceived(final int workerId, final long sessionId, final int slot, final long moveId, final long now)
     {
@@ -328,8 +371,16 @@ final class GridState
         final boolean inRange = slot >= 0 && slot < slotCount;
         final int sourceId = inRange ? slots.ownerOf(slot) : SlotTable.NO_OWNER;
         final boolean restore = inRange && slots.claimOf(slot) == workerId;
-        if (null == member || member.sessionId != sessionId || !slots.commit(slot, workerId, moveId))
+        if (null == member || member.sessionId != sessionId)
         {
+            return;
+        }
+        if (!slots.commit(slot, workerId, moveId, workerIds(true)))
+        {
+            if (slots.filled(slot, workerId, moveId))
+            {
+                sendViews(now);
+            }
             return;
         }
         // Every slot it claimed is back: spread evenly again (it may hold more than its share now). A rebalance that

@@ -17,6 +17,11 @@ import java.util.Arrays;
  * again the slot goes back to it (a move from the interim owner, whose data the claimant merges with its own; or
  * straight, when the slot has no live owner), whatever its fair share; the claim ends when the claimant owns the slot
  * again. A slot has one claim: the last owner that lost it.
+ * <p>
+ * With backups ({@link BackupTable}), a slot whose owner is lost goes first to one of its in-sync backups: its copy
+ * is current, so the lost owner gets no claim (an older claim stays: that claimant's data never reached the copy).
+ * Backups are assigned again after every rebalance and commit; every change of a backup or of its fill bumps the
+ * epoch too.
  */
 final class SlotTable
 {
@@ -27,11 +32,22 @@ final class SlotTable
     private final int[] targets;
     private final long[] moveIds;
     private final int[] claims;
+    private final BackupTable backups;
     private long epoch;
     private long nextMoveId = 1;
 
     SlotTable(final int slotCount)
     {
+        this(slotCount, 0);
+    }
+
+    /**
+     * @param slotCount   number of hash slots.
+     * @param backupCount backups wanted per slot (shawarma.grid.backups).
+     */
+    SlotTable(final int slotCount, final int backupCount)
+    {
+        backups = new BackupTable(slotCount, backupCount);
         owners = new int[slotCount];
         targets = new int[slotCount];
         moveIds = new long[slotCount];
@@ -88,6 +104,18 @@ final class SlotTable
     long nextMoveId()
     {
         return nextMoveId;
+    }
+
+    /** @return a new move or fill id, never used before. */
+    long newMoveId()
+    {
+        return nextMoveId++;
+    }
+
+    /** @return every slot's backups; change them only through this table. */
+    BackupTable backups()
+    {
+        return backups;
     }
 
     /** @return a copy of the owners. */
@@ -190,19 +218,21 @@ final class SlotTable
     }
 
     /**
-     * Plans an even spread over the workers taking slots (see {@link #fairShare(int[])}): straight reassignment for
-     * slots whose owner is not live, a move for slots a live owner gives up (a leaving worker is live until it
-     * handed everything over), and cancellation of moves no longer wanted. A slot taken from its owner without its
-     * data is claimed by that owner. Bumps the epoch when anything changed.
+     * Plans an even spread over the workers taking slots (see {@link #fairShare(int[])}): slots whose owner is not
+     * live go to an in-sync backup if they have one, else straight to their new owner; a move for slots a live owner
+     * gives up (a leaving worker is live until it handed everything over), and cancellation of moves no longer
+     * wanted. A slot taken from its owner without its data is claimed by that owner. Backups are then assigned
+     * again. Bumps the epoch when anything changed.
      *
      * @param takerIds      ascending ids of the workers that take slots.
      * @param liveWorkerIds ascending ids of every live worker: the takers and those leaving.
-     * @return number of slots whose owner or move changed.
+     * @return number of slots whose owner or move changed, plus backups changed.
      */
     int rebalance(final int[] takerIds, final int[] liveWorkerIds)
     {
+        // Promoted first, so that the fair share counts a promoted slot as owned (it may then move, with its data).
+        int changed = promote(takerIds, liveWorkerIds);
         final int[] fair = fairShare(takerIds);
-        int changed = 0;
         for (int slot = 0; slot < owners.length; slot++)
         {
             final int owner = owners[slot];
@@ -223,7 +253,7 @@ final class SlotTable
                 }
                 owners[slot] = wanted;
                 targets[slot] = NO_OWNER;
-                changed++;
+                changed += 1 + backups.ownerChanged(this, slot);
             }
             else if (targets[slot] != wanted)
             {
@@ -236,6 +266,7 @@ final class SlotTable
                 claims[slot] = NO_OWNER;
             }
         }
+        changed += backups.assign(this, takerIds);
         if (changed > 0)
         {
             epoch++;
@@ -244,11 +275,54 @@ final class SlotTable
     }
 
     /**
+     * Gives each slot whose owner is not live to an in-sync backup, if it has one: its copy is current, so the slot
+     * keeps its data, its move is cancelled and the lost owner gets no claim (its copy is stale). An older claim
+     * stays: the claimant lost the slot without its data, which is still only in its data directory.
+     *
+     * @return slots promoted.
+     */
+    private int promote(final int[] takerIds, final int[] liveWorkerIds)
+    {
+        int promoted = 0;
+        for (int slot = 0; slot < owners.length; slot++)
+        {
+            if (NO_OWNER == owners[slot] || Arrays.binarySearch(liveWorkerIds, owners[slot]) >= 0)
+            {
+                continue;
+            }
+            final int backup = backups.promotable(slot, takerIds, liveWorkerIds);
+            if (NO_OWNER != backup)
+            {
+                owners[slot] = backup;
+                targets[slot] = NO_OWNER;
+                if (claims[slot] == backup)
+                {
+                    claims[slot] = NO_OWNER;
+                }
+                backups.ownerChanged(this, slot);
+                promoted++;
+            }
+        }
+        return promoted;
+    }
+
+    /**
      * The target of a move has the slot's vertices: it becomes the owner, under a new epoch.
      *
      * @return false, changing nothing, when that is not the slot's current move (cancelled, redirected or done).
      */
     boolean commit(final int slot, final int workerId, final long moveId)
+    {
+        return commit(slot, workerId, moveId, null);
+    }
+
+    /**
+     * As {@link #commit(int, int, long)}, and the slot's backups are assigned again under the same epoch: the new
+     * owner is no longer one of them, and a backup still filling waits for a fill from the new owner.
+     *
+     * @param takerIds ascending ids of the workers that take slots (and backups); null to leave the gaps unfilled.
+     */
+    boolean commit(final int slot, final int workerId, final long moveId, final int[] takerIds)
     {
         if (slot < 0 || slot >= owners.length || targets[slot] != workerId || moveIds[slot] != moveId)
         {
@@ -260,8 +334,44 @@ final class SlotTable
         {
             claims[slot] = NO_OWNER;
         }
+        backups.ownerChanged(this, slot);
+        if (null != takerIds)
+        {
+            backups.assign(this, takerIds);
+        }
         epoch++;
         return true;
+    }
+
+    /**
+     * A backup has the slot's vertices from the fill it waited for: it is in sync, under a new epoch.
+     *
+     * @return false, changing nothing, when the worker waits for no such fill of the slot.
+     */
+    boolean filled(final int slot, final int workerId, final long fillId)
+    {
+        if (!backups.filled(slot, workerId, fillId))
+        {
+            return false;
+        }
+        epoch++;
+        return true;
+    }
+
+    /**
+     * A worker came back under a new session: each slot it is a backup of waits for a new fill (see
+     * {@link BackupTable#resync}); a new epoch when it is a backup of any.
+     *
+     * @return true when anything changed.
+     */
+    boolean resync(final int workerId)
+    {
+        if (backups.resync(this, workerId) > 0)
+        {
+            epoch++;
+            return true;
+        }
+        return false;
     }
 
     /**

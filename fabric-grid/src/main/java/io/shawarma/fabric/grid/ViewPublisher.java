@@ -3,8 +3,8 @@ package io.shawarma.fabric.grid;
 import java.util.TreeMap;
 
 /**
- * Sends workers their view of the grid: the placement and the slot moves that concern them, with the other
- * workers' data channels.
+ * Sends workers their view of the grid: the placement, every slot's backups, and the slot moves that concern them
+ * with the other workers' data channels (an owner reaches its backups there too).
  */
 final class ViewPublisher
 {
@@ -20,15 +20,17 @@ final class ViewPublisher
     }
 
     /**
-     * Sends a worker the placement, then the moves it is the source or the target of, under the same epoch: the
-     * worker takes the pair as one view (it never unfreezes a slot on a moves list older than its placement, and
-     * keeps what it holds for a slot only while the slot is its own or moving to it).
+     * Sends a worker the placement, then the backups, then the moves it is the source or the target of, under the
+     * same epoch: the worker takes them as one view (it never unfreezes a slot on a moves list older than its
+     * placement, and keeps what it holds for a slot only while the slot is its own or moving to it).
      */
     void send(final Member member, final long now)
     {
         member.viewSentAt = now;
         final long epoch = slots.epoch();
         output.placement(member.sessionId, epoch, slots.owners());
+        final BackupTable backups = slots.backups();
+        output.slotBackups(member.sessionId, epoch, backups.count(), backups.workers(), backups.fillIds());
         final int count = slots.movesFrom(member.workerId) + slots.movesTo(member.workerId);
         final int[] movingSlots = new int[count];
         final int[] targets = new int[count];

@@ -1,5 +1,6 @@
 package io.shawarma.fabric.grid;
 
+import io.shawarma.codecs.MemberEvent;
 import io.shawarma.fabric.process.LoopbackPorts;
 import io.shawarma.messaging.Transport;
 import io.shawarma.udf.Status;
@@ -118,6 +119,48 @@ class GridClusterTest
             return acks.size() == 2;
         });
         assertEquals(List.of("99/4/2", "99/4/2"), acks);
+    }
+
+    @Test
+    void shouldAcknowledgeHeartbeatsAndSendTheBackupsWithTheView()
+    {
+        member = GridCluster.launch(memberContext().backups(1));
+        transport = Transport.embedded("grid-test", "sleeping", 1024 * 1024, Throwable::printStackTrace);
+        final List<String> heard = new CopyOnWriteArrayList<>();
+        client = GridClient.connect(transport.aeronDirectoryName(), "127.0.0.1", portBase, 1, 1, new GridListener()
+        {
+            public void onSlotBackups(
+                final long epoch, final int backupCount, final int[] backups, final long[] fillIds)
+            {
+                heard.add("backups " + epoch + " " + backupCount + " " + backups[0] + " " + (0 != fillIds[0]));
+            }
+
+            public void onHeartbeatAck(final long correlationId, final long epoch)
+            {
+                heard.add("ack " + correlationId + " " + epoch);
+            }
+        }, "sleeping");
+        try (GridClient second = GridClient.connect(
+            transport.aeronDirectoryName(), "127.0.0.1", portBase, 1, 2, new StatusWatch(), "sleeping"))
+        {
+            assertTrue(client.workerStatus(MemberEvent.JOIN, 0, 0, "aeron:ipc"));
+            awaitHeard("backups 1 1 -1 false", heard, second);
+            assertTrue(second.workerStatus(MemberEvent.JOIN, 0, 0, "aeron:ipc"));
+            awaitHeard("backups 2 1 2 true", heard, second);
+
+            assertTrue(client.workerStatus(MemberEvent.HEARTBEAT, 0, 0, "aeron:ipc", 2, 4242));
+            awaitHeard("ack 4242 2", heard, second);
+        }
+    }
+
+    private void awaitHeard(final String line, final List<String> heard, final GridClient other)
+    {
+        TestGrid.await(line, 10_000, () ->
+        {
+            client.poll();
+            other.poll();
+            return heard.contains(line);
+        });
     }
 
     @Test

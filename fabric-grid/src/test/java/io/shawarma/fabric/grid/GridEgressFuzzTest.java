@@ -75,6 +75,17 @@ class GridEgressFuzzTest
             calls++;
         }
 
+        public void onSlotBackups(
+            final long epoch, final int backupCount, final int[] backups, final long[] fillIds)
+        {
+            calls++;
+        }
+
+        public void onHeartbeatAck(final long correlationId, final long epoch)
+        {
+            calls++;
+        }
+
         public void onTaskAssign(
             final long dagId, final int task, final int attempt, final long outputVertexId, final String udfName,
             final DirectBuffer operands, final int offset, final int length)

@@ -22,6 +22,20 @@ class GridPropertiesTest
     }
 
     @Test
+    void shouldRefuseBackupsOutOfRangeOrTooManyForOneView()
+    {
+        assertEquals(GridConfiguration.BACKUPS_DEFAULT, new GridCluster.Context().backups());
+        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
+            () -> new GridCluster.Context().backups(3).conclude());
+        assertEquals("shawarma.grid.backups=3: in [0, 2]", ex.getMessage());
+        final IllegalArgumentException tooMany = assertThrows(IllegalArgumentException.class,
+            () -> new GridCluster.Context().backups(2).slots(65536).conclude());
+        assertTrue(tooMany.getMessage().startsWith("shawarma.grid.backups=2: at most 32768 backups in all"),
+            tooMany.getMessage());
+        new GridCluster.Context().backups(0).conclude();
+    }
+
+    @Test
     void shouldKnowTheGridPropertiesBesideTheCore()
     {
         final KnownProperties known = KnownProperties.load(getClass().getClassLoader());

@@ -18,6 +18,13 @@ final class RecordingOutput implements GridOutput
     long lastDagId;
     /** The last slot moves sent to each session: (slot, target, moveId) each. */
     final Map<Long, long[][]> movesBySession = new HashMap<>();
+    /** Views with backups sent, and the last backups and fill ids sent. */
+    int backupViews;
+    int lastBackupCount;
+    int[] lastBackups;
+    long[] lastFillIds;
+    /** Heartbeat acknowledgements sent: (session, correlation id, epoch) each. */
+    final List<long[]> heartbeatAcks = new ArrayList<>();
 
     public void placement(final long sessionId, final long epoch, final int[] slotOwners)
     {
@@ -37,6 +44,21 @@ final class RecordingOutput implements GridOutput
         }
         movesBySession.put(sessionId, moves);
         lines.add("moves session=" + sessionId + " epoch=" + epoch + " count=" + slots.length);
+    }
+
+    public void slotBackups(
+        final long sessionId, final long epoch, final int backupCount, final int[] backups, final long[] fillIds)
+    {
+        // Not in lines: tests of the grid without backups read the lines as before.
+        backupViews++;
+        lastBackupCount = backupCount;
+        lastBackups = backups;
+        lastFillIds = fillIds;
+    }
+
+    public void heartbeatAck(final long sessionId, final long correlationId, final long epoch)
+    {
+        heartbeatAcks.add(new long[]{ sessionId, correlationId, epoch });
     }
 
     public void assign(final long sessionId, final DagRun run, final int task)
