@@ -219,7 +219,10 @@ final class GridEncoder
             .doneTasks(state.countTasks(TaskState.DONE))
             .failedTasks(state.countTasks(TaskState.FAILED))
             .dags(state.dags().size())
-            .clusterTime(now);
+            .clusterTime(now)
+            .backupsPerSlot(state.slots().backups().count())
+            .backupsAssigned(state.slots().backups().assigned())
+            .backupsInSync(state.slots().backups().inSync());
         final GridStatusEncoder.MembersEncoder members = gridStatus.membersCount(state.members().size());
         for (final Member member : state.members())
         {

@@ -16,8 +16,8 @@ import java.nio.charset.StandardCharsets;
  * vertex's whole current value, so sending it again later is harmless) and the write's answer is held until each
  * acknowledged it. A backup that refuses (it owns the slot now: the cluster promoted it, without this write) fails
  * the answer as MOVED; a backup the cluster took off the slot (it died) is no longer waited for; the slot changing
- * owner, or no acknowledgement within the backup timeout, fails it as TIMEOUT (the outcome is unknown). A backup the cluster assigned but that does not hold
- * the slot yet is filled: the slot's vertices are streamed to it ({@link SlotStreamer}, chunks marked as a fill) on
+ * owner, or no acknowledgement within the backup timeout, fails it as TIMEOUT (the outcome is unknown). A backup
+ * the cluster assigned but that does not hold the slot yet is filled: the slot's vertices are streamed to it ({@link SlotStreamer}, chunks marked as a fill) on
  * the same link as the writes, so it applies both in order, and it reports the fill to the cluster, which then
  * counts it as in sync (only an in-sync backup is promoted).
  * <p>

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 public final class StatusWatch implements GridListener
 {
     private final TreeMap<Integer, Integer> slotsByWorker = new TreeMap<>();
+    private int backupsBehind;
     private String text;
     private long epoch;
     private boolean received;
@@ -73,6 +74,9 @@ public final class StatusWatch implements GridListener
             .append(", running ").append(status.runningTasks()).append(", done ").append(status.doneTasks())
             .append(", failed ").append(status.failedTasks()).append(" (in ").append(status.dags())
             .append(" DAGs kept)\n");
+        backupsBehind = status.backupsAssigned() - status.backupsInSync();
+        out.append("backups: ").append(status.backupsPerSlot()).append(" per slot, ").append(status.backupsAssigned())
+            .append(" assigned, ").append(status.backupsInSync()).append(" in sync\n");
         text = out.toString();
         received = true;
     }
@@ -87,6 +91,12 @@ public final class StatusWatch implements GridListener
     public long epoch()
     {
         return epoch;
+    }
+
+    /** @return backups assigned but still being filled, in the last status. */
+    public int backupsBehind()
+    {
+        return backupsBehind;
     }
 
     /** @return slots per live worker in the last status. */

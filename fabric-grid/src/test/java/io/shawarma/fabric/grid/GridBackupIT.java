@@ -120,11 +120,9 @@ class GridBackupIT
             incrementAll(client);
 
             // Under load: the first owner dies in the middle of a round, and the round goes on.
-            final long killedAtNs = incrementAllKillingHalfway(client, 2);
+            incrementAllKillingHalfway(client, 2);
             awaitWorkers(2);
-            final long servedAfterNs = awaitAllServed(client);
-            System.out.printf("backups: a killed owner's vertices were served again %d ms after the kill%n",
-                TimeUnit.NANOSECONDS.toMillis(servedAfterNs - killedAtNs));
+            awaitAllServed(client);
             incrementAll(client);
             check(client, "after worker 2 was killed");
 
@@ -145,19 +143,16 @@ class GridBackupIT
         }
     }
 
-    private long incrementAllKillingHalfway(final SlotRoutedClient client, final int victim)
+    private void incrementAllKillingHalfway(final SlotRoutedClient client, final int victim)
     {
-        long killedAtNs = 0;
         for (int vertex = 0; vertex < VERTICES; vertex++)
         {
             if (VERTICES / 2 == vertex)
             {
                 WORKERS.remove(victim).kill();
-                killedAtNs = System.nanoTime();
             }
             count(vertex, client.invoke(vertex, ADD, ONE, 0, Long.BYTES, result));
         }
-        return killedAtNs;
     }
 
     private void count(final int vertex, final Status status)
@@ -177,15 +172,13 @@ class GridBackupIT
         }
     }
 
-    /** @return when every vertex answered a read. */
-    private long awaitAllServed(final SlotRoutedClient client)
+    private void awaitAllServed(final SlotRoutedClient client)
     {
         for (int vertex = 0; vertex < VERTICES; vertex++)
         {
             final int v = vertex;
             TestGrid.await("vertex " + v + " served", 30_000, () -> Status.OK == client.get(v, result));
         }
-        return System.nanoTime();
     }
 
     private void check(final SlotRoutedClient client, final String when)

@@ -30,9 +30,10 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * A worker killed with kill -9 and restarted on its data directory, with processes: one cluster member, three
- * workers with file-backed stores, G-counters incremented through the data plane before the kill and while the worker
- * is dead (its slots then belong to the others, empty), and read back once it has rejoined. Every acknowledged
- * increment is there: the restarted worker's own and the interim owners', merged by the G-counter's merge.
+ * workers with file-backed stores and no slot backups, G-counters incremented through the data plane before the kill
+ * and while the worker is dead (its slots then belong to the others, empty), and read back once it has rejoined.
+ * Every acknowledged increment is there: the restarted worker's own and the interim owners', merged by the
+ * G-counter's merge.
  */
 class GridRestartIT
 {
@@ -69,6 +70,8 @@ class GridRestartIT
             // As GridMigrationIT: a starting JVM on a busy 2-core machine can stall for a second.
             GridConfiguration.HEARTBEAT_TIMEOUT_MS_PROP, "3000",
             GridConfiguration.MERGE_UDF_PROP, GCounterUdf.NAME,
+            // The grid without backups: a dead worker's slots go to the others empty until it comes back.
+            GridConfiguration.BACKUPS_PROP, "0",
             GridConfiguration.SKEW_THRESHOLD_PROP, "0",
             Configuration.IDLE_PROP, "sleeping",
             CommonContext.AERON_DIR_PROP_NAME, AERON_DIR_BASE);
