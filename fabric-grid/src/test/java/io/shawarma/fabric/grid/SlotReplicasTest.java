@@ -155,6 +155,21 @@ class SlotReplicasTest
     }
 
     @Test
+    void sendsAgainAWriteWhoseAcknowledgementWasLost()
+    {
+        final long sequence = write(7, 42);
+        deliver(toBackup);
+        toOwner.clear();
+        owner.doWork(50_000_000);
+        assertTrue(toBackup.isEmpty(), "not before the resend interval");
+        owner.doWork(150_000_000);
+        deliver(toBackup);
+        deliver(toOwner);
+        assertEquals(List.of(sequence), released);
+        assertEquals(42, valueOf(backupStore, 7));
+    }
+
+    @Test
     void refusesWritesOnceTheLeaseRanOutAndTakesThemAgainWhenRenewed()
     {
         owner.onJoinSent(0);
