@@ -117,19 +117,23 @@ class GridStateBackupsTest
     }
 
     @Test
-    void shouldFillAgainTheBackupsOfAWorkerBackUnderANewSession()
+    void shouldTakeAWorkerBackUnderANewSessionAsADeathThenAJoin()
     {
         state.onJoin(1, 11, "a", 0);
         state.onJoin(2, 12, "b", 0);
         fillAll();
-        final long epoch = state.slots().epoch();
-        final int views = output.backupViews;
+        final int ownedByTwo = state.slots().slotsOf(2);
+        assertTrue(ownedByTwo > 0);
 
         state.onJoin(2, 22, "b", 5);
 
-        assertEquals(epoch + 1, state.slots().epoch());
-        assertEquals(0, state.slots().backups().inSync());
-        assertEquals(views + 2, output.backupViews, "the owners hear of the fills to stream");
+        // Its old incarnation's slots went to their in-sync backups (worker 1), without claims; it joins afresh and
+        // gets its share back by moves from worker 1, with their data.
+        assertEquals(64, state.slots().slotsOf(1));
+        assertEquals(0, state.slots().claimsOf(2));
+        assertEquals(ownedByTwo, state.slots().movesTo(2));
+        assertEquals(0, state.slots().backups().inSync(), "worker 2's backups are filled again");
+        assertEquals(22, state.member(2).sessionId);
     }
 
     @Test
