@@ -47,7 +47,7 @@ class WorkerStartRefusedIT
 
         assertTrue(output.contains("shawarma worker: vertex table file"), output);
         assertTrue(output.contains("is truncated"), output);
-        assertTrue(output.contains("move it away to start an empty store, or restore it from a copy"), output);
+        assertTrue(output.contains("start with --accept-loss"), output);
         assertFalse(output.contains("Exception"), output);
     }
 
