@@ -10,6 +10,8 @@ import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -29,8 +31,8 @@ import org.agrona.UnsafeApi;
  * The header says how many chunks the file holds, so that a file cut at a chunk boundary is found short; the count and
  * its check (a mix of chunk size and count) are one 8-byte word, written at once.
  * <ul>
- *   <li>A new file is written whole (its header, forced) under a temporary name, then renamed: a 0-byte file, or one
- *   shorter than its header, is never what a crash leaves, so it is refused as truncated.</li>
+ *   <li>A new file is written whole (its header, forced) under a temporary name, then linked to its name: a 0-byte
+ *   file, or one shorter than its header, is never what a crash leaves, so it is refused as truncated.</li>
  *   <li>The file grows one chunk at a time: its length is set first, in one step, then the new region is written with
  *   zeros so that the disk blocks exist (a full disk is an {@link IOException} here instead of a SIGBUS on a later
  *   write to the mapping), then (forced, when the table syncs) the header counts it, then it is mapped and used. A
@@ -253,8 +255,21 @@ final class TableFile extends ChunkMemory
         {
             writeNewHeader(created, newChunkSize);
         }
-        // Two processes creating the same file at once both rename; the second to lock it is refused.
-        Files.move(newFile, file.toPath(), StandardCopyOption.ATOMIC_MOVE);
+        try
+        {
+            // A link, unlike a rename, never replaces a file another process created meanwhile: one file, one lock.
+            Files.createLink(file.toPath(), newFile);
+        }
+        catch (final FileAlreadyExistsException ex)
+        {
+            // Created by another process since the check: opened (and locked) as it is.
+        }
+        catch (final UnsupportedOperationException | FileSystemException ex)
+        {
+            // A file system without hard links: a rename is as atomic, only not exclusive.
+            Files.move(newFile, file.toPath(), StandardCopyOption.ATOMIC_MOVE);
+        }
+        Files.deleteIfExists(newFile);
         forceDirectory(file.getAbsoluteFile().getParentFile());
     }
 

@@ -43,7 +43,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  *   <li>{@code always}: {@link #put} and {@link #remove} force the record they wrote before returning, so an
  *   acknowledged write survives a power loss. Slow: every write waits for the device.</li>
  * </ul>
- * In every mode a chunk is forced when it is added (but with {@code none}), and opening refuses what it cannot prove.
+ * With {@code interval} and {@code always} a new chunk and the header's count of it are forced before the chunk is
+ * used. In every mode, opening refuses what it cannot prove. See {@code docs/store.md}.
  * <p>
  * When direct memory or the disk cannot grow, {@link #put} throws a {@link VertexStoreFullException} saying the table
  * is full and what to raise; the table stays usable. A full table refuses a replace too when the value's size class

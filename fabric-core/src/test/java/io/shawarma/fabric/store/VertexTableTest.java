@@ -44,6 +44,12 @@ class VertexTableTest extends VertexStoreContractTest
     }
 
     @Test
+    void shouldNotAllocateOnFileBackedPathsWithChecksumsAfterWarmUp()
+    {
+        assertNoAllocationAfterWarmUp(new File(tempDir, "vertices.dat"));
+    }
+
+    @Test
     void shouldRefuseEmptyFileAsTruncated() throws IOException
     {
         final File file = new File(tempDir, "vertices.dat");
