@@ -31,6 +31,10 @@ final class RecordSlab
     static final int MIN_CHUNK_SIZE = 1024 * 1024;
     private static final int MAX_CLASSES = 31 - MIN_SLOT_SHIFT;
     private static final long MIX_MULTIPLIER = 0x9E3779B97F4A7C15L;
+    private static final long LANE_MULTIPLIER = 0xC2B2AE3D27D4EB4FL;
+    private static final long LANE_1 = 0x243F6A8885A308D3L;
+    private static final long LANE_2 = 0x13198A2E03707344L;
+    private static final long LANE_3 = 0xA4093822299F31D0L;
 
     /**
      * Receives each committed record found by {@link #recover}.
@@ -212,8 +216,9 @@ final class RecordSlab
     }
 
     /**
-     * A cheap 64-bit mix (multiply, xor-shift) of a record's version, id, length and value, folded to 32 bits.
-     * Allocation free; reads the value 8 bytes at a time, the last word overlapping the one before it.
+     * A cheap 64-bit mix of a record's version, id, length and value, folded to 32 bits: each value word is xored into
+     * one of four lanes, multiplied and rotated (four independent lanes, so the multiplies overlap), the last word read
+     * overlapping the one before it, and the lanes mixed together at the end. Allocation free.
      *
      * @param version      the record's commit word.
      * @param vertexId     the record's id.
@@ -223,26 +228,44 @@ final class RecordSlab
      */
     static int checksum(final long version, final long vertexId, final int length, final long valueAddress)
     {
-        long hash = mix(version ^ mix(vertexId ^ ((long)length << 32)));
+        // Independent multiplies (they overlap); a change in any of the three changes the seed.
+        final long seed = version * MIX_MULTIPLIER ^ Long.rotateLeft(vertexId * LANE_MULTIPLIER, 29) ^ length;
+        long lane0 = seed;
+        long lane1 = seed ^ LANE_1;
+        long lane2 = seed ^ LANE_2;
+        long lane3 = seed ^ LANE_3;
         if (length >= Long.BYTES)
         {
             final long lastWord = valueAddress + length - Long.BYTES;
-            for (long address = valueAddress; address < lastWord; address += Long.BYTES)
+            long address = valueAddress;
+            for (; address + 4 * Long.BYTES <= lastWord; address += 4 * Long.BYTES)
             {
-                hash = (hash ^ UnsafeApi.getLong(address)) * MIX_MULTIPLIER;
-                hash ^= hash >>> 29;
+                lane0 = lane(lane0, UnsafeApi.getLong(address));
+                lane1 = lane(lane1, UnsafeApi.getLong(address + Long.BYTES));
+                lane2 = lane(lane2, UnsafeApi.getLong(address + 2 * Long.BYTES));
+                lane3 = lane(lane3, UnsafeApi.getLong(address + 3 * Long.BYTES));
             }
-            hash = (hash ^ UnsafeApi.getLong(lastWord)) * MIX_MULTIPLIER;
+            for (; address < lastWord; address += Long.BYTES)
+            {
+                lane0 = lane(lane0, UnsafeApi.getLong(address));
+            }
+            lane0 = lane(lane0, UnsafeApi.getLong(lastWord));
         }
         else
         {
             for (int i = 0; i < length; i++)
             {
-                hash = (hash ^ (UnsafeApi.getByte(valueAddress + i) & 0xFF)) * MIX_MULTIPLIER;
+                lane0 = lane(lane0, UnsafeApi.getByte(valueAddress + i) & 0xFF);
             }
         }
-        hash = mix(hash);
+        final long hash = mix(lane0 ^ Long.rotateLeft(lane1, 16) ^ Long.rotateLeft(lane2, 32) ^
+            Long.rotateLeft(lane3, 48));
         return (int)(hash ^ (hash >>> 32));
+    }
+
+    private static long lane(final long lane, final long word)
+    {
+        return Long.rotateLeft((lane ^ word) * MIX_MULTIPLIER, 31);
     }
 
     /**
