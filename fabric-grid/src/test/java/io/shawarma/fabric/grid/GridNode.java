@@ -40,7 +40,7 @@ final class GridNode implements AutoCloseable
                     SystemNanoClock.INSTANCE,
                     (link) -> new SlotMigration(id, slots, port.store(), link, TimeUnit.SECONDS.toNanos(1)),
                     (migration, link) -> new SlotReplicas(id, slots, port.store(), migration, link,
-                    TimeUnit.SECONDS.toNanos(2), TimeUnit.MILLISECONDS.toNanos(500), TimeUnit.SECONDS.toNanos(1)));
+                    TimeUnit.SECONDS.toNanos(10), TimeUnit.MILLISECONDS.toNanos(500), TimeUnit.SECONDS.toNanos(1)));
                 return agent;
             }));
     }
