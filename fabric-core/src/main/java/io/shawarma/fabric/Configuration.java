@@ -88,6 +88,24 @@ public final class Configuration
     /** Directory for a file-backed store (kept across restarts); empty for an in-memory store. */
     public static final String DATA_DIR_PROP = "shawarma.data.dir";
 
+    /**
+     * When the file-backed table forces its writes to the device: {@code none} (page cache: survives kill -9, not a
+     * power loss), {@code interval} (every {@link #STORE_SYNC_INTERVAL_MS_PROP}, from the duty cycle) or
+     * {@code always} (before each put or remove returns: survives a power loss; slow).
+     */
+    public static final String STORE_SYNC_PROP = "shawarma.store.sync";
+    public static final String STORE_SYNC_DEFAULT = "none";
+
+    /** Interval between forces of the store's file with {@code shawarma.store.sync=interval}. */
+    public static final String STORE_SYNC_INTERVAL_MS_PROP = "shawarma.store.sync.interval.ms";
+    public static final long STORE_SYNC_INTERVAL_MS_DEFAULT = 100;
+
+    /**
+     * Open a damaged store file (truncated, corrupt) with the records it proves whole, dropping and counting the rest,
+     * instead of refusing it (the worker's {@code --accept-loss}).
+     */
+    public static final String STORE_ACCEPT_LOSS_PROP = "shawarma.store.accept.loss";
+
     /** Directory for the worker's counters file; default a new directory under /dev/shm, removed on close. */
     public static final String WORKER_DIR_PROP = "shawarma.worker.dir";
 

@@ -1,7 +1,6 @@
 package io.shawarma.fabric;
 
 import io.shawarma.fabric.store.VertexStore;
-import io.shawarma.fabric.store.VertexStores;
 import io.shawarma.fabric.store.UdfRegistry;
 import io.shawarma.fabric.store.LocalInvoker;
 import io.shawarma.messaging.IdleStrategies;
@@ -56,10 +55,12 @@ public final class Worker implements AutoCloseable
                 Transport.embedded("worker-" + context.workerId(), context.driverIdleStrategy(), context.termLength(),
                     driverWatch);
             driverWatch.directory(transport.aeronDirectoryName());
-            store = VertexStores.open(context.store(),
-                context.storeEntries(), context.storeValueAverageBytes(), context.storeValueMaxBytes(),
-                null == context.dataDir() ? null :
-                new File(context.dataDir(), "vertices-worker-" + context.workerId() + ".dat"));
+            store = context.openStore(context.workerId());
+            if (null != store.lossAtOpen())
+            {
+                System.err.println("shawarma worker " + context.workerId() + ": " + store.lossAtOpen());
+            }
+            counters.storeLoss(store.recordsLostAtOpen(), store.chunksLostAtOpen());
             localInvoker = new LocalInvoker(
                 store, UdfRegistry.load(context.udfClassLoader()), context.maxPayloadBytes(), errorSink::onError)
                 .replicaId(context.workerId());
@@ -222,17 +223,13 @@ public final class Worker implements AutoCloseable
     }
 
     /**
-     * A worker's settings, each defaulted from its system property (see {@link Configuration}).
+     * A worker's settings, each defaulted from its system property (see {@link Configuration}); the store's are in
+     * {@link StoreContext}.
      */
-    public static final class Context extends ParticipantContext<Context>
+    public static final class Context extends StoreContext<Context>
     {
         private int workerId = integer(WORKER_ID_PROP, -1);
         private int cpu = integer(CPU_PROP, -1);
-        private String store = string(STORE_PROP, STORE_DEFAULT);
-        private long storeEntries = number(STORE_ENTRIES_PROP, STORE_ENTRIES_DEFAULT);
-        private int storeValueAverageBytes = integer(STORE_VALUE_AVERAGE_BYTES_PROP, STORE_VALUE_AVERAGE_BYTES_DEFAULT);
-        private int storeValueMaxBytes = integer(STORE_VALUE_MAX_BYTES_PROP, STORE_VALUE_MAX_BYTES_DEFAULT);
-        private String dataDir = string(DATA_DIR_PROP, null);
         private String workerDir = string(WORKER_DIR_PROP, null);
         private boolean workerDirOwned;
         private long heartbeatIntervalNs =
@@ -261,18 +258,13 @@ public final class Worker implements AutoCloseable
             {
                 channel(listed);
             }
-            check(VertexStores.isKnown(store), STORE_PROP, store, VertexStores.KINDS);
-            check(storeEntries > 0, STORE_ENTRIES_PROP, storeEntries, "positive");
-            check(storeValueMaxBytes > 0 && storeValueMaxBytes <= maxPayloadBytes(), STORE_VALUE_MAX_BYTES_PROP,
-                storeValueMaxBytes, "positive and at most " + MAX_PAYLOAD_BYTES_PROP + "=" + maxPayloadBytes());
-            check(storeValueAverageBytes > 0 && storeValueAverageBytes <= storeValueMaxBytes,
-                STORE_VALUE_AVERAGE_BYTES_PROP, storeValueAverageBytes, "positive and at most the max value size");
+            concludeStore();
             check(heartbeatIntervalNs > 0, PEER_HEARTBEAT_INTERVAL_MS_PROP, heartbeatIntervalNs / 1_000_000.0,
                 "positive");
             check("model".equals(schedulerPolicy) || "forward".equals(schedulerPolicy) ||
                 "borrow".equals(schedulerPolicy), SCHEDULER_POLICY_PROP, schedulerPolicy, "model, forward or borrow");
             check(borrowLeaseNs >= 1_000_000L, BORROW_LEASE_MS_PROP, borrowLeaseNs / 1_000_000.0, "at least 1");
-            check(borrowSlots > 0 && (long)borrowSlots * storeValueMaxBytes <= Integer.MAX_VALUE, BORROW_SLOTS_PROP,
+            check(borrowSlots > 0 && (long)borrowSlots * storeValueMaxBytes() <= Integer.MAX_VALUE, BORROW_SLOTS_PROP,
                 borrowSlots, "positive, and slots times the max value size below 2 GiB");
             check(cpu >= -1 && cpu < Runtime.getRuntime().availableProcessors(), CPU_PROP, cpu,
                 "-1 (no pinning) or a CPU id below " + Runtime.getRuntime().availableProcessors());
@@ -307,71 +299,6 @@ public final class Worker implements AutoCloseable
         public Context cpu(final int cpu)
         {
             this.cpu = cpu;
-            return this;
-        }
-
-        /** @return the vertex store's kind, {@code table} or {@code chronicle}. */
-        public String store()
-        {
-            return store;
-        }
-
-        /** @param store the vertex store, {@code table} or {@code chronicle}. @return this. */
-        public Context store(final String store)
-        {
-            this.store = store;
-            return this;
-        }
-
-        /** @return the number of vertices the store is sized for. */
-        public long storeEntries()
-        {
-            return storeEntries;
-        }
-
-        /** @param storeEntries number of vertices the store is sized for. @return this. */
-        public Context storeEntries(final long storeEntries)
-        {
-            this.storeEntries = storeEntries;
-            return this;
-        }
-
-        /** @return average value size the store is sized for. */
-        public int storeValueAverageBytes()
-        {
-            return storeValueAverageBytes;
-        }
-
-        /** @param storeValueAverageBytes average value size the store is sized for. @return this. */
-        public Context storeValueAverageBytes(final int storeValueAverageBytes)
-        {
-            this.storeValueAverageBytes = storeValueAverageBytes;
-            return this;
-        }
-
-        /** @return largest vertex value. */
-        public int storeValueMaxBytes()
-        {
-            return storeValueMaxBytes;
-        }
-
-        /** @param storeValueMaxBytes largest vertex value. @return this. */
-        public Context storeValueMaxBytes(final int storeValueMaxBytes)
-        {
-            this.storeValueMaxBytes = storeValueMaxBytes;
-            return this;
-        }
-
-        /** @return directory of the file-backed store, or null for in memory. */
-        public String dataDir()
-        {
-            return dataDir;
-        }
-
-        /** @param dataDir directory of a file-backed store (kept across restarts); null for in memory. @return this. */
-        public Context dataDir(final String dataDir)
-        {
-            this.dataDir = dataDir;
             return this;
         }
 

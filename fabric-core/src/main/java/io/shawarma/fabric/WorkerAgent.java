@@ -57,6 +57,7 @@ final class WorkerAgent implements Agent, FabricHandler
     private final CostModel costModel;
     private final ExtensionPort port;
     private final WorkerExtension extension;
+    private final StoreSyncTimer storeSync;
     private long nowNs;
     private long nextCounterPublishNs;
     private long nextTimersNs;
@@ -89,6 +90,8 @@ final class WorkerAgent implements Agent, FabricHandler
             invoker.replication(extension.replication());
         }
         this.calls = new CallDispatch(workerId, placement, invoker, replies, held, forwarding, borrowing);
+        this.storeSync = new StoreSyncTimer(store,
+            "interval".equalsIgnoreCase(context.storeSync()) ? context.storeSyncIntervalNs() : 0, counters::onError);
     }
 
     public String roleName()
@@ -129,6 +132,7 @@ final class WorkerAgent implements Agent, FabricHandler
             nextTimersNs = nowNs + TIMERS_INTERVAL_NS;
             work += forwarding.expire(nowNs);
             work += borrowing.doWork(nowNs);
+            work += storeSync.doWork(nowNs);
             publishCounters(outbound);
         }
         return work;

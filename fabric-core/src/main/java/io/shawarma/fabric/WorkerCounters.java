@@ -64,6 +64,8 @@ public final class WorkerCounters implements AutoCloseable
     private final AtomicCounter[] schedulerDecisions;
     final AtomicCounter retriesDropped;
     final AtomicCounter retriesHeld;
+    private final AtomicCounter storeRecordsLost;
+    private final AtomicCounter storeChunksLost;
 
     /**
      * Creates the file (replacing one left by an earlier run) and the counters in it.
@@ -114,6 +116,8 @@ public final class WorkerCounters implements AutoCloseable
         }
         retriesDropped = counter("messages dropped after back-pressure retries");
         retriesHeld = counter("messages held for retry now");
+        storeRecordsLost = counter("store records lost at open");
+        storeChunksLost = counter("store chunks lost at open");
         countersFile.ready();
     }
 
@@ -173,6 +177,34 @@ public final class WorkerCounters implements AutoCloseable
         {
             schedulerDecisions[reason].setRelease(costModel.decisions(reason));
         }
+    }
+
+    /**
+     * Records what opening the store dropped, accepting loss ({@code shawarma.store.accept.loss}).
+     *
+     * @param records records dropped as corrupt or torn.
+     * @param chunks  chunks of the file missing, cut or corrupt (their records not counted).
+     */
+    void storeLoss(final long records, final long chunks)
+    {
+        storeRecordsLost.setRelease(records);
+        storeChunksLost.setRelease(chunks);
+    }
+
+    /**
+     * @return records the store dropped as corrupt or torn when it was opened accepting loss.
+     */
+    public long storeRecordsLost()
+    {
+        return storeRecordsLost.get();
+    }
+
+    /**
+     * @return chunks of the store's file missing, cut or corrupt when it was opened accepting loss.
+     */
+    public long storeChunksLost()
+    {
+        return storeChunksLost.get();
     }
 
     /**

@@ -3,6 +3,7 @@ package io.shawarma.fabric;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -31,7 +32,46 @@ class ContextTest
         assertMessage(new Worker.Context().workerId(1).fabric(FABRIC).storeValueMaxBytes(1 << 20),
             "shawarma.store.value.max.bytes");
         assertMessage(new Worker.Context().workerId(1), "shawarma.fabric.members");
+        assertMessage(new Worker.Context().workerId(1).fabric(FABRIC).storeSync("sometimes"),
+            "shawarma.store.sync=sometimes: none, interval or always");
+        assertMessage(new Worker.Context().workerId(1).fabric(FABRIC).storeSync("always"),
+            "shawarma.store.sync=always: needs a file-backed table store");
+        assertMessage(new Worker.Context().workerId(1).fabric(FABRIC).dataDir("/tmp/x").store("chronicle")
+            .storeSync("interval"), "shawarma.store.sync=interval: needs a file-backed table store");
+        assertMessage(new Worker.Context().workerId(1).fabric(FABRIC).dataDir("/tmp/x").storeSync("interval")
+            .storeSyncIntervalNs(0), "shawarma.store.sync.interval.ms=0.0: at least 1");
         assertMessage(new FabricClient.Context().fabric(FABRIC).clientId(5), "shawarma.client.id=5");
+    }
+
+    @Test
+    void shouldReadStoreDurabilitySettings()
+    {
+        System.setProperty(Configuration.STORE_SYNC_PROP, "interval");
+        System.setProperty(Configuration.STORE_SYNC_INTERVAL_MS_PROP, "250");
+        System.setProperty(Configuration.STORE_ACCEPT_LOSS_PROP, "true");
+        try
+        {
+            final Worker.Context context = new Worker.Context().workerId(1).fabric(FABRIC).dataDir("/tmp/x")
+                .conclude();
+            assertEquals("interval", context.storeSync());
+            assertEquals(250_000_000L, context.storeSyncIntervalNs());
+            assertTrue(context.storeAcceptLoss());
+            final Worker.Context defaults = new Worker.Context();
+            System.clearProperty(Configuration.STORE_SYNC_PROP);
+            System.clearProperty(Configuration.STORE_SYNC_INTERVAL_MS_PROP);
+            System.clearProperty(Configuration.STORE_ACCEPT_LOSS_PROP);
+            final Worker.Context unset = new Worker.Context();
+            assertEquals("none", unset.storeSync());
+            assertEquals(100_000_000L, unset.storeSyncIntervalNs());
+            assertFalse(unset.storeAcceptLoss());
+            assertTrue(defaults.storeAcceptLoss());
+        }
+        finally
+        {
+            System.clearProperty(Configuration.STORE_SYNC_PROP);
+            System.clearProperty(Configuration.STORE_SYNC_INTERVAL_MS_PROP);
+            System.clearProperty(Configuration.STORE_ACCEPT_LOSS_PROP);
+        }
     }
 
     @Test

@@ -38,7 +38,7 @@ class KnownPropertiesTest
                 durations++;
             }
         }
-        assertEquals(5, durations);
+        assertEquals(6, durations, "shawarma.store.sync.interval.ms among them");
     }
 
     @Test

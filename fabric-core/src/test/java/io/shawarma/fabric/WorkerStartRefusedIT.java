@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -47,8 +48,36 @@ class WorkerStartRefusedIT
 
         assertTrue(output.contains("shawarma worker: vertex table file"), output);
         assertTrue(output.contains("is truncated"), output);
-        assertTrue(output.contains("move it away to start an empty store, or restore it from a copy"), output);
+        assertTrue(output.contains("start with --accept-loss"), output);
         assertFalse(output.contains("Exception"), output);
+    }
+
+    @Test
+    void fileTruncatedAtAChunkBoundaryIsRefusedThenOpenedWithAcceptLossCountingWhatWasLost() throws IOException
+    {
+        final File dataFile = dataDir.resolve("vertices-worker-1.dat").toFile();
+        try (VertexTable table = new VertexTable(100, 16, 64, dataFile))
+        {
+            table.put(7, new UnsafeBuffer(new byte[16]), 0, 16);
+        }
+        try (RandomAccessFile file = new RandomAccessFile(dataFile, "rw"))
+        {
+            // What the original probe found served as healthy: the whole chunk gone, the header left.
+            file.setLength(4096);
+        }
+        final Map<String, String> properties = Map.of(Configuration.DATA_DIR_PROP, dataDir.toString());
+
+        final String refused = run(properties, 1);
+        assertTrue(refused.contains("(1 chunks missing): refusing to open it; restore it from a replica"), refused);
+
+        try (ChildJvm worker = new ChildJvm("worker 1", WorkerMain.class.getName(), workerProperties(properties),
+            List.of("--accept-loss"), "shawarma worker 1 ready", null))
+        {
+            worker.awaitReady(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(EXIT_TIMEOUT_MS));
+            final String output = worker.lastLines();
+            assertTrue(output.contains("shawarma worker 1: vertex table file " + dataFile + " opened accepting " +
+                "loss: 0 records dropped as corrupt or torn, 1 chunks missing"), output);
+        }
     }
 
     @Test
@@ -62,16 +91,21 @@ class WorkerStartRefusedIT
 
     private static String run(final Map<String, String> extra, final int expectedExit)
     {
-        final Map<String, String> properties = new HashMap<>(extra);
-        properties.put(Configuration.WORKER_ID_PROP, "1");
-        properties.put(Configuration.FABRIC_PROP, "1@" + LoopbackPorts.freeUdpChannel());
-        try (ChildJvm worker = new ChildJvm("worker 1", WorkerMain.class.getName(), properties, List.of(),
-            "shawarma worker 1 ready", null))
+        try (ChildJvm worker = new ChildJvm("worker 1", WorkerMain.class.getName(), workerProperties(extra),
+            List.of(), "shawarma worker 1 ready", null))
         {
             final int exit = worker.awaitExit(EXIT_TIMEOUT_MS);
             final String output = worker.lastLines();
             assertEquals(expectedExit, exit, output);
             return output;
         }
+    }
+
+    private static Map<String, String> workerProperties(final Map<String, String> extra)
+    {
+        final Map<String, String> properties = new HashMap<>(extra);
+        properties.put(Configuration.WORKER_ID_PROP, "1");
+        properties.put(Configuration.FABRIC_PROP, "1@" + LoopbackPorts.freeUdpChannel());
+        return properties;
     }
 }

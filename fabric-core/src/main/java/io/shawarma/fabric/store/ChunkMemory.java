@@ -50,6 +50,40 @@ abstract class ChunkMemory
     }
 
     /**
+     * @param address of a byte in a chunk.
+     * @return the index of that chunk; a scan of the chunks, for {@link #force(long, int)} only.
+     */
+    final int chunkIndexOf(final long address)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            if (address >= addresses[i] && address < addresses[i] + chunkSize)
+            {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("address 0x" + Long.toHexString(address) + " is in no chunk of " + name());
+    }
+
+    /**
+     * Forces every chunk to the storage device; nothing for memory that is not a file.
+     */
+    void force()
+    {
+    }
+
+    /**
+     * Forces the bytes of one chunk up to the end of a range to the storage device; nothing for memory that is not a
+     * file.
+     *
+     * @param address of the range's first byte, in a chunk.
+     * @param length  of the range, within that chunk.
+     */
+    void force(final long address, final int length)
+    {
+    }
+
+    /**
      * Adds a zero-filled chunk. Allocates; not for the steady state.
      *
      * @return the address of the new chunk.
@@ -106,6 +140,11 @@ abstract class ChunkMemory
      */
     void closeResources()
     {
+    }
+
+    final ByteBuffer chunk(final int chunkIndex)
+    {
+        return chunks[chunkIndex];
     }
 
     final void chunkSize(final int chunkSize)

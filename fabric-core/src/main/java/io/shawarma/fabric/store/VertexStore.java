@@ -105,6 +105,43 @@ public interface VertexStore extends AutoCloseable
     void forEach(VertexConsumer consumer);
 
     /**
+     * Forces every write so far to the storage device, for {@code shawarma.store.sync=interval}; nothing for a store
+     * with no file. Blocks until the device has the data: never from the hot path.
+     *
+     * @throws java.io.UncheckedIOException when the device reports an error.
+     * @throws IllegalStateException        if the store is closed.
+     */
+    default void force()
+    {
+    }
+
+    /**
+     * @return one line saying what opening the store with {@code shawarma.store.accept.loss=true} dropped as not
+     * provable (corrupt records, missing chunks), or null when nothing was lost.
+     */
+    default String lossAtOpen()
+    {
+        return null;
+    }
+
+    /**
+     * @return how many records opening the store dropped as corrupt or torn (accepting loss).
+     */
+    default long recordsLostAtOpen()
+    {
+        return 0;
+    }
+
+    /**
+     * @return how many chunks of the store's file were missing, cut or corrupt when it was opened (accepting loss);
+     * the records they held are not counted.
+     */
+    default long chunksLostAtOpen()
+    {
+        return 0;
+    }
+
+    /**
      * Closes the store: a file-backed store's data stays on disk. Idempotent.
      */
     @Override

@@ -41,9 +41,35 @@ public final class VertexStores
         final String kind, final long entries, final int averageValueBytes, final int maxValueBytes,
         final File dataFileOrNull)
     {
+        return open(kind, entries, averageValueBytes, maxValueBytes, dataFileOrNull, StoreSync.NONE, false);
+    }
+
+    /**
+     * Opens an in-memory store, or creates or reopens a file-backed one, saying how the table syncs and whether it
+     * opens a damaged file with what it can prove.
+     *
+     * @param kind              {@code table} ({@link VertexTable}) or {@code chronicle} ({@link ChronicleVertexStore}).
+     * @param entries           expected number of vertices, used to size the store.
+     * @param averageValueBytes expected average value length, used to size the store.
+     * @param maxValueBytes     largest value accepted.
+     * @param dataFileOrNull    {@code null} for an in-memory store, else the file backing it.
+     * @param sync              when the table forces its file to the device ({@code NONE} for chronicle).
+     * @param acceptLoss        the table opens a damaged file keeping what proves whole (chronicle: unused).
+     * @return the open store.
+     * @throws IllegalArgumentException for an unknown kind, a bad size, or a sync chronicle cannot do.
+     */
+    public static VertexStore open(
+        final String kind, final long entries, final int averageValueBytes, final int maxValueBytes,
+        final File dataFileOrNull, final StoreSync sync, final boolean acceptLoss)
+    {
         if ("table".equals(kind))
         {
-            return new VertexTable(entries, averageValueBytes, maxValueBytes, dataFileOrNull);
+            return new VertexTable(entries, averageValueBytes, maxValueBytes, dataFileOrNull, sync, acceptLoss);
+        }
+        if (StoreSync.NONE != sync)
+        {
+            throw new IllegalArgumentException("shawarma.store.sync=" + sync.name().toLowerCase() + " needs " +
+                "shawarma.store=table: the " + kind + " store does not sync");
         }
         if ("chronicle".equals(kind))
         {

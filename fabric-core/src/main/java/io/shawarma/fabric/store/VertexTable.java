@@ -20,13 +20,31 @@ import org.agrona.concurrent.UnsafeBuffer;
  *   by storing its commit word (a version, higher for each put) with release semantics, points the index at it, and
  *   only then frees the old slot. {@code src} may be a view of any stored vertex, the same one included.</li>
  * </ul>
- * File-backed: the file is a header and chunks, grown one chunk at a time, each mapped separately. The index is not
- * in the file: opening scans every chunk, and for each id the committed record with the highest version wins (the
- * others are freed), so a process killed at any instant leaves each vertex with its old value or its new one, never a
- * mix. <b>Durability is the page cache</b>: a write acknowledged by {@link #put} returning survives a kill -9 of the
- * process but not a crash or power loss of the machine, as nothing is forced to disk. A file whose header is not this
- * format, whose length is not a whole number of chunks, or that holds a record that cannot be, is refused with an
- * {@link IllegalStateException} naming the file, the fault and what to do. One process owns a file at a time.
+ * File-backed: the file is a header and chunks, grown one chunk at a time, each mapped separately ({@link TableFile}).
+ * The index is not in the file: opening scans every chunk, and for each id the committed record with the highest
+ * version wins (the others are freed), so a process killed at any instant leaves each vertex with its old value or its
+ * new one, never a mix.
+ * <p>
+ * <b>Opening proves the file whole or refuses it.</b> The header counts the file's chunks (a file cut short, even at a
+ * chunk boundary or to 0 bytes, is found) and each record carries a checksum of its version, id, length and value (a
+ * torn or corrupted record is found). A file that is not this format, is truncated, or holds a record or chunk that
+ * fails its checks is refused with an {@link IllegalStateException}: one line naming the file, what is wrong, and what
+ * to do (restore it from a replica, or open it accepting loss). With {@code acceptLoss}
+ * ({@code shawarma.store.accept.loss=true}, the worker's {@code --accept-loss}) it opens instead with every record
+ * that proves whole, drops the rest, and says what it lost ({@link #lossAtOpen()}, {@link #recordsLostAtOpen()},
+ * {@link #chunksLostAtOpen()}). One process owns a file at a time.
+ * <p>
+ * <b>Durability</b> ({@link StoreSync}, {@code shawarma.store.sync}):
+ * <ul>
+ *   <li>{@code none} (the default): the page cache. A write acknowledged by {@link #put} returning survives a kill -9
+ *   of the process, not a crash or power loss of the machine; after one of those the file may be refused.</li>
+ *   <li>{@code interval}: the worker calls {@link #force()} every {@code shawarma.store.sync.interval.ms} from its duty
+ *   cycle; a power loss loses at most the writes since the last force completed.</li>
+ *   <li>{@code always}: {@link #put} and {@link #remove} force the record they wrote before returning, so an
+ *   acknowledged write survives a power loss. Slow: every write waits for the device.</li>
+ * </ul>
+ * With {@code interval} and {@code always} a new chunk and the header's count of it are forced before the chunk is
+ * used. In every mode, opening refuses what it cannot prove. See {@code docs/store.md}.
  * <p>
  * When direct memory or the disk cannot grow, {@link #put} throws a {@link VertexStoreFullException} saying the table
  * is full and what to raise; the table stays usable. A full table refuses a replace too when the value's size class
@@ -43,8 +61,33 @@ public final class VertexTable implements VertexStore
     private final VertexIndex index;
     private final UnsafeBuffer readView = new UnsafeBuffer(0, 0);
     private final UnsafeBuffer forEachView = new UnsafeBuffer(0, 0);
+    private final boolean checksummed;
+    private final boolean forceEachWrite;
+    private final boolean acceptingLoss;
     private long nextVersion = 1;
+    private long recordsLostAtOpen;
+    private long chunksLostAtOpen;
+    private String lossAtOpen;
     private boolean closed;
+
+    /**
+     * Creates an in-memory table, or creates or reopens a file-backed one that does not sync and refuses a damaged
+     * file.
+     *
+     * @param entries           expected number of vertices, to size the index; more are accepted.
+     * @param averageValueBytes expected average value length; checked only.
+     * @param maxValueBytes     largest value {@link #put} accepts.
+     * @param dataFileOrNull    {@code null} for an in-memory table, else its file: created (with its directories)
+     *                          when absent, reopened and checked when present.
+     * @throws IllegalArgumentException if a size is not positive or {@code maxValueBytes < averageValueBytes}.
+     * @throws IllegalStateException    if the file is refused (not a vertex table, truncated, corrupt).
+     * @throws UncheckedIOException     if the file cannot be created, read or mapped.
+     */
+    public VertexTable(
+        final long entries, final int averageValueBytes, final int maxValueBytes, final File dataFileOrNull)
+    {
+        this(entries, averageValueBytes, maxValueBytes, dataFileOrNull, StoreSync.NONE, false);
+    }
 
     /**
      * Creates an in-memory table, or creates or reopens a file-backed one.
@@ -53,26 +96,45 @@ public final class VertexTable implements VertexStore
      * @param averageValueBytes expected average value length; checked only.
      * @param maxValueBytes     largest value {@link #put} accepts.
      * @param dataFileOrNull    {@code null} for an in-memory table, else its file: created (with its directories)
-     *                          when absent or empty, reopened and recovered when present.
+     *                          when absent, reopened and checked when present.
+     * @param sync              when a file-backed table forces its writes to the device; unused in memory.
+     * @param acceptLoss        open a damaged file with what it proves whole, counting what is lost, instead of
+     *                          refusing it.
      * @throws IllegalArgumentException if a size is not positive or {@code maxValueBytes < averageValueBytes}.
      * @throws IllegalStateException    if the file is refused (not a vertex table, truncated, corrupt).
      * @throws UncheckedIOException     if the file cannot be created, read or mapped.
      */
     public VertexTable(
-        final long entries, final int averageValueBytes, final int maxValueBytes, final File dataFileOrNull)
+        final long entries, final int averageValueBytes, final int maxValueBytes, final File dataFileOrNull,
+        final StoreSync sync, final boolean acceptLoss)
     {
-        this(entries, averageValueBytes, maxValueBytes, dataFileOrNull, Integer.MAX_VALUE);
+        this(entries, averageValueBytes, maxValueBytes, dataFileOrNull, sync, acceptLoss, Integer.MAX_VALUE);
     }
 
     VertexTable(
         final long entries, final int averageValueBytes, final int maxValueBytes, final File dataFileOrNull,
         final int maxChunks)
     {
+        this(entries, averageValueBytes, maxValueBytes, dataFileOrNull, StoreSync.NONE, false, maxChunks);
+    }
+
+    VertexTable(
+        final long entries, final int averageValueBytes, final int maxValueBytes, final File dataFileOrNull,
+        final StoreSync sync, final boolean acceptLoss, final int maxChunks)
+    {
         VertexStores.validate(entries, averageValueBytes, maxValueBytes);
         this.maxValueBytes = maxValueBytes;
+        // Only a file is ever reopened, so only a file's records need a checksum: the in-memory put skips it.
+        checksummed = null != dataFileOrNull;
+        forceEachWrite = checksummed && StoreSync.ALWAYS == sync;
+        acceptingLoss = acceptLoss;
         final int chunkSize = RecordSlab.chunkSizeFor(maxValueBytes);
-        memory = null == dataFileOrNull ?
-            new DirectChunks(chunkSize, maxChunks) : new TableFile(dataFileOrNull, chunkSize, maxChunks);
+        TableFile tableFile = null;
+        if (null != dataFileOrNull)
+        {
+            tableFile = new TableFile(dataFileOrNull, chunkSize, maxChunks, acceptLoss, StoreSync.NONE != sync);
+        }
+        memory = null == tableFile ? new DirectChunks(chunkSize, maxChunks) : tableFile;
         try
         {
             if (RecordSlab.CHUNK_HEADER_LENGTH + RecordSlab.slotSize(RecordSlab.sizeClass(maxValueBytes)) >
@@ -84,7 +146,11 @@ public final class VertexTable implements VertexStore
             }
             slab = new RecordSlab(memory, maxValueBytes);
             index = new VertexIndex(entries);
-            slab.recover(this::recoverRecord);
+            slab.recover(this::recoverRecord, acceptLoss);
+            if (null != tableFile)
+            {
+                describeLoss(tableFile);
+            }
         }
         catch (final RuntimeException ex)
         {
@@ -127,11 +193,22 @@ public final class VertexTable implements VertexStore
         index.ensureCapacityForOneMore();
         final long record = slab.allocate(length);
 
+        final long version = nextVersion++;
         UnsafeApi.putLong(record + RecordSlab.ID_OFFSET, vertexId);
         UnsafeApi.putInt(record + RecordSlab.LENGTH_OFFSET, length);
         UnsafeApi.copyMemory(
             src.byteArray(), src.addressOffset() + offset, null, record + RecordSlab.RECORD_HEADER_LENGTH, length);
-        UnsafeApi.putLongRelease(null, record + RecordSlab.COMMIT_OFFSET, nextVersion++);
+        if (checksummed)
+        {
+            UnsafeApi.putInt(record + RecordSlab.CHECKSUM_OFFSET,
+                RecordSlab.checksum(version, vertexId, length, record + RecordSlab.RECORD_HEADER_LENGTH));
+        }
+        UnsafeApi.putLongRelease(null, record + RecordSlab.COMMIT_OFFSET, version);
+        if (forceEachWrite)
+        {
+            // The new record is on the device before the old one is freed: a power loss leaves one of the two.
+            memory.force(record, RecordSlab.RECORD_HEADER_LENGTH + length);
+        }
 
         final long previous = index.put(vertexId, record);
         if (0 != previous)
@@ -157,6 +234,10 @@ public final class VertexTable implements VertexStore
             return false;
         }
         slab.free(record);
+        if (forceEachWrite)
+        {
+            memory.force(record, RecordSlab.RECORD_HEADER_LENGTH);
+        }
         return true;
     }
 
@@ -184,6 +265,45 @@ public final class VertexTable implements VertexStore
                 forEachView.wrap(record + RecordSlab.RECORD_HEADER_LENGTH, length);
                 consumer.accept(vertexId, forEachView, length);
             });
+    }
+
+    /**
+     * Forces every chunk of a file-backed table to the storage device ({@code shawarma.store.sync=interval}); nothing
+     * for an in-memory table. Blocks until the device has the data: never from the hot path.
+     *
+     * @throws java.io.UncheckedIOException when the device reports an error.
+     */
+    @Override
+    public void force()
+    {
+        ensureOpen();
+        memory.force();
+    }
+
+    @Override
+    public String lossAtOpen()
+    {
+        return lossAtOpen;
+    }
+
+    @Override
+    public long recordsLostAtOpen()
+    {
+        return recordsLostAtOpen;
+    }
+
+    @Override
+    public long chunksLostAtOpen()
+    {
+        return chunksLostAtOpen;
+    }
+
+    /**
+     * @return how many times a file-backed table forced its chunks to the device, for tests.
+     */
+    long forces()
+    {
+        return memory instanceof TableFile ? ((TableFile)memory).forces() : 0;
     }
 
     /**
@@ -215,8 +335,14 @@ public final class VertexTable implements VertexStore
         final long existingVersion = UnsafeApi.getLong(existing + RecordSlab.COMMIT_OFFSET);
         if (existingVersion == version)
         {
-            throw TableFile.refused(new File(memory.name()), "is corrupt: two records of vertex " + vertexId +
-                " have the same version " + version);
+            if (!acceptingLoss)
+            {
+                throw TableFile.refused(new File(memory.name()), "is corrupt: two records of vertex " + vertexId +
+                    " have the same version " + version);
+            }
+            // Both prove whole and neither is newer: keep the one found first.
+            slab.drop(record);
+            return;
         }
         if (version > existingVersion)
         {
@@ -226,6 +352,19 @@ public final class VertexTable implements VertexStore
         else
         {
             slab.free(record);
+        }
+    }
+
+    private void describeLoss(final TableFile tableFile)
+    {
+        recordsLostAtOpen = slab.recordsCorrupt();
+        chunksLostAtOpen = tableFile.chunksMissing() + slab.chunksCorrupt();
+        if (0 != recordsLostAtOpen || 0 != chunksLostAtOpen || null != tableFile.headerLoss())
+        {
+            lossAtOpen = "vertex table file " + memory.name() + " opened accepting loss: " + recordsLostAtOpen +
+                " records dropped as corrupt or torn, " + chunksLostAtOpen + " chunks missing, cut or corrupt (their " +
+                "records not counted)" + (null == tableFile.headerLoss() ? "" : "; " + tableFile.headerLoss()) +
+                "; " + index.size() + " vertices kept";
         }
     }
 

@@ -427,7 +427,15 @@ abstract class VertexStoreContractTest
     @Test
     void shouldNotAllocateOnViewGetPutContainsAndRemoveAfterWarmUp()
     {
-        vertices = newStore(KEYS * 2L, 64, MAX_VALUE_BYTES, null);
+        assertNoAllocationAfterWarmUp(null);
+    }
+
+    /**
+     * @param dataFileOrNull the store's file, or null in memory.
+     */
+    void assertNoAllocationAfterWarmUp(final File dataFileOrNull)
+    {
+        vertices = newStore(KEYS * 2L, 64, MAX_VALUE_BYTES, dataFileOrNull);
         for (int id = 0; id < KEYS; id++)
         {
             putValue(id, 64, (byte)id);
@@ -451,7 +459,7 @@ abstract class VertexStoreContractTest
             "%s allocation over %,d calls each: view=%d B, get=%d B (%.4f B/op), put replace heap src=%d B " +
             "(%.4f B/op), put replace direct src=%d B (%.4f B/op), contains=%d B (%.4f B/op), " +
             "remove+put insert=%d B (%.4f B/op)%n",
-            vertices.getClass().getSimpleName(), MEASURED_OPS, viewBytes,
+            vertices.getClass().getSimpleName() + (null == dataFileOrNull ? "" : " (file)"), MEASURED_OPS, viewBytes,
             getBytes, (double)getBytes / MEASURED_OPS,
             heapPutBytes, (double)heapPutBytes / MEASURED_OPS,
             directPutBytes, (double)directPutBytes / MEASURED_OPS,

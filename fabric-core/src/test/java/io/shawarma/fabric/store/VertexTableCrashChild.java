@@ -13,7 +13,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  * puts and removes drawn from a seed, printing {@code ACK <n> .} after operation {@code n} returns. The test draws
  * the same sequence from the same seed to know what each acknowledged prefix must have left.
  * <p>
- * Arguments: data file, seed, run number (written into each value so runs never repeat a value).
+ * Arguments: data file, seed, run number (written into each value so runs never repeat a value), and the table's
+ * {@link StoreSync} mode (with {@code INTERVAL}, the child forces the table every {@link #FORCE_EVERY} operations, as
+ * a worker's duty cycle would).
  */
 public final class VertexTableCrashChild
 {
@@ -23,6 +25,7 @@ public final class VertexTableCrashChild
     static final int IDS = 48;
     static final int MAX_VALUE_BYTES = 1024 + 64;
     static final long MAX_OPS = 20_000_000;
+    static final int FORCE_EVERY = 256;
     private static final int ID_OFFSET = 0;
     private static final int RUN_OFFSET = 8;
     private static final int SEQUENCE_OFFSET = 12;
@@ -58,10 +61,11 @@ public final class VertexTableCrashChild
         final File file = new File(args[0]);
         final Random random = new Random(Long.parseLong(args[1]));
         final int run = Integer.parseInt(args[2]);
+        final StoreSync sync = StoreSync.valueOf(args[3]);
         final UnsafeBuffer value = new UnsafeBuffer(new byte[MAX_VALUE_BYTES]);
         final Op op = new Op();
 
-        try (VertexTable table = new VertexTable(16, 64, MAX_VALUE_BYTES, file))
+        try (VertexTable table = new VertexTable(16, 64, MAX_VALUE_BYTES, file, sync, false))
         {
             System.out.println(READY);
             System.out.flush();
@@ -76,6 +80,10 @@ public final class VertexTableCrashChild
                 {
                     encode(value, op.vertexId, run, sequence, op.length);
                     table.put(op.vertexId, value, 0, op.length);
+                }
+                if (StoreSync.INTERVAL == sync && 0 == sequence % FORCE_EVERY)
+                {
+                    table.force();
                 }
                 System.out.println(ACK_PREFIX + sequence + ACK_SUFFIX);
                 System.out.flush();

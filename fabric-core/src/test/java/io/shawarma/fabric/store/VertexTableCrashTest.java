@@ -27,8 +27,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Kills a process writing a file-backed {@link VertexTable} with SIGKILL at a random moment, over and over on the same
- * file, and checks after each kill that no value is torn and that every vertex holds its last acknowledged write, or
- * the one write in flight at the kill, never an older one. {@code faults.iterations} (the {@code faults}
+ * file, and checks after each kill that the file opens whole (refusing damage: nothing to accept as lost), that no
+ * value is torn and that every vertex holds its last acknowledged write, or the one write in flight at the kill, never
+ * an older one. The runs take turns at the {@link StoreSync} modes. {@code faults.iterations} (the {@code faults}
  * profile) sets how many kills.
  */
 class VertexTableCrashTest
@@ -54,8 +55,10 @@ class VertexTableCrashTest
         for (int run = 0; run < ITERATIONS; run++)
         {
             final long runSeed = random.nextLong();
-            final String context = "run " + run + " (test seed " + seed + ", run seed " + runSeed + ")";
-            final long acks = runAndKill(file, runSeed, run, random.nextInt(MAX_KILL_DELAY_MS), context);
+            final StoreSync sync = StoreSync.values()[run % StoreSync.values().length];
+            final String context = "run " + run + " (sync " + sync + ", test seed " + seed + ", run seed " + runSeed +
+                ")";
+            final long acks = runAndKill(file, runSeed, run, sync, random.nextInt(MAX_KILL_DELAY_MS), context);
             totalAcks += acks;
 
             final Map<Long, byte[]> stored = readWholeValues(file, context);
@@ -82,14 +85,14 @@ class VertexTableCrashTest
         assertTrue(totalAcks > 0, "the child acknowledged no write in " + ITERATIONS + " runs");
     }
 
-    private long runAndKill(final File file, final long runSeed, final int run, final int killDelayMs,
-        final String context) throws IOException, InterruptedException
+    private long runAndKill(final File file, final long runSeed, final int run, final StoreSync sync,
+        final int killDelayMs, final String context) throws IOException, InterruptedException
     {
         // The child's output goes to a file: bytes a killed process left unread in a pipe can be lost by the JDK's
         // reaper thread, while a file keeps every line the child wrote before the kill.
         final File output = new File(tempDir, "child-" + run + ".out");
         final Process child = new ProcessBuilder(ChildJvm.command(List.of(), VertexTableCrashChild.class.getName(),
-            Map.of(), List.of(file.getPath(), Long.toString(runSeed), Integer.toString(run))))
+            Map.of(), List.of(file.getPath(), Long.toString(runSeed), Integer.toString(run), sync.name())))
             .redirectErrorStream(true)
             .redirectOutput(output)
             .start();
@@ -149,6 +152,7 @@ class VertexTableCrashTest
         final Map<Long, byte[]> stored = new HashMap<>();
         try (VertexTable table = new VertexTable(16, 64, VertexTableCrashChild.MAX_VALUE_BYTES, file))
         {
+            assertNull(table.lossAtOpen(), context);
             table.forEach((vertexId, value, length) ->
             {
                 assertNull(VertexTableCrashChild.checkWhole(vertexId, value, length),

@@ -44,17 +44,34 @@ class VertexTableTest extends VertexStoreContractTest
     }
 
     @Test
-    void shouldOpenEmptyFileAsNewStore() throws IOException
+    void shouldNotAllocateOnFileBackedPathsWithChecksumsAfterWarmUp()
+    {
+        assertNoAllocationAfterWarmUp(new File(tempDir, "vertices.dat"));
+    }
+
+    @Test
+    void shouldRefuseEmptyFileAsTruncated() throws IOException
     {
         final File file = new File(tempDir, "vertices.dat");
         assertTrue(file.createNewFile());
 
-        vertices = newStore(10, 8, 64, file);
-        putValue(1, 10, (byte)1);
-        vertices.close();
+        assertRefused(file, "is truncated: 0 bytes", () -> newStore(10, 8, 64, file));
+        assertTrue(file.exists());
+        assertEquals(0, file.length(), "a refused file is left as it was");
+    }
+
+    @Test
+    void shouldCreateNewFileWholeWithItsHeader()
+    {
+        final File file = new File(tempDir, "dir/vertices.dat");
 
         vertices = newStore(10, 8, 64, file);
-        assertValue(1, 10, (byte)1);
+
+        assertEquals(TableFile.HEADER_LENGTH, file.length());
+        assertFalse(new File(file.getPath() + TableFile.NEW_FILE_SUFFIX).exists());
+        vertices.close();
+        vertices = newStore(10, 8, 64, file);
+        assertEquals(0, vertices.size());
     }
 
     @Test
@@ -90,10 +107,13 @@ class VertexTableTest extends VertexStoreContractTest
         try (FileChannel channel = FileChannel.open(file.toPath(), StandardOpenOption.READ, StandardOpenOption.WRITE))
         {
             // What a kill between publishing a new record and freeing the old one leaves: both committed.
-            final ByteBuffer record = ByteBuffer.allocate((int)slotSize).order(ByteOrder.LITTLE_ENDIAN);
+            final ByteBuffer record = ByteBuffer.allocateDirect((int)slotSize).order(ByteOrder.nativeOrder());
             channel.read(record, FIRST_SLOT);
-            record.putLong(RecordSlab.COMMIT_OFFSET, record.getLong(RecordSlab.COMMIT_OFFSET) + 1);
+            final long version = record.getLong(RecordSlab.COMMIT_OFFSET) + 1;
+            record.putLong(RecordSlab.COMMIT_OFFSET, version);
             record.put(RecordSlab.RECORD_HEADER_LENGTH, (byte)99);
+            record.putInt(RecordSlab.CHECKSUM_OFFSET, RecordSlab.checksum(version, 1, 10,
+                new UnsafeBuffer(record).addressOffset() + RecordSlab.RECORD_HEADER_LENGTH));
             record.flip();
             channel.write(record, FIRST_SLOT + slotSize);
         }
@@ -140,6 +160,7 @@ class VertexTableTest extends VertexStoreContractTest
         }
 
         assertRefused(file, "is truncated", () -> newStore(10, 8, 64, file));
+        assertRefused(file, TableFile.WHAT_TO_DO, () -> newStore(10, 8, 64, file));
     }
 
     @Test
@@ -292,7 +313,7 @@ class VertexTableTest extends VertexStoreContractTest
         final String message = ex.getMessage();
         assertTrue(message.startsWith("vertex table file " + file), message);
         assertTrue(message.contains(what), message);
-        assertTrue(message.contains("move it away to start an empty store"), message);
+        assertTrue(message.contains("refusing to open it; "), message);
         assertFalse(message.contains("\n"), message);
     }
 

@@ -84,11 +84,19 @@ final class GridState
 
     /**
      * A worker joins (or rejoins with a new session): it gets the slot table; tasks its old session was running are
-     * run again.
+     * run again. With backups, a rejoin with a new session is taken as the death of the old incarnation (its slots
+     * are promoted to their in-sync backups), then a join.
      */
     void onJoin(final int workerId, final long sessionId, final String dataChannel, final long now)
     {
-        final Member existing = members.get(workerId);
+        Member existing = members.get(workerId);
+        if (null != existing && existing.sessionId != sessionId && slots.backups().count() > 0)
+        {
+            // A new incarnation (a restart faster than the heartbeat timeout): what its old one held may be gone
+            // (a store in memory). Its slots go to their in-sync backups as on a death, then it joins afresh.
+            remove(existing, now);
+            existing = null;
+        }
         if (null != existing)
         {
             boolean resynced = false;

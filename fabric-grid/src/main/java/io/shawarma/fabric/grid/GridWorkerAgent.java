@@ -30,10 +30,10 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  * slots to them ({@link SlotChunks}), runs the tasks it is assigned on its own vertices (one per duty cycle) and
  * reports each outcome until the cluster acknowledges it, across leader changes ({@link AssignedTasks}). The
  * worker serves the calls, holding the answer to a write until the slot's backups applied it ({@link SlotReplicas},
- * {@link BackupFrames}), and refusing writes once its lease with the cluster ran out. An assignment it already has (sent again after a lost egress or a lost result) is not run
- * twice; its result is reported again. A session the cluster closed is replaced by a new one that joins again.
- * Control plane: allocates per task, never per poll; a call allocates nothing on the worker
- * (GridWorkerAllocationTest).
+ * {@link BackupFrames}), and refusing writes once its lease with the cluster ran out. An assignment it already has
+ * (sent again after a lost egress or a lost result) is not run twice; its result is reported again. A session the
+ * cluster closed is replaced by a new one that joins again. Control plane: allocates per task, never per poll; a
+ * call allocates nothing on the worker (GridWorkerAllocationTest).
  */
 final class GridWorkerAgent implements WorkerExtension, GridListener, SlotMigration.Link, SlotReplicas.Link
 {

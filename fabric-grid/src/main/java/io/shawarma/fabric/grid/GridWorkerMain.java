@@ -1,6 +1,7 @@
 package io.shawarma.fabric.grid;
 
 import io.shawarma.fabric.Configuration;
+import io.shawarma.fabric.WorkerMain;
 import io.shawarma.fabric.process.ChildJvm;
 import org.agrona.concurrent.ShutdownSignalBarrier;
 
@@ -10,8 +11,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code shawarma worker --cluster [file.properties] -Dshawarma.worker.id=N}: runs one grid worker until SIGINT or
- * SIGTERM; it joins the cluster named by the {@code shawarma.grid.*} properties and leaves it on the way out.
+ * {@code shawarma worker --cluster [file.properties] [--accept-loss] -Dshawarma.worker.id=N}: runs one grid worker
+ * until SIGINT or SIGTERM; it joins the cluster named by the {@code shawarma.grid.*} properties and leaves it on the
+ * way out. {@code --accept-loss} opens a damaged store file with what it proves whole (see {@code WorkerMain}).
  */
 public final class GridWorkerMain
 {
@@ -29,11 +31,11 @@ public final class GridWorkerMain
         {
             if ("--help".equals(arg) || "-h".equals(arg))
             {
-                System.out.println("usage: shawarma worker --cluster [file.properties] -Dshawarma.worker.id=N " +
-                    "[-Dshawarma.data.dir=DIR] [-Dshawarma.grid....]");
+                System.out.println("usage: shawarma worker --cluster [file.properties] [--accept-loss] " +
+                    "-Dshawarma.worker.id=N [-Dshawarma.data.dir=DIR] [-Dshawarma.grid....]");
                 System.exit(0);
             }
-            if (!"--cluster".equals(arg))
+            if (!"--cluster".equals(arg) && !WorkerMain.acceptLoss(arg))
             {
                 file = Path.of(arg);
             }

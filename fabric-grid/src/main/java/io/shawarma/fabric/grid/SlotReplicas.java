@@ -13,13 +13,14 @@ import java.nio.charset.StandardCharsets;
  * A grid worker's side of slot backups ({@code shawarma.grid.backups}), without the wire.
  * <p>
  * Owner: every value written to a slot with backups is sent to each of them (a {@code BackupWrite} carrying the
- * vertex's whole current value, so sending it again later is harmless) and the write's answer is held until each
- * acknowledged it. A backup that refuses (it owns the slot now: the cluster promoted it, without this write) fails
- * the answer as MOVED; a backup the cluster took off the slot (it died) is no longer waited for; the slot changing
- * owner, or no acknowledgement within the backup timeout, fails it as TIMEOUT (the outcome is unknown). A backup
- * the cluster assigned but that does not hold the slot yet is filled: the slot's vertices are streamed to it ({@link SlotStreamer}, chunks marked as a fill) on
- * the same link as the writes, so it applies both in order, and it reports the fill to the cluster, which then
- * counts it as in sync (only an in-sync backup is promoted).
+ * vertex's whole current value, so sending it again is harmless: it is, every 100 ms until acknowledged) and the
+ * write's answer is held until each acknowledged it. A backup the cluster took off the slot (it died) is no longer
+ * waited for. A backup that refuses (it owns the slot now: the cluster promoted it), the slot changing owner, or no
+ * acknowledgement within the backup timeout fails it as TIMEOUT: the outcome is unknown (a write sent again may have
+ * been applied the first time). A backup the cluster assigned but that does not hold the slot yet is filled: the slot's
+ * vertices are streamed to it ({@link SlotStreamer}, chunks marked as a fill) on the same link as the writes, so it
+ * applies both in order, and it reports the fill to the cluster, which then counts it as in sync (only an in-sync
+ * backup is promoted).
  * <p>
  * Lease: writes are refused (answered BACK_PRESSURED) once this worker has not heard the cluster acknowledge a
  * heartbeat for half the heartbeat timeout, counted from when it sent that heartbeat. The cluster declares a worker
@@ -33,7 +34,13 @@ import java.nio.charset.StandardCharsets;
 final class SlotReplicas implements Replication
 {
     static final int MAX_BACKUPS = 2;
+    private static final long NEVER = Long.MIN_VALUE;
     private static final long SCAN_INTERVAL_NS = 1_000_000;
+    /**
+     * A write unacknowledged this long is sent again: a backup that did not know its owner yet drops it, and an
+     * acknowledgement can be refused by back pressure. Harmless twice: a write carries the vertex's whole value.
+     */
+    private static final long RESEND_INTERVAL_NS = 100_000_000;
     private static final UnsafeBuffer LEASE_EXPIRED =
         ascii("worker's lease with the grid's cluster ran out; retry shortly (its slots may move)");
     private static final UnsafeBuffer BACKUPS_BEHIND = ascii("slot's backups are behind; retry shortly");
@@ -41,7 +48,8 @@ final class SlotReplicas implements Replication
         ascii("write applied here but its backups did not confirm it in time: outcome unknown");
     private static final UnsafeBuffer OWNER_CHANGED =
         ascii("slot changed owner before its backups confirmed the write: outcome unknown");
-    private static final UnsafeBuffer PROMOTED = ascii("slot's backup owns the slot now: write not kept, retry there");
+    private static final UnsafeBuffer PROMOTED =
+        ascii("slot's backup owns the slot now and refused the write: outcome unknown, ask the new owner");
 
     /** Creates a worker's replicas once its migration and link exist. */
     @FunctionalInterface
@@ -102,7 +110,7 @@ final class SlotReplicas implements Replication
     private long leaseFromNs;
     private long joinSentNs;
     private long nowNs;
-    private long nextScanNs;
+    private long nextScanNs = NEVER;
     private long writesSent;
     private long timeouts;
 
@@ -192,8 +200,9 @@ final class SlotReplicas implements Replication
             {
                 if (Status.OK != status)
                 {
-                    final boolean promoted = Status.MOVED == status;
-                    finish(i, promoted ? Status.MOVED : Status.TIMEOUT, backupId, promoted ? PROMOTED : BACKUP_TIMEOUT);
+                    // A refusal may answer a write sent again whose first copy the backup applied before it owned the
+                    // slot: the outcome is unknown, not "not kept".
+                    finish(i, Status.TIMEOUT, backupId, Status.MOVED == status ? PROMOTED : BACKUP_TIMEOUT);
                     return;
                 }
                 writes.acked(i, k);
@@ -207,7 +216,7 @@ final class SlotReplicas implements Replication
 
     /**
      * The backups of every slot, from the cluster's view. Writes waiting on a backup no longer listed stop waiting
-     * for it; writes to a slot no longer owned here are failed as MOVED.
+     * for it; writes to a slot no longer owned here are failed as TIMEOUT (outcome unknown).
      */
     void onBackups(final int backupCount, final int[] backups, final long[] fillIds)
     {
@@ -240,7 +249,7 @@ final class SlotReplicas implements Replication
     }
 
     /**
-     * Ownership may have changed: writes to a slot no longer owned here are failed as MOVED, and writes waiting on a
+     * Ownership may have changed: writes to a slot no longer owned here are failed as TIMEOUT, and writes waiting on a
      * backup the slot no longer has stop waiting for it.
      */
     void onViewChanged()
@@ -283,7 +292,7 @@ final class SlotReplicas implements Replication
     int doWork(final long nowNs)
     {
         this.nowNs = nowNs;
-        if (nowNs - nextScanNs < 0 || writes.inFlight() == 0 && fillsOwed == 0)
+        if (NEVER != nextScanNs && nowNs - nextScanNs < 0 || writes.inFlight() == 0 && fillsOwed == 0)
         {
             return 0;
         }
@@ -300,7 +309,7 @@ final class SlotReplicas implements Replication
                 timeouts++;
                 finish(i, Status.TIMEOUT, SlotTable.NO_OWNER, BACKUP_TIMEOUT);
             }
-            else if (writes.isUnsent(i))
+            else if (writes.isUnsent(i) || writes.resendIfDue(i, nowNs, RESEND_INTERVAL_NS))
             {
                 send(i);
             }
@@ -408,7 +417,7 @@ final class SlotReplicas implements Replication
             if (writes.isUnsent(i, k) && link.sendWrite(writes.awaited(i, k), writes.sequence(i), migration.epoch(),
                 writes.slot(i), vertexId, length < 0, value, Math.max(0, length)))
             {
-                writes.sent(i, k);
+                writes.sent(i, k, nowNs);
                 writesSent++;
             }
         }

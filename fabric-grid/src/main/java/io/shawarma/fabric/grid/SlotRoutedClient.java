@@ -7,6 +7,7 @@ import io.shawarma.udf.Status;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.collections.IntArrayList;
+import org.agrona.collections.IntHashSet;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -22,7 +23,9 @@ import java.util.concurrent.locks.LockSupport;
  * newer epoch wins (a MOVED from a worker that has not yet seen the commit is older, and is retried after a pause). A
  * write to a slot that is moving is answered BACK_PRESSURED: it was not applied, so it is retried after a pause, until
  * the call's deadline. A worker that is not reachable is skipped for the next one it knows. A call that got no answer
- * returns TIMEOUT: it may or may not have been applied, and is not retried. A worker refusing this client's proof
+ * returns TIMEOUT: it may or may not have been applied, and is not retried; the next call to that worker's slots asks
+ * another worker first, so a slot whose dead owner's backup was promoted is found without waiting for the dead
+ * worker's link to close. A worker refusing this client's proof
  * ends the call UNAUTHENTICATED. Every other status ends the call as the owner answered it: STORE_FULL, for one, is
  * not retried, as only freeing space or raising the store's limits helps.
  * <p>
@@ -45,6 +48,8 @@ public final class SlotRoutedClient implements AutoCloseable
     private final IntArrayList workerIds = new IntArrayList();
     private final int[] slotOwners;
     private final long[] slotEpochs;
+    /** Workers whose last call timed out. */
+    private final IntHashSet suspects = new IntHashSet();
     private long movedFollowed;
     private long retries;
 
@@ -169,10 +174,26 @@ public final class SlotRoutedClient implements AutoCloseable
         final int slot = Placement.slotOf(vertexId, slotCount);
         long backoffNs = MIN_BACKOFF_NS;
         int guess = 0;
+        boolean askedElsewhere = false;
         while (clock.nanoTime() - deadlineNs < 0)
         {
-            final int ownerId = client.hasWorker(slotOwners[slot]) ? slotOwners[slot] : workerIds.getInt(guess);
+            int ownerId = client.hasWorker(slotOwners[slot]) ? slotOwners[slot] : workerIds.getInt(guess);
+            if (!askedElsewhere && suspects.contains(ownerId) && workerIds.size() > 1)
+            {
+                // Its last call timed out: it may be dead and the slot promoted. Another worker answers MOVED with the
+                // owner it knows, which is this one again if nothing changed (asked once per call).
+                askedElsewhere = true;
+                ownerId = workerIds.getInt((workerIds.indexOf(ownerId) + 1) % workerIds.size());
+            }
             final Status status = callAt(kind, ownerId, vertexId, udfId, buffer, offset, length, result);
+            if (Status.TIMEOUT == status)
+            {
+                suspects.add(ownerId);
+            }
+            else if (Status.OWNER_UNREACHABLE != status)
+            {
+                suspects.remove(ownerId);
+            }
             if ((Status.TIMEOUT == status || Status.OWNER_UNREACHABLE == status) && !client.isWelcomed(ownerId))
             {
                 // Not reachable (not started, or gone): the call was not sent; ask another worker where the slot is.

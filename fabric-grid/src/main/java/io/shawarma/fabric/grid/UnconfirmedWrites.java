@@ -18,6 +18,7 @@ final class UnconfirmedWrites
     private final int[] slots = new int[CAPACITY];
     private final long[] vertexIds = new long[CAPACITY];
     private final long[] sentAtNs = new long[CAPACITY];
+    private final long[] lastSentNs = new long[CAPACITY];
     private final int[] targets = new int[CAPACITY * WIDTH];
     private final int[] required = new int[CAPACITY];
     private final int[] sent = new int[CAPACITY];
@@ -46,6 +47,7 @@ final class UnconfirmedWrites
         slots[i] = slot;
         vertexIds[i] = vertexId;
         sentAtNs[i] = nowNs;
+        lastSentNs[i] = nowNs;
         sent[i] = 0;
         acked[i] = 0;
         int mask = 0;
@@ -120,9 +122,26 @@ final class UnconfirmedWrites
         return sent[i] != required[i];
     }
 
-    void sent(final int i, final int k)
+    void sent(final int i, final int k, final long nowNs)
     {
         sent[i] |= 1 << k;
+        lastSentNs[i] = nowNs;
+    }
+
+    /**
+     * Marks the backups that have not acknowledged the write as unsent when it was last sent {@code intervalNs} ago
+     * or more: a write or its acknowledgement may have been dropped on the way.
+     *
+     * @return true when some backup is to be sent it again.
+     */
+    boolean resendIfDue(final int i, final long nowNs, final long intervalNs)
+    {
+        if (nowNs - lastSentNs[i] < intervalNs || (acked[i] & required[i]) == required[i])
+        {
+            return false;
+        }
+        sent[i] &= acked[i];
+        return true;
     }
 
     void acked(final int i, final int k)

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 import static java.nio.ByteOrder.LITTLE_ENDIAN;
@@ -32,8 +33,9 @@ import static org.junit.jupiter.api.Assertions.*;
  * Slot backups with real processes: one cluster member and three workers whose stores are in memory, so a killed
  * worker's vertices are gone with it, with {@code shawarma.grid.backups=1}. Counters are incremented through the data
  * plane, and the owner of a share of them is killed with kill -9 in the middle of a round and never restarted: every
- * acknowledged increment is served by the promoted backups. Once the survivors have refilled each other's backups,
- * a second worker is killed: the last one serves every acknowledged increment, which only the refills gave it.
+ * acknowledged increment is served by the promoted backups. A fresh worker then joins (empty) and takes its share;
+ * {@code faults.cluster.iterations} such rounds. Last, once the survivors have refilled each other's backups, a
+ * worker is killed, then another: the last one serves every acknowledged increment, which only the refills gave it.
  * <p>
  * The checker is the soak's: each counter ends between its acknowledged increments and those plus the calls that got
  * no answer (TIMEOUT: applied or not).
@@ -42,11 +44,13 @@ class GridBackupIT
 {
     private static final long START_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(60);
     private static final int VERTICES = 300;
+    /** Kill-and-replace rounds before the last two kills; {@code faults.cluster.iterations} (the soak profile: 20). */
+    private static final int ROUNDS = Integer.getInteger("faults.cluster.iterations", 1);
     private static final int CLIENT_ID = 3_200_000;
     private static final int ADD = Udf.idOf(AddUdf.NAME);
     private static final String AERON_DIR_BASE = ChildAeronDirectories.base("grid-backup-it");
     private static final List<ChildJvm> CHILDREN = new ArrayList<>();
-    private static final Map<Integer, ChildJvm> WORKERS = new HashMap<>();
+    private static final Map<Integer, ChildJvm> WORKERS = new TreeMap<>();
     private static final UnsafeBuffer ZERO = new UnsafeBuffer(new byte[Long.BYTES]);
     private static final UnsafeBuffer ONE = new UnsafeBuffer(new byte[Long.BYTES]);
     private static Map<String, String> properties;
@@ -77,15 +81,10 @@ class GridBackupIT
         final ChildJvm member = GridClusterMain.startMember(0, properties, null);
         CHILDREN.add(member);
         member.awaitReady(System.nanoTime() + START_TIMEOUT_NS);
-        workerChannels = new String[4];
+        workerChannels = new String[4 + ROUNDS];
         for (int id = 1; id <= 3; id++)
         {
-            workerChannels[id] = "aeron:udp?endpoint=127.0.0.1:" + LoopbackPorts.freeUdpPort();
-            final Map<String, String> workerProperties = new HashMap<>(properties);
-            workerProperties.put(Configuration.CHANNEL_PROP, workerChannels[id]);
-            final ChildJvm worker = GridWorkerMain.start(id, workerProperties, null);
-            CHILDREN.add(worker);
-            WORKERS.put(id, worker);
+            startWorker(id);
         }
         final long deadlineNs = System.nanoTime() + START_TIMEOUT_NS;
         for (final ChildJvm worker : WORKERS.values())
@@ -119,20 +118,51 @@ class GridBackupIT
             }
             incrementAll(client);
 
-            // Under load: the first owner dies in the middle of a round, and the round goes on.
-            incrementAllKillingHalfway(client, 2);
+            int nextId = 4;
+            for (int round = 1; round <= ROUNDS; round++)
+            {
+                // Under load: an owner dies in the middle of a round of increments, and the round goes on.
+                final int victim = WORKERS.keySet().iterator().next();
+                incrementAllKillingHalfway(client, victim);
+                awaitWorkers(2);
+                awaitAllServed(client);
+                incrementAll(client);
+                check(client, "in round " + round + ", after worker " + victim + " was killed");
+
+                final int joiner = nextId++;
+                startWorker(joiner).awaitReady(System.nanoTime() + START_TIMEOUT_NS);
+                client.worker(joiner, workerChannels[joiner]);
+                TestGrid.awaitSpread(transport, portBase, CLIENT_ID + 1, 3);
+                awaitBackupsInSync();
+                incrementAll(client);
+                check(client, "in round " + round + ", after worker " + joiner + " joined");
+            }
+
+            final Integer[] live = WORKERS.keySet().toArray(new Integer[0]);
+            WORKERS.remove(live[0]).kill();
             awaitWorkers(2);
             awaitAllServed(client);
             incrementAll(client);
-            check(client, "after worker 2 was killed");
+            check(client, "after worker " + live[0] + " was killed");
 
             awaitBackupsInSync();
-            WORKERS.remove(3).kill();
+            WORKERS.remove(live[1]).kill();
             awaitWorkers(1);
             awaitAllServed(client);
             incrementAll(client);
-            check(client, "after worker 3 was killed too: worker 1 alone has every vertex");
+            check(client, "after worker " + live[1] + " was killed too: worker " + live[2] + " alone has every vertex");
         }
+    }
+
+    private static ChildJvm startWorker(final int id)
+    {
+        workerChannels[id] = "aeron:udp?endpoint=127.0.0.1:" + LoopbackPorts.freeUdpPort();
+        final Map<String, String> workerProperties = new HashMap<>(properties);
+        workerProperties.put(Configuration.CHANNEL_PROP, workerChannels[id]);
+        final ChildJvm worker = GridWorkerMain.start(id, workerProperties, null);
+        CHILDREN.add(worker);
+        WORKERS.put(id, worker);
+        return worker;
     }
 
     private void incrementAll(final SlotRoutedClient client)

@@ -117,19 +117,22 @@ class GridStateBackupsTest
     }
 
     @Test
-    void shouldFillAgainTheBackupsOfAWorkerBackUnderANewSession()
+    void shouldTakeAWorkerBackUnderANewSessionAsADeathThenAJoin()
     {
-        state.onJoin(1, 11, "a", 0);
-        state.onJoin(2, 12, "b", 0);
+        joinThreeAndCommit();
         fillAll();
-        final long epoch = state.slots().epoch();
-        final int views = output.backupViews;
 
         state.onJoin(2, 22, "b", 5);
 
-        assertEquals(epoch + 1, state.slots().epoch());
-        assertEquals(0, state.slots().backups().inSync());
-        assertEquals(views + 2, output.backupViews, "the owners hear of the fills to stream");
+        // Its old incarnation's slots went to their in-sync backups, without claims; it joins afresh and gets its
+        // share back by moves, with their data.
+        assertEquals(0, state.slots().slotsOf(2));
+        assertEquals(64, state.slots().slotsOf(1) + state.slots().slotsOf(3));
+        assertEquals(0, state.slots().claimsOf(2));
+        assertEquals(21, state.slots().movesTo(2));
+        assertTrue(state.slots().backups().inSync() < state.slots().backups().assigned(),
+            "new backups are filled first");
+        assertEquals(22, state.member(2).sessionId);
     }
 
     @Test

@@ -113,6 +113,40 @@ class GridWorkerAuthenticationTest
     }
 
     @Test
+    void shouldAnswerAWriteOnceItsBackupAppliedItOverAuthenticatedLinks()
+    {
+        final int[] owners = new int[SLOTS];
+        Arrays.fill(owners, 1);
+        final int[] backups = new int[SLOTS];
+        Arrays.fill(backups, 2);
+        onPoller(() ->
+        {
+            source.agent().onSlotBackups(1, 1, backups, new long[SLOTS]);
+            target.agent().onSlotBackups(1, 1, backups, new long[SLOTS]);
+            return null;
+        });
+        final long vertex = vertexIn(3, 0);
+        try (SlotRoutedClient good = client(4_000_031, secret))
+        {
+            assertEquals(Status.OK, good.put(vertex, int64(11), 0, Long.BYTES));
+            assertEquals(Status.OK, good.invoke(vertex, Udf.idOf(AddUdf.NAME), int64(2), 0, Long.BYTES, result()));
+            final UnsafeBuffer held = new UnsafeBuffer(0, 0);
+            assertEquals(13, (long)onPoller(() -> target.store().view(vertex, held) < 0 ? -1 :
+                held.getLong(0, LITTLE_ENDIAN)), "the backup applied both writes before they were answered");
+        }
+        finally
+        {
+            Arrays.fill(backups, SlotTable.NO_OWNER);
+            onPoller(() ->
+            {
+                source.agent().onSlotBackups(1, 1, backups, new long[SLOTS]);
+                target.agent().onSlotBackups(1, 1, backups, new long[SLOTS]);
+                return null;
+            });
+        }
+    }
+
+    @Test
     void shouldRefuseAndCountFramesFromSendersThatDidNotProveTheSecret()
     {
         final long vertex = vertexIn(2, 0);

@@ -92,7 +92,7 @@ class SlotReplicasTest
     }
 
     @Test
-    void failsAWriteAsMovedWhenItsBackupOwnsTheSlotNow()
+    void failsAWriteAsUnknownWhenItsBackupOwnsTheSlotNow()
     {
         final long sequence = write(7, 42);
         final int[] promoted = new int[SLOTS];
@@ -103,7 +103,7 @@ class SlotReplicasTest
         deliver(toOwner);
         assertTrue(released.isEmpty());
         assertEquals(sequence, failed.get(0)[0]);
-        assertEquals(Status.MOVED, failed.get(0)[1]);
+        assertEquals(Status.TIMEOUT, failed.get(0)[1], "a write sent again may have been applied the first time");
         assertEquals(BACKUP, failed.get(0)[2]);
     }
 
@@ -152,6 +152,21 @@ class SlotReplicasTest
         deliver(toBackup);
         deliver(toOwner);
         assertEquals(List.of(sequence), released);
+    }
+
+    @Test
+    void sendsAgainAWriteWhoseAcknowledgementWasLost()
+    {
+        final long sequence = write(7, 42);
+        deliver(toBackup);
+        toOwner.clear();
+        owner.doWork(50_000_000);
+        assertTrue(toBackup.isEmpty(), "not before the resend interval");
+        owner.doWork(150_000_000);
+        deliver(toBackup);
+        deliver(toOwner);
+        assertEquals(List.of(sequence), released);
+        assertEquals(42, valueOf(backupStore, 7));
     }
 
     @Test
