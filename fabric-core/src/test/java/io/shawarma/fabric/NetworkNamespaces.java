@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  * takes their veths and rules with them, also from a shutdown hook; namespaces left by a killed JVM (whose pid is
  * gone) are deleted when the next instance starts.
  */
-final class NetworkNamespaces implements AutoCloseable
+public final class NetworkNamespaces implements AutoCloseable
 {
     private static final String PREFIX = "shw-";
     private static final String HUB_PORT_TO_ROOT = "root";
@@ -44,7 +44,7 @@ final class NetworkNamespaces implements AutoCloseable
     /**
      * @return why namespaces cannot be used here, or null when they can: the test then skips with that message.
      */
-    static String unavailableReason()
+    public static String unavailableReason()
     {
         try
         {
@@ -68,7 +68,7 @@ final class NetworkNamespaces implements AutoCloseable
      *
      * @param hostCount hosts 1..n.
      */
-    NetworkNamespaces(final int hostCount)
+    public NetworkNamespaces(final int hostCount)
     {
         deleteLeftovers();
         tag = PREFIX + ProcessHandle.current().pid() + "-" + Integer.toString(
@@ -110,7 +110,7 @@ final class NetworkNamespaces implements AutoCloseable
     /**
      * @return this namespace's address on the segment.
      */
-    InetAddress rootAddress()
+    public InetAddress rootAddress()
     {
         try
         {
@@ -126,7 +126,7 @@ final class NetworkNamespaces implements AutoCloseable
      * @param host 1..n.
      * @return its address on the segment.
      */
-    String hostAddress(final int host)
+    public String hostAddress(final int host)
     {
         return subnet + (10 + host);
     }
@@ -135,7 +135,7 @@ final class NetworkNamespaces implements AutoCloseable
      * @param host 1..n.
      * @return the command words that run a program in that host's namespace.
      */
-    List<String> launcher(final int host)
+    public List<String> launcher(final int host)
     {
         return List.of("ip", "netns", "exec", hosts[host - 1]);
     }
@@ -172,19 +172,22 @@ final class NetworkNamespaces implements AutoCloseable
     }
 
     /**
-     * Cuts a host off: every UDP datagram to or from it is dropped until {@link #heal(int)}.
+     * Cuts a host off: every UDP datagram between it and any other host (this namespace too) is dropped until
+     * {@link #heal(int)}. Its loopback still carries datagrams: programs inside its namespace still reach each other.
      */
-    void partition(final int host)
+    public void partition(final int host)
     {
         nft(hosts[host - 1], "table inet " + PARTITION_TABLE + " {\n" +
-            "  chain input { type filter hook input priority -10; policy accept; meta l4proto udp drop; }\n" +
-            "  chain output { type filter hook output priority -10; policy accept; meta l4proto udp drop; }\n}\n");
+            "  chain input { type filter hook input priority -10; policy accept; iifname \"lo\" accept; " +
+            "meta l4proto udp drop; }\n" +
+            "  chain output { type filter hook output priority -10; policy accept; oifname \"lo\" accept; " +
+            "meta l4proto udp drop; }\n}\n");
     }
 
     /**
      * Ends a host's partition.
      */
-    void heal(final int host)
+    public void heal(final int host)
     {
         run("ip", "netns", "exec", hosts[host - 1], "nft", "delete", "table", "inet", PARTITION_TABLE);
     }

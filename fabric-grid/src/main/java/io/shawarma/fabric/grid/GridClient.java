@@ -77,7 +77,7 @@ public final class GridClient implements AutoCloseable
     private long malformedMessages;
 
     private GridClient(
-        final String aeronDirectoryName, final String ingressEndpoints, final String host, final int senderId,
+        final String aeronDirectoryName, final String ingressEndpoints, final String egressHost, final int senderId,
         final GridListener listener, final String idleStrategy)
     {
         this.senderId = senderId;
@@ -87,7 +87,7 @@ public final class GridClient implements AutoCloseable
             .aeronDirectoryName(aeronDirectoryName)
             .ingressChannel("aeron:udp?term-length=" + INGRESS_TERM_LENGTH)
             .ingressEndpoints(ingressEndpoints)
-            .egressChannel("aeron:udp?endpoint=" + host + ":0|term-length=4m")
+            .egressChannel("aeron:udp?endpoint=" + egressHost + ":0|term-length=4m")
             .messageTimeoutNs(CONNECT_ATTEMPT_TIMEOUT_NS)
             .idleStrategy(IdleStrategies.of(idleStrategy))
             .egressListener(new Egress());
@@ -115,8 +115,22 @@ public final class GridClient implements AutoCloseable
         final String aeronDirectoryName, final String host, final int portBase, final int members, final int senderId,
         final GridListener listener, final String idleStrategy)
     {
-        return new GridClient(aeronDirectoryName, GridConfiguration.ingressEndpoints(host, portBase, members), host,
-            senderId, listener, idleStrategy);
+        return connect(aeronDirectoryName, host, portBase, members, host, senderId, listener, idleStrategy);
+    }
+
+    /**
+     * As above, with the cluster's answers (egress) received on another address of this host than the cluster's: a
+     * host whose address differs from the cluster members' (another machine, or a network namespace) cannot receive
+     * on theirs.
+     *
+     * @param egressHost the address of this host the cluster sends its answers to.
+     */
+    public static GridClient connect(
+        final String aeronDirectoryName, final String host, final int portBase, final int members,
+        final String egressHost, final int senderId, final GridListener listener, final String idleStrategy)
+    {
+        return new GridClient(aeronDirectoryName, GridConfiguration.ingressEndpoints(host, portBase, members),
+            egressHost, senderId, listener, idleStrategy);
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.shawarma.fabric.grid;
 
+import io.aeron.ChannelUri;
+import io.aeron.CommonContext;
 import io.shawarma.fabric.FabricMembers;
 import io.shawarma.fabric.store.LocalInvoker;
 import io.shawarma.fabric.Worker;
@@ -51,7 +53,7 @@ public final class GridWorker implements AutoCloseable
         final SlotMigration.VertexMerge merge = vertexMerge(port.invoker(), context.mergeUdf);
         final String aeronDir = port.aeronDirectoryName();
         final Function<GridListener, GridClient> connector = (listener) -> GridClient.connect(
-            aeronDir, context.host, context.portBase, context.members, context.workerId, listener,
+            aeronDir, context.host, context.portBase, context.members, context.egressHost, context.workerId, listener,
             context.idleStrategy);
         final long heartbeatTimeoutNs = context.heartbeatTimeoutNs;
         // The lease runs out half a heartbeat timeout after the last acknowledged heartbeat was sent: before the
@@ -208,6 +210,7 @@ public final class GridWorker implements AutoCloseable
         private String secretFile = string(SECRET_FILE_PROP, null);
         private NanoClock nanoClock = SystemNanoClock.INSTANCE;
         private Worker.Context worker;
+        private String egressHost;
 
         /**
          * Validates the settings.
@@ -235,7 +238,26 @@ public final class GridWorker implements AutoCloseable
                 .storeValueMaxBytes(TaskDag.MAX_RESULT_BYTES).dataDir(dataDir).secretFile(secretFile)
                 .udfClassLoader(udfClassLoader);
             worker.conclude();
+            egressHost = egressHost(dataChannel, host);
             return this;
+        }
+
+        /**
+         * @return the address the cluster answers this worker on: the one it serves calls on (the others reach it
+         * there), or the cluster's host when the data channel names no address of its own.
+         */
+        private static String egressHost(final String dataChannel, final String clusterHost)
+        {
+            final String endpoint = ChannelUri.parse(dataChannel).get(CommonContext.ENDPOINT_PARAM_NAME);
+            final int colon = null == endpoint ? -1 : endpoint.lastIndexOf(':');
+            final String address = colon <= 0 ? null : endpoint.substring(0, colon);
+            return null == address || "0.0.0.0".equals(address) || "[::]".equals(address) ? clusterHost : address;
+        }
+
+        /** @return the address the cluster answers this worker on, once concluded. */
+        String egressHost()
+        {
+            return egressHost;
         }
 
         /** @return number of vertices the store is sized for. */
@@ -251,7 +273,11 @@ public final class GridWorker implements AutoCloseable
             return this;
         }
 
-        /** @param dataChannel where the worker serves calls; port 0 picks a free one. @return this. */
+        /**
+         * @param dataChannel where the worker serves calls; port 0 picks a free one. The cluster answers the worker on
+         *                    its address too.
+         * @return this.
+         */
         public Context dataChannel(final String dataChannel)
         {
             this.dataChannel = dataChannel;

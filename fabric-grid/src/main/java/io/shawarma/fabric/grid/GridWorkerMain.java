@@ -86,10 +86,22 @@ public final class GridWorkerMain
      */
     public static ChildJvm start(final int workerId, final Map<String, String> properties, final PrintStream echo)
     {
+        return start(List.of(), workerId, properties, echo);
+    }
+
+    /**
+     * As above, through a launcher command.
+     *
+     * @param launcher command words before the java binary, e.g. {@code ip netns exec NS} to run the worker in a
+     *                 network namespace (see {@link ChildJvm}); empty for none.
+     */
+    public static ChildJvm start(
+        final List<String> launcher, final int workerId, final Map<String, String> properties, final PrintStream echo)
+    {
         final Map<String, String> all = Configuration.shawarmaProperties();
         all.putAll(properties);
         all.put(Configuration.WORKER_ID_PROP, Integer.toString(workerId));
-        return new ChildJvm("worker " + workerId, GridWorkerMain.class.getName(), all, List.of("--cluster"),
-            READY + workerId + " ready", echo);
+        return new ChildJvm(launcher, "worker " + workerId, GridWorkerMain.class.getName(), all,
+            List.of("--cluster"), READY + workerId + " ready", echo);
     }
 }

@@ -22,6 +22,17 @@ class GridPropertiesTest
     }
 
     @Test
+    void shouldHearTheClusterOnTheAddressTheWorkerServesCallsOn()
+    {
+        assertEquals("10.1.2.3", new GridWorker.Context().workerId(1).host("10.9.9.9")
+            .dataChannel("aeron:udp?endpoint=10.1.2.3:40123").conclude().egressHost());
+        assertEquals("10.9.9.9", new GridWorker.Context().workerId(1).host("10.9.9.9")
+            .dataChannel("aeron:udp?endpoint=0.0.0.0:40123").conclude().egressHost());
+        assertEquals("10.9.9.9", new GridWorker.Context().workerId(1).host("10.9.9.9")
+            .dataChannel("aeron:ipc").conclude().egressHost());
+    }
+
+    @Test
     void shouldRefuseBackupsOutOfRangeOrTooManyForOneView()
     {
         assertEquals(GridConfiguration.BACKUPS_DEFAULT, new GridCluster.Context().backups());
