@@ -58,8 +58,9 @@ final class GridBackupBench
         {
             System.out.println("bench grid: writes with " + backups + " backups per slot");
             try (GridRig rig = new GridRig("grid-backups-" + backups, transport, options.members, options.idle,
-                settings(backups, bulkVertices)).start(WORKERS))
+                settings(backups, bulkVertices)))
             {
+                rig.start(WORKERS);
                 rig.awaitSpreadAndInSync();
                 writes[backups] = writeLatency(rig, backups);
                 results.add(writes[backups]);

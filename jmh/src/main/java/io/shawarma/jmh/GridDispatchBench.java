@@ -61,8 +61,16 @@ final class GridDispatchBench
         System.out.println("bench grid: dispatch, idle " + profile);
         try (GridRig rig = new GridRig("grid-dispatch-" + profile, transport, options.members, profile, Map.of(
             GridConfiguration.MAX_TASKS_PER_WORKER_PROP, "64",
-            GridConfiguration.MAX_FINISHED_DAGS_PROP, "64")).start(WORKERS);
-            GridClient client = rig.connect(probe))
+            GridConfiguration.MAX_FINISHED_DAGS_PROP, "64")))
+        {
+            rig.start(WORKERS);
+            measure(rig, joinMigration);
+        }
+    }
+
+    private void measure(final GridRig rig, final boolean joinMigration)
+    {
+        try (GridClient client = rig.connect(probe))
         {
             final Result echo = echo(client);
             final Result submit = submitToRunning(client);

@@ -44,6 +44,7 @@ final class GridPromotionBench
 
     private static final String FILLS_COUNTER = "grid: backup fills received";
     private static final int LOADERS = 4;
+    private static final int PUT_ATTEMPTS = 5;
     private static final long CALL_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(30);
     private static final int SLOTS = GridConfiguration.SLOTS_DEFAULT;
 
@@ -82,7 +83,9 @@ final class GridPromotionBench
     void run()
     {
         System.out.printf("bench grid: loading %,d vertices of %d B%n", vertices.length, VALUE_BYTES);
+        final long loadNs = System.nanoTime();
         load();
+        System.out.printf("bench grid: loaded in %.1f s%n", (System.nanoTime() - loadNs) / 1e9);
         rig.awaitSpreadAndInSync();
         final int kills = options.quick ? 2 : 5;
         nextWorkerId = rig.workerIds().get(rig.workerIds().size() - 1) + 1;
@@ -163,7 +166,12 @@ final class GridPromotionBench
         for (int i = first; i < vertices.length; i += LOADERS)
         {
             value.putLong(0, vertices[i]);
-            final Status status = client.put(vertices[i], value, 0, VALUE_BYTES);
+            Status status = client.put(vertices[i], value, 0, VALUE_BYTES);
+            for (int attempt = 1; Status.OK != status && attempt < PUT_ATTEMPTS; attempt++)
+            {
+                // TIMEOUT (outcome unknown, e.g. a starved worker's lease ran out): a put may be repeated.
+                status = client.put(vertices[i], value, 0, VALUE_BYTES);
+            }
             require(Status.OK == status, "vertex " + vertices[i] + " stored, not " + status);
         }
     }
