@@ -44,7 +44,7 @@ final class GridPromotionBench
 
     private static final String FILLS_COUNTER = "grid: backup fills received";
     private static final int LOADERS = 4;
-    private static final int PUT_ATTEMPTS = 5;
+    private static final long PUT_RETRY_PAUSE_NS = TimeUnit.MILLISECONDS.toNanos(20);
     private static final long CALL_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(30);
     private static final int SLOTS = GridConfiguration.SLOTS_DEFAULT;
 
@@ -166,13 +166,15 @@ final class GridPromotionBench
         for (int i = first; i < vertices.length; i += LOADERS)
         {
             value.putLong(0, vertices[i]);
-            Status status = client.put(vertices[i], value, 0, VALUE_BYTES);
-            for (int attempt = 1; Status.OK != status && attempt < PUT_ATTEMPTS; attempt++)
+            final long deadlineNs = System.nanoTime() + CALL_TIMEOUT_NS;
+            Status status;
+            while (Status.OK != (status = client.put(vertices[i], value, 0, VALUE_BYTES)))
             {
-                // TIMEOUT (outcome unknown, e.g. a starved worker's lease ran out): a put may be repeated.
-                status = client.put(vertices[i], value, 0, VALUE_BYTES);
+                // TIMEOUT, outcome unknown (a backup refused or did not confirm it, e.g. on a starved worker whose
+                // slots are moving): a put may be repeated.
+                require(System.nanoTime() - deadlineNs < 0, "vertex " + vertices[i] + " stored, not " + status);
+                LockSupport.parkNanos(PUT_RETRY_PAUSE_NS);
             }
-            require(Status.OK == status, "vertex " + vertices[i] + " stored, not " + status);
         }
     }
 

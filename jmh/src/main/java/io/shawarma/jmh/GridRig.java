@@ -39,6 +39,9 @@ final class GridRig implements AutoCloseable
 {
     static final long TIMEOUT_NS = TimeUnit.SECONDS.toNanos(120);
     static final long QUERY_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(2);
+    /** Slots move one by one: on a loaded machine, a worker joining a grid holding 50 MB takes minutes. */
+    static final long WAIT_TIMEOUT_NS = TimeUnit.MINUTES.toNanos(10);
+    private static final long REPORT_INTERVAL_NS = TimeUnit.SECONDS.toNanos(15);
 
     private static int nextClientId = 3_000_000;
 
@@ -177,17 +180,26 @@ final class GridRig implements AutoCloseable
      * Asks the cluster for its status every few milliseconds until the condition holds.
      *
      * @return the status that satisfied it.
-     * @throws IllegalStateException naming what was awaited when it does not hold in {@link #TIMEOUT_NS}.
+     * @throws IllegalStateException naming what was awaited when it does not hold in {@link #WAIT_TIMEOUT_NS}.
      */
     StatusWatch awaitStatus(final String what, final Predicate<StatusWatch> condition)
     {
         final StatusWatch status = new StatusWatch();
-        final long deadlineNs = System.nanoTime() + TIMEOUT_NS;
+        final long startNs = System.nanoTime();
+        long reportNs = startNs + REPORT_INTERVAL_NS;
         try (GridClient client = connect(status))
         {
             while (!(status.query(client, QUERY_TIMEOUT_NS) && condition.test(status)))
             {
-                require(System.nanoTime() - deadlineNs < 0, what + " in time");
+                final long nowNs = System.nanoTime();
+                if (nowNs - reportNs >= 0)
+                {
+                    // A slow wait (slots moving one by one on a loaded machine) shows its progress.
+                    System.out.printf("bench grid: %.0f s waiting for %s: slots %s, backups behind %d%n",
+                        (nowNs - startNs) / 1e9, what, status.slotsByWorker(), status.backupsBehind());
+                    reportNs = nowNs + REPORT_INTERVAL_NS;
+                }
+                require(nowNs - startNs < WAIT_TIMEOUT_NS, what + " in time; last status:\n" + status.text());
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
             }
         }
