@@ -20,9 +20,7 @@ final class Report
         {"fabric_rpc_ipc_rtt", "aeron_raw_ipc_rtt"},
         {"fabric_rpc_udp_rtt", "aeron_raw_udp_rtt"},
         {"fabric_ipc_throughput", "aeron_raw_ipc_throughput"},
-        {"fabric_udp_throughput", "aeron_raw_udp_throughput"},
-        {"grid_submit_to_running", "cluster_echo_rtt"},
-        {"grid_dependant_hop", "cluster_echo_rtt"}};
+        {"fabric_udp_throughput", "aeron_raw_udp_throughput"}};
 
     private final List<Result> results;
     private final Map<String, String> config;
@@ -36,14 +34,15 @@ final class Report
     void print(final PrintStream out)
     {
         out.println();
-        out.printf("%-30s %10s %10s %10s %10s %10s %10s %10s%n",
+        final String name = "%-" + nameWidth() + "s";
+        out.printf(name + " %10s %10s %10s %10s %10s %10s %10s%n",
             "latency (us)", "p50", "p90", "p99", "p99.9", "p99.99", "max", "count");
         for (final Result result : results)
         {
             if (result.isLatency())
             {
                 final Histogram h = result.histogram;
-                out.printf("%-30s %10.2f %10.2f %10.2f %10.2f %10.2f %10.2f %,10d%n", result.name,
+                out.printf(name + " %10.2f %10.2f %10.2f %10.2f %10.2f %10.2f %,10d%n", result.name,
                     us(h, 50), us(h, 90), us(h, 99), us(h, 99.9), us(h, 99.99), h.getMaxValue() / 1000.0,
                     h.getTotalCount());
             }
@@ -53,7 +52,7 @@ final class Report
         {
             if (!result.isLatency())
             {
-                out.printf("%-30s %,16.1f %s%n", result.name, result.value, result.unit);
+                out.printf(name + " %,16.2f %s%n", result.name, result.value, result.unit);
             }
         }
         String header = "\nratios, ours / raw Aeron (same channel, message size and idle strategy, same run):";
@@ -123,6 +122,16 @@ final class Report
         }
         json.append("  ]\n}\n");
         Files.writeString(file, json, StandardCharsets.UTF_8);
+    }
+
+    private int nameWidth()
+    {
+        int width = 30;
+        for (final Result result : results)
+        {
+            width = Math.max(width, result.name.length());
+        }
+        return width;
     }
 
     private Result find(final String name)

@@ -30,6 +30,15 @@ final class Result
         return new Result(name, unit, null, value);
     }
 
+    /**
+     * @return {@code ours / base} at a percentile of their latencies, as a value in unit {@code x}.
+     */
+    static Result ratio(final String name, final Result ours, final Result base, final double percentile)
+    {
+        return value(name, "x", (double)ours.histogram.getValueAtPercentile(percentile) /
+            base.histogram.getValueAtPercentile(percentile));
+    }
+
     boolean isLatency()
     {
         return null != histogram;

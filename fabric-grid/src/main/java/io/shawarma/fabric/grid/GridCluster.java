@@ -15,6 +15,7 @@ import io.shawarma.fabric.store.UdfRegistry;
 import io.shawarma.messaging.IdleStrategies;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
+import org.agrona.SystemUtil;
 import org.agrona.concurrent.NoOpLock;
 
 import java.io.File;
@@ -22,6 +23,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import static io.aeron.cluster.ConsensusModule.Configuration.ELECTION_TIMEOUT_PROP_NAME;
+import static io.aeron.cluster.ConsensusModule.Configuration.LEADER_HEARTBEAT_INTERVAL_PROP_NAME;
+import static io.aeron.cluster.ConsensusModule.Configuration.LEADER_HEARTBEAT_TIMEOUT_PROP_NAME;
 import static io.shawarma.fabric.Configuration.IDLE_DEFAULT;
 import static io.shawarma.fabric.Configuration.IDLE_PROP;
 import static io.shawarma.fabric.Configuration.SECRET_FILE_PROP;
@@ -36,7 +40,9 @@ import static io.shawarma.fabric.grid.GridConfiguration.*;
  * ({@link ClusteredMediaDriver}) and the {@link GridService} in a {@link ClusteredServiceContainer}, with its log,
  * snapshots and archive under {@code dir/member-N}. Restarted on the same directory, it recovers the grid's state
  * from its snapshot and log. Leader loss is detected in about a second (heartbeat timeout 1 s, interval 100 ms,
- * election timeout 250 ms): the defaults of ten seconds are too slow for a grid.
+ * election timeout 250 ms): the defaults of ten seconds are too slow for a grid. Aeron's own properties
+ * ({@code aeron.cluster.leader.heartbeat.timeout}, {@code aeron.cluster.leader.heartbeat.interval},
+ * {@code aeron.cluster.election.timeout}), when set, win over these, e.g. for tighter failover on a quiet network.
  */
 public final class GridCluster implements AutoCloseable
 {
@@ -103,9 +109,9 @@ public final class GridCluster implements AutoCloseable
             .consensusChannel("aeron:udp?term-length=64k")
             .logChannel(logChannel(context, host, id))
             .replicationChannel(replicationChannel)
-            .leaderHeartbeatTimeoutNs(LEADER_HEARTBEAT_TIMEOUT_NS)
-            .leaderHeartbeatIntervalNs(LEADER_HEARTBEAT_INTERVAL_NS)
-            .electionTimeoutNs(ELECTION_TIMEOUT_NS)
+            .leaderHeartbeatTimeoutNs(aeronOrGrid(LEADER_HEARTBEAT_TIMEOUT_PROP_NAME, LEADER_HEARTBEAT_TIMEOUT_NS))
+            .leaderHeartbeatIntervalNs(aeronOrGrid(LEADER_HEARTBEAT_INTERVAL_PROP_NAME, LEADER_HEARTBEAT_INTERVAL_NS))
+            .electionTimeoutNs(aeronOrGrid(ELECTION_TIMEOUT_PROP_NAME, ELECTION_TIMEOUT_NS))
             .startupCanvassTimeoutNs(STARTUP_CANVASS_TIMEOUT_NS)
             .clusterClock(new NanosecondClusterClock())
             .idleStrategySupplier(() -> IdleStrategies.of(context.idleStrategy))
@@ -346,6 +352,14 @@ public final class GridCluster implements AutoCloseable
             this.errorHandler = errorHandler;
             return this;
         }
+    }
+
+    /**
+     * @return the Aeron property's duration when it is set (with Aeron's suffixes: 500ms, 1s), else the grid's default.
+     */
+    private static long aeronOrGrid(final String aeronProperty, final long gridDefaultNs)
+    {
+        return SystemUtil.getDurationInNanos(aeronProperty, gridDefaultNs);
     }
 
     private static String logChannel(final Context context, final String host, final int id)
