@@ -124,7 +124,7 @@ class GridBackupIT
                 // Under load: an owner dies in the middle of a round of increments, and the round goes on.
                 final int victim = WORKERS.keySet().iterator().next();
                 incrementAllKillingHalfway(client, victim);
-                awaitWorkers(2);
+                TestGrid.awaitWorkers(transport, portBase, CLIENT_ID + 2, 2);
                 awaitAllServed(client);
                 incrementAll(client);
                 check(client, "in round " + round + ", after worker " + victim + " was killed");
@@ -140,14 +140,14 @@ class GridBackupIT
 
             final Integer[] live = WORKERS.keySet().toArray(new Integer[0]);
             WORKERS.remove(live[0]).kill();
-            awaitWorkers(2);
+            TestGrid.awaitWorkers(transport, portBase, CLIENT_ID + 2, 2);
             awaitAllServed(client);
             incrementAll(client);
             check(client, "after worker " + live[0] + " was killed");
 
             awaitBackupsInSync();
             WORKERS.remove(live[1]).kill();
-            awaitWorkers(1);
+            TestGrid.awaitWorkers(transport, portBase, CLIENT_ID + 2, 1);
             awaitAllServed(client);
             incrementAll(client);
             check(client, "after worker " + live[1] + " was killed too: worker " + live[2] + " alone has every vertex");
@@ -226,19 +226,6 @@ class GridBackupIT
     private String text()
     {
         return result.getStringWithoutLengthAscii(0, Math.min(200, result.capacity()));
-    }
-
-    private static void awaitWorkers(final int workers)
-    {
-        final StatusWatch status = new StatusWatch();
-        try (GridClient client = GridClient.connect(
-            transport.aeronDirectoryName(), "127.0.0.1", portBase, 1, CLIENT_ID + 2, status, "sleeping"))
-        {
-            TestGrid.await(workers + " workers holding every slot", 30_000, () ->
-                status.query(client, TimeUnit.SECONDS.toNanos(2)) && status.slotsByWorker().size() == workers &&
-                status.slotsByWorker().values().stream().mapToInt(Integer::intValue).sum() ==
-                GridConfiguration.SLOTS_DEFAULT);
-        }
     }
 
     private static void awaitBackupsInSync()

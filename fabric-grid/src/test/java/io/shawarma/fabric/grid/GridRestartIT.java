@@ -123,7 +123,7 @@ class GridRestartIT
             assertTrue(victimCount > VERTICES / 5, "worker 2 owns a share of the counters: " + victimCount);
 
             WORKERS.get(VICTIM).kill();
-            awaitWorkers(2);
+            TestGrid.awaitWorkers(transport, portBase, CLIENT_ID + 2, 2);
             final long firstVictim = firstOf(onVictim);
             // The client notices the dead worker's publication is gone (a read is safe to repeat).
             TestGrid.await("a dead worker's counter served elsewhere", 30_000,
@@ -198,19 +198,6 @@ class GridRestartIT
             vertex++;
         }
         return vertex;
-    }
-
-    private static void awaitWorkers(final int workers)
-    {
-        final StatusWatch status = new StatusWatch();
-        try (GridClient client = GridClient.connect(
-            transport.aeronDirectoryName(), "127.0.0.1", portBase, 1, CLIENT_ID + 2, status, "sleeping"))
-        {
-            TestGrid.await(workers + " workers holding every slot", 30_000, () ->
-                status.query(client, TimeUnit.SECONDS.toNanos(2)) && status.slotsByWorker().size() == workers &&
-                status.slotsByWorker().values().stream().mapToInt(Integer::intValue).sum() ==
-                GridConfiguration.SLOTS_DEFAULT);
-        }
     }
 
     private static ChildJvm startWorker(final int id)

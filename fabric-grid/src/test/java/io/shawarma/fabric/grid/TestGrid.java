@@ -117,4 +117,21 @@ final class TestGrid
                 status.slotsByWorker().values().stream().allMatch(slots -> slots >= share));
         }
     }
+
+    /**
+     * Waits until exactly {@code workers} workers hold every slot between them (a dead one removed). Asks on a fresh
+     * session of a one-member cluster.
+     */
+    static void awaitWorkers(final Transport transport, final int portBase, final int clientId, final int workers)
+    {
+        final StatusWatch status = new StatusWatch();
+        try (GridClient client = GridClient.connect(
+            transport.aeronDirectoryName(), "127.0.0.1", portBase, 1, clientId, status, "sleeping"))
+        {
+            await(workers + " workers holding every slot", 30_000, () ->
+                status.query(client, TimeUnit.SECONDS.toNanos(2)) && status.slotsByWorker().size() == workers &&
+                status.slotsByWorker().values().stream().mapToInt(Integer::intValue).sum() ==
+                GridConfiguration.SLOTS_DEFAULT);
+        }
+    }
 }
