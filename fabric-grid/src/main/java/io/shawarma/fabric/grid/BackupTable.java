@@ -149,26 +149,6 @@ final class BackupTable
     }
 
     /**
-     * A worker came back under a new session: what it held as a backup may be gone, so each of its backups waits for
-     * a new fill.
-     *
-     * @return entries changed.
-     */
-    int resync(final SlotTable slots, final int workerId)
-    {
-        int changed = 0;
-        for (int i = 0; i < workers.length; i++)
-        {
-            if (workers[i] == workerId)
-            {
-                fillIds[i] = slots.newMoveId();
-                changed++;
-            }
-        }
-        return changed;
-    }
-
-    /**
      * A backup has the slot's vertices from a fill: it is in sync.
      *
      * @return false, changing nothing, when that is not the fill the worker waits for as a backup of the slot.

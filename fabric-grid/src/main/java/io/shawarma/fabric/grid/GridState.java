@@ -92,31 +92,20 @@ final class GridState
         Member existing = members.get(workerId);
         if (null != existing && existing.sessionId != sessionId && slots.backups().count() > 0)
         {
-            // A new incarnation (a restart faster than the heartbeat timeout): what its old one held may be gone
-            // (a store in memory). Its slots go to their in-sync backups as on a death, then it joins afresh.
+            // A restart faster than the timeout: its store may be gone. Promote as on a death, then join afresh.
             remove(existing, now);
             existing = null;
         }
         if (null != existing)
         {
-            boolean resynced = false;
             if (existing.sessionId != sessionId)
             {
                 tasks.requeueTasksOf(workerId, now);
                 existing.sessionId = sessionId;
-                // Its copies as a backup may be gone with its old session: their owners fill them again.
-                resynced = slots.resync(workerId);
             }
             existing.dataChannel = dataChannel;
             existing.lastHeartbeat = now;
-            if (resynced)
-            {
-                sendViews(now);
-            }
-            else
-            {
-                sendView(existing, now);
-            }
+            sendView(existing, now);
         }
         else
         {

@@ -359,22 +359,6 @@ final class SlotTable
     }
 
     /**
-     * A worker came back under a new session: each slot it is a backup of waits for a new fill (see
-     * {@link BackupTable#resync}); a new epoch when it is a backup of any.
-     *
-     * @return true when anything changed.
-     */
-    boolean resync(final int workerId)
-    {
-        if (backups.resync(this, workerId) > 0)
-        {
-            epoch++;
-            return true;
-        }
-        return false;
-    }
-
-    /**
      * Every live worker's fair share: {@code slotCount / n}, one more for the first {@code slotCount % n} workers in
      * id order; a worker keeps the slots it owns up to its share (slots already moving count for their target). A
      * live worker gets back every slot it claims first, beyond its share if need be (its data is there).

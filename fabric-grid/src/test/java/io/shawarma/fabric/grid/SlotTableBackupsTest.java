@@ -213,23 +213,6 @@ class SlotTableBackupsTest
     }
 
     @Test
-    void shouldGiveABackupThatCameBackANewFill()
-    {
-        final SlotTable table = new SlotTable(8, 1);
-        table.rebalance(new int[]{ 1, 2 });
-        fillAll(table);
-        final long epoch = table.epoch();
-
-        assertTrue(table.resync(2));
-
-        assertEquals(epoch + 1, table.epoch());
-        assertEquals(4, table.backups().inSync(), "only worker 1's backups are still in sync");
-        assertEquals(4, table.backups().fillsFrom(table, 1));
-        assertFalse(table.resync(5), "not a backup: nothing changes");
-        assertEquals(epoch + 1, table.epoch());
-    }
-
-    @Test
     void shouldComputeTheSameTableFromTheSameInputs()
     {
         final SlotTable first = new SlotTable(128, 2);
@@ -260,7 +243,6 @@ class SlotTableBackupsTest
         assertEquals(0, table.backups().assigned());
         assertEquals(0, table.backups().workers().length);
         assertFalse(table.filled(0, 1, 1));
-        assertFalse(table.resync(1));
         assertEquals(2, table.epoch());
     }
 
