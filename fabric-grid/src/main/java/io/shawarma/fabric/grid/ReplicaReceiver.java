@@ -44,18 +44,20 @@ final class ReplicaReceiver
     }
 
     /**
-     * A write to a slot this worker backs up: applied, unless this worker owns the slot (refused as MOVED).
+     * A write to a slot this worker backs up: applied, unless this worker owns the slot (refused as MOVED) or the
+     * vertex is not in the slot named (refused as MALFORMED, applied nowhere).
      */
     void onBackupWrite(
         final int ownerId, final long sequence, final long epoch, final int slot, final long vertexId,
         final boolean removed, final DirectBuffer buffer, final int offset, final int length)
     {
+        Status status = Status.OK;
         if (slot < 0 || slot >= slotCount || Placement.slotOf(vertexId, slotCount) != slot)
         {
-            return;
+            // Answered, so the owner fails the write at once instead of sending it again until its timeout.
+            status = Status.MALFORMED;
         }
-        Status status = Status.OK;
-        if (migration.slotOwner(slot) == workerId)
+        else if (migration.slotOwner(slot) == workerId)
         {
             status = Status.MOVED;
         }

@@ -108,6 +108,19 @@ class SlotReplicasTest
     }
 
     @Test
+    void refusesABackupWriteNamingAnotherSlotAndTheOwnerAnswersAtOnce()
+    {
+        final long sequence = write(7, 42);
+        toBackup.clear();
+        final int otherSlot = (Placement.slotOf(7, SLOTS) + 1) % SLOTS;
+        backup.onBackupWrite(OWNER, sequence, 1, otherSlot, 7, false, new UnsafeBuffer(new byte[8]), 0, 8);
+        deliver(toOwner);
+        assertEquals(-1, valueOf(backupStore, 7), "applied nowhere");
+        assertEquals(sequence, failed.get(0)[0]);
+        assertEquals(Status.TIMEOUT, failed.get(0)[1]);
+    }
+
+    @Test
     void failsAWriteAsTimeoutWhenItsBackupStaysSilent()
     {
         final long sequence = write(7, 42);
