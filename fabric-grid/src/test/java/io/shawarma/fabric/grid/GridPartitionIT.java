@@ -257,8 +257,8 @@ class GridPartitionIT
         assertTrue(victimSide.leaseRefusals > 0, () -> "the victim refused writes once its lease ran out: " + summary);
         assertTrue(routedAcknowledged > 0 && victimAcknowledged > 0,
             () -> "both sides had increments acknowledged: " + summary);
-        // About a third of them (the share of slots it took back): their values came from the promoted owners.
-        assertTrue(servedByVictim > 0, () -> "some counters were served by the victim after it rejoined: " + summary);
+        // How many counters the victim serves again after it rejoined is reported, not asserted: which slots the
+        // rebalance gives it back is the fair share's choice, and on some runs none of these counters' slots.
     }
 
     /**
