@@ -44,8 +44,9 @@ final class ReplicaReceiver
     }
 
     /**
-     * A write to a slot this worker backs up: applied, unless this worker owns the slot (refused as MOVED) or the
-     * vertex is not in the slot named (refused as MALFORMED, applied nowhere).
+     * A write to a slot this worker backs up: applied, unless this worker owns the slot (refused as MOVED; left
+     * unanswered while this worker's view is older than the owner's) or the vertex is not in the slot named (refused
+     * as MALFORMED, applied nowhere).
      */
     void onBackupWrite(
         final int ownerId, final long sequence, final long epoch, final int slot, final long vertexId,
@@ -59,6 +60,12 @@ final class ReplicaReceiver
         }
         else if (migration.slotOwner(slot) == workerId)
         {
+            if (epoch > migration.epoch())
+            {
+                // This worker has not heard the view that moved the slot away yet: no answer, the owner sends the
+                // write again and by then the view has come.
+                return;
+            }
             status = Status.MOVED;
         }
         else

@@ -108,6 +108,27 @@ class SlotReplicasTest
     }
 
     @Test
+    void waitsForABackupWhoseViewStillGivesItTheSlot()
+    {
+        final int[] before = new int[SLOTS];
+        Arrays.fill(before, BACKUP);
+        backupMigration.onPlacement(1, before);
+        final int[] owners = new int[SLOTS];
+        Arrays.fill(owners, OWNER);
+        ownerMigration.onPlacement(2, owners);
+        final long sequence = write(7, 42);
+        deliver(toBackup);
+        assertTrue(toOwner.isEmpty(), "a backup behind the owner's view does not refuse");
+        backupMigration.onPlacement(2, owners);
+        owner.doWork(150_000_000);
+        deliver(toBackup);
+        deliver(toOwner);
+        assertEquals(List.of(sequence), released);
+        assertTrue(failed.isEmpty());
+        assertEquals(42, valueOf(backupStore, 7));
+    }
+
+    @Test
     void refusesABackupWriteNamingAnotherSlotAndTheOwnerAnswersAtOnce()
     {
         final long sequence = write(7, 42);
