@@ -22,11 +22,12 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * {@code scripts/shawarma pagerank|sssp|cc|bfs ...}: runs a graph algorithm over N worker processes on this
+ * {@code scripts/shawarma pagerank|sssp|cc|bfs|pregel ...}: runs a graph algorithm over N worker processes on this
  * machine. This process starts a media driver (embedded, SHARED threading mode) and N - 1 worker JVMs that attach
  * to it, so that the workers talk over Aeron IPC (shared memory, no network stack, no per-worker driver thread);
  * then, while the other workers read the edge list too, it reads and checks it, runs the first worker itself (and
- * prints the per-superstep progress on stderr), and merges every worker's vertices into the output file.
+ * prints the per-superstep progress on stderr), and merges every worker's vertices into the output file, a running
+ * fabric's vertices, or both.
  */
 public final class GraphMain
 {
@@ -102,9 +103,9 @@ public final class GraphMain
             {
                 results.add(readPart(children.awaitPart(id, ChildWorkers.WORKER_TIMEOUT_MS)));
             }
-            write(options, results);
-            System.err.printf("%s: %d supersteps, %d workers, %.1f s; wrote %s%n", options.algorithm,
-                mine.supersteps, options.workers, (CLOCK.nanoTime() - startNs) / 1e9, options.out);
+            deliver(options, results);
+            System.err.printf("%s: %d supersteps, %d workers, %.1f s; results %s%n", options.algorithm,
+                mine.supersteps, options.workers, (CLOCK.nanoTime() - startNs) / 1e9, where(options));
         }
         catch (final IOException ex)
         {
@@ -176,7 +177,18 @@ public final class GraphMain
         }
     }
 
-    private static void write(final GraphOptions options, final List<GraphWorker.Result> results) throws IOException
+    private static String where(final GraphOptions options)
+    {
+        final String file = null != options.out ? "in " + options.out : "";
+        final String fabric = null != options.into ? "put into " + options.into : "";
+        return file + (file.isEmpty() || fabric.isEmpty() ? "" : ", ") + fabric;
+    }
+
+    /**
+     * Merges the workers' parts, sorted by vertex id, into the output file, the fabric, or both.
+     */
+    private static void deliver(final GraphOptions options, final List<GraphWorker.Result> results)
+        throws IOException
     {
         int total = 0;
         for (final GraphWorker.Result result : results)
@@ -193,6 +205,14 @@ public final class GraphMain
             position += result.vertexIds.length;
         }
         sortByIds(ids, values);
+        if (null != options.into)
+        {
+            FabricResults.put(options.into, ids, values);
+        }
+        if (null == options.out)
+        {
+            return;
+        }
         if (options.hasDoubleValues())
         {
             final double[] doubles = new double[total];
@@ -235,6 +255,10 @@ public final class GraphMain
         if (options.source >= 0)
         {
             args.addAll(List.of("--source", Long.toString(options.source)));
+        }
+        if (null != options.programClass)
+        {
+            args.addAll(List.of("--program-class", options.programClass, "--values", options.values));
         }
         return args;
     }
