@@ -3,7 +3,9 @@ package io.shawarma.fabric.aggregate;
 import java.util.function.DoubleBinaryOperator;
 import java.util.function.LongBinaryOperator;
 
+import static io.shawarma.fabric.aggregate.PathTable.EXCHANGE_SELF_STEP;
 import static io.shawarma.fabric.aggregate.PathTable.KIND_BRANCH;
+import static io.shawarma.fabric.aggregate.PathTable.KIND_EXCHANGE;
 import static io.shawarma.fabric.aggregate.PathTable.KIND_FOLDHOOD;
 import static io.shawarma.fabric.aggregate.PathTable.KIND_NBR;
 import static io.shawarma.fabric.aggregate.PathTable.KIND_REP;
@@ -24,6 +26,9 @@ import static io.shawarma.fabric.aggregate.PathTable.KIND_SHARE;
  *     <li>{@code mux} evaluates both sides (both align); {@code branch} evaluates one, and the other side's
  *     constructs are absent from the export, so neighbours that took the other side are not aligned with it.
  *     Java's own {@code ?:} and {@code if} are not aligned: use them for local values only.</li>
+ *     <li>{@code exchange} (the exchange calculus, as in ScaFi 3) aligns like the others: its body sees the
+ *     neighbours whose last export reached the same exchange path (and is fresh), each with what it sent this
+ *     device, and its own last value; see {@link #exchange(double, Exchange.Update)}.</li>
  * </ul>
  * Values are specialised: double and long constructs (and boolean {@code nbr}) store raw 64-bit words and allocate
  * nothing. Lambdas given to the constructs allocate only if they capture: a program that keeps its lambdas in
@@ -71,6 +76,7 @@ public final class Aggregate
 
     private final Neighbourhood hood;
     private final Exports exports;
+    private final Overrides overrides;
     private final PathScope scope;
     private final FieldPool fields;
     private final Sensors sensors;
@@ -80,13 +86,15 @@ public final class Aggregate
     private int foldRow = NOT_FOLDING;
     private int foldEdge;
     private boolean outOfDomain;
+    private NValues lastSent;
 
     Aggregate(
-        final Neighbourhood hood, final Exports exports, final PathTable paths, final Sensors sensors,
-        final int retention)
+        final Neighbourhood hood, final Exports exports, final Overrides overrides, final PathTable paths,
+        final Sensors sensors, final int retention)
     {
         this.hood = hood;
         this.exports = exports;
+        this.overrides = overrides;
         this.scope = new PathScope(paths, exports);
         this.fields = new FieldPool(hood.maxDegree + 1);
         this.sensors = sensors;
@@ -336,6 +344,54 @@ public final class Aggregate
             }
         }
         return field;
+    }
+
+    /**
+     * XC's {@code exchange(init, (n) -> retsend(e))}: {@code update} gets what each aligned neighbour sent this
+     * device last round (its override for this device, else its default), this device's own entry first (what it
+     * sent itself, {@code init} in its first round), with {@code init} as the default; the field it returns is
+     * sent (each neighbour gets its own value) and returned. Aligned neighbours are those whose last fresh export
+     * reached this exchange's path, as for {@code nbr}. {@code share(init, f)} is
+     * {@code exchange(init, (a, n) -> a.nvalues(f(n)))}.
+     */
+    public NValues exchange(final double init, final Exchange.Update update)
+    {
+        exchange(init, update, null);
+        return lastSent;
+    }
+
+    /**
+     * XC's {@code exchange(init, (n) -> (ret, send))}: as {@link #exchange(double, Exchange.Update)}, but the body
+     * fills the field to send and returns another value, which the exchange returns.
+     */
+    public double exchange(final double init, final Exchange.RetSend update)
+    {
+        return exchange(init, null, update);
+    }
+
+    /**
+     * @return a field to send, lent by this round: {@code defaultValue} for every device, no overrides yet.
+     */
+    public NValues nvalues(final double defaultValue)
+    {
+        return fields.lendNValues(mid(), defaultValue);
+    }
+
+    private double exchange(final double init, final Exchange.Update update, final Exchange.RetSend retSend)
+    {
+        final int slot = enter(KIND_EXCHANGE, 0);
+        final int ordinal = overrides.ordinalOf(slot);
+        final NValues received = fields.lendNValues(mid(), init);
+        overrides.receive(ordinal, scope.privateChild(EXCHANGE_SELF_STEP), self, round - retention, received);
+        final NValues send = null == update ? fields.lendNValues(mid(), init) : update.next(this, received);
+        final double result = null == update ? retSend.next(this, received, send) : send.self();
+        if (!isFoldingOnOthers())
+        {
+            overrides.send(ordinal, scope.privateChild(EXCHANGE_SELF_STEP), self, send);
+        }
+        exit();
+        lastSent = send;
+        return result;
     }
 
     private double fold(

@@ -23,6 +23,7 @@ public final class AggregateEngine
     private final GraphPartition partition;
     private final Neighbourhood hood;
     private final Exports exports;
+    private final Overrides overrides;
     private final PathTable paths = new PathTable();
     private final Sensors sensors;
     private final Aggregate vm;
@@ -59,7 +60,8 @@ public final class AggregateEngine
         hood = new Neighbourhood(partition, members.size());
         exports = new Exports(hood.rowCount, 8);
         sensors = new Sensors(hood.localCount);
-        vm = new Aggregate(hood, exports, paths, sensors, retention);
+        overrides = new Overrides(hood, exports);
+        vm = new Aggregate(hood, exports, overrides, paths, sensors, retention);
         outputs = new double[hood.localCount];
         active = new boolean[hood.localCount];
         Arrays.fill(active, true);
@@ -238,6 +240,11 @@ public final class AggregateEngine
     Exports exports()
     {
         return exports;
+    }
+
+    Overrides overrides()
+    {
+        return overrides;
     }
 
     PathTable paths()

@@ -8,7 +8,8 @@ import java.util.List;
 public final class BuiltinPrograms
 {
     /** The names {@link #byName(String)} knows. */
-    public static final List<String> NAMES = List.of("hopcount", "gradient", "crf", "broadcast", "collect");
+    public static final List<String> NAMES = List.of("hopcount", "gradient", "crf", "broadcast", "collect",
+        "xc-gradient", "xc-broadcast", "xc-collect");
 
     private BuiltinPrograms()
     {
@@ -32,6 +33,12 @@ public final class BuiltinPrograms
                 return new BroadcastProgram();
             case "collect":
                 return new CollectProgram();
+            case "xc-gradient":
+                return new XcGradientProgram();
+            case "xc-broadcast":
+                return new XcBroadcastProgram();
+            case "xc-collect":
+                return new XcCollectProgram();
             default:
                 throw new IllegalArgumentException("unknown program '" + name + "', expected one of " + NAMES);
         }
@@ -101,6 +108,56 @@ public final class BuiltinPrograms
     {
         private final HopCount hopCount = new HopCount();
         private final Collect collect = new Collect();
+
+        public double round(final Aggregate a)
+        {
+            final long hops = hopCount.hops(a, a.senseFlag(Sensors.SOURCE));
+            final double potential = HopCount.UNREACHED == hops ? Double.POSITIVE_INFINITY : hops;
+            return collect.collect(a, potential, Double::sum, 1, 0);
+        }
+
+        public boolean integerOutput()
+        {
+            return true;
+        }
+    }
+
+    /** The gradient written with {@code exchange} ({@link XcBlocks.Gradient}): one hop per round. */
+    public static final class XcGradientProgram implements AggregateProgram
+    {
+        private final XcBlocks.Gradient gradient = new XcBlocks.Gradient();
+
+        public double round(final Aggregate a)
+        {
+            return gradient.distanceTo(a, a.senseFlag(Sensors.SOURCE));
+        }
+    }
+
+    /** {@link BroadcastProgram} written with {@code exchange} ({@link XcBlocks.Broadcast}). */
+    public static final class XcBroadcastProgram implements AggregateProgram
+    {
+        private final XcBlocks.Broadcast broadcast = new XcBlocks.Broadcast();
+
+        public double round(final Aggregate a)
+        {
+            final boolean source = a.senseFlag(Sensors.SOURCE);
+            return broadcast.broadcast(a, source, source ? a.mid() : Double.POSITIVE_INFINITY);
+        }
+
+        public boolean integerOutput()
+        {
+            return true;
+        }
+    }
+
+    /**
+     * {@link CollectProgram} written with {@code exchange}: each device sends its count to its parent only
+     * ({@link XcBlocks.Collect}), over the hop count.
+     */
+    public static final class XcCollectProgram implements AggregateProgram
+    {
+        private final HopCount hopCount = new HopCount();
+        private final XcBlocks.Collect collect = new XcBlocks.Collect();
 
         public double round(final Aggregate a)
         {

@@ -116,6 +116,23 @@ final class Exports
     }
 
     /**
+     * @return which of its two rows holds a device's current export (the other is the spare); per-neighbour
+     * overrides ({@link Overrides}) are kept per row too.
+     */
+    int currentSide(final int row)
+    {
+        return current[row];
+    }
+
+    /**
+     * @return the version of a device's export in one of its rows, a number never reused by the device.
+     */
+    int version(final int side, final int row)
+    {
+        return rowVersion[side][row];
+    }
+
+    /**
      * Starts a device's next export in its spare row, empty.
      */
     void begin(final int row, final int round)

@@ -25,6 +25,8 @@ final class Neighbourhood
     final int[] offsets;
     final int[] neighbourRows;
     final double[] ranges;
+    /** Worker slot of each row's owner (this worker's slot for rows below {@link #localCount}). */
+    final int[] ownerSlot;
     /** Per worker slot: this worker's rows that have a neighbour there (empty for this worker's own slot). */
     final int[][] boundaryRows;
     /** How many of this worker's rows have a neighbour on another worker. */
@@ -92,10 +94,12 @@ final class Neighbourhood
         rowCount = localCount + ghosts;
         graphIndex = new int[rowCount];
         deviceIds = new long[rowCount];
+        ownerSlot = new int[rowCount];
         for (int row = 0; row < rowCount; row++)
         {
             graphIndex[row] = row < localCount ? partition.localVertices[row] : ghostIndex[row - localCount];
             deviceIds[row] = partition.vertexIds[graphIndex[row]];
+            ownerSlot[row] = partition.ownerSlot[graphIndex[row]];
         }
         boundary = new boolean[localCount];
         int boundaries = 0;

@@ -70,6 +70,17 @@ final class PathScope
         return enterStep(PathTable.step(PathTable.KIND_ALIGN, (int)id, 0));
     }
 
+    /**
+     * @return the slot of a private child of the current construct, a path no construct of its body reaches; the
+     * scope stays where it is.
+     */
+    int privateChild(final int step)
+    {
+        final int slot = paths.child(slotStack[depth], step);
+        exports.ensureSlots(slot + 1);
+        return slot;
+    }
+
     void exit()
     {
         depth--;

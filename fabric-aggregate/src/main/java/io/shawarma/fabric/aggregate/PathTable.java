@@ -23,6 +23,7 @@ final class PathTable
     static final int KIND_BRANCH = 4;
     static final int KIND_SHARE = 5;
     static final int KIND_ALIGN = 6;
+    static final int KIND_EXCHANGE = 7;
 
     private static final int KIND_BITS = 3;
     private static final int KIND_MASK = (1 << KIND_BITS) - 1;
@@ -30,6 +31,13 @@ final class PathTable
     private static final int INDEX_SHIFT = KIND_BITS + 1;
     private static final int MAX_INDEX = Integer.MAX_VALUE >>> INDEX_SHIFT;
     private static final long MISSING = -1;
+    private static final int TAG_MASK = 1 << TAG_SHIFT;
+
+    /**
+     * The step, under an exchange's slot, of the private slot that keeps what the device sent itself (tag 1: an
+     * exchange's own step always has tag 0, and no construct in its body can have this step).
+     */
+    static final int EXCHANGE_SELF_STEP = step(KIND_EXCHANGE, 0, 1);
 
     private final Long2LongHashMap slotByPath = new Long2LongHashMap(64, 0.65f, MISSING);
     private int[] parents = new int[64];
@@ -57,13 +65,23 @@ final class PathTable
     }
 
     /**
-     * @return whether neighbours read a slot of this kind: nbr and share values, and foldhood's presence, which
-     * says that a neighbour is aligned with this device at that foldhood. Only those are shipped.
+     * @return whether neighbours read a slot of this kind: nbr, share and exchange values (an exchange's default),
+     * and foldhood's presence, which says that a neighbour is aligned with this device at that foldhood. Only those
+     * are shipped.
      */
     static boolean isNeighbourVisible(final int step)
     {
         final int kind = kindOf(step);
-        return KIND_NBR == kind || KIND_FOLDHOOD == kind || KIND_SHARE == kind;
+        return KIND_NBR == kind || KIND_FOLDHOOD == kind || KIND_SHARE == kind || isExchange(step);
+    }
+
+    /**
+     * @return whether a step is an exchange's (not its private self slot): its slot keeps the default sent to
+     * the neighbours, and its per-neighbour overrides are kept beside the exports.
+     */
+    static boolean isExchange(final int step)
+    {
+        return KIND_EXCHANGE == kindOf(step) && 0 == (step & TAG_MASK);
     }
 
     /**

@@ -100,7 +100,8 @@ class BlocksTest
     {
         return List.of(new BuiltinPrograms.HopCountProgram(), new BuiltinPrograms.GradientProgram(),
             new BuiltinPrograms.CrfProgram(), new BuiltinPrograms.BroadcastProgram(),
-            new BuiltinPrograms.CollectProgram());
+            new BuiltinPrograms.CollectProgram(), new BuiltinPrograms.XcGradientProgram(),
+            new BuiltinPrograms.XcBroadcastProgram(), new BuiltinPrograms.XcCollectProgram());
     }
 
     @ParameterizedTest
