@@ -34,6 +34,12 @@ final class AggregateTransport implements AutoCloseable
     static final int RECORD_HEAD_BYTES = 6;
     /** Bytes per export entry: uint16 slot, int64 value. */
     static final int ENTRY_BYTES = 10;
+    /** Bytes of a device's overrides record head: int32 sender graph index, uint16 entry count. */
+    static final int OVERRIDES_HEAD_BYTES = 6;
+    /** Bytes per override: uint16 exchange slot, int32 receiver graph index, int64 value. */
+    static final int OVERRIDE_BYTES = 14;
+    /** The schema version from which AggregateExports carries overrides. */
+    static final int OVERRIDES_SINCE_VERSION = 2;
     /** Poll limit that accepts frames of any round, for asynchronous rounds. */
     static final long ANY_ROUND = Long.MAX_VALUE;
 
@@ -43,6 +49,9 @@ final class AggregateTransport implements AutoCloseable
         void onPaths(int senderSlot, DirectBuffer buffer, int offset, int count);
 
         void onExports(int senderSlot, long round, DirectBuffer buffer, int offset, int length);
+
+        /** Called after {@link #onExports} of the same frame, when it has overrides. */
+        void onOverrides(int senderSlot, long round, DirectBuffer buffer, int offset, int length);
 
         void onDone(int senderSlot, long round, long devices, long changed);
 
@@ -77,7 +86,8 @@ final class AggregateTransport implements AutoCloseable
         this.counters = counters;
         this.links = new PeerLinks(aeron, members, workerId, streamBase, idle, "aggregate", counters);
         this.frame = new UnsafeBuffer(BufferUtil.allocateDirectAligned(frameBytes, 64));
-        this.payloadCapacity = frameBytes - HEADER_LENGTH - AggregateExportsEncoder.BLOCK_LENGTH - 8;
+        this.payloadCapacity = frameBytes - HEADER_LENGTH - AggregateExportsEncoder.BLOCK_LENGTH -
+            3 * FrameHeader.VAR_LENGTH_BYTES;
     }
 
     PeerLinks links()
@@ -86,7 +96,7 @@ final class AggregateTransport implements AutoCloseable
     }
 
     /**
-     * @return the most bytes of path definitions plus export records one frame carries.
+     * @return the most bytes of path definitions, export records and overrides one frame carries.
      */
     int payloadCapacity()
     {
@@ -94,22 +104,24 @@ final class AggregateTransport implements AutoCloseable
     }
 
     /**
-     * Sends one frame of path definitions and export records to a peer.
+     * Sends one frame of path definitions, export records and their overrides to a peer.
      */
     void sendExports(
         final int peerSlot, final long round, final DirectBuffer paths, final int pathsLength,
-        final DirectBuffer exports, final int exportsLength)
+        final DirectBuffer exports, final int exportsLength, final DirectBuffer overrides, final int overridesLength)
     {
-        if (pathsLength + exportsLength > payloadCapacity)
+        final int payload = pathsLength + exportsLength + overridesLength;
+        if (payload > payloadCapacity)
         {
-            throw new IllegalArgumentException("aggregate frame payload of " + (pathsLength + exportsLength) +
-                " bytes, more than " + payloadCapacity);
+            throw new IllegalArgumentException("aggregate frame payload of " + payload + " bytes, more than " +
+                payloadCapacity);
         }
         exportsEncoder.wrapAndApplyHeader(frame, 0, headerEncoder).session()
             .senderId(workerId).correlationId(0).epoch(1);
         exportsEncoder.round(round);
         exportsEncoder.putPaths(paths, 0, pathsLength);
         exportsEncoder.putExports(exports, 0, exportsLength);
+        exportsEncoder.putOverrides(overrides, 0, overridesLength);
         links.send(peerSlot, frame, HEADER_LENGTH + exportsEncoder.encodedLength(), pollWhileBackPressured);
     }
 
@@ -192,7 +204,10 @@ final class AggregateTransport implements AutoCloseable
         final int pathsOffset = inbound.dataOffset() + FrameHeader.VAR_LENGTH_BYTES;
         final int exportsLength = pathsLength >= 0 ? inbound.varLength(pathsOffset + pathsLength) : -1;
         final int exportsOffset = pathsOffset + pathsLength + FrameHeader.VAR_LENGTH_BYTES;
-        if (sender < 0 || sender == links.slot() || exportsLength < 0 || pathsLength % PATH_BYTES != 0)
+        // Frames of version 1 end with the exports; later ones add the overrides, empty unless exchange is used.
+        final int overridesLength = exportsLength < 0 ? -1 : inbound.version() < OVERRIDES_SINCE_VERSION ? 0 :
+            inbound.varLength(exportsOffset + exportsLength);
+        if (sender < 0 || sender == links.slot() || overridesLength < 0 || pathsLength % PATH_BYTES != 0)
         {
             receiver.onMalformed("aggregate exports from an unknown worker, or data beyond the frame's end");
             return ControlledFragmentHandler.Action.CONTINUE;
@@ -202,6 +217,11 @@ final class AggregateTransport implements AutoCloseable
             receiver.onPaths(sender, buffer, pathsOffset, pathsLength / PATH_BYTES);
         }
         receiver.onExports(sender, round, buffer, exportsOffset, exportsLength);
+        if (overridesLength > 0)
+        {
+            receiver.onOverrides(sender, round, buffer, exportsOffset + exportsLength + FrameHeader.VAR_LENGTH_BYTES,
+                overridesLength);
+        }
         return ControlledFragmentHandler.Action.CONTINUE;
     }
 

@@ -308,6 +308,12 @@ public final class AggregateWorker implements AutoCloseable, AggregateTransport.
         inbound.onExports(senderSlot, round, buffer, offset, length);
     }
 
+    public void onOverrides(
+        final int senderSlot, final long round, final DirectBuffer buffer, final int offset, final int length)
+    {
+        inbound.onOverrides(senderSlot, round, buffer, offset, length);
+    }
+
     public void onDone(final int senderSlot, final long round, final long devices, final long changed)
     {
         marks.onDone(senderSlot, round, devices, changed);

@@ -15,6 +15,7 @@ final class InboundExports
 {
     private final Neighbourhood hood;
     private final Exports exports;
+    private final Overrides overrides;
     private final PathTable paths;
     private final JobCounters counters;
     private final int[][] slotFromPeer;
@@ -25,6 +26,7 @@ final class InboundExports
     {
         this.hood = engine.neighbourhood();
         this.exports = engine.exports();
+        this.overrides = engine.overrides();
         this.paths = engine.paths();
         this.counters = counters;
         slotFromPeer = new int[workers][16];
@@ -115,6 +117,56 @@ final class InboundExports
             exports.commit(row);
             counters.onItemsReceived(1);
         }
+    }
+
+    /**
+     * Takes in what remote devices sent single devices of this worker through exchange, for the exports just
+     * taken in from the same frame. An override that cannot be placed is dropped and counted.
+     */
+    void onOverrides(
+        final int senderSlot, final long round, final DirectBuffer buffer, final int offset, final int length)
+    {
+        final int end = offset + length;
+        int position = offset;
+        while (position < end)
+        {
+            if (end - position < AggregateTransport.OVERRIDES_HEAD_BYTES)
+            {
+                malformed++;
+                return;
+            }
+            final int writer = rowOf(buffer.getInt(position, LITTLE_ENDIAN));
+            final int count = buffer.getShort(position + 4, LITTLE_ENDIAN) & 0xFFFF;
+            position += AggregateTransport.OVERRIDES_HEAD_BYTES;
+            if (count * AggregateTransport.OVERRIDE_BYTES > end - position)
+            {
+                malformed++;
+                return;
+            }
+            if (writer < hood.localCount || exports.round(writer) != (int)round)
+            {
+                // Not a remote neighbour, or its export of this round was dropped: its overrides go with it.
+                malformed++;
+                position += count * AggregateTransport.OVERRIDE_BYTES;
+                continue;
+            }
+            for (int i = 0; i < count; i++, position += AggregateTransport.OVERRIDE_BYTES)
+            {
+                final int remote = buffer.getShort(position, LITTLE_ENDIAN) & 0xFFFF;
+                final int slot = remote < pathsFromPeer[senderSlot] ? slotFromPeer[senderSlot][remote] : -1;
+                if (slot <= PathTable.ROOT || !PathTable.isExchange(paths.stepOf(slot)) ||
+                    !overrides.putReceived(overrides.ordinalOf(slot), writer,
+                    rowOf(buffer.getInt(position + 2, LITTLE_ENDIAN)), buffer.getLong(position + 6, LITTLE_ENDIAN)))
+                {
+                    malformed++;
+                }
+            }
+        }
+    }
+
+    private int rowOf(final int graphIndex)
+    {
+        return graphIndex >= 0 && graphIndex < hood.rowOfGraphIndex.length ? hood.rowOfGraphIndex[graphIndex] : -1;
     }
 
     private boolean slotsKnown(final int senderSlot, final DirectBuffer buffer, final int offset, final int count)

@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import static java.nio.ByteOrder.LITTLE_ENDIAN;
 import static java.nio.charset.StandardCharsets.UTF_8;
@@ -68,6 +69,36 @@ class AggregateWorkerTest
                 SOURCES);
             final double[] expected = AggregateSemanticsTest.rounds(reference, 25);
             assertArrayEquals(expected, run(grid, workers, name, 25, true, (worker, streamBase) -> {}).values, name);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 3})
+    void exchangeSendsEachNeighbourItsOwnValueAcrossWorkers(final int workers) throws Exception
+    {
+        final EdgeList grid = GridNetwork.of(9, 7);
+        final Run run = run(grid, workers, () -> ExchangeTest.PER_NEIGHBOUR, 5, true, (worker, streamBase) -> {},
+            (worker) -> {});
+        assertArrayEquals(ExchangeTest.perNeighbourSums(grid), run.values);
+        assertArrayEquals(new long[workers], run.malformed);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2})
+    void shareNbrAndRepThroughExchangeMatchTheirConstructsAcrossWorkers(final int workers) throws Exception
+    {
+        final EdgeList grid = GridNetwork.of(9, 7);
+        final AggregateProgram[][] twins = {
+            {new BuiltinPrograms.HopCountProgram(), ExchangeTest.XC_REP_NBR_HOPS},
+            {new BuiltinPrograms.GradientProgram(), ExchangeTest.XC_REP_NBR_GRADIENT},
+            {ExchangeTest.SHARE_HOPS, ExchangeTest.XC_SHARE_HOPS},
+        };
+        for (final AggregateProgram[] twin : twins)
+        {
+            final double[] expected = AggregateSemanticsTest.rounds(AggregateSemanticsTest.engine(grid, twin[0],
+                SOURCES), 13);
+            assertArrayEquals(expected, run(grid, workers, () -> twin[1], 13, true, (worker, streamBase) -> {},
+                (worker) -> {}).values);
         }
     }
 
@@ -212,6 +243,7 @@ class AggregateWorkerTest
             }
         }
         encoder.putExports(recordBytes, 0, recordBytes.capacity());
+        encoder.putOverrides(recordBytes, 0, 0);
         return MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();
     }
 
@@ -249,6 +281,14 @@ class AggregateWorkerTest
         final BiConsumer<AggregateWorker, Integer> beforeRun, final Consumer<AggregateWorker> afterRun)
         throws Exception
     {
+        return run(graph, workers, () -> BuiltinPrograms.byName(program), rounds, synchronous, beforeRun, afterRun);
+    }
+
+    static Run run(
+        final EdgeList graph, final int workers, final Supplier<AggregateProgram> program, final int rounds,
+        final boolean synchronous, final BiConsumer<AggregateWorker, Integer> beforeRun,
+        final Consumer<AggregateWorker> afterRun) throws Exception
+    {
         final int streamBase = nextStreamBase++;
         final StringBuilder spec = new StringBuilder();
         for (int id = 1; id <= workers; id++)
@@ -266,9 +306,8 @@ class AggregateWorkerTest
                 final int workerId = id;
                 results.add(threads.submit(() ->
                 {
-                    try (AggregateWorker worker = new AggregateWorker(graph, members, workerId,
-                        BuiltinPrograms.byName(program), 3, 42 + workerId, transport.aeron(), streamBase,
-                        IdleStrategies.of("backoff"), null))
+                    try (AggregateWorker worker = new AggregateWorker(graph, members, workerId, program.get(), 3,
+                        42 + workerId, transport.aeron(), streamBase, IdleStrategies.of("backoff"), null))
                     {
                         for (final long source : SOURCES)
                         {
