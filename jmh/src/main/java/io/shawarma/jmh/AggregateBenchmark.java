@@ -17,8 +17,10 @@ import java.util.regex.Pattern;
 /**
  * {@code scripts/shawarma bench aggregate}: rounds per second of two aggregate programs, hop count and the
  * distance-to gradient (classic {@code rep}/{@code nbr}/{@code minHood} forms), on grids, in one run, each
- * contender in its own JVM: ours ({@code scripts/shawarma aggregate}, synchronous rounds, 1 and 2 worker processes)
- * and Protelis ({@link ProtelisGridMain}, the same programs in Protelis's language, the same synchronous schedule).
+ * contender in its own JVM: ours ({@code scripts/shawarma aggregate}, synchronous rounds, 1 and 2 worker processes),
+ * Protelis ({@link ProtelisGridMain}, the same programs in Protelis's language, the same synchronous schedule) and
+ * the hand-written loop ({@link HandLoopGridMain}: the same rounds as a single-thread array loop, the limit for one
+ * core, like COST for graphs).
  * Every contender runs the same number of rounds from the same source, and the values of every device after the
  * last round are checked identical (not yet converged values included). Writes {@code aggregate.json} in the form
  * of {@code latest.json}.
@@ -26,13 +28,15 @@ import java.util.regex.Pattern;
 public final class AggregateBenchmark
 {
     static final String USAGE = String.join("\n",
-        "usage: shawarma bench aggregate [--quick] [--out DIR]",
+        "usage: shawarma bench aggregate [--quick | --grid WxH --rounds N] [--out DIR]",
         "",
-        "Rounds/s of hop count and gradient: ours (1 and 2 worker processes) vs Protelis 13.0.3, each in its own",
-        "JVM, values checked identical. Full run: 100x100 for 200 rounds and 200x200 for 20 rounds (Protelis takes",
-        "about 5 minutes on a quiet 2-core machine); --quick: 100x100 for 30 rounds.",
+        "Rounds/s of hop count and gradient: ours (1 and 2 worker processes) vs Protelis 13.0.3 and vs a",
+        "hand-written single-thread loop, each in its own JVM, values checked identical. Full run: 100x100 for",
+        "200 rounds and 200x200 for 20 rounds (Protelis takes about 5 minutes on a quiet 2-core machine);",
+        "--quick: 100x100 for 30 rounds.",
         "",
         "  --quick    the small run",
+        "  --grid WxH --rounds N  one grid only (a smoke test of the harness)",
         "  --out DIR  where aggregate.json goes (default bench-results)");
 
     /** The figure of the second half of the rounds, after the JIT has warmed up. */
@@ -41,6 +45,8 @@ public final class AggregateBenchmark
     private static final String AGGREGATE_MAIN = "io.shawarma.fabric.aggregate.AggregateMain";
     private static final List<String> PROGRAMS = List.of("hopcount", "gradient");
     private static final String SOURCE = "0";
+    private static final String PROTELIS = "protelis";
+    private static final String LOOP = "loop";
     private static final long CHILD_TIMEOUT_MS = 3_600_000L;
     private static final Pattern OUR_ROUNDS = Pattern.compile("aggregate worker 1: (\\d+) rounds took (\\S+) s");
     private static final Pattern OUR_ROUND =
@@ -90,43 +96,63 @@ public final class AggregateBenchmark
     public static void main(final String[] args) throws IOException
     {
         boolean quick = false;
+        String grid = null;
+        int rounds = 0;
         Path out = Path.of("bench-results");
-        for (int i = 0; i < args.length; i++)
-        {
-            switch (args[i])
-            {
-                case "--quick":
-                    quick = true;
-                    break;
-                case "--out":
-                    out = Path.of(OptionValues.value(args, ++i));
-                    break;
-                case "--help":
-                case "-h":
-                    System.out.println(USAGE);
-                    return;
-                default:
-                    System.err.println("shawarma bench aggregate: unknown option '" + args[i] + "'\n" + USAGE);
-                    System.exit(2);
-                    return;
-            }
-        }
         try
         {
-            new AggregateBenchmark().run(quick, out);
+            for (int i = 0; i < args.length; i++)
+            {
+                switch (args[i])
+                {
+                    case "--quick":
+                        quick = true;
+                        break;
+                    case "--grid":
+                        grid = OptionValues.value(args, ++i);
+                        break;
+                    case "--rounds":
+                        rounds = OptionValues.positive(args, ++i);
+                        break;
+                    case "--out":
+                        out = Path.of(OptionValues.value(args, ++i));
+                        break;
+                    case "--help":
+                    case "-h":
+                        System.out.println(USAGE);
+                        return;
+                    default:
+                        System.err.println("shawarma bench aggregate: unknown option '" + args[i] + "'\n" + USAGE);
+                        System.exit(2);
+                        return;
+                }
+            }
+            if ((null == grid) != (0 == rounds))
+            {
+                throw new IllegalStateException("--grid and --rounds go together");
+            }
+            new AggregateBenchmark().run(quick, grid, rounds, out);
         }
-        catch (final IllegalStateException ex)
+        catch (final IllegalStateException | IllegalArgumentException ex)
         {
             System.err.println("shawarma bench aggregate: " + ex.getMessage());
             System.exit(1);
         }
     }
 
-    private void run(final boolean quick, final Path out) throws IOException
+    private void run(final boolean quick, final String oneGrid, final int oneGridRounds, final Path out)
+        throws IOException
     {
         final Map<String, Integer> grids = new LinkedHashMap<>();
-        grids.put("100x100", quick ? 30 : 200);
-        if (!quick)
+        if (null != oneGrid)
+        {
+            grids.put(oneGrid, oneGridRounds);
+        }
+        else
+        {
+            grids.put("100x100", quick ? 30 : 200);
+        }
+        if (!quick && null == oneGrid)
         {
             grids.put("200x200", 20);
         }
@@ -150,10 +176,13 @@ public final class AggregateBenchmark
                 for (final String program : PROGRAMS)
                 {
                     final Run protelis = protelis(dir, grid.getKey(), program, grid.getValue());
+                    final Run loop = loop(dir, grid.getKey(), program, grid.getValue());
+                    loop.identical = sameValues(loop.values, protelis.values);
                     for (int workers = 1; workers <= 2; workers++)
                     {
                         final Run ours = ours(dir, grid.getKey(), program, grid.getValue(), workers);
-                        ours.identical = sameValues(ours.values, protelis.values);
+                        ours.identical = sameValues(ours.values, protelis.values) &&
+                            sameValues(ours.values, loop.values);
                         protelis.identical &= ours.identical;
                     }
                 }
@@ -161,7 +190,8 @@ public final class AggregateBenchmark
             print();
             IoUtil.ensureDirectoryExists(out.toFile(), "bench results");
             final Path json = out.resolve("aggregate.json");
-            new Report(results(), config(quick)).writeJson(json);
+            new Report(results(), config(null != oneGrid ? "smoke " + oneGrid : quick ? "quick" : "full"))
+                .writeJson(json);
             System.out.println("wrote " + json);
         }
         finally
@@ -201,9 +231,20 @@ public final class AggregateBenchmark
 
     private Run protelis(final Path dir, final String grid, final String program, final int rounds)
     {
-        final Run run = new Run("Protelis 13.0.3", "protelis", grid, program, rounds);
+        final Run run = new Run("Protelis 13.0.3", PROTELIS, grid, program, rounds);
         run.values = dir.resolve(program + "-" + grid + "-protelis.tsv");
         final String lines = runChild(run, ProtelisGridMain.class.getName(), List.of(program, grid,
+            Integer.toString(rounds), SOURCE, run.values.toString()));
+        run.seconds = figure(run, lines, ContenderFigures.COMPUTE_SECONDS);
+        run.warmSeconds = figure(run, lines, WARM_SECONDS);
+        return add(run);
+    }
+
+    private Run loop(final Path dir, final String grid, final String program, final int rounds)
+    {
+        final Run run = new Run("hand loop", LOOP, grid, program, rounds);
+        run.values = dir.resolve(program + "-" + grid + "-loop.tsv");
+        final String lines = runChild(run, HandLoopGridMain.class.getName(), List.of(program, grid,
             Integer.toString(rounds), SOURCE, run.values.toString()));
         run.seconds = figure(run, lines, ContenderFigures.COMPUTE_SECONDS);
         run.warmSeconds = figure(run, lines, WARM_SECONDS);
@@ -286,34 +327,47 @@ public final class AggregateBenchmark
 
     private Run protelisOf(final Run run)
     {
+        return contenderOf(run, PROTELIS);
+    }
+
+    private Run loopOf(final Run run)
+    {
+        return contenderOf(run, LOOP);
+    }
+
+    private Run contenderOf(final Run run, final String key)
+    {
         for (final Run other : runs)
         {
-            if ("protelis".equals(other.key) && other.grid.equals(run.grid) && other.program.equals(run.program))
+            if (key.equals(other.key) && other.grid.equals(run.grid) && other.program.equals(run.program))
             {
                 return other;
             }
         }
-        throw new IllegalStateException("no Protelis run for " + run.program + " on " + run.grid);
+        throw new IllegalStateException("no " + key + " run for " + run.program + " on " + run.grid);
     }
 
     private void print()
     {
         System.out.println();
-        System.out.printf("%-9s %-8s %-16s %-9s %6s %9s %9s %8s %10s %8s %9s%n", "program", "grid", "contender",
-            "parallel", "rounds", "seconds", "rounds/s", "vs Prot.", "warm r/s", "vs Prot.", "values");
+        System.out.printf("%-9s %-8s %-16s %-9s %6s %9s %9s %8s %10s %8s %9s %9s%n", "program", "grid",
+            "contender", "parallel", "rounds", "seconds", "rounds/s", "vs Prot.", "warm r/s", "vs Prot.",
+            "warm time", "values");
         for (final Run run : runs)
         {
             final Run protelis = protelisOf(run);
-            System.out.printf("%-9s %-8s %-16s %-9s %6d %9.3f %9.1f %7.1fx %10.1f %7.1fx %9s%n", run.program,
+            System.out.printf("%-9s %-8s %-16s %-9s %6d %9.3f %9.1f %7.1fx %10.1f %7.1fx %8.2fx %9s%n", run.program,
                 run.grid, run.contender, parallelism(run), run.rounds, run.seconds, run.roundsPerSecond(),
                 run.roundsPerSecond() / protelis.roundsPerSecond(), run.warmRoundsPerSecond(),
-                run.warmRoundsPerSecond() / protelis.warmRoundsPerSecond(), run.identical ? "identical" : "DIFFER");
+                run.warmRoundsPerSecond() / protelis.warmRoundsPerSecond(),
+                loopOf(run).warmRoundsPerSecond() / run.warmRoundsPerSecond(), run.identical ? "identical" : "DIFFER");
         }
         System.out.println();
         System.out.println("seconds: ours, worker 1's rounds from the moment every worker is ready (devices, export " +
             "exchange and waits), setup and output excluded; Protelis, its rounds loop, parsing and setup excluded. " +
             "Both include JIT warm-up; " +
-            "warm: the second half of the rounds only.");
+            "warm: the second half of the rounds only. warm time: the contender's warm time per round over the " +
+            "hand loop's (ours / loop; 1.0x is the limit for one core).");
         for (final Run run : runs)
         {
             if (!run.identical)
@@ -326,7 +380,7 @@ public final class AggregateBenchmark
 
     private static String parallelism(final Run run)
     {
-        return "protelis".equals(run.key) ? "1 thread" : run.key.charAt(7) + " worker" +
+        return PROTELIS.equals(run.key) || LOOP.equals(run.key) ? "1 thread" : run.key.charAt(7) + " worker" +
             ("fabric_1w".equals(run.key) ? "" : "s");
     }
 
@@ -339,21 +393,26 @@ public final class AggregateBenchmark
             results.add(Result.value(name + "_rounds_per_second", "rounds/s", run.roundsPerSecond()));
             results.add(Result.value(name + "_warm_rounds_per_second", "rounds/s", run.warmRoundsPerSecond()));
             results.add(Result.value(name + "_seconds", "s", run.seconds));
-            if (!"protelis".equals(run.key))
+            if (!PROTELIS.equals(run.key) && !LOOP.equals(run.key))
             {
                 results.add(Result.value(name + "_vs_protelis", "x",
                     run.roundsPerSecond() / protelisOf(run).roundsPerSecond()));
                 results.add(Result.value(name + "_warm_vs_protelis", "x",
                     run.warmRoundsPerSecond() / protelisOf(run).warmRoundsPerSecond()));
+                // Time per round over the loop's: the "ours / hand loop" (lower is better, 1 the limit).
+                results.add(Result.value(name + "_time_vs_loop", "x",
+                    loopOf(run).roundsPerSecond() / run.roundsPerSecond()));
+                results.add(Result.value(name + "_warm_time_vs_loop", "x",
+                    loopOf(run).warmRoundsPerSecond() / run.warmRoundsPerSecond()));
             }
         }
         return results;
     }
 
-    private Map<String, String> config(final boolean quick)
+    private Map<String, String> config(final String kind)
     {
         final Map<String, String> config = new LinkedHashMap<>();
-        config.put("run", quick ? "quick" : "full");
+        config.put("run", kind);
         config.put("programs", "hopcount: rep(d <- inf) { mux(source) { 0 } else { minHood(nbr(d)) + 1 } }; " +
             "gradient: rep(d <- inf) { mux(source) { 0 } else { minHood(nbr(d) + nbrRange) } }");
         config.put("network", "grids, 4 neighbours at range 1, device id y*W+x, source device " + SOURCE);
@@ -364,6 +423,8 @@ public final class AggregateBenchmark
             System.getProperty(Configuration.IDLE_PROP, Configuration.IDLE_DEFAULT) + ", the media driver's " +
             System.getProperty(Configuration.DRIVER_IDLE_PROP, "sleeping") + "; seconds = worker 1's rounds from " +
             "the moment every worker is ready, export exchange and waits included");
+        config.put("loop", "io.shawarma.fabric.aggregate.HandLoop: the same rounds (rep + nbr: a value moves one " +
+            "hop every two rounds) as one thread's loop over CSR arrays of the grid; seconds = the rounds loop");
         config.put("protelis", "org.protelis:protelis-interpreter:13.0.3, one ProtelisVM per device (the parsed " +
             "syntax tree copied per device), in one thread; seconds = the rounds loop");
         final StringBuilder identical = new StringBuilder();
