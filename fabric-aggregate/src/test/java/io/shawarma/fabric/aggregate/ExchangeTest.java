@@ -98,6 +98,30 @@ class ExchangeTest
         return n.sumHoodPlus();
     });
 
+    /** The README's and docs/aggregate-xc.md's example, as written there. */
+    public static final class XcHopCountProgram implements AggregateProgram
+    {
+        private boolean source;
+        private final Exchange.RetSend step = (a, n, send) ->
+        {
+            final double hops = Aggregate.mux(source, 0.0, n.minHoodPlus() + 1);
+            send.defaultValue(hops);
+            return hops;
+        };
+
+        public double round(final Aggregate a)
+        {
+            source = a.senseFlag("source");
+            return a.exchange(Double.POSITIVE_INFINITY, step);
+        }
+    }
+
+    @Test
+    void theDocumentedExchangeHopCountIsShareHopCount()
+    {
+        sameEveryRound(GridNetwork.of(9, 7), SHARE_HOPS, new XcHopCountProgram(), 20);
+    }
+
     @Test
     void repAndNbrThroughExchangeGiveTheHopCountEveryRound()
     {
