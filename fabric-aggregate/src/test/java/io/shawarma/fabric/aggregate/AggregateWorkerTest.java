@@ -192,7 +192,7 @@ class AggregateWorkerTest
                 }
             });
             assertArrayEquals(expected, run.values);
-            assertEquals(8, run.malformed[0], "worker 1");
+            assertEquals(10, run.malformed[0], "worker 1");
             assertEquals(0, run.malformed[1], "worker 2");
         }
         finally
@@ -214,10 +214,23 @@ class AggregateWorkerTest
         offer(rogue, frame, exportsFrame(frame, 2, new int[0], new int[]{localDevice, 0}));  // its own device
         offer(rogue, frame, exportsFrame(frame, 2, new int[0], new int[]{1, 1, 999}));       // undefined slot
         offer(rogue, frame, exportsFrame(frame, 2, new int[0], new int[]{1, 40}));           // beyond the frame
+        // Overrides from its own device, then overrides cut short (2 announced, 1 there).
+        offer(rogue, frame, exportsFrame(frame, 2, new int[0], new int[0], new int[]{localDevice, 1, 1, 0}));
+        offer(rogue, frame, exportsFrame(frame, 2, new int[0], new int[0], new int[]{1, 2, 1, 0}));
     }
 
     private static int exportsFrame(
         final UnsafeBuffer frame, final int senderId, final int[] paths, final int[] record)
+    {
+        return exportsFrame(frame, senderId, paths, record, new int[0]);
+    }
+
+    /**
+     * @param overrides one overrides record: sender graph index, entry count, then (slot, receiver graph index) per
+     *                  entry present (values 0).
+     */
+    private static int exportsFrame(
+        final UnsafeBuffer frame, final int senderId, final int[] paths, final int[] record, final int[] overrides)
     {
         final AggregateExportsEncoder encoder = new AggregateExportsEncoder();
         encoder.wrapAndApplyHeader(frame, 0, new MessageHeaderEncoder()).session().senderId(senderId)
@@ -243,7 +256,19 @@ class AggregateWorkerTest
             }
         }
         encoder.putExports(recordBytes, 0, recordBytes.capacity());
-        encoder.putOverrides(recordBytes, 0, 0);
+        final UnsafeBuffer overrideBytes = new UnsafeBuffer(new byte[overrides.length == 0 ? 0 :
+            AggregateTransport.OVERRIDES_HEAD_BYTES + AggregateTransport.OVERRIDE_BYTES * (overrides.length - 2) / 2]);
+        if (overrides.length > 0)
+        {
+            overrideBytes.putInt(0, overrides[0], LITTLE_ENDIAN);
+            overrideBytes.putShort(4, (short)overrides[1], LITTLE_ENDIAN);
+            for (int i = 2, position = 6; i < overrides.length; i += 2, position += AggregateTransport.OVERRIDE_BYTES)
+            {
+                overrideBytes.putShort(position, (short)overrides[i], LITTLE_ENDIAN);
+                overrideBytes.putInt(position + 2, overrides[i + 1], LITTLE_ENDIAN);
+            }
+        }
+        encoder.putOverrides(overrideBytes, 0, overrideBytes.capacity());
         return MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();
     }
 
