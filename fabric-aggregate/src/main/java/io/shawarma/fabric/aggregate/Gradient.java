@@ -3,7 +3,8 @@ package io.shawarma.fabric.aggregate;
 /**
  * The classic gradient (distance-to): each device's distance to the nearest source, the minimum over its
  * neighbours of their distance plus the range to them; infinity while no source is known. Self-stabilising but
- * slow to rise when a source goes away (see {@link CrfGradient}). One instance per call site.
+ * slow to rise when a source goes away (see {@link CrfGradient}). Like {@link HopCount}, rep + nbr: one hop every
+ * two rounds ({@link XcBlocks.Gradient}, with exchange, moves one per round). One instance per call site.
  */
 public final class Gradient
 {

@@ -2,7 +2,9 @@ package io.shawarma.fabric.aggregate;
 
 /**
  * Hop count: the number of hops to the nearest source, {@link #UNREACHED} while none is known. Self-stabilising,
- * like the classic gradient. One instance per call site (it keeps its arguments in fields so that its lambdas
+ * like the classic gradient. Written with rep + nbr, it advances one hop every two rounds ({@code nbr} exports the
+ * value {@code rep} had before the round, which neighbours read the round after), as in ScaFi and Protelis; a
+ * {@code share} or {@code exchange} hop count advances one hop per round (docs/aggregate-xc.md). One instance per call site (it keeps its arguments in fields so that its lambdas
  * capture nothing and a round allocates nothing).
  */
 public final class HopCount
