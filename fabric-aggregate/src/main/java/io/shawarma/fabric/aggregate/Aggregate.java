@@ -379,15 +379,20 @@ public final class Aggregate
 
     private double exchange(final double init, final Exchange.Update update, final Exchange.RetSend retSend)
     {
-        final int slot = enter(KIND_EXCHANGE, 0);
-        final int ordinal = overrides.ordinalOf(slot);
+        final int ordinal = overrides.ordinalOf(enter(KIND_EXCHANGE, 0));
+        int ownSlot = overrides.ownSlot(ordinal);
+        if (ownSlot < 0)
+        {
+            ownSlot = scope.privateChild(EXCHANGE_SELF_STEP);
+            overrides.ownSlot(ordinal, ownSlot);
+        }
         final NValues received = fields.lendNValues(mid(), init);
-        overrides.receive(ordinal, scope.privateChild(EXCHANGE_SELF_STEP), self, round - retention, received);
+        overrides.receive(ordinal, ownSlot, self, round - retention, received);
         final NValues send = null == update ? fields.lendNValues(mid(), init) : update.next(this, received);
         final double result = null == update ? retSend.next(this, received, send) : send.self();
         if (!isFoldingOnOthers())
         {
-            overrides.send(ordinal, scope.privateChild(EXCHANGE_SELF_STEP), self, send);
+            overrides.send(ordinal, ownSlot, self, send);
         }
         exit();
         lastSent = send;

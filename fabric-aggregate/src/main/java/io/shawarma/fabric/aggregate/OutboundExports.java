@@ -153,6 +153,10 @@ final class OutboundExports
         int count = 0;
         for (int ordinal = 0; ordinal < overrides.count(); ordinal++)
         {
+            if (!overrides.everWritten(ordinal))
+            {
+                continue;
+            }
             for (int e = hood.offsets[row], end = hood.offsets[row + 1]; e < end; e++)
             {
                 final int neighbour = hood.neighbourRows[e];

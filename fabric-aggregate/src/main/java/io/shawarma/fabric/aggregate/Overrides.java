@@ -27,6 +27,8 @@ final class Overrides
     private int[] ordinalBySlot = new int[0];
     private int[] slotByOrdinal = new int[0];
     private int count;
+    private boolean[] everWritten = new boolean[0];
+    private int[] ownSlotByOrdinal = new int[0];
     private final long[][][] values = new long[2][0][];
     private final int[][][] stamps = new int[2][0][];
 
@@ -78,6 +80,8 @@ final class Overrides
     void receive(final int ordinal, final int ownSlot, final int reader, final int oldestRound, final NValues received)
     {
         final int slot = slotByOrdinal[ordinal];
+        // Until some device sends an override at this exchange, every neighbour's value is its default.
+        final boolean perNeighbour = everWritten[ordinal];
         received.add(hood.deviceIds[reader], exports.has(reader, ownSlot) ?
             Double.longBitsToDouble(exports.value(reader, ownSlot)) : received.defaultValue());
         for (int e = hood.offsets[reader], end = hood.offsets[reader + 1]; e < end; e++)
@@ -85,8 +89,9 @@ final class Overrides
             final int neighbour = hood.neighbourRows[e];
             if (exports.round(neighbour) >= oldestRound && exports.has(neighbour, slot))
             {
-                received.add(hood.deviceIds[neighbour], Double.longBitsToDouble(read(ordinal, e,
-                    exports.value(neighbour, slot))));
+                final long defaultBits = exports.value(neighbour, slot);
+                received.add(hood.deviceIds[neighbour],
+                    Double.longBitsToDouble(perNeighbour ? read(ordinal, e, defaultBits) : defaultBits));
             }
         }
     }
@@ -126,9 +131,32 @@ final class Overrides
                 {
                     sideValues[e] = bits;
                     sideStamps[e] = version;
+                    everWritten[ordinal] = true;
                 }
             }
         }
+    }
+
+    /**
+     * @return the private slot under an exchange's slot that keeps what a device sent itself, or -1 until
+     * {@link #ownSlot(int, int)} set it.
+     */
+    int ownSlot(final int ordinal)
+    {
+        return ownSlotByOrdinal[ordinal];
+    }
+
+    void ownSlot(final int ordinal, final int slot)
+    {
+        ownSlotByOrdinal[ordinal] = slot;
+    }
+
+    /**
+     * @return whether a device here, or a remote one, ever sent an override at an exchange.
+     */
+    boolean everWritten(final int ordinal)
+    {
+        return everWritten[ordinal];
     }
 
     /**
@@ -177,6 +205,7 @@ final class Overrides
                 final int side = exports.currentSide(writer);
                 values[side][ordinal][localEdges + k] = value;
                 stamps[side][ordinal][localEdges + k] = exports.version(side, writer);
+                everWritten[ordinal] = true;
                 return true;
             }
         }
@@ -205,6 +234,9 @@ final class Overrides
         ordinalBySlot[slot] = ordinal;
         slotByOrdinal = Arrays.copyOf(slotByOrdinal, count);
         slotByOrdinal[ordinal] = slot;
+        everWritten = Arrays.copyOf(everWritten, count);
+        ownSlotByOrdinal = Arrays.copyOf(ownSlotByOrdinal, count);
+        ownSlotByOrdinal[ordinal] = NOT_EXCHANGE;
         final int edges = hood.neighbourRows.length + ghostReaders.length;
         for (int side = 0; side < 2; side++)
         {
