@@ -102,13 +102,14 @@ class AggregateWorkerTest
         }
     }
 
-    @Test
-    void asynchronousRoundsReachTheSameHopCounts() throws Exception
+    @ParameterizedTest
+    @ValueSource(strings = {"hopcount", "xc-collect"})
+    void asynchronousRoundsReachTheSameFixedPoint(final String program) throws Exception
     {
         final EdgeList grid = GridNetwork.of(9, 7);
         final double[] expected = AggregateSemanticsTest.rounds(AggregateSemanticsTest.engine(grid,
-            BuiltinPrograms.byName("hopcount"), SOURCES), 40);
-        assertArrayEquals(expected, run(grid, 2, "hopcount", 60, false, (worker, streamBase) -> {}).values);
+            BuiltinPrograms.byName(program), SOURCES), 60);
+        assertArrayEquals(expected, run(grid, 2, program, 120, false, (worker, streamBase) -> {}).values);
     }
 
     @Test
@@ -137,14 +138,15 @@ class AggregateWorkerTest
         }
     }
 
-    @Test
-    void workerRoundsAllocateNothingPerRound() throws Exception
+    @ParameterizedTest
+    @ValueSource(strings = {"broadcast", "xc-collect"})
+    void workerRoundsAllocateNothingPerRound(final String program) throws Exception
     {
         // Two runs of the same job, one 4 times longer: everything a worker thread allocates (partition, paths,
         // first-round growth, the result) is allocated by both, so the difference is what the extra rounds cost.
         final EdgeList grid = GridNetwork.of(16, 12);
-        final long[] shortRun = allocatedPerWorker(grid, 100);
-        final long[] longRun = allocatedPerWorker(grid, 400);
+        final long[] shortRun = allocatedPerWorker(grid, program, 100);
+        final long[] longRun = allocatedPerWorker(grid, program, 400);
         for (int i = 0; i < shortRun.length; i++)
         {
             System.out.printf("aggregate worker %d: %d bytes over 100 rounds, %d over 400%n", i + 1, shortRun[i],
@@ -154,13 +156,14 @@ class AggregateWorkerTest
         }
     }
 
-    private static long[] allocatedPerWorker(final EdgeList grid, final int rounds) throws Exception
+    private static long[] allocatedPerWorker(final EdgeList grid, final String program, final int rounds)
+        throws Exception
     {
         final com.sun.management.ThreadMXBean threads =
             (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
         final long[] allocated = new long[2];
         final long[] before = new long[2];
-        run(grid, 2, "broadcast", rounds, true,
+        run(grid, 2, program, rounds, true,
             (worker, streamBase) -> before[worker.workerId() - 1] = threads.getCurrentThreadAllocatedBytes(),
             (worker) -> allocated[worker.workerId() - 1] =
             threads.getCurrentThreadAllocatedBytes() - before[worker.workerId() - 1]);
