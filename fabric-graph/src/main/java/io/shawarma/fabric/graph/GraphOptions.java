@@ -44,7 +44,13 @@ final class GraphOptions
         "  --tolerance T        stop PageRank when the L1 change is below N*T (networkx's test)",
         "  --damping D          PageRank damping (default " + GraphConfiguration.DAMPING_DEFAULT + ")",
         "  --max-supersteps S   stop any program after S supersteps (default " +
-        GraphConfiguration.MAX_SUPERSTEPS_DEFAULT + ")");
+        GraphConfiguration.MAX_SUPERSTEPS_DEFAULT + ")",
+        "",
+        "On several hosts: give every worker the same options and --members SPEC, the workers' id@channel in order,",
+        "e.g. \"1@aeron:udp?endpoint=10.0.0.1:40100,2@aeron:udp?endpoint=10.0.0.2:40100\". The first member runs",
+        "the command as above and gets every result; each other member runs it with --worker-id ID (and no --out",
+        "or --into) on its own host, where it reads FILE (its own copy or a shared path) and sends its results to",
+        "the first member over Aeron.");
 
     String algorithm;
     Path edges;
@@ -58,11 +64,10 @@ final class GraphOptions
     double damping = GraphConfiguration.DAMPING_DEFAULT;
     long source = -1;
     long maxSupersteps = GraphConfiguration.MAX_SUPERSTEPS_DEFAULT;
-    // Set only in worker processes started by the launcher.
+    // Set in the workers other than the first: children of the launcher, or workers on other hosts.
     int workerId = -1;
     String members;
     String aeronDir;
-    Path part;
     boolean help;
 
     static GraphOptions parse(final String[] args)
@@ -117,9 +122,6 @@ final class GraphOptions
                     case "--members":
                         options.members = value;
                         break;
-                    case "--part":
-                        options.part = Path.of(value);
-                        break;
                     case "--aeron-dir":
                         options.aeronDir = value;
                         break;
@@ -167,7 +169,7 @@ final class GraphOptions
             throw new IllegalArgumentException(
                 "unknown command '" + algorithm + "': pagerank, sssp, cc, bfs or pregel");
         }
-        if (null == edges || null == out && null == into && null == part)
+        if (null == edges || workerId < 0 && null == out && null == into)
         {
             throw new IllegalArgumentException("--edges and --out FILE or --into FABRIC are required");
         }
