@@ -57,6 +57,20 @@ public final class ChildWorkers implements AutoCloseable
             Throwable::printStackTrace, true);
     }
 
+    /**
+     * @param workers the number of workers.
+     * @return workers 1..N on one media driver: {@code 1@aeron:ipc,2@aeron:ipc,...}.
+     */
+    public static String ipcMembers(final int workers)
+    {
+        final StringBuilder members = new StringBuilder();
+        for (int id = 1; id <= workers; id++)
+        {
+            members.append(id == 1 ? "" : ",").append(id).append("@aeron:ipc");
+        }
+        return members.toString();
+    }
+
     private final String what;
     private final String members;
     private final List<ChildJvm> children = new ArrayList<>();
@@ -100,12 +114,7 @@ public final class ChildWorkers implements AutoCloseable
     {
         final List<String> childArgs = new ArrayList<>(args);
         childArgs.addAll(List.of("--aeron-dir", aeronDir));
-        final StringBuilder members = new StringBuilder();
-        for (int id = 1; id <= workers; id++)
-        {
-            members.append(id == 1 ? "" : ",").append(id).append("@aeron:ipc");
-        }
-        return new ChildWorkers(what, mainClass, workers, members.toString(), childArgs, echo, partFiles);
+        return new ChildWorkers(what, mainClass, workers, ipcMembers(workers), childArgs, echo, partFiles);
     }
 
     private ChildWorkers(

@@ -81,27 +81,65 @@ public final class GraphMain
             // Workers on other hosts, started there with --worker-id: this process is the first member.
             try (Transport transport = ChildWorkers.launcherDriver("graph"))
             {
-                final String members = options.members;
-                runFirstWorker(options, FabricMembers.parse(members, "--members").idAt(0), members, transport,
-                    startNs);
+                final int firstId = FabricMembers.parse(options.members, "--members").idAt(0);
+                runFirstWorker(options, read(options, startNs), firstId, options.members, transport, startNs);
             }
-            return;
         }
-        try (Transport transport = ChildWorkers.launcherDriver("graph");
-            ChildWorkers children = ChildWorkers.overIpc("graph", GraphMain.class.getName(), options.workers,
-                args(options), transport.aeronDirectoryName(), System.err))
+        else if (GraphConfiguration.WORKERS_AS_PROCESSES.equals(options.workersAs))
         {
-            runFirstWorker(options, 1, children.members(), transport, startNs);
-            for (int id = 2; id <= options.workers; id++)
+            try (Transport transport = ChildWorkers.launcherDriver("graph");
+                ChildWorkers children = ChildWorkers.overIpc("graph", GraphMain.class.getName(), options.workers,
+                    args(options), transport.aeronDirectoryName(), System.err))
             {
-                children.awaitExit(id, ChildWorkers.WORKER_TIMEOUT_MS);
+                runFirstWorker(options, read(options, startNs), 1, children.members(), transport, startNs);
+                for (int id = 2; id <= options.workers; id++)
+                {
+                    children.awaitExit(id, ChildWorkers.WORKER_TIMEOUT_MS);
+                }
+            }
+        }
+        else
+        {
+            try (Transport transport = ChildWorkers.launcherDriver("graph"))
+            {
+                final EdgeList graph = read(options, startNs);
+                final String members = ChildWorkers.ipcMembers(options.workers);
+                for (int id = 2; id <= options.workers; id++)
+                {
+                    startWorkerThread(graph, options, id, members, transport);
+                }
+                runFirstWorker(options, graph, 1, members, transport, startNs);
             }
         }
     }
 
-    private static void runFirstWorker(
-        final GraphOptions options, final int workerId, final String members, final Transport transport,
-        final long startNs)
+    /**
+     * Worker {@code id} as a thread of this process, on the graph read once for all of them: one JIT, one copy of
+     * the edges, Aeron IPC on this process's media driver between the workers. A worker that fails ends the job,
+     * as a failed worker process does.
+     */
+    private static void startWorkerThread(
+        final EdgeList graph, final GraphOptions options, final int id, final String members,
+        final Transport transport)
+    {
+        final Thread thread = new Thread(() ->
+        {
+            final long startNs = CLOCK.nanoTime();
+            compute(graph, options, id, members, transport);
+            // No peak RSS of its own: it is worker 1's process's, which worker 1 reports.
+            System.err.printf("graph worker %d: supersteps took %.3f s, a thread of worker 1's process%n", id,
+                (CLOCK.nanoTime() - startNs) / 1e9);
+        }, "graph-worker-" + id);
+        thread.setDaemon(true);
+        thread.setUncaughtExceptionHandler((t, ex) ->
+        {
+            System.err.println("shawarma " + options.algorithm + ": graph worker " + id + ": " + ex.getMessage());
+            System.exit(1);
+        });
+        thread.start();
+    }
+
+    private static EdgeList read(final GraphOptions options, final long startNs)
     {
         final EdgeList graph = EdgeListParser.parse(options.edges);
         if (options.source >= 0 && graph.indexOf(options.source) < 0)
@@ -111,7 +149,13 @@ public final class GraphMain
         }
         System.err.printf("read %,d vertices and %,d edges from %s in %.1f s%n", graph.vertexIds().length,
             graph.edgeCount(), options.edges, (CLOCK.nanoTime() - startNs) / 1e9);
+        return graph;
+    }
 
+    private static void runFirstWorker(
+        final GraphOptions options, final EdgeList graph, final int workerId, final String members,
+        final Transport transport, final long startNs)
+    {
         final long computeStartNs = CLOCK.nanoTime();
         final GraphWorker.Result all = compute(graph, options, workerId, members, transport);
         System.err.printf("graph worker %d: supersteps took %.3f s, peak RSS %d MB%n", workerId,
@@ -147,7 +191,7 @@ public final class GraphMain
         {
             compute(graph, options, options.workerId, options.members, transport);
         }
-        System.out.printf("graph worker %d: supersteps took %.3f s, peak RSS %d MB; results sent%n",
+        System.out.printf("graph worker %d: supersteps took %.3f s, peak RSS %d MB%n",
             options.workerId, (CLOCK.nanoTime() - computeStartNs) / 1e9, ProcessStats.peakRssMb());
     }
 

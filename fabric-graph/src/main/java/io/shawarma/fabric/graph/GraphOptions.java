@@ -27,7 +27,7 @@ final class GraphOptions
         "[--workers N]",
         "where RESULTS is --out FILE, --into FABRIC, or both.",
         "",
-        "Runs a vertex program in supersteps over N worker processes on this machine (default " +
+        "Runs a vertex program in supersteps over N workers on this machine (default " +
         GraphConfiguration.WORKERS_DEFAULT + "). FILE is a",
         "SNAP-style edge list: '#' comments, 'src dst [weight]' per line, non-negative 64-bit ids. The output has",
         "one 'vertexId<TAB>value' line per vertex, sorted by id; unreachable vertices print inf.",
@@ -40,6 +40,8 @@ final class GraphOptions
         "Every option is also a property, shawarma.graph. and its name with dots (--max-supersteps S is",
         "shawarma.graph.max.supersteps=S), set in job.properties or with -D; a flag wins over both.",
         "",
+        "  --workers-as HOW     threads of this process (default: one JIT, one copy of the graph, shared",
+        "                       memory between them) or processes (a JVM each)",
         "  --iterations K       PageRank iterations (default 100 with --tolerance, else 20)",
         "  --tolerance T        stop PageRank when the L1 change is below N*T (networkx's test)",
         "  --damping D          PageRank damping (default " + GraphConfiguration.DAMPING_DEFAULT + ")",
@@ -59,6 +61,7 @@ final class GraphOptions
     String programClass;
     String values = GraphConfiguration.VALUES_DEFAULT;
     int workers = GraphConfiguration.WORKERS_DEFAULT;
+    String workersAs = GraphConfiguration.WORKERS_AS_THREADS;
     int iterations = -1;
     double tolerance;
     double damping = GraphConfiguration.DAMPING_DEFAULT;
@@ -100,6 +103,9 @@ final class GraphOptions
                         break;
                     case "--workers":
                         options.workers = (int)wholeNumber(name, value, 1, 64);
+                        break;
+                    case "--workers-as":
+                        options.workersAs = value;
                         break;
                     case "--iterations":
                         options.iterations = (int)wholeNumber(name, value, 1, Integer.MAX_VALUE);
@@ -177,6 +183,11 @@ final class GraphOptions
         {
             throw new IllegalArgumentException("pregel".equals(algorithm) ? "pregel needs --program-class CLASS" :
                 "--program-class is for the pregel command");
+        }
+        if (!GraphConfiguration.WORKERS_AS_THREADS.equals(workersAs) &&
+            !GraphConfiguration.WORKERS_AS_PROCESSES.equals(workersAs))
+        {
+            throw new IllegalArgumentException("--workers-as " + workersAs + ": expected threads or processes");
         }
         if (!"i64".equals(values) && !"f64".equals(values))
         {
