@@ -18,10 +18,10 @@ import static io.shawarma.jmh.ContenderRunner.CHILD_TIMEOUT_MS;
  *     <li>ours, {@code scripts/shawarma pagerank} (GraphMain) with 1 worker, 2 workers as threads of one process
  *     (the default) and 2 worker processes;</li>
  *     <li>the COST baseline, a plain single-thread CSR pull loop ({@link CsrPageRankMain});</li>
- *     <li>JGraphT's PageRank ({@link JGraphTPageRankMain}), given a large heap; when it takes too long at the full
+ *     <li>JGraphT's PageRank ({@link JGraphTPageRankMain}); when it takes too long at the full
  *     scale it is measured at scale - 2 instead, beside the CSR loop at that scale, and the output says so.</li>
  * </ul>
- * Every contender parses the same file with the same parser. Prints a table with ratios to the CSR loop, checks that
+ * Every contender runs with the same heap ({@code --heap}) and parses the same file with the same parser. Prints a table with ratios to the CSR loop, checks that
  * every contender's ranks agree with the loop's, and writes {@code graph.json} in the form of {@code latest.json}.
  */
 public final class GraphBenchmark
@@ -89,7 +89,7 @@ public final class GraphBenchmark
             final PageRankContender fabric2 = runner.runFabric(edges, 2, "threads", ranks2);
             final PageRankContender fabric2p = runner.runFabric(edges, 2, "processes", ranks2p);
             final PageRankContender csr = runner.runBaseline("CSR loop (COST)", "csr_loop", options.scale,
-                CsrPageRankMain.class.getName(), null, edges, CHILD_TIMEOUT_MS, "fabric_1w=" + ranks1,
+                CsrPageRankMain.class.getName(), options.heap, edges, CHILD_TIMEOUT_MS, "fabric_1w=" + ranks1,
                 "fabric_2w=" + ranks2, "fabric_2p=" + ranks2p);
             for (final PageRankContender fabric : List.of(fabric1, fabric2, fabric2p))
             {
@@ -129,7 +129,7 @@ public final class GraphBenchmark
     }
 
     /**
-     * JGraphT at the full scale with a large heap; if it fails or runs past the timeout, again at scale - 2, with
+     * JGraphT at the full scale; if it fails or runs past the timeout, again at scale - 2, with
      * the CSR loop at that scale for the ratios. The JGraphT child compares its ranks with the CSR loop's itself.
      */
     private void runJGraphT(final Path dir, final Path edges) throws IOException
@@ -138,7 +138,7 @@ public final class GraphBenchmark
         try
         {
             runner.runBaseline(JGRAPHT, "jgrapht", options.scale, JGraphTPageRankMain.class.getName(),
-                options.jgraphtHeap, edges, timeoutMs);
+                options.heap, edges, timeoutMs);
             return;
         }
         catch (final ContenderFailure ex)
@@ -161,7 +161,7 @@ public final class GraphBenchmark
         try
         {
             runner.runBaseline(JGRAPHT, "jgrapht", smaller, JGraphTPageRankMain.class.getName(),
-                options.jgraphtHeap, smallEdges, timeoutMs);
+                options.heap, smallEdges, timeoutMs);
         }
         catch (final ContenderFailure ex)
         {
