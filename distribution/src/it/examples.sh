@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Builds examples/ as a user's project (its own pom, Shawarma's jars provided) against the jars this build made, then
+# runs its run.sh: three workers with the example UDF, a call through the example client, the answer checked.
+# Usage: examples.sh ROOT TARGET VERSION MAVEN_HOME OUTER_LOCAL_REPO
+#
+# ROOT/examples is copied to TARGET/examples, so that the source tree gets no target/ of its own. The staged
+# repository TARGET/it-repo (maven-invoker-plugin:install) holds this build's jars; everything else Maven needs (the
+# plugins) comes from the outer build's local repository, mirrored as a file: repository, so no network is used.
+set -euo pipefail
+
+root=$1
+target=$2
+version=$3
+maven_home=$4
+outer_repo=$5
+
+examples="$target/examples"
+rm -rf "$examples"
+mkdir -p "$examples"
+(cd "$root/examples" && tar --exclude=./target -cf - .) | (cd "$examples" && tar -xf -)
+
+cat >"$target/examples-settings.xml" <<SETTINGS
+<settings>
+    <mirrors>
+        <mirror>
+            <id>outer-build</id>
+            <mirrorOf>*</mirrorOf>
+            <url>file://$outer_repo</url>
+        </mirror>
+    </mirrors>
+</settings>
+SETTINGS
+
+mvn="$maven_home/bin/mvn"
+[[ -x "$mvn" ]] || mvn=mvn
+"$mvn" -B -q -Dstyle.color=never -s "$target/examples-settings.xml" -Dmaven.repo.local="$target/it-repo" \
+    -Dshawarma.version="$version" -f "$examples/pom.xml" package
+
+SHAWARMA="$root/scripts/shawarma" SHAWARMA_NO_BUILD=1 "$examples/run.sh"
