@@ -1,7 +1,5 @@
-package io.shawarma.fabric.docs;
+package io.shawarma.fabric;
 
-import io.shawarma.fabric.PropertySet;
-import io.shawarma.fabric.TestProperties;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
