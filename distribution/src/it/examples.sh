@@ -33,7 +33,14 @@ SETTINGS
 
 mvn="$maven_home/bin/mvn"
 [[ -x "$mvn" ]] || mvn=mvn
-"$mvn" -B -q -Dstyle.color=never -s "$target/examples-settings.xml" -Dmaven.repo.local="$target/it-repo" \
-    -Dshawarma.version="$version" -f "$examples/pom.xml" package
+# The nested build's output is shown only when it fails.
+if ! "$mvn" -B -Dstyle.color=never -s "$target/examples-settings.xml" -Dmaven.repo.local="$target/it-repo" \
+    -Dshawarma.version="$version" -f "$examples/pom.xml" package >"$target/examples-build.log" 2>&1
+then
+    cat "$target/examples-build.log" >&2
+    echo "examples.sh: mvn package of examples/ failed against this build's jars (output above)" >&2
+    exit 1
+fi
+echo "examples.sh: built $(ls "$examples"/target/*.jar) against this build's jars"
 
 SHAWARMA="$root/scripts/shawarma" SHAWARMA_NO_BUILD=1 "$examples/run.sh"

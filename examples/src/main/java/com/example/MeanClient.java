@@ -32,12 +32,27 @@ public final class MeanClient
      */
     public static void main(final String[] args)
     {
-        if (args.length < 2)
+        final long vertexId;
+        final double[] samples = new double[Math.max(0, args.length - 1)];
+        try
         {
-            System.err.println("usage: MeanClient vertexId sample [sample ...] -Dshawarma.fabric.members=...");
-            System.exit(2);
+            if (args.length < 2)
+            {
+                throw new IllegalArgumentException("expected a vertex id and at least one sample");
+            }
+            vertexId = Long.parseLong(args[0]);
+            for (int i = 1; i < args.length; i++)
+            {
+                samples[i - 1] = Double.parseDouble(args[i]);
+            }
         }
-        final long vertexId = Long.parseLong(args[0]);
+        catch (final IllegalArgumentException ex)
+        {
+            System.err.println("MeanClient: " + ex.getMessage() +
+                "; usage: MeanClient vertexId sample [sample ...] -Dshawarma.fabric.members=...");
+            System.exit(2);
+            return;
+        }
 
         // The UDF's wire id: computed once. Buffers are sized once and reused for every call.
         final int mean = Udf.idOf("mean");
@@ -49,13 +64,13 @@ public final class MeanClient
         {
             // Create the vertex (empty) at its owner; a call to a vertex that does not exist is NO_SUCH_VERTEX.
             ok = isOk(client, client.put(vertexId, call, 0, 0), client.putResult());
-            for (int i = 1; ok && i < args.length; i++)
+            for (int i = 0; ok && i < samples.length; i++)
             {
-                call.putDouble(0, Double.parseDouble(args[i]), LITTLE_ENDIAN);
+                call.putDouble(0, samples[i], LITTLE_ENDIAN);
                 ok = isOk(client, client.invoke(vertexId, mean, call, 0, Double.BYTES, result), result);
                 if (ok)
                 {
-                    System.out.println("mean of vertex " + vertexId + " after " + i + " samples = " +
+                    System.out.println("mean of vertex " + vertexId + " after " + (i + 1) + " samples = " +
                         result.getDouble(0, LITTLE_ENDIAN));
                 }
             }
