@@ -44,3 +44,18 @@ fi
 echo "examples.sh: built $(ls "$examples"/target/*.jar) against this build's jars"
 
 SHAWARMA="$root/scripts/shawarma" SHAWARMA_NO_BUILD=1 "$examples/run.sh"
+
+# run.sh must leave no worker behind (its EXIT trap stops them): none may still run on its ports.
+marker="endpoint=127.0.0.1:$((${PORT_BASE:-40100} + 1))"
+for (( i = 0; i < 20; i++ ))
+do
+    if ! ps -eo args | grep -F -- "$marker" | grep -q -F -- "-Dshawarma.worker.id="
+    then
+        echo "examples.sh: OK (run.sh left no worker running)"
+        exit 0
+    fi
+    sleep 0.5
+done
+echo "examples.sh: run.sh left workers running on $marker:" >&2
+ps -eo pid,args | grep -F -- "$marker" | grep -F -- "-Dshawarma.worker.id=" >&2
+exit 1
