@@ -32,6 +32,14 @@ public final class GraphConfiguration
     public static final String WORKERS_PROP = "shawarma.graph.workers";
     public static final int WORKERS_DEFAULT = 2;
 
+    /**
+     * How the workers on this machine run: {@code threads} of one process (the default: one JIT, one copy of the
+     * graph, shared memory between them) or {@code processes}, a JVM each.
+     */
+    public static final String WORKERS_AS_PROP = "shawarma.graph.workers.as";
+    public static final String WORKERS_AS_THREADS = "threads";
+    public static final String WORKERS_AS_PROCESSES = "processes";
+
     /** PageRank iterations; default 100 with a tolerance, else 20. */
     public static final String ITERATIONS_PROP = "shawarma.graph.iterations";
 

@@ -27,7 +27,7 @@ final class GraphOptions
         "[--workers N]",
         "where RESULTS is --out FILE, --into FABRIC, or both.",
         "",
-        "Runs a vertex program in supersteps over N worker processes on this machine (default " +
+        "Runs a vertex program in supersteps over N workers on this machine (default " +
         GraphConfiguration.WORKERS_DEFAULT + "). FILE is a",
         "SNAP-style edge list: '#' comments, 'src dst [weight]' per line, non-negative 64-bit ids. The output has",
         "one 'vertexId<TAB>value' line per vertex, sorted by id; unreachable vertices print inf.",
@@ -40,11 +40,19 @@ final class GraphOptions
         "Every option is also a property, shawarma.graph. and its name with dots (--max-supersteps S is",
         "shawarma.graph.max.supersteps=S), set in job.properties or with -D; a flag wins over both.",
         "",
+        "  --workers-as HOW     threads of this process (default: one JIT, one copy of the graph, shared",
+        "                       memory between them) or processes (a JVM each)",
         "  --iterations K       PageRank iterations (default 100 with --tolerance, else 20)",
         "  --tolerance T        stop PageRank when the L1 change is below N*T (networkx's test)",
         "  --damping D          PageRank damping (default " + GraphConfiguration.DAMPING_DEFAULT + ")",
         "  --max-supersteps S   stop any program after S supersteps (default " +
-        GraphConfiguration.MAX_SUPERSTEPS_DEFAULT + ")");
+        GraphConfiguration.MAX_SUPERSTEPS_DEFAULT + ")",
+        "",
+        "On several hosts: give every worker the same options and --members SPEC, the workers' id@channel in order,",
+        "e.g. \"1@aeron:udp?endpoint=10.0.0.1:40100,2@aeron:udp?endpoint=10.0.0.2:40100\". The first member runs",
+        "the command as above and gets every result; each other member runs it with --worker-id ID (and no --out",
+        "or --into) on its own host, where it reads FILE (its own copy or a shared path) and sends its results to",
+        "the first member over Aeron.");
 
     String algorithm;
     Path edges;
@@ -53,16 +61,16 @@ final class GraphOptions
     String programClass;
     String values = GraphConfiguration.VALUES_DEFAULT;
     int workers = GraphConfiguration.WORKERS_DEFAULT;
+    String workersAs = GraphConfiguration.WORKERS_AS_THREADS;
     int iterations = -1;
     double tolerance;
     double damping = GraphConfiguration.DAMPING_DEFAULT;
     long source = -1;
     long maxSupersteps = GraphConfiguration.MAX_SUPERSTEPS_DEFAULT;
-    // Set only in worker processes started by the launcher.
+    // Set in the workers other than the first: children of the launcher, or workers on other hosts.
     int workerId = -1;
     String members;
     String aeronDir;
-    Path part;
     boolean help;
 
     static GraphOptions parse(final String[] args)
@@ -96,6 +104,9 @@ final class GraphOptions
                     case "--workers":
                         options.workers = (int)wholeNumber(name, value, 1, 64);
                         break;
+                    case "--workers-as":
+                        options.workersAs = value;
+                        break;
                     case "--iterations":
                         options.iterations = (int)wholeNumber(name, value, 1, Integer.MAX_VALUE);
                         break;
@@ -116,9 +127,6 @@ final class GraphOptions
                         break;
                     case "--members":
                         options.members = value;
-                        break;
-                    case "--part":
-                        options.part = Path.of(value);
                         break;
                     case "--aeron-dir":
                         options.aeronDir = value;
@@ -167,7 +175,7 @@ final class GraphOptions
             throw new IllegalArgumentException(
                 "unknown command '" + algorithm + "': pagerank, sssp, cc, bfs or pregel");
         }
-        if (null == edges || null == out && null == into && null == part)
+        if (null == edges || workerId < 0 && null == out && null == into)
         {
             throw new IllegalArgumentException("--edges and --out FILE or --into FABRIC are required");
         }
@@ -175,6 +183,11 @@ final class GraphOptions
         {
             throw new IllegalArgumentException("pregel".equals(algorithm) ? "pregel needs --program-class CLASS" :
                 "--program-class is for the pregel command");
+        }
+        if (!GraphConfiguration.WORKERS_AS_THREADS.equals(workersAs) &&
+            !GraphConfiguration.WORKERS_AS_PROCESSES.equals(workersAs))
+        {
+            throw new IllegalArgumentException("--workers-as " + workersAs + ": expected threads or processes");
         }
         if (!"i64".equals(values) && !"f64".equals(values))
         {

@@ -80,6 +80,15 @@ class GraphKnownAnswersIT
     }
 
     @Test
+    void shouldGiveTheSameAnswersWithWorkersAsProcesses() throws Exception
+    {
+        assertEquals(run("bfs", "two-parts.txt", "--source", "5"),
+            run("bfs", "two-parts.txt", "--source", "5", "--workers-as", "processes", "--workers", "3"));
+        assertEquals(run("pagerank", "dangling.txt", "--iterations", "50"),
+            run("pagerank", "dangling.txt", "--iterations", "50", "--workers-as", "processes"));
+    }
+
+    @Test
     void shouldRunAUsersProgramClass() throws Exception
     {
         assertEquals(List.of("5\t1000000000000", "7\t1000000000000", "42\t43", "43\t43",
@@ -151,7 +160,7 @@ class GraphKnownAnswersIT
 
     private List<String> run(final String algorithm, final String graph, final String... options) throws Exception
     {
-        final Path out = temp.resolve(algorithm + "-" + graph);
+        final Path out = Files.createTempFile(temp, algorithm + "-" + graph, ".tsv");
         final List<String> args = new ArrayList<>(List.of(algorithm, "--edges",
             GraphWorkerTest.resource(graph).toString(), "--out", out.toString(), "--workers", "2"));
         args.addAll(List.of(options));

@@ -85,6 +85,10 @@ class GraphOptionsTest
             IllegalArgumentException.class, () -> GraphOptions.parse(new String[]{ "cc", "--edges", "g.txt" }))
             .getMessage());
 
+        final String[] badWorkersAs = { "cc", "--edges", "g.txt", "--out", "o.tsv", "--workers-as", "fibers" };
+        assertEquals("--workers-as fibers: expected threads or processes", assertThrows(
+            IllegalArgumentException.class, () -> GraphOptions.parse(badWorkersAs)).getMessage());
+
         final GraphOptions options = GraphOptions.parse(new String[]{ "pregel", "--edges", "g.txt", "--into",
             "1@aeron:ipc", "--program-class", MaxIdProgram.class.getName(), "--values", "f64" });
         assertEquals("1@aeron:ipc", options.into);
