@@ -3,7 +3,6 @@ package io.shawarma.fabric.aggregate;
 import java.util.function.DoubleBinaryOperator;
 import java.util.function.LongBinaryOperator;
 
-import static io.shawarma.fabric.aggregate.PathTable.EXCHANGE_SELF_STEP;
 import static io.shawarma.fabric.aggregate.PathTable.KIND_BRANCH;
 import static io.shawarma.fabric.aggregate.PathTable.KIND_EXCHANGE;
 import static io.shawarma.fabric.aggregate.PathTable.KIND_FOLDHOOD;
@@ -72,8 +71,6 @@ public final class Aggregate
         double next(Aggregate a, DoubleField shared);
     }
 
-    private static final int NOT_FOLDING = -1;
-
     private final Neighbourhood hood;
     private final Exports exports;
     private final Overrides overrides;
@@ -83,9 +80,7 @@ public final class Aggregate
     private final int retention;
     private int self;
     private int round;
-    private int foldRow = NOT_FOLDING;
-    private int foldEdge;
-    private boolean outOfDomain;
+    private final FoldTurn turn = new FoldTurn();
     private NValues lastSent;
 
     Aggregate(
@@ -109,8 +104,7 @@ public final class Aggregate
         self = row;
         round = roundNumber;
         scope.reset();
-        foldRow = NOT_FOLDING;
-        outOfDomain = false;
+        turn.reset();
         fields.reclaimAll();
         exports.begin(row, roundNumber);
         return program.round(this);
@@ -155,7 +149,7 @@ public final class Aggregate
      */
     public double nbrRange()
     {
-        return isFoldingOnOthers() ? hood.ranges[foldEdge] : 0;
+        return isFoldingOnOthers() ? hood.ranges[turn.edge] : 0;
     }
 
     /**
@@ -180,11 +174,11 @@ public final class Aggregate
      */
     public double rep(final double init, final DoubleUpdate update)
     {
-        final int slot = enter(KIND_REP, 0);
+        final int slot = scope.enter(KIND_REP, 0);
         final double previous = exports.has(self, slot) ? Double.longBitsToDouble(exports.value(self, slot)) : init;
         final double next = update.next(this, previous);
         write(slot, Double.doubleToRawLongBits(next));
-        exit();
+        scope.exit();
         return next;
     }
 
@@ -193,11 +187,11 @@ public final class Aggregate
      */
     public long repLong(final long init, final LongUpdate update)
     {
-        final int slot = enter(KIND_REP, 0);
+        final int slot = scope.enter(KIND_REP, 0);
         final long previous = exports.has(self, slot) ? exports.value(self, slot) : init;
         final long next = update.next(this, previous);
         write(slot, next);
-        exit();
+        scope.exit();
         return next;
     }
 
@@ -267,9 +261,9 @@ public final class Aggregate
      */
     public double branch(final boolean condition, final DoubleExpression ifTrue, final DoubleExpression ifFalse)
     {
-        enter(KIND_BRANCH, condition ? 1 : 0);
+        scope.enter(KIND_BRANCH, condition ? 1 : 0);
         final double result = condition ? ifTrue.evaluate(this) : ifFalse.evaluate(this);
-        exit();
+        scope.exit();
         return result;
     }
 
@@ -281,7 +275,7 @@ public final class Aggregate
     {
         scope.enterAligned(key);
         final double result = body.evaluate(this);
-        exit();
+        scope.exit();
         return result;
     }
 
@@ -291,20 +285,13 @@ public final class Aggregate
      */
     public double share(final double init, final ShareUpdate update)
     {
-        final int slot = enter(KIND_SHARE, 0);
+        final int slot = scope.enter(KIND_SHARE, 0);
         final DoubleField shared = fields.lend();
         shared.add(mid(), exports.has(self, slot) ? Double.longBitsToDouble(exports.value(self, slot)) : init);
-        for (int e = hood.offsets[self], end = hood.offsets[self + 1]; e < end; e++)
-        {
-            final int neighbour = hood.neighbourRows[e];
-            if (isAligned(neighbour, slot))
-            {
-                shared.add(hood.deviceIds[neighbour], Double.longBitsToDouble(exports.value(neighbour, slot)));
-            }
-        }
+        addAligned(shared, slot);
         final double next = update.next(this, shared);
         write(slot, Double.doubleToRawLongBits(next));
-        exit();
+        scope.exit();
         return next;
     }
 
@@ -313,19 +300,12 @@ public final class Aggregate
      */
     public DoubleField nbrField(final double value)
     {
-        final int slot = enter(KIND_NBR, 0);
+        final int slot = scope.enter(KIND_NBR, 0);
         final DoubleField field = fields.lend();
         field.add(mid(), value);
         write(slot, Double.doubleToRawLongBits(value));
-        for (int e = hood.offsets[self], end = hood.offsets[self + 1]; e < end; e++)
-        {
-            final int neighbour = hood.neighbourRows[e];
-            if (isAligned(neighbour, slot))
-            {
-                field.add(hood.deviceIds[neighbour], Double.longBitsToDouble(exports.value(neighbour, slot)));
-            }
-        }
-        exit();
+        addAligned(field, slot);
+        scope.exit();
         return field;
     }
 
@@ -379,13 +359,8 @@ public final class Aggregate
 
     private double exchange(final double init, final Exchange.Update update, final Exchange.RetSend retSend)
     {
-        final int ordinal = overrides.ordinalOf(enter(KIND_EXCHANGE, 0));
-        int ownSlot = overrides.ownSlot(ordinal);
-        if (ownSlot < 0)
-        {
-            ownSlot = scope.privateChild(EXCHANGE_SELF_STEP);
-            overrides.ownSlot(ordinal, ownSlot);
-        }
+        final int ordinal = overrides.ordinalOf(scope.enter(KIND_EXCHANGE, 0));
+        final int ownSlot = overrides.ownSlot(ordinal, scope);
         final NValues received = fields.lendNValues(mid(), init);
         overrides.receive(ordinal, ownSlot, self, round - retention, received);
         final NValues send = null == update ? fields.lendNValues(mid(), init) : update.next(this, received);
@@ -394,7 +369,7 @@ public final class Aggregate
         {
             overrides.send(ordinal, ownSlot, self, send);
         }
-        exit();
+        scope.exit();
         lastSent = send;
         return result;
     }
@@ -403,10 +378,8 @@ public final class Aggregate
         final double init, final DoubleBinaryOperator combine, final DoubleExpression expression,
         final boolean withSelf)
     {
-        final int slot = enter(KIND_FOLDHOOD, 0);
-        final int outerRow = foldRow;
-        final int outerEdge = foldEdge;
-        final boolean outerOutOfDomain = outOfDomain;
+        final int slot = scope.enter(KIND_FOLDHOOD, 0);
+        final long outer = turn.save();
         foldOn(self, -1);
         final double own = expression.evaluate(this);
         double result = withSelf ? combine.applyAsDouble(init, own) : init;
@@ -417,24 +390,20 @@ public final class Aggregate
             {
                 foldOn(neighbour, e);
                 final double value = expression.evaluate(this);
-                result = combine.applyAsDouble(result, outOfDomain ? init : value);
+                result = combine.applyAsDouble(result, turn.outOfDomain ? init : value);
             }
         }
-        foldRow = outerRow;
-        foldEdge = outerEdge;
-        outOfDomain = outerOutOfDomain;
+        turn.restore(outer);
         write(slot, Double.doubleToRawLongBits(result));
-        exit();
+        scope.exit();
         return result;
     }
 
     private long foldLong(
         final long init, final LongBinaryOperator combine, final LongExpression expression, final boolean withSelf)
     {
-        final int slot = enter(KIND_FOLDHOOD, 0);
-        final int outerRow = foldRow;
-        final int outerEdge = foldEdge;
-        final boolean outerOutOfDomain = outOfDomain;
+        final int slot = scope.enter(KIND_FOLDHOOD, 0);
+        final long outer = turn.save();
         foldOn(self, -1);
         final long own = expression.evaluate(this);
         long result = withSelf ? combine.applyAsLong(init, own) : init;
@@ -445,14 +414,12 @@ public final class Aggregate
             {
                 foldOn(neighbour, e);
                 final long value = expression.evaluate(this);
-                result = combine.applyAsLong(result, outOfDomain ? init : value);
+                result = combine.applyAsLong(result, turn.outOfDomain ? init : value);
             }
         }
-        foldRow = outerRow;
-        foldEdge = outerEdge;
-        outOfDomain = outerOutOfDomain;
+        turn.restore(outer);
         write(slot, result);
-        exit();
+        scope.exit();
         return result;
     }
 
@@ -462,38 +429,51 @@ public final class Aggregate
      */
     private void foldOn(final int row, final int edge)
     {
-        foldRow = row;
-        foldEdge = edge;
-        outOfDomain = false;
+        turn.start(row, edge);
         scope.restart();
     }
 
     private long nbrBits(final long value)
     {
-        final int slot = enter(KIND_NBR, 0);
+        final int slot = scope.enter(KIND_NBR, 0);
         long result = value;
         if (isFoldingOnOthers())
         {
-            if (exports.has(foldRow, slot))
+            if (exports.has(turn.row, slot))
             {
-                result = exports.value(foldRow, slot);
+                result = exports.value(turn.row, slot);
             }
             else
             {
-                outOfDomain = true;
+                turn.outOfDomain = true;
             }
         }
         else
         {
             exports.put(self, slot, value);
         }
-        exit();
+        scope.exit();
         return result;
     }
 
     private boolean isFoldingOnOthers()
     {
-        return NOT_FOLDING != foldRow && self != foldRow;
+        return turn.isOnOther(self);
+    }
+
+    /**
+     * Adds the aligned neighbours' values at a slot to a field, in neighbour order.
+     */
+    private void addAligned(final DoubleField field, final int slot)
+    {
+        for (int e = hood.offsets[self], end = hood.offsets[self + 1]; e < end; e++)
+        {
+            final int neighbour = hood.neighbourRows[e];
+            if (isAligned(neighbour, slot))
+            {
+                field.add(hood.deviceIds[neighbour], Double.longBitsToDouble(exports.value(neighbour, slot)));
+            }
+        }
     }
 
     private boolean isFresh(final int row)
@@ -512,15 +492,5 @@ public final class Aggregate
         {
             exports.put(self, slot, value);
         }
-    }
-
-    private int enter(final int kind, final int tag)
-    {
-        return scope.enter(kind, tag);
-    }
-
-    private void exit()
-    {
-        scope.exit();
     }
 }

@@ -138,17 +138,16 @@ final class Overrides
     }
 
     /**
-     * @return the private slot under an exchange's slot that keeps what a device sent itself, or -1 until
-     * {@link #ownSlot(int, int)} set it.
+     * @param scope the exchange's scope, entered: its private child is made the first time.
+     * @return the private slot under an exchange's slot that keeps what a device sent itself.
      */
-    int ownSlot(final int ordinal)
+    int ownSlot(final int ordinal, final PathScope scope)
     {
+        if (ownSlotByOrdinal[ordinal] < 0)
+        {
+            ownSlotByOrdinal[ordinal] = scope.privateChild(PathTable.EXCHANGE_SELF_STEP);
+        }
         return ownSlotByOrdinal[ordinal];
-    }
-
-    void ownSlot(final int ordinal, final int slot)
-    {
-        ownSlotByOrdinal[ordinal] = slot;
     }
 
     /**
