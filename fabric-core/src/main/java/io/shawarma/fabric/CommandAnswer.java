@@ -13,7 +13,10 @@ public final class CommandAnswer
     private final MutableDirectBuffer buffer;
     private int length;
 
-    CommandAnswer(final MutableDirectBuffer buffer)
+    /**
+     * @param buffer where answers are written; the worker gives one of its largest payload.
+     */
+    public CommandAnswer(final MutableDirectBuffer buffer)
     {
         this.buffer = buffer;
     }
