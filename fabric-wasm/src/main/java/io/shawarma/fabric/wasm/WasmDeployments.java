@@ -50,6 +50,7 @@ public final class WasmDeployments implements WorkerPlugin
         final String dataDir = host.dataDir();
         this.directory = null == dataDir ? null : new File(dataDir, "wasm-worker-" + host.workerId()).toPath();
         loadKept();
+        warmUp(host.workerId());
         return List.of(
             command(DeployCommands.DEPLOY, this::deploy),
             command(DeployCommands.UNDEPLOY, this::undeploy),
@@ -62,6 +63,28 @@ public final class WasmDeployments implements WorkerPlugin
         {
             watchdog.close();
         }
+    }
+
+    /**
+     * Compiles {@code add} once on a daemon thread, so that the first deploy does not pay for loading and warming
+     * Chicory's parser and compiler (over a second on a cold JVM, against tens of milliseconds once warm).
+     */
+    private void warmUp(final int workerId)
+    {
+        final Thread thread = new Thread(() ->
+        {
+            try (CallWatchdog own = new CallWatchdog("shawarma-wasm-warmup-watchdog-" + workerId,
+                sandbox.callBudgetNs(), new SystemNanoClock()))
+            {
+                WasmModules.load("warm-up", WasmModules.addModule(), sandbox, own, Long.BYTES);
+            }
+            catch (final RuntimeException ex)
+            {
+                host.onError(ex);
+            }
+        }, "shawarma-wasm-warmup-" + workerId);
+        thread.setDaemon(true);
+        thread.start();
     }
 
     private void loadKept()

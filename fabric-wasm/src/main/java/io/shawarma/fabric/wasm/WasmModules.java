@@ -10,6 +10,11 @@ import com.dylibso.chicory.wasm.WasmModule;
 import com.dylibso.chicory.wasm.types.MemoryLimits;
 import io.shawarma.udf.Udf;
 
+import org.agrona.concurrent.SystemNanoClock;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.function.Function;
@@ -88,6 +93,45 @@ public final class WasmModules
         }
         return new WasmUdf(name, sha256(bytes), bytes.length, engine, module, machineFactory, limits, watchdog,
             optional[0], optional[1], maxValueBytes);
+    }
+
+    /**
+     * Loads a module outside a worker, for benchmarks and tools: the UDF gets its own watchdog, whose daemon thread
+     * starts with its first call and lives as long as the JVM.
+     *
+     * @param name          the UDF's name.
+     * @param bytes         the module.
+     * @param sandbox       the limits it runs with; concluded here.
+     * @param maxValueBytes the largest vertex value it is given.
+     * @return the UDF; run it on one thread.
+     * @throws WasmRefusal why the module cannot run, in one line.
+     */
+    public static Udf standalone(
+        final String name, final byte[] bytes, final WasmSandbox sandbox, final int maxValueBytes)
+    {
+        final WasmSandbox concluded = sandbox.conclude();
+        final CallWatchdog watchdog =
+            new CallWatchdog("shawarma-wasm-watchdog-" + name, concluded.callBudgetNs(), new SystemNanoClock());
+        return load(name, bytes, concluded, watchdog, maxValueBytes);
+    }
+
+    /**
+     * @return the bytes of {@code add}, the WebAssembly twin of the built-in {@code add} UDF (an i64 counter).
+     */
+    public static byte[] addModule()
+    {
+        try (InputStream in = WasmModules.class.getResourceAsStream("add.wasm"))
+        {
+            if (null == in)
+            {
+                throw new IllegalStateException("add.wasm missing from the fabric-wasm jar");
+            }
+            return in.readAllBytes();
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
     }
 
     /**

@@ -1,11 +1,11 @@
-;; add: the WebAssembly twin of the built-in Java `add` UDF, for VertexPathBenchmark (same ABI as
-;; examples/wasm/counter/counter.wat, of which this is a copy). value: a little-endian i64 total (empty counts as 0);
-;; args: the i64 to add; result: the new total; args shorter than 8 bytes fail with -3 (UDF_FAILED).
+;; counter, version 2: examples/wasm/counter/counter.wat with one more export (its version), so its bytes and hash
+;; differ while it counts the same way: for redeploys under load.
 (module
   (import "shawarma" "update" (func $update (param i32)))
   ;; 3 pages: the value at 0 (room for the default shawarma.store.value.max.bytes, 64 KiB), the args at 64 KiB,
   ;; the result at 128 KiB.
   (memory (export "memory") 3)
+  (func (export "version") (result i32) (i32.const 2))
   (func (export "value_ptr") (result i32) (i32.const 0))
   (func (export "args_ptr") (result i32) (i32.const 65536))
   (func (export "result_ptr") (result i32) (i32.const 131072))
