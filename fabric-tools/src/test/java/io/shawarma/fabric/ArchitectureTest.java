@@ -21,8 +21,8 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
  * Dependencies between our modules point one way only, as docs/layout.md draws them: udf-api and codecs use
  * nothing of ours, messaging uses codecs, fabric-core the three below it; fabric-graph, fabric-grid and
  * fabric-wasm sit on fabric-core, fabric-aggregate on fabric-graph; only fabric-tools sees them all. Maven already
- * refuses a class from a module the pom does not declare; these rules also fail when a pom gains a wrong-way dependency. This module's
- * test classpath holds every other module, so the test lives here.
+ * refuses a class from a module the pom does not declare; these rules also fail when a pom gains a wrong-way
+ * dependency. This module's test classpath holds every other module, so the test lives here.
  */
 class ArchitectureTest
 {
