@@ -7,13 +7,15 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Stops WebAssembly calls that run past their time budget: one daemon thread per worker, started by the first call,
- * that interrupts the calling thread (the worker's agent) once a call's deadline has passed; Chicory's compiled code
- * and interpreter check the interrupt flag at every loop and call, and throw {@code ChicoryInterruptedException}.
- * A call is stopped between its budget and one and a half budgets after it began.
+ * that interrupts the calling thread (the worker's agent) once it has seen the same call running for a budget;
+ * Chicory's compiled code and interpreter check the interrupt flag at every loop and call, and throw
+ * {@code ChicoryInterruptedException}. The watchdog looks every quarter budget, so a call is stopped between its
+ * budget and one and a quarter budgets after it began. The calling thread reads no clock: a call costs it a plain
+ * increment, an ordered store and a compare-and-set.
  * <p>
  * The interrupt must never outlive its call: Aeron and Agrona code runs on the same thread afterwards. So the state
- * carries the call's sequence number and its phase, changed only by compare-and-set: the watchdog may interrupt only
- * the call whose state it read, and {@link #end()} waits the few instructions the watchdog may still be in
+ * carries the call's sequence number and its phase, left RUNNING only by compare-and-set: the watchdog may interrupt
+ * only the call whose state it read, and {@link #end()} waits the few instructions the watchdog may still be in
  * {@code Thread.interrupt()}, then clears the flag. One caller thread at a time (the agent's).
  */
 final class CallWatchdog implements AutoCloseable
@@ -28,7 +30,6 @@ final class CallWatchdog implements AutoCloseable
     private final long budgetNs;
     private final NanoClock clock;
     private final AtomicLong state = new AtomicLong(IDLE);
-    private volatile long deadlineNs;
     private volatile Thread caller;
     private volatile boolean closed;
     private long sequence;
@@ -37,7 +38,7 @@ final class CallWatchdog implements AutoCloseable
     /**
      * @param name     names the thread, e.g. {@code shawarma-wasm-watchdog-1}.
      * @param budgetNs how long a call may run.
-     * @param clock    the time calls are measured by.
+     * @param clock    the watchdog's clock.
      */
     CallWatchdog(final String name, final long budgetNs, final NanoClock clock)
     {
@@ -67,9 +68,8 @@ final class CallWatchdog implements AutoCloseable
         {
             caller = Thread.currentThread();
         }
-        deadlineNs = clock.nanoTime() + budgetNs;
         sequence += PHASE_MASK + 1;
-        state.set(sequence | RUNNING);
+        state.setRelease(sequence | RUNNING);
     }
 
     /**
@@ -103,17 +103,31 @@ final class CallWatchdog implements AutoCloseable
 
     private void watch()
     {
-        final long periodNs = Math.max(budgetNs / 2, 500_000L);
+        final long periodNs = Math.max(budgetNs / 4, 250_000L);
+        long seen = IDLE;
+        long seenSinceNs = 0;
         while (!closed)
         {
             LockSupport.parkNanos(periodNs);
             final long observed = state.get();
-            if ((observed & PHASE_MASK) == RUNNING && clock.nanoTime() - deadlineNs >= 0 &&
+            final long nowNs = clock.nanoTime();
+            if ((observed & PHASE_MASK) != RUNNING)
+            {
+                seen = IDLE;
+            }
+            else if (observed != seen)
+            {
+                // A call first seen now began at most one period ago.
+                seen = observed;
+                seenSinceNs = nowNs;
+            }
+            else if (nowNs - seenSinceNs >= budgetNs &&
                 state.compareAndSet(observed, (observed & ~PHASE_MASK) | INTERRUPTING))
             {
-                // The state was this call's at the compare-and-set, so the deadline read was this call's too.
+                // The state was still this call's at the compare-and-set: the call is the one that ran too long.
                 caller.interrupt();
                 state.set((observed & ~PHASE_MASK) | INTERRUPTED);
+                seen = IDLE;
             }
         }
     }
