@@ -25,6 +25,11 @@ final class CallWatchdog implements AutoCloseable
     private static final long INTERRUPTING = 2;
     private static final long INTERRUPTED = 3;
     private static final long PHASE_MASK = 3;
+    /**
+     * The budget of a module's start (its start function and the pointer exports): instantiating on a cold JVM also
+     * loads Chicory's classes, tens of milliseconds, so the call budget would refuse sound modules.
+     */
+    static final long START_BUDGET_NS = 1_000_000_000L;
 
     private final String name;
     private final long budgetNs;
@@ -33,6 +38,8 @@ final class CallWatchdog implements AutoCloseable
     private volatile Thread caller;
     private volatile boolean closed;
     private long sequence;
+    // Written before the ordered store of the call's state, read by the watchdog after it reads that state.
+    private long activeBudgetNs;
     private Thread watcher;
 
     /**
@@ -60,6 +67,23 @@ final class CallWatchdog implements AutoCloseable
      */
     void begin()
     {
+        begin(budgetNs);
+    }
+
+    /**
+     * A module's start begins on this thread, with {@link #START_BUDGET_NS} (or the call budget, if longer).
+     */
+    void beginStart()
+    {
+        begin(Math.max(budgetNs, START_BUDGET_NS));
+    }
+
+    private void begin(final long callBudgetNs)
+    {
+        if (activeBudgetNs != callBudgetNs)
+        {
+            activeBudgetNs = callBudgetNs;
+        }
         if (null == watcher)
         {
             start();
@@ -121,7 +145,7 @@ final class CallWatchdog implements AutoCloseable
                 seen = observed;
                 seenSinceNs = nowNs;
             }
-            else if (nowNs - seenSinceNs >= budgetNs &&
+            else if (nowNs - seenSinceNs >= activeBudgetNs &&
                 state.compareAndSet(observed, (observed & ~PHASE_MASK) | INTERRUPTING))
             {
                 // The state was still this call's at the compare-and-set: the call is the one that ran too long.

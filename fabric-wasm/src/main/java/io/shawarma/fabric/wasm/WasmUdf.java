@@ -70,7 +70,7 @@ final class WasmUdf implements Udf
             .addFunction(new HostFunction(WasmAbi.HOST_MODULE, WasmAbi.UPDATE, WasmAbi.UPDATE_TYPE, this::onUpdate))
             .build();
 
-        watchdog.begin();
+        watchdog.beginStart();
         try
         {
             instantiate();
@@ -78,8 +78,9 @@ final class WasmUdf implements Udf
         }
         catch (final RuntimeException | StackOverflowError ex)
         {
-            throw new WasmRefusal(watchdog.end() ? "ran past its time budget of " + budgetMs() +
-                " ms at start (" + WasmConfiguration.CALL_BUDGET_MS_PROP + ")" : "trap at start: " + reason(ex));
+            throw new WasmRefusal(watchdog.end() ? "ran past its time budget of " +
+                Math.max(watchdog.budgetNs(), CallWatchdog.START_BUDGET_NS) / 1_000_000L + " ms at start" :
+                "trap at start: " + reason(ex));
         }
         watchdog.end();
         final long valueEnd = (long)valuePtr + maxValueBytes;
@@ -226,7 +227,7 @@ final class WasmUdf implements Udf
      */
     private void renew()
     {
-        watchdog.begin();
+        watchdog.beginStart();
         try
         {
             instantiate();

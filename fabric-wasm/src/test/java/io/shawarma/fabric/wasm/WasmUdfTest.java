@@ -139,6 +139,13 @@ class WasmUdfTest
     }
 
     @Test
+    void shouldRefuseAStartThatNeverEnds()
+    {
+        assertRefused("ran past its time budget of 1000 ms at start", Modules.test("start-loop"), new WasmSandbox());
+        assertFalse(Thread.currentThread().isInterrupted());
+    }
+
+    @Test
     void shouldRefuseAModuleTooLarge()
     {
         assertRefused("too large: the module has 204 bytes, shawarma.wasm.module.max.bytes is 100",
