@@ -1,5 +1,6 @@
 package io.shawarma.fabric.wasm;
 
+import com.dylibso.chicory.runtime.ByteArrayMemory;
 import com.dylibso.chicory.runtime.ChicoryInterruptedException;
 import com.dylibso.chicory.runtime.ExportFunction;
 import com.dylibso.chicory.runtime.HostFunction;
@@ -101,6 +102,7 @@ final class WasmUdf implements Udf
         final Instance fresh = Instance.builder(module)
             .withImportValues(imports)
             .withMemoryLimits(memoryLimits)
+            .withMemoryFactory(ByteArrayMemory::new)
             .withMachineFactory(machineFactory)
             .build();
         instance = fresh;
