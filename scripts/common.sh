@@ -1,7 +1,11 @@
 # Sourced by scripts/shawarma (bash): the java binary, the JVM flags every Shawarma JVM needs, and the classpath.
+# The same two files are bin/shawarma and bin/common.sh of the binary distribution (distribution/), where the jars
+# are in lib/ and the JVM flags in lib/jvm.flags instead of the modules' target/ and the parent pom.
 #
 # Defines:
-#   SHAWARMA_ROOT          the repository root, resolved from this file's own path (works from any cwd).
+#   SHAWARMA_ROOT          the repository root, resolved from this file's own path (works from any cwd); in the
+#                          binary distribution, the directory holding bin/ and lib/.
+#   SHAWARMA_DIST          set (to lib/) when running from the binary distribution.
 #   SHAWARMA_SCRATCH       scratch dir for Chronicle's and JNA's files (never $HOME): ${TMPDIR:-/tmp}/shawarma-<user>.
 #   JAVA                   $JAVA_HOME/bin/java, or java on the PATH.
 #   SHAWARMA_JVM_FLAGS     array: the pom's shawarma.jvm.flags (read from pom.xml, so the list lives in one place)
@@ -14,6 +18,11 @@
 SHAWARMA_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 SHAWARMA_USER=${USER:-$(id -un 2>/dev/null || echo "uid$(id -u)")}
 SHAWARMA_SCRATCH=${SHAWARMA_SCRATCH:-${TMPDIR:-/tmp}/shawarma-$SHAWARMA_USER}
+SHAWARMA_DIST=
+if [[ -f "$SHAWARMA_ROOT/lib/jvm.flags" && ! -f "$SHAWARMA_ROOT/pom.xml" ]]
+then
+    SHAWARMA_DIST="$SHAWARMA_ROOT/lib"
+fi
 
 shawarma_die()
 {
@@ -45,12 +54,19 @@ shawarma_java_major()
     echo "${version%%[.+-]*}"
 }
 
-# The flags are read from the parent pom's <shawarma.jvm.flags> (one line), which the tests use too. The pom points
-# user.home and jna.tmpdir into target/ for tests; launched processes get a scratch dir instead.
+# The flags are read from the parent pom's <shawarma.jvm.flags> (one line), which the tests use too; the binary
+# distribution has them in lib/jvm.flags, written from the same property. The pom points user.home and jna.tmpdir
+# into target/ for tests; launched processes get a scratch dir instead.
 shawarma_jvm_flags()
 {
     local pom="$SHAWARMA_ROOT/pom.xml" line flag major
-    line=$(sed -n 's:.*<shawarma\.jvm\.flags>\(.*\)</shawarma\.jvm\.flags>.*:\1:p' "$pom")
+    if [[ -n "$SHAWARMA_DIST" ]]
+    then
+        pom="$SHAWARMA_DIST/jvm.flags"
+        line=$(<"$pom")
+    else
+        line=$(sed -n 's:.*<shawarma\.jvm\.flags>\(.*\)</shawarma\.jvm\.flags>.*:\1:p' "$pom")
+    fi
     [[ -n "$line" ]] || shawarma_die "cannot read <shawarma.jvm.flags> (on one line) from $pom"
     SHAWARMA_JVM_FLAGS=()
     for flag in $line
@@ -87,6 +103,9 @@ shawarma_jvm_flags()
 
 shawarma_build()
 {
+    # A binary distribution has every jar it runs in lib/; what is missing there needs the source tree.
+    [[ -z "$SHAWARMA_DIST" ]] || shawarma_die "not in this binary distribution (lib/ has no jars for it):" \
+        "this command needs the source tree (git clone, then scripts/shawarma)"
     # Set by tests that run the scripts inside a Maven build, which must not start another one.
     [[ -z "${SHAWARMA_NO_BUILD:-}" ]] || shawarma_die "the jars are not built (SHAWARMA_NO_BUILD is set)"
     command -v mvn >/dev/null || shawarma_die "the jars are not built and mvn is not on the PATH (needs Maven 3.8+)"
@@ -126,6 +145,11 @@ shawarma_is_built()
 # Usage: shawarma_classpath [fully.qualified.ClassName ...]: builds unless the tree and those classes are built.
 shawarma_classpath()
 {
+    if [[ -n "$SHAWARMA_DIST" ]]
+    then
+        shawarma_dist_classpath
+        return
+    fi
     if ! shawarma_is_built "$@"
     then
         shawarma_build
@@ -188,4 +212,21 @@ shawarma_jmh_classpath()
             -Dmdep.outputFile="$list") || shawarma_die "could not list the jmh module's dependencies"
     fi
     export CLASSPATH="$jmh/target/classes:$CLASSPATH:$(<"$list")"
+}
+
+# The binary distribution's classpath: every jar in lib/ (the modules' and their dependencies'), then
+# $SHAWARMA_CLASSPATH.
+shawarma_dist_classpath()
+{
+    local cp="" jar
+    for jar in "$SHAWARMA_DIST"/*.jar
+    do
+        [[ -f "$jar" ]] || shawarma_die "no jars in $SHAWARMA_DIST: unpack the distribution again"
+        cp+="${cp:+:}$jar"
+    done
+    if [[ -n "${SHAWARMA_CLASSPATH:-}" ]]
+    then
+        cp+=":$SHAWARMA_CLASSPATH"
+    fi
+    export CLASSPATH="$cp"
 }

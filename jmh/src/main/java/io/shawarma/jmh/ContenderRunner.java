@@ -25,7 +25,7 @@ final class ContenderRunner
     private static final Pattern SUPERSTEP =
         Pattern.compile("^superstep (\\d+) active (\\d+) messages (\\d+) time (\\S+) ms$");
     private static final Pattern WORKER_DONE =
-        Pattern.compile("graph worker (\\d+): supersteps took (\\S+) s, peak RSS (-?\\d+) MB$");
+        Pattern.compile("graph worker (\\d+): supersteps took (\\S+) s(, peak RSS (-?\\d+) MB$|, a thread of)");
     private static final Pattern JOB_DONE = Pattern.compile("^pagerank: (\\d+) supersteps, (\\d+) workers, ");
 
     private final GraphBenchmarkOptions options;
@@ -55,14 +55,19 @@ final class ContenderRunner
     }
 
     /**
-     * Ours: GraphMain as {@code scripts/shawarma pagerank} runs it; its figures come from its progress lines.
+     * Ours: GraphMain as {@code scripts/shawarma pagerank} runs it, its workers as threads of one process or as
+     * processes; its figures come from its progress lines.
      */
-    PageRankContender runFabric(final Path edges, final int workers, final Path ranks)
+    PageRankContender runFabric(final Path edges, final int workers, final String workersAs, final Path ranks)
     {
-        final PageRankContender contender = new PageRankContender("fabric (ours)", "fabric_" + workers + "w",
-            workers + (1 == workers ? " worker" : " workers"), options.scale);
-        final List<String> lines = runChild(contender, GRAPH_MAIN, List.of("pagerank", "--edges", edges.toString(),
-            "--workers", Integer.toString(workers), "--iterations", Integer.toString(GraphBenchmarkOptions.ITERATIONS),
+        final boolean processes = "processes".equals(workersAs);
+        final PageRankContender contender = new PageRankContender("fabric (ours)",
+            "fabric_" + workers + (processes ? "p" : "w"),
+            1 == workers ? "1 worker" : workers + " " + workersAs, options.scale, workers);
+        final List<String> lines = runChild(contender, "-Xmx" + options.heap, List.of(GRAPH_MAIN, "pagerank",
+            "--edges", edges.toString(),
+            "--workers", Integer.toString(workers), "--workers-as", workersAs,
+            "--iterations", Integer.toString(GraphBenchmarkOptions.ITERATIONS),
             "--damping", Double.toString(GraphBenchmarkOptions.DAMPING), "--out", ranks.toString()),
             CHILD_TIMEOUT_MS);
 
@@ -86,7 +91,7 @@ final class ContenderRunner
             {
                 workersDone++;
                 slowestWorkerSeconds = Math.max(slowestWorkerSeconds, decimal(matcher.group(2)));
-                contender.peakRssMb += Long.parseLong(matcher.group(3));
+                contender.peakRssMb += null == matcher.group(4) ? 0 : Long.parseLong(matcher.group(4));
             }
             else if (JOB_DONE.matcher(line).find())
             {
@@ -111,28 +116,20 @@ final class ContenderRunner
     /**
      * A baseline main of this package in its own JVM; it prints {@link ContenderFigures} lines.
      *
-     * @param heap        -Xmx for the child, or null for the JVM's default (the same as ours get).
+     * @param heap        -Xmx for the child, the same as ours get.
      * @param comparisons {@code LABEL=RANKS_FILE} to compare the ranks with.
      */
     PageRankContender runBaseline(
         final String name, final String key, final int scale, final String mainClass, final String heap,
         final Path edges, final long timeoutMs, final String... comparisons)
     {
-        final PageRankContender contender = new PageRankContender(name, key, "1 thread", scale);
+        final PageRankContender contender = new PageRankContender(name, key, "1 thread", scale, 1);
         final List<String> args = new ArrayList<>();
-        final String launched;
-        if (null == heap)
-        {
-            launched = mainClass;
-        }
-        else
-        {
-            // ChildJvm takes no JVM options of its own: its command is "java <this JVM's options> -cp ... -D...
-            // MAIN ARGS", so a heap option given as MAIN, with the real main class first among ARGS, is still read
-            // by the JVM as an option.
-            launched = "-Xmx" + heap;
-            args.add(mainClass);
-        }
+        // ChildJvm takes no JVM options of its own: its command is "java <this JVM's options> -cp ... -D... MAIN
+        // ARGS", so a heap option given as MAIN, with the real main class first among ARGS, is still read by the JVM
+        // as an option.
+        final String launched = "-Xmx" + heap;
+        args.add(mainClass);
         args.addAll(List.of(edges.toString(), Integer.toString(GraphBenchmarkOptions.ITERATIONS),
             Double.toString(GraphBenchmarkOptions.DAMPING)));
         args.addAll(List.of(comparisons));
@@ -158,7 +155,8 @@ final class ContenderRunner
         contender.vertices = figures.get(ContenderFigures.VERTICES).longValue();
         contender.edges = figures.get(ContenderFigures.EDGES).longValue();
         contender.loadSeconds = figures.get(ContenderFigures.LOAD_SECONDS);
-        contender.buildSeconds = figures.get(ContenderFigures.BUILD_SECONDS);
+        contender.buildSeconds = figures.get(ContenderFigures.BUILD_SECONDS) +
+            figures.getOrDefault(ContenderFigures.INDEX_SECONDS, 0.0);
         contender.computeSeconds = figures.get(ContenderFigures.COMPUTE_SECONDS);
         contender.peakRssMb = figures.get(ContenderFigures.PEAK_RSS_MB).longValue();
         final String differencePrefix = ContenderFigures.MAX_ABS_DIFF + "_";

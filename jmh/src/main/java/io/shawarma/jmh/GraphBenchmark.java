@@ -15,12 +15,13 @@ import static io.shawarma.jmh.ContenderRunner.CHILD_TIMEOUT_MS;
  * {@code scripts/shawarma bench graph}: PageRank (20 iterations) on one generated R-MAT graph, in one run, each
  * contender in its own JVM so that its peak RSS is its own:
  * <ul>
- *     <li>ours, {@code scripts/shawarma pagerank} (GraphMain) with 1 and 2 worker processes;</li>
+ *     <li>ours, {@code scripts/shawarma pagerank} (GraphMain) with 1 worker, 2 workers as threads of one process
+ *     (the default) and 2 worker processes;</li>
  *     <li>the COST baseline, a plain single-thread CSR pull loop ({@link CsrPageRankMain});</li>
- *     <li>JGraphT's PageRank ({@link JGraphTPageRankMain}), given a large heap; when it takes too long at the full
+ *     <li>JGraphT's PageRank ({@link JGraphTPageRankMain}); when it takes too long at the full
  *     scale it is measured at scale - 2 instead, beside the CSR loop at that scale, and the output says so.</li>
  * </ul>
- * Every contender parses the same file with the same parser. Prints a table with ratios to the CSR loop, checks that
+ * Every contender runs with the same heap ({@code --heap}) and parses the same file with the same parser. Prints a table with ratios to the CSR loop, checks that
  * every contender's ranks agree with the loop's, and writes {@code graph.json} in the form of {@code latest.json}.
  */
 public final class GraphBenchmark
@@ -83,15 +84,20 @@ public final class GraphBenchmark
             final Path edges = generate(dir, options.scale);
             final Path ranks1 = dir.resolve("ranks-1w.tsv");
             final Path ranks2 = dir.resolve("ranks-2w.tsv");
-            final PageRankContender fabric1 = runner.runFabric(edges, 1, ranks1);
-            final PageRankContender fabric2 = runner.runFabric(edges, 2, ranks2);
+            final Path ranks2p = dir.resolve("ranks-2p.tsv");
+            final PageRankContender fabric1 = runner.runFabric(edges, 1, "threads", ranks1);
+            final PageRankContender fabric2 = runner.runFabric(edges, 2, "threads", ranks2);
+            final PageRankContender fabric2p = runner.runFabric(edges, 2, "processes", ranks2p);
             final PageRankContender csr = runner.runBaseline("CSR loop (COST)", "csr_loop", options.scale,
-                CsrPageRankMain.class.getName(), null, edges, CHILD_TIMEOUT_MS, "fabric_1w=" + ranks1,
-                "fabric_2w=" + ranks2);
-            fabric1.differences.put("csr_loop", csr.differences.get("fabric_1w"));
-            fabric2.differences.put("csr_loop", csr.differences.get("fabric_2w"));
+                CsrPageRankMain.class.getName(), options.heap, edges, CHILD_TIMEOUT_MS, "fabric_1w=" + ranks1,
+                "fabric_2w=" + ranks2, "fabric_2p=" + ranks2p);
+            for (final PageRankContender fabric : List.of(fabric1, fabric2, fabric2p))
+            {
+                fabric.differences.put("csr_loop", csr.differences.get(fabric.key));
+            }
             Files.deleteIfExists(ranks1);
             Files.deleteIfExists(ranks2);
+            Files.deleteIfExists(ranks2p);
             if (options.jgrapht)
             {
                 runJGraphT(dir, edges);
@@ -123,7 +129,7 @@ public final class GraphBenchmark
     }
 
     /**
-     * JGraphT at the full scale with a large heap; if it fails or runs past the timeout, again at scale - 2, with
+     * JGraphT at the full scale; if it fails or runs past the timeout, again at scale - 2, with
      * the CSR loop at that scale for the ratios. The JGraphT child compares its ranks with the CSR loop's itself.
      */
     private void runJGraphT(final Path dir, final Path edges) throws IOException
@@ -132,7 +138,7 @@ public final class GraphBenchmark
         try
         {
             runner.runBaseline(JGRAPHT, "jgrapht", options.scale, JGraphTPageRankMain.class.getName(),
-                options.jgraphtHeap, edges, timeoutMs);
+                options.heap, edges, timeoutMs);
             return;
         }
         catch (final ContenderFailure ex)
@@ -155,7 +161,7 @@ public final class GraphBenchmark
         try
         {
             runner.runBaseline(JGRAPHT, "jgrapht", smaller, JGraphTPageRankMain.class.getName(),
-                options.jgraphtHeap, smallEdges, timeoutMs);
+                options.heap, smallEdges, timeoutMs);
         }
         catch (final ContenderFailure ex)
         {

@@ -13,7 +13,7 @@ final class GraphBenchmarkOptions
 {
     static final String USAGE = String.join("\n",
         "usage: shawarma bench graph [--quick] [--scale S] [--edge-factor E] [--seed X] [--out DIR]",
-        "                            [--jgrapht-heap SIZE] [--jgrapht-timeout SECONDS] [--no-jgrapht]",
+        "                            [--heap SIZE] [--jgrapht-timeout SECONDS] [--no-jgrapht]",
         "",
         "PageRank, 20 iterations, on one generated R-MAT graph, each contender in its own JVM (so peak RSS is its",
         "own): ours with 1 and 2 worker processes, a plain single-thread CSR loop (the COST baseline) and JGraphT.",
@@ -24,7 +24,8 @@ final class GraphBenchmarkOptions
         "  --edge-factor E           edges per vertex (default 16)",
         "  --seed X                  of the generator (default 1)",
         "  --out DIR                 where graph.json goes (default bench-results)",
-        "  --jgrapht-heap SIZE       -Xmx of the JGraphT JVM (default 16g; it needs ~220 B/edge)",
+        "  --heap SIZE               -Xmx of every contender's JVM, the same for all (default 16g; JGraphT needs",
+        "                            ~220 B/edge)",
         "  --jgrapht-timeout SECONDS give up on JGraphT at the full scale after this long and measure it at",
         "                            scale - 2 instead, with the CSR loop again at that scale (default 600)",
         "  --no-jgrapht              leave JGraphT out");
@@ -38,7 +39,7 @@ final class GraphBenchmarkOptions
     int edgeFactor = 16;
     long seed = 1;
     Path out = Path.of("bench-results");
-    String jgraphtHeap = "16g";
+    String heap = "16g";
     int jgraphtTimeoutSeconds = 600;
     boolean jgrapht = true;
 
@@ -72,12 +73,12 @@ final class GraphBenchmarkOptions
                 case "--out":
                     options.out = Path.of(value(args, ++i));
                     break;
-                case "--jgrapht-heap":
-                    options.jgraphtHeap = value(args, i + 1);
-                    if (!options.jgraphtHeap.matches("\\d+[kKmMgG]?"))
+                case "--heap":
+                    options.heap = value(args, i + 1);
+                    if (!options.heap.matches("\\d+[kKmMgG]?"))
                     {
-                        throw new IllegalArgumentException("--jgrapht-heap needs a size like 16g, not '" +
-                            options.jgraphtHeap + "'");
+                        throw new IllegalArgumentException("--heap needs a size like 16g, not '" +
+                            options.heap + "'");
                     }
                     i++;
                     break;

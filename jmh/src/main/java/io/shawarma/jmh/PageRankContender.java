@@ -12,6 +12,8 @@ final class PageRankContender
     final String key;
     final String parallelism;
     final int scale;
+    /** The cores it computes on: our workers, or 1 for a single-thread baseline. */
+    final int threads;
     long vertices;
     long edges;
     double loadSeconds;
@@ -23,16 +25,28 @@ final class PageRankContender
     final List<Double> superstepMs = new ArrayList<>();
     final Map<String, Double> differences = new LinkedHashMap<>();
 
-    PageRankContender(final String name, final String key, final String parallelism, final int scale)
+    PageRankContender(
+        final String name, final String key, final String parallelism, final int scale, final int threads)
     {
         this.name = name;
         this.key = key;
         this.parallelism = parallelism;
         this.scale = scale;
+        this.threads = threads;
     }
 
     double edgesPerSecond()
     {
         return edges * (double)GraphBenchmarkOptions.ITERATIONS / computeSeconds;
+    }
+
+    double edgesPerSecondPerCore()
+    {
+        return edgesPerSecond() / threads;
+    }
+
+    double rssBytesPerEdge()
+    {
+        return peakRssMb * 1024.0 * 1024.0 / edges;
     }
 }

@@ -144,7 +144,7 @@ class GridMigrationIT
 
             // Every counter is checked, also after a failed call, so that a lost acknowledged add is told apart from
             // a call refused. A call the leaver got just before it stopped, or sent to it just after, ends without an
-            // answer (TIMEOUT, see README): it may or may not have been applied, so it bounds the counter from above.
+            // answer (TIMEOUT, docs/client.md): it may or may not have run, so it bounds the counter from above.
             final List<String> wrong = new ArrayList<>();
             long sumOfAcked = 0;
             long movedToFourth = 0;
