@@ -16,7 +16,9 @@ import java.util.concurrent.locks.LockSupport;
  * The interrupt must never outlive its call: Aeron and Agrona code runs on the same thread afterwards. So the state
  * carries the call's sequence number and its phase, left RUNNING only by compare-and-set: the watchdog may interrupt
  * only the call whose state it read, and {@link #end()} waits the few instructions the watchdog may still be in
- * {@code Thread.interrupt()}, then clears the flag. One caller thread at a time (the agent's).
+ * {@code Thread.interrupt()}, then clears the flag. (An interrupt that reaches the thread just as the call returns may
+ * leave one unpark permit: the agent's next idle park returns early once, which a park may always do.) One caller
+ * thread at a time (the agent's).
  */
 final class CallWatchdog implements AutoCloseable
 {
