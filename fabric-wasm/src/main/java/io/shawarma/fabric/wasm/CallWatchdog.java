@@ -1,13 +1,16 @@
 package io.shawarma.fabric.wasm;
 
-import org.agrona.concurrent.NanoClock;
-
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.ToLongFunction;
 
 /**
  * Stops WebAssembly calls that run past their time budget: one daemon thread per worker, started by the first call,
- * that interrupts the calling thread (the worker's agent) once it has seen the same call running for a budget;
+ * that interrupts the calling thread (the worker's agent) once it has seen the same call use a budget of that
+ * thread's CPU time ({@link #CPU_TIME}: time the thread waits for a core on a loaded machine, or for a GC pause, is not
+ * the module's doing and does not count);
  * Chicory's compiled code and interpreter check the interrupt flag at every loop and call, and throw
  * {@code ChicoryInterruptedException}. The watchdog looks every quarter budget, so a call is stopped between its
  * budget and one and a quarter budgets after it began. The calling thread reads no clock: a call costs it a plain
@@ -27,6 +30,14 @@ final class CallWatchdog implements AutoCloseable
     private static final long INTERRUPTING = 2;
     private static final long INTERRUPTED = 3;
     private static final long PHASE_MASK = 3;
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+    /** The CPU time a thread has used, in nanoseconds; wall time where the JVM cannot tell. */
+    static final ToLongFunction<Thread> CPU_TIME = THREADS.isThreadCpuTimeSupported() ?
+        CallWatchdog::cpuTimeNs : (thread) -> System.nanoTime();
+
+    /** Wall time, whatever the thread does: for tests whose long calls park. */
+    static final ToLongFunction<Thread> WALL_TIME = (thread) -> System.nanoTime();
     /**
      * The budget of a module's start (its start function and the pointer exports): instantiating on a cold JVM also
      * loads Chicory's classes, tens of milliseconds, so the call budget would refuse sound modules.
@@ -35,7 +46,7 @@ final class CallWatchdog implements AutoCloseable
 
     private final String name;
     private final long budgetNs;
-    private final NanoClock clock;
+    private final ToLongFunction<Thread> clock;
     private final AtomicLong state = new AtomicLong(IDLE);
     private volatile Thread caller;
     private volatile boolean closed;
@@ -47,9 +58,9 @@ final class CallWatchdog implements AutoCloseable
     /**
      * @param name     names the thread, e.g. {@code shawarma-wasm-watchdog-1}.
      * @param budgetNs how long a call may run.
-     * @param clock    the watchdog's clock.
+     * @param clock    the time a call is charged for, of the calling thread: {@link #CPU_TIME} in production.
      */
-    CallWatchdog(final String name, final long budgetNs, final NanoClock clock)
+    CallWatchdog(final String name, final long budgetNs, final ToLongFunction<Thread> clock)
     {
         this.name = name;
         this.budgetNs = budgetNs;
@@ -131,23 +142,24 @@ final class CallWatchdog implements AutoCloseable
     {
         final long periodNs = Math.max(budgetNs / 4, 250_000L);
         long seen = IDLE;
-        long seenSinceNs = 0;
+        long seenAtNs = 0;
         while (!closed)
         {
             LockSupport.parkNanos(periodNs);
             final long observed = state.get();
-            final long nowNs = clock.nanoTime();
             if ((observed & PHASE_MASK) != RUNNING)
             {
                 seen = IDLE;
+                continue;
             }
-            else if (observed != seen)
+            final long nowNs = clock.applyAsLong(caller);
+            if (observed != seen)
             {
-                // A call first seen now began at most one period ago.
+                // A call first seen now began at most one period ago: charged from here.
                 seen = observed;
-                seenSinceNs = nowNs;
+                seenAtNs = nowNs;
             }
-            else if (nowNs - seenSinceNs >= activeBudgetNs &&
+            else if (nowNs - seenAtNs >= activeBudgetNs &&
                 state.compareAndSet(observed, (observed & ~PHASE_MASK) | INTERRUPTING))
             {
                 // The state was still this call's at the compare-and-set: the call is the one that ran too long.
@@ -156,6 +168,12 @@ final class CallWatchdog implements AutoCloseable
                 seen = IDLE;
             }
         }
+    }
+
+    private static long cpuTimeNs(final Thread thread)
+    {
+        final long cpuNs = THREADS.getThreadCpuTime(thread.getId());
+        return cpuNs >= 0 ? cpuNs : System.nanoTime();
     }
 
     /**

@@ -7,8 +7,9 @@ package io.shawarma.fabric.wasm;
 public final class WasmConfiguration
 {
     /**
-     * How long one call of a WebAssembly UDF may run; past it the call is stopped and answered UDF_FAILED, and the
-     * worker goes on serving. Default 10 ms.
+     * CPU time one call of a WebAssembly UDF may use (of the worker's agent thread: waiting for a core or a GC pause
+     * does not count); past it the call is stopped and answered UDF_FAILED, and the worker goes on serving. Default
+     * 10 ms.
      */
     public static final String CALL_BUDGET_MS_PROP = "shawarma.wasm.call.budget.ms";
     public static final long CALL_BUDGET_MS_DEFAULT = 10;

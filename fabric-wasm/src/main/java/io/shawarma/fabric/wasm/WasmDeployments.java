@@ -7,8 +7,9 @@ import io.shawarma.fabric.WorkerPlugin;
 import io.shawarma.fabric.store.UdfRegistry;
 import io.shawarma.udf.Status;
 import io.shawarma.udf.Udf;
+import io.shawarma.udf.Vertex;
 import org.agrona.DirectBuffer;
-import org.agrona.concurrent.SystemNanoClock;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.File;
 import java.io.IOException;
@@ -33,6 +34,7 @@ public final class WasmDeployments implements WorkerPlugin
 {
     private static final String SUFFIX = ".wasm";
     private static final int MAX_UPLOADS = 8;
+    private static final int WARM_UP_CALLS = 2000;
 
     private final Map<String, WasmUdf> deployed = new TreeMap<>();
     private final Map<String, Upload> uploads = new HashMap<>();
@@ -46,7 +48,7 @@ public final class WasmDeployments implements WorkerPlugin
         this.host = host;
         this.sandbox = new WasmSandbox().conclude();
         this.watchdog = new CallWatchdog(
-            "shawarma-wasm-watchdog-" + host.workerId(), sandbox.callBudgetNs(), new SystemNanoClock());
+            "shawarma-wasm-watchdog-" + host.workerId(), sandbox.callBudgetNs(), CallWatchdog.CPU_TIME);
         final String dataDir = host.dataDir();
         this.directory = null == dataDir ? null : new File(dataDir, "wasm-worker-" + host.workerId()).toPath();
         loadKept();
@@ -66,17 +68,24 @@ public final class WasmDeployments implements WorkerPlugin
     }
 
     /**
-     * Compiles {@code add} once on a daemon thread, so that the first deploy does not pay for loading and warming
-     * Chicory's parser and compiler (over a second on a cold JVM, against tens of milliseconds once warm).
+     * Compiles {@code add} once on a daemon thread and runs it on a scratch vertex, so that the first deploy and the
+     * first calls do not pay for loading and warming Chicory's parser, compiler and call path (over a second on a cold
+     * JVM, against tens of milliseconds once warm).
      */
     private void warmUp(final int workerId)
     {
         final Thread thread = new Thread(() ->
         {
             try (CallWatchdog own = new CallWatchdog("shawarma-wasm-warmup-watchdog-" + workerId,
-                sandbox.callBudgetNs(), new SystemNanoClock()))
+                sandbox.callBudgetNs(), CallWatchdog.CPU_TIME))
             {
-                WasmModules.load("warm-up", WasmModules.addModule(), sandbox, own, Long.BYTES);
+                final WasmUdf add = WasmModules.load("warm-up", WasmModules.addModule(), sandbox, own, Long.BYTES);
+                final Vertex vertex = new Vertex(new UnsafeBuffer(new byte[Long.BYTES]));
+                final UnsafeBuffer scratch = new UnsafeBuffer(new byte[Long.BYTES]);
+                for (int i = 0; i < WARM_UP_CALLS; i++)
+                {
+                    add.compute(vertex.wrap(0, scratch, Long.BYTES), scratch, scratch);
+                }
             }
             catch (final RuntimeException ex)
             {

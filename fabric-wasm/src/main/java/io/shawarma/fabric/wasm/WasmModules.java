@@ -10,8 +10,6 @@ import com.dylibso.chicory.wasm.WasmModule;
 import com.dylibso.chicory.wasm.types.MemoryLimits;
 import io.shawarma.udf.Udf;
 
-import org.agrona.concurrent.SystemNanoClock;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -111,7 +109,7 @@ public final class WasmModules
     {
         final WasmSandbox concluded = sandbox.conclude();
         final CallWatchdog watchdog =
-            new CallWatchdog("shawarma-wasm-watchdog-" + name, concluded.callBudgetNs(), new SystemNanoClock());
+            new CallWatchdog("shawarma-wasm-watchdog-" + name, concluded.callBudgetNs(), CallWatchdog.CPU_TIME);
         return load(name, bytes, concluded, watchdog, maxValueBytes);
     }
 

@@ -7,7 +7,6 @@ import io.shawarma.fabric.store.VertexStores;
 import io.shawarma.fabric.udf.AddUdf;
 import io.shawarma.udf.Status;
 import io.shawarma.udf.Udf;
-import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -35,7 +34,7 @@ class WasmUdfTest
     private final VertexStore store = VertexStores.open("table", 1000, 16, MAX_VALUE_BYTES, null);
     private final UdfRegistry udfs = new UdfRegistry(List.of(new AddUdf()));
     private final LocalInvoker invoker = new LocalInvoker(store, udfs, 4096, Throwable::getClass);
-    private final CallWatchdog watchdog = new CallWatchdog("test-watchdog", 20_000_000L, new SystemNanoClock());
+    private final CallWatchdog watchdog = new CallWatchdog("test-watchdog", 20_000_000L, CallWatchdog.CPU_TIME);
     private final UnsafeBuffer args = new UnsafeBuffer(new byte[64]);
     private final UnsafeBuffer empty = new UnsafeBuffer(new byte[0]);
 
