@@ -116,7 +116,7 @@ shawarma_build()
 
 # The modules whose classes the scripts run, leaves first. fabric-tools depends on all of them and lists the jars
 # they need in its target/runtime.classpath.
-SHAWARMA_MODULES=(udf-api codecs messaging fabric-core fabric-graph fabric-aggregate fabric-grid fabric-tools)
+SHAWARMA_MODULES=(udf-api codecs messaging fabric-core fabric-graph fabric-aggregate fabric-grid fabric-wasm fabric-tools)
 SHAWARMA_RUNTIME_LIST="$SHAWARMA_ROOT/fabric-tools/target/runtime.classpath"
 
 # True when the tree is built: fabric-tools' runtime list and every jar in it, and each class named (without

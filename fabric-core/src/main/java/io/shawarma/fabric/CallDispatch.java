@@ -15,7 +15,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  * retryable; reads are still served. Any call on a vertex whose data is still on its way here
  * ({@link Ownership#isArriving}) is answered BACK_PRESSURED naming this worker, never NO_SUCH_VERTEX; so is a write the
  * ownership refuses for now ({@link Ownership#writeRefusal}). The answer to a write that has backups waits in
- * {@link HeldReplies} until they applied it. Every call ends in an answer.
+ * {@link HeldReplies} until they applied it. A call naming a {@link WorkerCommand} runs here, on no vertex, before
+ * any of that. Every call ends in an answer.
  */
 final class CallDispatch
 {
@@ -36,15 +37,17 @@ final class CallDispatch
     private final Ownership placement;
     private final Scheduler scheduler;
     private final LocalInvoker invoker;
+    private final WorkerCommands commands;
     private final Replies replies;
     private final Forwarding forwarding;
     private final Borrowing borrowing;
     private final HeldReplies held;
 
     CallDispatch(
-        final int workerId, final Ownership placement, final LocalInvoker invoker, final Replies replies,
-        final HeldReplies held, final Forwarding forwarding, final Borrowing borrowing)
+        final int workerId, final Ownership placement, final LocalInvoker invoker, final WorkerCommands commands,
+        final Replies replies, final HeldReplies held, final Forwarding forwarding, final Borrowing borrowing)
     {
+        this.commands = commands;
         this.held = held;
         this.workerId = workerId;
         this.placement = placement;
@@ -59,6 +62,13 @@ final class CallDispatch
         final Peer caller, final long correlationId, final long vertexId, final int udfId, final int routing,
         final DirectBuffer buffer, final int argsOffset, final int argsLength, final long nowNs)
     {
+        if (null != commands && commands.isCommand(udfId))
+        {
+            final Status status = commands.execute(udfId, buffer, argsOffset, argsLength);
+            final CommandAnswer answer = commands.answer();
+            replies.send(caller, correlationId, status, Replies.NO_OWNER, answer.buffer(), answer.length());
+            return;
+        }
         switch (scheduler.decide(vertexId, routing))
         {
             case Scheduler.LOCAL:

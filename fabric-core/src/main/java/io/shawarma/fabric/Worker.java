@@ -35,6 +35,7 @@ public final class Worker implements AutoCloseable
     private final AgentRunner runner;
     private final AgentInvoker invoker;
     private final LocalInvoker localInvoker;
+    private final WorkerCommands commands;
     private final DriverWatch driverWatch;
 
     private Worker(final Context context)
@@ -43,6 +44,7 @@ public final class Worker implements AutoCloseable
         Transport transport = null;
         WorkerCounters counters = null;
         VertexStore store = null;
+        WorkerCommands commands = null;
         try
         {
             final File workerDir = new File(context.workerDir());
@@ -61,16 +63,18 @@ public final class Worker implements AutoCloseable
                 System.err.println("shawarma worker " + context.workerId() + ": " + store.lossAtOpen());
             }
             counters.storeLoss(store.recordsLostAtOpen(), store.chunksLostAtOpen());
-            localInvoker = new LocalInvoker(
-                store, UdfRegistry.load(context.udfClassLoader()), context.maxPayloadBytes(), errorSink::onError)
+            final UdfRegistry udfs = UdfRegistry.load(context.udfClassLoader());
+            commands = new WorkerCommands(context, udfs, errorSink::onError);
+            localInvoker = new LocalInvoker(store, udfs, context.maxPayloadBytes(), errorSink::onError)
                 .replicaId(context.workerId());
-            agent = new WorkerAgent(context, transport.aeron(), store, localInvoker, counters);
+            agent = new WorkerAgent(context, transport.aeron(), store, localInvoker, commands, counters);
         }
         catch (final RuntimeException ex)
         {
-            CloseHelper.quietCloseAll(transport, store, counters);
+            CloseHelper.quietCloseAll(commands, transport, store, counters);
             throw ex;
         }
+        this.commands = commands;
         this.transport = transport;
         this.counters = counters;
         this.store = store;
@@ -211,11 +215,12 @@ public final class Worker implements AutoCloseable
     }
 
     /**
-     * Stops the agent, closes the store (kept on disk when file-backed), the transport and the counters file.
+     * Stops the agent, closes the plug-ins (e.g. the WebAssembly UDFs' watchdog), the store (kept on disk when
+     * file-backed), the transport and the counters file.
      */
     public void close()
     {
-        CloseHelper.closeAll(runner, invoker, store, transport, counters);
+        CloseHelper.closeAll(runner, invoker, commands, store, transport, counters);
         if (context.isWorkerDirOwned())
         {
             IoUtil.delete(new File(context.workerDir()), true);

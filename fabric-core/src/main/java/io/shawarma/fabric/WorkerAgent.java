@@ -64,7 +64,7 @@ final class WorkerAgent implements Agent, FabricHandler
 
     WorkerAgent(
         final Worker.Context context, final Aeron aeron, final VertexStore store, final LocalInvoker invoker,
-        final WorkerCounters counters)
+        final WorkerCommands commands, final WorkerCounters counters)
     {
         this.workerId = context.workerId();
         this.cpu = context.cpu();
@@ -89,7 +89,7 @@ final class WorkerAgent implements Agent, FabricHandler
         {
             invoker.replication(extension.replication());
         }
-        this.calls = new CallDispatch(workerId, placement, invoker, replies, held, forwarding, borrowing);
+        this.calls = new CallDispatch(workerId, placement, invoker, commands, replies, held, forwarding, borrowing);
         this.storeSync = new StoreSyncTimer(store,
             "interval".equalsIgnoreCase(context.storeSync()) ? context.storeSyncIntervalNs() : 0, counters::onError);
     }

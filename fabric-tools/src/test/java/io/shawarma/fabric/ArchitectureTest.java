@@ -19,10 +19,10 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 
 /**
  * Dependencies between our modules point one way only, as docs/layout.md draws them: udf-api and codecs use
- * nothing of ours, messaging uses codecs, fabric-core the three below it; fabric-graph and fabric-grid sit on
- * fabric-core, fabric-aggregate on fabric-graph; only fabric-tools sees them all. Maven already refuses a class from a
- * module the pom does not declare; these rules also fail when a pom gains a wrong-way dependency. This module's
- * test classpath holds every other module, so the test lives here.
+ * nothing of ours, messaging uses codecs, fabric-core the three below it; fabric-graph, fabric-grid and
+ * fabric-wasm sit on fabric-core, fabric-aggregate on fabric-graph; only fabric-tools sees them all. Maven already
+ * refuses a class from a module the pom does not declare; these rules also fail when a pom gains a wrong-way
+ * dependency. This module's test classpath holds every other module, so the test lives here.
  */
 class ArchitectureTest
 {
@@ -37,6 +37,7 @@ class ArchitectureTest
     private static final String[] FABRIC_GRAPH = { "io.shawarma.fabric.graph.." };
     private static final String[] FABRIC_AGGREGATE = { "io.shawarma.fabric.aggregate.." };
     private static final String[] FABRIC_GRID = { "io.shawarma.fabric.grid.." };
+    private static final String[] FABRIC_WASM = { "io.shawarma.fabric.wasm.." };
     private static final String[] FABRIC_TOOLS = { "io.shawarma.fabric.demo.." };
 
     /**
@@ -56,7 +57,8 @@ class ArchitectureTest
         // A new package is given its module here first; the rules below would not look at it otherwise.
         classes()
             .should().resideInAnyPackage(concat(
-                UDF_API, CODECS, MESSAGING, FABRIC_CORE, FABRIC_GRAPH, FABRIC_AGGREGATE, FABRIC_GRID, FABRIC_TOOLS))
+                UDF_API, CODECS, MESSAGING, FABRIC_CORE, FABRIC_GRAPH, FABRIC_AGGREGATE, FABRIC_GRID, FABRIC_WASM,
+                FABRIC_TOOLS))
             .check(CLASSES);
     }
 
@@ -101,6 +103,12 @@ class ArchitectureTest
     void shouldKeepGridOnFabricCore()
     {
         onlyUses("fabric-grid", FABRIC_GRID, FABRIC_CORE, UDF_API, CODECS, MESSAGING).check(CLASSES);
+    }
+
+    @Test
+    void shouldKeepWasmOnFabricCore()
+    {
+        onlyUses("fabric-wasm", FABRIC_WASM, FABRIC_CORE, UDF_API, CODECS, MESSAGING).check(CLASSES);
     }
 
     @Test

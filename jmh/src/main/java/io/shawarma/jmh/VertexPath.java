@@ -11,6 +11,7 @@ import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -70,7 +71,22 @@ interface VertexPath extends AutoCloseable
      */
     static VertexPath open(final String kind, final int entries, final int maxValueBytes)
     {
-        final UdfRegistry udfs = new UdfRegistry(List.of(new AddUdf(), new ReadUdf()));
+        return open(kind, entries, maxValueBytes, List.of());
+    }
+
+    /**
+     * @param kind          a {@code shawarma.store} kind, through a {@link LocalInvoker} as a worker runs it, or
+     *                      {@link #FLOOR}.
+     * @param entries       vertices the store is sized for.
+     * @param maxValueBytes largest value; stores are sized for values of this length.
+     * @param more          UDFs to run besides {@code add} and {@code read}, e.g. a WebAssembly {@code add}.
+     * @return the open path.
+     */
+    static VertexPath open(final String kind, final int entries, final int maxValueBytes, final List<Udf> more)
+    {
+        final List<Udf> all = new ArrayList<>(List.of(new AddUdf(), new ReadUdf()));
+        all.addAll(more);
+        final UdfRegistry udfs = new UdfRegistry(all);
         final int maxResultBytes = Math.max(maxValueBytes, COUNTER_BYTES);
         if (FLOOR.equals(kind))
         {

@@ -1,5 +1,8 @@
 package io.shawarma.jmh;
 
+import io.shawarma.fabric.wasm.WasmModules;
+import io.shawarma.fabric.wasm.WasmSandbox;
+import io.shawarma.udf.Udf;
 import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -16,6 +19,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static java.nio.ByteOrder.LITTLE_ENDIAN;
@@ -34,7 +38,10 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  * and direct memory below; Chronicle's memory is mapped outside both); a 1 M-entry 1 KiB store needs a little over
  * 1 GiB.
  * <p>
- * Full matrix, about 15 minutes: {@code scripts/shawarma bench --jmh VertexPathBenchmark}; add {@code -prof gc} for
+ * {@code add} also runs as WebAssembly ({@code udf=wasm-compiled}, {@code wasm-interpreted}; Java's is
+ * {@code udf=java}), through the same invoker on the same store.
+ * <p>
+ * Full matrix, about 20 minutes: {@code scripts/shawarma bench --jmh VertexPathBenchmark}; add {@code -prof gc} for
  * allocation; {@code -p store=table,floor -p keys=hot} narrows it.
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -69,6 +76,14 @@ public class VertexPathBenchmark
         abstract int valueBytes();
 
         /**
+         * @return UDFs to run besides the Java {@code add} and {@code read}.
+         */
+        List<Udf> moreUdfs()
+        {
+            return List.of();
+        }
+
+        /**
          * Called at the end of {@link #open()}, once the store is filled: JMH runs a hierarchy's setup methods in no
          * set order, so the subclasses' setup hangs off the one {@code @Setup} here.
          */
@@ -78,7 +93,7 @@ public class VertexPathBenchmark
         public void open()
         {
             final int valueBytes = valueBytes();
-            path = VertexPath.open(store, ENTRIES, valueBytes);
+            path = VertexPath.open(store, ENTRIES, valueBytes, moreUdfs());
             VertexPath.fill(path, ENTRIES, valueBytes);
             ids = VertexPath.ids(ENTRIES, "random".equals(keys), IDS);
             args = new UnsafeBuffer(BufferUtil.allocateDirectAligned(64, 64));
@@ -132,18 +147,39 @@ public class VertexPathBenchmark
     }
 
     /**
-     * Vertices holding an int64 counter, for add.
+     * Vertices holding an int64 counter, for add: the built-in Java {@code add} ({@code udf=java}), or its WebAssembly
+     * twin ({@code fabric-wasm}'s add.wasm, the examples' counter) compiled to JVM bytecode by Chicory
+     * ({@code wasm-compiled}) or run by Chicory's interpreter ({@code wasm-interpreted}), on the same store.
      */
     public static class Counters extends Vertices
     {
+        @Param({"java", "wasm-compiled", "wasm-interpreted"})
+        public String udf;
+
+        int addId = VertexPath.ADD;
+
         int valueBytes()
         {
             return VertexPath.COUNTER_BYTES;
         }
 
+        List<Udf> moreUdfs()
+        {
+            if ("java".equals(udf))
+            {
+                return List.of();
+            }
+            final String engine = udf.substring("wasm-".length());
+            // A budget far above any call's: a loaded machine's GC or JIT pause must not fail a measured call.
+            final Udf wasm = WasmModules.standalone("add-" + udf, WasmModules.addModule(),
+                new WasmSandbox().engine(engine).callBudgetNs(TimeUnit.SECONDS.toNanos(1)), VertexPath.COUNTER_BYTES);
+            addId = Udf.idOf(wasm.name());
+            return List.of(wasm);
+        }
+
         void prepare()
         {
-            check(path.invoke(ids[0], VertexPath.ADD, args, 0, Long.BYTES) == Long.BYTES, "add failed");
+            check(path.invoke(ids[0], addId, args, 0, Long.BYTES) == Long.BYTES, "add failed");
         }
     }
 
@@ -180,6 +216,6 @@ public class VertexPathBenchmark
     @Benchmark
     public int add(final Counters vertices)
     {
-        return vertices.path.invoke(vertices.nextId(), VertexPath.ADD, vertices.args, 0, Long.BYTES);
+        return vertices.path.invoke(vertices.nextId(), vertices.addId, vertices.args, 0, Long.BYTES);
     }
 }

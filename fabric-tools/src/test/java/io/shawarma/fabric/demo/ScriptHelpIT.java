@@ -23,7 +23,8 @@ class ScriptHelpIT
     @ParameterizedTest
     @ValueSource(strings = {
         "help", "worker", "worker --cluster", "cluster", "status", "submit", "demo", "soak", "stat", "errors", "run",
-        "driver", "clean", "pagerank", "sssp", "cc", "bfs", "aggregate", "gen-rmat", "fuzz"})
+        "driver", "clean", "pagerank", "sssp", "cc", "bfs", "aggregate", "gen-rmat", "fuzz", "deploy", "undeploy",
+        "udfs", "call", "put", "get"})
     void helpPrintsUsageAndExitsZero(final String command) throws IOException, InterruptedException
     {
         final File root = new File(System.getProperty("user.dir")).getParentFile();
