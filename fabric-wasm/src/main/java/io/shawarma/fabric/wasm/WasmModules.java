@@ -68,7 +68,7 @@ public final class WasmModules
         if (declared.initialPages() > capPages)
         {
             throw new WasmRefusal("memory of " + declared.initialPages() + " pages at start exceeds " +
-                WasmConfiguration.MEMORY_MAX_BYTES_PROP + "=" + sandbox.memoryMaxBytes() + " (" + capPages + " pages)");
+                WasmConfiguration.MEMORY_MAX_PROP + "=" + sandbox.memoryMaxBytes() + " (" + capPages + " pages)");
         }
         final MemoryLimits limits =
             new MemoryLimits(declared.initialPages(), Math.min(declared.maximumPages(), capPages));

@@ -1,6 +1,7 @@
 package io.shawarma.fabric.wasm;
 
 import io.shawarma.fabric.Configuration;
+import org.agrona.SystemUtil;
 
 import static io.shawarma.fabric.Configuration.check;
 import static io.shawarma.fabric.wasm.WasmConfiguration.*;
@@ -14,8 +15,8 @@ public final class WasmSandbox
     /** Bytes in a WebAssembly memory page. */
     public static final int PAGE_BYTES = 64 * 1024;
 
-    private long callBudgetNs = Configuration.durationNs(CALL_BUDGET_MS_PROP, CALL_BUDGET_MS_DEFAULT);
-    private long memoryMaxBytes = Configuration.number(MEMORY_MAX_BYTES_PROP, MEMORY_MAX_BYTES_DEFAULT);
+    private long callBudgetNs = duration(CALL_BUDGET_PROP, Configuration.string(CALL_BUDGET_PROP, CALL_BUDGET_DEFAULT));
+    private long memoryMaxBytes = size(MEMORY_MAX_PROP, Configuration.string(MEMORY_MAX_PROP, MEMORY_MAX_DEFAULT));
     private int moduleMaxBytes = Configuration.integer(MODULE_MAX_BYTES_PROP, MODULE_MAX_BYTES_DEFAULT);
     private String engine = Configuration.string(ENGINE_PROP, ENGINE_DEFAULT);
 
@@ -27,13 +28,50 @@ public final class WasmSandbox
      */
     public WasmSandbox conclude()
     {
-        check(callBudgetNs >= 1_000_000L, CALL_BUDGET_MS_PROP, callBudgetNs / 1_000_000.0, "at least 1");
-        check(memoryMaxBytes >= PAGE_BYTES && memoryMaxBytes <= 65536L * PAGE_BYTES, MEMORY_MAX_BYTES_PROP,
-            memoryMaxBytes, "from 65536 (one page) to 4 GiB");
+        check(callBudgetNs >= 1_000_000L, CALL_BUDGET_PROP, callBudgetNs + "ns", "at least 1ms");
+        check(memoryMaxBytes >= PAGE_BYTES && memoryMaxBytes <= 65536L * PAGE_BYTES, MEMORY_MAX_PROP,
+            memoryMaxBytes, "from 64k (one page) to 4g");
         check(moduleMaxBytes >= 8, MODULE_MAX_BYTES_PROP, moduleMaxBytes, "at least 8");
         check("compiled".equals(engine) || "interpreted".equals(engine), ENGINE_PROP, engine,
             "compiled or interpreted");
         return this;
+    }
+
+    /**
+     * @return a duration with its unit ({@code 10ms}, {@code 500us}, {@code 1s}), in nanoseconds.
+     * @throws IllegalArgumentException naming the property when the unit is missing or the value is not a duration.
+     */
+    static long duration(final String property, final String value)
+    {
+        if (!value.isEmpty() && Character.isDigit(value.charAt(value.length() - 1)))
+        {
+            throw new IllegalArgumentException(property + "=" + value + ": give its unit, e.g. " + value + "ms " +
+                "(ns, us, ms or s)");
+        }
+        try
+        {
+            return SystemUtil.parseDuration(property, value);
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new IllegalArgumentException(property + "=" + value + " is not a duration such as 10ms");
+        }
+    }
+
+    /**
+     * @return a size in bytes, or with a unit ({@code 16m}, {@code 512k}, {@code 1g}), in bytes.
+     * @throws IllegalArgumentException naming the property when the value is not a size.
+     */
+    static long size(final String property, final String value)
+    {
+        try
+        {
+            return SystemUtil.parseSize(property, value);
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new IllegalArgumentException(property + "=" + value + " is not a size such as 16m");
+        }
     }
 
     /** @return how long one call may run, in nanoseconds. */

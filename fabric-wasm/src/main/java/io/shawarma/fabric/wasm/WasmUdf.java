@@ -215,7 +215,7 @@ final class WasmUdf implements Udf
             final boolean stopped = watchdog.end();
             renew();
             throw new WasmCallFailed(stopped || ex instanceof ChicoryInterruptedException ?
-                "ran past its time budget of " + budgetMs() + " ms (" + WasmConfiguration.CALL_BUDGET_MS_PROP + ")" :
+                "ran past its time budget of " + budgetMs() + " ms (" + WasmConfiguration.CALL_BUDGET_PROP + ")" :
                 "trap: " + reason(ex));
         }
         finally

@@ -18,8 +18,8 @@
  *     not.</li>
  *     <li>A call runs {@link io.shawarma.fabric.wasm.WasmUdf#compute} on the agent thread like any UDF. The worker's
  *     one {@link io.shawarma.fabric.wasm.CallWatchdog} thread (started by the first WebAssembly call) interrupts
- *     a call past {@code shawarma.wasm.call.budget.ms}; the interrupt is cleared before the agent goes on. The
- *     module's memory is capped ({@code shawarma.wasm.memory.max.bytes}), and it can reach nothing but its memory
+ *     a call past {@code shawarma.wasm.call.budget}; the interrupt is cleared before the agent goes on. The
+ *     module's memory is capped ({@code shawarma.wasm.memory.max}), and it can reach nothing but its memory
  *     and the one host function it may import, {@code shawarma.update}.</li>
  *     <li>{@link io.shawarma.fabric.wasm.FabricCli} is the {@code deploy}, {@code undeploy}, {@code udfs},
  *     {@code call}, {@code put} and {@code get} command line.</li>

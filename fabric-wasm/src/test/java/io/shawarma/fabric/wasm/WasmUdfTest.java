@@ -160,7 +160,7 @@ class WasmUdfTest
     @Test
     void shouldRefuseMemoryAboveTheCapAtStart()
     {
-        assertRefused("memory of 3 pages at start exceeds shawarma.wasm.memory.max.bytes=131072",
+        assertRefused("memory of 3 pages at start exceeds shawarma.wasm.memory.max=131072",
             Modules.example("counter"), new WasmSandbox().memoryMaxBytes(2 * WasmSandbox.PAGE_BYTES));
     }
 
