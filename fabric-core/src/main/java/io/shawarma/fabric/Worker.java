@@ -69,6 +69,11 @@ public final class Worker implements AutoCloseable
         catch (final RuntimeException ex)
         {
             CloseHelper.quietCloseAll(transport, store, counters);
+            if (context.isWorkerDirOwned())
+            {
+                // A worker that did not start leaves no empty directory under /dev/shm for stat and clean to find.
+                IoUtil.delete(new File(context.workerDir()), true);
+            }
             throw ex;
         }
         this.transport = transport;

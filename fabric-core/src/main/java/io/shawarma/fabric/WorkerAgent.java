@@ -70,7 +70,8 @@ final class WorkerAgent implements Agent, FabricHandler
         this.cpu = context.cpu();
         this.clock = context.nanoClock();
         this.counters = counters;
-        this.subscription = aeron.addSubscription(context.channel(), context.streamBase() + workerId);
+        this.subscription = ChannelRefusal.subscribe(
+            aeron, workerId, context.channel(), context.streamBase() + workerId);
         this.proxy = new FabricProxy(context.maxPayloadBytes(), new Outbound(new OfferRetries(
             Math.max(RETRY_BYTES, 2 * (context.maxPayloadBytes() + FabricProxy.MAX_OVERHEAD)), RETRY_MESSAGES,
             context.offerTimeoutNs())));
