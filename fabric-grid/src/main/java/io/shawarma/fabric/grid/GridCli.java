@@ -37,12 +37,12 @@ public final class GridCli
         Configuration.loadOrExit(command, null);
         if ("status".equals(command) && args.length == 1)
         {
-            System.exit(status());
+            System.exit(Configuration.startOrExit(command, GridCli::status));
         }
         if ("submit".equals(command) && (args.length == 2 || (args.length == 4 && "--timeout".equals(args[2]))))
         {
             final long timeoutSeconds = args.length == 4 ? Long.parseLong(args[3]) : 300;
-            System.exit(submit(Path.of(args[1]), timeoutSeconds));
+            System.exit(Configuration.startOrExit(command, () -> submit(Path.of(args[1]), timeoutSeconds)));
         }
         usage();
         System.exit(2);
