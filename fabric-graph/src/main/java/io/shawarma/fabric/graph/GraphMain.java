@@ -83,7 +83,7 @@ public final class GraphMain
             ChildWorkers children = ChildWorkers.overIpc("graph", GraphMain.class.getName(), options.workers,
                 args(options), transport.aeronDirectoryName(), System.err))
         {
-            final EdgeList graph = EdgeListParser.parse(options.edges);
+            final EdgeList graph = EdgeListParser.parseGraph(options.edges);
             if (options.source >= 0 && graph.indexOf(options.source) < 0)
             {
                 throw new IllegalArgumentException("--source " + options.source + " is not a vertex of " +
@@ -118,7 +118,7 @@ public final class GraphMain
         {
             throw new IllegalArgumentException("--worker-id needs --members, --aeron-dir and --part");
         }
-        final EdgeList graph = EdgeListParser.parse(options.edges);
+        final EdgeList graph = EdgeListParser.parseGraph(options.edges);
         final long computeStartNs = CLOCK.nanoTime();
         final GraphWorker.Result result;
         try (Transport transport = Transport.external(options.aeronDir, Throwable::printStackTrace, true))

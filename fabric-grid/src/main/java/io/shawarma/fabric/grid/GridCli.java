@@ -1,6 +1,7 @@
 package io.shawarma.fabric.grid;
 
 import io.shawarma.fabric.Configuration;
+import io.shawarma.fabric.InputFiles;
 import io.shawarma.messaging.Transport;
 
 import java.io.IOException;
@@ -71,6 +72,12 @@ public final class GridCli
 
     private static int submit(final Path file, final long timeoutSeconds)
     {
+        final String problem = InputFiles.problem("DAG file", file);
+        if (null != problem)
+        {
+            System.err.println("shawarma submit: " + problem + ": give a DAG in JSON (see README.md, the grid)");
+            return 2;
+        }
         final String json;
         try
         {
@@ -85,7 +92,7 @@ public final class GridCli
         }
         catch (final IOException ex)
         {
-            System.err.println("shawarma submit: cannot read " + file + ": " + ex.getMessage());
+            System.err.println("shawarma submit: " + InputFiles.describe("DAG file", file, ex));
             return 2;
         }
         final DagWatch watch = new DagWatch(System.out::println);
