@@ -23,7 +23,7 @@ import java.util.List;
 public final class StatMain
 {
     private static final String USAGE = String.join("\n",
-        "usage: shawarma stat [--once] [--interval MS] [--worker ID] [--pid PID] [--all] [--dir DIR]",
+        "usage: shawarma stat [--once] [--interval MS] [--worker ID] [--pid PID] [--all] [--latency] [--dir DIR]",
         "       shawarma errors [--worker ID] [--pid PID] [--all] [--dir DIR]",
         "",
         "stat prints the counters of every running worker (data-plane, grid, graph and aggregate; from " +
@@ -31,8 +31,14 @@ public final class StatMain
         "in the worker directories under DIR, default /dev/shm), refreshed every MS milliseconds (default 1000)",
         "until Ctrl-C, or once. Counters at zero are hidden, and so are the files of workers that are not running",
         "(scripts/shawarma clean removes those); --all shows both. --worker and --pid show only that worker.",
+        "--latency prints each worker's call service time percentiles over the last minute instead (from the",
+        "HdrHistogram interval log " + CallLatency.FILE_NAME + " in its directory, written every " +
+        CallLatency.INTERVAL_MS / 1000 + " s).",
         "errors prints each worker's distinct errors, running or not: how often, first and last seen, and the",
         "stack trace.");
+
+    // A minute of the newest intervals.
+    private static final int LATENCY_INTERVALS = (int)(60_000 / CallLatency.INTERVAL_MS);
 
     private StatMain()
     {
@@ -44,6 +50,7 @@ public final class StatMain
     static final class Selection
     {
         boolean errors;
+        boolean latency;
         boolean all;
         int workerId = -1;
         long pid = -1;
@@ -72,6 +79,9 @@ public final class StatMain
                         break;
                     case "--once":
                         once = true;
+                        break;
+                    case "--latency":
+                        selection.latency = true;
                         break;
                     case "--all":
                         selection.all = true;
@@ -201,6 +211,11 @@ public final class StatMain
             }
             out.println(role + " " + workerId + " (pid " + pid + (alive ? "" : ", not running") + ") " + file);
 
+            if (selection.latency)
+            {
+                out.println("  " + CallLatency.summary(file.getParentFile(), LATENCY_INTERVALS));
+                return true;
+            }
             if (selection.errors)
             {
                 final int distinct = ErrorLogReader.read(

@@ -36,6 +36,7 @@ public final class Worker implements AutoCloseable
     private final AgentInvoker invoker;
     private final LocalInvoker localInvoker;
     private final DriverWatch driverWatch;
+    private final CallLatency latency;
 
     private Worker(final Context context)
     {
@@ -43,12 +44,14 @@ public final class Worker implements AutoCloseable
         Transport transport = null;
         WorkerCounters counters = null;
         VertexStore store = null;
+        CallLatency latency = null;
         try
         {
             final File workerDir = new File(context.workerDir());
             IoUtil.ensureDirectoryExists(workerDir, "worker dir");
             counters = new WorkerCounters(new File(workerDir, WorkerCounters.FILE_NAME), context.workerId());
             final WorkerCounters errorSink = counters;
+            latency = new CallLatency(workerDir, context.workerId());
             driverWatch = new DriverWatch(errorSink::onError, context.aeronDirectoryName());
             transport = "external".equals(context.driver()) ?
                 Transport.external(context.aeronDirectoryName(), driverWatch) :
@@ -64,11 +67,11 @@ public final class Worker implements AutoCloseable
             localInvoker = new LocalInvoker(
                 store, UdfRegistry.load(context.udfClassLoader()), context.maxPayloadBytes(), errorSink::onError)
                 .replicaId(context.workerId());
-            agent = new WorkerAgent(context, transport.aeron(), store, localInvoker, counters);
+            agent = new WorkerAgent(context, transport.aeron(), store, localInvoker, counters, latency);
         }
         catch (final RuntimeException ex)
         {
-            CloseHelper.quietCloseAll(transport, store, counters);
+            CloseHelper.quietCloseAll(transport, store, counters, latency);
             if (context.isWorkerDirOwned())
             {
                 // A worker that did not start leaves no empty directory under /dev/shm for stat and clean to find.
@@ -79,6 +82,7 @@ public final class Worker implements AutoCloseable
         this.transport = transport;
         this.counters = counters;
         this.store = store;
+        this.latency = latency;
 
         final WorkerCounters errorSink = counters;
         if (context.useAgentInvoker())
@@ -220,7 +224,7 @@ public final class Worker implements AutoCloseable
      */
     public void close()
     {
-        CloseHelper.closeAll(runner, invoker, store, transport, counters);
+        CloseHelper.closeAll(runner, invoker, latency, store, transport, counters);
         if (context.isWorkerDirOwned())
         {
             IoUtil.delete(new File(context.workerDir()), true);

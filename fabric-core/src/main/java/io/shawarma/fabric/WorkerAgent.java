@@ -44,6 +44,7 @@ final class WorkerAgent implements Agent, FabricHandler
     private final int workerId;
     private final int cpu;
     private final NanoClock clock;
+    private final CallLatency latency;
     private final Subscription subscription;
     private final FabricAdapter adapter = new FabricAdapter(this);
     // Messages longer than the MTU arrive in fragments: reassembled before decoding.
@@ -64,8 +65,9 @@ final class WorkerAgent implements Agent, FabricHandler
 
     WorkerAgent(
         final Worker.Context context, final Aeron aeron, final VertexStore store, final LocalInvoker invoker,
-        final WorkerCounters counters)
+        final WorkerCounters counters, final CallLatency latency)
     {
+        this.latency = latency;
         this.workerId = context.workerId();
         this.cpu = context.cpu();
         this.clock = context.nanoClock();
@@ -237,7 +239,10 @@ final class WorkerAgent implements Agent, FabricHandler
         final Peer caller = sessions.caller(senderId, correlationId, adapter.sessionId());
         if (null != caller)
         {
+            // Service time needs its own clock reads: nowNs is the duty cycle's, the same for every call in it.
+            final long startNs = System.nanoTime();
             calls.onInvoke(caller, correlationId, vertexId, udfId, routing, buffer, argsOffset, argsLength, nowNs);
+            latency.record(System.nanoTime() - startNs);
         }
     }
 

@@ -71,6 +71,28 @@ class StatMainTest
         }
     }
 
+    @Test
+    void shouldPrintEachWorkersCallLatencyPercentilesFromItsIntervalLog() throws Exception
+    {
+        final File workerDir = temp.resolve("shawarma-worker-9-1-1").toFile();
+        assertTrue(workerDir.mkdirs());
+        try (WorkerCounters counters = new WorkerCounters(new File(workerDir, WorkerCounters.FILE_NAME), 9))
+        {
+            final CallLatency latency = new CallLatency(workerDir, 9);
+            for (int i = 1; i <= 1000; i++)
+            {
+                latency.record(i * 1000L);
+            }
+            latency.close();
+
+            final String stat = run("stat", "--once", "--latency", "--dir", temp.toString());
+            assertTrue(stat.contains("worker 9 (pid "), stat);
+            assertTrue(stat.contains("1,000 calls over "), stat);
+            assertTrue(stat.contains("service time us: p50 500."), stat);
+            assertTrue(stat.contains("max 1000."), stat);
+        }
+    }
+
     static String run(final String... args) throws Exception
     {
         final PrintStream original = System.out;
