@@ -32,6 +32,8 @@ final class CallLatency implements AutoCloseable
     // A day of intervals per file.
     private static final long INTERVALS_PER_FILE = TimeUnit.DAYS.toMillis(1) / INTERVAL_MS;
 
+    // Before the recorder: its first interval starts when it is made, and a log's intervals may not start before it.
+    private final long createdMs = System.currentTimeMillis();
     private final SingleWriterRecorder recorder = new SingleWriterRecorder(1, HIGHEST_NS, 3);
     private final File file;
     private final Thread writer;
@@ -144,6 +146,7 @@ final class CallLatency implements AutoCloseable
     private void writeIntervals()
     {
         Histogram interval = null;
+        long startMs = createdMs;
         boolean last = false;
         while (!last)
         {
@@ -151,7 +154,6 @@ final class CallLatency implements AutoCloseable
             try (PrintStream out = new PrintStream(file, "US-ASCII"))
             {
                 final HistogramLogWriter log = new HistogramLogWriter(out);
-                final long startMs = System.currentTimeMillis();
                 log.outputLogFormatVersion();
                 log.outputStartTime(startMs);
                 log.setBaseTime(startMs);
@@ -171,6 +173,7 @@ final class CallLatency implements AutoCloseable
                     log.outputIntervalHistogram(interval);
                     out.flush();
                 }
+                startMs = interval.getEndTimeStamp();
             }
             catch (final FileNotFoundException | UnsupportedEncodingException ex)
             {

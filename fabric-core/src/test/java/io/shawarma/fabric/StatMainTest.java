@@ -8,6 +8,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -90,6 +91,9 @@ class StatMainTest
             assertTrue(stat.contains("1,000 calls over "), stat);
             assertTrue(stat.contains("service time us: p50 500."), stat);
             assertTrue(stat.contains("max 1000."), stat);
+            // HdrHistogram's tools skip intervals that start before the log's start time.
+            final String log = Files.readString(new File(workerDir, CallLatency.FILE_NAME).toPath());
+            assertTrue(log.matches("(?s).*\\n0\\.\\d+,\\d.*"), log);
         }
     }
 
