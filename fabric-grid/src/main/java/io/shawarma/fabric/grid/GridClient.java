@@ -147,7 +147,7 @@ public final class GridClient implements AutoCloseable
                 final long waitedNs = System.nanoTime() - startNs;
                 if (String.valueOf(ex.getMessage()).contains(NO_MEMBER_CONNECTED))
                 {
-                    throw new IllegalStateException(unreachable(ingressEndpoints, waitedNs), ex);
+                    throw new IllegalStateException(unreachable(ingressEndpoints, connectTimeoutNs), ex);
                 }
                 if (waitedNs >= ELECTION_WAIT_NS)
                 {
@@ -161,12 +161,12 @@ public final class GridClient implements AutoCloseable
 
     /**
      * @param ingressEndpoints the cluster's ingress endpoints, as Aeron Cluster takes them.
-     * @param waitedNs         how long no member answered.
+     * @param timeoutNs        how long no member answered.
      * @return one line for an operator: no cluster there, where it was looked for, and what to do.
      */
-    static String unreachable(final String ingressEndpoints, final long waitedNs)
+    static String unreachable(final String ingressEndpoints, final long timeoutNs)
     {
-        return "no grid cluster member answered within " + waitedNs / 1_000_000 + " ms (" +
+        return "no grid cluster member answered within " + timeoutNs / 1_000_000 + " ms (" +
             GridConfiguration.CONNECT_TIMEOUT_MS_PROP + "): is \"scripts/shawarma cluster\" running? tried " +
             addresses(ingressEndpoints) + " (" + GridConfiguration.HOST_PROP + ", " +
             GridConfiguration.PORT_BASE_PROP + ", " + GridConfiguration.MEMBERS_PROP + ")";
