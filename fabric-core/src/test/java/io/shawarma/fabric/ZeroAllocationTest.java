@@ -30,6 +30,7 @@ class ZeroAllocationTest
     private static final int NETWORK_WARM_UP = 10_000;
     private static final int NETWORK_CALLS = 20_000;
     private static final long SLACK_BYTES = 1024;
+    private static final long SLOW_CALL_TIMEOUT_NS = 30_000_000_000L;
     private static final com.sun.management.ThreadMXBean THREADS =
         (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
 
@@ -118,7 +119,9 @@ class ZeroAllocationTest
     @Test
     void shouldNotAllocateOnForwardedInvokeOnEitherWorker() throws InterruptedException
     {
-        try (TestFabric fabric = new TestFabric(2, 1, 2))
+        // Generous timeouts: on a loaded machine a call answered late would count as lost, and this test is about
+        // allocation, not time.
+        try (TestFabric fabric = new TestFabric(2, context -> context.callTimeoutNs(SLOW_CALL_TIMEOUT_NS), 1, 2))
         {
             final AtomicBoolean running = new AtomicBoolean(true);
             final Thread driver = new Thread(() ->
@@ -132,7 +135,9 @@ class ZeroAllocationTest
                 }
             }, "workers");
             driver.start();
-            try (FabricClient client = fabric.client())
+            try (FabricClient client = FabricClient.connect(new FabricClient.Context().fabric(fabric.members)
+                .idleStrategy(TestFabric.IDLE).callTimeoutNs(SLOW_CALL_TIMEOUT_NS)
+                .connectTimeoutNs(SLOW_CALL_TIMEOUT_NS)))
             {
                 final long onTwo = fabric.vertexOwnedBy(2);
                 TestFabric.putCounter(client, onTwo, 0);

@@ -25,7 +25,7 @@ final class ContenderRunner
     private static final Pattern SUPERSTEP =
         Pattern.compile("^superstep (\\d+) active (\\d+) messages (\\d+) time (\\S+) ms$");
     private static final Pattern WORKER_DONE =
-        Pattern.compile("graph worker (\\d+): supersteps took (\\S+) s, peak RSS (-?\\d+) MB$");
+        Pattern.compile("graph worker (\\d+): supersteps took (\\S+) s(, peak RSS (-?\\d+) MB$|, a thread of)");
     private static final Pattern JOB_DONE = Pattern.compile("^pagerank: (\\d+) supersteps, (\\d+) workers, ");
 
     private final GraphBenchmarkOptions options;
@@ -55,14 +55,18 @@ final class ContenderRunner
     }
 
     /**
-     * Ours: GraphMain as {@code scripts/shawarma pagerank} runs it; its figures come from its progress lines.
+     * Ours: GraphMain as {@code scripts/shawarma pagerank} runs it, its workers as threads of one process or as
+     * processes; its figures come from its progress lines.
      */
-    PageRankContender runFabric(final Path edges, final int workers, final Path ranks)
+    PageRankContender runFabric(final Path edges, final int workers, final String workersAs, final Path ranks)
     {
-        final PageRankContender contender = new PageRankContender("fabric (ours)", "fabric_" + workers + "w",
-            workers + (1 == workers ? " worker" : " workers"), options.scale);
+        final boolean processes = "processes".equals(workersAs);
+        final PageRankContender contender = new PageRankContender("fabric (ours)",
+            "fabric_" + workers + (processes ? "p" : "w"),
+            1 == workers ? "1 worker" : workers + " " + workersAs, options.scale);
         final List<String> lines = runChild(contender, GRAPH_MAIN, List.of("pagerank", "--edges", edges.toString(),
-            "--workers", Integer.toString(workers), "--iterations", Integer.toString(GraphBenchmarkOptions.ITERATIONS),
+            "--workers", Integer.toString(workers), "--workers-as", workersAs,
+            "--iterations", Integer.toString(GraphBenchmarkOptions.ITERATIONS),
             "--damping", Double.toString(GraphBenchmarkOptions.DAMPING), "--out", ranks.toString()),
             CHILD_TIMEOUT_MS);
 
@@ -86,7 +90,7 @@ final class ContenderRunner
             {
                 workersDone++;
                 slowestWorkerSeconds = Math.max(slowestWorkerSeconds, decimal(matcher.group(2)));
-                contender.peakRssMb += Long.parseLong(matcher.group(3));
+                contender.peakRssMb += null == matcher.group(4) ? 0 : Long.parseLong(matcher.group(4));
             }
             else if (JOB_DONE.matcher(line).find())
             {

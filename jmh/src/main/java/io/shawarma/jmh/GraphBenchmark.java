@@ -15,7 +15,8 @@ import static io.shawarma.jmh.ContenderRunner.CHILD_TIMEOUT_MS;
  * {@code scripts/shawarma bench graph}: PageRank (20 iterations) on one generated R-MAT graph, in one run, each
  * contender in its own JVM so that its peak RSS is its own:
  * <ul>
- *     <li>ours, {@code scripts/shawarma pagerank} (GraphMain) with 1 and 2 worker processes;</li>
+ *     <li>ours, {@code scripts/shawarma pagerank} (GraphMain) with 1 worker, 2 workers as threads of one process
+ *     (the default) and 2 worker processes;</li>
  *     <li>the COST baseline, a plain single-thread CSR pull loop ({@link CsrPageRankMain});</li>
  *     <li>JGraphT's PageRank ({@link JGraphTPageRankMain}), given a large heap; when it takes too long at the full
  *     scale it is measured at scale - 2 instead, beside the CSR loop at that scale, and the output says so.</li>
@@ -83,15 +84,20 @@ public final class GraphBenchmark
             final Path edges = generate(dir, options.scale);
             final Path ranks1 = dir.resolve("ranks-1w.tsv");
             final Path ranks2 = dir.resolve("ranks-2w.tsv");
-            final PageRankContender fabric1 = runner.runFabric(edges, 1, ranks1);
-            final PageRankContender fabric2 = runner.runFabric(edges, 2, ranks2);
+            final Path ranks2p = dir.resolve("ranks-2p.tsv");
+            final PageRankContender fabric1 = runner.runFabric(edges, 1, "threads", ranks1);
+            final PageRankContender fabric2 = runner.runFabric(edges, 2, "threads", ranks2);
+            final PageRankContender fabric2p = runner.runFabric(edges, 2, "processes", ranks2p);
             final PageRankContender csr = runner.runBaseline("CSR loop (COST)", "csr_loop", options.scale,
                 CsrPageRankMain.class.getName(), null, edges, CHILD_TIMEOUT_MS, "fabric_1w=" + ranks1,
-                "fabric_2w=" + ranks2);
-            fabric1.differences.put("csr_loop", csr.differences.get("fabric_1w"));
-            fabric2.differences.put("csr_loop", csr.differences.get("fabric_2w"));
+                "fabric_2w=" + ranks2, "fabric_2p=" + ranks2p);
+            for (final PageRankContender fabric : List.of(fabric1, fabric2, fabric2p))
+            {
+                fabric.differences.put("csr_loop", csr.differences.get(fabric.key));
+            }
             Files.deleteIfExists(ranks1);
             Files.deleteIfExists(ranks2);
+            Files.deleteIfExists(ranks2p);
             if (options.jgrapht)
             {
                 runJGraphT(dir, edges);

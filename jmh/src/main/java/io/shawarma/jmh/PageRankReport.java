@@ -29,11 +29,11 @@ final class PageRankReport
     void print(final PrintStream out)
     {
         out.println();
-        out.printf("%-18s %-10s %5s %9s %8s %9s %14s %8s %9s%n", "contender", "parallel", "scale", "load s",
+        out.printf("%-18s %-11s %5s %9s %8s %9s %14s %8s %9s%n", "contender", "parallel", "scale", "load s",
             "setup s", "compute s", "edges/s/iter", "total s", "RSS MB");
         for (final PageRankContender c : contenders)
         {
-            out.printf("%-18s %-10s %5d %9.2f %8.2f %9.3f %,14.0f %8.2f %,9d%n", c.name, c.parallelism, c.scale,
+            out.printf("%-18s %-11s %5d %9.2f %8.2f %9.3f %,14.0f %8.2f %,9d%n", c.name, c.parallelism, c.scale,
                 c.loadSeconds, c.buildSeconds, c.computeSeconds, c.edgesPerSecond(), c.totalSeconds, c.peakRssMb);
         }
         out.println();
@@ -43,7 +43,7 @@ final class PageRankReport
             "included); total: the JVM's wall time, start to exit; RSS: peak (VmHWM), summed over our workers.");
         out.println();
         out.println("ratios to the CSR loop at the same scale (time or memory / the loop's; below 1 beats the loop):");
-        out.printf("  %-18s %-10s %9s %9s %9s %12s%n", "contender", "parallel", "compute", "total", "RSS",
+        out.printf("  %-18s %-11s %9s %9s %9s %12s%n", "contender", "parallel", "compute", "total", "RSS",
             "max |diff|");
         for (final PageRankContender c : contenders)
         {
@@ -53,7 +53,7 @@ final class PageRankReport
             }
             final PageRankContender csr = csrAt(c.scale);
             final Double difference = c.differences.get("csr_loop");
-            out.printf("  %-18s %-10s %8.2fx %8.2fx %8.2fx %12s%n", c.name, c.parallelism,
+            out.printf("  %-18s %-11s %8.2fx %8.2fx %8.2fx %12s%n", c.name, c.parallelism,
                 c.computeSeconds / csr.computeSeconds, c.totalSeconds / csr.totalSeconds,
                 (double)c.peakRssMb / csr.peakRssMb,
                 null == difference || Double.isNaN(difference) ? "n/a" : String.format("%.1e", difference));

@@ -99,8 +99,8 @@ public final class AggregateMain
         // control windows far larger than a round's frames), so it sleeps 1 ms between duty cycles rather than
         // taking CPU from the workers on a small machine; -Dshawarma.driver.idle=... overrides.
         try (Transport transport = ChildWorkers.launcherDriver("aggregate", DRIVER_IDLE);
-            ChildWorkers children = ChildWorkers.overIpc("aggregate", AggregateMain.class.getName(), options.workers,
-                options.workerArgs(), transport.aeronDirectoryName(), System.err))
+            ChildWorkers children = ChildWorkers.overIpcWithParts("aggregate", AggregateMain.class.getName(),
+                options.workers, options.workerArgs(), transport.aeronDirectoryName(), System.err))
         {
             final double[] values = new double[network.vertexCount()];
             final AggregateWorker.Result mine = compute(network, options, 1, children.members(), transport, System.err);

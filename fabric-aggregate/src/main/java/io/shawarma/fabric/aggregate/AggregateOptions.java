@@ -2,10 +2,10 @@ package io.shawarma.fabric.aggregate;
 
 import io.shawarma.fabric.CommandLineOptions;
 import io.shawarma.fabric.PropertySet;
+import io.shawarma.fabric.UserClasses;
 import io.shawarma.fabric.graph.EdgeList;
 import io.shawarma.fabric.graph.EdgeListParser;
 
-import java.lang.reflect.InvocationTargetException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -156,30 +156,7 @@ final class AggregateOptions
         {
             return BuiltinPrograms.byName(program);
         }
-        try
-        {
-            return Class.forName(programClass).asSubclass(AggregateProgram.class).getConstructor().newInstance();
-        }
-        catch (final ClassNotFoundException ex)
-        {
-            throw new IllegalArgumentException("--program-class " + programClass + ": not on the classpath (add its " +
-                "jar to SHAWARMA_CLASSPATH)");
-        }
-        catch (final ClassCastException ex)
-        {
-            throw new IllegalArgumentException("--program-class " + programClass + " does not implement " +
-                AggregateProgram.class.getName());
-        }
-        catch (final NoSuchMethodException | InstantiationException | IllegalAccessException ex)
-        {
-            throw new IllegalArgumentException("--program-class " + programClass +
-                " needs a public no-argument constructor and must not be abstract");
-        }
-        catch (final InvocationTargetException ex)
-        {
-            throw new IllegalArgumentException("--program-class " + programClass + ": its constructor threw " +
-                ex.getCause());
-        }
+        return UserClasses.newInstance("--program-class", programClass, AggregateProgram.class);
     }
 
     /**

@@ -14,8 +14,8 @@ import java.util.List;
 
 /**
  * Workers 2..N of a job on this machine, as child JVMs of the launcher (which runs worker 1 itself): each gets the
- * job's arguments plus {@code --worker-id ID --members MEMBERS --part FILE}, writes what it computed to its part
- * file and exits. The members talk over Aeron IPC: every worker attaches to the launcher's media driver, whose
+ * job's arguments plus {@code --worker-id ID --members MEMBERS}, and, for a job whose results come back through
+ * files, {@code --part FILE}, writes what it computed to its part file and exits. The members talk over Aeron IPC: every worker attaches to the launcher's media driver, whose
  * directory the children get as {@code --aeron-dir DIR}. Ctrl-C on the launcher stops the children; {@link #close()}
  * stops any still running and deletes the part files.
  */
@@ -29,7 +29,8 @@ public final class ChildWorkers implements AutoCloseable
     private static final int TERM_LENGTH = 16 * 1024 * 1024;
 
     /**
-     * Starts the launcher's media driver, which its worker JVMs attach to over IPC. Its idle strategy is
+     * Starts the launcher's media driver, which its worker JVMs attach to over IPC (and a worker on another host
+     * runs one of its own, for UDP). Its idle strategy is
      * {@code shawarma.driver.idle}, else {@code shawarma.idle.strategy}, else backoff.
      *
      * @param tag names the driver's directory.
@@ -56,6 +57,20 @@ public final class ChildWorkers implements AutoCloseable
             Throwable::printStackTrace, true);
     }
 
+    /**
+     * @param workers the number of workers.
+     * @return workers 1..N on one media driver: {@code 1@aeron:ipc,2@aeron:ipc,...}.
+     */
+    public static String ipcMembers(final int workers)
+    {
+        final StringBuilder members = new StringBuilder();
+        for (int id = 1; id <= workers; id++)
+        {
+            members.append(id == 1 ? "" : ",").append(id).append("@aeron:ipc");
+        }
+        return members.toString();
+    }
+
     private final String what;
     private final String members;
     private final List<ChildJvm> children = new ArrayList<>();
@@ -77,19 +92,34 @@ public final class ChildWorkers implements AutoCloseable
         final String what, final String mainClass, final int workers, final List<String> args, final String aeronDir,
         final PrintStream echo)
     {
+        return overIpc(what, mainClass, workers, args, aeronDir, echo, false);
+    }
+
+    /**
+     * {@link #overIpc(String, String, int, List, String, PrintStream)} for a job whose workers write their results
+     * to a part file each, which {@link #awaitPart(int, long)} gives the launcher.
+     *
+     * @return the started children.
+     */
+    public static ChildWorkers overIpcWithParts(
+        final String what, final String mainClass, final int workers, final List<String> args, final String aeronDir,
+        final PrintStream echo)
+    {
+        return overIpc(what, mainClass, workers, args, aeronDir, echo, true);
+    }
+
+    private static ChildWorkers overIpc(
+        final String what, final String mainClass, final int workers, final List<String> args, final String aeronDir,
+        final PrintStream echo, final boolean partFiles)
+    {
         final List<String> childArgs = new ArrayList<>(args);
         childArgs.addAll(List.of("--aeron-dir", aeronDir));
-        final StringBuilder members = new StringBuilder();
-        for (int id = 1; id <= workers; id++)
-        {
-            members.append(id == 1 ? "" : ",").append(id).append("@aeron:ipc");
-        }
-        return new ChildWorkers(what, mainClass, workers, members.toString(), childArgs, echo);
+        return new ChildWorkers(what, mainClass, workers, ipcMembers(workers), childArgs, echo, partFiles);
     }
 
     private ChildWorkers(
         final String what, final String mainClass, final int workers, final String members, final List<String> args,
-        final PrintStream echo)
+        final PrintStream echo, final boolean partFiles)
     {
         this.what = what;
         this.members = members;
@@ -99,11 +129,14 @@ public final class ChildWorkers implements AutoCloseable
         {
             for (int id = 2; id <= workers; id++)
             {
-                final Path part = Files.createTempFile("shawarma-" + what + "-worker-" + id, ".part");
-                parts.add(part);
                 final List<String> childArgs = new ArrayList<>(args);
-                childArgs.addAll(List.of("--worker-id", Integer.toString(id), "--members", members,
-                    "--part", part.toString()));
+                childArgs.addAll(List.of("--worker-id", Integer.toString(id), "--members", members));
+                if (partFiles)
+                {
+                    final Path part = Files.createTempFile("shawarma-" + what + "-worker-" + id, ".part");
+                    parts.add(part);
+                    childArgs.addAll(List.of("--part", part.toString()));
+                }
                 // The launcher's properties, from its file too, so that every worker runs with the same settings.
                 children.add(new ChildJvm(what + " worker " + id, mainClass, Configuration.shawarmaProperties(),
                     childArgs, "never printed", echo));
@@ -139,12 +172,24 @@ public final class ChildWorkers implements AutoCloseable
      */
     public Path awaitPart(final int workerId, final long timeoutMs)
     {
+        awaitExit(workerId, timeoutMs);
+        return parts.get(workerId - 2);
+    }
+
+    /**
+     * Waits for a child worker to finish.
+     *
+     * @param workerId   2..N.
+     * @param timeoutMs  how long to wait.
+     * @throws IllegalStateException when it failed or did not finish in time.
+     */
+    public void awaitExit(final int workerId, final long timeoutMs)
+    {
         final int exitCode = children.get(workerId - 2).awaitExit(timeoutMs);
         if (0 != exitCode)
         {
             throw new IllegalStateException(what + " worker " + workerId + " failed with exit code " + exitCode);
         }
-        return parts.get(workerId - 2);
     }
 
     public void close()

@@ -3,7 +3,7 @@ package io.shawarma.fabric.graph;
 import io.shawarma.fabric.Configuration;
 
 /**
- * The graph jobs' property names and defaults ({@code shawarma pagerank|sssp|cc|bfs}); each property is also the
+ * The graph jobs' property names and defaults ({@code shawarma pagerank|sssp|cc|bfs|pregel}); each property is also the
  * option after the prefix, with dashes ({@link #MAX_SUPERSTEPS_PROP} is {@code --max-supersteps}), which wins over
  * it. Read like every other property ({@link Configuration}).
  */
@@ -18,9 +18,27 @@ public final class GraphConfiguration
     /** The file to write, one {@code vertexId<TAB>value} line per vertex. */
     public static final String OUT_PROP = "shawarma.graph.out";
 
+    /** A running fabric to put the results into, one vertex per graph vertex (its value the result's 8 bytes). */
+    public static final String INTO_PROP = "shawarma.graph.into";
+
+    /** The {@code pregel} command's {@code VertexProgram}, a class on {@code SHAWARMA_CLASSPATH}. */
+    public static final String PROGRAM_CLASS_PROP = "shawarma.graph.program.class";
+
+    /** How the {@code pregel} command prints its program's values: {@code i64} or {@code f64}. */
+    public static final String VALUES_PROP = "shawarma.graph.values";
+    public static final String VALUES_DEFAULT = "i64";
+
     /** Worker processes on this machine, the launcher's included. */
     public static final String WORKERS_PROP = "shawarma.graph.workers";
     public static final int WORKERS_DEFAULT = 2;
+
+    /**
+     * How the workers on this machine run: {@code threads} of one process (the default: one JIT, one copy of the
+     * graph, shared memory between them) or {@code processes}, a JVM each.
+     */
+    public static final String WORKERS_AS_PROP = "shawarma.graph.workers.as";
+    public static final String WORKERS_AS_THREADS = "threads";
+    public static final String WORKERS_AS_PROCESSES = "processes";
 
     /** PageRank iterations; default 100 with a tolerance, else 20. */
     public static final String ITERATIONS_PROP = "shawarma.graph.iterations";

@@ -9,24 +9,19 @@ import io.shawarma.messaging.Transport;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemNanoClock;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * {@code scripts/shawarma pagerank|sssp|cc|bfs ...}: runs a graph algorithm over N worker processes on this
+ * {@code scripts/shawarma pagerank|sssp|cc|bfs|pregel ...}: runs a graph algorithm over N worker processes on this
  * machine. This process starts a media driver (embedded, SHARED threading mode) and N - 1 worker JVMs that attach
  * to it, so that the workers talk over Aeron IPC (shared memory, no network stack, no per-worker driver thread);
  * then, while the other workers read the edge list too, it reads and checks it, runs the first worker itself (and
- * prints the per-superstep progress on stderr), and merges every worker's vertices into the output file.
+ * prints the per-superstep progress on stderr), and merges every worker's vertices into the output file, a running
+ * fabric's vertices, or both.
  */
 public final class GraphMain
 {
@@ -34,6 +29,8 @@ public final class GraphMain
     private static final NanoClock CLOCK = SystemNanoClock.INSTANCE;
 
     private static final int STREAM_BASE = 3000;
+    /** How long worker 1 waits for the others' results after the last superstep, and they for its confirmation. */
+    private static final long RESULTS_TIMEOUT_NS = 600_000_000_000L;
 
     private GraphMain()
     {
@@ -79,68 +76,123 @@ public final class GraphMain
     private static void runJob(final GraphOptions options)
     {
         final long startNs = CLOCK.nanoTime();
-        try (Transport transport = ChildWorkers.launcherDriver("graph");
-            ChildWorkers children = ChildWorkers.overIpc("graph", GraphMain.class.getName(), options.workers,
-                args(options), transport.aeronDirectoryName(), System.err))
+        if (null != options.members)
         {
-            final EdgeList graph = EdgeListParser.parseGraph(options.edges);
-            if (options.source >= 0 && graph.indexOf(options.source) < 0)
+            // Workers on other hosts, started there with --worker-id: this process is the first member.
+            try (Transport transport = ChildWorkers.launcherDriver("graph"))
             {
-                throw new IllegalArgumentException("--source " + options.source + " is not a vertex of " +
-                    options.edges);
+                final int firstId = FabricMembers.parse(options.members, "--members").idAt(0);
+                runFirstWorker(options, read(options, startNs), firstId, options.members, transport, startNs);
             }
-            System.err.printf("read %,d vertices and %,d edges from %s in %.1f s%n", graph.vertexIds().length,
-                graph.edgeCount(), options.edges, (CLOCK.nanoTime() - startNs) / 1e9);
-
-            final long computeStartNs = CLOCK.nanoTime();
-            final GraphWorker.Result mine = compute(graph, options, 1, children.members(), transport);
-            System.err.printf("graph worker 1: supersteps took %.3f s, peak RSS %d MB%n",
-                (CLOCK.nanoTime() - computeStartNs) / 1e9, ProcessStats.peakRssMb());
-            final List<GraphWorker.Result> results = new ArrayList<>();
-            results.add(mine);
-            for (int id = 2; id <= options.workers; id++)
-            {
-                results.add(readPart(children.awaitPart(id, ChildWorkers.WORKER_TIMEOUT_MS)));
-            }
-            write(options, results);
-            System.err.printf("%s: %d supersteps, %d workers, %.1f s; wrote %s%n", options.algorithm,
-                mine.supersteps, options.workers, (CLOCK.nanoTime() - startNs) / 1e9, options.out);
         }
-        catch (final IOException ex)
+        else if (GraphConfiguration.WORKERS_AS_PROCESSES.equals(options.workersAs))
         {
-            throw new UncheckedIOException(ex);
+            try (Transport transport = ChildWorkers.launcherDriver("graph");
+                ChildWorkers children = ChildWorkers.overIpc("graph", GraphMain.class.getName(), options.workers,
+                    args(options), transport.aeronDirectoryName(), System.err))
+            {
+                runFirstWorker(options, read(options, startNs), 1, children.members(), transport, startNs);
+                for (int id = 2; id <= options.workers; id++)
+                {
+                    children.awaitExit(id, ChildWorkers.WORKER_TIMEOUT_MS);
+                }
+            }
+        }
+        else
+        {
+            try (Transport transport = ChildWorkers.launcherDriver("graph"))
+            {
+                final EdgeList graph = read(options, startNs);
+                final String members = ChildWorkers.ipcMembers(options.workers);
+                for (int id = 2; id <= options.workers; id++)
+                {
+                    startWorkerThread(graph, options, id, members, transport);
+                }
+                runFirstWorker(options, graph, 1, members, transport, startNs);
+            }
         }
     }
 
-    private static void runWorker(final GraphOptions options)
+    /**
+     * Worker {@code id} as a thread of this process, on the graph read once for all of them: one JIT, one copy of
+     * the edges, Aeron IPC on this process's media driver between the workers. A worker that fails ends the job,
+     * as a failed worker process does.
+     */
+    private static void startWorkerThread(
+        final EdgeList graph, final GraphOptions options, final int id, final String members,
+        final Transport transport)
     {
-        if (null == options.aeronDir || null == options.members || null == options.part)
+        final Thread thread = new Thread(() ->
         {
-            throw new IllegalArgumentException("--worker-id needs --members, --aeron-dir and --part");
-        }
+            final long startNs = CLOCK.nanoTime();
+            compute(graph, options, id, members, transport);
+            // No peak RSS of its own: it is worker 1's process's, which worker 1 reports.
+            System.err.printf("graph worker %d: supersteps took %.3f s, a thread of worker 1's process%n", id,
+                (CLOCK.nanoTime() - startNs) / 1e9);
+        }, "graph-worker-" + id);
+        thread.setDaemon(true);
+        thread.setUncaughtExceptionHandler((t, ex) ->
+        {
+            System.err.println("shawarma " + options.algorithm + ": graph worker " + id + ": " + ex.getMessage());
+            System.exit(1);
+        });
+        thread.start();
+    }
+
+    private static EdgeList read(final GraphOptions options, final long startNs)
+    {
         final EdgeList graph = EdgeListParser.parseGraph(options.edges);
-        final long computeStartNs = CLOCK.nanoTime();
-        final GraphWorker.Result result;
-        try (Transport transport = Transport.external(options.aeronDir, Throwable::printStackTrace, true))
+        if (options.source >= 0 && graph.indexOf(options.source) < 0)
         {
-            result = compute(graph, options, options.workerId, options.members, transport);
+            throw new IllegalArgumentException("--source " + options.source + " is not a vertex of " +
+                options.edges);
         }
-        System.out.printf("graph worker %d: supersteps took %.3f s, peak RSS %d MB%n", options.workerId,
+        System.err.printf("read %,d vertices and %,d edges from %s in %.1f s%n", graph.vertexIds().length,
+            graph.edgeCount(), options.edges, (CLOCK.nanoTime() - startNs) / 1e9);
+        return graph;
+    }
+
+    private static void runFirstWorker(
+        final GraphOptions options, final EdgeList graph, final int workerId, final String members,
+        final Transport transport, final long startNs)
+    {
+        final long computeStartNs = CLOCK.nanoTime();
+        final GraphWorker.Result all = compute(graph, options, workerId, members, transport);
+        System.err.printf("graph worker %d: supersteps took %.3f s, peak RSS %d MB%n", workerId,
             (CLOCK.nanoTime() - computeStartNs) / 1e9, ProcessStats.peakRssMb());
-        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(options.part))))
+        try
         {
-            out.writeLong(result.supersteps);
-            out.writeInt(result.vertexIds.length);
-            for (int i = 0; i < result.vertexIds.length; i++)
-            {
-                out.writeLong(result.vertexIds[i]);
-                out.writeLong(result.values[i]);
-            }
+            deliver(options, all);
         }
         catch (final IOException ex)
         {
             throw new UncheckedIOException(ex);
         }
+        System.err.printf("%s: %d supersteps, %d workers, %.1f s; results %s%n", options.algorithm,
+            all.supersteps, FabricMembers.parse(members, "--members").size(), (CLOCK.nanoTime() - startNs) / 1e9,
+            where(options));
+    }
+
+    /**
+     * A worker other than the first: a child of a launcher on this machine (attached to its media driver with
+     * {@code --aeron-dir}), or a worker on another host, with a media driver of its own.
+     */
+    private static void runWorker(final GraphOptions options)
+    {
+        if (null == options.members)
+        {
+            throw new IllegalArgumentException("--worker-id needs --members");
+        }
+        final EdgeList graph = EdgeListParser.parseGraph(options.edges);
+        final long computeStartNs = CLOCK.nanoTime();
+        try (Transport transport = null != options.aeronDir ?
+            Transport.external(options.aeronDir, Throwable::printStackTrace, true) :
+            ChildWorkers.launcherDriver("graph-worker-" + options.workerId))
+        {
+            compute(graph, options, options.workerId, options.members, transport);
+        }
+        System.out.printf("graph worker %d: supersteps took %.3f s, peak RSS %d MB%n",
+            options.workerId, (CLOCK.nanoTime() - computeStartNs) / 1e9, ProcessStats.peakRssMb());
     }
 
     /**
@@ -155,44 +207,34 @@ public final class GraphMain
             options.program(), transport.aeron(), STREAM_BASE, IdleStrategies.of(idle), options.maxSupersteps,
             System.err))
         {
-            return worker.run(ChildWorkers.CONNECT_TIMEOUT_NS);
+            return worker.gather(worker.run(ChildWorkers.CONNECT_TIMEOUT_NS), RESULTS_TIMEOUT_NS);
         }
     }
 
-    private static GraphWorker.Result readPart(final Path part) throws IOException
+    private static String where(final GraphOptions options)
     {
-        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(part))))
-        {
-            final long supersteps = in.readLong();
-            final int count = in.readInt();
-            final long[] ids = new long[count];
-            final long[] values = new long[count];
-            for (int i = 0; i < count; i++)
-            {
-                ids[i] = in.readLong();
-                values[i] = in.readLong();
-            }
-            return new GraphWorker.Result(ids, values, supersteps);
-        }
+        final String file = null != options.out ? "in " + options.out : "";
+        final String fabric = null != options.into ? "put into " + options.into : "";
+        return file + (file.isEmpty() || fabric.isEmpty() ? "" : ", ") + fabric;
     }
 
-    private static void write(final GraphOptions options, final List<GraphWorker.Result> results) throws IOException
+    /**
+     * Writes every worker's results, sorted by vertex id, into the output file, the fabric, or both.
+     */
+    private static void deliver(final GraphOptions options, final GraphWorker.Result all) throws IOException
     {
-        int total = 0;
-        for (final GraphWorker.Result result : results)
-        {
-            total += result.vertexIds.length;
-        }
-        final long[] ids = new long[total];
-        final long[] values = new long[total];
-        int position = 0;
-        for (final GraphWorker.Result result : results)
-        {
-            System.arraycopy(result.vertexIds, 0, ids, position, result.vertexIds.length);
-            System.arraycopy(result.values, 0, values, position, result.values.length);
-            position += result.vertexIds.length;
-        }
+        final long[] ids = all.vertexIds;
+        final long[] values = all.values;
+        final int total = ids.length;
         sortByIds(ids, values);
+        if (null != options.into)
+        {
+            FabricResults.put(options.into, ids, values);
+        }
+        if (null == options.out)
+        {
+            return;
+        }
         if (options.hasDoubleValues())
         {
             final double[] doubles = new double[total];
@@ -235,6 +277,10 @@ public final class GraphMain
         if (options.source >= 0)
         {
             args.addAll(List.of("--source", Long.toString(options.source)));
+        }
+        if (null != options.programClass)
+        {
+            args.addAll(List.of("--program-class", options.programClass, "--values", options.values));
         }
         return args;
     }

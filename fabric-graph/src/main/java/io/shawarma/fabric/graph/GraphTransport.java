@@ -8,6 +8,10 @@ import io.shawarma.codecs.GraphBroadcastsDecoder;
 import io.shawarma.codecs.GraphBroadcastsEncoder;
 import io.shawarma.codecs.GraphMessagesDecoder;
 import io.shawarma.codecs.GraphMessagesEncoder;
+import io.shawarma.codecs.GraphResultsDecoder;
+import io.shawarma.codecs.GraphResultsEncoder;
+import io.shawarma.codecs.GraphResultsTakenDecoder;
+import io.shawarma.codecs.GraphResultsTakenEncoder;
 import io.shawarma.codecs.MessageHeaderEncoder;
 import io.shawarma.codecs.SuperstepDoneDecoder;
 import io.shawarma.codecs.SuperstepDoneEncoder;
@@ -36,6 +40,8 @@ final class GraphTransport implements AutoCloseable
 {
     /** Bytes per packed message entry: int32 local vertex index, int64 message. */
     static final int ENTRY_BYTES = 12;
+    /** Bytes per result entry: int64 vertex id, int64 value. */
+    static final int RESULT_BYTES = 16;
 
     /** Receives decoded frames. */
     interface Receiver
@@ -46,6 +52,12 @@ final class GraphTransport implements AutoCloseable
 
         void onDone(int senderSlot, long superstep, long activeVertices, long messagesSent, DirectBuffer buffer,
             int offset, int aggregateCount);
+
+        /** Some of a worker's results; {@code total} is how many it sends in all. */
+        void onResults(int senderSlot, long supersteps, long total, DirectBuffer buffer, int offset, int count);
+
+        /** Worker 1 has all of this worker's results. */
+        void onResultsTaken(int senderSlot, long total);
 
         void onMalformed(String reason);
     }
@@ -61,10 +73,14 @@ final class GraphTransport implements AutoCloseable
     private final GraphMessagesEncoder messagesEncoder = new GraphMessagesEncoder();
     private final GraphBroadcastsEncoder broadcastsEncoder = new GraphBroadcastsEncoder();
     private final SuperstepDoneEncoder doneEncoder = new SuperstepDoneEncoder();
+    private final GraphResultsEncoder resultsEncoder = new GraphResultsEncoder();
+    private final GraphResultsTakenEncoder takenEncoder = new GraphResultsTakenEncoder();
     private final FrameHeader frame = new FrameHeader();
     private final GraphMessagesDecoder messagesDecoder = new GraphMessagesDecoder();
     private final GraphBroadcastsDecoder broadcastsDecoder = new GraphBroadcastsDecoder();
     private final SuperstepDoneDecoder doneDecoder = new SuperstepDoneDecoder();
+    private final GraphResultsDecoder resultsDecoder = new GraphResultsDecoder();
+    private final GraphResultsTakenDecoder takenDecoder = new GraphResultsTakenDecoder();
     private final ControlledFragmentAssembler assembler = new ControlledFragmentAssembler(this::onFragment);
     // Made once: sending polls while a peer is back pressured, without allocating a lambda per frame.
     private final PeerLinks.WhileBackPressured pollCurrentSuperstep = () -> poll(this.currentSuperstep);
@@ -160,6 +176,44 @@ final class GraphTransport implements AutoCloseable
     }
 
     /**
+     * Sends a peer (worker 1) this worker's results, in as many frames as it takes; one frame when there are none.
+     */
+    void sendResults(final int peerSlot, final long supersteps, final long[] ids, final long[] values)
+    {
+        final int lengthOffset = HEADER_LENGTH + GraphResultsEncoder.BLOCK_LENGTH;
+        final int perFrame = (buffer.capacity() - lengthOffset - FrameHeader.VAR_LENGTH_BYTES) / RESULT_BYTES;
+        int i = 0;
+        do
+        {
+            resultsEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder).session()
+                .senderId(workerId).correlationId(0).epoch(1);
+            resultsEncoder.supersteps(supersteps).total(ids.length);
+            final int count = Math.min(perFrame, ids.length - i);
+            buffer.putInt(lengthOffset, count * RESULT_BYTES, LITTLE_ENDIAN);
+            int position = lengthOffset + FrameHeader.VAR_LENGTH_BYTES;
+            for (final int end = i + count; i < end; i++)
+            {
+                buffer.putLong(position, ids[i], LITTLE_ENDIAN);
+                buffer.putLong(position + Long.BYTES, values[i], LITTLE_ENDIAN);
+                position += RESULT_BYTES;
+            }
+            offer(peerSlot, position);
+        }
+        while (i < ids.length);
+    }
+
+    /**
+     * Tells a peer that all of its results arrived.
+     */
+    void sendResultsTaken(final int peerSlot, final long total)
+    {
+        takenEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder).session()
+            .senderId(workerId).correlationId(0).epoch(1);
+        takenEncoder.total(total);
+        offer(peerSlot, HEADER_LENGTH + GraphResultsTakenEncoder.BLOCK_LENGTH);
+    }
+
+    /**
      * Polls for frames up to the given superstep; later ones stay in the stream.
      *
      * @return the number of fragments handled.
@@ -227,16 +281,13 @@ final class GraphTransport implements AutoCloseable
     {
         int reason = frame.wrap(buffer, offset, length);
         final int templateId = FrameHeader.VALID == reason ? frame.templateId() : -1;
-        final boolean isMessages = GraphMessagesDecoder.TEMPLATE_ID == templateId;
-        final boolean isBroadcasts = GraphBroadcastsDecoder.TEMPLATE_ID == templateId;
-        final boolean isDone = SuperstepDoneDecoder.TEMPLATE_ID == templateId;
+        final int blockLength = expectedBlockLength(templateId);
         if (FrameHeader.VALID == reason)
         {
-            reason = frame.checkBody(isMessages ? GraphMessagesDecoder.BLOCK_LENGTH :
-                isBroadcasts ? GraphBroadcastsDecoder.BLOCK_LENGTH :
-                isDone ? SuperstepDoneDecoder.BLOCK_LENGTH : -1);
+            reason = frame.checkBody(blockLength);
         }
-        final int dataLength = FrameHeader.VALID == reason ? frame.varLength(frame.dataOffset()) : 0;
+        final boolean hasData = GraphResultsTakenDecoder.TEMPLATE_ID != templateId;
+        final int dataLength = FrameHeader.VALID == reason && hasData ? frame.varLength(frame.dataOffset()) : 0;
         if (dataLength < 0)
         {
             reason = FrameHeader.reasonOf(dataLength);
@@ -246,31 +297,8 @@ final class GraphTransport implements AutoCloseable
             receiver.onMalformed(Malformed.describe(reason));
             return ControlledFragmentHandler.Action.CONTINUE;
         }
-        final int bodyOffset = frame.bodyOffset();
-        final int blockLength = frame.blockLength();
-        final int dataOffset = frame.dataOffset() + FrameHeader.VAR_LENGTH_BYTES;
-
-        final long superstep;
-        final int senderId;
-        if (isMessages)
-        {
-            messagesDecoder.wrap(buffer, bodyOffset, blockLength, frame.version());
-            superstep = messagesDecoder.superstep();
-            senderId = messagesDecoder.session().senderId();
-        }
-        else if (isBroadcasts)
-        {
-            broadcastsDecoder.wrap(buffer, bodyOffset, blockLength, frame.version());
-            superstep = broadcastsDecoder.superstep();
-            senderId = broadcastsDecoder.session().senderId();
-        }
-        else
-        {
-            doneDecoder.wrap(buffer, bodyOffset, blockLength, frame.version());
-            superstep = doneDecoder.superstep();
-            senderId = doneDecoder.session().senderId();
-        }
-        if (superstep > currentSuperstep)
+        final int senderId = wrap(templateId, buffer, frame.bodyOffset(), frame.blockLength(), frame.version());
+        if (superstepOf(templateId) > currentSuperstep)
         {
             return ControlledFragmentHandler.Action.ABORT;
         }
@@ -280,31 +308,99 @@ final class GraphTransport implements AutoCloseable
             receiver.onMalformed("graph frame from unknown worker " + senderId);
             return ControlledFragmentHandler.Action.CONTINUE;
         }
-        final int entrySize = isDone ? Long.BYTES : ENTRY_BYTES;
+        final int entrySize = SuperstepDoneDecoder.TEMPLATE_ID == templateId ? Long.BYTES :
+            GraphResultsDecoder.TEMPLATE_ID == templateId ? RESULT_BYTES : ENTRY_BYTES;
         if (dataLength % entrySize != 0)
         {
             receiver.onMalformed("graph frame data of " + dataLength + " bytes");
             return ControlledFragmentHandler.Action.CONTINUE;
         }
-
-        final int count = dataLength / entrySize;
-        if (!isDone)
-        {
-            counters.onItemsReceived(count);
-        }
-        if (isMessages)
-        {
-            receiver.onMessages(superstep, buffer, dataOffset, count);
-        }
-        else if (isBroadcasts)
-        {
-            receiver.onBroadcasts(sender, superstep, buffer, dataOffset, count);
-        }
-        else
-        {
-            receiver.onDone(sender, superstep, doneDecoder.activeVertices(), doneDecoder.messagesSent(),
-                buffer, dataOffset, count);
-        }
+        deliver(templateId, sender, buffer, frame.dataOffset() + FrameHeader.VAR_LENGTH_BYTES, dataLength / entrySize);
         return ControlledFragmentHandler.Action.CONTINUE;
+    }
+
+    private static int expectedBlockLength(final int templateId)
+    {
+        switch (templateId)
+        {
+            case GraphMessagesDecoder.TEMPLATE_ID:
+                return GraphMessagesDecoder.BLOCK_LENGTH;
+            case GraphBroadcastsDecoder.TEMPLATE_ID:
+                return GraphBroadcastsDecoder.BLOCK_LENGTH;
+            case SuperstepDoneDecoder.TEMPLATE_ID:
+                return SuperstepDoneDecoder.BLOCK_LENGTH;
+            case GraphResultsDecoder.TEMPLATE_ID:
+                return GraphResultsDecoder.BLOCK_LENGTH;
+            case GraphResultsTakenDecoder.TEMPLATE_ID:
+                return GraphResultsTakenDecoder.BLOCK_LENGTH;
+            default:
+                return -1;
+        }
+    }
+
+    /**
+     * Wraps the frame's decoder. @return the sender's id.
+     */
+    private int wrap(
+        final int templateId, final DirectBuffer buffer, final int bodyOffset, final int blockLength, final int version)
+    {
+        switch (templateId)
+        {
+            case GraphMessagesDecoder.TEMPLATE_ID:
+                return messagesDecoder.wrap(buffer, bodyOffset, blockLength, version).session().senderId();
+            case GraphBroadcastsDecoder.TEMPLATE_ID:
+                return broadcastsDecoder.wrap(buffer, bodyOffset, blockLength, version).session().senderId();
+            case SuperstepDoneDecoder.TEMPLATE_ID:
+                return doneDecoder.wrap(buffer, bodyOffset, blockLength, version).session().senderId();
+            case GraphResultsDecoder.TEMPLATE_ID:
+                return resultsDecoder.wrap(buffer, bodyOffset, blockLength, version).session().senderId();
+            default:
+                return takenDecoder.wrap(buffer, bodyOffset, blockLength, version).session().senderId();
+        }
+    }
+
+    /**
+     * @return the superstep a wrapped frame belongs to; results belong to none and are taken whenever they come.
+     */
+    private long superstepOf(final int templateId)
+    {
+        switch (templateId)
+        {
+            case GraphMessagesDecoder.TEMPLATE_ID:
+                return messagesDecoder.superstep();
+            case GraphBroadcastsDecoder.TEMPLATE_ID:
+                return broadcastsDecoder.superstep();
+            case SuperstepDoneDecoder.TEMPLATE_ID:
+                return doneDecoder.superstep();
+            default:
+                return Long.MIN_VALUE;
+        }
+    }
+
+    private void deliver(
+        final int templateId, final int sender, final DirectBuffer buffer, final int dataOffset, final int count)
+    {
+        switch (templateId)
+        {
+            case GraphMessagesDecoder.TEMPLATE_ID:
+                counters.onItemsReceived(count);
+                receiver.onMessages(messagesDecoder.superstep(), buffer, dataOffset, count);
+                break;
+            case GraphBroadcastsDecoder.TEMPLATE_ID:
+                counters.onItemsReceived(count);
+                receiver.onBroadcasts(sender, broadcastsDecoder.superstep(), buffer, dataOffset, count);
+                break;
+            case SuperstepDoneDecoder.TEMPLATE_ID:
+                receiver.onDone(sender, doneDecoder.superstep(), doneDecoder.activeVertices(),
+                    doneDecoder.messagesSent(), buffer, dataOffset, count);
+                break;
+            case GraphResultsDecoder.TEMPLATE_ID:
+                receiver.onResults(sender, resultsDecoder.supersteps(), resultsDecoder.total(), buffer, dataOffset,
+                    count);
+                break;
+            default:
+                receiver.onResultsTaken(sender, takenDecoder.total());
+                break;
+        }
     }
 }

@@ -51,8 +51,11 @@ public final class GraphWorker implements AutoCloseable, GraphTransport.Receiver
     private final PrintStream progress;
     private final int slot;
     private final int workers;
+    private final FabricMembers members;
+    private final GatheredResults gathered;
     private long superstep;
     private long malformedFrames;
+    private boolean resultsTaken;
 
     /**
      * A worker that reads the system's clock.
@@ -91,6 +94,7 @@ public final class GraphWorker implements AutoCloseable, GraphTransport.Receiver
         this.maxSupersteps = maxSupersteps;
         this.partition = new GraphPartition(graph, members, workerId, program.undirected());
         this.slot = partition.slot;
+        this.members = members;
         this.workers = members.size();
         this.progress = 0 == slot ? progress : null;
         this.counters = new JobCounters(CountersFile.ROLE_GRAPH, workerId, "supersteps", "messages");
@@ -106,6 +110,7 @@ public final class GraphWorker implements AutoCloseable, GraphTransport.Receiver
         }
         computation = new VertexComputation(partition, program, workers);
         barrier = new SuperstepBarrier(slot, workers, computation.aggregators().length);
+        gathered = 0 == slot ? new GatheredResults(workers, partition.vertexCount()) : null;
     }
 
     /**
@@ -182,6 +187,46 @@ public final class GraphWorker implements AutoCloseable, GraphTransport.Receiver
     }
 
     /**
+     * After {@link #run(long)}, brings the results of the run together at worker 1 over the job's own links (no
+     * file, so the workers may be on other machines): worker 1 waits for every other worker's results and tells each
+     * when it has them; every other worker sends its results and waits to be told.
+     *
+     * @param own       what {@link #run(long)} returned.
+     * @param timeoutNs how long to wait.
+     * @return on worker 1, every worker's vertices and values (in no order); elsewhere {@code own}.
+     * @throws IllegalStateException when the results did not come together in time, naming who is missing.
+     */
+    public Result gather(final Result own, final long timeoutNs)
+    {
+        final long deadlineNs = clock.nanoTime() + timeoutNs;
+        superstep = Long.MAX_VALUE;
+        if (0 != slot)
+        {
+            transport.sendResults(0, own.supersteps, own.vertexIds, own.values);
+            idle.reset();
+            while (!resultsTaken)
+            {
+                checkDeadline(deadlineNs, timeoutNs, "worker " + members.idAt(0) +
+                    " did not confirm that it has this worker's results");
+                idle.idle(transport.poll(superstep));
+            }
+            return own;
+        }
+        idle.reset();
+        for (int peer = 1; peer < workers; peer++)
+        {
+            while (!gathered.isComplete(peer))
+            {
+                checkDeadline(deadlineNs, timeoutNs, "worker " + members.idAt(peer) + " sent " +
+                    gathered.received(peer) + " of its results and then nothing");
+                idle.idle(transport.poll(superstep));
+            }
+            transport.sendResultsTaken(peer, gathered.received(peer));
+        }
+        return gathered.merge(own, slot);
+    }
+
+    /**
      * @return messages addressed to ids that are not in the graph, dropped.
      */
     public long unknownTargets()
@@ -235,6 +280,14 @@ public final class GraphWorker implements AutoCloseable, GraphTransport.Receiver
         awaitBarrier();
     }
 
+    private void checkDeadline(final long deadlineNs, final long timeoutNs, final String what)
+    {
+        if (clock.nanoTime() - deadlineNs > 0)
+        {
+            throw new IllegalStateException(what + " within " + timeoutNs / 1_000_000_000L + " s");
+        }
+    }
+
     private void awaitBarrier()
     {
         idle.reset();
@@ -260,6 +313,23 @@ public final class GraphWorker implements AutoCloseable, GraphTransport.Receiver
         final DirectBuffer buffer, final int offset, final int aggregateCount)
     {
         barrier.onDone(senderSlot, doneIn, activeVertices, sent, buffer, offset, aggregateCount);
+    }
+
+    public void onResults(
+        final int senderSlot, final long supersteps, final long total, final DirectBuffer buffer, final int offset,
+        final int count)
+    {
+        final String refused = null == gathered ? "results sent to a worker other than worker 1" :
+            gathered.onResults(senderSlot, supersteps, total, buffer, offset, count);
+        if (null != refused)
+        {
+            onMalformed(refused);
+        }
+    }
+
+    public void onResultsTaken(final int senderSlot, final long total)
+    {
+        resultsTaken |= 0 == senderSlot;
     }
 
     public void onMalformed(final String reason)

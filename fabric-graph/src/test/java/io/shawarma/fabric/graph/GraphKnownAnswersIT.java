@@ -1,6 +1,14 @@
 package io.shawarma.fabric.graph;
 
+import io.shawarma.fabric.FabricClient;
+import io.shawarma.fabric.Worker;
 import io.shawarma.fabric.process.ChildJvm;
+import io.shawarma.fabric.process.LoopbackPorts;
+import io.shawarma.fabric.udf.ReadUdf;
+import io.shawarma.udf.Status;
+import io.shawarma.udf.Udf;
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -10,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import static java.nio.ByteOrder.LITTLE_ENDIAN;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -71,6 +80,71 @@ class GraphKnownAnswersIT
     }
 
     @Test
+    void shouldGiveTheSameAnswersWithWorkersAsProcesses() throws Exception
+    {
+        assertEquals(run("bfs", "two-parts.txt", "--source", "5"),
+            run("bfs", "two-parts.txt", "--source", "5", "--workers-as", "processes", "--workers", "3"));
+        assertEquals(run("pagerank", "dangling.txt", "--iterations", "50"),
+            run("pagerank", "dangling.txt", "--iterations", "50", "--workers-as", "processes"));
+    }
+
+    @Test
+    void shouldRunAUsersProgramClass() throws Exception
+    {
+        assertEquals(List.of("5\t1000000000000", "7\t1000000000000", "42\t43", "43\t43",
+            "1000000000000\t1000000000000"),
+            run("pregel", "two-parts.txt", "--program-class", MaxIdProgram.class.getName()));
+    }
+
+    @Test
+    void shouldRefuseAProgramClassNotOnTheClasspathInOneLine() throws Exception
+    {
+        final ChildJvm job = new ChildJvm("graph", GraphMain.class.getName(), Map.of(), List.of("pregel",
+            "--program-class", "com.example.Missing", "--edges", GraphWorkerTest.resource("two-parts.txt").toString(),
+            "--out", temp.resolve("never.txt").toString()), "never", null);
+        assertEquals(1, job.awaitExit(120_000), job.lastLines());
+        assertTrue(job.lastLines().contains("--program-class com.example.Missing: not on the classpath (add its jar " +
+            "to SHAWARMA_CLASSPATH)"), job.lastLines());
+    }
+
+    @Test
+    void shouldPutRanksIntoARunningFabricWhereTheReadUdfFindsThem() throws Exception
+    {
+        final StringBuilder members = new StringBuilder();
+        for (int id = 1; id <= 3; id++)
+        {
+            members.append(1 == id ? "" : ",").append(id).append("@aeron:udp?endpoint=127.0.0.1:")
+                .append(LoopbackPorts.freeUdpPort());
+        }
+        final List<Worker> workers = new ArrayList<>();
+        try
+        {
+            for (int id = 1; id <= 3; id++)
+            {
+                workers.add(Worker.launch(new Worker.Context().workerId(id).fabric(members.toString())
+                    .idleStrategy("backoff")));
+            }
+            final List<String> ranks = run("pagerank", "dangling.txt", "--into", members.toString());
+            final UnsafeBuffer result = new UnsafeBuffer(new byte[Long.BYTES]);
+            try (FabricClient client = FabricClient.connect(new FabricClient.Context().fabric(members.toString())
+                .idleStrategy("backoff")))
+            {
+                for (final String line : ranks)
+                {
+                    final String[] fields = line.split("\t");
+                    assertEquals(Status.OK, client.invoke(Long.parseLong(fields[0]), Udf.idOf(ReadUdf.NAME),
+                        result, 0, 0, result), line);
+                    assertEquals(Double.parseDouble(fields[1]), result.getDouble(0, LITTLE_ENDIAN), line);
+                }
+            }
+        }
+        finally
+        {
+            CloseHelper.closeAll(workers);
+        }
+    }
+
+    @Test
     void shouldRefuseABadLineWithItsNumberAndWriteNothing() throws Exception
     {
         final Path edges = temp.resolve("bad.txt");
@@ -86,7 +160,7 @@ class GraphKnownAnswersIT
 
     private List<String> run(final String algorithm, final String graph, final String... options) throws Exception
     {
-        final Path out = temp.resolve(algorithm + "-" + graph);
+        final Path out = Files.createTempFile(temp, algorithm + "-" + graph, ".tsv");
         final List<String> args = new ArrayList<>(List.of(algorithm, "--edges",
             GraphWorkerTest.resource(graph).toString(), "--out", out.toString(), "--workers", "2"));
         args.addAll(List.of(options));

@@ -69,6 +69,33 @@ class GraphOptionsTest
         assertEquals("shawarma.graph.workers=0: --workers 0: expected a whole number in [1, 64]", ex.getMessage());
     }
 
+    @Test
+    void shouldTiePregelAndProgramClassTogetherAndTakeIntoForOut()
+    {
+        assertEquals("pregel needs --program-class CLASS", assertThrows(IllegalArgumentException.class,
+            () -> GraphOptions.parse(new String[]{ "pregel", "--edges", "g.txt", "--out", "o.tsv" })).getMessage());
+        final String[] ccWithClass = { "cc", "--edges", "g.txt", "--out", "o.tsv", "--program-class", "a.B" };
+        assertEquals("--program-class is for the pregel command", assertThrows(IllegalArgumentException.class,
+            () -> GraphOptions.parse(ccWithClass)).getMessage());
+        final String[] badValues = { "pregel", "--edges", "g.txt", "--out", "o.tsv", "--program-class", "a.B",
+            "--values", "u8" };
+        assertEquals("--values u8: expected i64 or f64", assertThrows(IllegalArgumentException.class,
+            () -> GraphOptions.parse(badValues)).getMessage());
+        assertEquals("--edges and --out FILE or --into FABRIC are required", assertThrows(
+            IllegalArgumentException.class, () -> GraphOptions.parse(new String[]{ "cc", "--edges", "g.txt" }))
+            .getMessage());
+
+        final String[] badWorkersAs = { "cc", "--edges", "g.txt", "--out", "o.tsv", "--workers-as", "fibers" };
+        assertEquals("--workers-as fibers: expected threads or processes", assertThrows(
+            IllegalArgumentException.class, () -> GraphOptions.parse(badWorkersAs)).getMessage());
+
+        final GraphOptions options = GraphOptions.parse(new String[]{ "pregel", "--edges", "g.txt", "--into",
+            "1@aeron:ipc", "--program-class", MaxIdProgram.class.getName(), "--values", "f64" });
+        assertEquals("1@aeron:ipc", options.into);
+        assertEquals(true, options.hasDoubleValues());
+        assertEquals("max-id", options.program().name());
+    }
+
     private Path write(final String... lines) throws IOException
     {
         final Path file = dir.resolve("job.properties");

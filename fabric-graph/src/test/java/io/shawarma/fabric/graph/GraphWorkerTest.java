@@ -35,6 +35,7 @@ import java.util.function.Supplier;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 /**
@@ -264,7 +265,8 @@ class GraphWorkerTest
     }
 
     /**
-     * Runs a program on every worker in its own thread and gathers the values in vertex id order.
+     * Runs a program on every worker in its own thread, brings the results together at worker 1 as the job does,
+     * and gives them in vertex id order.
      */
     private static long[] run(final EdgeList graph, final int workers, final Supplier<VertexProgram> program)
         throws Exception
@@ -289,19 +291,25 @@ class GraphWorkerTest
                     try (GraphWorker worker = new GraphWorker(graph, members, workerId, program.get(),
                         transport.aeron(), streamBase, IdleStrategies.of("backoff"), 10_000, null))
                     {
-                        return worker.run(30_000_000_000L);
+                        return worker.gather(worker.run(30_000_000_000L), 30_000_000_000L);
                     }
                 }));
             }
-            final long[] values = new long[graph.vertexIds().length];
             for (final Future<GraphWorker.Result> future : results)
             {
-                final GraphWorker.Result result = future.get();
-                for (int i = 0; i < result.vertexIds.length; i++)
-                {
-                    values[graph.indexOf(result.vertexIds[i])] = result.values[i];
-                }
+                future.get();
             }
+            final GraphWorker.Result all = results.get(0).get();
+            final long[] values = new long[graph.vertexIds().length];
+            final boolean[] seen = new boolean[values.length];
+            for (int i = 0; i < all.vertexIds.length; i++)
+            {
+                final int index = graph.indexOf(all.vertexIds[i]);
+                assertFalse(seen[index], "vertex " + all.vertexIds[i] + " came back twice");
+                seen[index] = true;
+                values[index] = all.values[i];
+            }
+            assertEquals(values.length, all.vertexIds.length, "worker 1 has every vertex's result");
             return values;
         }
         finally

@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import static io.aeron.cluster.ConsensusModule.Configuration.ELECTION_TIMEOUT_PROP_NAME;
 import static io.aeron.cluster.ConsensusModule.Configuration.LEADER_HEARTBEAT_INTERVAL_PROP_NAME;
 import static io.aeron.cluster.ConsensusModule.Configuration.LEADER_HEARTBEAT_TIMEOUT_PROP_NAME;
+import static io.aeron.cluster.ConsensusModule.Configuration.MAX_CONCURRENT_SESSIONS_PROP_NAME;
 import static io.shawarma.fabric.Configuration.IDLE_DEFAULT;
 import static io.shawarma.fabric.Configuration.IDLE_PROP;
 import static io.shawarma.fabric.Configuration.SECRET_FILE_PROP;
@@ -50,6 +51,11 @@ public final class GridCluster implements AutoCloseable
     private static final long LEADER_HEARTBEAT_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final long ELECTION_TIMEOUT_NS = TimeUnit.MILLISECONDS.toNanos(250);
     private static final long STARTUP_CANVASS_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(5);
+    /**
+     * Every worker, client and status probe holds a session, and a worker that reconnects holds two until the old
+     * one times out: Aeron's default of 10 refused worker reconnects in a grid of a handful of workers.
+     */
+    private static final int MAX_SESSIONS = 1_024;
 
     private final Context context;
     private final ClusteredMediaDriver driver;
@@ -113,6 +119,7 @@ public final class GridCluster implements AutoCloseable
             .leaderHeartbeatIntervalNs(aeronOrGrid(LEADER_HEARTBEAT_INTERVAL_PROP_NAME, LEADER_HEARTBEAT_INTERVAL_NS))
             .electionTimeoutNs(aeronOrGrid(ELECTION_TIMEOUT_PROP_NAME, ELECTION_TIMEOUT_NS))
             .startupCanvassTimeoutNs(STARTUP_CANVASS_TIMEOUT_NS)
+            .maxConcurrentSessions(Integer.getInteger(MAX_CONCURRENT_SESSIONS_PROP_NAME, MAX_SESSIONS))
             .clusterClock(new NanosecondClusterClock())
             .idleStrategySupplier(() -> IdleStrategies.of(context.idleStrategy))
             .errorHandler(errors);
