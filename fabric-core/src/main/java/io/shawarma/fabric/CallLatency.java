@@ -4,7 +4,6 @@ import org.HdrHistogram.EncodableHistogram;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramLogReader;
 import org.HdrHistogram.HistogramLogWriter;
-import org.HdrHistogram.SingleWriterRecorder;
 
 import java.io.File;
 import java.io.FileNotFoundException;
@@ -16,10 +15,15 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A worker's call service times (from a call's arrival to its answer or forward, measured on the worker around its
- * dispatch), recorded by the agent thread into an HdrHistogram {@link SingleWriterRecorder} without allocation, and
- * written every few seconds by a low-priority daemon thread as interval histograms to {@value #FILE_NAME} in the
- * worker's directory: HdrHistogram's log format, which its log tools and {@code scripts/shawarma stat --latency}
- * read.
+ * dispatch), recorded by the agent thread into a pre-sized HdrHistogram without allocation, and written every few
+ * seconds by a low-priority daemon thread as interval histograms to {@value #FILE_NAME} in the worker's directory:
+ * HdrHistogram's log format, which its log tools and {@code scripts/shawarma stat --latency} read.
+ * <p>
+ * The agent only ever adds to one cumulative histogram; the writer copies it and subtracts the previous copy. Not a
+ * {@code Recorder}: its phaser takes the other branch after each swap, and the first swap after the agent's code is
+ * compiled would deoptimize the call path (which then allocates until compiled again). The copy races with the
+ * agent's increments, so an interval may miss a call that lands in the next one; each count only grows, so an
+ * interval never goes negative.
  */
 final class CallLatency implements AutoCloseable
 {
@@ -27,14 +31,15 @@ final class CallLatency implements AutoCloseable
     static final String FILE_NAME = "call-latency.hlog";
     /** Longest service time kept apart: longer ones are recorded as this. */
     static final long HIGHEST_NS = TimeUnit.SECONDS.toNanos(60);
+    // Two significant digits: values to within 1%, in about 30 KB per histogram.
+    private static final int DIGITS = 2;
     /** How often an interval is written. */
     static final long INTERVAL_MS = 5_000;
     // A day of intervals per file.
     private static final long INTERVALS_PER_FILE = TimeUnit.DAYS.toMillis(1) / INTERVAL_MS;
 
-    // Before the recorder: its first interval starts when it is made, and a log's intervals may not start before it.
     private final long createdMs = System.currentTimeMillis();
-    private final SingleWriterRecorder recorder = new SingleWriterRecorder(1, HIGHEST_NS, 3);
+    private final Histogram live = new Histogram(1, HIGHEST_NS, DIGITS);
     private final File file;
     private final Thread writer;
     private volatile boolean running = true;
@@ -59,7 +64,7 @@ final class CallLatency implements AutoCloseable
      */
     void record(final long serviceNs)
     {
-        recorder.recordValue(Math.max(0, Math.min(serviceNs, HIGHEST_NS)));
+        live.recordValue(Math.max(0, Math.min(serviceNs, HIGHEST_NS)));
     }
 
     /**
@@ -122,7 +127,7 @@ final class CallLatency implements AutoCloseable
         {
             return "no " + FILE_NAME;
         }
-        final Histogram sum = new Histogram(1, HIGHEST_NS, 3);
+        final Histogram sum = new Histogram(1, HIGHEST_NS, DIGITS);
         for (final Histogram interval : newest)
         {
             sum.add(interval);
@@ -145,7 +150,9 @@ final class CallLatency implements AutoCloseable
 
     private void writeIntervals()
     {
-        Histogram interval = null;
+        Histogram previous = new Histogram(1, HIGHEST_NS, DIGITS);
+        Histogram current = new Histogram(1, HIGHEST_NS, DIGITS);
+        final Histogram interval = new Histogram(1, HIGHEST_NS, DIGITS);
         long startMs = createdMs;
         boolean last = false;
         while (!last)
@@ -169,11 +176,29 @@ final class CallLatency implements AutoCloseable
                         // close(): write the last interval and stop.
                     }
                     last = !running;
-                    interval = recorder.getIntervalHistogram(interval);
+                    current.reset();
+                    current.add(live);
+                    interval.reset();
+                    interval.add(current);
+                    try
+                    {
+                        interval.subtract(previous);
+                    }
+                    catch (final IllegalArgumentException ex)
+                    {
+                        // A copy that saw fewer calls than the one before (not expected): an empty interval.
+                        interval.reset();
+                    }
+                    final long endMs = System.currentTimeMillis();
+                    interval.setStartTimeStamp(startMs);
+                    interval.setEndTimeStamp(endMs);
                     log.outputIntervalHistogram(interval);
                     out.flush();
+                    startMs = endMs;
+                    final Histogram swap = previous;
+                    previous = current;
+                    current = swap;
                 }
-                startMs = interval.getEndTimeStamp();
             }
             catch (final FileNotFoundException | UnsupportedEncodingException ex)
             {
