@@ -38,13 +38,23 @@ final class CallLatency implements AutoCloseable
     // A day of intervals per file.
     private static final long INTERVALS_PER_FILE = TimeUnit.DAYS.toMillis(1) / INTERVAL_MS;
 
-    private final long createdMs = System.currentTimeMillis();
     private final Histogram live = new Histogram(1, HIGHEST_NS, DIGITS);
+    private final Histogram interval = new Histogram(1, HIGHEST_NS, DIGITS);
+    private Histogram previous = new Histogram(1, HIGHEST_NS, DIGITS);
+    private Histogram current = new Histogram(1, HIGHEST_NS, DIGITS);
     private final File file;
     private final Thread writer;
     private volatile boolean running = true;
+    private PrintStream out;
+    private HistogramLogWriter log;
+    private long intervalStartMs = System.currentTimeMillis();
+    private long intervalsInFile;
 
     /**
+     * Opens the log and writes its first (empty) interval on the caller's thread, before any call: every class the
+     * writing needs is loaded now, not later while the agent's compiled call path depends on the classes loaded so
+     * far (a class loaded then can deoptimize it). Then starts the writer thread.
+     *
      * @param workerDir where the interval log is written.
      * @param workerId  names the writer thread.
      */
@@ -54,7 +64,11 @@ final class CallLatency implements AutoCloseable
         writer = new Thread(this::writeIntervals, "shawarma-latency-log-" + workerId);
         writer.setDaemon(true);
         writer.setPriority(Thread.MIN_PRIORITY);
-        writer.start();
+        if (openLog())
+        {
+            writeInterval();
+            writer.start();
+        }
     }
 
     /**
@@ -150,61 +164,76 @@ final class CallLatency implements AutoCloseable
 
     private void writeIntervals()
     {
-        Histogram previous = new Histogram(1, HIGHEST_NS, DIGITS);
-        Histogram current = new Histogram(1, HIGHEST_NS, DIGITS);
-        final Histogram interval = new Histogram(1, HIGHEST_NS, DIGITS);
-        long startMs = createdMs;
         boolean last = false;
         while (!last)
         {
-            // Started again after a day of intervals: the log lives in /dev/shm (memory) for as long as the worker.
-            try (PrintStream out = new PrintStream(file, "US-ASCII"))
+            try
             {
-                final HistogramLogWriter log = new HistogramLogWriter(out);
-                log.outputLogFormatVersion();
-                log.outputStartTime(startMs);
-                log.setBaseTime(startMs);
-                log.outputLegend();
-                for (long i = 0; i < INTERVALS_PER_FILE && !last; i++)
-                {
-                    try
-                    {
-                        Thread.sleep(INTERVAL_MS);
-                    }
-                    catch (final InterruptedException ex)
-                    {
-                        // close(): write the last interval and stop.
-                    }
-                    last = !running;
-                    current.reset();
-                    current.add(live);
-                    interval.reset();
-                    interval.add(current);
-                    try
-                    {
-                        interval.subtract(previous);
-                    }
-                    catch (final IllegalArgumentException ex)
-                    {
-                        // A copy that saw fewer calls than the one before (not expected): an empty interval.
-                        interval.reset();
-                    }
-                    final long endMs = System.currentTimeMillis();
-                    interval.setStartTimeStamp(startMs);
-                    interval.setEndTimeStamp(endMs);
-                    log.outputIntervalHistogram(interval);
-                    out.flush();
-                    startMs = endMs;
-                    final Histogram swap = previous;
-                    previous = current;
-                    current = swap;
-                }
+                Thread.sleep(INTERVAL_MS);
             }
-            catch (final FileNotFoundException | UnsupportedEncodingException ex)
+            catch (final InterruptedException ex)
             {
-                // The worker serves calls without its latency log: stat --latency says there is none.
+                // close(): write the last interval and stop.
+            }
+            last = !running;
+            // Started again after a day of intervals: the log lives in /dev/shm (memory) for as long as the worker.
+            if (intervalsInFile >= INTERVALS_PER_FILE && !openLog())
+            {
                 return;
             }
+            writeInterval();
         }
+        out.close();
+    }
+
+    private boolean openLog()
+    {
+        if (null != out)
+        {
+            out.close();
+        }
+        try
+        {
+            out = new PrintStream(file, "US-ASCII");
+        }
+        catch (final FileNotFoundException | UnsupportedEncodingException ex)
+        {
+            // The worker serves calls without its latency log: stat --latency says there is none.
+            return false;
+        }
+        log = new HistogramLogWriter(out);
+        log.outputLogFormatVersion();
+        log.outputStartTime(intervalStartMs);
+        log.setBaseTime(intervalStartMs);
+        log.outputLegend();
+        intervalsInFile = 0;
+        return true;
+    }
+
+    private void writeInterval()
+    {
+        current.reset();
+        current.add(live);
+        interval.reset();
+        interval.add(current);
+        try
+        {
+            interval.subtract(previous);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            // A copy that saw fewer calls than the one before (not expected): an empty interval.
+            interval.reset();
+        }
+        final long endMs = System.currentTimeMillis();
+        interval.setStartTimeStamp(intervalStartMs);
+        interval.setEndTimeStamp(endMs);
+        log.outputIntervalHistogram(interval);
+        out.flush();
+        intervalsInFile++;
+        intervalStartMs = endMs;
+        final Histogram swap = previous;
+        previous = current;
+        current = swap;
     }
 }
