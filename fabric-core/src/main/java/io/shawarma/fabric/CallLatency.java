@@ -15,15 +15,17 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A worker's call service times (from a call's arrival to its answer or forward, measured on the worker around its
- * dispatch), recorded by the agent thread into a pre-sized HdrHistogram without allocation, and written every few
- * seconds by a low-priority daemon thread as interval histograms to {@value #FILE_NAME} in the worker's directory:
- * HdrHistogram's log format, which its log tools and {@code scripts/shawarma stat --latency} read.
+ * dispatch), counted by the agent thread without allocation, and written every few seconds by a low-priority daemon
+ * thread as HdrHistogram interval histograms to {@value #FILE_NAME} in the worker's directory: HdrHistogram's log
+ * format, which its log tools and {@code scripts/shawarma stat --latency} read.
  * <p>
- * The agent only ever adds to one cumulative histogram; the writer copies it and subtracts the previous copy. Not a
- * {@code Recorder}: its phaser takes the other branch after each swap, and the first swap after the agent's code is
- * compiled would deoptimize the call path (which then allocates until compiled again). The copy races with the
- * agent's increments, so an interval may miss a call that lands in the next one; each count only grows, so an
- * interval never goes negative.
+ * The agent adds one to a pre-sized array of cumulative counts, at an index computed without a branch (HdrHistogram's
+ * log-linear buckets, {@value #SUB_BUCKET_BITS} bits below each power of two: within 1%). Neither a {@code Recorder}
+ * nor a {@code Histogram} on the call path: both take branches that depend on the values or on the swaps (a new
+ * maximum, the phaser's phase), and the first such branch taken after the call path is compiled deoptimizes it,
+ * which then allocates until compiled again. The writer copies the counts, subtracts the previous copy and records
+ * the difference into a Histogram. The copy races with the agent's increments, so an interval may miss a call that
+ * lands in the next one; each count only grows, so an interval never goes negative.
  */
 final class CallLatency implements AutoCloseable
 {
@@ -31,17 +33,22 @@ final class CallLatency implements AutoCloseable
     static final String FILE_NAME = "call-latency.hlog";
     /** Longest service time kept apart: longer ones are recorded as this. */
     static final long HIGHEST_NS = TimeUnit.SECONDS.toNanos(60);
-    // Two significant digits: values to within 1%, in about 30 KB per histogram.
+    // Two significant digits in the written histograms: values to within 1%.
     private static final int DIGITS = 2;
+    /** Sub-bucket bits: each power of two is cut into this many powers of two of linear buckets. */
+    static final int SUB_BUCKET_BITS = 7;
+    private static final long SUB_BUCKET_MASK = (1L << (SUB_BUCKET_BITS + 1)) - 1;
+    private static final int SUB_BUCKET_HALF_COUNT = 1 << SUB_BUCKET_BITS;
+    private static final int COUNTS_LENGTH = index(HIGHEST_NS) + 1;
     /** How often an interval is written. */
     static final long INTERVAL_MS = 5_000;
     // A day of intervals per file.
     private static final long INTERVALS_PER_FILE = TimeUnit.DAYS.toMillis(1) / INTERVAL_MS;
 
-    private final Histogram live = new Histogram(1, HIGHEST_NS, DIGITS);
+    private final long[] live = new long[COUNTS_LENGTH];
+    private final long[] current = new long[COUNTS_LENGTH];
+    private final long[] previous = new long[COUNTS_LENGTH];
     private final Histogram interval = new Histogram(1, HIGHEST_NS, DIGITS);
-    private Histogram previous = new Histogram(1, HIGHEST_NS, DIGITS);
-    private Histogram current = new Histogram(1, HIGHEST_NS, DIGITS);
     private final File file;
     private final Thread writer;
     private volatile boolean running = true;
@@ -78,7 +85,43 @@ final class CallLatency implements AutoCloseable
      */
     void record(final long serviceNs)
     {
-        live.recordValue(Math.max(0, Math.min(serviceNs, HIGHEST_NS)));
+        live[index(Math.max(0, Math.min(serviceNs, HIGHEST_NS)))]++;
+    }
+
+    /**
+     * @param valueNs in [0, {@link #HIGHEST_NS}].
+     * @return its bucket: HdrHistogram's counts index with a unit of 1 ns, computed without a branch.
+     */
+    static int index(final long valueNs)
+    {
+        final int bucket = 63 - Long.numberOfLeadingZeros(valueNs | SUB_BUCKET_MASK) - SUB_BUCKET_BITS;
+        final int subBucket = (int)(valueNs >>> bucket);
+        return ((bucket + 1) << SUB_BUCKET_BITS) + subBucket - SUB_BUCKET_HALF_COUNT;
+    }
+
+    /**
+     * @param index a bucket, from {@link #index(long)}.
+     * @return the lowest value in it.
+     */
+    static long lowestValue(final int index)
+    {
+        int bucket = (index >> SUB_BUCKET_BITS) - 1;
+        int subBucket = (index & (SUB_BUCKET_HALF_COUNT - 1)) + SUB_BUCKET_HALF_COUNT;
+        if (bucket < 0)
+        {
+            subBucket -= SUB_BUCKET_HALF_COUNT;
+            bucket = 0;
+        }
+        return (long)subBucket << bucket;
+    }
+
+    /**
+     * @param index a bucket, from {@link #index(long)}.
+     * @return how many values it holds.
+     */
+    static long width(final int index)
+    {
+        return 1L << Math.max(0, (index >> SUB_BUCKET_BITS) - 1);
     }
 
     /**
@@ -212,19 +255,18 @@ final class CallLatency implements AutoCloseable
 
     private void writeInterval()
     {
-        current.reset();
-        current.add(live);
+        System.arraycopy(live, 0, current, 0, COUNTS_LENGTH);
         interval.reset();
-        interval.add(current);
-        try
+        for (int i = 0; i < COUNTS_LENGTH; i++)
         {
-            interval.subtract(previous);
+            final long calls = current[i] - previous[i];
+            if (calls > 0)
+            {
+                // The bucket's middle: HdrHistogram puts it in its own bucket, to within its precision.
+                interval.recordValueWithCount(Math.min(lowestValue(i) + width(i) / 2, HIGHEST_NS), calls);
+            }
         }
-        catch (final IllegalArgumentException ex)
-        {
-            // A copy that saw fewer calls than the one before (not expected): an empty interval.
-            interval.reset();
-        }
+        System.arraycopy(current, 0, previous, 0, COUNTS_LENGTH);
         final long endMs = System.currentTimeMillis();
         interval.setStartTimeStamp(intervalStartMs);
         interval.setEndTimeStamp(endMs);
@@ -232,8 +274,5 @@ final class CallLatency implements AutoCloseable
         out.flush();
         intervalsInFile++;
         intervalStartMs = endMs;
-        final Histogram swap = previous;
-        previous = current;
-        current = swap;
     }
 }
