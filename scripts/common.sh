@@ -176,6 +176,12 @@ shawarma_classpath()
     done
     if [[ -n "${SHAWARMA_CLASSPATH:-}" ]]
     then
+        # A misspelled entry would be silently ignored by java and the UDFs in it missing: refuse it by name.
+        for entry in $SHAWARMA_CLASSPATH
+        do
+            [[ -z "$entry" || -e "${entry%/\*}" ]] ||
+                shawarma_die "SHAWARMA_CLASSPATH entry $entry does not exist (relative to $PWD): fix the path, or build the jar first"
+        done
         cp+=":$SHAWARMA_CLASSPATH"
     fi
     export CLASSPATH="$cp"

@@ -104,7 +104,8 @@ final class ClientHellos
         {
             throw new IllegalStateException((missing.size() == 1 ? "worker " : "workers ") + missing + " of " +
                 members + " did not answer within " + context.connectTimeoutNs() / 1_000_000 + " ms (" +
-                Configuration.CONNECT_TIMEOUT_MS_PROP + "): are they running?");
+                Configuration.CONNECT_TIMEOUT_MS_PROP + "): " + (missing.size() == 1 ? "is it" : "are they") +
+                " running? (scripts/shawarma stat lists this machine's workers)");
         }
     }
 

@@ -106,6 +106,14 @@ public final class Configuration
      */
     public static final String STORE_ACCEPT_LOSS_PROP = "shawarma.store.accept.loss";
 
+    /**
+     * {@code true} shows the libraries' INFO lines (Chronicle) and Aeron's directory warnings at the console; off by
+     * default.
+     */
+    public static final String LOG_VERBOSE_PROP = "shawarma.log.verbose";
+    private static final String SLF4J_LEVEL_PROP = "org.slf4j.simpleLogger.defaultLogLevel";
+    private static final String AERON_DIR_WARN_PROP = "aeron.dir.warn.if.exists";
+
     /** Directory for the worker's counters file; default a new directory under /dev/shm, removed on close. */
     public static final String WORKER_DIR_PROP = "shawarma.worker.dir";
 
@@ -176,6 +184,25 @@ public final class Configuration
         final ClassLoader classLoader = Thread.currentThread().getContextClassLoader();
         KnownProperties.load(null != classLoader ? classLoader : Configuration.class.getClassLoader())
             .check(System.getProperties().stringPropertyNames());
+        consoleLogging();
+    }
+
+    /**
+     * Quiet console by default: the libraries' INFO lines (Chronicle, through SLF4J: see simplelogger.properties)
+     * and Aeron's warning that a driver directory exists (it is reused) are off; {@link #LOG_VERBOSE_PROP} turns them
+     * on. A library's own property, when set, wins. Call before the libraries start.
+     */
+    static void consoleLogging()
+    {
+        final boolean verbose = Boolean.getBoolean(LOG_VERBOSE_PROP);
+        if (verbose && null == System.getProperty(SLF4J_LEVEL_PROP))
+        {
+            System.setProperty(SLF4J_LEVEL_PROP, "info");
+        }
+        if (!verbose && null == System.getProperty(AERON_DIR_WARN_PROP))
+        {
+            System.setProperty(AERON_DIR_WARN_PROP, "false");
+        }
     }
 
     /**

@@ -49,7 +49,10 @@ public final class CountersFile implements AutoCloseable
     /** Role of an aggregate job's worker. */
     public static final int ROLE_AGGREGATE = 2;
 
-    private static final String[] ROLE_NAMES = {"worker", "graph worker", "aggregate worker"};
+    /** Role of a grid worker (a data-plane worker that joined the grid's cluster). */
+    public static final int ROLE_GRID = 3;
+
+    private static final String[] ROLE_NAMES = {"worker", "graph worker", "aggregate worker", "grid worker"};
 
     private final File file;
     private final MappedByteBuffer mapped;
@@ -137,6 +140,14 @@ public final class CountersFile implements AutoCloseable
     public AtomicCounter newCounter(final String label)
     {
         return countersManager.newCounter(label, COUNTER_TYPE_ID);
+    }
+
+    /**
+     * @param role what kind of worker writes the file, one of the ROLE constants.
+     */
+    public void role(final int role)
+    {
+        new UnsafeBuffer(mapped).putIntVolatile(ROLE_OFFSET, role);
     }
 
     /**

@@ -116,6 +116,11 @@ final class ExtensionPort implements WorkerPort
         return counters.counter(label);
     }
 
+    public void counterRole(final int role)
+    {
+        counters.role(role);
+    }
+
     public void onError(final Throwable error)
     {
         counters.onError(error);

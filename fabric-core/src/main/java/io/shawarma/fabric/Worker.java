@@ -37,6 +37,7 @@ public final class Worker implements AutoCloseable
     private final LocalInvoker localInvoker;
     private final WorkerCommands commands;
     private final DriverWatch driverWatch;
+    private final CallLatency latency;
 
     private Worker(final Context context)
     {
@@ -45,12 +46,14 @@ public final class Worker implements AutoCloseable
         WorkerCounters counters = null;
         VertexStore store = null;
         WorkerCommands commands = null;
+        CallLatency latency = null;
         try
         {
             final File workerDir = new File(context.workerDir());
             IoUtil.ensureDirectoryExists(workerDir, "worker dir");
             counters = new WorkerCounters(new File(workerDir, WorkerCounters.FILE_NAME), context.workerId());
             final WorkerCounters errorSink = counters;
+            latency = new CallLatency(workerDir, context.workerId());
             driverWatch = new DriverWatch(errorSink::onError, context.aeronDirectoryName());
             transport = "external".equals(context.driver()) ?
                 Transport.external(context.aeronDirectoryName(), driverWatch) :
@@ -67,17 +70,23 @@ public final class Worker implements AutoCloseable
             commands = new WorkerCommands(context, udfs, errorSink::onError);
             localInvoker = new LocalInvoker(store, udfs, context.maxPayloadBytes(), errorSink::onError)
                 .replicaId(context.workerId());
-            agent = new WorkerAgent(context, transport.aeron(), store, localInvoker, commands, counters);
+            agent = new WorkerAgent(context, transport.aeron(), store, localInvoker, commands, counters, latency);
         }
         catch (final RuntimeException ex)
         {
-            CloseHelper.quietCloseAll(commands, transport, store, counters);
+            CloseHelper.quietCloseAll(commands, transport, store, counters, latency);
+            if (context.isWorkerDirOwned())
+            {
+                // A worker that did not start leaves no empty directory under /dev/shm for stat and clean to find.
+                IoUtil.delete(new File(context.workerDir()), true);
+            }
             throw ex;
         }
         this.commands = commands;
         this.transport = transport;
         this.counters = counters;
         this.store = store;
+        this.latency = latency;
 
         final WorkerCounters errorSink = counters;
         if (context.useAgentInvoker())
@@ -220,7 +229,7 @@ public final class Worker implements AutoCloseable
      */
     public void close()
     {
-        CloseHelper.closeAll(runner, invoker, commands, store, transport, counters);
+        CloseHelper.closeAll(runner, invoker, commands, latency, store, transport, counters);
         if (context.isWorkerDirOwned())
         {
             IoUtil.delete(new File(context.workerDir()), true);

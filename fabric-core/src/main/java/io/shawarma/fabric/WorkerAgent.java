@@ -44,6 +44,7 @@ final class WorkerAgent implements Agent, FabricHandler
     private final int workerId;
     private final int cpu;
     private final NanoClock clock;
+    private final CallLatency latency;
     private final Subscription subscription;
     private final FabricAdapter adapter = new FabricAdapter(this);
     // Messages longer than the MTU arrive in fragments: reassembled before decoding.
@@ -64,13 +65,15 @@ final class WorkerAgent implements Agent, FabricHandler
 
     WorkerAgent(
         final Worker.Context context, final Aeron aeron, final VertexStore store, final LocalInvoker invoker,
-        final WorkerCommands commands, final WorkerCounters counters)
+        final WorkerCommands commands, final WorkerCounters counters, final CallLatency latency)
     {
+        this.latency = latency;
         this.workerId = context.workerId();
         this.cpu = context.cpu();
         this.clock = context.nanoClock();
         this.counters = counters;
-        this.subscription = aeron.addSubscription(context.channel(), context.streamBase() + workerId);
+        this.subscription = ChannelRefusal.subscribe(
+            aeron, workerId, context.channel(), context.streamBase() + workerId);
         this.proxy = new FabricProxy(context.maxPayloadBytes(), new Outbound(new OfferRetries(
             Math.max(RETRY_BYTES, 2 * (context.maxPayloadBytes() + FabricProxy.MAX_OVERHEAD)), RETRY_MESSAGES,
             context.offerTimeoutNs())));
@@ -236,7 +239,10 @@ final class WorkerAgent implements Agent, FabricHandler
         final Peer caller = sessions.caller(senderId, correlationId, adapter.sessionId());
         if (null != caller)
         {
+            // Service time needs its own clock reads: nowNs is the duty cycle's, the same for every call in it.
+            final long startNs = System.nanoTime();
             calls.onInvoke(caller, correlationId, vertexId, udfId, routing, buffer, argsOffset, argsLength, nowNs);
+            latency.record(System.nanoTime() - startNs);
         }
     }
 

@@ -270,6 +270,14 @@ public final class WorkerCounters implements AutoCloseable
     }
 
     /**
+     * @param role what kind of worker writes the file, one of {@link CountersFile}'s ROLE constants.
+     */
+    void role(final int role)
+    {
+        countersFile.role(role);
+    }
+
+    /**
      * @return the file holding the counters.
      */
     public File file()

@@ -79,6 +79,13 @@ public interface WorkerPort
     AtomicCounter newCounter(String label);
 
     /**
+     * Says what kind of worker this is in its counters file, for {@code scripts/shawarma stat}.
+     *
+     * @param role one of {@link CountersFile}'s ROLE constants, e.g. {@link CountersFile#ROLE_GRID}.
+     */
+    void counterRole(int role);
+
+    /**
      * Records an error in the worker's distinct error log ({@code scripts/shawarma errors}) and counts it.
      */
     void onError(Throwable error);

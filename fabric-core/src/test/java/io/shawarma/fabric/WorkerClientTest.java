@@ -214,6 +214,8 @@ class WorkerClientTest
             () -> FabricClient.connect(new FabricClient.Context().fabric(members).idleStrategy(TestFabric.IDLE)
             .connectTimeoutNs(500_000_000L)));
         assertTrue(ex.getMessage().startsWith("worker [9] of "), ex.getMessage());
+        assertTrue(ex.getMessage().contains(" did not answer within 500 ms (" +
+            Configuration.CONNECT_TIMEOUT_MS_PROP + "): is it running?"), ex.getMessage());
         assertNotEquals(0, fabric.workers.size());
     }
 

@@ -11,6 +11,7 @@ import java.io.File;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -87,6 +88,33 @@ class WorkerStartRefusedIT
 
         assertTrue(output.contains("shawarma worker: " + Configuration.STORE_PROP + "=btree"), output);
         assertFalse(output.contains("Exception"), output);
+    }
+
+    @Test
+    void secondWorkerOnABusyPortIsRefusedInOneLineLeavingNoDirectory()
+    {
+        final Map<String, String> properties = workerProperties(Map.of());
+        try (ChildJvm first = new ChildJvm("worker 1", WorkerMain.class.getName(), properties, List.of(),
+            "shawarma worker 1 ready", null))
+        {
+            first.awaitReady(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(EXIT_TIMEOUT_MS));
+            try (ChildJvm second = new ChildJvm("worker 1 again", WorkerMain.class.getName(), properties, List.of(),
+                "shawarma worker 1 ready", null))
+            {
+                final int exit = second.awaitExit(EXIT_TIMEOUT_MS);
+                final String output = second.lastLines();
+
+                assertEquals(1, exit, output);
+                assertTrue(output.contains("shawarma worker: worker 1 cannot receive on " +
+                    properties.get(Configuration.FABRIC_PROP).substring(2) + " (stream "), output);
+                assertTrue(output.contains("the port is in use; is worker 1 already running"), output);
+                assertFalse(output.contains("Exception"), output);
+                final String prefix = CountersFile.DIRECTORY_PREFIX + "1-" + second.pid() + "-";
+                final File[] left = CountersFile.newDirectory(1).getParentFile()
+                    .listFiles((dir, name) -> name.startsWith(prefix));
+                assertEquals(0, null == left ? 0 : left.length, "directories left: " + Arrays.toString(left));
+            }
+        }
     }
 
     private static String run(final Map<String, String> extra, final int expectedExit)

@@ -143,7 +143,7 @@ final class AggregateOptions
             final int[] size = GridNetwork.parseSize(grid);
             return GridNetwork.of(size[0], size[1]);
         }
-        return EdgeListParser.parse(edges);
+        return EdgeListParser.parseGraph(edges);
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.shawarma.fabric.graph;
 
+import io.shawarma.fabric.InputFiles;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -62,8 +64,33 @@ public final class EdgeListParser
         }
         catch (final IOException ex)
         {
-            throw new UncheckedIOException("cannot read edge list " + file + ": " + ex.getMessage(), ex);
+            throw new UncheckedIOException(InputFiles.describe("edge list", file, ex), ex);
         }
+    }
+
+    /**
+     * Reads a job's input graph: refuses, in one line saying what to do, a file that is missing, unreadable or empty
+     * and one that has no edges (only comments or blank lines), which would give an empty result.
+     *
+     * @param file the edge list to read.
+     * @return its edges, at least one, in file order.
+     * @throws IllegalArgumentException when the file is missing, unreadable, empty or has no edges.
+     * @throws EdgeListException        at the first bad line.
+     */
+    public static EdgeList parseGraph(final Path file)
+    {
+        final String problem = InputFiles.problem("edge list", file);
+        if (null != problem)
+        {
+            throw new IllegalArgumentException(problem + ": give a file of 'src dst [weight]' lines, one per edge");
+        }
+        final EdgeList graph = parse(file);
+        if (0 == graph.edgeCount())
+        {
+            throw new IllegalArgumentException("edge list " + file + " has no edges (only comments or blank " +
+                "lines): give a file of 'src dst [weight]' lines, one per edge");
+        }
+        return graph;
     }
 
     /**
@@ -114,7 +141,7 @@ public final class EdgeListParser
         }
         catch (final IOException ex)
         {
-            throw new UncheckedIOException("cannot read edge list " + file + ": " + ex.getMessage(), ex);
+            throw new UncheckedIOException(InputFiles.describe("edge list", file, ex), ex);
         }
         return columns.toEdgeList();
     }

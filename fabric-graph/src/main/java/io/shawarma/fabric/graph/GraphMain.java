@@ -141,7 +141,7 @@ public final class GraphMain
 
     private static EdgeList read(final GraphOptions options, final long startNs)
     {
-        final EdgeList graph = EdgeListParser.parse(options.edges);
+        final EdgeList graph = EdgeListParser.parseGraph(options.edges);
         if (options.source >= 0 && graph.indexOf(options.source) < 0)
         {
             throw new IllegalArgumentException("--source " + options.source + " is not a vertex of " +
@@ -183,7 +183,7 @@ public final class GraphMain
         {
             throw new IllegalArgumentException("--worker-id needs --members");
         }
-        final EdgeList graph = EdgeListParser.parse(options.edges);
+        final EdgeList graph = EdgeListParser.parseGraph(options.edges);
         final long computeStartNs = CLOCK.nanoTime();
         try (Transport transport = null != options.aeronDir ?
             Transport.external(options.aeronDir, Throwable::printStackTrace, true) :

@@ -95,6 +95,26 @@ class EdgeListParserTest
     }
 
     @Test
+    void shouldRefuseAJobGraphThatIsMissingEmptyADirectoryOrHasNoEdges() throws Exception
+    {
+        final Path missing = temp.resolve("missing.txt");
+        final Path empty = Files.createFile(temp.resolve("empty.txt"));
+        final Path comments = Files.writeString(temp.resolve("comments.txt"), "# nothing\n\n");
+
+        assertEquals("edge list " + missing + " does not exist (relative to " + Path.of("").toAbsolutePath() +
+            "): give a file of 'src dst [weight]' lines, one per edge",
+            assertThrows(IllegalArgumentException.class, () -> EdgeListParser.parseGraph(missing)).getMessage());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> EdgeListParser.parseGraph(empty)).getMessage()
+            .startsWith("edge list " + empty + " is empty: give a file"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> EdgeListParser.parseGraph(temp)).getMessage()
+            .startsWith("edge list " + temp + " is a directory"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> EdgeListParser.parseGraph(comments))
+            .getMessage().startsWith("edge list " + comments + " has no edges"));
+        assertEquals("edge list " + missing + " does not exist",
+            assertThrows(UncheckedIOException.class, () -> EdgeListParser.parse(missing)).getMessage());
+    }
+
+    @Test
     void shouldReadAFileOfOnlyCommentsAsAnEmptyGraph() throws Exception
     {
         final EdgeList graph = parse("# nothing\n\n   \n# here\n");

@@ -1,6 +1,7 @@
 package io.shawarma.fabric.grid;
 
 import io.shawarma.fabric.Configuration;
+import io.shawarma.fabric.InputFiles;
 import io.shawarma.messaging.Transport;
 
 import java.io.IOException;
@@ -37,12 +38,12 @@ public final class GridCli
         Configuration.loadOrExit(command, null);
         if ("status".equals(command) && args.length == 1)
         {
-            System.exit(status());
+            System.exit(Configuration.startOrExit(command, GridCli::status));
         }
         if ("submit".equals(command) && (args.length == 2 || (args.length == 4 && "--timeout".equals(args[2]))))
         {
             final long timeoutSeconds = args.length == 4 ? Long.parseLong(args[3]) : 300;
-            System.exit(submit(Path.of(args[1]), timeoutSeconds));
+            System.exit(Configuration.startOrExit(command, () -> submit(Path.of(args[1]), timeoutSeconds)));
         }
         usage();
         System.exit(2);
@@ -71,6 +72,12 @@ public final class GridCli
 
     private static int submit(final Path file, final long timeoutSeconds)
     {
+        final String problem = InputFiles.problem("DAG file", file);
+        if (null != problem)
+        {
+            System.err.println("shawarma submit: " + problem + ": give a DAG in JSON (see README.md, the grid)");
+            return 2;
+        }
         final String json;
         try
         {
@@ -85,7 +92,7 @@ public final class GridCli
         }
         catch (final IOException ex)
         {
-            System.err.println("shawarma submit: cannot read " + file + ": " + ex.getMessage());
+            System.err.println("shawarma submit: " + InputFiles.describe("DAG file", file, ex));
             return 2;
         }
         final DagWatch watch = new DagWatch(System.out::println);

@@ -27,8 +27,10 @@ import java.util.concurrent.TimeUnit;
 public final class GridClient implements AutoCloseable
 {
     private static final long SEND_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(5);
-    private static final long CONNECT_ATTEMPT_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(4);
-    private static final int CONNECT_ATTEMPTS = 5;
+    // While a cluster elects a leader a connect request goes unanswered: ask again, for up to this long in all.
+    private static final long ELECTION_WAIT_NS = TimeUnit.SECONDS.toNanos(20);
+    // How AeronCluster's connect timeout says that no member's ingress answered at all (no cluster there).
+    private static final String NO_MEMBER_CONNECTED = "AWAIT_PUBLICATION_CONNECTED";
     private static final long KEEP_ALIVE_INTERVAL_NS = TimeUnit.SECONDS.toNanos(1);
     private static final int INGRESS_TERM_LENGTH = 4 * 1024 * 1024;
 
@@ -55,12 +57,19 @@ public final class GridClient implements AutoCloseable
         this.senderId = senderId;
         this.egress = new GridEgressDecoder(listener);
         this.idle = IdleStrategies.of(idleStrategy);
+        final long connectTimeoutNs = Configuration.durationNs(
+            GridConfiguration.CONNECT_TIMEOUT_MS_PROP, GridConfiguration.CONNECT_TIMEOUT_MS_DEFAULT);
+        if (connectTimeoutNs <= 0)
+        {
+            throw new IllegalArgumentException(GridConfiguration.CONNECT_TIMEOUT_MS_PROP + "=" +
+                connectTimeoutNs / 1_000_000 + ": must be positive");
+        }
         final AeronCluster.Context context = new AeronCluster.Context()
             .aeronDirectoryName(aeronDirectoryName)
             .ingressChannel("aeron:udp?term-length=" + INGRESS_TERM_LENGTH)
             .ingressEndpoints(ingressEndpoints)
             .egressChannel("aeron:udp?endpoint=" + egressHost + ":0|term-length=4m")
-            .messageTimeoutNs(CONNECT_ATTEMPT_TIMEOUT_NS)
+            .messageTimeoutNs(connectTimeoutNs)
             .idleStrategy(IdleStrategies.of(idleStrategy))
             .egressListener(new Egress());
         final SharedSecret secret = ClusterAuthentication.configuredSecret();
@@ -68,11 +77,12 @@ public final class GridClient implements AutoCloseable
         {
             context.credentialsSupplier(new ClusterAuthentication.Credentials(secret));
         }
-        cluster = connectWithRetry(context);
+        cluster = connectWithRetry(context, ingressEndpoints, connectTimeoutNs);
     }
 
     /**
-     * Connects to the cluster, asking again while it elects a leader (up to 5 attempts of 4 s).
+     * Connects to the cluster, asking again while it elects a leader (for up to 20 s); when no member answers at all
+     * within {@link GridConfiguration#CONNECT_TIMEOUT_MS_PROP}, fails at once in one line naming the addresses tried.
      *
      * @param aeronDirectoryName the media driver this process uses.
      * @param host               the cluster members' host.
@@ -117,10 +127,11 @@ public final class GridClient implements AutoCloseable
         this.cluster = null;
     }
 
-    private static AeronCluster connectWithRetry(final AeronCluster.Context context)
+    private static AeronCluster connectWithRetry(
+        final AeronCluster.Context context, final String ingressEndpoints, final long connectTimeoutNs)
     {
-        // A connect request sent to a member in the middle of an election goes unanswered: ask again.
-        for (int attempt = 1; true; attempt++)
+        final long startNs = System.nanoTime();
+        while (true)
         {
             try
             {
@@ -133,12 +144,41 @@ public final class GridClient implements AutoCloseable
             }
             catch (final TimeoutException ex)
             {
-                if (attempt == CONNECT_ATTEMPTS)
+                final long waitedNs = System.nanoTime() - startNs;
+                if (String.valueOf(ex.getMessage()).contains(NO_MEMBER_CONNECTED))
                 {
-                    throw ex;
+                    throw new IllegalStateException(unreachable(ingressEndpoints, connectTimeoutNs), ex);
+                }
+                if (waitedNs >= ELECTION_WAIT_NS)
+                {
+                    throw new IllegalStateException("the grid's cluster at " + addresses(ingressEndpoints) +
+                        " did not accept this client in " + waitedNs / 1_000_000_000L + " s (no leader?): " +
+                        "see scripts/shawarma cluster's output, then try again", ex);
                 }
             }
         }
+    }
+
+    /**
+     * @param ingressEndpoints the cluster's ingress endpoints, as Aeron Cluster takes them.
+     * @param timeoutNs        how long no member answered.
+     * @return one line for an operator: no cluster there, where it was looked for, and what to do.
+     */
+    static String unreachable(final String ingressEndpoints, final long timeoutNs)
+    {
+        return "no grid cluster member answered within " + timeoutNs / 1_000_000 + " ms (" +
+            GridConfiguration.CONNECT_TIMEOUT_MS_PROP + "): is \"scripts/shawarma cluster\" running? tried " +
+            addresses(ingressEndpoints) + " (" + GridConfiguration.HOST_PROP + ", " +
+            GridConfiguration.PORT_BASE_PROP + ", " + GridConfiguration.MEMBERS_PROP + ")";
+    }
+
+    /**
+     * @param ingressEndpoints {@code 0=host:port,1=host:port,...}
+     * @return {@code host:port, host:port, ...}
+     */
+    static String addresses(final String ingressEndpoints)
+    {
+        return ingressEndpoints.replaceAll("(^|,)\\d+=", "$1").replace(",", ", ");
     }
 
     /**

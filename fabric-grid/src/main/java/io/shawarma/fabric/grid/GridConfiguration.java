@@ -21,6 +21,14 @@ public final class GridConfiguration
     public static final String MEMBERS_PROP = "shawarma.grid.members";
     public static final int MEMBERS_DEFAULT = 3;
 
+    /**
+     * How long a worker or client ({@code status}, {@code submit}, {@code worker --cluster}) waits for any cluster
+     * member to answer before it stops with one line naming the addresses it tried; also the time each connect attempt
+     * waits for a leader's answer while the cluster elects one.
+     */
+    public static final String CONNECT_TIMEOUT_MS_PROP = "shawarma.grid.connect.timeout.ms";
+    public static final long CONNECT_TIMEOUT_MS_DEFAULT = 3000;
+
     /** This cluster member's id, in [0, members), for a member started on its own. */
     public static final String MEMBER_ID_PROP = "shawarma.grid.member.id";
 

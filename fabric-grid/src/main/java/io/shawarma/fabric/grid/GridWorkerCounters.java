@@ -1,5 +1,6 @@
 package io.shawarma.fabric.grid;
 
+import io.shawarma.fabric.CountersFile;
 import io.shawarma.fabric.WorkerPort;
 import org.agrona.concurrent.status.AtomicCounter;
 
@@ -29,6 +30,7 @@ final class GridWorkerCounters
 
     GridWorkerCounters(final WorkerPort port)
     {
+        port.counterRole(CountersFile.ROLE_GRID);
         placementEpoch = port.newCounter("grid: placement epoch");
         ownedSlots = port.newCounter("grid: slots owned");
         slotsSent = port.newCounter("grid: slots streamed away");

@@ -41,7 +41,7 @@ class GridWorkerStatTest
             final String dir = new File(node.worker.context().workerDir()).getParent();
 
             final String stat = run("stat", "--once", "--dir", dir);
-            assertTrue(stat.contains("worker 5 (pid " + ProcessHandle.current().pid() + ")"), stat);
+            assertTrue(stat.contains("grid worker 5 (pid " + ProcessHandle.current().pid() + ")"), stat);
             assertTrue(stat.matches("(?s).*\\s3  grid: placement epoch.*"), stat);
             assertTrue(stat.matches("(?s).*\\s16  grid: slots owned.*"), stat);
 
