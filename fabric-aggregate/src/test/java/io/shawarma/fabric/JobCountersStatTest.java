@@ -139,7 +139,8 @@ class JobCountersStatTest
                         files[workerId - 1] = countersOf.apply(worker).file();
                         job.run(worker);
                         ran.await(60, TimeUnit.SECONDS);
-                        stat = 1 == workerId ? StatMainTest.run("stat", "--once") : null;
+                        stat = 1 == workerId ? StatMainTest.run("stat", "--once", "--all", "--pid",
+                            Long.toString(ProcessHandle.current().pid())) : null;
                         looked.await(60, TimeUnit.SECONDS);
                     }
                     return stat;
