@@ -14,6 +14,7 @@ final class Peer extends Handshake
     final Publication publication;
     long helloToAnswer;
     boolean helloSent;
+    long helloSentNs;
     long lastHeardNs;
 
     // Our own Hello to a worker peer, when the fabric has a shared secret.

@@ -29,8 +29,8 @@ public final class GridClient implements AutoCloseable
     private static final long SEND_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(5);
     // While a cluster elects a leader a connect request goes unanswered: ask again, for up to this long in all.
     private static final long ELECTION_WAIT_NS = TimeUnit.SECONDS.toNanos(20);
-    // How AeronCluster's connect timeout says that no member's ingress answered at all (no cluster there).
-    private static final String NO_MEMBER_CONNECTED = "AWAIT_PUBLICATION_CONNECTED";
+    // One connect attempt; a member in the middle of an election leaves the request unanswered, so ask again.
+    private static final long CONNECT_ATTEMPT_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(4);
     private static final long KEEP_ALIVE_INTERVAL_NS = TimeUnit.SECONDS.toNanos(1);
     private static final int INGRESS_TERM_LENGTH = 4 * 1024 * 1024;
 
@@ -69,7 +69,7 @@ public final class GridClient implements AutoCloseable
             .ingressChannel("aeron:udp?term-length=" + INGRESS_TERM_LENGTH)
             .ingressEndpoints(ingressEndpoints)
             .egressChannel("aeron:udp?endpoint=" + egressHost + ":0|term-length=4m")
-            .messageTimeoutNs(connectTimeoutNs)
+            .messageTimeoutNs(CONNECT_ATTEMPT_TIMEOUT_NS)
             .idleStrategy(IdleStrategies.of(idleStrategy))
             .egressListener(new Egress());
         final SharedSecret secret = ClusterAuthentication.configuredSecret();
@@ -77,7 +77,12 @@ public final class GridClient implements AutoCloseable
         {
             context.credentialsSupplier(new ClusterAuthentication.Credentials(secret));
         }
-        cluster = connectWithRetry(context, ingressEndpoints, connectTimeoutNs);
+        if (!ClusterProbe.anyMemberListens(aeronDirectoryName, ingressEndpoints, context.ingressStreamId(),
+            connectTimeoutNs))
+        {
+            throw new IllegalStateException(unreachable(ingressEndpoints, connectTimeoutNs));
+        }
+        cluster = connectWithRetry(context, ingressEndpoints);
     }
 
     /**
@@ -127,8 +132,7 @@ public final class GridClient implements AutoCloseable
         this.cluster = null;
     }
 
-    private static AeronCluster connectWithRetry(
-        final AeronCluster.Context context, final String ingressEndpoints, final long connectTimeoutNs)
+    private static AeronCluster connectWithRetry(final AeronCluster.Context context, final String ingressEndpoints)
     {
         final long startNs = System.nanoTime();
         while (true)
@@ -145,10 +149,6 @@ public final class GridClient implements AutoCloseable
             catch (final TimeoutException ex)
             {
                 final long waitedNs = System.nanoTime() - startNs;
-                if (String.valueOf(ex.getMessage()).contains(NO_MEMBER_CONNECTED))
-                {
-                    throw new IllegalStateException(unreachable(ingressEndpoints, connectTimeoutNs), ex);
-                }
                 if (waitedNs >= ELECTION_WAIT_NS)
                 {
                     throw new IllegalStateException("the grid's cluster at " + addresses(ingressEndpoints) +

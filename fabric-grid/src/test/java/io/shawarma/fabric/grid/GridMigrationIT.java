@@ -118,7 +118,18 @@ class GridMigrationIT
             final UnsafeBuffer zero = new UnsafeBuffer(new byte[Long.BYTES]);
             for (long vertex = 0; vertex < VERTICES; vertex++)
             {
-                assertEquals(Status.OK, client.put(vertex, zero, 0, Long.BYTES), "put " + vertex);
+                // Backups are still being filled after the spread: a write whose backup's view differs from the
+                // owner's can end in TIMEOUT (outcome unknown, see docs/client.md), and a put of the whole value is
+                // safe to send again.
+                Status status = client.put(vertex, zero, 0, Long.BYTES);
+                for (int attempt = 1; attempt < 5 && Status.TIMEOUT == status; attempt++)
+                {
+                    status = client.put(vertex, zero, 0, Long.BYTES);
+                }
+                final long failedVertex = vertex;
+                assertEquals(Status.OK, status, () -> "put " + failedVertex + " at " +
+                    Writer.where(client, failedVertex) + ": " + client.fabricClient().putResult()
+                    .getStringWithoutLengthAscii(0, client.resultLength()));
             }
 
             final Writer writer = new Writer(client);
