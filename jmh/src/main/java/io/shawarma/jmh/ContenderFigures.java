@@ -22,8 +22,6 @@ final class ContenderFigures
     static final String LOAD_SECONDS = "load_seconds";
     static final String BUILD_SECONDS = "build_seconds";
     static final String COMPUTE_SECONDS = "compute_seconds";
-    /** JGraphT's indexing of the graph inside getScores(), timed apart from its iterations; part of its setup. */
-    static final String INDEX_SECONDS = "index_seconds";
     static final String PEAK_RSS_MB = "peak_rss_mb";
     static final String VERTICES = "vertices";
     static final String EDGES = "edges";

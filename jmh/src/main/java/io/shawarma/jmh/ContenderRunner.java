@@ -155,8 +155,7 @@ final class ContenderRunner
         contender.vertices = figures.get(ContenderFigures.VERTICES).longValue();
         contender.edges = figures.get(ContenderFigures.EDGES).longValue();
         contender.loadSeconds = figures.get(ContenderFigures.LOAD_SECONDS);
-        contender.buildSeconds = figures.get(ContenderFigures.BUILD_SECONDS) +
-            figures.getOrDefault(ContenderFigures.INDEX_SECONDS, 0.0);
+        contender.buildSeconds = figures.get(ContenderFigures.BUILD_SECONDS);
         contender.computeSeconds = figures.get(ContenderFigures.COMPUTE_SECONDS);
         contender.peakRssMb = figures.get(ContenderFigures.PEAK_RSS_MB).longValue();
         final String differencePrefix = ContenderFigures.MAX_ABS_DIFF + "_";
