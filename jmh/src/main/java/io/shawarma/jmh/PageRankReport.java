@@ -39,7 +39,7 @@ final class PageRankReport
         out.println();
         out.println("load: parse the edge list (ours: worker 1's; threads share it, processes each parse it); setup: " +
             "ours, partition, media driver, waiting for the other workers and gathering the results; baselines, " +
-            "build the CSR or the JGraphT graph (JGraphT indexes it again inside its PageRank call, timed as compute);");
+            "build the CSR or the JGraphT graph (JGraphT indexes it again in its PageRank call: timed as compute);");
         out.println("compute: the 20 iterations (ours: the sum of the superstep times, barriers and messages " +
             "included); total: the JVM's wall time, start to exit; RSS: peak (VmHWM), summed over our processes.");
         out.println();
