@@ -21,8 +21,9 @@ import static io.shawarma.jmh.ContenderRunner.CHILD_TIMEOUT_MS;
  *     <li>JGraphT's PageRank ({@link JGraphTPageRankMain}); when it takes too long at the full
  *     scale it is measured at scale - 2 instead, beside the CSR loop at that scale, and the output says so.</li>
  * </ul>
- * Every contender runs with the same heap ({@code --heap}) and parses the same file with the same parser. Prints a table with ratios to the CSR loop, checks that
- * every contender's ranks agree with the loop's, and writes {@code graph.json} in the form of {@code latest.json}.
+ * Every contender runs with the same heap ({@code --heap}) and parses the same file with the same parser. Prints a
+ * table with ratios to the CSR loop, checks that every contender's ranks agree with the loop's, and writes
+ * {@code graph.json} in the form of {@code latest.json}.
  */
 public final class GraphBenchmark
 {
