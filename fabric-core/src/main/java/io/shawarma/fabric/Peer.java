@@ -31,6 +31,23 @@ final class Peer extends Handshake
         this.publication = publication;
     }
 
+    /**
+     * @param retryNs how long a Hello with a shared secret may go unanswered: a frame of its handshake was lost (an
+     *                offer refused, a peer that dropped us when it expired), and without another Hello the two would
+     *                never accept each other's frames.
+     * @return whether to say Hello to this worker: not said yet, or unanswered for longer than {@code retryNs}.
+     */
+    boolean isHelloDue(final long nowNs, final long retryNs)
+    {
+        return isWorker && (!helloSent || 0 != ownHelloNonce && !welcomed && nowNs - helloSentNs > retryNs);
+    }
+
+    void helloSent(final long nowNs, final boolean sent)
+    {
+        helloSent = sent;
+        helloSentNs = nowNs;
+    }
+
     boolean isConnected()
     {
         return publication.isConnected();

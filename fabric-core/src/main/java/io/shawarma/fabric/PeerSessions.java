@@ -26,6 +26,7 @@ final class PeerSessions
     private final int streamBase;
     private final int streamId;
     private final long heartbeatIntervalNs;
+    private final long helloRetryNs;
     private final Aeron aeron;
     private final FabricProxy proxy;
     private final Ownership placement;
@@ -36,9 +37,6 @@ final class PeerSessions
     private final List<Peer> peers = new ArrayList<>();
     // Clients mid-handshake (only with a shared secret): they join peerById once they prove the secret.
     private final Handshakes<Peer> handshakes;
-    /** How long a Hello to a worker may go unanswered before it is sent again (at least 4 heartbeats). */
-    private static final long HELLO_RETRY_NS = 1_000_000_000L;
-
     private final Consumer<Peer> onHandshakeExpired = this::dropPeer;
     private final UnsafeBuffer proof = new UnsafeBuffer(new byte[FabricHandler.PROOF_LENGTH]);
     private int helloAnswersPending;
@@ -55,6 +53,7 @@ final class PeerSessions
         this.streamBase = context.streamBase();
         this.streamId = streamBase + workerId;
         this.heartbeatIntervalNs = context.heartbeatIntervalNs();
+        this.helloRetryNs = Math.max(1_000_000_000L, 4 * heartbeatIntervalNs);
         this.aeron = aeron;
         this.proxy = proxy;
         this.placement = placement;
@@ -344,18 +343,11 @@ final class PeerSessions
                 }
                 work++;
             }
-            if (heartbeatDue && isHandshakeStalled(peer, nowNs))
-            {
-                // A frame of the handshake was lost (an offer refused, a peer that dropped us on its expiry): say
-                // Hello again, or the two would never accept each other's frames.
-                peer.helloSent = false;
-            }
-            if (peer.isWorker && !peer.helloSent && null != servedChannel)
+            if (null != servedChannel && peer.isHelloDue(nowNs, heartbeatDue ? helloRetryNs : Long.MAX_VALUE))
             {
                 peer.ownHelloNonce = null == secret ? 0 : secret.nonce();
-                peer.helloSentNs = nowNs;
-                peer.helloSent = proxy.hello(peer.publication, workerId, peer.ownHelloNonce, placement.epoch(),
-                    Role.WORKER, streamId, peer.ownHelloNonce, servedChannel);
+                peer.helloSent(nowNs, proxy.hello(peer.publication, workerId, peer.ownHelloNonce, placement.epoch(),
+                    Role.WORKER, streamId, peer.ownHelloNonce, servedChannel));
                 owed |= !peer.helloSent;
                 work++;
             }
@@ -381,16 +373,6 @@ final class PeerSessions
     private Peer knownSender(final int senderId)
     {
         return FabricHandler.NO_SENDER == senderId ? null : peerById.get(senderId);
-    }
-
-    /**
-     * @return whether our Hello to a worker, with a shared secret, went unanswered for long: its answer (a heartbeat
-     * naming our nonce) proves the handshake done.
-     */
-    private boolean isHandshakeStalled(final Peer peer, final long nowNs)
-    {
-        return null != secret && peer.isWorker && peer.helloSent && !peer.welcomed &&
-            nowNs - peer.helloSentNs > Math.max(HELLO_RETRY_NS, 4 * heartbeatIntervalNs);
     }
 
     private void refuse(final Peer unproven, final long correlationId)
