@@ -27,7 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * script itself, so a new one cannot be left out: every label of its command dispatch ({@code case "$command" in})
  * and every line of its usage's command list, with the variants the usage names ({@code worker --cluster},
  * {@code bench grid}, ...). Runs the script as a user does, on the modules this build compiled
- * ({@code SHAWARMA_NO_BUILD}: the script must not start a Maven build of its own inside this one).
+ * ({@code SHAWARMA_NO_BUILD}: the script must not start a Maven build of its own inside this one). It lives in the
+ * jmh module, the last one built, because the {@code bench} commands run jmh's classes.
  */
 class ScriptHelpIT
 {
