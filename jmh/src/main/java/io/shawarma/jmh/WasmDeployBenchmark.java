@@ -36,17 +36,39 @@ public final class WasmDeployBenchmark
     {
     }
 
+    private static final String USAGE = String.join("\n",
+        "usage: shawarma bench wasm [--runs N] [--out FILE]",
+        "",
+        "Deploy time of a WebAssembly UDF to 3 worker processes on loopback UDP: the first deploy after they start,",
+        "then N redeploys (default 20); writes FILE (default bench-results/wasm-deploy.json).");
+
     public static void main(final String[] args) throws IOException
     {
         Path out = Path.of("bench-results", "wasm-deploy.json");
         int runs = 20;
-        for (int i = 0; i + 1 < args.length; i += 2)
+        for (int i = 0; i < args.length; i += 2)
         {
-            switch (args[i])
+            if ("--help".equals(args[i]) || "-h".equals(args[i]))
             {
-                case "--out" -> out = Path.of(args[i + 1]);
-                case "--runs" -> runs = Integer.parseInt(args[i + 1]);
-                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+                System.out.println(USAGE);
+                return;
+            }
+            if (i + 1 >= args.length || !("--out".equals(args[i]) || "--runs".equals(args[i])) ||
+                "--runs".equals(args[i]) && !args[i + 1].matches("[1-9][0-9]{0,4}"))
+            {
+                System.err.println("shawarma bench wasm: bad option '" + String.join(" ",
+                    Arrays.copyOfRange(args, i, Math.min(i + 2, args.length))) + "'");
+                System.err.println(USAGE);
+                System.exit(2);
+                return;
+            }
+            if ("--out".equals(args[i]))
+            {
+                out = Path.of(args[i + 1]);
+            }
+            else
+            {
+                runs = Integer.parseInt(args[i + 1]);
             }
         }
 
