@@ -12,11 +12,12 @@ import java.util.Arrays;
  * layer, which partitions its devices the same way.
  * <p>
  * For messages sent to all out-edges at once ({@link Broadcasts}) it also keeps the in-edges of its vertices, split
- * in two CSRs: from its own vertices (sources by local index) and from other workers' vertices (sources by index
- * in the mirror space, where peer p's vertices that have an edge into this worker take
- * {@code [mirrorBase[p], mirrorBase[p] + mirrorCount[p])} in id order), and for each peer the list of its own
- * vertices with an edge into that peer, in id order: the order the peer numbers them in its mirror space. Rows of
- * both in-edge CSRs list their sources in id order, so a gather reads the values forwards.
+ * in two CSRs: from the vertices whose values this worker reads in memory (its own, and every worker's when the
+ * workers are threads of one process; sources by vertex index in the whole graph) and from the vertices of workers
+ * that ship their values (sources by index in the mirror space, where peer p's vertices that have an edge into this
+ * worker take {@code [mirrorBase[p], mirrorBase[p] + mirrorCount[p])} in id order), and for each such peer the list
+ * of its own vertices with an edge into that peer, in id order: the order the peer numbers them in its mirror space.
+ * Rows of both in-edge CSRs list their sources in id order, so a gather reads the values forwards.
  */
 public final class GraphPartition
 {
@@ -31,9 +32,10 @@ public final class GraphPartition
     public final double[] edgeWeights;
     final int[] edgeTargetSlots;
     final int[] edgeTargetLocals;
-    final int verticesWithEdges;
-    final int[] localInOffsets;
-    final int[] localInSources;
+    final int[] verticesWithEdgesBySlot;
+    final boolean sharesMemory;
+    final int[] sharedInOffsets;
+    final int[] sharedInSources;
     final int[] remoteInOffsets;
     final int[] remoteInSources;
     final int[] mirrorBase;
@@ -49,7 +51,7 @@ public final class GraphPartition
     public GraphPartition(
         final EdgeList graph, final FabricMembers members, final int workerId, final boolean undirected)
     {
-        this(graph, members, workerId, undirected, new Placement(members, 1));
+        this(graph, members, workerId, undirected, new Placement(members, 1), false);
     }
 
     /**
@@ -63,6 +65,22 @@ public final class GraphPartition
         final EdgeList graph, final FabricMembers members, final int workerId, final boolean undirected,
         final Placement placement)
     {
+        this(graph, members, workerId, undirected, placement, false);
+    }
+
+    /**
+     * @param graph        the whole graph.
+     * @param members      the workers sharing it.
+     * @param workerId     this worker.
+     * @param undirected   add every edge in both directions.
+     * @param placement    which worker owns which vertex (the same on every worker).
+     * @param sharesMemory whether the workers are threads of one process that read each other's values in memory.
+     */
+    GraphPartition(
+        final EdgeList graph, final FabricMembers members, final int workerId, final boolean undirected,
+        final Placement placement, final boolean sharesMemory)
+    {
+        this.sharesMemory = sharesMemory;
         vertexIds = graph.vertexIds();
         final int vertexCount = vertexIds.length;
         final int workers = members.size();
@@ -104,7 +122,8 @@ public final class GraphPartition
 
         final SourceRows rows = new SourceRows(graph, undirected);
         edgeOffsets = new int[localCount + 1];
-        localInOffsets = new int[localCount + 1];
+        verticesWithEdgesBySlot = new int[workers];
+        sharedInOffsets = new int[localCount + 1];
         remoteInOffsets = new int[localCount + 1];
         final int[] mirrorIndex = new int[vertexCount];
         Arrays.fill(mirrorIndex, -1);
@@ -117,6 +136,8 @@ public final class GraphPartition
         {
             final int sourceOwner = ownerSlot[source];
             final int sourceLocal = localIndex[source];
+            final boolean readInMemory = sharesMemory || sourceOwner == slot;
+            verticesWithEdgesBySlot[sourceOwner] += rows.starts[source + 1] > rows.starts[source] ? 1 : 0;
             if (sourceOwner == slot)
             {
                 edgeOffsets[sourceLocal + 1] = rows.starts[source + 1] - rows.starts[source];
@@ -127,9 +148,9 @@ public final class GraphPartition
                 final int targetOwner = ownerSlot[target];
                 if (targetOwner == slot)
                 {
-                    if (sourceOwner == slot)
+                    if (readInMemory)
                     {
-                        localInOffsets[localIndex[target] + 1]++;
+                        sharedInOffsets[localIndex[target] + 1]++;
                     }
                     else
                     {
@@ -137,21 +158,18 @@ public final class GraphPartition
                         mirrorIndex[source] = 0;
                     }
                 }
-                else if (sourceOwner == slot)
+                else if (sourceOwner == slot && !sharesMemory)
                 {
                     linksTo[targetOwner][sourceLocal] = true;
                 }
             }
         }
-        int withEdges = 0;
         for (int i = 0; i < localCount; i++)
         {
-            withEdges += edgeOffsets[i + 1] > 0 ? 1 : 0;
             edgeOffsets[i + 1] += edgeOffsets[i];
-            localInOffsets[i + 1] += localInOffsets[i];
+            sharedInOffsets[i + 1] += sharedInOffsets[i];
             remoteInOffsets[i + 1] += remoteInOffsets[i];
         }
-        verticesWithEdges = withEdges;
 
         mirrorCount = new int[workers];
         for (int v = 0; v < vertexCount; v++)
@@ -166,16 +184,16 @@ public final class GraphPartition
         for (int p = 0; p < workers; p++)
         {
             mirrorBase[p + 1] = mirrorBase[p] + mirrorCount[p];
-            mirrorsTo[p] = p == slot ? new int[0] : trueIndexes(linksTo[p]);
+            mirrorsTo[p] = p == slot || sharesMemory ? new int[0] : trueIndexes(linksTo[p]);
         }
 
         edgeTargets = new int[edgeOffsets[localCount]];
         edgeWeights = new double[edgeTargets.length];
         edgeTargetSlots = new int[edgeTargets.length];
         edgeTargetLocals = new int[edgeTargets.length];
-        localInSources = new int[localInOffsets[localCount]];
+        sharedInSources = new int[sharedInOffsets[localCount]];
         remoteInSources = new int[remoteInOffsets[localCount]];
-        final int[] localInFill = Arrays.copyOf(localInOffsets, localCount);
+        final int[] sharedInFill = Arrays.copyOf(sharedInOffsets, localCount);
         final int[] remoteInFill = Arrays.copyOf(remoteInOffsets, localCount);
         for (int source = 0; source < vertexCount; source++)
         {
@@ -200,9 +218,9 @@ public final class GraphPartition
                 if (ownerSlot[target] == slot)
                 {
                     final int local = localIndex[target];
-                    if (sourceOwner == slot)
+                    if (sharesMemory || sourceOwner == slot)
                     {
-                        localInSources[localInFill[local]++] = localIndex[source];
+                        sharedInSources[sharedInFill[local]++] = source;
                     }
                     else
                     {

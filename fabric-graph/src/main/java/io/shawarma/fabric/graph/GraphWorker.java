@@ -4,6 +4,7 @@ import io.aeron.Aeron;
 import io.shawarma.fabric.CountersFile;
 import io.shawarma.fabric.FabricMembers;
 import io.shawarma.fabric.JobCounters;
+import io.shawarma.fabric.Placement;
 import io.shawarma.udf.graph.VertexProgram;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
@@ -20,7 +21,8 @@ import static io.shawarma.fabric.graph.SuperstepBarrier.READY;
  * workers of the run: compute every active vertex, send the combined messages for other workers in batches, say
  * SuperstepDone, wait for everyone's, then the next superstep. Messages to vertices of this worker never leave it.
  * Messages sent to all out-edges at once travel as one value per sending vertex and are gathered over in-edges
- * ({@link Broadcasts}); when few vertices send that way, they are pushed per edge instead.
+ * ({@link Broadcasts}), read in memory when the workers are threads of one process; when few vertices send that
+ * way, they are pushed per edge instead.
  * The superstep loop allocates nothing per vertex or per message.
  */
 public final class GraphWorker implements AutoCloseable, GraphTransport.Receiver
@@ -89,10 +91,25 @@ public final class GraphWorker implements AutoCloseable, GraphTransport.Receiver
         final Aeron aeron, final int streamBase, final IdleStrategy idle, final long maxSupersteps,
         final PrintStream progress, final NanoClock clock)
     {
+        this(graph, members, workerId, program, aeron, streamBase, idle, maxSupersteps, progress, clock, null);
+    }
+
+    /**
+     * @param shared the broadcast values of every worker of the job, when they are all threads of this process (one
+     *               instance for all), to read each other's in memory; null when this worker ships its values.
+     * @see #GraphWorker(EdgeList, FabricMembers, int, VertexProgram, Aeron, int, IdleStrategy, long, PrintStream,
+     * NanoClock)
+     */
+    GraphWorker(
+        final EdgeList graph, final FabricMembers members, final int workerId, final VertexProgram program,
+        final Aeron aeron, final int streamBase, final IdleStrategy idle, final long maxSupersteps,
+        final PrintStream progress, final NanoClock clock, final BroadcastValues shared)
+    {
         this.idle = idle;
         this.clock = clock;
         this.maxSupersteps = maxSupersteps;
-        this.partition = new GraphPartition(graph, members, workerId, program.undirected());
+        this.partition = new GraphPartition(graph, members, workerId, program.undirected(),
+            new Placement(members, 1), null != shared);
         this.slot = partition.slot;
         this.members = members;
         this.workers = members.size();
@@ -108,7 +125,8 @@ public final class GraphWorker implements AutoCloseable, GraphTransport.Receiver
             counters.close();
             throw ex;
         }
-        computation = new VertexComputation(partition, program, workers);
+        computation = new VertexComputation(partition, program, workers,
+            null != shared ? shared : new BroadcastValues(partition.vertexCount(), workers));
         barrier = new SuperstepBarrier(slot, workers, computation.aggregators().length);
         gathered = 0 == slot ? new GatheredResults(workers, partition.vertexCount()) : null;
     }
@@ -156,7 +174,6 @@ public final class GraphWorker implements AutoCloseable, GraphTransport.Receiver
                         computation.localAggregates());
                 }
             }
-            computation.gatherLocal();
             awaitBarrier();
             computation.completeSuperstep();
 
