@@ -104,7 +104,7 @@ public final class GraphMain
             {
                 final EdgeList graph = read(options, startNs);
                 final String members = ChildWorkers.ipcMembers(options.workers);
-                final BroadcastValues shared = new BroadcastValues(graph.vertexCount(), options.workers);
+                final SharedGraph shared = new SharedGraph(graph, options.workers, options.program().undirected());
                 for (int id = 2; id <= options.workers; id++)
                 {
                     startWorkerThread(graph, options, id, members, transport, shared);
@@ -116,12 +116,12 @@ public final class GraphMain
 
     /**
      * Worker {@code id} as a thread of this process, on the graph read once for all of them: one JIT, one copy of
-     * the edges, the broadcast values read in memory, Aeron IPC on this process's media driver between the workers
-     * for the rest. A worker that fails ends the job, as a failed worker process does.
+     * the edges and of their rows by source, the broadcast values read in memory, Aeron IPC on this process's media
+     * driver between the workers for the rest. A worker that fails ends the job, as a failed worker process does.
      */
     private static void startWorkerThread(
         final EdgeList graph, final GraphOptions options, final int id, final String members,
-        final Transport transport, final BroadcastValues shared)
+        final Transport transport, final SharedGraph shared)
     {
         final Thread thread = new Thread(() ->
         {
@@ -155,7 +155,7 @@ public final class GraphMain
 
     private static void runFirstWorker(
         final GraphOptions options, final EdgeList graph, final int workerId, final String members,
-        final Transport transport, final long startNs, final BroadcastValues shared)
+        final Transport transport, final long startNs, final SharedGraph shared)
     {
         final long computeStartNs = CLOCK.nanoTime();
         final GraphWorker.Result all = compute(graph, options, workerId, members, transport, shared);
@@ -199,11 +199,11 @@ public final class GraphMain
     /**
      * Runs one worker of a job over the job's media driver.
      *
-     * @param shared the broadcast values of the job's threads, or null for a worker that ships its own.
+     * @param shared what the job's threads share, or null for a worker that ships its broadcasts.
      */
     static GraphWorker.Result compute(
         final EdgeList graph, final GraphOptions options, final int workerId, final String members,
-        final Transport transport, final BroadcastValues shared)
+        final Transport transport, final SharedGraph shared)
     {
         final String idle = Configuration.string(Configuration.IDLE_PROP, Configuration.IDLE_DEFAULT);
         try (GraphWorker worker = new GraphWorker(graph, FabricMembers.parse(members, "--members"), workerId,

@@ -51,7 +51,7 @@ public final class GraphPartition
     public GraphPartition(
         final EdgeList graph, final FabricMembers members, final int workerId, final boolean undirected)
     {
-        this(graph, members, workerId, undirected, new Placement(members, 1), false);
+        this(graph, members, workerId, undirected, new Placement(members, 1));
     }
 
     /**
@@ -65,20 +65,20 @@ public final class GraphPartition
         final EdgeList graph, final FabricMembers members, final int workerId, final boolean undirected,
         final Placement placement)
     {
-        this(graph, members, workerId, undirected, placement, false);
+        this(graph, members, workerId, placement, new SourceRows(graph, undirected), false);
     }
 
     /**
      * @param graph        the whole graph.
      * @param members      the workers sharing it.
      * @param workerId     this worker.
-     * @param undirected   add every edge in both directions.
      * @param placement    which worker owns which vertex (the same on every worker).
+     * @param rows         the graph's edges by source, each undirected edge both ways when the program wants that.
      * @param sharesMemory whether the workers are threads of one process that read each other's values in memory.
      */
     GraphPartition(
-        final EdgeList graph, final FabricMembers members, final int workerId, final boolean undirected,
-        final Placement placement, final boolean sharesMemory)
+        final EdgeList graph, final FabricMembers members, final int workerId, final Placement placement,
+        final SourceRows rows, final boolean sharesMemory)
     {
         this.sharesMemory = sharesMemory;
         vertexIds = graph.vertexIds();
@@ -120,7 +120,6 @@ public final class GraphPartition
             }
         }
 
-        final SourceRows rows = new SourceRows(graph, undirected);
         edgeOffsets = new int[localCount + 1];
         verticesWithEdgesBySlot = new int[workers];
         sharedInOffsets = new int[localCount + 1];
@@ -253,67 +252,6 @@ public final class GraphPartition
     int edgeCount()
     {
         return edgeTargets.length;
-    }
-
-    /**
-     * Every directed edge of a graph (each undirected edge twice) grouped by source, in input order within a
-     * source (a counting sort): the partition's CSRs are then filled reading rows forwards instead of scattering
-     * every edge into several arrays.
-     */
-    private static final class SourceRows
-    {
-        final int[] starts;
-        final int[] targets;
-        // Null when every weight is 1.0.
-        final double[] weights;
-
-        SourceRows(final EdgeList graph, final boolean undirected)
-        {
-            final int vertexCount = graph.vertexCount();
-            final int[] sources = graph.indexesOf(graph.src());
-            final int[] destinations = graph.indexesOf(graph.dst());
-            final int[] from = undirected ? concat(sources, destinations) : sources;
-            final int[] to = undirected ? concat(destinations, sources) : destinations;
-            final double[] edgeWeights = graph.weight();
-            boolean weighted = false;
-            for (final double weight : edgeWeights)
-            {
-                weighted |= 1.0 != weight;
-            }
-            starts = new int[vertexCount + 1];
-            for (final int source : from)
-            {
-                starts[source + 1]++;
-            }
-            for (int v = 0; v < vertexCount; v++)
-            {
-                starts[v + 1] += starts[v];
-            }
-            targets = new int[from.length];
-            weights = weighted ? new double[from.length] : null;
-            final int[] fill = Arrays.copyOf(starts, vertexCount);
-            for (int e = 0; e < from.length; e++)
-            {
-                final int position = fill[from[e]]++;
-                targets[position] = to[e];
-                if (weighted)
-                {
-                    weights[position] = edgeWeights[e < edgeWeights.length ? e : e - edgeWeights.length];
-                }
-            }
-        }
-
-        double weight(final int position)
-        {
-            return null == weights ? 1.0 : weights[position];
-        }
-    }
-
-    private static int[] concat(final int[] first, final int[] second)
-    {
-        final int[] both = Arrays.copyOf(first, first.length + second.length);
-        System.arraycopy(second, 0, both, first.length, second.length);
-        return both;
     }
 
     private static int[] trueIndexes(final boolean[] flags)

@@ -95,21 +95,26 @@ public final class GraphWorker implements AutoCloseable, GraphTransport.Receiver
     }
 
     /**
-     * @param shared the broadcast values of every worker of the job, when they are all threads of this process (one
-     *               instance for all), to read each other's in memory; null when this worker ships its values.
+     * @param shared what the job's workers share when they are all threads of this process (one instance for all,
+     *               made for this program's edge directions), to read each other's broadcasts in memory; null when
+     *               this worker ships its broadcasts.
      * @see #GraphWorker(EdgeList, FabricMembers, int, VertexProgram, Aeron, int, IdleStrategy, long, PrintStream,
      * NanoClock)
      */
     GraphWorker(
         final EdgeList graph, final FabricMembers members, final int workerId, final VertexProgram program,
         final Aeron aeron, final int streamBase, final IdleStrategy idle, final long maxSupersteps,
-        final PrintStream progress, final NanoClock clock, final BroadcastValues shared)
+        final PrintStream progress, final NanoClock clock, final SharedGraph shared)
     {
+        if (null != shared && shared.undirected != program.undirected())
+        {
+            throw new IllegalArgumentException("the shared graph's edge directions do not fit " + program.name());
+        }
         this.idle = idle;
         this.clock = clock;
         this.maxSupersteps = maxSupersteps;
-        this.partition = new GraphPartition(graph, members, workerId, program.undirected(),
-            new Placement(members, 1), null != shared);
+        this.partition = new GraphPartition(graph, members, workerId, new Placement(members, 1),
+            null != shared ? shared.rows : new SourceRows(graph, program.undirected()), null != shared);
         this.slot = partition.slot;
         this.members = members;
         this.workers = members.size();
@@ -126,7 +131,7 @@ public final class GraphWorker implements AutoCloseable, GraphTransport.Receiver
             throw ex;
         }
         computation = new VertexComputation(partition, program, workers,
-            null != shared ? shared : new BroadcastValues(partition.vertexCount(), workers));
+            null != shared ? shared.broadcasts : new BroadcastValues(partition.vertexCount(), workers));
         barrier = new SuperstepBarrier(slot, workers, computation.aggregators().length);
         gathered = 0 == slot ? new GatheredResults(workers, partition.vertexCount()) : null;
     }

@@ -288,7 +288,7 @@ class GraphWorkerTest
         final int streamBase = nextStreamBase;
         nextStreamBase += 100;
         final ExecutorService threads = Executors.newFixedThreadPool(workers);
-        final BroadcastValues broadcasts = shared ? new BroadcastValues(graph.vertexCount(), workers) : null;
+        final SharedGraph memory = shared ? new SharedGraph(graph, workers, program.get().undirected()) : null;
         try
         {
             final List<Future<GraphWorker.Result>> results = new ArrayList<>();
@@ -299,7 +299,7 @@ class GraphWorkerTest
                 {
                     try (GraphWorker worker = new GraphWorker(graph, members, workerId, program.get(),
                         transport.aeron(), streamBase, IdleStrategies.of("backoff"), 10_000, null,
-                        SystemNanoClock.INSTANCE, broadcasts))
+                        SystemNanoClock.INSTANCE, memory))
                     {
                         return worker.gather(worker.run(30_000_000_000L), 30_000_000_000L);
                     }
