@@ -36,8 +36,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Workers as threads of this JVM sharing one media driver over IPC: synchronous rounds give exactly the results of
- * a single in-process engine with 1, 2 and 3 workers, asynchronous rounds reach the same fixed point, and bad
- * frames from the wire are counted and dropped without disturbing the run.
+ * a single in-process engine with 1, 2 and 3 workers (as gathered at worker 1 over the links), asynchronous rounds
+ * reach the same fixed point, and bad frames from the wire are counted and dropped without disturbing the run.
  */
 class AggregateWorkerTest
 {
@@ -345,18 +345,21 @@ class AggregateWorkerTest
                         final AggregateWorker.Result result = worker.run(rounds, synchronous, CONNECT_TIMEOUT_NS);
                         afterRun.accept(worker);
                         malformed[workerId - 1] = worker.malformed();
-                        return result;
+                        return worker.gather(result, CONNECT_TIMEOUT_NS);
                     }
                 }));
             }
-            final double[] values = new double[graph.vertexCount()];
             for (final Future<AggregateWorker.Result> future : results)
             {
-                final AggregateWorker.Result result = future.get(60, TimeUnit.SECONDS);
-                for (int i = 0; i < result.deviceIds.length; i++)
-                {
-                    values[graph.indexOf(result.deviceIds[i])] = result.values[i];
-                }
+                future.get(60, TimeUnit.SECONDS);
+            }
+            // Worker 1 gathered every worker's outputs over the links.
+            final AggregateWorker.Result all = results.get(0).get();
+            assertEquals(graph.vertexCount(), all.deviceIds.length);
+            final double[] values = new double[graph.vertexCount()];
+            for (int i = 0; i < all.deviceIds.length; i++)
+            {
+                values[graph.indexOf(all.deviceIds[i])] = all.values[i];
             }
             return new Run(values, malformed);
         }
