@@ -3,6 +3,7 @@ package io.shawarma.fabric.graph;
 import io.aeron.Aeron;
 import io.shawarma.fabric.CountersFile;
 import io.shawarma.fabric.FabricMembers;
+import io.shawarma.fabric.GatheredResults;
 import io.shawarma.fabric.JobCounters;
 import io.shawarma.fabric.Placement;
 import io.shawarma.udf.graph.VertexProgram;
@@ -53,11 +54,9 @@ public final class GraphWorker implements AutoCloseable, GraphTransport.Receiver
     private final PrintStream progress;
     private final int slot;
     private final int workers;
-    private final FabricMembers members;
     private final GatheredResults gathered;
     private long superstep;
     private long malformedFrames;
-    private boolean resultsTaken;
 
     /**
      * A worker that reads the system's clock.
@@ -116,7 +115,6 @@ public final class GraphWorker implements AutoCloseable, GraphTransport.Receiver
         this.partition = new GraphPartition(graph, members, workerId, new Placement(members, 1),
             null != shared ? shared.rows : new SourceRows(graph, program.undirected()), null != shared);
         this.slot = partition.slot;
-        this.members = members;
         this.workers = members.size();
         this.progress = 0 == slot ? progress : null;
         this.counters = new JobCounters(CountersFile.ROLE_GRAPH, workerId, "supersteps", "messages");
@@ -133,7 +131,7 @@ public final class GraphWorker implements AutoCloseable, GraphTransport.Receiver
         computation = new VertexComputation(partition, program, workers,
             null != shared ? shared.broadcasts : new BroadcastValues(partition.vertexCount(), workers));
         barrier = new SuperstepBarrier(slot, workers, computation.aggregators().length);
-        gathered = 0 == slot ? new GatheredResults(workers, partition.vertexCount()) : null;
+        gathered = new GatheredResults(members, slot, partition.vertexCount(), idle, clock);
     }
 
     /**
@@ -220,32 +218,9 @@ public final class GraphWorker implements AutoCloseable, GraphTransport.Receiver
      */
     public Result gather(final Result own, final long timeoutNs)
     {
-        final long deadlineNs = clock.nanoTime() + timeoutNs;
         superstep = Long.MAX_VALUE;
-        if (0 != slot)
-        {
-            transport.sendResults(0, own.supersteps, own.vertexIds, own.values);
-            idle.reset();
-            while (!resultsTaken)
-            {
-                checkDeadline(deadlineNs, timeoutNs, "worker " + members.idAt(0) +
-                    " did not confirm that it has this worker's results");
-                idle.idle(transport.poll(superstep));
-            }
-            return own;
-        }
-        idle.reset();
-        for (int peer = 1; peer < workers; peer++)
-        {
-            while (!gathered.isComplete(peer))
-            {
-                checkDeadline(deadlineNs, timeoutNs, "worker " + members.idAt(peer) + " sent " +
-                    gathered.received(peer) + " of its results and then nothing");
-                idle.idle(transport.poll(superstep));
-            }
-            transport.sendResultsTaken(peer, gathered.received(peer));
-        }
-        return gathered.merge(own, slot);
+        gathered.gather(transport, own.supersteps, own.vertexIds, own.values, timeoutNs);
+        return 0 != slot ? own : new Result(gathered.ids(), gathered.values(), gathered.steps());
     }
 
     /**
@@ -302,14 +277,6 @@ public final class GraphWorker implements AutoCloseable, GraphTransport.Receiver
         awaitBarrier();
     }
 
-    private void checkDeadline(final long deadlineNs, final long timeoutNs, final String what)
-    {
-        if (clock.nanoTime() - deadlineNs > 0)
-        {
-            throw new IllegalStateException(what + " within " + timeoutNs / 1_000_000_000L + " s");
-        }
-    }
-
     private void awaitBarrier()
     {
         idle.reset();
@@ -341,8 +308,7 @@ public final class GraphWorker implements AutoCloseable, GraphTransport.Receiver
         final int senderSlot, final long supersteps, final long total, final DirectBuffer buffer, final int offset,
         final int count)
     {
-        final String refused = null == gathered ? "results sent to a worker other than worker 1" :
-            gathered.onResults(senderSlot, supersteps, total, buffer, offset, count);
+        final String refused = gathered.onResults(senderSlot, supersteps, total, buffer, offset, count);
         if (null != refused)
         {
             onMalformed(refused);
@@ -351,7 +317,7 @@ public final class GraphWorker implements AutoCloseable, GraphTransport.Receiver
 
     public void onResultsTaken(final int senderSlot, final long total)
     {
-        resultsTaken |= 0 == senderSlot;
+        gathered.onResultsTaken(senderSlot);
     }
 
     public void onMalformed(final String reason)
