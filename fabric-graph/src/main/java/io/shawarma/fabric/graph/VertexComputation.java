@@ -94,7 +94,13 @@ final class VertexComputation
             localAggregates[a] = aggregators[a].identity();
         }
         inbox.seal();
-        final long active = null == broadcasts ? computeFromInbox() : computeGathering();
+        if (null != broadcasts)
+        {
+            broadcasts.begin(superstep);
+        }
+        // Superstep 0 has nothing to gather: it goes the inbox's way, so that the gathering loop is compiled from
+        // the profile of supersteps that gather, instead of being compiled for superstep 0 and thrown away in 1.
+        final long active = null == broadcasts || 0 == superstep ? computeFromInbox() : computeGathering();
         if (hasBroadcasts() && broadcasts.sentEdges() * PUSH_BELOW < partition.edgeCount())
         {
             pushBroadcasts();
@@ -212,10 +218,11 @@ final class VertexComputation
     }
 
     /**
-     * Without a combiner: every message is in the inbox.
+     * Without a combiner, or before anything was broadcast: every message is in the inbox.
      */
     private long computeFromInbox()
     {
+        messages.fromInbox = true;
         long active = 0;
         for (int local = 0, localCount = partition.localCount(); local < localCount; local++)
         {
@@ -234,8 +241,8 @@ final class VertexComputation
     private long computeGathering()
     {
         final Broadcasts broadcasts = this.broadcasts;
-        broadcasts.begin(superstep);
         broadcasts.gather();
+        messages.fromInbox = false;
         long active = 0;
         for (int local = 0, localCount = partition.localCount(); local < localCount; local++)
         {
@@ -306,21 +313,22 @@ final class VertexComputation
         }
     }
 
-    /** The messages of the vertex being computed: with a combiner, at most one, combined before. */
+    /** The messages of the vertex being computed: those of the inbox, or one combined with what it gathered. */
     private final class VertexMessages implements Messages
     {
+        boolean fromInbox;
         int local;
         int combinedCount;
         long combined;
 
         public int count()
         {
-            return null != broadcasts ? combinedCount : inbox.count(local);
+            return fromInbox ? inbox.count(local) : combinedCount;
         }
 
         public long get(final int index)
         {
-            return null != broadcasts ? combined : inbox.message(local, index);
+            return fromInbox ? inbox.message(local, index) : combined;
         }
     }
 
