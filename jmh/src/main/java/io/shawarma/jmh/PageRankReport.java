@@ -147,6 +147,11 @@ final class PageRankReport
             results.add(Result.value(name + "_peak_rss_mb", "MB", c.peakRssMb));
             results.add(Result.value(name + "_edges_per_second_per_core", "edges/s", c.edgesPerSecondPerCore()));
             results.add(Result.value(name + "_rss_bytes_per_edge", "B", c.rssBytesPerEdge()));
+            if (!Double.isNaN(c.medianStepMs))
+            {
+                results.add(Result.value(name + "_first_iteration_ms", "ms", c.firstStepMs));
+                results.add(Result.value(name + "_median_iteration_ms", "ms", c.medianStepMs));
+            }
         }
         for (final PageRankContender c : contenders)
         {
@@ -155,6 +160,12 @@ final class PageRankReport
                 final PageRankContender csr = csrAt(c.scale);
                 results.add(Result.value(prefix + c.key + "_seconds_vs_csr_loop", "x",
                     c.computeSeconds / csr.computeSeconds));
+                if (!Double.isNaN(c.medianStepMs) && !Double.isNaN(csr.medianStepMs))
+                {
+                    // The steady state alone: what is left of the ratio once the JIT has compiled both loops.
+                    results.add(Result.value(prefix + c.key + "_median_iteration_vs_csr_loop", "x",
+                        c.medianStepMs / csr.medianStepMs));
+                }
             }
         }
         return results;
