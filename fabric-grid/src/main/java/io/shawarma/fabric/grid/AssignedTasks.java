@@ -20,7 +20,7 @@ import java.util.ArrayList;
  */
 final class AssignedTasks
 {
-    /** Sends a task's outcome to the cluster. */
+    /** Sends tasks' outcomes to the cluster. */
     @FunctionalInterface
     interface Sender
     {
@@ -28,6 +28,16 @@ final class AssignedTasks
          * @return false when it could not be sent (no leader, back pressure, session closed).
          */
         boolean taskResult(long dagId, int task, int attempt, Status status, DirectBuffer result, int resultLength);
+
+        /**
+         * Sends the results given since the last call as one message, when the sender collects them.
+         *
+         * @return false when they could not be sent: they are sent again on the next duty cycle.
+         */
+        default boolean flush()
+        {
+            return true;
+        }
     }
 
     private final int kept;
@@ -114,7 +124,8 @@ final class AssignedTasks
 
     /**
      * Sends the results that are due: new ones, ones a send failed for, ones unacknowledged for the resend interval.
-     * Stops at the first send that fails; that one is tried again on the next call.
+     * Stops at the first send that fails; that one is tried again on the next call, as are all of the call's results
+     * when the sender collects them and cannot send the collection.
      *
      * @return results sent.
      */
@@ -142,6 +153,7 @@ final class AssignedTasks
                     break;
                 }
                 task.nextSendNs = nowNs + resendIntervalNs;
+                task.inBatch = true;
                 sent++;
             }
             if (task.nextSendNs - next < 0)
@@ -149,8 +161,19 @@ final class AssignedTasks
                 next = task.nextSendNs;
             }
         }
+        final boolean flushed = 0 == sent || sender.flush();
+        for (int i = 0, size = unacknowledged.size(); i < size; i++)
+        {
+            final Task task = unacknowledged.get(i);
+            if (task.inBatch && !flushed)
+            {
+                task.nextSendNs = nowNs;
+                next = nowNs;
+            }
+            task.inBatch = false;
+        }
         nextSendNs = next;
-        return sent;
+        return flushed ? sent : 0;
     }
 
     /** @return results sent and not yet acknowledged. */
@@ -212,6 +235,7 @@ final class AssignedTasks
         private long nextSendNs;
         private int sends;
         private boolean unacknowledged;
+        private boolean inBatch;
 
         Task(
             final long dagId, final int task, final int attempt, final long outputVertexId, final String udfName,

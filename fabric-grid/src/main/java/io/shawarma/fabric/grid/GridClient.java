@@ -46,6 +46,7 @@ public final class GridClient implements AutoCloseable
     private final IdleStrategy idle;
     private final GridEncoder encoder = new GridEncoder();
     private final GridEgressDecoder egress;
+    private final MessageBatch batch;
     private final AeronCluster cluster;
     private long nextCorrelationId = 1;
     private long lastSentNs = System.nanoTime();
@@ -56,6 +57,7 @@ public final class GridClient implements AutoCloseable
     {
         this.senderId = senderId;
         this.egress = new GridEgressDecoder(listener);
+        this.batch = new MessageBatch(senderId);
         this.idle = IdleStrategies.of(idleStrategy);
         final long connectTimeoutNs = Configuration.durationNs(
             GridConfiguration.CONNECT_TIMEOUT_MS_PROP, GridConfiguration.CONNECT_TIMEOUT_MS_DEFAULT);
@@ -128,6 +130,7 @@ public final class GridClient implements AutoCloseable
     {
         this.senderId = 0;
         this.egress = new GridEgressDecoder(listener);
+        this.batch = new MessageBatch(0);
         this.idle = null;
         this.cluster = null;
     }
@@ -298,6 +301,41 @@ public final class GridClient implements AutoCloseable
     }
 
     /**
+     * As {@link #taskResult}, collected: every result given until {@link #sendBatch()} goes in one message, one log
+     * entry (when the results outgrow a batch, the full batch is sent first).
+     *
+     * @return false when a full batch could not be sent first.
+     */
+    public boolean batchTaskResult(
+        final long dagId, final int task, final int attempt, final Status status, final DirectBuffer result,
+        final int resultLength)
+    {
+        final int length = encoder.taskResult(senderId, dagId, task, attempt, status, result, resultLength);
+        if (!batch.fits(length) && !sendBatch())
+        {
+            return false;
+        }
+        batch.add(encoder.buffer(), 0, length);
+        return true;
+    }
+
+    /**
+     * Sends the results collected by {@link #batchTaskResult} as one message.
+     *
+     * @return false when they could not be sent (they are dropped: send them again).
+     */
+    public boolean sendBatch()
+    {
+        if (0 == batch.frames())
+        {
+            return true;
+        }
+        batch.complete();
+        batch.clear();
+        return offer(batch.buffer(), batch.offset(), batch.length());
+    }
+
+    /**
      * Asks for the grid's status and, with a DAG id, every task's state.
      *
      * @return the request's correlation id, or 0 when it could not be sent.
@@ -339,11 +377,16 @@ public final class GridClient implements AutoCloseable
 
     private boolean send(final int length)
     {
+        return offer(encoder.buffer(), 0, length);
+    }
+
+    private boolean offer(final DirectBuffer buffer, final int offset, final int length)
+    {
         final long deadlineNs = System.nanoTime() + SEND_TIMEOUT_NS;
         idle.reset();
         while (true)
         {
-            final long result = cluster.offer(encoder.buffer(), 0, length);
+            final long result = cluster.offer(buffer, offset, length);
             if (result > 0)
             {
                 lastSentNs = System.nanoTime();

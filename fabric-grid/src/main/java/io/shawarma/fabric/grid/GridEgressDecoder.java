@@ -1,5 +1,6 @@
 package io.shawarma.fabric.grid;
 
+import io.shawarma.codecs.GridBatchDecoder;
 import io.shawarma.codecs.GridPingDecoder;
 import io.shawarma.codecs.GridStatusDecoder;
 import io.shawarma.codecs.HeartbeatAckDecoder;
@@ -32,6 +33,8 @@ final class GridEgressDecoder
     private final TaskStateChangeDecoder taskStateChange = new TaskStateChangeDecoder();
     private final GridStatusDecoder gridStatus = new GridStatusDecoder();
     private final GridPingDecoder ping = new GridPingDecoder();
+    private final GridBatchDecoder batch = new GridBatchDecoder();
+    private final MessageBatch.Handler batchedMessage = this::decode;
     private final SlotMovesDecoder slotMoves = new SlotMovesDecoder();
     private final SlotBackupsDecoder slotBackups = new SlotBackupsDecoder();
     private final HeartbeatAckDecoder heartbeatAck = new HeartbeatAckDecoder();
@@ -122,15 +125,7 @@ final class GridEgressDecoder
                 break;
 
             case TaskAssignDecoder.TEMPLATE_ID:
-                taskAssign.wrapAndApplyHeader(buffer, offset, header);
-                final long dagId = taskAssign.dagId();
-                final int task = taskAssign.taskIndex();
-                final int attempt = taskAssign.attempt();
-                final long vertexId = taskAssign.outputVertexId();
-                fitting(taskAssign.udfNameLength(), length);
-                final String udf = taskAssign.udfName();
-                taskAssign.wrapOperands(operands);
-                listener.onTaskAssign(dagId, task, attempt, vertexId, udf, operands, 0, operands.capacity());
+                onTaskAssign(buffer, offset, length);
                 break;
 
             case TaskResultAckDecoder.TEMPLATE_ID:
@@ -164,9 +159,30 @@ final class GridEgressDecoder
                 listener.onPing(ping.timestampNs());
                 break;
 
+            case GridBatchDecoder.TEMPLATE_ID:
+                // What the cluster sent this session for one log entry, in order.
+                if (!MessageBatch.forEachFrame(header, batch, buffer, offset, length, batchedMessage))
+                {
+                    malformedMessages++;
+                }
+                break;
+
             default:
                 malformedMessages++;
         }
+    }
+
+    private void onTaskAssign(final DirectBuffer buffer, final int offset, final int length)
+    {
+        taskAssign.wrapAndApplyHeader(buffer, offset, header);
+        final long dagId = taskAssign.dagId();
+        final int task = taskAssign.taskIndex();
+        final int attempt = taskAssign.attempt();
+        final long vertexId = taskAssign.outputVertexId();
+        fitting(taskAssign.udfNameLength(), length);
+        final String udf = taskAssign.udfName();
+        taskAssign.wrapOperands(operands);
+        listener.onTaskAssign(dagId, task, attempt, vertexId, udf, operands, 0, operands.capacity());
     }
 
     private void onSlotBackups(final DirectBuffer buffer, final int offset, final int length)

@@ -7,6 +7,7 @@ import io.aeron.cluster.service.ClientSession;
 import io.aeron.cluster.service.Cluster;
 import io.aeron.cluster.service.ClusteredService;
 import io.aeron.logbuffer.Header;
+import io.shawarma.codecs.GridBatchDecoder;
 import io.shawarma.codecs.GridPingDecoder;
 import io.shawarma.codecs.MemberEvent;
 import io.shawarma.codecs.MessageHeaderDecoder;
@@ -35,7 +36,6 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
 public final class GridService implements ClusteredService
 {
     private static final long LIVENESS_TIMER_ID = 1;
-    private static final int OFFER_ATTEMPTS = 3;
     private static final int SNAPSHOT_FRAGMENT_LIMIT = 16;
 
     private final int slotCount;
@@ -51,14 +51,18 @@ public final class GridService implements ClusteredService
     private final TaskResultDecoder taskResult = new TaskResultDecoder();
     private final StatusRequestDecoder statusRequest = new StatusRequestDecoder();
     private final SlotReceivedDecoder slotReceived = new SlotReceivedDecoder();
+    private final GridBatchDecoder batch = new GridBatchDecoder();
     private final GridEncoder encoder = new GridEncoder();
     private final Egress egress = new Egress();
+    private final SessionEgress sessionEgress = new SessionEgress();
+    private final MessageBatch.Handler batchedMessage = this::onBatchedMessage;
+    private long batchSessionId;
+    private long batchTimestamp;
     private Cluster cluster;
     private GridState state;
     private long livenessCheckInterval;
     private boolean livenessCheckScheduled;
     private long malformedMessages;
-    private long droppedEgress;
 
     /**
      * A service without slot backups and without moves on load.
@@ -107,6 +111,7 @@ public final class GridService implements ClusteredService
     public void onStart(final Cluster cluster, final Image snapshotImage)
     {
         this.cluster = cluster;
+        sessionEgress.cluster(cluster);
         // The cluster's time unit is only known once the log is joined: the members run a nanosecond clock.
         final long heartbeatTimeout = heartbeatTimeoutNs;
         livenessCheckInterval = Math.max(1, heartbeatTimeout / 4);
@@ -121,11 +126,13 @@ public final class GridService implements ClusteredService
     public void onSessionOpen(final ClientSession session, final long timestamp)
     {
         ensureLivenessCheck(timestamp);
+        sessionEgress.flush();
     }
 
     public void onSessionClose(final ClientSession session, final long timestamp, final CloseReason closeReason)
     {
         state.onSessionClosed(session.id(), timestamp);
+        sessionEgress.onSessionClosed(session.id());
     }
 
     public void onSessionMessage(
@@ -142,6 +149,7 @@ public final class GridService implements ClusteredService
             // Truncated or inconsistent frames: every member drops the same message the same way.
             malformedMessages++;
         }
+        sessionEgress.flush();
     }
 
     public void onTimerEvent(final long correlationId, final long timestamp)
@@ -151,6 +159,7 @@ public final class GridService implements ClusteredService
             state.checkLiveness(timestamp);
             scheduleLivenessCheck(timestamp);
         }
+        sessionEgress.flush();
     }
 
     public void onTakeSnapshot(final ExclusivePublication snapshotPublication)
@@ -195,7 +204,7 @@ public final class GridService implements ClusteredService
     /** @return egress messages dropped because a session stayed back pressured. */
     public long droppedEgress()
     {
-        return droppedEgress;
+        return sessionEgress.dropped();
     }
 
     private void onMessage(
@@ -278,13 +287,28 @@ public final class GridService implements ClusteredService
             case GridPingDecoder.TEMPLATE_ID:
                 if (length == MessageHeaderDecoder.ENCODED_LENGTH + GridPingDecoder.BLOCK_LENGTH)
                 {
-                    echo(sessionId, buffer, offset, length);
+                    sessionEgress.add(sessionId, buffer, offset, length);
+                }
+                break;
+
+            case GridBatchDecoder.TEMPLATE_ID:
+                // One log entry of several messages (a worker's results of one duty cycle): applied in order.
+                batchSessionId = sessionId;
+                batchTimestamp = timestamp;
+                if (!MessageBatch.forEachFrame(header, batch, buffer, offset, length, batchedMessage))
+                {
+                    malformedMessages++;
                 }
                 break;
 
             default:
                 malformedMessages++;
         }
+    }
+
+    private void onBatchedMessage(final DirectBuffer buffer, final int offset, final int length)
+    {
+        onMessage(batchSessionId, batchTimestamp, buffer, offset, length);
     }
 
     private void onWorkerStatus(final long sessionId, final long timestamp)
@@ -374,15 +398,6 @@ public final class GridService implements ClusteredService
         return true;
     }
 
-    private void echo(final long sessionId, final DirectBuffer buffer, final int offset, final int length)
-    {
-        final ClientSession session = cluster.getClientSession(sessionId);
-        if (null != session && session.offer(buffer, offset, length) < 0)
-        {
-            droppedEgress++;
-        }
-    }
-
     private void ensureLivenessCheck(final long now)
     {
         // Timers cannot be scheduled from onStart: the first log event after a start does it. Scheduling the same
@@ -432,21 +447,7 @@ public final class GridService implements ClusteredService
 
     private void offer(final long sessionId, final int length)
     {
-        final ClientSession session = cluster.getClientSession(sessionId);
-        if (null == session || session.isClosing())
-        {
-            return;
-        }
-        for (int i = 0; i < OFFER_ATTEMPTS; i++)
-        {
-            if (session.offer(encoder.buffer(), 0, length) > 0)
-            {
-                return;
-            }
-        }
-        // Workers and submitters recover: a heartbeat showing fewer running tasks gets them sent again, a result
-        // left unacknowledged is sent again, and a status request replays a DAG's task states.
-        droppedEgress++;
+        sessionEgress.add(sessionId, encoder.buffer(), 0, length);
     }
 
     private final class Egress implements GridOutput

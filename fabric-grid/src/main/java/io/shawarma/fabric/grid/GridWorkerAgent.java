@@ -27,8 +27,8 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  * A grid worker's part of its fabric worker, on the worker's agent thread: joins the cluster, heartbeats with its load
  * and the epoch of its view, applies placement updates and slot moves ({@link SlotMigration}, which is also the
  * ownership the worker serves calls by), adds the other workers as peers as the cluster lists them, streams moving
- * slots to them ({@link SlotChunks}), runs the tasks it is assigned on its own vertices (one per duty cycle) and
- * reports each outcome until the cluster acknowledges it, across leader changes ({@link AssignedTasks}). The
+ * slots to them ({@link SlotChunks}), runs the tasks it is assigned on its own vertices (up to 64 per duty cycle)
+ * and reports their outcomes, one message per cycle, until the cluster acknowledges it, across leader changes ({@link AssignedTasks}). The
  * worker serves the calls, holding the answer to a write until the slot's backups applied it ({@link SlotReplicas},
  * {@link BackupFrames}), and refusing writes once its lease with the cluster ran out. An assignment it already has
  * (sent again after a lost egress or a lost result) is not run twice; its result is reported again. A session the
@@ -38,6 +38,8 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
 final class GridWorkerAgent implements WorkerExtension, GridListener, SlotMigration.Link, SlotReplicas.Link
 {
     private static final int RECENT_TASKS_KEPT = 4096;
+    /** Tasks run in one duty cycle at most: their results go to the cluster as one message. */
+    private static final int TASKS_PER_CYCLE = 64;
     private static final UnsafeBuffer EMPTY = new UnsafeBuffer(new byte[0]);
 
     private final int workerId;
@@ -99,7 +101,7 @@ final class GridWorkerAgent implements WorkerExtension, GridListener, SlotMigrat
         this.backupFrames.replicas(this.replicas);
         // A result unacknowledged for a heartbeat interval is sent again: the round trip takes milliseconds, and a
         // leader change takes longer than an interval, so a result is sent a few times at most across one.
-        this.tasks = new AssignedTasks(RECENT_TASKS_KEPT, heartbeatIntervalNs, this::sendTaskResult);
+        this.tasks = new AssignedTasks(RECENT_TASKS_KEPT, heartbeatIntervalNs, new ResultSender());
     }
 
     void client(final GridClient client)
@@ -167,7 +169,7 @@ final class GridWorkerAgent implements WorkerExtension, GridListener, SlotMigrat
             counters.malformedClusterMessages(client.malformedMessages());
             work++;
         }
-        if (!queued.isEmpty())
+        for (int i = 0; i < TASKS_PER_CYCLE && !queued.isEmpty(); i++)
         {
             run(queued.pollFirst());
             work++;
@@ -429,11 +431,20 @@ final class GridWorkerAgent implements WorkerExtension, GridListener, SlotMigrat
         tasks.report(assignment, nowNs);
     }
 
-    private boolean sendTaskResult(
-        final long dagId, final int task, final int attempt, final Status status, final DirectBuffer result,
-        final int resultLength)
+    /** The results of a duty cycle go to the cluster as one message: one log entry, one round of assignments. */
+    private final class ResultSender implements AssignedTasks.Sender
     {
-        return null != client && !client.isClosed() &&
-            client.taskResult(dagId, task, attempt, status, result, resultLength);
+        public boolean taskResult(
+            final long dagId, final int task, final int attempt, final Status status, final DirectBuffer result,
+            final int resultLength)
+        {
+            return null != client && !client.isClosed() &&
+                client.batchTaskResult(dagId, task, attempt, status, result, resultLength);
+        }
+
+        public boolean flush()
+        {
+            return null != client && !client.isClosed() && client.sendBatch();
+        }
     }
 }

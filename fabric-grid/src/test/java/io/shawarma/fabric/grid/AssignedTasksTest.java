@@ -93,6 +93,43 @@ class AssignedTasksTest
     }
 
     @Test
+    void shouldSendTheWholeBatchAgainWhenItCouldNotBeSent()
+    {
+        final List<String> batches = new ArrayList<>();
+        final List<String> collected = new ArrayList<>();
+        final boolean[] refuseBatch = {true};
+        final AssignedTasks batched = new AssignedTasks(3, INTERVAL_NS, new AssignedTasks.Sender()
+        {
+            public boolean taskResult(
+                final long dagId, final int task, final int attempt, final Status status, final DirectBuffer result,
+                final int resultLength)
+            {
+                collected.add(dagId + "/" + task);
+                return true;
+            }
+
+            public boolean flush()
+            {
+                batches.add((refuseBatch[0] ? "refused " : "") + String.join(",", collected));
+                collected.clear();
+                return !refuseBatch[0];
+            }
+        });
+        final AssignedTasks.Task first = batched.onAssign(7, 0, 1, 100, "add", NO_OPERANDS, 0, 0, 0);
+        final AssignedTasks.Task second = batched.onAssign(7, 1, 1, 101, "add", NO_OPERANDS, 0, 0, 0);
+        first.finish(Status.OK, new byte[0]);
+        second.finish(Status.OK, new byte[0]);
+        batched.report(first, 0);
+        batched.report(second, 0);
+
+        assertEquals(0, batched.doWork(5), "no leader: the batch did not go");
+        refuseBatch[0] = false;
+        assertEquals(2, batched.doWork(6), "the next duty cycle sends both again, not after the resend interval");
+        assertEquals(0, batched.doWork(7), "sent: they wait for their acknowledgement");
+        assertEquals(List.of("refused 7/0,7/1", "7/0,7/1"), batches);
+    }
+
+    @Test
     void shouldRunALaterAttemptAndIgnoreAnEarlierOne()
     {
         final AssignedTasks.Task first = assign(7, 0, 1, 0);
