@@ -40,7 +40,6 @@ final class GridWorkerAgent implements WorkerExtension, GridListener, SlotMigrat
     private static final int RECENT_TASKS_KEPT = 4096;
     /** Tasks run in one duty cycle at most: their results go to the cluster as one message. */
     private static final int TASKS_PER_CYCLE = 64;
-    private static final UnsafeBuffer EMPTY = new UnsafeBuffer(new byte[0]);
 
     private final int workerId;
     private final long heartbeatIntervalNs;
@@ -57,6 +56,7 @@ final class GridWorkerAgent implements WorkerExtension, GridListener, SlotMigrat
     private final ArrayDeque<AssignedTasks.Task> queued = new ArrayDeque<>();
     private final ArrayDeque<AssignedTasks.Task> finishing = new ArrayDeque<>();
     private final AssignedTasks tasks;
+    private final UnsafeBuffer value;
     private GridClient client;
     private String dataChannel;
     private String peerChannels = "";
@@ -87,6 +87,7 @@ final class GridWorkerAgent implements WorkerExtension, GridListener, SlotMigrat
         this.workerId = port.workerId();
         this.port = port;
         this.invoker = port.invoker();
+        this.value = new UnsafeBuffer(new byte[invoker.maxValueBytes()]);
         this.heartbeatIntervalNs = heartbeatIntervalNs;
         this.taskDelayNs = taskDelayNs;
         this.connector = connector;
@@ -377,8 +378,10 @@ final class GridWorkerAgent implements WorkerExtension, GridListener, SlotMigrat
     {
         final UnsafeBuffer operands = new UnsafeBuffer(assignment.operands);
         final int udfId = Udf.idOf(assignment.udfName);
-        Status status = invoker.put(assignment.outputVertexId, EMPTY, 0, 0);
-        int resultLength = invoker.resultLength();
+        // The fold runs on a copy and the output vertex is written once: every write is also a backup's write.
+        int valueLength = 0;
+        Status status = Status.OK;
+        int resultLength = 0;
         boolean malformed = false;
         int offset = 0;
         while (Status.OK == status && offset < operands.capacity())
@@ -389,7 +392,9 @@ final class GridWorkerAgent implements WorkerExtension, GridListener, SlotMigrat
                 malformed = true;
                 break;
             }
-            status = invoker.invoke(assignment.outputVertexId, udfId, operands, offset + Integer.BYTES, length);
+            status = invoker.invokeOnCopy(
+                assignment.outputVertexId, udfId, value, valueLength, operands, offset + Integer.BYTES, length);
+            valueLength = invoker.copyLength();
             resultLength = invoker.resultLength();
             offset += Integer.BYTES + length;
         }
@@ -406,7 +411,18 @@ final class GridWorkerAgent implements WorkerExtension, GridListener, SlotMigrat
         {
             final byte[] result = new byte[resultLength];
             invoker.result().getBytes(0, result);
-            assignment.finish(status, result);
+            final Status stored = Status.OK == status ?
+                invoker.put(assignment.outputVertexId, value, 0, valueLength) : status;
+            if (Status.OK == stored || Status.OK != status)
+            {
+                assignment.finish(status, result);
+            }
+            else
+            {
+                final byte[] refusal = new byte[invoker.resultLength()];
+                invoker.result().getBytes(0, refusal);
+                assignment.finish(stored, refusal);
+            }
         }
         ranTask = true;
         assignment.dueNs = nowNs + taskDelayNs;
