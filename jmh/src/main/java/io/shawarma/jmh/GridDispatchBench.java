@@ -25,7 +25,8 @@ import static io.shawarma.jmh.GridRig.require;
 
 /**
  * Task dispatch on one idle profile: a grid of two workers whose members and workers all use that idle strategy,
- * measured against the cluster's raw echo on the same grid. Every figure is named with the profile as suffix
+ * measured against the cluster's raw echo on the same grid: submit to running, the dependant hop, and tasks/s of a
+ * wide DAG (independent tasks) and a deep one (a chain). Every figure is named with the profile as suffix
  * ({@code cluster_echo_rtt_backoff}); the ratios to the echo of the same profile are values in unit {@code x}.
  * Optionally a third worker joins afterwards (slot migration).
  */
@@ -155,6 +156,9 @@ final class GridDispatchBench
         {
             histogram.recordValue(watch.runningAtNs(i) - watch.runningAtNs(i - 1));
         }
+        // A chain runs one task at a time: its rate is the hop's, whole DAG included (submission to last result).
+        final double seconds = (probe.finishedAtNs - watch.submittedAtNs()) / 1e9;
+        results.add(Result.value("grid_deep_dag_throughput_" + profile, "tasks/s", length / seconds));
         return Result.latency("grid_dependant_hop_" + profile, histogram);
     }
 
