@@ -28,8 +28,9 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
 
 /**
  * The grid's control plane as an Aeron Cluster service: decodes ingress (worker status, DAG submissions, task
- * results, status requests) into {@link GridState}, checks worker liveness on a cluster timer, answers on the
- * sessions' egress and saves the state in the cluster's snapshots. Runs identically on every member; only the
+ * results, status requests; a GridBatch applied message by message) into {@link GridState}, checks worker liveness on
+ * a cluster timer, answers on the sessions' egress (what one log entry makes for a session as one message, see
+ * {@link SessionEgress}) and saves the state in the cluster's snapshots. Runs identically on every member; only the
  * leader's egress leaves the process. The consensus module must run a nanosecond cluster clock
  * ({@link io.aeron.cluster.NanosecondClusterClock}): every timestamp the state machine sees is in nanoseconds. A malformed message is counted and dropped; it never stops the service.
  */
