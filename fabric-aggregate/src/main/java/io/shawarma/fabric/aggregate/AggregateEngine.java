@@ -58,7 +58,8 @@ public final class AggregateEngine
         this.program = program;
         partition = new GraphPartition(graph, members, workerId, true, rangePlacement(graph, members));
         hood = new Neighbourhood(partition, members.size());
-        exports = new Exports(hood.rowCount, 8);
+        // Room for the root and three constructs (hop count's, the gradient's); a larger program doubles it once.
+        exports = new Exports(hood.rowCount, 4);
         sensors = new Sensors(hood.localCount);
         overrides = new Overrides(hood, exports);
         vm = new Aggregate(hood, exports, overrides, paths, sensors, retention);
