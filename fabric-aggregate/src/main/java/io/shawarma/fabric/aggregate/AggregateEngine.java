@@ -1,6 +1,7 @@
 package io.shawarma.fabric.aggregate;
 
 import io.shawarma.fabric.FabricMembers;
+import io.shawarma.fabric.Ownership;
 import io.shawarma.fabric.Placement;
 import io.shawarma.fabric.graph.EdgeList;
 import io.shawarma.fabric.graph.GraphPartition;
@@ -263,17 +264,27 @@ public final class AggregateEngine
 
     /**
      * Devices in blocks of consecutive ids, one block per worker: ids usually follow space (a grid's rows), so
-     * most neighbours share a worker and few exports cross the wire (hash placement would send nearly all).
+     * most neighbours share a worker and few exports cross the wire (hash placement would send nearly all). Not
+     * {@link Placement} overrides: it holds at most {@link Placement#MAX_OVERRIDES} of them (a client's cache of
+     * MOVED answers) and silently hashed every device past those.
      */
-    static Placement rangePlacement(final EdgeList graph, final FabricMembers members)
+    static Ownership rangePlacement(final EdgeList graph, final FabricMembers members)
     {
-        final Placement placement = new Placement(members, 1);
         final long[] ids = graph.vertexIds();
-        for (int i = 0; i < ids.length; i++)
+        final int workers = members.size();
+        return new Ownership()
         {
-            placement.override(ids[i], members.idAt((int)((long)i * members.size() / ids.length)), 1);
-        }
-        return placement;
+            public int ownerOf(final long vertexId)
+            {
+                final int index = Arrays.binarySearch(ids, vertexId);
+                return index < 0 ? NO_WORKER : members.idAt((int)((long)index * workers / ids.length));
+            }
+
+            public long epoch()
+            {
+                return 1;
+            }
+        };
     }
 
     private int runDevices(final int from, final int to)

@@ -18,6 +18,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -161,6 +162,15 @@ public final class AggregateMain
             }
             final AggregateWorker.Result result =
                 worker.run(options.rounds, options.synchronous, ChildWorkers.CONNECT_TIMEOUT_NS);
+            if (null != progress)
+            {
+                // For bench aggregate: the wire per round and the memory per device, taken while the worker lives.
+                System.gc();
+                final long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+                System.err.printf("aggregate worker %d: sent %d bytes to its peers in %d rounds; heap used after GC " +
+                    "%d bytes for its %d devices%n", workerId, worker.counters().bytesSent(), options.rounds, heap,
+                    result.deviceIds.length);
+            }
             if (worker.engine().failures() > 0)
             {
                 System.err.printf("aggregate worker %d: %d device rounds failed and were skipped; the first: %s%n",

@@ -1,6 +1,7 @@
 package io.shawarma.fabric.graph;
 
 import io.shawarma.fabric.FabricMembers;
+import io.shawarma.fabric.Ownership;
 import io.shawarma.fabric.Placement;
 
 import java.util.Arrays;
@@ -61,7 +62,7 @@ public final class GraphPartition
      */
     public GraphPartition(
         final EdgeList graph, final FabricMembers members, final int workerId, final boolean undirected,
-        final Placement placement)
+        final Ownership placement)
     {
         vertexIds = graph.vertexIds();
         final int vertexCount = vertexIds.length;
