@@ -23,8 +23,11 @@ import java.util.regex.Pattern;
  * the hand-written loop ({@link HandLoopGridMain}: the same rounds as a single-thread array loop, the limit for one
  * core, like COST for graphs).
  * Every contender runs the same number of rounds from the same source, and the values of every device after the
- * last round are checked identical (not yet converged values included). Writes {@code aggregate.json} in the form
- * of {@code latest.json}.
+ * last round are checked identical (not yet converged values included). Protelis runs on grids of up to
+ * {@link #PROTELIS_MAX_DEVICES} devices; past that (1000x1000) ours is checked against the loop. The gradient is also
+ * run written with {@code exchange} and with {@code share}, for what exchange costs. For ours it also reads worker
+ * 1's heap used after GC and the bytes it sent its peers (printed by {@code AggregateMain}). Writes
+ * {@code aggregate.json} in the form of {@code latest.json}.
  */
 public final class AggregateBenchmark
 {
