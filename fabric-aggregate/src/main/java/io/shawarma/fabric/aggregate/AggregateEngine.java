@@ -21,7 +21,8 @@ import java.util.Arrays;
 public final class AggregateEngine
 {
     private final AggregateProgram program;
-    private final GraphPartition partition;
+    /** The network's device ids, sorted (rows are found by binary search); the partition itself is not kept. */
+    private final long[] vertexIds;
     private final Neighbourhood hood;
     private final Exports exports;
     private final Overrides overrides;
@@ -57,7 +58,11 @@ public final class AggregateEngine
             throw new IllegalArgumentException("retention must be at least 1 round, got " + retention);
         }
         this.program = program;
-        partition = new GraphPartition(graph, members, workerId, true, rangePlacement(graph, members));
+        // Only the neighbourhood is kept: the partition's CSR edges (about 64 bytes a device on a grid) are garbage
+        // once it is built.
+        final GraphPartition partition =
+            new GraphPartition(graph, members, workerId, true, rangePlacement(graph, members));
+        vertexIds = partition.vertexIds;
         hood = new Neighbourhood(partition, members.size());
         // Room for the root and three constructs (hop count's, the gradient's); a larger program doubles it once.
         exports = new Exports(hood.rowCount, 4);
@@ -87,7 +92,7 @@ public final class AggregateEngine
     public boolean sense(final String name, final long deviceId, final double value)
     {
         final int sensor = sensors.define(name);
-        final int row = hood.rowOf(deviceId, partition.vertexIds);
+        final int row = hood.rowOf(deviceId, vertexIds);
         if (row < 0 || row >= hood.localCount)
         {
             return false;
@@ -102,7 +107,7 @@ public final class AggregateEngine
      */
     public void active(final long deviceId, final boolean isActive)
     {
-        final int row = hood.rowOf(deviceId, partition.vertexIds);
+        final int row = hood.rowOf(deviceId, vertexIds);
         if (row >= 0 && row < hood.localCount)
         {
             active[row] = isActive;
@@ -196,7 +201,7 @@ public final class AggregateEngine
      */
     public double output(final long deviceId)
     {
-        final int row = hood.rowOf(deviceId, partition.vertexIds);
+        final int row = hood.rowOf(deviceId, vertexIds);
         if (row < 0 || row >= hood.localCount)
         {
             throw new IllegalArgumentException("device " + deviceId + " is not on this worker");
