@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts three workers on loopback UDP with this project's jar on their classpath, calls the mean UDF through
-# com.example.MeanClient, checks the answer and stops the workers (also on failure or Ctrl-C). Exit 0 when right.
+# com.example.MeanClient, checks the answer, runs a graph job with com.example.InDegreeProgram whose results go
+# into the workers' vertices, reads one back, and stops the workers (also on failure or Ctrl-C). Exit 0 when right.
 #
 #   mvn -q package && ./run.sh
 #
@@ -92,6 +93,20 @@ echo "$output"
 if [[ "$output" != *"mean of vertex 42 after 3 samples = 4.0"* ]]
 then
     echo "run.sh: expected the mean of 2.5, 3.5 and 6 to be 4.0" >&2
+    exit 1
+fi
+
+# A graph job with our own vertex program, its results put into the running workers' vertices, then read back.
+edges="$logs/edges.txt"
+printf '1 2\n1 3\n2 3\n4 3\n3 1\n' >"$edges"
+"$SHAWARMA" pregel --program-class com.example.InDegreeProgram --values i64 --edges "$edges" --into "$members" \
+    --workers 2 -Dshawarma.idle.strategy=backoff 2>"$logs/pregel.log" ||
+    { echo "run.sh: the in-degree job failed:" >&2; cat "$logs/pregel.log" >&2; exit 1; }
+degree=$("$SHAWARMA" get --fabric "$members" --vertex 3 --as i64 -Dshawarma.idle.strategy=backoff)
+echo "$degree"
+if [[ "$degree" != "OK 3" ]]
+then
+    echo "run.sh: expected vertex 3 to have 3 in-edges" >&2
     exit 1
 fi
 echo "run.sh: OK"

@@ -31,6 +31,7 @@ public final class PeerLinks implements AutoCloseable
     }
 
     private final String what;
+    private final FabricMembers members;
     private final int slot;
     private final int[] slotByWorker;
     private final ExclusivePublication[] publications;
@@ -54,6 +55,7 @@ public final class PeerLinks implements AutoCloseable
         this.idle = idle;
         this.counters = counters;
         this.what = what;
+        this.members = members;
         int mySlot = -1;
         int maxId = 0;
         for (int i = 0; i < members.size(); i++)
@@ -122,13 +124,17 @@ public final class PeerLinks implements AutoCloseable
      */
     public void awaitConnected(final NanoClock clock, final long deadlineNs)
     {
+        // Rounded: the caller set the deadline a moment ago, from a whole number of seconds, typically.
+        final long seconds = (Math.max(0, deadlineNs - clock.nanoTime()) + 500_000_000L) / 1_000_000_000L;
         for (int i = 0; i < publications.length; i++)
         {
             while (null != publications[i] && !publications[i].isConnected())
             {
                 if (isPast(clock, deadlineNs))
                 {
-                    throw new IllegalStateException(what + " peer in slot " + i + " did not connect in time");
+                    throw new IllegalStateException(what + " worker " + members.idAt(i) + " (" +
+                        members.channelAt(i) + ") did not connect within " + seconds + " s: check that it is " +
+                        "running with the same members and that UDP reaches that endpoint from here");
                 }
             }
         }
@@ -136,8 +142,10 @@ public final class PeerLinks implements AutoCloseable
         {
             if (isPast(clock, deadlineNs))
             {
-                throw new IllegalStateException(what + ": " + subscription.imageCount() + " of " +
-                    (publications.length - 1) + " peers connected to this worker in time");
+                throw new IllegalStateException(what + " worker " + members.idAt(slot) + " (" +
+                    members.channelAt(slot) + ") heard " + subscription.imageCount() + " of its " +
+                    (publications.length - 1) + " peers within " + seconds + " s: check that every member runs " +
+                    "with the same members and that UDP reaches this endpoint from theirs");
             }
         }
     }

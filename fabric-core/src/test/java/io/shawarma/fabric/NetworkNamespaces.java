@@ -1,5 +1,7 @@
 package io.shawarma.fabric;
 
+import org.junit.jupiter.api.Assumptions;
+
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
@@ -61,6 +63,19 @@ public final class NetworkNamespaces implements AutoCloseable
         {
             return "network namespaces unavailable: " + ex.getMessage() + " (install iproute2 and nftables)";
         }
+    }
+
+    /**
+     * Creates the hosts for a test, or skips it (a JUnit assumption) with {@link #unavailableReason()}.
+     *
+     * @param hostCount hosts 1..n.
+     * @return the hosts, to close after the test.
+     */
+    public static NetworkNamespaces createOrSkip(final int hostCount)
+    {
+        final String unavailable = unavailableReason();
+        Assumptions.assumeTrue(null == unavailable, unavailable);
+        return new NetworkNamespaces(hostCount);
     }
 
     /**

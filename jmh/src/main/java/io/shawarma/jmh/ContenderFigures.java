@@ -25,6 +25,8 @@ final class ContenderFigures
     static final String PEAK_RSS_MB = "peak_rss_mb";
     static final String VERTICES = "vertices";
     static final String EDGES = "edges";
+    static final String FIRST_STEP_MS = "first_step_ms";
+    static final String MEDIAN_STEP_MS = "median_step_ms";
     /** Followed by {@code _LABEL}: the largest |rank - rank in the LABEL file| over all vertices. */
     static final String MAX_ABS_DIFF = "max_abs_diff";
 
@@ -109,5 +111,33 @@ final class ContenderFigures
             throw new UncheckedIOException(ex);
         }
         return ranks;
+    }
+
+    /**
+     * Prints the first iteration's time (mostly the JIT's warm-up) and the median of the others (the steady state).
+     */
+    static void printSteps(final long[] stepNs)
+    {
+        final double[] ms = new double[stepNs.length];
+        for (int i = 0; i < ms.length; i++)
+        {
+            ms[i] = stepNs[i] / 1e6;
+        }
+        print(FIRST_STEP_MS, ms[0]);
+        print(MEDIAN_STEP_MS, medianAfterFirst(ms));
+    }
+
+    /**
+     * @return the median of every step but the first (the first alone when there is only one).
+     */
+    static double medianAfterFirst(final double[] stepMs)
+    {
+        if (stepMs.length < 2)
+        {
+            return stepMs[0];
+        }
+        final double[] rest = Arrays.copyOfRange(stepMs, 1, stepMs.length);
+        Arrays.sort(rest);
+        return rest.length % 2 == 1 ? rest[rest.length / 2] : (rest[rest.length / 2 - 1] + rest[rest.length / 2]) / 2;
     }
 }

@@ -107,6 +107,13 @@ final class ContenderRunner
         {
             contender.computeSeconds += ms / 1000.0;
         }
+        // Superstep 0 only sends; supersteps 1.. are the iterations that compare with the loop's.
+        final double[] iterations = contender.superstepMs.stream().skip(1).mapToDouble(Double::doubleValue).toArray();
+        if (iterations.length > 0)
+        {
+            contender.firstStepMs = iterations[0];
+            contender.medianStepMs = ContenderFigures.medianAfterFirst(iterations);
+        }
         // Each worker's "supersteps took" runs from building its partition, through starting its media driver
         // and waiting for the others, to the last superstep: what is not superstep time is setup.
         contender.buildSeconds = slowestWorkerSeconds - contender.computeSeconds;
@@ -158,6 +165,8 @@ final class ContenderRunner
         contender.buildSeconds = figures.get(ContenderFigures.BUILD_SECONDS);
         contender.computeSeconds = figures.get(ContenderFigures.COMPUTE_SECONDS);
         contender.peakRssMb = figures.get(ContenderFigures.PEAK_RSS_MB).longValue();
+        contender.firstStepMs = figures.getOrDefault(ContenderFigures.FIRST_STEP_MS, Double.NaN);
+        contender.medianStepMs = figures.getOrDefault(ContenderFigures.MEDIAN_STEP_MS, Double.NaN);
         final String differencePrefix = ContenderFigures.MAX_ABS_DIFF + "_";
         for (final Map.Entry<String, Double> figure : figures.entrySet())
         {

@@ -21,6 +21,10 @@ final class PageRankContender
     double computeSeconds;
     double totalSeconds;
     long peakRssMb;
+    /** The first iteration's time (ours: superstep 1, the first that gathers), NaN when not reported. */
+    double firstStepMs = Double.NaN;
+    /** The median time of the other iterations, NaN when not reported. */
+    double medianStepMs = Double.NaN;
     String loadAverage;
     final List<Double> superstepMs = new ArrayList<>();
     final Map<String, Double> differences = new LinkedHashMap<>();

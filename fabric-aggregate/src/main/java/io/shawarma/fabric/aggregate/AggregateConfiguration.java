@@ -50,6 +50,10 @@ public final class AggregateConfiguration
     public static final String SEED_PROP = "shawarma.aggregate.seed";
     public static final long SEED_DEFAULT = 1;
 
+    /** Seconds a worker waits for every other member to be reachable before it gives up. */
+    public static final String CONNECT_TIMEOUT_PROP = "shawarma.aggregate.connect.timeout";
+    public static final int CONNECT_TIMEOUT_DEFAULT = 120;
+
     private AggregateConfiguration()
     {
     }

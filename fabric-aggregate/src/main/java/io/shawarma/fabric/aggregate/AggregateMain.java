@@ -11,22 +11,18 @@ import io.shawarma.messaging.Transport;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemNanoClock;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 
 /**
- * {@code scripts/shawarma aggregate ...}: runs an aggregate program over N worker processes on this machine. This
- * process builds the network (grid or edge list), checks the options, starts a media driver (embedded) and N - 1
- * worker JVMs that attach to it, so that the workers talk over Aeron IPC, runs worker 1 itself (printing a progress
- * line per round on stderr), then merges every worker's device values into the output file, sorted by device id.
+ * {@code scripts/shawarma aggregate ...}: runs an aggregate program over N worker processes on this machine, or over
+ * the workers of {@code --members} on several hosts. This process builds the network (grid or edge list), checks the
+ * options, starts a media driver (embedded) and, on one machine, N - 1 worker JVMs that attach to it, so that the
+ * workers talk over Aeron IPC (across hosts each worker runs its own driver and they talk over UDP); it runs the
+ * first worker itself (printing a progress line per round on stderr), which gets every other worker's device outputs
+ * over the job's links after the last round, and writes them into the output file, sorted by device id.
  */
 public final class AggregateMain
 {
@@ -35,6 +31,8 @@ public final class AggregateMain
 
     private static final int STREAM_BASE = 4000;
     private static final String DRIVER_IDLE = "sleeping";
+    /** How long the first member waits for the others' outputs after the last round, and they for its word. */
+    private static final long RESULTS_TIMEOUT_NS = 600_000_000_000L;
 
     private AggregateMain()
     {
@@ -82,6 +80,80 @@ public final class AggregateMain
         final long startNs = CLOCK.nanoTime();
         final EdgeList network = options.network();
         options.newProgram();
+        checkSources(network, options);
+        System.err.printf("%,d devices, %,d edges; %d rounds on %d worker(s)%n", network.vertexCount(),
+            network.edgeCount(), options.rounds, options.workers);
+        final AggregateWorker.Result all;
+        if (null != options.members)
+        {
+            // Workers on other hosts, started there with --worker-id: this process is the first member, with a media
+            // driver of its own that sends and receives the UDP frames (so the default idle strategy, not sleeping).
+            try (Transport transport = ChildWorkers.launcherDriver("aggregate"))
+            {
+                all = computeFirst(network, options, options.fabricMembers().idAt(0), options.members, transport);
+            }
+        }
+        else
+        {
+            // The workers' IPC frames never pass through the driver (it only keeps the books: connections, flow
+            // control windows far larger than a round's frames), so it sleeps 1 ms between duty cycles rather than
+            // taking CPU from the workers on a small machine; -Dshawarma.driver.idle=... overrides.
+            try (Transport transport = ChildWorkers.launcherDriver("aggregate", DRIVER_IDLE);
+                ChildWorkers children = ChildWorkers.overIpc("aggregate", AggregateMain.class.getName(),
+                    options.workers, options.workerArgs(), transport.aeronDirectoryName(), System.err))
+            {
+                all = computeFirst(network, options, 1, children.members(), transport);
+                for (int id = 2; id <= options.workers; id++)
+                {
+                    children.awaitExit(id, ChildWorkers.WORKER_TIMEOUT_MS);
+                }
+            }
+        }
+        final double[] values = new double[network.vertexCount()];
+        for (int i = 0; i < all.deviceIds.length; i++)
+        {
+            values[network.indexOf(all.deviceIds[i])] = all.values[i];
+        }
+        write(options, network.vertexIds(), values);
+        System.err.printf("aggregate %s: %d rounds, %d worker(s), %.1f s; wrote %s%n",
+            null != options.program ? options.program : options.programClass, options.rounds, options.workers,
+            (CLOCK.nanoTime() - startNs) / 1e9, options.out);
+    }
+
+    /**
+     * Runs the first member, which prints the progress and gets every worker's outputs.
+     */
+    private static AggregateWorker.Result computeFirst(
+        final EdgeList network, final AggregateOptions options, final int workerId, final String members,
+        final Transport transport)
+    {
+        final AggregateWorker.Result all = compute(network, options, workerId, members, transport, System.err);
+        System.err.printf("aggregate worker %d: %d rounds took %.6f s%n", workerId, all.rounds,
+            all.roundNanos / 1e9);
+        return all;
+    }
+
+    /**
+     * A worker other than the first: a child of a launcher on this machine (attached to its media driver with
+     * {@code --aeron-dir}), or a worker on another host, with a media driver of its own.
+     */
+    private static void runWorker(final AggregateOptions options)
+    {
+        final EdgeList network = options.network();
+        checkSources(network, options);
+        final AggregateWorker.Result own;
+        try (Transport transport = null != options.aeronDir ?
+            Transport.external(options.aeronDir, Throwable::printStackTrace, true) :
+            ChildWorkers.launcherDriver("aggregate-worker-" + options.workerId))
+        {
+            own = compute(network, options, options.workerId, options.members, transport, null);
+        }
+        System.out.printf("aggregate worker %d: %d rounds took %.6f s; outputs sent to the first member%n",
+            options.workerId, own.rounds, own.roundNanos / 1e9);
+    }
+
+    private static void checkSources(final EdgeList network, final AggregateOptions options)
+    {
         if (null == options.sources)
         {
             options.sources = new long[]{network.vertexIds()[0]};
@@ -93,59 +165,12 @@ public final class AggregateMain
                 throw new IllegalArgumentException("--sources: " + source + " is not a device of the network");
             }
         }
-        System.err.printf("%,d devices, %,d edges; %d rounds on %d worker(s)%n", network.vertexCount(),
-            network.edgeCount(), options.rounds, options.workers);
-
-        // The workers' IPC frames never pass through the driver (it only keeps the books: connections, flow
-        // control windows far larger than a round's frames), so it sleeps 1 ms between duty cycles rather than
-        // taking CPU from the workers on a small machine; -Dshawarma.driver.idle=... overrides.
-        try (Transport transport = ChildWorkers.launcherDriver("aggregate", DRIVER_IDLE);
-            ChildWorkers children = ChildWorkers.overIpcWithParts("aggregate", AggregateMain.class.getName(),
-                options.workers, options.workerArgs(), transport.aeronDirectoryName(), System.err))
-        {
-            final double[] values = new double[network.vertexCount()];
-            final AggregateWorker.Result mine = compute(network, options, 1, children.members(), transport, System.err);
-            System.err.printf("aggregate worker 1: %d rounds took %.6f s%n", mine.rounds, mine.roundNanos / 1e9);
-            place(network, mine, values);
-            for (int id = 2; id <= options.workers; id++)
-            {
-                place(network, readPart(children.awaitPart(id, ChildWorkers.WORKER_TIMEOUT_MS)), values);
-            }
-            write(options, network.vertexIds(), values);
-            System.err.printf("aggregate %s: %d rounds, %d worker(s), %.1f s; wrote %s%n",
-                null != options.program ? options.program : options.programClass, options.rounds, options.workers,
-                (CLOCK.nanoTime() - startNs) / 1e9, options.out);
-        }
-    }
-
-    private static void runWorker(final AggregateOptions options)
-    {
-        if (null == options.aeronDir || null == options.members || null == options.part)
-        {
-            throw new IllegalArgumentException("--worker-id needs --members, --aeron-dir and --part");
-        }
-        final AggregateWorker.Result result;
-        try (Transport transport = Transport.external(options.aeronDir, Throwable::printStackTrace, true))
-        {
-            result = compute(options.network(), options, options.workerId, options.members, transport, null);
-        }
-        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(options.part))))
-        {
-            out.writeInt(result.deviceIds.length);
-            for (int i = 0; i < result.deviceIds.length; i++)
-            {
-                out.writeLong(result.deviceIds[i]);
-                out.writeDouble(result.values[i]);
-            }
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException(ex);
-        }
     }
 
     /**
-     * Runs one worker of a job over the job's media driver.
+     * Runs one worker of a job over its media driver, then brings the outputs together at the first member.
+     *
+     * @return on the first member every worker's devices and outputs, elsewhere this worker's.
      */
     static AggregateWorker.Result compute(
         final EdgeList network, final AggregateOptions options, final int workerId, final String members,
@@ -160,11 +185,12 @@ public final class AggregateMain
             {
                 worker.engine().sense(Sensors.SOURCE, source, 1);
             }
-            final AggregateWorker.Result result =
-                worker.run(options.rounds, options.synchronous, ChildWorkers.CONNECT_TIMEOUT_NS);
+            final AggregateWorker.Result result = worker.run(options.rounds, options.synchronous,
+                TimeUnit.SECONDS.toNanos(options.connectTimeoutSeconds));
             if (null != progress)
             {
-                // For bench aggregate: the wire per round and the memory per device, taken while the worker lives.
+                // For bench aggregate: the wire per round and the memory per device, taken while the worker lives
+                // (before gathering the outputs, whose frames are not a round's).
                 System.gc();
                 final long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
                 System.err.printf("aggregate worker %d: sent %d bytes to its peers in %d rounds; heap used after GC " +
@@ -181,35 +207,7 @@ public final class AggregateMain
                 System.err.printf("aggregate worker %d: dropped %d malformed frames or records%n", workerId,
                     worker.malformed());
             }
-            return result;
-        }
-    }
-
-    private static void place(final EdgeList network, final AggregateWorker.Result result, final double[] values)
-    {
-        for (int i = 0; i < result.deviceIds.length; i++)
-        {
-            values[network.indexOf(result.deviceIds[i])] = result.values[i];
-        }
-    }
-
-    private static AggregateWorker.Result readPart(final Path part)
-    {
-        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(part))))
-        {
-            final int count = in.readInt();
-            final long[] ids = new long[count];
-            final double[] values = new double[count];
-            for (int i = 0; i < count; i++)
-            {
-                ids[i] = in.readLong();
-                values[i] = in.readDouble();
-            }
-            return new AggregateWorker.Result(ids, values, 0, 0);
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException(ex);
+            return worker.gather(result, RESULTS_TIMEOUT_NS);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.shawarma.fabric.aggregate;
 
 import io.shawarma.fabric.CommandLineOptions;
+import io.shawarma.fabric.FabricMembers;
 import io.shawarma.fabric.PropertySet;
 import io.shawarma.fabric.UserClasses;
 import io.shawarma.fabric.graph.EdgeList;
@@ -13,9 +14,9 @@ import java.util.List;
 import static io.shawarma.fabric.CommandLineOptions.wholeNumber;
 
 /**
- * Command line of {@code scripts/shawarma aggregate}, shared by the launching process and the worker processes it
- * starts (which get the same options plus their worker id, the member list, the launcher's media driver directory and
- * a part file).
+ * Command line of {@code scripts/shawarma aggregate}, shared by the launching process, the worker processes it
+ * starts (which get the same options plus their worker id, the member list and the launcher's media driver
+ * directory) and the workers on other hosts (the same options, their worker id and the member list).
  */
 final class AggregateOptions
 {
@@ -23,11 +24,13 @@ final class AggregateOptions
         "usage: shawarma aggregate [job.properties] (--program NAME | --program-class CLASS)",
         "                          (--grid WxH | --edges FILE) --out FILE [--rounds R] [--workers N]",
         "                          [--sources ID[,ID...]] [--mode sync|async] [--retention K] [--seed S]",
+        "                          [--members SPEC [--worker-id ID]] [--connect-timeout S]",
         "",
         "Runs an aggregate (field calculus) program on every device of a network, in rounds, over N worker",
-        "processes on this machine; devices are vertices and neighbours are edges, both ways. The output has one",
-        "'deviceId<TAB>value' line per device, sorted by id, with each device's value after the last round",
-        "(inf: no source reached); worker 1 prints a progress line per round on stderr. Every option is also a",
+        "processes on this machine, or over workers on several hosts (--members); devices are vertices and",
+        "neighbours are edges, both ways. The output has one 'deviceId<TAB>value' line per device, sorted by id,",
+        "with each device's value after the last round (inf: no source reached); worker 1 gathers every worker's",
+        "values over Aeron and prints a progress line per round on stderr. Every option is also a",
         "property, shawarma.aggregate. and its name with dots (--program-class C is",
         "shawarma.aggregate.program.class=C), set in job.properties or with -D; a flag wins over both, and of",
         "--program and --program-class (or --grid and --edges) the last one given counts.",
@@ -38,14 +41,24 @@ final class AggregateOptions
         "  --grid WxH           a W x H grid, 4 neighbours at range 1; device (x, y) has id y*W+x",
         "  --edges FILE         a SNAP-style edge list: 'src dst [range]' per line",
         "  --rounds R           rounds to run (default " + AggregateConfiguration.ROUNDS_DEFAULT + ")",
-        "  --workers N          worker processes (default " + AggregateConfiguration.WORKERS_DEFAULT + ")",
+        "  --workers N          worker processes on this machine (default " + AggregateConfiguration.WORKERS_DEFAULT +
+        ")",
         "  --sources IDS        devices whose 'source' sensor is 1 (default: the smallest device id)",
         "  --mode sync|async    synchronous rounds, reproducible for any N (default), or asynchronous ones:",
         "                       each device in a shuffled order against its neighbours' latest exports",
         "  --retention K        rounds a neighbour's export stays visible without a newer one (default " +
         AggregateConfiguration.RETENTION_DEFAULT + ")",
         "  --seed S             seed of the asynchronous firing order (default " +
-        AggregateConfiguration.SEED_DEFAULT + ")");
+        AggregateConfiguration.SEED_DEFAULT + ")",
+        "  --connect-timeout S  seconds a worker waits for the other members to be reachable (default " +
+        AggregateConfiguration.CONNECT_TIMEOUT_DEFAULT + ")",
+        "",
+        "On several hosts: give every worker the same options and --members SPEC, the workers' id@channel in order,",
+        "e.g. \"1@aeron:udp?endpoint=10.0.0.1:40200,2@aeron:udp?endpoint=10.0.0.2:40200\" (instead of --workers).",
+        "The first member runs the command as above and gets every device's output; each other member runs it with",
+        "--worker-id ID (and no --out) on its own host, where it builds the same network (its own copy of an --edges",
+        "file or a shared path) and sends its devices' outputs to the first member over Aeron. Each runs its own media",
+        "driver and receives on its own endpoint: open those UDP ports between the hosts.");
 
     String program;
     String programClass;
@@ -58,11 +71,12 @@ final class AggregateOptions
     boolean synchronous = mode(AggregateConfiguration.MODE_DEFAULT);
     int retention = AggregateConfiguration.RETENTION_DEFAULT;
     long seed = AggregateConfiguration.SEED_DEFAULT;
-    // Set only in worker processes started by the launcher.
-    int workerId = -1;
+    int connectTimeoutSeconds = AggregateConfiguration.CONNECT_TIMEOUT_DEFAULT;
+    // Set on the workers of a job across hosts, and on the children of a launcher on this machine.
     String members;
+    int workerId = -1;
+    // Set only in worker processes started by the launcher: its media driver.
     String aeronDir;
-    Path part;
     boolean help;
 
     static AggregateOptions parse(final String[] args)
@@ -110,14 +124,14 @@ final class AggregateOptions
                     case "--seed":
                         options.seed = wholeNumber(name, value, Long.MIN_VALUE, Long.MAX_VALUE);
                         break;
+                    case "--connect-timeout":
+                        options.connectTimeoutSeconds = (int)wholeNumber(name, value, 1, 86_400);
+                        break;
                     case "--worker-id":
                         options.workerId = (int)wholeNumber(name, value, 0, Integer.MAX_VALUE);
                         break;
                     case "--members":
                         options.members = value;
-                        break;
-                    case "--part":
-                        options.part = Path.of(value);
                         break;
                     case "--aeron-dir":
                         options.aeronDir = value;
@@ -160,7 +174,15 @@ final class AggregateOptions
     }
 
     /**
-     * @return the options a worker process gets, before its own worker id, members, media driver and part.
+     * @return the members of the job, parsed.
+     */
+    FabricMembers fabricMembers()
+    {
+        return FabricMembers.parse(members, "--members");
+    }
+
+    /**
+     * @return the options a worker process gets, before its own worker id, members and media driver.
      */
     List<String> workerArgs()
     {
@@ -168,7 +190,8 @@ final class AggregateOptions
             null != program ? "--program" : "--program-class", null != program ? program : programClass,
             null != grid ? "--grid" : "--edges", null != grid ? grid : edges.toString(),
             "--rounds", Integer.toString(rounds), "--mode", synchronous ? "sync" : "async",
-            "--retention", Integer.toString(retention), "--seed", Long.toString(seed)));
+            "--retention", Integer.toString(retention), "--seed", Long.toString(seed),
+            "--connect-timeout", Integer.toString(connectTimeoutSeconds)));
         if (null != sources)
         {
             final StringBuilder ids = new StringBuilder();
@@ -200,10 +223,53 @@ final class AggregateOptions
         {
             GridNetwork.parseSize(grid);
         }
-        if (null == out && null == part)
+        if (workerId < 0 && null == out)
         {
             throw new IllegalArgumentException("--out FILE is required");
         }
+        checkMembers();
+    }
+
+    /**
+     * A job across hosts: the members parse, the workers come from them (not --workers), and a worker other than the
+     * first is one of them.
+     */
+    private void checkMembers()
+    {
+        if (null == members)
+        {
+            if (workerId >= 0)
+            {
+                throw new IllegalArgumentException("--worker-id needs --members SPEC, the same on every worker");
+            }
+            return;
+        }
+        final FabricMembers parsed = fabricMembers();
+        if (parsed.size() < 2)
+        {
+            throw new IllegalArgumentException("--members lists one worker: give two or more, or leave --members out");
+        }
+        if (workers != AggregateConfiguration.WORKERS_DEFAULT)
+        {
+            throw new IllegalArgumentException("--workers and --members: give one (--members lists the workers)");
+        }
+        if (workerId >= 0 && null == aeronDir)
+        {
+            if (null == parsed.channelOf(workerId))
+            {
+                throw new IllegalArgumentException("--worker-id " + workerId + " is not in --members " + parsed);
+            }
+            if (workerId == parsed.idAt(0))
+            {
+                throw new IllegalArgumentException("--worker-id " + workerId + " is the first member: run it " +
+                    "without --worker-id, with --out FILE");
+            }
+            if (null != out)
+            {
+                throw new IllegalArgumentException("--out is for the first member: the others send it their outputs");
+            }
+        }
+        workers = parsed.size();
     }
 
     private static boolean mode(final String value)

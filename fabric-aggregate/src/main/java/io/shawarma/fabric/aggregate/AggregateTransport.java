@@ -6,10 +6,15 @@ import io.aeron.logbuffer.ControlledFragmentHandler;
 import io.aeron.logbuffer.Header;
 import io.shawarma.codecs.AggregateExportsDecoder;
 import io.shawarma.codecs.AggregateExportsEncoder;
+import io.shawarma.codecs.AggregateResultsDecoder;
+import io.shawarma.codecs.AggregateResultsEncoder;
+import io.shawarma.codecs.AggregateResultsTakenDecoder;
+import io.shawarma.codecs.AggregateResultsTakenEncoder;
 import io.shawarma.codecs.AggregateRoundDoneDecoder;
 import io.shawarma.codecs.AggregateRoundDoneEncoder;
 import io.shawarma.codecs.MessageHeaderEncoder;
 import io.shawarma.fabric.FabricMembers;
+import io.shawarma.fabric.GatheredResults;
 import io.shawarma.fabric.JobCounters;
 import io.shawarma.fabric.PeerLinks;
 import io.shawarma.messaging.FrameHeader;
@@ -21,12 +26,13 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * The aggregate layer's wire: {@code AggregateExports} frames (export records, and path definitions the peer has
- * not seen) and {@code AggregateRoundDone} barrier frames between the workers of one run. A peer's frames arrive
- * in order, so its RoundDone follows all of its exports for that round, and its path definitions come before the
- * exports that use them. Frames for a round this worker has not reached are left in the stream (ABORT) until it
- * gets there. Nothing here allocates per frame.
+ * not seen) and {@code AggregateRoundDone} barrier frames between the workers of one run, then, after the last
+ * round, {@code AggregateResults} and {@code AggregateResultsTaken} ({@link GatheredResults}). A peer's frames
+ * arrive in order, so its RoundDone follows all of its exports for that round, and its path definitions come before
+ * the exports that use them. Frames for a round this worker has not reached are left in the stream (ABORT) until it
+ * gets there; results belong to no round. Nothing here allocates per frame.
  */
-final class AggregateTransport implements AutoCloseable
+final class AggregateTransport implements AutoCloseable, GatheredResults.Wire
 {
     /** Bytes per path definition: uint16 slot, uint16 parent slot, int32 step. */
     static final int PATH_BYTES = 8;
@@ -55,6 +61,12 @@ final class AggregateTransport implements AutoCloseable
 
         void onDone(int senderSlot, long round, long devices, long changed);
 
+        /** Some of a worker's results; {@code total} is how many it sends in all. */
+        void onResults(int senderSlot, long rounds, long total, DirectBuffer buffer, int offset, int count);
+
+        /** Worker 1 has all of this worker's results. */
+        void onResultsTaken(int senderSlot);
+
         void onMalformed(String reason);
     }
 
@@ -68,9 +80,13 @@ final class AggregateTransport implements AutoCloseable
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
     private final AggregateExportsEncoder exportsEncoder = new AggregateExportsEncoder();
     private final AggregateRoundDoneEncoder doneEncoder = new AggregateRoundDoneEncoder();
+    private final AggregateResultsEncoder resultsEncoder = new AggregateResultsEncoder();
+    private final AggregateResultsTakenEncoder takenEncoder = new AggregateResultsTakenEncoder();
     private final FrameHeader inbound = new FrameHeader();
     private final AggregateExportsDecoder exportsDecoder = new AggregateExportsDecoder();
     private final AggregateRoundDoneDecoder doneDecoder = new AggregateRoundDoneDecoder();
+    private final AggregateResultsDecoder resultsDecoder = new AggregateResultsDecoder();
+    private final AggregateResultsTakenDecoder takenDecoder = new AggregateResultsTakenDecoder();
     private final ControlledFragmentAssembler assembler = new ControlledFragmentAssembler(this::onFragment);
     private final PeerLinks.WhileBackPressured pollWhileBackPressured = this::pollCurrent;
     private final Receiver receiver;
@@ -136,6 +152,36 @@ final class AggregateTransport implements AutoCloseable
         links.send(peerSlot, frame, HEADER_LENGTH + doneEncoder.encodedLength(), pollWhileBackPressured);
     }
 
+    public int resultsCapacity()
+    {
+        return frame.capacity() - HEADER_LENGTH - AggregateResultsEncoder.BLOCK_LENGTH - FrameHeader.VAR_LENGTH_BYTES;
+    }
+
+    public void sendResults(
+        final int peerSlot, final long rounds, final long total, final DirectBuffer entries, final int length)
+    {
+        resultsEncoder.wrapAndApplyHeader(frame, 0, headerEncoder).session()
+            .senderId(workerId).correlationId(0).epoch(1);
+        resultsEncoder.rounds(rounds).total(total).putEntries(entries, 0, length);
+        links.send(peerSlot, frame, HEADER_LENGTH + resultsEncoder.encodedLength(), pollWhileBackPressured);
+    }
+
+    public void sendResultsTaken(final int peerSlot, final long total)
+    {
+        takenEncoder.wrapAndApplyHeader(frame, 0, headerEncoder).session()
+            .senderId(workerId).correlationId(0).epoch(1);
+        takenEncoder.total(total);
+        links.send(peerSlot, frame, HEADER_LENGTH + takenEncoder.encodedLength(), pollWhileBackPressured);
+    }
+
+    /**
+     * Polls for frames of any round: after the last one, only results are left to come.
+     */
+    public int pollResults()
+    {
+        return poll(ANY_ROUND);
+    }
+
     /**
      * Polls for frames of rounds up to {@code upToRound} (or {@link #ANY_ROUND}); later ones stay in the stream.
      *
@@ -177,18 +223,43 @@ final class AggregateTransport implements AutoCloseable
     {
         int reason = inbound.wrap(buffer, offset, length);
         final int templateId = FrameHeader.VALID == reason ? inbound.templateId() : -1;
-        final boolean isExports = AggregateExportsDecoder.TEMPLATE_ID == templateId;
         if (FrameHeader.VALID == reason)
         {
-            reason = inbound.checkBody(isExports ? AggregateExportsDecoder.BLOCK_LENGTH :
-                AggregateRoundDoneDecoder.TEMPLATE_ID == templateId ? AggregateRoundDoneDecoder.BLOCK_LENGTH : -1);
+            reason = inbound.checkBody(blockLength(templateId));
         }
         if (FrameHeader.VALID != reason)
         {
             receiver.onMalformed(Malformed.describe(reason));
             return ControlledFragmentHandler.Action.CONTINUE;
         }
-        return isExports ? onExports(buffer) : onDone(buffer);
+        switch (templateId)
+        {
+            case AggregateExportsDecoder.TEMPLATE_ID:
+                return onExports(buffer);
+            case AggregateRoundDoneDecoder.TEMPLATE_ID:
+                return onDone(buffer);
+            case AggregateResultsDecoder.TEMPLATE_ID:
+                return onResults(buffer);
+            default:
+                return onResultsTaken(buffer);
+        }
+    }
+
+    private static int blockLength(final int templateId)
+    {
+        switch (templateId)
+        {
+            case AggregateExportsDecoder.TEMPLATE_ID:
+                return AggregateExportsDecoder.BLOCK_LENGTH;
+            case AggregateRoundDoneDecoder.TEMPLATE_ID:
+                return AggregateRoundDoneDecoder.BLOCK_LENGTH;
+            case AggregateResultsDecoder.TEMPLATE_ID:
+                return AggregateResultsDecoder.BLOCK_LENGTH;
+            case AggregateResultsTakenDecoder.TEMPLATE_ID:
+                return AggregateResultsTakenDecoder.BLOCK_LENGTH;
+            default:
+                return -1;
+        }
     }
 
     private ControlledFragmentHandler.Action onExports(final DirectBuffer buffer)
@@ -240,6 +311,35 @@ final class AggregateTransport implements AutoCloseable
             return ControlledFragmentHandler.Action.CONTINUE;
         }
         receiver.onDone(sender, round, doneDecoder.devices(), doneDecoder.changed());
+        return ControlledFragmentHandler.Action.CONTINUE;
+    }
+
+    private ControlledFragmentHandler.Action onResults(final DirectBuffer buffer)
+    {
+        resultsDecoder.wrap(buffer, inbound.bodyOffset(), inbound.blockLength(), inbound.version());
+        final int sender = links.slotOf(resultsDecoder.session().senderId());
+        final int entriesLength = inbound.varLength(inbound.dataOffset());
+        if (sender < 0 || sender == links.slot() || entriesLength < 0 ||
+            entriesLength % GatheredResults.RESULT_BYTES != 0)
+        {
+            receiver.onMalformed("aggregate results from an unknown worker, or data beyond the frame's end");
+            return ControlledFragmentHandler.Action.CONTINUE;
+        }
+        receiver.onResults(sender, resultsDecoder.rounds(), resultsDecoder.total(), buffer,
+            inbound.dataOffset() + FrameHeader.VAR_LENGTH_BYTES, entriesLength / GatheredResults.RESULT_BYTES);
+        return ControlledFragmentHandler.Action.CONTINUE;
+    }
+
+    private ControlledFragmentHandler.Action onResultsTaken(final DirectBuffer buffer)
+    {
+        takenDecoder.wrap(buffer, inbound.bodyOffset(), inbound.blockLength(), inbound.version());
+        final int sender = links.slotOf(takenDecoder.session().senderId());
+        if (sender < 0 || sender == links.slot())
+        {
+            receiver.onMalformed("aggregate results taken from an unknown worker");
+            return ControlledFragmentHandler.Action.CONTINUE;
+        }
+        receiver.onResultsTaken(sender);
         return ControlledFragmentHandler.Action.CONTINUE;
     }
 }

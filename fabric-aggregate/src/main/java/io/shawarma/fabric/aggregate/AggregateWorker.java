@@ -3,6 +3,7 @@ package io.shawarma.fabric.aggregate;
 import io.aeron.Aeron;
 import io.shawarma.fabric.CountersFile;
 import io.shawarma.fabric.FabricMembers;
+import io.shawarma.fabric.GatheredResults;
 import io.shawarma.fabric.JobCounters;
 import io.shawarma.fabric.graph.EdgeList;
 import org.agrona.CloseHelper;
@@ -59,6 +60,7 @@ public final class AggregateWorker implements AutoCloseable, AggregateTransport.
     private final InboundExports inbound;
     private final OutboundExports outbound;
     private final RoundMarks marks;
+    private final GatheredResults gathered;
 
     /**
      * A worker that reads the system's clock.
@@ -115,6 +117,7 @@ public final class AggregateWorker implements AutoCloseable, AggregateTransport.
         inbound = new InboundExports(engine, counters, workers);
         outbound = new OutboundExports(engine, transport, counters, workers, FRAME_BYTES);
         marks = new RoundMarks(slot, workers);
+        gathered = new GatheredResults(members, slot, graph.vertexCount(), idle, clock);
     }
 
     /**
@@ -202,6 +205,38 @@ public final class AggregateWorker implements AutoCloseable, AggregateTransport.
             printProgress(rounds - 1, previousDevices, previousChanged, previousWaitedNs,
                 clock.nanoTime() - previousStartNs);
         }
+    }
+
+    /**
+     * After {@link #run(int, boolean, long)}, brings the run's outputs together at the first member over the job's
+     * own links (no file, so the workers may be on other hosts): it waits for every other worker's and tells each
+     * when it has them; every other worker sends its own and waits to be told.
+     *
+     * @param own       what {@link #run(int, boolean, long)} returned.
+     * @param timeoutNs how long to wait.
+     * @return on the first member, every worker's devices and outputs (in no order) and its own round time;
+     * elsewhere {@code own}.
+     * @throws IllegalStateException when the results did not come together in time, naming who is missing.
+     */
+    public Result gather(final Result own, final long timeoutNs)
+    {
+        final long[] bits = new long[own.values.length];
+        for (int i = 0; i < bits.length; i++)
+        {
+            bits[i] = Double.doubleToRawLongBits(own.values[i]);
+        }
+        gathered.gather(transport, own.rounds, own.deviceIds, bits, timeoutNs);
+        if (0 != slot)
+        {
+            return own;
+        }
+        final long[] allBits = gathered.values();
+        final double[] values = new double[allBits.length];
+        for (int i = 0; i < values.length; i++)
+        {
+            values[i] = Double.longBitsToDouble(allBits[i]);
+        }
+        return new Result(gathered.ids(), values, own.rounds, own.roundNanos);
     }
 
     private void countRound()
@@ -317,6 +352,21 @@ public final class AggregateWorker implements AutoCloseable, AggregateTransport.
     public void onDone(final int senderSlot, final long round, final long devices, final long changed)
     {
         marks.onDone(senderSlot, round, devices, changed);
+    }
+
+    public void onResults(
+        final int senderSlot, final long rounds, final long total, final DirectBuffer buffer, final int offset,
+        final int count)
+    {
+        if (null != gathered.onResults(senderSlot, rounds, total, buffer, offset, count))
+        {
+            inbound.onMalformed();
+        }
+    }
+
+    public void onResultsTaken(final int senderSlot)
+    {
+        gathered.onResultsTaken(senderSlot);
     }
 
     public void onMalformed(final String reason)

@@ -72,6 +72,27 @@ class AggregateProcessesIT
         assertFalse(Files.exists(out));
     }
 
+    @Test
+    void refusesABadMembersSpecAndNamesAMemberThatDoesNotConnect()
+    {
+        final Path out = temp.resolve("never.txt");
+        final ChildJvm badSpec = job(List.of("--program", "hopcount", "--grid", "3x3", "--members",
+            "1@aeron:udp?endpoint=127.0.0.1:40291,two@aeron:udp?endpoint=127.0.0.1:40292", "--out", out.toString()));
+        assertEquals(2, badSpec.awaitExit(120_000), badSpec.lastLines());
+        assertTrue(badSpec.lastLines().contains("--members: bad worker id in 'two@aeron:udp?endpoint=127.0.0.1:40292'"),
+            badSpec.lastLines());
+
+        // Worker 2 is never started: the first member gives up after the connect timeout, saying what to check.
+        final ChildJvm alone = job(List.of("--program", "hopcount", "--grid", "3x3", "--connect-timeout", "2",
+            "--members", "1@aeron:udp?endpoint=127.0.0.1:40291,2@aeron:udp?endpoint=127.0.0.1:40292",
+            "--out", out.toString()));
+        assertEquals(1, alone.awaitExit(120_000), alone.lastLines());
+        assertTrue(alone.lastLines().contains("shawarma aggregate: aggregate worker 2 " +
+            "(aeron:udp?endpoint=127.0.0.1:40292) did not connect within 2 s: check that it is running with the " +
+            "same members and that UDP reaches that endpoint from here"), alone.lastLines());
+        assertFalse(Files.exists(out));
+    }
+
     private List<String> run(final int workers, final String... options) throws Exception
     {
         final Path out = temp.resolve("out-" + workers + "-" + System.nanoTime() + ".txt");

@@ -14,12 +14,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * Fuzz target for the aggregate layer's frames ({@code AggregateExports} with their path definitions and export
- * records, {@code AggregateRoundDone}): any bytes go through the transport's decoder into a live
- * {@link AggregateWorker} (worker 1 of 2, the gradient program on a small grid) without an exception, every frame
- * is read at once (the worker takes every round), and nothing outside the frame is read (it sits in an exactly
- * sized buffer whose bounds checks would throw). Path definitions learnt from earlier inputs stay, as they would
- * from a peer. Runs over the committed seed corpus in every build; {@code scripts/shawarma fuzz --target aggregate}
- * fuzzes it.
+ * records, {@code AggregateRoundDone}, {@code AggregateResults} and {@code AggregateResultsTaken}): any bytes go
+ * through the transport's decoder into a live {@link AggregateWorker} (worker 1 of 2, the gradient program on a small
+ * grid) without an exception, every frame is read at once (the worker takes every round), and nothing outside the
+ * frame is read (it sits in an exactly sized buffer whose bounds checks would throw). Path definitions learnt from
+ * earlier inputs stay, as they would from a peer. Runs over the committed seed corpus in every build;
+ * {@code scripts/shawarma fuzz --target aggregate} fuzzes it.
  */
 class AggregateTransportFuzzTest
 {

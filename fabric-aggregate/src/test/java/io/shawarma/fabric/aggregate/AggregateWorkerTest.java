@@ -2,6 +2,7 @@ package io.shawarma.fabric.aggregate;
 
 import io.aeron.ExclusivePublication;
 import io.shawarma.codecs.AggregateExportsEncoder;
+import io.shawarma.codecs.AggregateResultsEncoder;
 import io.shawarma.codecs.MessageHeaderEncoder;
 import io.shawarma.fabric.FabricMembers;
 import io.shawarma.fabric.graph.EdgeList;
@@ -36,8 +37,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Workers as threads of this JVM sharing one media driver over IPC: synchronous rounds give exactly the results of
- * a single in-process engine with 1, 2 and 3 workers, asynchronous rounds reach the same fixed point, and bad
- * frames from the wire are counted and dropped without disturbing the run.
+ * a single in-process engine with 1, 2 and 3 workers (as gathered at worker 1 over the links), asynchronous rounds
+ * reach the same fixed point, and bad frames from the wire are counted and dropped without disturbing the run.
  */
 class AggregateWorkerTest
 {
@@ -195,7 +196,7 @@ class AggregateWorkerTest
                 }
             });
             assertArrayEquals(expected, run.values);
-            assertEquals(10, run.malformed[0], "worker 1");
+            assertEquals(12, run.malformed[0], "worker 1");
             assertEquals(0, run.malformed[1], "worker 2");
         }
         finally
@@ -220,6 +221,19 @@ class AggregateWorkerTest
         // Overrides from its own device, then overrides cut short (2 announced, 1 there).
         offer(rogue, frame, exportsFrame(frame, 2, new int[0], new int[0], new int[]{localDevice, 1, 1, 0}));
         offer(rogue, frame, exportsFrame(frame, 2, new int[0], new int[0], new int[]{1, 2, 1, 0}));
+        // Results (after the last round, but taken whenever they come): more than the network's devices, then an
+        // entry cut short.
+        offer(rogue, frame, resultsFrame(frame, 999, 16));
+        offer(rogue, frame, resultsFrame(frame, 1, 15));
+    }
+
+    private static int resultsFrame(final UnsafeBuffer frame, final long total, final int entriesLength)
+    {
+        final AggregateResultsEncoder encoder = new AggregateResultsEncoder();
+        encoder.wrapAndApplyHeader(frame, 0, new MessageHeaderEncoder()).session()
+            .senderId(2).correlationId(0).epoch(1);
+        encoder.rounds(1).total(total).putEntries(new UnsafeBuffer(new byte[entriesLength]), 0, entriesLength);
+        return MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();
     }
 
     private static int exportsFrame(
@@ -345,18 +359,21 @@ class AggregateWorkerTest
                         final AggregateWorker.Result result = worker.run(rounds, synchronous, CONNECT_TIMEOUT_NS);
                         afterRun.accept(worker);
                         malformed[workerId - 1] = worker.malformed();
-                        return result;
+                        return worker.gather(result, CONNECT_TIMEOUT_NS);
                     }
                 }));
             }
-            final double[] values = new double[graph.vertexCount()];
             for (final Future<AggregateWorker.Result> future : results)
             {
-                final AggregateWorker.Result result = future.get(60, TimeUnit.SECONDS);
-                for (int i = 0; i < result.deviceIds.length; i++)
-                {
-                    values[graph.indexOf(result.deviceIds[i])] = result.values[i];
-                }
+                future.get(60, TimeUnit.SECONDS);
+            }
+            // Worker 1 gathered every worker's outputs over the links.
+            final AggregateWorker.Result all = results.get(0).get();
+            assertEquals(graph.vertexCount(), all.deviceIds.length);
+            final double[] values = new double[graph.vertexCount()];
+            for (int i = 0; i < all.deviceIds.length; i++)
+            {
+                values[graph.indexOf(all.deviceIds[i])] = all.values[i];
             }
             return new Run(values, malformed);
         }

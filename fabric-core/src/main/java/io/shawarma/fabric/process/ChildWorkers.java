@@ -4,26 +4,22 @@ import io.shawarma.fabric.Configuration;
 import io.shawarma.messaging.Transport;
 import org.agrona.CloseHelper;
 
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Workers 2..N of a job on this machine, as child JVMs of the launcher (which runs worker 1 itself): each gets the
- * job's arguments plus {@code --worker-id ID --members MEMBERS}, and, for a job whose results come back through
- * files, {@code --part FILE}, writes what it computed to its part file and exits. The members talk over Aeron IPC: every worker attaches to the launcher's media driver, whose
- * directory the children get as {@code --aeron-dir DIR}. Ctrl-C on the launcher stops the children; {@link #close()}
- * stops any still running and deletes the part files.
+ * job's arguments plus {@code --worker-id ID --members MEMBERS}, sends its results to worker 1 over the job's links
+ * and exits. The members talk over Aeron IPC: every worker attaches to the launcher's media driver, whose directory
+ * the children get as {@code --aeron-dir DIR}. Ctrl-C on the launcher stops the children; {@link #close()} stops any
+ * still running.
  */
 public final class ChildWorkers implements AutoCloseable
 {
     /** How long a worker waits for its peers to connect. */
     public static final long CONNECT_TIMEOUT_NS = 120_000_000_000L;
-    /** How long the launcher waits for a worker's part of the result. */
+    /** How long the launcher waits for a worker to finish. */
     public static final long WORKER_TIMEOUT_MS = 3_600_000L;
     // IPC publications between the workers; a frame may be up to 1/8 of it.
     private static final int TERM_LENGTH = 16 * 1024 * 1024;
@@ -74,7 +70,6 @@ public final class ChildWorkers implements AutoCloseable
     private final String what;
     private final String members;
     private final List<ChildJvm> children = new ArrayList<>();
-    private final List<Path> parts = new ArrayList<>();
     private final Thread stopChildren;
 
     /**
@@ -92,34 +87,14 @@ public final class ChildWorkers implements AutoCloseable
         final String what, final String mainClass, final int workers, final List<String> args, final String aeronDir,
         final PrintStream echo)
     {
-        return overIpc(what, mainClass, workers, args, aeronDir, echo, false);
-    }
-
-    /**
-     * {@link #overIpc(String, String, int, List, String, PrintStream)} for a job whose workers write their results
-     * to a part file each, which {@link #awaitPart(int, long)} gives the launcher.
-     *
-     * @return the started children.
-     */
-    public static ChildWorkers overIpcWithParts(
-        final String what, final String mainClass, final int workers, final List<String> args, final String aeronDir,
-        final PrintStream echo)
-    {
-        return overIpc(what, mainClass, workers, args, aeronDir, echo, true);
-    }
-
-    private static ChildWorkers overIpc(
-        final String what, final String mainClass, final int workers, final List<String> args, final String aeronDir,
-        final PrintStream echo, final boolean partFiles)
-    {
         final List<String> childArgs = new ArrayList<>(args);
         childArgs.addAll(List.of("--aeron-dir", aeronDir));
-        return new ChildWorkers(what, mainClass, workers, ipcMembers(workers), childArgs, echo, partFiles);
+        return new ChildWorkers(what, mainClass, workers, ipcMembers(workers), childArgs, echo);
     }
 
     private ChildWorkers(
         final String what, final String mainClass, final int workers, final String members, final List<String> args,
-        final PrintStream echo, final boolean partFiles)
+        final PrintStream echo)
     {
         this.what = what;
         this.members = members;
@@ -131,21 +106,10 @@ public final class ChildWorkers implements AutoCloseable
             {
                 final List<String> childArgs = new ArrayList<>(args);
                 childArgs.addAll(List.of("--worker-id", Integer.toString(id), "--members", members));
-                if (partFiles)
-                {
-                    final Path part = Files.createTempFile("shawarma-" + what + "-worker-" + id, ".part");
-                    parts.add(part);
-                    childArgs.addAll(List.of("--part", part.toString()));
-                }
                 // The launcher's properties, from its file too, so that every worker runs with the same settings.
                 children.add(new ChildJvm(what + " worker " + id, mainClass, Configuration.shawarmaProperties(),
                     childArgs, "never printed", echo));
             }
-        }
-        catch (final IOException ex)
-        {
-            close();
-            throw new UncheckedIOException(ex);
         }
         catch (final RuntimeException ex)
         {
@@ -160,20 +124,6 @@ public final class ChildWorkers implements AutoCloseable
     public String members()
     {
         return members;
-    }
-
-    /**
-     * Waits for a child worker to finish.
-     *
-     * @param workerId   2..N.
-     * @param timeoutMs  how long to wait.
-     * @return the part file it wrote.
-     * @throws IllegalStateException when it failed or did not finish in time.
-     */
-    public Path awaitPart(final int workerId, final long timeoutMs)
-    {
-        awaitExit(workerId, timeoutMs);
-        return parts.get(workerId - 2);
     }
 
     /**
@@ -196,9 +146,5 @@ public final class ChildWorkers implements AutoCloseable
     {
         Runtime.getRuntime().removeShutdownHook(stopChildren);
         CloseHelper.closeAll(children);
-        for (final Path part : parts)
-        {
-            part.toFile().delete();
-        }
     }
 }

@@ -82,7 +82,7 @@ public final class GraphMain
             try (Transport transport = ChildWorkers.launcherDriver("graph"))
             {
                 final int firstId = FabricMembers.parse(options.members, "--members").idAt(0);
-                runFirstWorker(options, read(options, startNs), firstId, options.members, transport, startNs);
+                runFirstWorker(options, read(options, startNs), firstId, options.members, transport, startNs, null);
             }
         }
         else if (GraphConfiguration.WORKERS_AS_PROCESSES.equals(options.workersAs))
@@ -91,7 +91,7 @@ public final class GraphMain
                 ChildWorkers children = ChildWorkers.overIpc("graph", GraphMain.class.getName(), options.workers,
                     args(options), transport.aeronDirectoryName(), System.err))
             {
-                runFirstWorker(options, read(options, startNs), 1, children.members(), transport, startNs);
+                runFirstWorker(options, read(options, startNs), 1, children.members(), transport, startNs, null);
                 for (int id = 2; id <= options.workers; id++)
                 {
                     children.awaitExit(id, ChildWorkers.WORKER_TIMEOUT_MS);
@@ -104,28 +104,29 @@ public final class GraphMain
             {
                 final EdgeList graph = read(options, startNs);
                 final String members = ChildWorkers.ipcMembers(options.workers);
+                final SharedGraph shared = new SharedGraph(graph, options.workers, options.program().undirected());
                 for (int id = 2; id <= options.workers; id++)
                 {
-                    startWorkerThread(graph, options, id, members, transport);
+                    startWorkerThread(graph, options, id, members, transport, shared);
                 }
-                runFirstWorker(options, graph, 1, members, transport, startNs);
+                runFirstWorker(options, graph, 1, members, transport, startNs, shared);
             }
         }
     }
 
     /**
      * Worker {@code id} as a thread of this process, on the graph read once for all of them: one JIT, one copy of
-     * the edges, Aeron IPC on this process's media driver between the workers. A worker that fails ends the job,
-     * as a failed worker process does.
+     * the edges and of their rows by source, the broadcast values read in memory, Aeron IPC on this process's media
+     * driver between the workers for the rest. A worker that fails ends the job, as a failed worker process does.
      */
     private static void startWorkerThread(
         final EdgeList graph, final GraphOptions options, final int id, final String members,
-        final Transport transport)
+        final Transport transport, final SharedGraph shared)
     {
         final Thread thread = new Thread(() ->
         {
             final long startNs = CLOCK.nanoTime();
-            compute(graph, options, id, members, transport);
+            compute(graph, options, id, members, transport, shared);
             // No peak RSS of its own: it is worker 1's process's, which worker 1 reports.
             System.err.printf("graph worker %d: supersteps took %.3f s, a thread of worker 1's process%n", id,
                 (CLOCK.nanoTime() - startNs) / 1e9);
@@ -154,10 +155,10 @@ public final class GraphMain
 
     private static void runFirstWorker(
         final GraphOptions options, final EdgeList graph, final int workerId, final String members,
-        final Transport transport, final long startNs)
+        final Transport transport, final long startNs, final SharedGraph shared)
     {
         final long computeStartNs = CLOCK.nanoTime();
-        final GraphWorker.Result all = compute(graph, options, workerId, members, transport);
+        final GraphWorker.Result all = compute(graph, options, workerId, members, transport, shared);
         System.err.printf("graph worker %d: supersteps took %.3f s, peak RSS %d MB%n", workerId,
             (CLOCK.nanoTime() - computeStartNs) / 1e9, ProcessStats.peakRssMb());
         try
@@ -189,7 +190,7 @@ public final class GraphMain
             Transport.external(options.aeronDir, Throwable::printStackTrace, true) :
             ChildWorkers.launcherDriver("graph-worker-" + options.workerId))
         {
-            compute(graph, options, options.workerId, options.members, transport);
+            compute(graph, options, options.workerId, options.members, transport, null);
         }
         System.out.printf("graph worker %d: supersteps took %.3f s, peak RSS %d MB%n",
             options.workerId, (CLOCK.nanoTime() - computeStartNs) / 1e9, ProcessStats.peakRssMb());
@@ -197,15 +198,17 @@ public final class GraphMain
 
     /**
      * Runs one worker of a job over the job's media driver.
+     *
+     * @param shared what the job's threads share, or null for a worker that ships its broadcasts.
      */
     static GraphWorker.Result compute(
         final EdgeList graph, final GraphOptions options, final int workerId, final String members,
-        final Transport transport)
+        final Transport transport, final SharedGraph shared)
     {
         final String idle = Configuration.string(Configuration.IDLE_PROP, Configuration.IDLE_DEFAULT);
         try (GraphWorker worker = new GraphWorker(graph, FabricMembers.parse(members, "--members"), workerId,
             options.program(), transport.aeron(), STREAM_BASE, IdleStrategies.of(idle), options.maxSupersteps,
-            System.err))
+            System.err, SystemNanoClock.INSTANCE, shared))
         {
             return worker.gather(worker.run(ChildWorkers.CONNECT_TIMEOUT_NS), RESULTS_TIMEOUT_NS);
         }

@@ -13,11 +13,12 @@ import java.util.Arrays;
  * layer, which partitions its devices the same way.
  * <p>
  * For messages sent to all out-edges at once ({@link Broadcasts}) it also keeps the in-edges of its vertices, split
- * in two CSRs: from its own vertices (sources by local index) and from other workers' vertices (sources by index
- * in the mirror space, where peer p's vertices that have an edge into this worker take
- * {@code [mirrorBase[p], mirrorBase[p] + mirrorCount[p])} in id order), and for each peer the list of its own
- * vertices with an edge into that peer, in id order: the order the peer numbers them in its mirror space. Rows of
- * both in-edge CSRs list their sources in id order, so a gather reads the values forwards.
+ * in two CSRs: from the vertices whose values this worker reads in memory (its own, and every worker's when the
+ * workers are threads of one process; sources by vertex index in the whole graph) and from the vertices of workers
+ * that ship their values (sources by index in the mirror space, where peer p's vertices that have an edge into this
+ * worker take {@code [mirrorBase[p], mirrorBase[p] + mirrorCount[p])} in id order), and for each such peer the list
+ * of its own vertices with an edge into that peer, in id order: the order the peer numbers them in its mirror space.
+ * Rows of both in-edge CSRs list their sources in id order, so a gather reads the values forwards.
  */
 public final class GraphPartition
 {
@@ -32,9 +33,10 @@ public final class GraphPartition
     public final double[] edgeWeights;
     final int[] edgeTargetSlots;
     final int[] edgeTargetLocals;
-    final int verticesWithEdges;
-    final int[] localInOffsets;
-    final int[] localInSources;
+    final int[] verticesWithEdgesBySlot;
+    final boolean sharesMemory;
+    final int[] sharedInOffsets;
+    final int[] sharedInSources;
     final int[] remoteInOffsets;
     final int[] remoteInSources;
     final int[] mirrorBase;
@@ -64,6 +66,22 @@ public final class GraphPartition
         final EdgeList graph, final FabricMembers members, final int workerId, final boolean undirected,
         final Ownership placement)
     {
+        this(graph, members, workerId, placement, new SourceRows(graph, undirected), false);
+    }
+
+    /**
+     * @param graph        the whole graph.
+     * @param members      the workers sharing it.
+     * @param workerId     this worker.
+     * @param placement    which worker owns which vertex (the same on every worker).
+     * @param rows         the graph's edges by source, each undirected edge both ways when the program wants that.
+     * @param sharesMemory whether the workers are threads of one process that read each other's values in memory.
+     */
+    GraphPartition(
+        final EdgeList graph, final FabricMembers members, final int workerId, final Ownership placement,
+        final SourceRows rows, final boolean sharesMemory)
+    {
+        this.sharesMemory = sharesMemory;
         vertexIds = graph.vertexIds();
         final int vertexCount = vertexIds.length;
         final int workers = members.size();
@@ -103,9 +121,9 @@ public final class GraphPartition
             }
         }
 
-        final SourceRows rows = new SourceRows(graph, undirected);
         edgeOffsets = new int[localCount + 1];
-        localInOffsets = new int[localCount + 1];
+        verticesWithEdgesBySlot = new int[workers];
+        sharedInOffsets = new int[localCount + 1];
         remoteInOffsets = new int[localCount + 1];
         final int[] mirrorIndex = new int[vertexCount];
         Arrays.fill(mirrorIndex, -1);
@@ -118,6 +136,8 @@ public final class GraphPartition
         {
             final int sourceOwner = ownerSlot[source];
             final int sourceLocal = localIndex[source];
+            final boolean readInMemory = sharesMemory || sourceOwner == slot;
+            verticesWithEdgesBySlot[sourceOwner] += rows.starts[source + 1] > rows.starts[source] ? 1 : 0;
             if (sourceOwner == slot)
             {
                 edgeOffsets[sourceLocal + 1] = rows.starts[source + 1] - rows.starts[source];
@@ -128,9 +148,9 @@ public final class GraphPartition
                 final int targetOwner = ownerSlot[target];
                 if (targetOwner == slot)
                 {
-                    if (sourceOwner == slot)
+                    if (readInMemory)
                     {
-                        localInOffsets[localIndex[target] + 1]++;
+                        sharedInOffsets[localIndex[target] + 1]++;
                     }
                     else
                     {
@@ -138,21 +158,18 @@ public final class GraphPartition
                         mirrorIndex[source] = 0;
                     }
                 }
-                else if (sourceOwner == slot)
+                else if (sourceOwner == slot && !sharesMemory)
                 {
                     linksTo[targetOwner][sourceLocal] = true;
                 }
             }
         }
-        int withEdges = 0;
         for (int i = 0; i < localCount; i++)
         {
-            withEdges += edgeOffsets[i + 1] > 0 ? 1 : 0;
             edgeOffsets[i + 1] += edgeOffsets[i];
-            localInOffsets[i + 1] += localInOffsets[i];
+            sharedInOffsets[i + 1] += sharedInOffsets[i];
             remoteInOffsets[i + 1] += remoteInOffsets[i];
         }
-        verticesWithEdges = withEdges;
 
         mirrorCount = new int[workers];
         for (int v = 0; v < vertexCount; v++)
@@ -167,16 +184,16 @@ public final class GraphPartition
         for (int p = 0; p < workers; p++)
         {
             mirrorBase[p + 1] = mirrorBase[p] + mirrorCount[p];
-            mirrorsTo[p] = p == slot ? new int[0] : trueIndexes(linksTo[p]);
+            mirrorsTo[p] = p == slot || sharesMemory ? new int[0] : trueIndexes(linksTo[p]);
         }
 
         edgeTargets = new int[edgeOffsets[localCount]];
         edgeWeights = new double[edgeTargets.length];
         edgeTargetSlots = new int[edgeTargets.length];
         edgeTargetLocals = new int[edgeTargets.length];
-        localInSources = new int[localInOffsets[localCount]];
+        sharedInSources = new int[sharedInOffsets[localCount]];
         remoteInSources = new int[remoteInOffsets[localCount]];
-        final int[] localInFill = Arrays.copyOf(localInOffsets, localCount);
+        final int[] sharedInFill = Arrays.copyOf(sharedInOffsets, localCount);
         final int[] remoteInFill = Arrays.copyOf(remoteInOffsets, localCount);
         for (int source = 0; source < vertexCount; source++)
         {
@@ -201,9 +218,9 @@ public final class GraphPartition
                 if (ownerSlot[target] == slot)
                 {
                     final int local = localIndex[target];
-                    if (sourceOwner == slot)
+                    if (sharesMemory || sourceOwner == slot)
                     {
-                        localInSources[localInFill[local]++] = localIndex[source];
+                        sharedInSources[sharedInFill[local]++] = source;
                     }
                     else
                     {
@@ -236,67 +253,6 @@ public final class GraphPartition
     int edgeCount()
     {
         return edgeTargets.length;
-    }
-
-    /**
-     * Every directed edge of a graph (each undirected edge twice) grouped by source, in input order within a
-     * source (a counting sort): the partition's CSRs are then filled reading rows forwards instead of scattering
-     * every edge into several arrays.
-     */
-    private static final class SourceRows
-    {
-        final int[] starts;
-        final int[] targets;
-        // Null when every weight is 1.0.
-        final double[] weights;
-
-        SourceRows(final EdgeList graph, final boolean undirected)
-        {
-            final int vertexCount = graph.vertexCount();
-            final int[] sources = graph.indexesOf(graph.src());
-            final int[] destinations = graph.indexesOf(graph.dst());
-            final int[] from = undirected ? concat(sources, destinations) : sources;
-            final int[] to = undirected ? concat(destinations, sources) : destinations;
-            final double[] edgeWeights = graph.weight();
-            boolean weighted = false;
-            for (final double weight : edgeWeights)
-            {
-                weighted |= 1.0 != weight;
-            }
-            starts = new int[vertexCount + 1];
-            for (final int source : from)
-            {
-                starts[source + 1]++;
-            }
-            for (int v = 0; v < vertexCount; v++)
-            {
-                starts[v + 1] += starts[v];
-            }
-            targets = new int[from.length];
-            weights = weighted ? new double[from.length] : null;
-            final int[] fill = Arrays.copyOf(starts, vertexCount);
-            for (int e = 0; e < from.length; e++)
-            {
-                final int position = fill[from[e]]++;
-                targets[position] = to[e];
-                if (weighted)
-                {
-                    weights[position] = edgeWeights[e < edgeWeights.length ? e : e - edgeWeights.length];
-                }
-            }
-        }
-
-        double weight(final int position)
-        {
-            return null == weights ? 1.0 : weights[position];
-        }
-    }
-
-    private static int[] concat(final int[] first, final int[] second)
-    {
-        final int[] both = Arrays.copyOf(first, first.length + second.length);
-        System.arraycopy(second, 0, both, first.length, second.length);
-        return both;
     }
 
     private static int[] trueIndexes(final boolean[] flags)

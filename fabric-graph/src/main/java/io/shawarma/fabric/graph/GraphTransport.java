@@ -16,6 +16,7 @@ import io.shawarma.codecs.MessageHeaderEncoder;
 import io.shawarma.codecs.SuperstepDoneDecoder;
 import io.shawarma.codecs.SuperstepDoneEncoder;
 import io.shawarma.fabric.FabricMembers;
+import io.shawarma.fabric.GatheredResults;
 import io.shawarma.fabric.JobCounters;
 import io.shawarma.fabric.PeerLinks;
 import io.shawarma.messaging.FrameHeader;
@@ -36,12 +37,10 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  * them, so its SuperstepDone follows all of its batches for that superstep. Frames for a superstep this worker has
  * not reached yet are left in the stream (ABORT) until it gets there.
  */
-final class GraphTransport implements AutoCloseable
+final class GraphTransport implements AutoCloseable, GatheredResults.Wire
 {
     /** Bytes per packed message entry: int32 local vertex index, int64 message. */
     static final int ENTRY_BYTES = 12;
-    /** Bytes per result entry: int64 vertex id, int64 value. */
-    static final int RESULT_BYTES = 16;
 
     /** Receives decoded frames. */
     interface Receiver
@@ -175,37 +174,21 @@ final class GraphTransport implements AutoCloseable
         offer(peerSlot, position);
     }
 
-    /**
-     * Sends a peer (worker 1) this worker's results, in as many frames as it takes; one frame when there are none.
-     */
-    void sendResults(final int peerSlot, final long supersteps, final long[] ids, final long[] values)
+    public int resultsCapacity()
     {
-        final int lengthOffset = HEADER_LENGTH + GraphResultsEncoder.BLOCK_LENGTH;
-        final int perFrame = (buffer.capacity() - lengthOffset - FrameHeader.VAR_LENGTH_BYTES) / RESULT_BYTES;
-        int i = 0;
-        do
-        {
-            resultsEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder).session()
-                .senderId(workerId).correlationId(0).epoch(1);
-            resultsEncoder.supersteps(supersteps).total(ids.length);
-            final int count = Math.min(perFrame, ids.length - i);
-            buffer.putInt(lengthOffset, count * RESULT_BYTES, LITTLE_ENDIAN);
-            int position = lengthOffset + FrameHeader.VAR_LENGTH_BYTES;
-            for (final int end = i + count; i < end; i++)
-            {
-                buffer.putLong(position, ids[i], LITTLE_ENDIAN);
-                buffer.putLong(position + Long.BYTES, values[i], LITTLE_ENDIAN);
-                position += RESULT_BYTES;
-            }
-            offer(peerSlot, position);
-        }
-        while (i < ids.length);
+        return buffer.capacity() - HEADER_LENGTH - GraphResultsEncoder.BLOCK_LENGTH - FrameHeader.VAR_LENGTH_BYTES;
     }
 
-    /**
-     * Tells a peer that all of its results arrived.
-     */
-    void sendResultsTaken(final int peerSlot, final long total)
+    public void sendResults(
+        final int peerSlot, final long supersteps, final long total, final DirectBuffer entries, final int length)
+    {
+        resultsEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder).session()
+            .senderId(workerId).correlationId(0).epoch(1);
+        resultsEncoder.supersteps(supersteps).total(total).putEntries(entries, 0, length);
+        offer(peerSlot, HEADER_LENGTH + resultsEncoder.encodedLength());
+    }
+
+    public void sendResultsTaken(final int peerSlot, final long total)
     {
         takenEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder).session()
             .senderId(workerId).correlationId(0).epoch(1);
@@ -222,6 +205,14 @@ final class GraphTransport implements AutoCloseable
     {
         this.currentSuperstep = superstep;
         return links.poll(assembler, FRAGMENT_LIMIT);
+    }
+
+    /**
+     * Polls for frames of any superstep: after the last one, only results are left to come.
+     */
+    public int pollResults()
+    {
+        return poll(Long.MAX_VALUE);
     }
 
     public void close()
@@ -309,7 +300,7 @@ final class GraphTransport implements AutoCloseable
             return ControlledFragmentHandler.Action.CONTINUE;
         }
         final int entrySize = SuperstepDoneDecoder.TEMPLATE_ID == templateId ? Long.BYTES :
-            GraphResultsDecoder.TEMPLATE_ID == templateId ? RESULT_BYTES : ENTRY_BYTES;
+            GraphResultsDecoder.TEMPLATE_ID == templateId ? GatheredResults.RESULT_BYTES : ENTRY_BYTES;
         if (dataLength % entrySize != 0)
         {
             receiver.onMalformed("graph frame data of " + dataLength + " bytes");

@@ -3,7 +3,9 @@ package io.shawarma.fabric.graph;
 import io.aeron.Aeron;
 import io.shawarma.fabric.CountersFile;
 import io.shawarma.fabric.FabricMembers;
+import io.shawarma.fabric.GatheredResults;
 import io.shawarma.fabric.JobCounters;
+import io.shawarma.fabric.Placement;
 import io.shawarma.udf.graph.VertexProgram;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
@@ -20,7 +22,8 @@ import static io.shawarma.fabric.graph.SuperstepBarrier.READY;
  * workers of the run: compute every active vertex, send the combined messages for other workers in batches, say
  * SuperstepDone, wait for everyone's, then the next superstep. Messages to vertices of this worker never leave it.
  * Messages sent to all out-edges at once travel as one value per sending vertex and are gathered over in-edges
- * ({@link Broadcasts}); when few vertices send that way, they are pushed per edge instead.
+ * ({@link Broadcasts}), read in memory when the workers are threads of one process; when few vertices send that
+ * way, they are pushed per edge instead.
  * The superstep loop allocates nothing per vertex or per message.
  */
 public final class GraphWorker implements AutoCloseable, GraphTransport.Receiver
@@ -51,11 +54,9 @@ public final class GraphWorker implements AutoCloseable, GraphTransport.Receiver
     private final PrintStream progress;
     private final int slot;
     private final int workers;
-    private final FabricMembers members;
     private final GatheredResults gathered;
     private long superstep;
     private long malformedFrames;
-    private boolean resultsTaken;
 
     /**
      * A worker that reads the system's clock.
@@ -89,12 +90,31 @@ public final class GraphWorker implements AutoCloseable, GraphTransport.Receiver
         final Aeron aeron, final int streamBase, final IdleStrategy idle, final long maxSupersteps,
         final PrintStream progress, final NanoClock clock)
     {
+        this(graph, members, workerId, program, aeron, streamBase, idle, maxSupersteps, progress, clock, null);
+    }
+
+    /**
+     * @param shared what the job's workers share when they are all threads of this process (one instance for all,
+     *               made for this program's edge directions), to read each other's broadcasts in memory; null when
+     *               this worker ships its broadcasts.
+     * @see #GraphWorker(EdgeList, FabricMembers, int, VertexProgram, Aeron, int, IdleStrategy, long, PrintStream,
+     * NanoClock)
+     */
+    GraphWorker(
+        final EdgeList graph, final FabricMembers members, final int workerId, final VertexProgram program,
+        final Aeron aeron, final int streamBase, final IdleStrategy idle, final long maxSupersteps,
+        final PrintStream progress, final NanoClock clock, final SharedGraph shared)
+    {
+        if (null != shared && shared.undirected != program.undirected())
+        {
+            throw new IllegalArgumentException("the shared graph's edge directions do not fit " + program.name());
+        }
         this.idle = idle;
         this.clock = clock;
         this.maxSupersteps = maxSupersteps;
-        this.partition = new GraphPartition(graph, members, workerId, program.undirected());
+        this.partition = new GraphPartition(graph, members, workerId, new Placement(members, 1),
+            null != shared ? shared.rows : new SourceRows(graph, program.undirected()), null != shared);
         this.slot = partition.slot;
-        this.members = members;
         this.workers = members.size();
         this.progress = 0 == slot ? progress : null;
         this.counters = new JobCounters(CountersFile.ROLE_GRAPH, workerId, "supersteps", "messages");
@@ -108,9 +128,10 @@ public final class GraphWorker implements AutoCloseable, GraphTransport.Receiver
             counters.close();
             throw ex;
         }
-        computation = new VertexComputation(partition, program, workers);
+        computation = new VertexComputation(partition, program, workers,
+            null != shared ? shared.broadcasts : new BroadcastValues(partition.vertexCount(), workers));
         barrier = new SuperstepBarrier(slot, workers, computation.aggregators().length);
-        gathered = 0 == slot ? new GatheredResults(workers, partition.vertexCount()) : null;
+        gathered = new GatheredResults(members, slot, partition.vertexCount(), idle, clock);
     }
 
     /**
@@ -156,7 +177,6 @@ public final class GraphWorker implements AutoCloseable, GraphTransport.Receiver
                         computation.localAggregates());
                 }
             }
-            computation.gatherLocal();
             awaitBarrier();
             computation.completeSuperstep();
 
@@ -198,32 +218,9 @@ public final class GraphWorker implements AutoCloseable, GraphTransport.Receiver
      */
     public Result gather(final Result own, final long timeoutNs)
     {
-        final long deadlineNs = clock.nanoTime() + timeoutNs;
         superstep = Long.MAX_VALUE;
-        if (0 != slot)
-        {
-            transport.sendResults(0, own.supersteps, own.vertexIds, own.values);
-            idle.reset();
-            while (!resultsTaken)
-            {
-                checkDeadline(deadlineNs, timeoutNs, "worker " + members.idAt(0) +
-                    " did not confirm that it has this worker's results");
-                idle.idle(transport.poll(superstep));
-            }
-            return own;
-        }
-        idle.reset();
-        for (int peer = 1; peer < workers; peer++)
-        {
-            while (!gathered.isComplete(peer))
-            {
-                checkDeadline(deadlineNs, timeoutNs, "worker " + members.idAt(peer) + " sent " +
-                    gathered.received(peer) + " of its results and then nothing");
-                idle.idle(transport.poll(superstep));
-            }
-            transport.sendResultsTaken(peer, gathered.received(peer));
-        }
-        return gathered.merge(own, slot);
+        gathered.gather(transport, own.supersteps, own.vertexIds, own.values, timeoutNs);
+        return 0 != slot ? own : new Result(gathered.ids(), gathered.values(), gathered.steps());
     }
 
     /**
@@ -280,14 +277,6 @@ public final class GraphWorker implements AutoCloseable, GraphTransport.Receiver
         awaitBarrier();
     }
 
-    private void checkDeadline(final long deadlineNs, final long timeoutNs, final String what)
-    {
-        if (clock.nanoTime() - deadlineNs > 0)
-        {
-            throw new IllegalStateException(what + " within " + timeoutNs / 1_000_000_000L + " s");
-        }
-    }
-
     private void awaitBarrier()
     {
         idle.reset();
@@ -319,8 +308,7 @@ public final class GraphWorker implements AutoCloseable, GraphTransport.Receiver
         final int senderSlot, final long supersteps, final long total, final DirectBuffer buffer, final int offset,
         final int count)
     {
-        final String refused = null == gathered ? "results sent to a worker other than worker 1" :
-            gathered.onResults(senderSlot, supersteps, total, buffer, offset, count);
+        final String refused = gathered.onResults(senderSlot, supersteps, total, buffer, offset, count);
         if (null != refused)
         {
             onMalformed(refused);
@@ -329,7 +317,7 @@ public final class GraphWorker implements AutoCloseable, GraphTransport.Receiver
 
     public void onResultsTaken(final int senderSlot, final long total)
     {
-        resultsTaken |= 0 == senderSlot;
+        gathered.onResultsTaken(senderSlot);
     }
 
     public void onMalformed(final String reason)

@@ -59,7 +59,9 @@ public final class PageRankProgram implements VertexProgram
         final double n = context.vertexCount();
         if (superstep > 0)
         {
-            if (superstep > 1 && Double.longBitsToDouble(context.aggregated(CHANGE)) < n * tolerance)
+            // The superstep test second: without a tolerance the first is always false, and a branch that takes the
+            // same way in every superstep keeps the JIT's compiled loop (no recompiling in superstep 2).
+            if (Double.longBitsToDouble(context.aggregated(CHANGE)) < n * tolerance && superstep > 1)
             {
                 // The previous iteration converged: keep its ranks.
                 context.voteToHalt();

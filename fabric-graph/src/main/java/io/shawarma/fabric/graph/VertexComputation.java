@@ -1,6 +1,7 @@
 package io.shawarma.fabric.graph;
 
 import io.shawarma.udf.graph.Aggregator;
+import io.shawarma.udf.graph.Combiner;
 import io.shawarma.udf.graph.ComputeContext;
 import io.shawarma.udf.graph.Messages;
 import io.shawarma.udf.graph.VertexProgram;
@@ -13,7 +14,9 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
 /**
  * The compute phase of a superstep on this worker's vertices: runs the program on every active vertex and routes
  * what it sends, into this worker's next inbox, the outbox of the peer that owns the target, or the broadcasts.
- * Also takes in the peers' messages and broadcasts for the next superstep. Allocates nothing per vertex or message.
+ * The vertices first gather the previous superstep's broadcasts of their in-neighbours, in a pass of their own (as
+ * a hand-written pull loop does). Also takes in the peers' messages and broadcasts for the next superstep.
+ * Allocates nothing per vertex or message.
  */
 final class VertexComputation
 {
@@ -22,6 +25,7 @@ final class VertexComputation
 
     private final GraphPartition partition;
     private final VertexProgram program;
+    private final Combiner combiner;
     private final int slot;
     private final Aggregator[] aggregators;
     private final long[] values;
@@ -38,17 +42,25 @@ final class VertexComputation
     private long messagesSent;
     private long unknownTargets;
 
-    VertexComputation(final GraphPartition partition, final VertexProgram program, final int workers)
+    /**
+     * @param partition this worker's share of the graph.
+     * @param program   what to run.
+     * @param workers   the workers of the job.
+     * @param shared    the broadcast values: this worker's own, or those of the threads it shares memory with.
+     */
+    VertexComputation(
+        final GraphPartition partition, final VertexProgram program, final int workers, final BroadcastValues shared)
     {
         this.partition = partition;
         this.program = program;
+        this.combiner = program.combiner();
         this.slot = partition.slot;
         final int localCount = partition.localCount();
         values = new long[localCount];
         halted = new boolean[localCount];
         inbox = new MessageBuffer(localCount, program.combiner());
         nextInbox = new MessageBuffer(localCount, program.combiner());
-        broadcasts = null == program.combiner() ? null : new Broadcasts(partition, program.combiner());
+        broadcasts = null == program.combiner() ? null : new Broadcasts(partition, program.combiner(), shared);
         outboxes = new MessageBuffer[workers];
         for (int i = 0; i < workers; i++)
         {
@@ -82,26 +94,20 @@ final class VertexComputation
             localAggregates[a] = aggregators[a].identity();
         }
         inbox.seal();
-        long active = 0;
-        final int localCount = partition.localCount();
-        for (int local = 0; local < localCount; local++)
+        if (null != broadcasts)
         {
-            if (halted[local] && 0 == inbox.count(local))
-            {
-                continue;
-            }
-            halted[local] = false;
-            context.local = local;
-            messages.local = local;
-            program.compute(context, messages);
-            if (!halted[local])
-            {
-                active++;
-            }
+            broadcasts.begin(superstep);
         }
+        // Superstep 0 has nothing to gather: it goes the inbox's way, so that the gathering loop is compiled from
+        // the profile of supersteps that gather, instead of being compiled for superstep 0 and thrown away in 1.
+        final long active = null == broadcasts || 0 == superstep ? computeFromInbox() : computeGathering();
         if (hasBroadcasts() && broadcasts.sentEdges() * PUSH_BELOW < partition.edgeCount())
         {
             pushBroadcasts();
+        }
+        if (null != broadcasts)
+        {
+            broadcasts.end();
         }
         return active;
     }
@@ -120,27 +126,10 @@ final class VertexComputation
     }
 
     /**
-     * Gathers the broadcasts of this worker's own vertices, while the peers' values travel.
-     */
-    void gatherLocal()
-    {
-        if (null != broadcasts)
-        {
-            broadcasts.gatherLocal(nextInbox);
-            broadcasts.clearSent();
-        }
-    }
-
-    /**
-     * Gathers the peers' broadcasts (all in once the barrier passed) and makes the messages received during this
-     * superstep the next superstep's inbox.
+     * Makes the messages received during this superstep the next superstep's inbox.
      */
     void completeSuperstep()
     {
-        if (null != broadcasts)
-        {
-            broadcasts.gatherRemote(nextInbox);
-        }
         final MessageBuffer delivered = inbox;
         inbox = nextInbox;
         nextInbox = delivered;
@@ -228,6 +217,61 @@ final class VertexComputation
         return values.clone();
     }
 
+    /**
+     * Without a combiner, or before anything was broadcast: every message is in the inbox.
+     */
+    private long computeFromInbox()
+    {
+        messages.fromInbox = true;
+        long active = 0;
+        for (int local = 0, localCount = partition.localCount(); local < localCount; local++)
+        {
+            if (!halted[local] || inbox.count(local) > 0)
+            {
+                active += computeVertex(local) ? 1 : 0;
+            }
+        }
+        return active;
+    }
+
+    /**
+     * With a combiner: a vertex's message combines what its in-neighbours broadcast, gathered here, with what was
+     * sent to it alone (in the inbox).
+     */
+    private long computeGathering()
+    {
+        final Broadcasts broadcasts = this.broadcasts;
+        broadcasts.gather();
+        messages.fromInbox = false;
+        long active = 0;
+        for (int local = 0, localCount = partition.localCount(); local < localCount; local++)
+        {
+            final boolean gathered = broadcasts.hasGathered(local);
+            final boolean delivered = inbox.count(local) > 0;
+            if (gathered || delivered || !halted[local])
+            {
+                final long message = gathered ? broadcasts.gathered(local) : inbox.message(local, 0);
+                messages.combined = gathered && delivered ? combiner.combine(message, inbox.message(local, 0)) :
+                    message;
+                messages.combinedCount = gathered || delivered ? 1 : 0;
+                active += computeVertex(local) ? 1 : 0;
+            }
+        }
+        return active;
+    }
+
+    /**
+     * @return whether the vertex is still active after it.
+     */
+    private boolean computeVertex(final int local)
+    {
+        halted[local] = false;
+        context.local = local;
+        messages.local = local;
+        program.compute(context, messages);
+        return !halted[local];
+    }
+
     private boolean hasBroadcasts()
     {
         return null != broadcasts && broadcasts.senders() > 0;
@@ -269,19 +313,22 @@ final class VertexComputation
         }
     }
 
-    /** The messages of the vertex being computed. */
+    /** The messages of the vertex being computed: those of the inbox, or one combined with what it gathered. */
     private final class VertexMessages implements Messages
     {
+        boolean fromInbox;
         int local;
+        int combinedCount;
+        long combined;
 
         public int count()
         {
-            return inbox.count(local);
+            return fromInbox ? inbox.count(local) : combinedCount;
         }
 
         public long get(final int index)
         {
-            return inbox.message(local, index);
+            return fromInbox ? inbox.message(local, index) : combined;
         }
     }
 

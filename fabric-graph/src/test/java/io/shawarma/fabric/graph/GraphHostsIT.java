@@ -1,21 +1,15 @@
 package io.shawarma.fabric.graph;
 
-import io.shawarma.fabric.NetworkNamespaces;
-import io.shawarma.fabric.process.ChildJvm;
-import org.agrona.CloseHelper;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.shawarma.fabric.HostsJob;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * A graph job whose three workers are on three hosts: network namespaces, each with its own network stack, media
@@ -26,24 +20,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class GraphHostsIT
 {
     private static final int PORT = 40_100;
-    private static NetworkNamespaces network;
+
+    @RegisterExtension
+    static final HostsJob HOSTS = new HostsJob(3, PORT);
 
     @TempDir
     Path temp;
-
-    @BeforeAll
-    static void createHosts()
-    {
-        final String unavailable = NetworkNamespaces.unavailableReason();
-        assumeTrue(null == unavailable, unavailable);
-        network = new NetworkNamespaces(3);
-    }
-
-    @AfterAll
-    static void deleteHosts()
-    {
-        CloseHelper.close(network);
-    }
 
     @Test
     void shouldRankOnThreeHostsAsOnOne() throws Exception
@@ -68,36 +50,9 @@ class GraphHostsIT
     private List<String> runOnHosts(final String algorithm, final String graph, final String... options)
         throws Exception
     {
-        final StringBuilder members = new StringBuilder();
-        for (int host = 1; host <= 3; host++)
-        {
-            members.append(1 == host ? "" : ",").append(host).append("@aeron:udp?endpoint=")
-                .append(network.hostAddress(host)).append(':').append(PORT);
-        }
         final List<String> common = new ArrayList<>(List.of(algorithm, "--edges",
-            GraphWorkerTest.resource(graph).toString(), "--members", members.toString()));
+            GraphWorkerTest.resource(graph).toString(), "--members", HOSTS.members()));
         common.addAll(List.of(options));
-        final Path out = temp.resolve(algorithm + ".tsv");
-        final List<ChildJvm> jobs = new ArrayList<>();
-        try
-        {
-            for (int host = 3; host >= 1; host--)
-            {
-                final List<String> args = new ArrayList<>(common);
-                args.addAll(1 == host ? List.of("--out", out.toString()) :
-                    List.of("--worker-id", Integer.toString(host)));
-                jobs.add(new ChildJvm(network.launcher(host), "graph on host " + host, GraphMain.class.getName(),
-                    Map.of(), args, "never", null));
-            }
-            for (final ChildJvm job : jobs)
-            {
-                assertEquals(0, job.awaitExit(120_000), job.lastLines());
-            }
-            return Files.readAllLines(out);
-        }
-        finally
-        {
-            CloseHelper.closeAll(jobs);
-        }
+        return HOSTS.run(GraphMain.class.getName(), common, temp.resolve(algorithm + ".tsv"));
     }
 }

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.agrona.concurrent.CachedNanoClock;
+import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -64,23 +65,24 @@ class GraphWorkerTest
         transport.close();
     }
 
+    /** Workers that ship their broadcasts (as processes do) and threads that read each other's in memory. */
     @ParameterizedTest
-    @ValueSource(ints = {1, 2, 3})
-    void shouldMatchReferenceOnSmallGraphs(final int workers) throws Exception
+    @CsvSource({"1, false", "2, false", "3, false", "2, true", "3, true"})
+    void shouldMatchReferenceOnSmallGraphs(final int workers, final boolean shared) throws Exception
     {
         for (final String name : GRAPHS)
         {
-            checkAll(EdgeListParser.parse(resource(name)), workers, name);
+            checkAll(EdgeListParser.parse(resource(name)), workers, shared, name);
         }
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {1, 2, 3})
-    void shouldMatchReferenceOnRmatGraph(final int workers) throws Exception
+    @CsvSource({"1, false", "2, false", "3, false", "2, true", "3, true"})
+    void shouldMatchReferenceOnRmatGraph(final int workers, final boolean shared) throws Exception
     {
-        final Path file = temp.resolve("rmat-" + workers + ".txt");
+        final Path file = temp.resolve("rmat-" + workers + "-" + shared + ".txt");
         RmatGenerator.write(file, 10, 8, 42, true);
-        checkAll(EdgeListParser.parse(file), workers, "rmat scale 10");
+        checkAll(EdgeListParser.parse(file), workers, shared, "rmat scale 10");
     }
 
     @ParameterizedTest
@@ -93,7 +95,7 @@ class GraphWorkerTest
         {
             inDegree[graph.indexOf(graph.dst()[e])]++;
         }
-        assertArrayEquals(inDegree, run(graph, workers, InDegreeProgram::new));
+        assertArrayEquals(inDegree, run(graph, workers, false, InDegreeProgram::new));
     }
 
     /**
@@ -102,11 +104,13 @@ class GraphWorkerTest
      * one message per edge and send.
      */
     @ParameterizedTest
-    @CsvSource({"1, 2, true", "2, 2, true", "3, 2, true", "2, 32, true", "3, 32, true", "2, 2, false"})
-    void shouldSendToAllEdgesAsIfAlongEachEdge(final int workers, final long modulus, final boolean combined)
-        throws Exception
+    @CsvSource({"1, 2, true, false", "2, 2, true, false", "3, 2, true, false", "2, 32, true, false",
+        "3, 32, true, false", "2, 2, false, false", "3, 2, true, true", "3, 32, true, true"})
+    void shouldSendToAllEdgesAsIfAlongEachEdge(
+        final int workers, final long modulus, final boolean combined, final boolean shared) throws Exception
     {
-        final Path file = temp.resolve("rmat-all-edges-" + workers + "-" + modulus + "-" + combined + ".txt");
+        final Path file = temp.resolve("rmat-all-edges-" + workers + "-" + modulus + "-" + combined + "-" + shared +
+            ".txt");
         RmatGenerator.write(file, 10, 8, 11, false);
         final EdgeList graph = EdgeListParser.parse(file);
         final long[] expected = new long[graph.vertexCount()];
@@ -120,7 +124,7 @@ class GraphWorkerTest
                 expected[target] = Math.max(expected[target], source + MaxNeighbourProgram.OFFSET);
             }
         }
-        assertArrayEquals(expected, run(graph, workers, () -> new MaxNeighbourProgram(modulus, combined)));
+        assertArrayEquals(expected, run(graph, workers, shared, () -> new MaxNeighbourProgram(modulus, combined)));
     }
 
     @org.junit.jupiter.api.Test
@@ -249,26 +253,30 @@ class GraphWorkerTest
             "superstep 1 active 0 messages 0 time 3.0 ms"), progress.toString(UTF_8).lines().toList());
     }
 
-    private void checkAll(final EdgeList graph, final int workers, final String name) throws Exception
+    private void checkAll(final EdgeList graph, final int workers, final boolean shared, final String name)
+        throws Exception
     {
         final long source = graph.vertexIds()[0];
-        assertClose(ReferenceAlgorithms.pageRank(graph, 0.85, 30, 0), doubles(run(graph, workers,
+        assertClose(ReferenceAlgorithms.pageRank(graph, 0.85, 30, 0), doubles(run(graph, workers, shared,
             () -> new PageRankProgram(0.85, 30, 0))), name + " pagerank");
-        assertClose(ReferenceAlgorithms.pageRank(graph, 0.85, 100, 1e-10), doubles(run(graph, workers,
+        assertClose(ReferenceAlgorithms.pageRank(graph, 0.85, 100, 1e-10), doubles(run(graph, workers, shared,
             () -> new PageRankProgram(0.85, 100, 1e-10))), name + " pagerank with tolerance");
-        assertClose(ReferenceAlgorithms.sssp(graph, source), doubles(run(graph, workers,
+        assertClose(ReferenceAlgorithms.sssp(graph, source), doubles(run(graph, workers, shared,
             () -> new SsspProgram(source))), name + " sssp");
-        assertArrayEquals(ReferenceAlgorithms.connectedComponents(graph), run(graph, workers,
+        assertArrayEquals(ReferenceAlgorithms.connectedComponents(graph), run(graph, workers, shared,
             MinLabelProgram::connectedComponents), name + " cc");
-        assertArrayEquals(ReferenceAlgorithms.bfs(graph, source), run(graph, workers,
+        assertArrayEquals(ReferenceAlgorithms.bfs(graph, source), run(graph, workers, shared,
             () -> MinLabelProgram.bfs(source)), name + " bfs");
     }
 
     /**
      * Runs a program on every worker in its own thread, brings the results together at worker 1 as the job does,
      * and gives them in vertex id order.
+     *
+     * @param shared whether the workers read each other's broadcasts in memory, or ship them as processes do.
      */
-    private static long[] run(final EdgeList graph, final int workers, final Supplier<VertexProgram> program)
+    private static long[] run(
+        final EdgeList graph, final int workers, final boolean shared, final Supplier<VertexProgram> program)
         throws Exception
     {
         final StringBuilder spec = new StringBuilder();
@@ -280,6 +288,7 @@ class GraphWorkerTest
         final int streamBase = nextStreamBase;
         nextStreamBase += 100;
         final ExecutorService threads = Executors.newFixedThreadPool(workers);
+        final SharedGraph memory = shared ? new SharedGraph(graph, workers, program.get().undirected()) : null;
         try
         {
             final List<Future<GraphWorker.Result>> results = new ArrayList<>();
@@ -289,7 +298,8 @@ class GraphWorkerTest
                 results.add(threads.submit(() ->
                 {
                     try (GraphWorker worker = new GraphWorker(graph, members, workerId, program.get(),
-                        transport.aeron(), streamBase, IdleStrategies.of("backoff"), 10_000, null))
+                        transport.aeron(), streamBase, IdleStrategies.of("backoff"), 10_000, null,
+                        SystemNanoClock.INSTANCE, memory))
                     {
                         return worker.gather(worker.run(30_000_000_000L), 30_000_000_000L);
                     }
