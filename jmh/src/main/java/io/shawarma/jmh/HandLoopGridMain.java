@@ -11,10 +11,11 @@ import java.util.Arrays;
 /**
  * The hand-written baseline of {@code bench aggregate} ({@link HandLoop}, like COST for graphs): hop count or
  * gradient with our rep + nbr semantics (one hop every two rounds) as a plain single-thread loop over CSR arrays of
- * the same grid, in the same synchronous rounds. Prints the compute time as {@link ContenderFigures} lines and
+ * the same grid, in the same synchronous rounds ({@code share-gradient} and {@code xc-gradient}: share's, one hop per
+ * round). Prints the compute time as {@link ContenderFigures} lines and
  * writes {@code deviceId<TAB>value} like {@code shawarma aggregate}, so that its values are checked identical.
  * <p>
- * Usage: {@code HandLoopGridMain hopcount|gradient WxH ROUNDS SOURCE[,SOURCE...] OUT}.
+ * Usage: {@code HandLoopGridMain hopcount|gradient|share-gradient|xc-gradient WxH ROUNDS SOURCE[,SOURCE...] OUT}.
  */
 public final class HandLoopGridMain
 {
@@ -26,7 +27,8 @@ public final class HandLoopGridMain
     {
         if (args.length != 5)
         {
-            System.err.println("usage: HandLoopGridMain hopcount|gradient WxH ROUNDS SOURCE[,SOURCE...] OUT");
+            System.err.println("usage: HandLoopGridMain hopcount|gradient|share-gradient|xc-gradient WxH ROUNDS " +
+                "SOURCE[,SOURCE...] OUT");
             System.exit(2);
         }
         final int[] size = GridNetwork.parseSize(args[1]);
@@ -35,7 +37,9 @@ public final class HandLoopGridMain
 
         final long buildStartNs = System.nanoTime();
         final EdgeList grid = GridNetwork.of(size[0], size[1]);
-        final HandLoop loop = new HandLoop(grid, "hopcount".equals(args[0]), false, sources);
+        // share and exchange gradients move a value one hop per round: the loop's share rounds.
+        final boolean share = "share-gradient".equals(args[0]) || "xc-gradient".equals(args[0]);
+        final HandLoop loop = new HandLoop(grid, "hopcount".equals(args[0]), share, sources);
         ContenderFigures.print(ContenderFigures.BUILD_SECONDS, ContenderFigures.seconds(buildStartNs));
 
         final long startNs = System.nanoTime();

@@ -300,12 +300,11 @@ public final class Aggregate
      */
     public DoubleField nbrField(final double value)
     {
-        final int slot = scope.enter(KIND_NBR, 0);
+        final int slot = scope.leaf(KIND_NBR);
         final DoubleField field = fields.lend();
         field.add(mid(), value);
         write(slot, Double.doubleToRawLongBits(value));
         addAligned(field, slot);
-        scope.exit();
         return field;
     }
 
@@ -380,7 +379,8 @@ public final class Aggregate
     {
         final int slot = scope.enter(KIND_FOLDHOOD, 0);
         final long outer = turn.save();
-        foldOn(self, -1);
+        final int traceMark = scope.traceMark();
+        foldOn(self, -1, traceMark);
         final double own = expression.evaluate(this);
         double result = withSelf ? combine.applyAsDouble(init, own) : init;
         for (int e = hood.offsets[self], end = hood.offsets[self + 1]; e < end; e++)
@@ -388,7 +388,7 @@ public final class Aggregate
             final int neighbour = hood.neighbourRows[e];
             if (isAligned(neighbour, slot))
             {
-                foldOn(neighbour, e);
+                foldOn(neighbour, e, traceMark);
                 final double value = expression.evaluate(this);
                 result = combine.applyAsDouble(result, turn.outOfDomain ? init : value);
             }
@@ -404,7 +404,8 @@ public final class Aggregate
     {
         final int slot = scope.enter(KIND_FOLDHOOD, 0);
         final long outer = turn.save();
-        foldOn(self, -1);
+        final int traceMark = scope.traceMark();
+        foldOn(self, -1, traceMark);
         final long own = expression.evaluate(this);
         long result = withSelf ? combine.applyAsLong(init, own) : init;
         for (int e = hood.offsets[self], end = hood.offsets[self + 1]; e < end; e++)
@@ -412,7 +413,7 @@ public final class Aggregate
             final int neighbour = hood.neighbourRows[e];
             if (isAligned(neighbour, slot))
             {
-                foldOn(neighbour, e);
+                foldOn(neighbour, e, traceMark);
                 final long value = expression.evaluate(this);
                 result = combine.applyAsLong(result, turn.outOfDomain ? init : value);
             }
@@ -427,15 +428,15 @@ public final class Aggregate
      * Sets up one turn of a foldhood: every turn starts the expression's scope afresh, so each reaches the same
      * paths.
      */
-    private void foldOn(final int row, final int edge)
+    private void foldOn(final int row, final int edge, final int traceMark)
     {
         turn.start(row, edge);
-        scope.restart();
+        scope.restart(traceMark);
     }
 
     private long nbrBits(final long value)
     {
-        final int slot = scope.enter(KIND_NBR, 0);
+        final int slot = scope.leaf(KIND_NBR);
         long result = value;
         if (isFoldingOnOthers())
         {
@@ -452,7 +453,6 @@ public final class Aggregate
         {
             exports.put(self, slot, value);
         }
-        scope.exit();
         return result;
     }
 

@@ -1,6 +1,7 @@
 package io.shawarma.fabric.aggregate;
 
 import io.shawarma.fabric.FabricMembers;
+import io.shawarma.fabric.Ownership;
 import io.shawarma.fabric.Placement;
 import io.shawarma.fabric.graph.EdgeList;
 import io.shawarma.fabric.graph.GraphPartition;
@@ -20,7 +21,8 @@ import java.util.Arrays;
 public final class AggregateEngine
 {
     private final AggregateProgram program;
-    private final GraphPartition partition;
+    /** The network's device ids, sorted (rows are found by binary search); the partition itself is not kept. */
+    private final long[] vertexIds;
     private final Neighbourhood hood;
     private final Exports exports;
     private final Overrides overrides;
@@ -56,9 +58,14 @@ public final class AggregateEngine
             throw new IllegalArgumentException("retention must be at least 1 round, got " + retention);
         }
         this.program = program;
-        partition = new GraphPartition(graph, members, workerId, true, rangePlacement(graph, members));
+        // Only the neighbourhood is kept: the partition's CSR edges (about 64 bytes a device on a grid) are garbage
+        // once it is built.
+        final GraphPartition partition =
+            new GraphPartition(graph, members, workerId, true, rangePlacement(graph, members));
+        vertexIds = partition.vertexIds;
         hood = new Neighbourhood(partition, members.size());
-        exports = new Exports(hood.rowCount, 8);
+        // Room for the root and three constructs (hop count's, the gradient's); a larger program doubles it once.
+        exports = new Exports(hood.rowCount, 4);
         sensors = new Sensors(hood.localCount);
         overrides = new Overrides(hood, exports);
         vm = new Aggregate(hood, exports, overrides, paths, sensors, retention);
@@ -85,7 +92,7 @@ public final class AggregateEngine
     public boolean sense(final String name, final long deviceId, final double value)
     {
         final int sensor = sensors.define(name);
-        final int row = hood.rowOf(deviceId, partition.vertexIds);
+        final int row = hood.rowOf(deviceId, vertexIds);
         if (row < 0 || row >= hood.localCount)
         {
             return false;
@@ -100,7 +107,7 @@ public final class AggregateEngine
      */
     public void active(final long deviceId, final boolean isActive)
     {
-        final int row = hood.rowOf(deviceId, partition.vertexIds);
+        final int row = hood.rowOf(deviceId, vertexIds);
         if (row >= 0 && row < hood.localCount)
         {
             active[row] = isActive;
@@ -194,7 +201,7 @@ public final class AggregateEngine
      */
     public double output(final long deviceId)
     {
-        final int row = hood.rowOf(deviceId, partition.vertexIds);
+        final int row = hood.rowOf(deviceId, vertexIds);
         if (row < 0 || row >= hood.localCount)
         {
             throw new IllegalArgumentException("device " + deviceId + " is not on this worker");
@@ -262,17 +269,27 @@ public final class AggregateEngine
 
     /**
      * Devices in blocks of consecutive ids, one block per worker: ids usually follow space (a grid's rows), so
-     * most neighbours share a worker and few exports cross the wire (hash placement would send nearly all).
+     * most neighbours share a worker and few exports cross the wire (hash placement would send nearly all). Not
+     * {@link Placement} overrides: it holds at most {@link Placement#MAX_OVERRIDES} of them (a client's cache of
+     * MOVED answers) and silently hashed every device past those.
      */
-    static Placement rangePlacement(final EdgeList graph, final FabricMembers members)
+    static Ownership rangePlacement(final EdgeList graph, final FabricMembers members)
     {
-        final Placement placement = new Placement(members, 1);
         final long[] ids = graph.vertexIds();
-        for (int i = 0; i < ids.length; i++)
+        final int workers = members.size();
+        return new Ownership()
         {
-            placement.override(ids[i], members.idAt((int)((long)i * members.size() / ids.length)), 1);
-        }
-        return placement;
+            public int ownerOf(final long vertexId)
+            {
+                final int index = Arrays.binarySearch(ids, vertexId);
+                return index < 0 ? NO_WORKER : members.idAt((int)((long)index * workers / ids.length));
+            }
+
+            public long epoch()
+            {
+                return 1;
+            }
+        };
     }
 
     private int runDevices(final int from, final int to)

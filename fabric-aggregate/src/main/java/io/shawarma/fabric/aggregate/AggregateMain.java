@@ -13,6 +13,7 @@ import org.agrona.concurrent.SystemNanoClock;
 
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -186,6 +187,16 @@ public final class AggregateMain
             }
             final AggregateWorker.Result result = worker.run(options.rounds, options.synchronous,
                 TimeUnit.SECONDS.toNanos(options.connectTimeoutSeconds));
+            if (null != progress)
+            {
+                // For bench aggregate: the wire per round and the memory per device, taken while the worker lives
+                // (before gathering the outputs, whose frames are not a round's).
+                System.gc();
+                final long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+                System.err.printf("aggregate worker %d: sent %d bytes to its peers in %d rounds; heap used after GC " +
+                    "%d bytes for its %d devices%n", workerId, worker.counters().bytesSent(), options.rounds, heap,
+                    result.deviceIds.length);
+            }
             if (worker.engine().failures() > 0)
             {
                 System.err.printf("aggregate worker %d: %d device rounds failed and were skipped; the first: %s%n",

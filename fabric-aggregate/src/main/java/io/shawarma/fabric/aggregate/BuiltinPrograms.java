@@ -9,7 +9,7 @@ public final class BuiltinPrograms
 {
     /** The names {@link #byName(String)} knows. */
     public static final List<String> NAMES = List.of("hopcount", "gradient", "crf", "broadcast", "collect",
-        "xc-gradient", "xc-broadcast", "xc-collect");
+        "xc-gradient", "xc-broadcast", "xc-collect", "share-gradient");
 
     private BuiltinPrograms()
     {
@@ -39,6 +39,8 @@ public final class BuiltinPrograms
                 return new XcBroadcastProgram();
             case "xc-collect":
                 return new XcCollectProgram();
+            case "share-gradient":
+                return new ShareGradientProgram();
             default:
                 throw new IllegalArgumentException("unknown program '" + name + "', expected one of " + NAMES);
         }
@@ -169,6 +171,23 @@ public final class BuiltinPrograms
         public boolean integerOutput()
         {
             return true;
+        }
+    }
+
+    /**
+     * {@link XcGradientProgram} written with {@code share} (one hop per round, the same values): the yardstick of
+     * what {@code exchange}'s per-neighbour values cost over {@code share}'s one value per device.
+     */
+    public static final class ShareGradientProgram implements AggregateProgram
+    {
+        private boolean source;
+        private final Aggregate.ShareUpdate step = (a, shared) -> Aggregate.mux(source, 0.0,
+            shared.zip(a.nbrRangeField(), Double::sum).minHoodPlus());
+
+        public double round(final Aggregate a)
+        {
+            source = a.senseFlag(Sensors.SOURCE);
+            return a.share(Double.POSITIVE_INFINITY, step);
         }
     }
 }

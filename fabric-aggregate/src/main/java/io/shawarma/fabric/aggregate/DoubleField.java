@@ -74,6 +74,16 @@ public final class DoubleField
     }
 
     /**
+     * {@link #valueOf(long, double)} when the device is probably at {@code hint} (fields of one round list devices
+     * in the same order): no search when it is.
+     */
+    double valueOf(final long deviceId, final int hint, final double otherwise)
+    {
+        final int index = indexOf(deviceId, hint);
+        return index >= 0 ? values[index] : otherwise;
+    }
+
+    /**
      * @return {@code init} combined with every value in order, the device's own first.
      */
     public double fold(final double init, final DoubleBinaryOperator combine)

@@ -9,6 +9,10 @@ import java.util.Arrays;
  * while it writes the new ones, in place, with no copying and no clearing: a slot belongs to an export when its
  * stamp equals that export's version, a number never reused by the device.
  * <p>
+ * Each array is flat and a device's two rows sit side by side (row {@code 2 * device + side}), so a round that
+ * reads a device's current export and writes its next one touches neighbouring memory, and a read is one index
+ * computation with no array of arrays in between.
+ * <p>
  * Values are raw 64-bit words: a double's bits, a long, or 0/1 for a boolean. Nothing here allocates, except
  * {@link #ensureSlots(int)} when a program reaches a path for the first time.
  */
@@ -19,10 +23,12 @@ final class Exports
 
     private final int rows;
     private int slotCapacity;
-    private final long[][] values = new long[2][];
-    private final int[][] stamps = new int[2][];
-    private final int[][] rowVersion = new int[2][];
-    private final int[][] rowRound = new int[2][];
+    /** By {@code (2 * row + side) * slotCapacity + slot}. */
+    private long[] values;
+    private int[] stamps;
+    /** By {@code 2 * row + side}. */
+    private final int[] rowVersion;
+    private final int[] rowRound;
     private final byte[] current;
     private final int[] nextVersion;
 
@@ -36,15 +42,12 @@ final class Exports
         this.slotCapacity = slotCapacity;
         current = new byte[rows];
         nextVersion = new int[rows];
-        for (int b = 0; b < 2; b++)
-        {
-            values[b] = new long[rows * slotCapacity];
-            stamps[b] = new int[rows * slotCapacity];
-            rowVersion[b] = new int[rows];
-            rowRound[b] = new int[rows];
-            Arrays.fill(rowVersion[b], -1);
-            Arrays.fill(rowRound[b], NEVER);
-        }
+        values = new long[2 * rows * slotCapacity];
+        stamps = new int[2 * rows * slotCapacity];
+        rowVersion = new int[2 * rows];
+        rowRound = new int[2 * rows];
+        Arrays.fill(rowVersion, -1);
+        Arrays.fill(rowRound, NEVER);
         Arrays.fill(nextVersion, 1);
     }
 
@@ -58,19 +61,24 @@ final class Exports
             return;
         }
         final int capacity = Math.max(slots, slotCapacity * 2);
-        for (int b = 0; b < 2; b++)
+        final long[] newValues = new long[2 * rows * capacity];
+        final int[] newStamps = new int[2 * rows * capacity];
+        for (int half = 0; half < 2 * rows; half++)
         {
-            final long[] newValues = new long[rows * capacity];
-            final int[] newStamps = new int[rows * capacity];
-            for (int row = 0; row < rows; row++)
-            {
-                System.arraycopy(values[b], row * slotCapacity, newValues, row * capacity, slotCapacity);
-                System.arraycopy(stamps[b], row * slotCapacity, newStamps, row * capacity, slotCapacity);
-            }
-            values[b] = newValues;
-            stamps[b] = newStamps;
+            System.arraycopy(values, half * slotCapacity, newValues, half * capacity, slotCapacity);
+            System.arraycopy(stamps, half * slotCapacity, newStamps, half * capacity, slotCapacity);
         }
+        values = newValues;
+        stamps = newStamps;
         slotCapacity = capacity;
+    }
+
+    /**
+     * @return slots per device and side: the memory of an export is this times 12 bytes, twice.
+     */
+    int slotCapacity()
+    {
+        return slotCapacity;
     }
 
     /**
@@ -78,8 +86,8 @@ final class Exports
      */
     boolean has(final int row, final int slot)
     {
-        final int b = current[row];
-        return stamps[b][row * slotCapacity + slot] == rowVersion[b][row];
+        final int half = 2 * row + current[row];
+        return stamps[half * slotCapacity + slot] == rowVersion[half];
     }
 
     /**
@@ -87,7 +95,7 @@ final class Exports
      */
     long value(final int row, final int slot)
     {
-        return values[current[row]][row * slotCapacity + slot];
+        return values[(2 * row + current[row]) * slotCapacity + slot];
     }
 
     /**
@@ -95,8 +103,8 @@ final class Exports
      */
     boolean nextHas(final int row, final int slot)
     {
-        final int spare = current[row] ^ 1;
-        return stamps[spare][row * slotCapacity + slot] == rowVersion[spare][row];
+        final int half = 2 * row + (current[row] ^ 1);
+        return stamps[half * slotCapacity + slot] == rowVersion[half];
     }
 
     /**
@@ -104,7 +112,7 @@ final class Exports
      */
     long nextValue(final int row, final int slot)
     {
-        return values[current[row] ^ 1][row * slotCapacity + slot];
+        return values[(2 * row + (current[row] ^ 1)) * slotCapacity + slot];
     }
 
     /**
@@ -112,7 +120,7 @@ final class Exports
      */
     int round(final int row)
     {
-        return rowRound[current[row]][row];
+        return rowRound[2 * row + current[row]];
     }
 
     /**
@@ -129,7 +137,7 @@ final class Exports
      */
     int version(final int side, final int row)
     {
-        return rowVersion[side][row];
+        return rowVersion[2 * row + side];
     }
 
     /**
@@ -137,9 +145,9 @@ final class Exports
      */
     void begin(final int row, final int round)
     {
-        final int spare = current[row] ^ 1;
-        rowVersion[spare][row] = nextVersion[row]++;
-        rowRound[spare][row] = round;
+        final int half = 2 * row + (current[row] ^ 1);
+        rowVersion[half] = nextVersion[row]++;
+        rowRound[half] = round;
     }
 
     /**
@@ -147,10 +155,10 @@ final class Exports
      */
     void put(final int row, final int slot, final long value)
     {
-        final int spare = current[row] ^ 1;
-        final int index = row * slotCapacity + slot;
-        values[spare][index] = value;
-        stamps[spare][index] = rowVersion[spare][row];
+        final int half = 2 * row + (current[row] ^ 1);
+        final int index = half * slotCapacity + slot;
+        values[index] = value;
+        stamps[index] = rowVersion[half];
     }
 
     /**

@@ -170,7 +170,7 @@ public final class NValues
         final NValues result = pool.lendNValues(selfId, f.applyAsDouble(defaultValue, otherwise));
         for (int i = 0; i < size; i++)
         {
-            result.add(ids[i], f.applyAsDouble(values[i], other.valueOf(ids[i], otherwise)));
+            result.add(ids[i], f.applyAsDouble(values[i], other.valueOf(ids[i], i, otherwise)));
         }
         return result;
     }

@@ -17,6 +17,8 @@ public final class Sensors
     private final Object2IntHashMap<String> indexByName = new Object2IntHashMap<>(-1);
     private final int devices;
     private double[][] columns = new double[0][];
+    private String lastName;
+    private double[] lastColumn;
 
     Sensors(final int devices)
     {
@@ -50,11 +52,19 @@ public final class Sensors
      */
     double value(final String name, final int row)
     {
+        // Programs read a sensor by a constant name, every device every round: the same String instance, so an
+        // identity check skips the map's hashing and equals.
+        if (name == lastName)
+        {
+            return lastColumn[row];
+        }
         final int index = indexByName.getValue(name);
         if (index < 0)
         {
             throw new IllegalArgumentException("no sensor named " + name);
         }
-        return columns[index][row];
+        lastName = name;
+        lastColumn = columns[index];
+        return lastColumn[row];
     }
 }

@@ -34,6 +34,8 @@ class HandLoopTest
         final EdgeList weighted = ExchangeTest.weightedGrid(9, 7);
         sameEveryRound(weighted, new HandLoop(weighted, false, true, SOURCES),
             new BuiltinPrograms.XcGradientProgram());
+        sameEveryRound(weighted, new HandLoop(weighted, false, true, SOURCES),
+            new BuiltinPrograms.ShareGradientProgram());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.shawarma.fabric.graph;
 
 import io.shawarma.fabric.FabricMembers;
+import io.shawarma.fabric.Ownership;
 import io.shawarma.fabric.Placement;
 
 import java.util.Arrays;
@@ -63,7 +64,7 @@ public final class GraphPartition
      */
     public GraphPartition(
         final EdgeList graph, final FabricMembers members, final int workerId, final boolean undirected,
-        final Placement placement)
+        final Ownership placement)
     {
         this(graph, members, workerId, placement, new SourceRows(graph, undirected), false);
     }
@@ -77,7 +78,7 @@ public final class GraphPartition
      * @param sharesMemory whether the workers are threads of one process that read each other's values in memory.
      */
     GraphPartition(
-        final EdgeList graph, final FabricMembers members, final int workerId, final Placement placement,
+        final EdgeList graph, final FabricMembers members, final int workerId, final Ownership placement,
         final SourceRows rows, final boolean sharesMemory)
     {
         this.sharesMemory = sharesMemory;
