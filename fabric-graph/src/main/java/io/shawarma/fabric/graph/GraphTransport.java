@@ -201,6 +201,15 @@ final class GraphTransport implements AutoCloseable, GatheredResults.Wire
      *
      * @return the number of fragments handled.
      */
+    /**
+     * Takes in the peers' frames of a superstep from now on, also while a send of it waits out back pressure: two
+     * workers that both send more than a publication window in a superstep must read each other's frames meanwhile.
+     */
+    void startSuperstep(final long superstep)
+    {
+        this.currentSuperstep = superstep;
+    }
+
     int poll(final long superstep)
     {
         this.currentSuperstep = superstep;

@@ -161,6 +161,7 @@ public final class GraphWorker implements AutoCloseable, GraphTransport.Receiver
         for (superstep = 0; superstep < maxSupersteps; superstep++)
         {
             final long startNs = clock.nanoTime();
+            transport.startSuperstep(superstep);
             final long active = computation.compute(superstep);
             for (int peer = 0; peer < workers; peer++)
             {
