@@ -44,7 +44,8 @@ final class Broadcasts
     private int mirrorsReceivedTotal;
     private final long[] gatheredValues;
     private final boolean[] gatheredAny;
-    private boolean hasGathered;
+    // Whether the last gather marked anything, so that the next one starts from a cleared gatheredAny.
+    private boolean gatheredBefore;
 
     /**
      * @param partition this worker's share of the graph.
@@ -212,11 +213,11 @@ final class Broadcasts
      */
     void gather()
     {
-        if (hasGathered)
+        if (gatheredBefore)
         {
             Arrays.fill(gatheredAny, false);
         }
-        hasGathered = NONE != readMode || NONE != mirrorMode;
+        gatheredBefore = NONE != readMode || NONE != mirrorMode;
         gatherRows(readMode, partition.sharedInOffsets, partition.sharedInSources, readValues, readStamps, readStamp,
             null);
         gatherRows(mirrorMode, partition.remoteInOffsets, partition.remoteInSources, mirrorValues, null, 0,

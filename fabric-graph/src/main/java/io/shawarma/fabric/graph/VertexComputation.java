@@ -60,7 +60,7 @@ final class VertexComputation
         halted = new boolean[localCount];
         inbox = new MessageBuffer(localCount, program.combiner());
         nextInbox = new MessageBuffer(localCount, program.combiner());
-        broadcasts = null == program.combiner() ? null : new Broadcasts(partition, program.combiner(), shared);
+        broadcasts = null == combiner ? null : new Broadcasts(partition, combiner, shared);
         outboxes = new MessageBuffer[workers];
         for (int i = 0; i < workers; i++)
         {
