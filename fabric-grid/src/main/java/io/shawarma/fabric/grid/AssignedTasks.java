@@ -69,8 +69,8 @@ final class AssignedTasks
      * and its result, if it has one, is sent again.
      */
     Task onAssign(
-        final long dagId, final int task, final int attempt, final long outputVertexId, final String udfName,
-        final DirectBuffer operands, final int offset, final int length, final long nowNs)
+        final long dagId, final int task, final int attempt, final long outputVertexId, final boolean resultHeld,
+        final String udfName, final DirectBuffer operands, final int offset, final int length, final long nowNs)
     {
         final long key = key(dagId, task);
         final Task known = byTask.get(key);
@@ -84,7 +84,7 @@ final class AssignedTasks
         }
         final byte[] copy = new byte[length];
         operands.getBytes(offset, copy);
-        final Task assigned = new Task(dagId, task, attempt, outputVertexId, udfName, copy);
+        final Task assigned = new Task(dagId, task, attempt, outputVertexId, resultHeld, udfName, copy);
         byTask.put(key, assigned);
         recent.addLast(assigned);
         if (recent.size() > kept)
@@ -106,6 +106,18 @@ final class AssignedTasks
     void report(final Task task, final long nowNs)
     {
         sendAgain(task, nowNs);
+    }
+
+    /**
+     * The task was given up (an input was lost): the same attempt, assigned again, runs again.
+     */
+    void forget(final Task task)
+    {
+        final long key = key(task.dagId, task.task);
+        if (byTask.get(key) == task)
+        {
+            byTask.remove(key);
+        }
     }
 
     /** The cluster has this result in its log: it is not sent again. */
@@ -213,7 +225,7 @@ final class AssignedTasks
         unacknowledged.remove(last);
     }
 
-    private static long key(final long dagId, final int task)
+    static long key(final long dagId, final int task)
     {
         // As the cluster keys its ready queue: a DAG has at most TaskDag.MAX_TASKS tasks.
         return (dagId << 16) | (task & 0xFFFF);
@@ -226,6 +238,8 @@ final class AssignedTasks
         final int task;
         final int attempt;
         final long outputVertexId;
+        /** The result stays on this worker for the task's dependants; the cluster hears only the status. */
+        final boolean resultHeld;
         final String udfName;
         byte[] operands;
         Status status;
@@ -238,13 +252,14 @@ final class AssignedTasks
         private boolean inBatch;
 
         Task(
-            final long dagId, final int task, final int attempt, final long outputVertexId, final String udfName,
-            final byte[] operands)
+            final long dagId, final int task, final int attempt, final long outputVertexId, final boolean resultHeld,
+            final String udfName, final byte[] operands)
         {
             this.dagId = dagId;
             this.task = task;
             this.attempt = attempt;
             this.outputVertexId = outputVertexId;
+            this.resultHeld = resultHeld;
             this.udfName = udfName;
             this.operands = operands;
         }

@@ -67,6 +67,30 @@ final class DagRun
         return outputVertexId(dagId, task);
     }
 
+    /**
+     * @param task index.
+     * @return true when the task's result is held by the worker that made it, for its dependants, and not sent to
+     * the cluster: the task has dependants.
+     */
+    boolean isResultHeld(final int task)
+    {
+        return dag.dependants(task).length > 0;
+    }
+
+    /** @return true when a dependant of the task may still run: the task's result is still needed. */
+    boolean isNeeded(final int task)
+    {
+        for (final int dependant : dag.dependants(task))
+        {
+            final TaskState state = states[dependant];
+            if (state == TaskState.PENDING || state == TaskState.READY || state == TaskState.RUNNING)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** @return true when no task is ready or running: every task is done, or a failure blocks the rest. */
     boolean isFinished()
     {

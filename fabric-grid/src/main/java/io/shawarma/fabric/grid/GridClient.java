@@ -301,6 +301,17 @@ public final class GridClient implements AutoCloseable
     }
 
     /**
+     * Reports that a running task's input is gone from the worker that held it: the cluster runs the input again.
+     *
+     * @return false when it could not be sent: send it again.
+     */
+    public boolean taskInputLost(
+        final long dagId, final int task, final int attempt, final int inputTask, final int inputAttempt)
+    {
+        return send(encoder.taskInputLost(senderId, dagId, task, attempt, inputTask, inputAttempt));
+    }
+
+    /**
      * As {@link #taskResult}, collected: every result given until {@link #sendBatch()} goes in one message, one log
      * entry (when the results outgrow a batch, the full batch is sent first).
      *

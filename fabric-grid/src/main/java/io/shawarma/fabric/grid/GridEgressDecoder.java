@@ -179,10 +179,11 @@ final class GridEgressDecoder
         final int task = taskAssign.taskIndex();
         final int attempt = taskAssign.attempt();
         final long vertexId = taskAssign.outputVertexId();
+        final boolean resultHeld = 1 == taskAssign.resultHeld();
         fitting(taskAssign.udfNameLength(), length);
         final String udf = taskAssign.udfName();
         taskAssign.wrapOperands(operands);
-        listener.onTaskAssign(dagId, task, attempt, vertexId, udf, operands, 0, operands.capacity());
+        listener.onTaskAssign(dagId, task, attempt, vertexId, resultHeld, udf, operands, 0, operands.capacity());
     }
 
     private void onSlotBackups(final DirectBuffer buffer, final int offset, final int length)

@@ -15,6 +15,7 @@ import io.shawarma.codecs.StatusRequestEncoder;
 import io.shawarma.codecs.SubmitDagEncoder;
 import io.shawarma.codecs.SubmitResultEncoder;
 import io.shawarma.codecs.TaskAssignEncoder;
+import io.shawarma.codecs.TaskInputLostEncoder;
 import io.shawarma.codecs.TaskResultAckEncoder;
 import io.shawarma.codecs.TaskResultEncoder;
 import io.shawarma.codecs.TaskState;
@@ -42,6 +43,7 @@ final class GridEncoder
     private final TaskAssignEncoder taskAssign = new TaskAssignEncoder();
     private final TaskResultEncoder taskResult = new TaskResultEncoder();
     private final TaskResultAckEncoder taskResultAck = new TaskResultAckEncoder();
+    private final TaskInputLostEncoder taskInputLost = new TaskInputLostEncoder();
     private final TaskStateChangeEncoder taskStateChange = new TaskStateChangeEncoder();
     private final StatusRequestEncoder statusRequest = new StatusRequestEncoder();
     private final GridStatusEncoder gridStatus = new GridStatusEncoder();
@@ -148,14 +150,17 @@ final class GridEncoder
         taskAssign.wrapAndApplyHeader(buffer, 0, header);
         session(taskAssign.session(), -1, 0, 0);
         taskAssign.dagId(run.dagId).taskIndex(task).attempt(run.attempts[task])
-            .outputVertexId(run.outputVertexId(task)).udfName(run.dag.udf(task));
+            .outputVertexId(run.outputVertexId(task)).resultHeld((short)(run.isResultHeld(task) ? 1 : 0))
+            .udfName(run.dag.udf(task));
         int length = 0;
         for (final int input : run.dag.inputs(task))
         {
-            final byte[] result = run.results[input];
-            scratch.putInt(length, result.length, LITTLE_ENDIAN);
-            scratch.putBytes(length + Integer.BYTES, result);
-            length += Integer.BYTES + result.length;
+            // Inputs are never in the log: the worker that ran each one holds its result.
+            scratch.putInt(length, TaskInputs.REFERENCE, LITTLE_ENDIAN);
+            scratch.putInt(length + Integer.BYTES, run.workers[input], LITTLE_ENDIAN);
+            scratch.putInt(length + 2 * Integer.BYTES, input, LITTLE_ENDIAN);
+            scratch.putInt(length + 3 * Integer.BYTES, run.attempts[input], LITTLE_ENDIAN);
+            length += Integer.BYTES + TaskInputs.REFERENCE_BYTES;
         }
         for (final long arg : run.dag.args(task))
         {
@@ -177,6 +182,16 @@ final class GridEncoder
             .status(io.shawarma.codecs.Status.get((short)status.code()))
             .putResult(result, 0, resultLength);
         return length(taskResult.encodedLength());
+    }
+
+    int taskInputLost(
+        final int workerId, final long dagId, final int task, final int attempt, final int inputTask,
+        final int inputAttempt)
+    {
+        taskInputLost.wrapAndApplyHeader(buffer, 0, header);
+        session(taskInputLost.session(), workerId, 0, 0);
+        taskInputLost.dagId(dagId).taskIndex(task).attempt(attempt).inputTask(inputTask).inputAttempt(inputAttempt);
+        return length(taskInputLost.encodedLength());
     }
 
     int taskResultAck(final long dagId, final int task, final int attempt)

@@ -49,11 +49,14 @@ public interface GridListener
             }
 
             public void onTaskAssign(
-                final long dagId, final int task, final int attempt, final long outputVertexId, final String udfName,
-                final DirectBuffer operands, final int offset, final int length)
+                final long dagId, final int task, final int attempt, final long outputVertexId,
+                final boolean resultHeld, final String udfName, final DirectBuffer operands, final int offset,
+                final int length)
             {
-                first.onTaskAssign(dagId, task, attempt, outputVertexId, udfName, operands, offset, length);
-                second.onTaskAssign(dagId, task, attempt, outputVertexId, udfName, operands, offset, length);
+                first.onTaskAssign(
+                    dagId, task, attempt, outputVertexId, resultHeld, udfName, operands, offset, length);
+                second.onTaskAssign(
+                    dagId, task, attempt, outputVertexId, resultHeld, udfName, operands, offset, length);
             }
 
             public void onTaskResultAck(final long dagId, final int task, final int attempt)
@@ -139,12 +142,14 @@ public interface GridListener
     }
 
     /**
-     * Run a task: fold the UDF over the operands (each an int32 length then bytes) on a fresh output vertex.
+     * Run a task: fold the UDF over the operands (each an int32 length then bytes, or a reference to an input's result
+     * held on a worker: see {@link TaskInputs}) on a fresh output vertex.
+     *
+     * @param resultHeld true when the result stays on this worker for the task's dependants.
      */
     default void onTaskAssign(
-        final long dagId, final int task, final int attempt, final long outputVertexId, final String udfName,
-        final DirectBuffer operands, final int offset,
-        final int length)
+        final long dagId, final int task, final int attempt, final long outputVertexId, final boolean resultHeld,
+        final String udfName, final DirectBuffer operands, final int offset, final int length)
     {
     }
 

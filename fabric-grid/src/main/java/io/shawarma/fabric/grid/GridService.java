@@ -14,6 +14,7 @@ import io.shawarma.codecs.MessageHeaderDecoder;
 import io.shawarma.codecs.SlotReceivedDecoder;
 import io.shawarma.codecs.StatusRequestDecoder;
 import io.shawarma.codecs.SubmitDagDecoder;
+import io.shawarma.codecs.TaskInputLostDecoder;
 import io.shawarma.codecs.TaskResultDecoder;
 import io.shawarma.codecs.WorkerStatusDecoder;
 import io.shawarma.udf.Status;
@@ -50,6 +51,7 @@ public final class GridService implements ClusteredService
     private final WorkerStatusDecoder workerStatus = new WorkerStatusDecoder();
     private final SubmitDagDecoder submitDag = new SubmitDagDecoder();
     private final TaskResultDecoder taskResult = new TaskResultDecoder();
+    private final TaskInputLostDecoder inputLost = new TaskInputLostDecoder();
     private final StatusRequestDecoder statusRequest = new StatusRequestDecoder();
     private final SlotReceivedDecoder slotReceived = new SlotReceivedDecoder();
     private final GridBatchDecoder batch = new GridBatchDecoder();
@@ -261,6 +263,10 @@ public final class GridService implements ClusteredService
                 onTaskResult(sessionId, timestamp);
                 break;
 
+            case TaskInputLostDecoder.TEMPLATE_ID:
+                onTaskInputLost(buffer, offset, length, timestamp);
+                break;
+
             case StatusRequestDecoder.TEMPLATE_ID:
                 if (!fits(StatusRequestDecoder.BLOCK_LENGTH, length))
                 {
@@ -340,6 +346,16 @@ public final class GridService implements ClusteredService
         else
         {
             malformedMessages++;
+        }
+    }
+
+    private void onTaskInputLost(final DirectBuffer buffer, final int offset, final int length, final long timestamp)
+    {
+        if (fits(TaskInputLostDecoder.BLOCK_LENGTH, length))
+        {
+            inputLost.wrapAndApplyHeader(buffer, offset, header);
+            state.onTaskInputLost(inputLost.session().senderId(), inputLost.dagId(), inputLost.taskIndex(),
+                inputLost.attempt(), inputLost.inputTask(), inputLost.inputAttempt(), timestamp);
         }
     }
 

@@ -341,6 +341,16 @@ final class GridState
     }
 
     /**
+     * A worker lost a running task's input (see {@link TaskBoard#onTaskInputLost}).
+     */
+    void onTaskInputLost(
+        final int workerId, final long dagId, final int task, final int attempt, final int inputTask,
+        final int inputAttempt, final long now)
+    {
+        tasks.onTaskInputLost(workerId, dagId, task, attempt, inputTask, inputAttempt, now);
+    }
+
+    /**
      * Sends a session the state of every task of a DAG.
      *
      * @return false when the DAG is unknown (never submitted, or forgotten).

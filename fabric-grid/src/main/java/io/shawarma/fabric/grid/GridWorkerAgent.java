@@ -4,6 +4,8 @@ import io.shawarma.codecs.BackupAckDecoder;
 import io.shawarma.codecs.BackupWriteDecoder;
 import io.shawarma.codecs.MemberEvent;
 import io.shawarma.codecs.SlotChunkDecoder;
+import io.shawarma.codecs.TaskResultFetchDecoder;
+import io.shawarma.codecs.TaskResultFetchedDecoder;
 import io.shawarma.fabric.FabricMembers;
 import io.shawarma.fabric.store.LocalInvoker;
 import io.shawarma.fabric.Ownership;
@@ -28,16 +30,21 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  * and the epoch of its view, applies placement updates and slot moves ({@link SlotMigration}, which is also the
  * ownership the worker serves calls by), adds the other workers as peers as the cluster lists them, streams moving
  * slots to them ({@link SlotChunks}), runs the tasks it is assigned on its own vertices (up to 64 per duty cycle)
- * and reports their outcomes, one message per cycle, until the cluster acknowledges it, across leader changes ({@link AssignedTasks}). The
- * worker serves the calls, holding the answer to a write until the slot's backups applied it ({@link SlotReplicas},
- * {@link BackupFrames}), and refusing writes once its lease with the cluster ran out. An assignment it already has
+ * once their inputs are in ({@link TaskInputs}), keeps the results of tasks with dependants for them
+ * ({@link HeldResults}) and reports outcomes, one message per cycle, until the cluster acknowledges them, across
+ * leader changes ({@link AssignedTasks}). The worker serves the calls, holding the answer to a write until the
+ * slot's backups applied it ({@link SlotReplicas}, {@link BackupFrames}), and refusing writes once its lease with the
+ * cluster ran out. An assignment it already has
  * (sent again after a lost egress or a lost result) is not run twice; its result is reported again. A session the
  * cluster closed is replaced by a new one that joins again. Control plane: allocates per task, never per poll; a
  * call allocates nothing on the worker (GridWorkerAllocationTest).
  */
-final class GridWorkerAgent implements WorkerExtension, GridListener, SlotMigration.Link, SlotReplicas.Link
+final class GridWorkerAgent
+    implements WorkerExtension, GridListener, SlotMigration.Link, SlotReplicas.Link, TaskInputs.Listener
 {
     private static final int RECENT_TASKS_KEPT = 4096;
+    private static final int RESULTS_HELD = 65_536;
+    private static final byte[] NO_RESULT = new byte[0];
     /** Tasks run in one duty cycle at most: their results go to the cluster as one message. */
     private static final int TASKS_PER_CYCLE = 64;
 
@@ -56,6 +63,8 @@ final class GridWorkerAgent implements WorkerExtension, GridListener, SlotMigrat
     private final ArrayDeque<AssignedTasks.Task> queued = new ArrayDeque<>();
     private final ArrayDeque<AssignedTasks.Task> finishing = new ArrayDeque<>();
     private final AssignedTasks tasks;
+    private final HeldResults heldResults = new HeldResults(RESULTS_HELD);
+    private final TaskInputs inputs;
     private final UnsafeBuffer value;
     private GridClient client;
     private String dataChannel;
@@ -103,6 +112,10 @@ final class GridWorkerAgent implements WorkerExtension, GridListener, SlotMigrat
         // A result unacknowledged for a heartbeat interval is sent again: the round trip takes milliseconds, and a
         // leader change takes longer than an interval, so a result is sent a few times at most across one.
         this.tasks = new AssignedTasks(RECENT_TASKS_KEPT, heartbeatIntervalNs, new ResultSender());
+        // An input not in after ten heartbeat intervals is lost: its holder died (the cluster has declared it dead by
+        // then, with the default settings) or cannot be reached from here.
+        this.inputs = new TaskInputs(port, heldResults, this, heartbeatIntervalNs / 10, 10 * heartbeatIntervalNs,
+            counters.malformedChunks);
     }
 
     void client(final GridClient client)
@@ -180,7 +193,7 @@ final class GridWorkerAgent implements WorkerExtension, GridListener, SlotMigrat
             report(finishing.pollFirst());
             work++;
         }
-        work += tasks.doWork(nowNs);
+        work += inputs.doWork(nowNs) + tasks.doWork(nowNs);
         if (leaveSent && !handedOver && 0 == migration.ownedSlots() && 0 == migration.frozenSlots())
         {
             handedOver = true;
@@ -202,6 +215,14 @@ final class GridWorkerAgent implements WorkerExtension, GridListener, SlotMigrat
         else if (BackupAckDecoder.TEMPLATE_ID == templateId)
         {
             backupFrames.onAck(senderId, buffer, offset, length);
+        }
+        else if (TaskResultFetchDecoder.TEMPLATE_ID == templateId)
+        {
+            inputs.onFetch(senderId, buffer, offset, length);
+        }
+        else if (TaskResultFetchedDecoder.TEMPLATE_ID == templateId)
+        {
+            inputs.onFetched(senderId, buffer, offset, length);
         }
         else
         {
@@ -331,15 +352,33 @@ final class GridWorkerAgent implements WorkerExtension, GridListener, SlotMigrat
     }
 
     public void onTaskAssign(
-        final long dagId, final int task, final int attempt, final long outputVertexId, final String udfName,
-        final DirectBuffer operands, final int offset, final int length)
+        final long dagId, final int task, final int attempt, final long outputVertexId, final boolean resultHeld,
+        final String udfName, final DirectBuffer operands, final int offset, final int length)
     {
-        final AssignedTasks.Task assigned =
-            tasks.onAssign(dagId, task, attempt, outputVertexId, udfName, operands, offset, length, nowNs);
+        final AssignedTasks.Task assigned = tasks.onAssign(
+            dagId, task, attempt, outputVertexId, resultHeld, udfName, operands, offset, length, nowNs);
         if (null != assigned)
         {
-            queued.addLast(assigned);
+            inputs.resolve(assigned, nowNs);
         }
+    }
+
+    public void onInputsReady(final AssignedTasks.Task task)
+    {
+        queued.addLast(task);
+    }
+
+    public boolean onInputLost(final AssignedTasks.Task task, final int inputTask, final int inputAttempt)
+    {
+        final boolean sent = null != client && !client.isClosed() &&
+            client.taskInputLost(task.dagId, task.task, task.attempt, inputTask, inputAttempt);
+        if (sent)
+        {
+            // The cluster runs the input again and assigns this task anew; should the report be lost with a
+            // leader, the cluster assigns this very attempt again (the heartbeats count one task fewer here).
+            tasks.forget(task);
+        }
+        return sent;
     }
 
     public void onTaskResultAck(final long dagId, final int task, final int attempt)
@@ -349,7 +388,7 @@ final class GridWorkerAgent implements WorkerExtension, GridListener, SlotMigrat
 
     private int running()
     {
-        return queued.size() + finishing.size();
+        return queued.size() + finishing.size() + inputs.waitingTasks();
     }
 
     private int reconnect()
@@ -413,7 +452,12 @@ final class GridWorkerAgent implements WorkerExtension, GridListener, SlotMigrat
             invoker.result().getBytes(0, result);
             final Status stored = Status.OK == status ?
                 invoker.put(assignment.outputVertexId, value, 0, valueLength) : status;
-            if (Status.OK == stored || Status.OK != status)
+            if (Status.OK == stored && assignment.resultHeld)
+            {
+                heldResults.put(assignment.dagId, assignment.task, assignment.attempt, result);
+                assignment.finish(status, NO_RESULT);
+            }
+            else if (Status.OK == stored || Status.OK != status)
             {
                 assignment.finish(status, result);
             }

@@ -108,10 +108,10 @@ final class TaskBoard
         if (Status.OK == status)
         {
             setState(run, task, TaskState.DONE, now);
-            final int[] dependants = run.dag.dependants(task);
-            for (final int dependant : dependants)
+            for (final int dependant : run.dag.dependants(task))
             {
-                if (0 == --run.missingInputs[dependant])
+                // A dependant done or failed while this task ran again (its result was lost) waits for nothing.
+                if (run.states[dependant] == TaskState.PENDING && 0 == --run.missingInputs[dependant])
                 {
                     makeReady(run, dependant, now);
                 }
@@ -130,6 +130,80 @@ final class TaskBoard
             onFinished(run);
         }
         dispatch(now);
+    }
+
+    /**
+     * A worker could not get a running task's input from the worker holding it (that worker lost it, or cannot be
+     * reached): the input runs again if the report is about its current result, and the task goes back to pending
+     * until it is done. A report about a stale attempt of the task changes nothing; one about an input that already
+     * runs again (another dependant reported it) sends the task back to ready, with the current inputs.
+     */
+    void onTaskInputLost(
+        final int workerId, final long dagId, final int task, final int attempt, final int inputTask,
+        final int inputAttempt, final long now)
+    {
+        final DagRun run = dags.get(dagId);
+        if (null == run || task < 0 || task >= run.dag.taskCount() || run.states[task] != TaskState.RUNNING ||
+            run.attempts[task] != attempt || run.workers[task] != workerId || !isInput(run, inputTask, task))
+        {
+            return;
+        }
+        if (run.states[inputTask] == TaskState.DONE && run.attempts[inputTask] == inputAttempt)
+        {
+            runAgain(run, inputTask, now);
+        }
+        else
+        {
+            unassign(run, task);
+            makeReady(run, task, now);
+        }
+        dispatch(now);
+    }
+
+    private static boolean isInput(final DagRun run, final int inputTask, final int task)
+    {
+        for (final int input : run.dag.inputs(task))
+        {
+            if (input == inputTask)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A done task whose result is gone (it was held by a worker that died, left or restarted) runs again; its
+     * dependants not yet done wait for it once more.
+     */
+    private void runAgain(final DagRun run, final int task, final long now)
+    {
+        makeReady(run, task, now);
+        for (final int dependant : run.dag.dependants(task))
+        {
+            final TaskState state = run.states[dependant];
+            if (state == TaskState.PENDING)
+            {
+                run.missingInputs[dependant]++;
+            }
+            else if (state == TaskState.READY || state == TaskState.RUNNING)
+            {
+                unassign(run, dependant);
+                run.missingInputs[dependant]++;
+                run.active--;
+                run.workers[dependant] = SlotTable.NO_OWNER;
+                setState(run, dependant, TaskState.PENDING, now);
+            }
+        }
+    }
+
+    private void unassign(final DagRun run, final int task)
+    {
+        final Member member = run.states[task] == TaskState.RUNNING ? members.get(run.workers[task]) : null;
+        if (null != member)
+        {
+            member.running--;
+        }
     }
 
     /**
@@ -180,7 +254,8 @@ final class TaskBoard
 
     private Member chooseWorker(final DagRun run, final int task)
     {
-        // The worker owning the most input slots (the task's own slot when it has no inputs); ties to the lower id.
+        // The worker holding the most input results, so they need not cross the network (for a task without inputs
+        // the owner of its output vertex's slot); ties to the lower id.
         final int[] inputs = run.dag.inputs(task);
         Member preferred = null;
         int preferredCount = 0;
@@ -197,7 +272,7 @@ final class TaskBoard
             }
             for (final int input : inputs)
             {
-                count += ownerOfVertex(run.outputVertexId(input)) == member.workerId ? 1 : 0;
+                count += run.workers[input] == member.workerId ? 1 : 0;
             }
             if (count > preferredCount)
             {
@@ -257,7 +332,8 @@ final class TaskBoard
     }
 
     /**
-     * The tasks a worker was running go back to ready (it died, left or rejoined with a new session).
+     * The tasks a worker was running go back to ready, and the done tasks whose results it holds for dependants not
+     * yet done run again (it died, left or rejoined with a new session: what it held is gone, or soon will be).
      */
     void requeueTasksOf(final int workerId, final long now)
     {
@@ -273,6 +349,13 @@ final class TaskBoard
                         member.running--;
                     }
                     makeReady(run, task, now);
+                }
+            }
+            for (int task = 0; task < run.dag.taskCount(); task++)
+            {
+                if (run.states[task] == TaskState.DONE && run.workers[task] == workerId && run.isNeeded(task))
+                {
+                    runAgain(run, task, now);
                 }
             }
         }

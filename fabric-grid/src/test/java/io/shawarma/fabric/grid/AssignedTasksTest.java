@@ -36,7 +36,7 @@ class AssignedTasksTest
 
     private AssignedTasks.Task assign(final long dagId, final int task, final int attempt, final long nowNs)
     {
-        return tasks.onAssign(dagId, task, attempt, 100 + task, "add", NO_OPERANDS, 0, 0, nowNs);
+        return tasks.onAssign(dagId, task, attempt, 100 + task, false, "add", NO_OPERANDS, 0, 0, nowNs);
     }
 
     private void finish(final AssignedTasks.Task task, final String result, final long nowNs)
@@ -115,8 +115,8 @@ class AssignedTasksTest
                 return !refuseBatch[0];
             }
         });
-        final AssignedTasks.Task first = batched.onAssign(7, 0, 1, 100, "add", NO_OPERANDS, 0, 0, 0);
-        final AssignedTasks.Task second = batched.onAssign(7, 1, 1, 101, "add", NO_OPERANDS, 0, 0, 0);
+        final AssignedTasks.Task first = batched.onAssign(7, 0, 1, 100, false, "add", NO_OPERANDS, 0, 0, 0);
+        final AssignedTasks.Task second = batched.onAssign(7, 1, 1, 101, false, "add", NO_OPERANDS, 0, 0, 0);
         first.finish(Status.OK, new byte[0]);
         second.finish(Status.OK, new byte[0]);
         batched.report(first, 0);

@@ -106,8 +106,8 @@ class GridEgressFuzzTest
         }
 
         public void onTaskAssign(
-            final long dagId, final int task, final int attempt, final long outputVertexId, final String udfName,
-            final DirectBuffer operands, final int offset, final int length)
+            final long dagId, final int task, final int attempt, final long outputVertexId, final boolean resultHeld,
+            final String udfName, final DirectBuffer operands, final int offset, final int length)
         {
             assertTrue(offset >= 0 && length >= 0 && offset + length <= operands.capacity(), "operands in range");
             if (length > 0)

@@ -158,10 +158,8 @@ class GridLeaderFailoverIT
             assertTrue(watch.awaitFinished(client, deadlineNs, RESYNC_NS), () -> "stranded after " + history);
             assertNotEquals(leader, client.leaderMemberId());
             assertTrue(watch.isSucceeded(), history);
-            for (int task = 0; task < CHAIN; task++)
-            {
-                assertEquals(task + 1, watch.resultAsLong(task), "task t" + task + "; " + history);
-            }
+            // Each task adds 1 to its input's result, handed on between workers: the last one counts every step.
+            assertEquals(CHAIN, watch.resultAsLong(CHAIN - 1), history);
             return failoverNs[0];
         }
     }
