@@ -179,6 +179,7 @@ final class GridWorkerAgent
             nextHeartbeatNs = nowNs + heartbeatIntervalNs;
             counters.publish(migration);
             counters.publish(tasks);
+            counters.publish(heldResults, inputs);
             counters.publish(replicas);
             counters.malformedClusterMessages(client.malformedMessages());
             work++;

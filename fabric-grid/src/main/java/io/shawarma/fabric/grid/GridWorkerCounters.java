@@ -27,6 +27,10 @@ final class GridWorkerCounters
     private final AtomicCounter backupTimeouts;
     private final AtomicCounter backupWritesApplied;
     private final AtomicCounter slotsFilled;
+    private final AtomicCounter resultsHeld;
+    private final AtomicCounter inputsFetched;
+    private final AtomicCounter fetchesAnswered;
+    private final AtomicCounter inputsLost;
 
     GridWorkerCounters(final WorkerPort port)
     {
@@ -48,6 +52,10 @@ final class GridWorkerCounters
         backupTimeouts = port.newCounter("grid: writes unconfirmed by backups (TIMEOUT)");
         backupWritesApplied = port.newCounter("grid: backup writes applied here");
         slotsFilled = port.newCounter("grid: backup fills received");
+        resultsHeld = port.newCounter("grid: task results held for dependants");
+        inputsFetched = port.newCounter("grid: task inputs fetched from other workers");
+        fetchesAnswered = port.newCounter("grid: task results sent to other workers");
+        inputsLost = port.newCounter("grid: task inputs lost (run again)");
     }
 
     /** Copies the migration's counts; from the agent thread. */
@@ -74,6 +82,15 @@ final class GridWorkerCounters
     {
         taskResultsResent.setRelease(tasks.resends());
         taskResultsUnacknowledged.setRelease(tasks.unacknowledged());
+    }
+
+    /** Copies the counts of results held here and inputs fetched; from the agent thread. */
+    void publish(final HeldResults held, final TaskInputs inputs)
+    {
+        resultsHeld.setRelease(held.size());
+        inputsFetched.setRelease(inputs.inputsFetched());
+        fetchesAnswered.setRelease(inputs.fetchesAnswered());
+        inputsLost.setRelease(inputs.inputsLost());
     }
 
     /** Copies the counts of slot backups; from the agent thread. */

@@ -64,6 +64,9 @@ final class TaskInputs
     private final TaskResultFetchedEncoder fetchedEncoder = new TaskResultFetchedEncoder();
     private final TaskResultFetchedDecoder fetchedDecoder = new TaskResultFetchedDecoder();
     private final ExpandableDirectByteBuffer buffer = new ExpandableDirectByteBuffer(TaskDag.MAX_RESULT_BYTES + 256);
+    private long inputsFetched;
+    private long inputsLost;
+    private long fetchesAnswered;
 
     /**
      * @param resendIntervalNs how long a fetch waits for its answer before it is sent again.
@@ -148,6 +151,24 @@ final class TaskInputs
         return work;
     }
 
+    /** @return inputs that arrived from the workers holding them, since start. */
+    long inputsFetched()
+    {
+        return inputsFetched;
+    }
+
+    /** @return inputs reported lost (gone from their holder, or late), since start. */
+    long inputsLost()
+    {
+        return inputsLost;
+    }
+
+    /** @return peers' fetches answered with a result held here, since start. */
+    long fetchesAnswered()
+    {
+        return fetchesAnswered;
+    }
+
     /** @return tasks waiting for an input from another worker, or to report one lost. */
     int waitingTasks()
     {
@@ -179,7 +200,11 @@ final class TaskInputs
             fetchedEncoder.putResult(result, 0, result.length);
         }
         // Dropped under back pressure: the asker asks again.
-        port.send(senderId, buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + fetchedEncoder.encodedLength());
+        if (port.send(senderId, buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + fetchedEncoder.encodedLength()) &&
+            null != result)
+        {
+            fetchesAnswered++;
+        }
     }
 
     /** A peer's answer to a fetch: the input arrives, or it is gone. */
@@ -213,6 +238,7 @@ final class TaskInputs
             final byte[] result = new byte[resultLength];
             frame.getBytes(resultOffset, result);
             inputs.arrived(i, result);
+            inputsFetched++;
             if (0 == inputs.missing)
             {
                 remove(waiting, w);
@@ -264,6 +290,7 @@ final class TaskInputs
 
     private void lost(final Waiting inputs, final int index)
     {
+        inputsLost++;
         inputs.lost = index;
         if (!listener.onInputLost(inputs.task, inputs.tasks[index], inputs.attempts[index]))
         {

@@ -66,6 +66,8 @@ class TaskInputsTest
         assertEquals(List.of(task), one.ready);
         assertEquals(0, one.inputs.waitingTasks());
         assertArrayEquals(operands(plain(int64(5)), plain(int64(100)), plain(int64(7))), task.operands);
+        assertEquals(2, one.inputs.inputsFetched());
+        assertEquals(2, two.inputs.fetchesAnswered());
     }
 
     @Test
@@ -81,6 +83,8 @@ class TaskInputsTest
 
         assertTrue(one.ready.isEmpty());
         assertEquals(List.of("task 7 input 0 attempt 2"), one.lost, "another attempt's result is not this one");
+        assertEquals(1, one.inputs.inputsLost());
+        assertEquals(0, two.inputs.fetchesAnswered());
         assertEquals(0, one.inputs.waitingTasks());
     }
 
