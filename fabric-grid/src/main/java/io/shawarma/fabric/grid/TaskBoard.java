@@ -27,6 +27,8 @@ final class TaskBoard
     private final SlotTable slots;
     private final TreeMap<Long, DagRun> dags = new TreeMap<>();
     private final ArrayDeque<Long> readyQueue = new ArrayDeque<>();
+    /** Tasks made ready whose submitter has not been told yet: only those still waiting for a worker are told. */
+    private final ArrayDeque<Long> unannounced = new ArrayDeque<>();
     private final ArrayDeque<Long> finishedDags = new ArrayDeque<>();
     private long nextDagId = 1;
 
@@ -225,8 +227,17 @@ final class TaskBoard
         return true;
     }
 
-    /** Runs ready tasks on workers with room, oldest first, until none is left or every worker is full. */
+    /**
+     * Runs ready tasks on workers with room, oldest first, until none is left or every worker is full. The submitter
+     * hears READY only for the tasks left waiting: one dispatched at once goes straight to RUNNING.
+     */
     void dispatch(final long now)
+    {
+        assignReady(now);
+        announceReady(now);
+    }
+
+    private void assignReady(final long now)
     {
         while (!readyQueue.isEmpty())
         {
@@ -308,8 +319,23 @@ final class TaskBoard
             run.active++;
         }
         run.workers[task] = SlotTable.NO_OWNER;
-        setState(run, task, TaskState.READY, now);
+        run.states[task] = TaskState.READY;
         readyQueue.addLast((run.dagId << 16) | task);
+        unannounced.addLast((run.dagId << 16) | task);
+    }
+
+    private void announceReady(final long now)
+    {
+        while (!unannounced.isEmpty())
+        {
+            final long key = unannounced.pollFirst();
+            final DagRun run = dags.get(key >>> 16);
+            final int task = (int)(key & 0xFFFF);
+            if (null != run && run.states[task] == TaskState.READY)
+            {
+                output.taskStateChanged(run.submitterSessionId, run, task, now);
+            }
+        }
     }
 
     private void setState(final DagRun run, final int task, final TaskState state, final long now)
@@ -359,6 +385,7 @@ final class TaskBoard
                 }
             }
         }
+        announceReady(now);
     }
 
     /**

@@ -307,6 +307,22 @@ class GridStateTest
     }
 
     @Test
+    void shouldTellTheSubmitterReadyOnlyForTasksLeftWaitingForAWorker()
+    {
+        state.onJoin(1, 11, "a", 0);
+        state.onSubmit(50, 7, "{\"name\":\"wide\",\"tasks\":[" +
+            "{\"name\":\"a\",\"udf\":\"add\"},{\"name\":\"b\",\"udf\":\"add\"},{\"name\":\"c\",\"udf\":\"add\"}]}", 1);
+        final DagRun run = state.dag(output.lastDagId);
+
+        assertEquals(List.of("state a=RUNNING worker=1", "state b=RUNNING worker=1", "state c=READY worker=-1"),
+            output.lines.stream().filter(line -> line.startsWith("state")).toList(),
+            "a and b went straight to a worker; c waits for room");
+
+        state.onTaskResult(1, run.dagId, 0, 1, Status.OK, longBytes(0), 2);
+        assertEquals("state c=RUNNING worker=1", output.lines.get(output.lines.size() - 2));
+    }
+
+    @Test
     void shouldSendRunningTasksAgainWhenWorkerReportsFewerTwiceInARow()
     {
         state.onJoin(1, 11, "a", 0);
