@@ -72,7 +72,8 @@ public final class WorkerMain
             if (arg.startsWith("-") || null != file)
             {
                 System.out.println("usage: shawarma worker [worker.properties] [--accept-loss] " +
-                    "[-Dshawarma.worker.id=N ...]");
+                    "[-Dshawarma.worker.id=N ...]\n       shawarma worker --cluster [file.properties] " +
+                    "[--accept-loss] -Dshawarma.worker.id=N (a grid worker: docs/grid.md)");
                 System.exit("--help".equals(arg) || "-h".equals(arg) ? 0 : 2);
             }
             file = Path.of(arg);

@@ -8,7 +8,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static io.shawarma.fabric.grid.GridConfiguration.*;
@@ -95,7 +97,20 @@ public final class GridCli
             System.err.println("shawarma submit: " + InputFiles.describe("DAG file", file, ex));
             return 2;
         }
-        final DagWatch watch = new DagWatch(System.out::println);
+        // State changes come in the same message as the acceptance: they are printed after its line.
+        final List<String> early = new ArrayList<>();
+        final boolean[] accepted = { false };
+        final DagWatch watch = new DagWatch((line) ->
+        {
+            if (accepted[0])
+            {
+                System.out.println(line);
+            }
+            else
+            {
+                early.add(line);
+            }
+        });
         try (Transport transport = transport(); GridClient client = connect(transport, watch))
         {
             final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
@@ -106,6 +121,8 @@ public final class GridCli
                 return 2;
             }
             System.out.println("dag " + dagId + " accepted: " + watch.taskCount() + " tasks");
+            accepted[0] = true;
+            early.forEach(System.out::println);
             if (!watch.awaitFinished(client, deadlineNs, RESYNC_INTERVAL_NS))
             {
                 System.err.println("shawarma submit: dag " + dagId + " did not finish in " + timeoutSeconds + " s");

@@ -13,6 +13,7 @@ import io.shawarma.udf.Udf;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemNanoClock;
 
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
@@ -41,6 +42,8 @@ public final class GridWorker implements AutoCloseable
     private final Context context;
     private final Worker worker;
     private GridWorkerAgent agent;
+    /** Tasks run, the migration counts and authentication failures, kept as they were when the worker closed. */
+    private long[] countsAtClose;
 
     private GridWorker(final Context context)
     {
@@ -98,10 +101,13 @@ public final class GridWorker implements AutoCloseable
         return agent.counters().ownedSlots();
     }
 
-    /** @return slots streamed away, vertices streamed away, slots received, vertices received; since start. */
+    /**
+     * @return slots streamed away, vertices streamed away, slots received, vertices received; since start (after
+     * {@link #close()}, as they were then).
+     */
     public long[] migrationCounts()
     {
-        return agent.counters().migrationCounts();
+        return null == countsAtClose ? agent.counters().migrationCounts() : Arrays.copyOfRange(countsAtClose, 1, 5);
     }
 
     /**
@@ -110,13 +116,13 @@ public final class GridWorker implements AutoCloseable
      */
     public long authFailures()
     {
-        return worker.counters().authFailures();
+        return null == countsAtClose ? worker.counters().authFailures() : countsAtClose[5];
     }
 
-    /** @return tasks run and reported since start. */
+    /** @return tasks run and reported since start (after {@link #close()}, as it was then). */
     public long tasksRun()
     {
-        return agent.counters().tasksRun();
+        return null == countsAtClose ? agent.counters().tasksRun() : countsAtClose[0];
     }
 
     /**
@@ -166,7 +172,7 @@ public final class GridWorker implements AutoCloseable
         if (null != worker.driverLost())
         {
             // Without a driver nothing can be handed over: the cluster declares this worker dead instead.
-            worker.close();
+            closeWorker();
             return;
         }
         agent.leave();
@@ -181,6 +187,15 @@ public final class GridWorker implements AutoCloseable
             // unanswered (TIMEOUT) until the caller's publication notices.
             LockSupport.parkNanos(LINGER_NS);
         }
+        closeWorker();
+    }
+
+    private void closeWorker()
+    {
+        // Closing unmaps the counters file: what the counts say afterwards is read now.
+        final long[] moved = agent.counters().migrationCounts();
+        countsAtClose = new long[]{ agent.counters().tasksRun(), moved[0], moved[1], moved[2], moved[3],
+            worker.counters().authFailures() };
         worker.close();
     }
 

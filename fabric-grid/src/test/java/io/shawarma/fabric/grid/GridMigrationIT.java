@@ -146,6 +146,11 @@ class GridMigrationIT
 
             // Worker 2 leaves gracefully (SIGTERM): its slots move to the others with their data before it stops.
             assertTrue(leaver.stop(), "worker 2 stops within its leave timeout");
+            // 143: the JVM's orderly exit on SIGTERM; a crash of the JVM (reading counters it had unmapped) was 134.
+            final int exitCode = leaver.awaitExit(5_000);
+            assertTrue(0 == exitCode || 143 == exitCode, () -> "worker 2 exits cleanly, not " + exitCode + ":\n" +
+                leaver.lastLines());
+            assertFalse(Files.exists(Path.of("hs_err_pid" + leaver.pid() + ".log")), "no JVM crash report");
             awaitSpread(3);
             final long roundsAfterLeave = writer.rounds.get();
             TestGrid.await("two rounds after the leave", 60_000, () -> writer.rounds.get() >= roundsAfterLeave + 2);
