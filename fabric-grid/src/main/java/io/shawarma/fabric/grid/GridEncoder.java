@@ -228,12 +228,12 @@ final class GridEncoder
     {
         gridStatus.wrapAndApplyHeader(buffer, 0, header);
         session(gridStatus.session(), -1, correlationId, state.slots().epoch());
-        gridStatus.pendingTasks(state.countTasks(TaskState.PENDING))
-            .readyTasks(state.countTasks(TaskState.READY))
-            .runningTasks(state.countTasks(TaskState.RUNNING))
-            .doneTasks(state.countTasks(TaskState.DONE))
-            .failedTasks(state.countTasks(TaskState.FAILED))
-            .dags(state.dags().size())
+        gridStatus.pendingTasks(state.tasks().countTasks(TaskState.PENDING))
+            .readyTasks(state.tasks().countTasks(TaskState.READY))
+            .runningTasks(state.tasks().countTasks(TaskState.RUNNING))
+            .doneTasks(state.tasks().countTasks(TaskState.DONE))
+            .failedTasks(state.tasks().countTasks(TaskState.FAILED))
+            .dags(state.tasks().dags().size())
             .clusterTime(now)
             .backupsPerSlot(state.slots().backups().count())
             .backupsAssigned(state.slots().backups().assigned())

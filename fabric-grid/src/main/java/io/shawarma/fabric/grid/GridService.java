@@ -19,7 +19,6 @@ import io.shawarma.codecs.TaskResultDecoder;
 import io.shawarma.codecs.WorkerStatusDecoder;
 import io.shawarma.udf.Status;
 import org.agrona.DirectBuffer;
-import org.agrona.ExpandableArrayBuffer;
 import org.agrona.concurrent.IdleStrategy;
 
 import java.nio.charset.StandardCharsets;
@@ -38,7 +37,6 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
 public final class GridService implements ClusteredService
 {
     private static final long LIVENESS_TIMER_ID = 1;
-    private static final int SNAPSHOT_FRAGMENT_LIMIT = 16;
 
     private final int slotCount;
     private final long heartbeatTimeoutNs;
@@ -122,7 +120,7 @@ public final class GridService implements ClusteredService
             slotCount, heartbeatTimeout, maxTasksPerWorker, maxFinishedDags, knownUdf, loadSkew, backupCount, egress);
         if (null != snapshotImage)
         {
-            loadSnapshot(snapshotImage);
+            SnapshotStream.read(snapshotImage, cluster.idleStrategy(), state);
         }
     }
 
@@ -167,27 +165,7 @@ public final class GridService implements ClusteredService
 
     public void onTakeSnapshot(final ExclusivePublication snapshotPublication)
     {
-        final ExpandableArrayBuffer snapshot = new ExpandableArrayBuffer(64 * 1024);
-        final int length = GridSnapshot.write(state, snapshot);
-        final ExpandableArrayBuffer framed = new ExpandableArrayBuffer(length + Integer.BYTES);
-        framed.putInt(0, length, LITTLE_ENDIAN);
-        framed.putBytes(Integer.BYTES, snapshot, 0, length);
-        final int chunk = snapshotPublication.maxPayloadLength();
-        final IdleStrategy idle = cluster.idleStrategy();
-        for (int offset = 0; offset < length + Integer.BYTES; offset += chunk)
-        {
-            final int chunkLength = Math.min(chunk, length + Integer.BYTES - offset);
-            idle.reset();
-            long result;
-            while ((result = snapshotPublication.offer(framed, offset, chunkLength)) < 0)
-            {
-                if (ExclusivePublication.CLOSED == result || ExclusivePublication.MAX_POSITION_EXCEEDED == result)
-                {
-                    throw new IllegalStateException("grid snapshot publication failed: " + result);
-                }
-                idle.idle();
-            }
-        }
+        SnapshotStream.write(state, snapshotPublication, cluster.idleStrategy());
     }
 
     public void onRoleChange(final Cluster.Role newRole)
@@ -247,7 +225,7 @@ public final class GridService implements ClusteredService
                 final long correlationId = submitDag.session().correlationId();
                 final byte[] json = new byte[submitDag.jsonLength()];
                 submitDag.getJson(json, 0, json.length);
-                state.onSubmit(sessionId, correlationId, new String(json, StandardCharsets.UTF_8), timestamp);
+                state.tasks().onSubmit(sessionId, correlationId, new String(json, StandardCharsets.UTF_8), timestamp);
                 break;
 
             case TaskResultDecoder.TEMPLATE_ID:
@@ -277,7 +255,7 @@ public final class GridService implements ClusteredService
                 final long requestCorrelationId = statusRequest.session().correlationId();
                 if (0 != requestDagId)
                 {
-                    state.replayDag(sessionId, requestDagId, timestamp);
+                    state.tasks().replayDag(sessionId, requestDagId, timestamp);
                 }
                 offer(sessionId, encoder.gridStatus(state, requestCorrelationId, timestamp));
                 break;
@@ -354,7 +332,7 @@ public final class GridService implements ClusteredService
         if (fits(TaskInputLostDecoder.BLOCK_LENGTH, length))
         {
             inputLost.wrapAndApplyHeader(buffer, offset, header);
-            state.onTaskInputLost(inputLost.session().senderId(), inputLost.dagId(), inputLost.taskIndex(),
+            state.tasks().onTaskInputLost(inputLost.session().senderId(), inputLost.dagId(), inputLost.taskIndex(),
                 inputLost.attempt(), inputLost.inputTask(), inputLost.inputAttempt(), timestamp);
         }
     }
@@ -382,7 +360,7 @@ public final class GridService implements ClusteredService
             result = ("result of " + result.length + " bytes exceeds " + TaskDag.MAX_RESULT_BYTES)
                 .getBytes(StandardCharsets.US_ASCII);
         }
-        state.onTaskResult(sender, dagId, task, attempt, status, result, timestamp);
+        state.tasks().onTaskResult(sender, dagId, task, attempt, status, result, timestamp);
     }
 
     /**
@@ -434,32 +412,6 @@ public final class GridService implements ClusteredService
         {
             idle.idle();
         }
-    }
-
-    private void loadSnapshot(final Image image)
-    {
-        final ExpandableArrayBuffer snapshot = new ExpandableArrayBuffer(64 * 1024);
-        final int[] received = new int[1];
-        final IdleStrategy idle = cluster.idleStrategy();
-        while (received[0] < Integer.BYTES || received[0] < Integer.BYTES + snapshot.getInt(0, LITTLE_ENDIAN))
-        {
-            final int fragments = image.poll(
-                (buffer, offset, length, header) ->
-                {
-                    snapshot.putBytes(received[0], buffer, offset, length);
-                    received[0] += length;
-                },
-                SNAPSHOT_FRAGMENT_LIMIT);
-            if (0 == fragments && image.isEndOfStream())
-            {
-                throw new IllegalStateException("grid snapshot ended after " + received[0] + " bytes");
-            }
-            idle.idle(fragments);
-        }
-        final int length = snapshot.getInt(0, LITTLE_ENDIAN);
-        final ExpandableArrayBuffer body = new ExpandableArrayBuffer(length);
-        body.putBytes(0, snapshot, Integer.BYTES, length);
-        GridSnapshot.read(body, length, state);
     }
 
     private void offer(final long sessionId, final int length)

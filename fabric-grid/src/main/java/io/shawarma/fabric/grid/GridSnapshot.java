@@ -38,7 +38,7 @@ final class GridSnapshot
     {
         final Writer out = new Writer(buffer);
         out.putInt(VERSION);
-        out.putLong(state.nextDagId());
+        out.putLong(state.tasks().nextDagId());
 
         final SlotTable slots = state.slots();
         out.putInt(slots.slotCount());
@@ -61,8 +61,8 @@ final class GridSnapshot
             out.putLong(member.lastHeartbeat);
         }
 
-        out.putInt(state.dags().size());
-        for (final DagRun run : state.dags().values())
+        out.putInt(state.tasks().dags().size());
+        for (final DagRun run : state.tasks().dags().values())
         {
             out.putLong(run.dagId);
             out.putLong(run.submitterSessionId);
@@ -80,13 +80,13 @@ final class GridSnapshot
             }
         }
 
-        out.putInt(state.readyQueue().size());
-        for (final Long key : state.readyQueue())
+        out.putInt(state.tasks().readyQueue().size());
+        for (final Long key : state.tasks().readyQueue())
         {
             out.putLong(key);
         }
-        out.putInt(state.finishedDags().size());
-        for (final Long dagId : state.finishedDags())
+        out.putInt(state.tasks().finishedDags().size());
+        for (final Long dagId : state.tasks().finishedDags())
         {
             out.putLong(dagId);
         }
@@ -150,7 +150,7 @@ final class GridSnapshot
         {
             throw new IllegalStateException("grid snapshot version " + version + ", expected " + VERSION);
         }
-        state.nextDagId(in.getLong());
+        state.tasks().nextDagId(in.getLong());
 
         final int slotCount = in.getInt();
         if (slotCount != state.slotCount())
@@ -196,16 +196,16 @@ final class GridSnapshot
                 run.missingInputs[task] = in.getInt();
                 run.results[task] = in.getBytes();
             }
-            state.addDag(run);
+            state.tasks().addDag(run);
         }
 
         for (int i = in.getInt(); i > 0; i--)
         {
-            state.readyQueue().addLast(in.getLong());
+            state.tasks().readyQueue().addLast(in.getLong());
         }
         for (int i = in.getInt(); i > 0; i--)
         {
-            state.finishedDags().addLast(in.getLong());
+            state.tasks().finishedDags().addLast(in.getLong());
         }
         if (version >= 2)
         {

@@ -1,14 +1,9 @@
 package io.shawarma.fabric.grid;
 
-import io.shawarma.codecs.TaskState;
-import io.shawarma.udf.Status;
-
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 
@@ -323,50 +318,6 @@ final class GridState
     }
 
     /**
-     * Accepts or refuses a DAG (see {@link TaskBoard#onSubmit}).
-     */
-    void onSubmit(final long sessionId, final long correlationId, final String json, final long now)
-    {
-        tasks.onSubmit(sessionId, correlationId, json, now);
-    }
-
-    /**
-     * A worker's outcome for a task (see {@link TaskBoard#onTaskResult}).
-     */
-    void onTaskResult(
-        final int workerId, final long dagId, final int task, final int attempt, final Status status,
-        final byte[] result, final long now)
-    {
-        tasks.onTaskResult(workerId, dagId, task, attempt, status, result, now);
-    }
-
-    /**
-     * A worker lost a running task's input (see {@link TaskBoard#onTaskInputLost}).
-     */
-    void onTaskInputLost(
-        final int workerId, final long dagId, final int task, final int attempt, final int inputTask,
-        final int inputAttempt, final long now)
-    {
-        tasks.onTaskInputLost(workerId, dagId, task, attempt, inputTask, inputAttempt, now);
-    }
-
-    /**
-     * Sends a session the state of every task of a DAG.
-     *
-     * @return false when the DAG is unknown (never submitted, or forgotten).
-     */
-    boolean replayDag(final long sessionId, final long dagId, final long now)
-    {
-        return tasks.replayDag(sessionId, dagId, now);
-    }
-
-    /** Runs ready tasks on workers with room, oldest first, until none is left or every worker is full. */
-    void dispatch(final long now)
-    {
-        tasks.dispatch(now);
-    }
-
-    /**
      * The target of a slot move has installed the slot's vertices: the move commits under a new epoch (the slot's
      * backups assigned again), and every worker is sent the new view. Or a backup has the vertices of the fill it
      * waited for: it is in sync, under a new epoch sent to every worker. A report for a move or fill that is not
@@ -434,26 +385,6 @@ final class GridState
         return slots;
     }
 
-    Map<Long, DagRun> dags()
-    {
-        return tasks.dags();
-    }
-
-    DagRun dag(final long dagId)
-    {
-        return tasks.dag(dagId);
-    }
-
-    ArrayDeque<Long> readyQueue()
-    {
-        return tasks.readyQueue();
-    }
-
-    ArrayDeque<Long> finishedDags()
-    {
-        return tasks.finishedDags();
-    }
-
     long skewSince()
     {
         return skewBalancer.skewSince();
@@ -469,29 +400,15 @@ final class GridState
         skewBalancer.restore(skewSince, lastSkewMove);
     }
 
-    long nextDagId()
-    {
-        return tasks.nextDagId();
-    }
-
-    void nextDagId(final long nextDagId)
-    {
-        tasks.nextDagId(nextDagId);
-    }
-
     void addMember(final Member member)
     {
         members.put(member.workerId, member);
     }
 
-    void addDag(final DagRun run)
+    /** @return the task part of the state: DAGs, their tasks and the ready queue. */
+    TaskBoard tasks()
     {
-        tasks.addDag(run);
-    }
-
-    int countTasks(final TaskState state)
-    {
-        return tasks.countTasks(state);
+        return tasks;
     }
 
     int slotCount()

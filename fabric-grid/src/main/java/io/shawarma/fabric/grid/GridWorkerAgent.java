@@ -7,35 +7,29 @@ import io.shawarma.codecs.SlotChunkDecoder;
 import io.shawarma.codecs.TaskResultFetchDecoder;
 import io.shawarma.codecs.TaskResultFetchedDecoder;
 import io.shawarma.fabric.FabricMembers;
-import io.shawarma.fabric.store.LocalInvoker;
 import io.shawarma.fabric.Ownership;
 import io.shawarma.fabric.WorkerExtension;
 import io.shawarma.fabric.WorkerPort;
 import io.shawarma.fabric.store.Replication;
 import io.shawarma.udf.Status;
-import io.shawarma.udf.Udf;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.NanoClock;
-import org.agrona.concurrent.UnsafeBuffer;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.function.Function;
-
-import static java.nio.ByteOrder.LITTLE_ENDIAN;
 
 /**
  * A grid worker's part of its fabric worker, on the worker's agent thread: joins the cluster, heartbeats with its load
  * and the epoch of its view, applies placement updates and slot moves ({@link SlotMigration}, which is also the
  * ownership the worker serves calls by), adds the other workers as peers as the cluster lists them, streams moving
  * slots to them ({@link SlotChunks}), runs the tasks it is assigned on its own vertices (up to 64 per duty cycle)
- * once their inputs are in ({@link TaskInputs}), keeps the results of tasks with dependants for them
- * ({@link HeldResults}) and reports outcomes, one message per cycle, until the cluster acknowledges them, across
- * leader changes ({@link AssignedTasks}). The worker serves the calls, holding the answer to a write until the
- * slot's backups applied it ({@link SlotReplicas}, {@link BackupFrames}), and refusing writes once its lease with the
- * cluster ran out. An assignment it already has
- * (sent again after a lost egress or a lost result) is not run twice; its result is reported again. A session the
+ * once their inputs are in ({@link TaskInputs}; {@link TaskFold} runs one and keeps a result its dependants need)
+ * and reports outcomes, one message per cycle, until the cluster acknowledges them, across leader changes
+ * ({@link AssignedTasks}). The worker serves the calls, holding the answer to a write until the slot's backups
+ * applied it ({@link SlotReplicas}, {@link BackupFrames}), and refusing writes once its lease with the cluster ran
+ * out. An assignment it already has (sent again after a lost egress or a lost result) is not run twice; its result
+ * is reported again. A session the
  * cluster closed is replaced by a new one that joins again. Control plane: allocates per task, never per poll; a
  * call allocates nothing on the worker (GridWorkerAllocationTest).
  */
@@ -44,7 +38,6 @@ final class GridWorkerAgent
 {
     private static final int RECENT_TASKS_KEPT = 4096;
     private static final int RESULTS_HELD = 65_536;
-    private static final byte[] NO_RESULT = new byte[0];
     /** Tasks run in one duty cycle at most: their results go to the cluster as one message. */
     private static final int TASKS_PER_CYCLE = 64;
 
@@ -53,7 +46,6 @@ final class GridWorkerAgent
     private final long taskDelayNs;
     private final Function<GridListener, GridClient> connector;
     private final WorkerPort port;
-    private final LocalInvoker invoker;
     private final NanoClock clock;
     private final SlotMigration migration;
     private final SlotChunks chunks;
@@ -65,7 +57,7 @@ final class GridWorkerAgent
     private final AssignedTasks tasks;
     private final HeldResults heldResults = new HeldResults(RESULTS_HELD);
     private final TaskInputs inputs;
-    private final UnsafeBuffer value;
+    private final TaskFold fold;
     private GridClient client;
     private String dataChannel;
     private String peerChannels = "";
@@ -95,8 +87,7 @@ final class GridWorkerAgent
     {
         this.workerId = port.workerId();
         this.port = port;
-        this.invoker = port.invoker();
-        this.value = new UnsafeBuffer(new byte[invoker.maxValueBytes()]);
+        this.fold = new TaskFold(port.invoker(), heldResults);
         this.heartbeatIntervalNs = heartbeatIntervalNs;
         this.taskDelayNs = taskDelayNs;
         this.connector = connector;
@@ -416,59 +407,7 @@ final class GridWorkerAgent
 
     private void run(final AssignedTasks.Task assignment)
     {
-        final UnsafeBuffer operands = new UnsafeBuffer(assignment.operands);
-        final int udfId = Udf.idOf(assignment.udfName);
-        // The fold runs on a copy and the output vertex is written once: every write is also a backup's write.
-        int valueLength = 0;
-        Status status = Status.OK;
-        int resultLength = 0;
-        boolean malformed = false;
-        int offset = 0;
-        while (Status.OK == status && offset < operands.capacity())
-        {
-            final int length = operands.getInt(offset, LITTLE_ENDIAN);
-            if (length < 0 || offset + Integer.BYTES + length > operands.capacity())
-            {
-                malformed = true;
-                break;
-            }
-            status = invoker.invokeOnCopy(
-                assignment.outputVertexId, udfId, value, valueLength, operands, offset + Integer.BYTES, length);
-            valueLength = invoker.copyLength();
-            resultLength = invoker.resultLength();
-            offset += Integer.BYTES + length;
-        }
-        if (malformed)
-        {
-            assignment.finish(Status.MALFORMED, ascii("operands malformed at offset " + offset));
-        }
-        else if (Status.OK == status && resultLength > TaskDag.MAX_RESULT_BYTES)
-        {
-            assignment.finish(Status.UDF_FAILED,
-                ascii("result of " + resultLength + " bytes exceeds " + TaskDag.MAX_RESULT_BYTES));
-        }
-        else
-        {
-            final byte[] result = new byte[resultLength];
-            invoker.result().getBytes(0, result);
-            final Status stored = Status.OK == status ?
-                invoker.put(assignment.outputVertexId, value, 0, valueLength) : status;
-            if (Status.OK == stored && assignment.resultHeld)
-            {
-                heldResults.put(assignment.dagId, assignment.task, assignment.attempt, result);
-                assignment.finish(status, NO_RESULT);
-            }
-            else if (Status.OK == stored || Status.OK != status)
-            {
-                assignment.finish(status, result);
-            }
-            else
-            {
-                final byte[] refusal = new byte[invoker.resultLength()];
-                invoker.result().getBytes(0, refusal);
-                assignment.finish(stored, refusal);
-            }
-        }
+        fold.run(assignment);
         ranTask = true;
         assignment.dueNs = nowNs + taskDelayNs;
         if (0 == taskDelayNs)
@@ -479,11 +418,6 @@ final class GridWorkerAgent
         {
             finishing.addLast(assignment);
         }
-    }
-
-    private static byte[] ascii(final String text)
-    {
-        return text.getBytes(StandardCharsets.US_ASCII);
     }
 
     private void report(final AssignedTasks.Task assignment)

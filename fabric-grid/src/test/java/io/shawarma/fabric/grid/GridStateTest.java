@@ -211,23 +211,23 @@ class GridStateTest
     void shouldRunDagInDependencyOrderAndFoldResults()
     {
         state.onJoin(1, 11, "a", 0);
-        state.onSubmit(50, 7, SUM, 1);
-        final DagRun run = state.dag(output.lastDagId);
+        state.tasks().onSubmit(50, 7, SUM, 1);
+        final DagRun run = state.tasks().dag(output.lastDagId);
 
         assertEquals("", output.lastRefusal);
         assertEquals(TaskState.RUNNING, run.states[0]);
         assertEquals(TaskState.RUNNING, run.states[1]);
         assertEquals(TaskState.PENDING, run.states[2]);
 
-        state.onTaskResult(1, run.dagId, 0, 1, Status.OK, longBytes(5), 2);
+        state.tasks().onTaskResult(1, run.dagId, 0, 1, Status.OK, longBytes(5), 2);
         assertEquals(TaskState.PENDING, run.states[2], "c needs both inputs");
 
-        state.onTaskResult(1, run.dagId, 1, 1, Status.OK, longBytes(7), 3);
+        state.tasks().onTaskResult(1, run.dagId, 1, 1, Status.OK, longBytes(7), 3);
         assertEquals(TaskState.RUNNING, run.states[2]);
         assertEquals(List.of("assign session=11 a attempt=1", "assign session=11 b attempt=1",
             "assign session=11 c attempt=1"), assignLines());
 
-        state.onTaskResult(1, run.dagId, 2, 1, Status.OK, longBytes(12), 4);
+        state.tasks().onTaskResult(1, run.dagId, 2, 1, Status.OK, longBytes(12), 4);
         assertEquals(TaskState.DONE, run.states[2]);
         assertTrue(run.isFinished());
         assertEquals(0, state.member(1).running);
@@ -237,15 +237,15 @@ class GridStateTest
     void shouldRetryFailedTaskThenFailItAndLeaveDependantsPending()
     {
         state.onJoin(1, 11, "a", 0);
-        state.onSubmit(50, 7, SUM, 1);
-        final DagRun run = state.dag(output.lastDagId);
+        state.tasks().onSubmit(50, 7, SUM, 1);
+        final DagRun run = state.tasks().dag(output.lastDagId);
 
-        state.onTaskResult(1, run.dagId, 0, 1, Status.UDF_FAILED, "boom".getBytes(), 2);
+        state.tasks().onTaskResult(1, run.dagId, 0, 1, Status.UDF_FAILED, "boom".getBytes(), 2);
         assertEquals(TaskState.RUNNING, run.states[0], "retried at once on the free worker");
         assertEquals(2, run.attempts[0]);
 
-        state.onTaskResult(1, run.dagId, 0, 2, Status.UDF_FAILED, "boom".getBytes(), 3);
-        state.onTaskResult(1, run.dagId, 1, 1, Status.OK, longBytes(7), 4);
+        state.tasks().onTaskResult(1, run.dagId, 0, 2, Status.UDF_FAILED, "boom".getBytes(), 3);
+        state.tasks().onTaskResult(1, run.dagId, 1, 1, Status.OK, longBytes(7), 4);
 
         assertEquals(TaskState.FAILED, run.states[0]);
         assertEquals(Status.UDF_FAILED, run.statuses[0]);
@@ -258,11 +258,11 @@ class GridStateTest
     void shouldRetryFailedTaskAndSucceed()
     {
         state.onJoin(1, 11, "a", 0);
-        state.onSubmit(50, 7, SUM, 1);
-        final DagRun run = state.dag(output.lastDagId);
+        state.tasks().onSubmit(50, 7, SUM, 1);
+        final DagRun run = state.tasks().dag(output.lastDagId);
 
-        state.onTaskResult(1, run.dagId, 0, 1, Status.UDF_FAILED, new byte[0], 2);
-        state.onTaskResult(1, run.dagId, 0, 2, Status.OK, longBytes(5), 3);
+        state.tasks().onTaskResult(1, run.dagId, 0, 1, Status.UDF_FAILED, new byte[0], 2);
+        state.tasks().onTaskResult(1, run.dagId, 0, 2, Status.OK, longBytes(5), 3);
 
         assertEquals(TaskState.DONE, run.states[0]);
         assertEquals(1, run.failures[0]);
@@ -272,8 +272,8 @@ class GridStateTest
     void shouldReassignTasksOfDeadWorkerAndIgnoreItsLateResults()
     {
         state.onJoin(1, 11, "a", 0);
-        state.onSubmit(50, 7, SUM, 1);
-        final DagRun run = state.dag(output.lastDagId);
+        state.tasks().onSubmit(50, 7, SUM, 1);
+        final DagRun run = state.tasks().dag(output.lastDagId);
         state.onJoin(2, 12, "b", 2);
 
         state.onHeartbeat(2, 12, 0, 0, "b", 1500);
@@ -284,10 +284,10 @@ class GridStateTest
         assertEquals(2, run.workers[0]);
         assertEquals(2, run.attempts[0]);
 
-        state.onTaskResult(1, run.dagId, 0, 1, Status.OK, longBytes(99), 1501);
+        state.tasks().onTaskResult(1, run.dagId, 0, 1, Status.OK, longBytes(99), 1501);
         assertEquals(TaskState.RUNNING, run.states[0], "a dead worker's answer is stale");
 
-        state.onTaskResult(2, run.dagId, 0, 2, Status.OK, longBytes(5), 1502);
+        state.tasks().onTaskResult(2, run.dagId, 0, 2, Status.OK, longBytes(5), 1502);
         assertEquals(TaskState.DONE, run.states[0]);
     }
 
@@ -295,14 +295,14 @@ class GridStateTest
     void shouldNotAssignBeyondCapacityAndDispatchWhenRoomFrees()
     {
         state.onJoin(1, 11, "a", 0);
-        state.onSubmit(50, 7, "{\"name\":\"wide\",\"tasks\":[" +
+        state.tasks().onSubmit(50, 7, "{\"name\":\"wide\",\"tasks\":[" +
             "{\"name\":\"a\",\"udf\":\"add\"},{\"name\":\"b\",\"udf\":\"add\"},{\"name\":\"c\",\"udf\":\"add\"}]}", 1);
-        final DagRun run = state.dag(output.lastDagId);
+        final DagRun run = state.tasks().dag(output.lastDagId);
 
         assertEquals(2, run.count(TaskState.RUNNING));
         assertEquals(TaskState.READY, run.states[2]);
 
-        state.onTaskResult(1, run.dagId, 0, 1, Status.OK, longBytes(0), 2);
+        state.tasks().onTaskResult(1, run.dagId, 0, 1, Status.OK, longBytes(0), 2);
         assertEquals(TaskState.RUNNING, run.states[2]);
     }
 
@@ -310,15 +310,15 @@ class GridStateTest
     void shouldTellTheSubmitterReadyOnlyForTasksLeftWaitingForAWorker()
     {
         state.onJoin(1, 11, "a", 0);
-        state.onSubmit(50, 7, "{\"name\":\"wide\",\"tasks\":[" +
+        state.tasks().onSubmit(50, 7, "{\"name\":\"wide\",\"tasks\":[" +
             "{\"name\":\"a\",\"udf\":\"add\"},{\"name\":\"b\",\"udf\":\"add\"},{\"name\":\"c\",\"udf\":\"add\"}]}", 1);
-        final DagRun run = state.dag(output.lastDagId);
+        final DagRun run = state.tasks().dag(output.lastDagId);
 
         assertEquals(List.of("state a=RUNNING worker=1", "state b=RUNNING worker=1", "state c=READY worker=-1"),
             output.lines.stream().filter(line -> line.startsWith("state")).toList(),
             "a and b went straight to a worker; c waits for room");
 
-        state.onTaskResult(1, run.dagId, 0, 1, Status.OK, longBytes(0), 2);
+        state.tasks().onTaskResult(1, run.dagId, 0, 1, Status.OK, longBytes(0), 2);
         assertEquals("state c=RUNNING worker=1", output.lines.get(output.lines.size() - 2));
     }
 
@@ -326,7 +326,7 @@ class GridStateTest
     void shouldSendRunningTasksAgainWhenWorkerReportsFewerTwiceInARow()
     {
         state.onJoin(1, 11, "a", 0);
-        state.onSubmit(50, 7, SUM, 1);
+        state.tasks().onSubmit(50, 7, SUM, 1);
         final int assigned = output.assignments.size();
 
         state.onHeartbeat(1, 11, 0, 0, "a", 2);
@@ -342,16 +342,17 @@ class GridStateTest
     @Test
     void shouldRefuseUnknownUdfAndBadDagsWithReason()
     {
-        state.onSubmit(50, 1, "{\"name\":\"u\",\"tasks\":[{\"name\":\"a\",\"udf\":\"nope\"}]}", 1);
+        state.tasks().onSubmit(50, 1, "{\"name\":\"u\",\"tasks\":[{\"name\":\"a\",\"udf\":\"nope\"}]}", 1);
         assertEquals(0, output.lastDagId);
         assertTrue(output.lastRefusal.contains("UDF 'nope', which is not registered"), output.lastRefusal);
 
-        state.onSubmit(50, 2, "{\"name\":\"l\",\"tasks\":[{\"name\":\"a\",\"udf\":\"add\",\"inputs\":[\"a\"]}]}", 1);
+        state.tasks().onSubmit(
+            50, 2, "{\"name\":\"l\",\"tasks\":[{\"name\":\"a\",\"udf\":\"add\",\"inputs\":[\"a\"]}]}", 1);
         assertTrue(output.lastRefusal.contains("cycle"), output.lastRefusal);
 
-        state.onSubmit(50, 3, "not json", 1);
+        state.tasks().onSubmit(50, 3, "not json", 1);
         assertTrue(output.lastRefusal.startsWith("DAG JSON at offset 0"), output.lastRefusal);
-        assertTrue(state.dags().isEmpty());
+        assertTrue(state.tasks().dags().isEmpty());
     }
 
     @Test
@@ -360,13 +361,13 @@ class GridStateTest
         state.onJoin(1, 11, "a", 0);
         for (int i = 0; i < 6; i++)
         {
-            state.onSubmit(50, i, "{\"name\":\"one\",\"tasks\":[{\"name\":\"a\",\"udf\":\"add\"}]}", 1);
-            state.onTaskResult(1, output.lastDagId, 0, 1, Status.OK, longBytes(0), 2);
+            state.tasks().onSubmit(50, i, "{\"name\":\"one\",\"tasks\":[{\"name\":\"a\",\"udf\":\"add\"}]}", 1);
+            state.tasks().onTaskResult(1, output.lastDagId, 0, 1, Status.OK, longBytes(0), 2);
         }
 
-        assertEquals(4, state.dags().size());
-        assertNull(state.dag(1));
-        assertNotNull(state.dag(6));
+        assertEquals(4, state.tasks().dags().size());
+        assertNull(state.tasks().dag(1));
+        assertNotNull(state.tasks().dag(6));
     }
 
     @Test
@@ -374,10 +375,10 @@ class GridStateTest
     {
         state.onJoin(1, 11, "a", 0);
         state.onJoin(2, 12, "b", 0);
-        state.onSubmit(50, 7, SUM, 1);
-        state.onSubmit(50, 8, SUM, 1);
-        final DagRun first = state.dag(1);
-        state.onTaskResult(first.workers[0], 1, 0, 1, Status.UDF_FAILED, "x".getBytes(), 2);
+        state.tasks().onSubmit(50, 7, SUM, 1);
+        state.tasks().onSubmit(50, 8, SUM, 1);
+        final DagRun first = state.tasks().dag(1);
+        state.tasks().onTaskResult(first.workers[0], 1, 0, 1, Status.UDF_FAILED, "x".getBytes(), 2);
         state.onHeartbeat(1, 11, 2, 40, "a", 3);
 
         final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer();
@@ -394,8 +395,8 @@ class GridStateTest
         final int before = output.lines.size();
         for (final GridState grid : List.of(state, restored))
         {
-            final DagRun run = grid.dag(1);
-            grid.onTaskResult(run.workers[1], 1, 1, 1, Status.OK, longBytes(7), 10);
+            final DagRun run = grid.tasks().dag(1);
+            grid.tasks().onTaskResult(run.workers[1], 1, 1, 1, Status.OK, longBytes(7), 10);
             grid.checkLiveness(1005);
             grid.onJoin(3, 13, "c", 1006);
         }
@@ -536,7 +537,7 @@ class GridStateTest
     void shouldRefuseTruncatedOrForeignSnapshot()
     {
         state.onJoin(1, 11, "a", 0);
-        state.onSubmit(50, 7, SUM, 1);
+        state.tasks().onSubmit(50, 7, SUM, 1);
         final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer();
         final int length = GridSnapshot.write(state, buffer);
 

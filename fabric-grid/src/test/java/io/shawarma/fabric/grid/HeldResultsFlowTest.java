@@ -33,13 +33,13 @@ class HeldResultsFlowTest
     void shouldAssignReferencesToTheWorkerHoldingEachInputAndHoldOnlyInnerResults()
     {
         state.onJoin(1, 11, "a", 0);
-        state.onSubmit(50, 7, DAG, 1);
-        final DagRun run = state.dag(output.lastDagId);
+        state.tasks().onSubmit(50, 7, DAG, 1);
+        final DagRun run = state.tasks().dag(output.lastDagId);
         assertTrue(run.isResultHeld(0), "a has dependants");
         assertFalse(run.isResultHeld(2), "b is a sink: its result goes to the submitter");
 
-        state.onTaskResult(1, run.dagId, 0, 1, Status.OK, HELD, 2);
-        state.onTaskResult(1, run.dagId, 1, 1, Status.OK, HELD, 3);
+        state.tasks().onTaskResult(1, run.dagId, 0, 1, Status.OK, HELD, 2);
+        state.tasks().onTaskResult(1, run.dagId, 1, 1, Status.OK, HELD, 3);
         assertEquals(TaskState.RUNNING, run.states[3]);
 
         final TaskAssignDecoder assign = decode(new GridEncoder(), run, 3);
@@ -59,15 +59,15 @@ class HeldResultsFlowTest
     {
         state.onJoin(1, 11, "a", 0);
         state.onJoin(2, 12, "b", 0);
-        state.onSubmit(50, 7, "{\"name\":\"near\",\"tasks\":[" +
+        state.tasks().onSubmit(50, 7, "{\"name\":\"near\",\"tasks\":[" +
             "{\"name\":\"a\",\"udf\":\"add\"},{\"name\":\"x\",\"udf\":\"add\"},{\"name\":\"y\",\"udf\":\"add\"}," +
             "{\"name\":\"b\",\"udf\":\"add\",\"inputs\":[\"y\"]}]}", 1);
-        final DagRun run = state.dag(output.lastDagId);
+        final DagRun run = state.tasks().dag(output.lastDagId);
         assertEquals(256, state.slots().slotsOf(1), "worker 1 owns every slot");
         assertEquals(2, run.workers[2], "y went to worker 2: worker 1 runs two tasks, its most");
 
-        state.onTaskResult(1, run.dagId, 1, 1, Status.OK, HELD, 2);
-        state.onTaskResult(2, run.dagId, 2, 1, Status.OK, HELD, 3);
+        state.tasks().onTaskResult(1, run.dagId, 1, 1, Status.OK, HELD, 2);
+        state.tasks().onTaskResult(2, run.dagId, 2, 1, Status.OK, HELD, 3);
 
         assertEquals(TaskState.RUNNING, run.states[3]);
         assertEquals(2, run.workers[3], "b runs where y's result is, though worker 1 owns its slot and has room");
@@ -77,12 +77,12 @@ class HeldResultsFlowTest
     void shouldRunALostInputAgainAndSendItsRunningDependantsBackToPending()
     {
         state.onJoin(1, 11, "a", 0);
-        state.onSubmit(50, 7, DAG, 1);
-        final DagRun run = state.dag(output.lastDagId);
-        state.onTaskResult(1, run.dagId, 0, 1, Status.OK, HELD, 2);
+        state.tasks().onSubmit(50, 7, DAG, 1);
+        final DagRun run = state.tasks().dag(output.lastDagId);
+        state.tasks().onTaskResult(1, run.dagId, 0, 1, Status.OK, HELD, 2);
         assertEquals(TaskState.RUNNING, run.states[2]);
 
-        state.onTaskInputLost(1, run.dagId, 2, 1, 0, 1, 3);
+        state.tasks().onTaskInputLost(1, run.dagId, 2, 1, 0, 1, 3);
 
         assertEquals(TaskState.RUNNING, run.states[0], "a runs again");
         assertEquals(2, run.attempts[0]);
@@ -92,10 +92,10 @@ class HeldResultsFlowTest
         assertEquals(2, run.missingInputs[3]);
         assertTrue(output.lines.contains("state b=PENDING worker=-1"), "the submitter sees b go back");
 
-        state.onTaskResult(1, run.dagId, 0, 2, Status.OK, HELD, 4);
+        state.tasks().onTaskResult(1, run.dagId, 0, 2, Status.OK, HELD, 4);
         assertEquals(TaskState.RUNNING, run.states[2]);
         assertEquals(2, run.attempts[2], "b runs anew, with a reference to a's second attempt");
-        state.onTaskResult(1, run.dagId, 2, 1, Status.OK, HELD, 5);
+        state.tasks().onTaskResult(1, run.dagId, 2, 1, Status.OK, HELD, 5);
         assertEquals(TaskState.RUNNING, run.states[2], "the first attempt's late result is stale");
         assertEquals(2, state.member(1).running, "x and b");
     }
@@ -104,17 +104,17 @@ class HeldResultsFlowTest
     void shouldIgnoreALostReportForAStaleAttemptAndAssignAgainOneForAnInputAlreadyRunningAgain()
     {
         state.onJoin(1, 11, "a", 0);
-        state.onSubmit(50, 7, DAG, 1);
-        final DagRun run = state.dag(output.lastDagId);
-        state.onTaskResult(1, run.dagId, 0, 1, Status.OK, HELD, 2);
+        state.tasks().onSubmit(50, 7, DAG, 1);
+        final DagRun run = state.tasks().dag(output.lastDagId);
+        state.tasks().onTaskResult(1, run.dagId, 0, 1, Status.OK, HELD, 2);
 
-        state.onTaskInputLost(1, run.dagId, 2, 7, 0, 1, 3);
-        state.onTaskInputLost(2, run.dagId, 2, 1, 0, 1, 3);
-        state.onTaskInputLost(1, run.dagId, 2, 1, 1, 1, 3);
+        state.tasks().onTaskInputLost(1, run.dagId, 2, 7, 0, 1, 3);
+        state.tasks().onTaskInputLost(2, run.dagId, 2, 1, 0, 1, 3);
+        state.tasks().onTaskInputLost(1, run.dagId, 2, 1, 1, 1, 3);
         assertEquals(TaskState.DONE, run.states[0], "a wrong attempt, a wrong worker or a non-input change nothing");
         assertEquals(TaskState.RUNNING, run.states[2]);
 
-        state.onTaskInputLost(1, run.dagId, 2, 1, 0, 5, 3);
+        state.tasks().onTaskInputLost(1, run.dagId, 2, 1, 0, 5, 3);
         assertEquals(TaskState.DONE, run.states[0], "not a's current attempt: a is not run again");
         assertEquals(TaskState.RUNNING, run.states[2], "b is assigned again, with the current reference");
         assertEquals(2, run.attempts[2]);
@@ -124,10 +124,10 @@ class HeldResultsFlowTest
     void shouldRunAgainTheResultsADeadWorkerHeldForDependantsNotDone()
     {
         state.onJoin(1, 11, "a", 0);
-        state.onSubmit(50, 7, DAG, 1);
-        final DagRun run = state.dag(output.lastDagId);
-        state.onTaskResult(1, run.dagId, 0, 1, Status.OK, HELD, 2);
-        state.onTaskResult(1, run.dagId, 2, 1, Status.OK, HELD, 3);
+        state.tasks().onSubmit(50, 7, DAG, 1);
+        final DagRun run = state.tasks().dag(output.lastDagId);
+        state.tasks().onTaskResult(1, run.dagId, 0, 1, Status.OK, HELD, 2);
+        state.tasks().onTaskResult(1, run.dagId, 2, 1, Status.OK, HELD, 3);
         assertEquals(TaskState.DONE, run.states[2]);
         assertEquals(TaskState.PENDING, run.states[3], "c waits for x");
         state.onJoin(2, 12, "b", 4);
@@ -142,8 +142,8 @@ class HeldResultsFlowTest
         assertEquals(TaskState.DONE, run.states[2], "b is done: it needs nothing any more");
         assertEquals(2, run.missingInputs[3]);
 
-        state.onTaskResult(2, run.dagId, 0, 2, Status.OK, HELD, 1501);
-        state.onTaskResult(2, run.dagId, 1, 2, Status.OK, HELD, 1502);
+        state.tasks().onTaskResult(2, run.dagId, 0, 2, Status.OK, HELD, 1501);
+        state.tasks().onTaskResult(2, run.dagId, 1, 2, Status.OK, HELD, 1502);
         assertEquals(TaskState.RUNNING, run.states[3]);
         assertEquals(2, run.workers[3]);
         assertFalse(run.isFinished());
