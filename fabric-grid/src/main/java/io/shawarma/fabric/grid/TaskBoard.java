@@ -184,17 +184,16 @@ final class TaskBoard
         for (final int dependant : run.dag.dependants(task))
         {
             final TaskState state = run.states[dependant];
-            if (state == TaskState.PENDING)
-            {
-                run.missingInputs[dependant]++;
-            }
-            else if (state == TaskState.READY || state == TaskState.RUNNING)
+            if (state == TaskState.READY || state == TaskState.RUNNING)
             {
                 unassign(run, dependant);
-                run.missingInputs[dependant]++;
                 run.active--;
                 run.workers[dependant] = SlotTable.NO_OWNER;
                 setState(run, dependant, TaskState.PENDING, now);
+            }
+            if (run.states[dependant] == TaskState.PENDING)
+            {
+                run.missingInputs[dependant]++;
             }
         }
     }
