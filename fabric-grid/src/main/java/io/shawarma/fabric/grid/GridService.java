@@ -170,6 +170,15 @@ public final class GridService implements ClusteredService
 
     public void onRoleChange(final Cluster.Role newRole)
     {
+        if (Cluster.Role.LEADER != newRole)
+        {
+            sessionEgress.onRoleChange();
+        }
+    }
+
+    public int doBackgroundWork(final long nowNs)
+    {
+        return sessionEgress.retry();
     }
 
     public void onTerminate(final Cluster cluster)
@@ -182,7 +191,7 @@ public final class GridService implements ClusteredService
         return malformedMessages;
     }
 
-    /** @return egress messages dropped because a session stayed back pressured. */
+    /** @return egress messages dropped: a session stayed behind past its backlog's bound, or leadership moved. */
     public long droppedEgress()
     {
         return sessionEgress.dropped();

@@ -12,7 +12,9 @@ import java.util.ArrayList;
  * What the grid's service sends its sessions while it applies one log entry, collected per session and sent as one
  * egress message each when the entry is applied ({@link #flush()}): a task result that makes tasks ready sends the
  * worker its acknowledgement and all its new assignments at once, and the submitter all the state changes. Order
- * within a session is kept. Only the leader's offers leave the process; every member collects the same.
+ * within a session is kept. A session that cannot take a message yet (its receiver's window is full) gets it later,
+ * from its {@link EgressBacklog}, before anything newer ({@link #retry()}). Only the leader's offers leave the process;
+ * every member collects the same.
  */
 final class SessionEgress
 {
@@ -21,6 +23,8 @@ final class SessionEgress
     private final Long2ObjectHashMap<MessageBatch> batches = new Long2ObjectHashMap<>();
     private final ArrayList<MessageBatch> pending = new ArrayList<>();
     private final LongArrayList pendingSessions = new LongArrayList();
+    private final Long2ObjectHashMap<EgressBacklog> backlogs = new Long2ObjectHashMap<>();
+    private final LongArrayList backlogged = new LongArrayList();
     private Cluster cluster;
     private long dropped;
 
@@ -65,14 +69,60 @@ final class SessionEgress
         pendingSessions.clear();
     }
 
-    /** Forgets a closed session's batch, once what it had collected was sent. */
+    /**
+     * Offers each session's backlog again, oldest first, until the session refuses one; from the service's
+     * background work.
+     *
+     * @return messages sent.
+     */
+    int retry()
+    {
+        int sent = 0;
+        for (int i = backlogged.size() - 1; i >= 0; i--)
+        {
+            final long sessionId = backlogged.getLong(i);
+            final EgressBacklog backlog = backlogs.get(sessionId);
+            final ClientSession session = cluster.getClientSession(sessionId);
+            if (null == session || session.isClosing())
+            {
+                forget(backlog);
+            }
+            else
+            {
+                sent += backlog.drain(session);
+            }
+            if (backlog.isEmpty())
+            {
+                backlogged.fastUnorderedRemove(i);
+            }
+        }
+        return sent;
+    }
+
+    /** A member that is no longer the leader sends nothing: what its sessions still lacked they recover as dropped. */
+    void onRoleChange()
+    {
+        for (int i = 0; i < backlogged.size(); i++)
+        {
+            forget(backlogs.get(backlogged.getLong(i)));
+        }
+        backlogged.clear();
+    }
+
+    /** Forgets a closed session's batch and backlog, once what it had collected was sent. */
     void onSessionClosed(final long sessionId)
     {
         flush();
         batches.remove(sessionId);
+        final EgressBacklog backlog = backlogs.remove(sessionId);
+        if (null != backlog)
+        {
+            backlogged.removeLong(sessionId);
+            forget(backlog);
+        }
     }
 
-    /** @return messages dropped because a session stayed back pressured. */
+    /** @return messages dropped: a session stayed behind past its backlog's bound, or this member stopped leading. */
     long dropped()
     {
         return dropped;
@@ -88,15 +138,37 @@ final class SessionEgress
         {
             return;
         }
-        for (int i = 0; i < OFFER_ATTEMPTS; i++)
+        EgressBacklog backlog = backlogs.get(sessionId);
+        if (null == backlog || backlog.isEmpty() || 0 != backlog.drain(session) && backlog.isEmpty())
         {
-            if (session.offer(batch.buffer(), batch.offset(), batch.length()) > 0)
+            for (int i = 0; i < OFFER_ATTEMPTS; i++)
             {
-                return;
+                if (session.offer(batch.buffer(), batch.offset(), batch.length()) > 0)
+                {
+                    return;
+                }
             }
         }
-        // Workers and submitters recover: a heartbeat showing fewer running tasks gets them sent again, a result
-        // left unacknowledged is sent again, and a status request replays a DAG's task states.
-        dropped += frames;
+        if (null == backlog)
+        {
+            backlog = new EgressBacklog();
+            backlogs.put(sessionId, backlog);
+        }
+        if (!backlogged.containsLong(sessionId))
+        {
+            backlogged.addLong(sessionId);
+        }
+        if (!backlog.add(batch.buffer(), batch.offset(), batch.length(), frames))
+        {
+            // Workers and submitters recover: a heartbeat showing fewer running tasks gets them sent again, a result
+            // left unacknowledged is sent again, and a status request replays a DAG's task states.
+            dropped += frames;
+        }
+    }
+
+    private void forget(final EgressBacklog backlog)
+    {
+        dropped += backlog.frames();
+        backlog.clear();
     }
 }
