@@ -32,6 +32,8 @@ public final class DagWatch implements GridListener
     private Status[] statuses;
     private byte[][] results;
     private long[] runningAtNs;
+    // Tasks per state, kept as changes arrive, so that waiting for the end does not scan every task on every poll.
+    private final int[] tasksIn = new int[TaskState.values().length];
 
     /**
      * @param changes receives one line per task state change (null to ignore).
@@ -47,7 +49,7 @@ public final class DagWatch implements GridListener
      */
     public DagWatch(final Consumer<String> changes, final IdleStrategy idle)
     {
-        this.changes = null == changes ? DagWatch::ignore : changes;
+        this.changes = changes;
         this.idle = idle;
     }
 
@@ -123,6 +125,8 @@ public final class DagWatch implements GridListener
         results = new byte[taskCount][];
         runningAtNs = new long[taskCount];
         Arrays.fill(states, TaskState.PENDING);
+        Arrays.fill(tasksIn, 0);
+        tasksIn[TaskState.PENDING.ordinal()] = taskCount;
         this.dagId = dagId;
     }
 
@@ -136,6 +140,8 @@ public final class DagWatch implements GridListener
         }
         final boolean changed = state != states[task] || attempt != attempts[task];
         names[task] = taskName;
+        tasksIn[states[task].ordinal()]--;
+        tasksIn[state.ordinal()]++;
         states[task] = state;
         workers[task] = workerId;
         attempts[task] = attempt;
@@ -145,7 +151,7 @@ public final class DagWatch implements GridListener
         {
             runningAtNs[task] = System.nanoTime();
         }
-        if (changed)
+        if (changed && null != changes)
         {
             changes.accept(describe(task));
         }
@@ -170,22 +176,8 @@ public final class DagWatch implements GridListener
     /** @return true when accepted and no task is ready or running any more (all done, or a failure blocks the rest). */
     public boolean isFinished()
     {
-        if (null == states)
-        {
-            return false;
-        }
-        boolean allDone = true;
-        boolean anyFailed = false;
-        for (final TaskState state : states)
-        {
-            if (TaskState.READY == state || TaskState.RUNNING == state)
-            {
-                return false;
-            }
-            allDone &= TaskState.DONE == state;
-            anyFailed |= TaskState.FAILED == state;
-        }
-        return allDone || anyFailed;
+        return null != states && 0 == count(TaskState.READY) && 0 == count(TaskState.RUNNING) &&
+            (count(TaskState.DONE) == states.length || count(TaskState.FAILED) > 0);
     }
 
     /** @return true when every task is done. */
@@ -197,12 +189,7 @@ public final class DagWatch implements GridListener
     /** @return tasks in a state. */
     public int count(final TaskState state)
     {
-        int count = 0;
-        for (final TaskState taskState : states)
-        {
-            count += taskState == state ? 1 : 0;
-        }
-        return count;
+        return tasksIn[state.ordinal()];
     }
 
     /** @param task index. @return its last known state. */
@@ -284,9 +271,5 @@ public final class DagWatch implements GridListener
                 .append(new String(results[task], StandardCharsets.UTF_8));
         }
         return line.toString();
-    }
-
-    private static void ignore(final String change)
-    {
     }
 }
