@@ -11,8 +11,12 @@ import java.util.ArrayList;
 /**
  * A grid worker's tasks from their assignment until the cluster has their result in its log. A result is sent until
  * the cluster acknowledges it ({@link GridListener#onTaskResultAck}): again on a later duty cycle when a send fails
- * (no leader, back pressure), and again every resend interval while no acknowledgement came (a result offered to a
- * leader that died before appending it is lost with it). An attempt assigned again (the cluster thinks it still
+ * (no leader, back pressure), and again when it was lost on the way (a result offered to a leader that died before
+ * appending it is lost with it). The log keeps a session's messages in order, so a result is known lost once a result
+ * sent after it is acknowledged: it goes again at once. Otherwise a result is sent again only when no acknowledgement
+ * at all came for the resend interval, after the interval, then after twice as long each time, up to 16 times the
+ * interval: a cluster that is only slow (thousands of results in flight in a burst) is not flooded with copies of
+ * what it is still applying, each costing consensus work. An attempt assigned again (the cluster thinks it still
  * runs: its result was lost, or the assignment was sent twice) is not run twice; once finished, its result is sent
  * again. The last {@code kept} assignments are remembered for that; results awaiting an acknowledgement are at most
  * the tasks the cluster has running here (it counts a task as running until its result is in the log), and never
@@ -20,6 +24,9 @@ import java.util.ArrayList;
  */
 final class AssignedTasks
 {
+    /** Resends wait at most the interval shifted left this far (16 times the interval). */
+    static final int MAX_BACKOFF_SHIFT = 4;
+
     /** Sends tasks' outcomes to the cluster. */
     @FunctionalInterface
     interface Sender
@@ -49,6 +56,12 @@ final class AssignedTasks
     private final UnsafeBuffer result = new UnsafeBuffer(0, 0);
     private long nextSendNs;
     private long resends;
+    /** Numbers the duty cycles that sent results; results sent in one share its number. */
+    private long sendRound;
+    /** The latest round of which some result was acknowledged, and the one seen by the last duty cycle. */
+    private long ackedRound;
+    private long seenAckedRound;
+    private long lastAckNs;
 
     /**
      * @param kept             assignments remembered to answer one sent again, and the most results kept unacknowledged.
@@ -123,15 +136,27 @@ final class AssignedTasks
     /** The cluster has this result in its log: it is not sent again. */
     void onAck(final long dagId, final int task, final int attempt)
     {
+        final Task known = byTask.get(key(dagId, task));
+        if (null != known && known.unacknowledged && known.dagId == dagId && known.attempt == attempt)
+        {
+            acknowledged(known);
+            return;
+        }
         for (int i = 0, size = unacknowledged.size(); i < size; i++)
         {
             final Task candidate = unacknowledged.get(i);
             if (candidate.dagId == dagId && candidate.task == task && candidate.attempt == attempt)
             {
-                remove(i);
+                acknowledged(candidate);
                 return;
             }
         }
+    }
+
+    private void acknowledged(final Task task)
+    {
+        ackedRound = Math.max(ackedRound, task.round);
+        remove(task.index);
     }
 
     /**
@@ -143,16 +168,25 @@ final class AssignedTasks
      */
     int doWork(final long nowNs)
     {
+        if (ackedRound != seenAckedRound)
+        {
+            // Acknowledgements came: the cluster is taking results, and the ones they overtook are lost.
+            seenAckedRound = ackedRound;
+            lastAckNs = nowNs;
+            nextSendNs = nowNs;
+        }
         if (unacknowledged.isEmpty() || nowNs - nextSendNs < 0)
         {
             return 0;
         }
+        final boolean unanswered = nowNs - lastAckNs >= resendIntervalNs;
+        final long round = sendRound + 1;
         int sent = 0;
-        long next = nowNs + resendIntervalNs;
+        long next = nowNs + (resendIntervalNs << MAX_BACKOFF_SHIFT);
         for (int i = 0, size = unacknowledged.size(); i < size; i++)
         {
             final Task task = unacknowledged.get(i);
-            if (nowNs - task.nextSendNs >= 0)
+            if (task.owed || task.round < ackedRound || unanswered && nowNs - task.nextSendNs >= 0)
             {
                 if (task.sends++ > 0)
                 {
@@ -164,27 +198,29 @@ final class AssignedTasks
                     next = nowNs;
                     break;
                 }
-                task.nextSendNs = nowNs + resendIntervalNs;
+                task.nextSendNs = nowNs + (resendIntervalNs << Math.min(task.delivered++, MAX_BACKOFF_SHIFT));
+                task.owed = false;
                 task.inBatch = true;
                 sent++;
             }
-            if (task.nextSendNs - next < 0)
-            {
-                next = task.nextSendNs;
-            }
+            next = Math.min(next, task.nextSendNs);
         }
         final boolean flushed = 0 == sent || sender.flush();
         for (int i = 0, size = unacknowledged.size(); i < size; i++)
         {
             final Task task = unacknowledged.get(i);
-            if (task.inBatch && !flushed)
+            if (task.inBatch)
             {
-                task.nextSendNs = nowNs;
-                next = nowNs;
+                task.owed |= !flushed;
+                task.round = round;
             }
             task.inBatch = false;
+            next = task.owed ? nowNs : next;
         }
-        nextSendNs = next;
+        sendRound = flushed && sent > 0 ? round : sendRound;
+        // Nothing unacknowledged goes again before an interval passes without any acknowledgement, unless one wakes
+        // this up (it may show a result lost).
+        nextSendNs = next == nowNs ? nowNs : Math.max(next, lastAckNs + resendIntervalNs);
         return flushed ? sent : 0;
     }
 
@@ -202,7 +238,7 @@ final class AssignedTasks
 
     private void sendAgain(final Task task, final long nowNs)
     {
-        task.nextSendNs = nowNs;
+        task.owed = true;
         nextSendNs = nowNs;
         if (!task.unacknowledged)
         {
@@ -213,6 +249,7 @@ final class AssignedTasks
                 remove(0);
             }
             task.unacknowledged = true;
+            task.index = unacknowledged.size();
             unacknowledged.add(task);
         }
     }
@@ -221,7 +258,9 @@ final class AssignedTasks
     {
         final int last = unacknowledged.size() - 1;
         unacknowledged.get(index).unacknowledged = false;
-        unacknowledged.set(index, unacknowledged.get(last));
+        final Task moved = unacknowledged.get(last);
+        moved.index = index;
+        unacknowledged.set(index, moved);
         unacknowledged.remove(last);
     }
 
@@ -248,6 +287,13 @@ final class AssignedTasks
         long dueNs;
         private long nextSendNs;
         private int sends;
+        private int delivered;
+        /** Goes on the next duty cycle: new, its send failed, or asked for again. */
+        private boolean owed;
+        /** The duty cycle that last sent it ({@code sendRound}). */
+        private long round;
+        /** Its place among the unacknowledged. */
+        private int index;
         private boolean unacknowledged;
         private boolean inBatch;
 

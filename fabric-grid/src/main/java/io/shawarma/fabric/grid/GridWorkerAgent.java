@@ -36,7 +36,12 @@ import java.util.function.Function;
 final class GridWorkerAgent
     implements WorkerExtension, GridListener, SlotMigration.Link, SlotReplicas.Link, TaskInputs.Listener
 {
-    private static final int RECENT_TASKS_KEPT = 4096;
+    /**
+     * Assignments remembered, and results kept until acknowledged: well above any task window
+     * (shawarma.grid.max.tasks.per.worker) a worker serves, since a result forgotten unacknowledged is only recovered
+     * by the cluster assigning the task again.
+     */
+    private static final int RECENT_TASKS_KEPT = 65_536;
     private static final int RESULTS_HELD = 65_536;
     /** Tasks run in one duty cycle at most: their results go to the cluster as one message. */
     private static final int TASKS_PER_CYCLE = 64;
@@ -380,7 +385,8 @@ final class GridWorkerAgent
 
     private int running()
     {
-        return queued.size() + finishing.size() + inputs.waitingTasks();
+        // As the cluster counts them: a task runs until its result is in the log, so an unacknowledged one still does.
+        return queued.size() + finishing.size() + inputs.waitingTasks() + tasks.unacknowledged();
     }
 
     private int reconnect()

@@ -84,12 +84,64 @@ class AssignedTasksTest
         assertEquals(0, tasks.doWork(7), "sent: they wait for their acknowledgement");
 
         tasks.onAck(7, 1, 1);
-        assertEquals(1, tasks.doWork(6 + INTERVAL_NS), "the unacknowledged one goes again after the interval");
+        assertEquals(0, tasks.doWork(6 + INTERVAL_NS), "an acknowledgement just came: the cluster is taking results");
+        assertEquals(1, tasks.doWork(6 + 2 * INTERVAL_NS), "an interval without one: the unacknowledged one goes");
         assertEquals(List.of("refused 7/0/1 OK a", "7/0/1 OK a", "7/1/1 OK b", "7/0/1 OK a"), sent);
 
         tasks.onAck(7, 0, 1);
         assertEquals(0, tasks.unacknowledged());
         assertEquals(0, tasks.doWork(6 + 10 * INTERVAL_NS));
+    }
+
+    @Test
+    void shouldSendAgainAtOnceAResultThatALaterAcknowledgedOneOvertook()
+    {
+        finish(assign(7, 0, 1, 0), "a", 0);
+        assertEquals(1, tasks.doWork(0));
+        finish(assign(7, 1, 1, 1), "b", 1);
+        assertEquals(1, tasks.doWork(1));
+
+        tasks.onAck(7, 1, 1);
+        assertEquals(1, tasks.doWork(2), "b was sent after a and is in the log: a was lost on the way");
+        assertEquals(List.of("7/0/1 OK a", "7/1/1 OK b", "7/0/1 OK a"), sent);
+    }
+
+    @Test
+    void shouldNotSendAgainWhileAcknowledgementsKeepComing()
+    {
+        for (int task = 0; task < 3; task++)
+        {
+            finish(assign(7, task, 1, task), "r", task);
+            assertEquals(1, tasks.doWork(task));
+        }
+        // A slow cluster: it applies the results in order, each well after it was sent.
+        long nowNs = 0;
+        for (int task = 0; task < 2; task++)
+        {
+            nowNs = (task + 1) * INTERVAL_NS * 3 / 4;
+            tasks.onAck(7, task, 1);
+            assertEquals(0, tasks.doWork(nowNs), "the results not yet applied are not sent again");
+        }
+        assertEquals(0, tasks.resends(), "no copies while acknowledgements keep coming");
+        assertEquals(1, tasks.doWork(nowNs + INTERVAL_NS), "an interval without any: the last goes again");
+    }
+
+    @Test
+    void shouldWaitTwiceAsLongBeforeEachResendUpToSixteenIntervals()
+    {
+        finish(assign(7, 0, 1, 0), "a", 0);
+        assertEquals(1, tasks.doWork(0));
+        long sentNs = 0;
+        for (final long waitIntervals : new long[]{ 1, 2, 4, 8, 16, 16 })
+        {
+            final long dueNs = sentNs + waitIntervals * INTERVAL_NS;
+            assertEquals(0, tasks.doWork(dueNs - 1), "not before " + waitIntervals + " intervals");
+            assertEquals(1, tasks.doWork(dueNs), "sent again after " + waitIntervals + " intervals");
+            sentNs = dueNs;
+        }
+        assertEquals(6, tasks.resends());
+        tasks.onAck(7, 0, 1);
+        assertEquals(0, tasks.unacknowledged());
     }
 
     @Test
