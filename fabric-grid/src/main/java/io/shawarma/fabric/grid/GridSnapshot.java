@@ -20,10 +20,11 @@ final class GridSnapshot
 {
     /**
      * Version 2 added the leaving workers and the slot moves after the finished DAGs; version 3 the slots' claims and
-     * the load-skew clock after them; version 4 the slots' backups and fill ids. Older snapshots still load (no
-     * worker leaving, no move, no claim, no skew seen, no backup).
+     * the load-skew clock after them; version 4 the slots' backups and fill ids; version 5 each worker's tasks assigned
+     * in its last two heartbeat intervals. Older snapshots still load (no worker leaving, no move, no claim, no skew
+     * seen, no backup, no task in flight).
      */
-    static final int VERSION = 4;
+    static final int VERSION = 5;
 
     private GridSnapshot()
     {
@@ -48,18 +49,7 @@ final class GridSnapshot
             out.putInt(slots.ownerOf(slot));
         }
 
-        out.putInt(state.members().size());
-        for (final Member member : state.members())
-        {
-            out.putInt(member.workerId);
-            out.putLong(member.sessionId);
-            out.putString(member.dataChannel);
-            out.putInt(member.load);
-            out.putInt(member.reportedRunning);
-            out.putInt(member.running);
-            out.putInt(member.lowReports);
-            out.putLong(member.lastHeartbeat);
-        }
+        writeMembers(state, out);
 
         out.putInt(state.tasks().dags().size());
         for (final DagRun run : state.tasks().dags().values())
@@ -166,18 +156,7 @@ final class GridSnapshot
         }
         state.slots().restore(epoch, owners);
 
-        for (int i = in.getInt(); i > 0; i--)
-        {
-            final int workerId = in.getInt();
-            final long sessionId = in.getLong();
-            final Member member = new Member(workerId, sessionId, in.getString(), 0);
-            member.load = in.getInt();
-            member.reportedRunning = in.getInt();
-            member.running = in.getInt();
-            member.lowReports = in.getInt();
-            member.lastHeartbeat = in.getLong();
-            state.addMember(member);
-        }
+        readMembers(in, version, state);
 
         for (int i = in.getInt(); i > 0; i--)
         {
@@ -245,6 +224,45 @@ final class GridSnapshot
      * Takes the saved backups as they are, as many per slot as this grid keeps (shawarma.grid.backups may have
      * changed): the next rebalance assigns the missing ones.
      */
+    private static void readMembers(final Reader in, final int version, final GridState state)
+    {
+        for (int i = in.getInt(); i > 0; i--)
+        {
+            final int workerId = in.getInt();
+            final long sessionId = in.getLong();
+            final Member member = new Member(workerId, sessionId, in.getString(), 0);
+            member.load = in.getInt();
+            member.reportedRunning = in.getInt();
+            member.running = in.getInt();
+            member.lowReports = in.getInt();
+            if (version >= 5)
+            {
+                member.assignedSinceHeartbeat = in.getInt();
+                member.assignedTheHeartbeatBefore = in.getInt();
+            }
+            member.lastHeartbeat = in.getLong();
+            state.addMember(member);
+        }
+    }
+
+    private static void writeMembers(final GridState state, final Writer out)
+    {
+        out.putInt(state.members().size());
+        for (final Member member : state.members())
+        {
+            out.putInt(member.workerId);
+            out.putLong(member.sessionId);
+            out.putString(member.dataChannel);
+            out.putInt(member.load);
+            out.putInt(member.reportedRunning);
+            out.putInt(member.running);
+            out.putInt(member.lowReports);
+            out.putInt(member.assignedSinceHeartbeat);
+            out.putInt(member.assignedTheHeartbeatBefore);
+            out.putLong(member.lastHeartbeat);
+        }
+    }
+
     private static void readBackups(final Reader in, final SlotTable slots)
     {
         final int savedCount = in.getInt();

@@ -112,8 +112,10 @@ final class GridState
 
     /**
      * A worker's heartbeat with its load. An unknown worker (declared dead, or lost in a restart) joins again. A
-     * worker reporting fewer running tasks than it was given on two heartbeats in a row is sent them again: an
-     * assignment may have been lost with a leader (one low report is usually an assignment still in flight).
+     * worker reporting fewer running tasks than it was given two heartbeats ago or earlier, on two heartbeats in a
+     * row, is sent them again: an assignment may have been lost with a leader. The tasks assigned since may still be
+     * in flight: counting them, every heartbeat of a worker kept busy by a wide DAG would look low, and each resend
+     * of its thousands of tasks would only add to the burst that delayed them.
      */
     void onHeartbeat(
         final int workerId, final long sessionId, final int runningTasks, final int load, final String dataChannel,
@@ -152,7 +154,10 @@ final class GridState
         member.lastHeartbeat = now;
         member.load = load;
         member.reportedRunning = runningTasks;
-        member.lowReports = runningTasks < member.running ? member.lowReports + 1 : 0;
+        final int settled = member.running - member.assignedSinceHeartbeat - member.assignedTheHeartbeatBefore;
+        member.assignedTheHeartbeatBefore = member.assignedSinceHeartbeat;
+        member.assignedSinceHeartbeat = 0;
+        member.lowReports = runningTasks < settled ? member.lowReports + 1 : 0;
         if (member.lowReports >= 2)
         {
             member.lowReports = 0;

@@ -12,6 +12,9 @@ final class Member
     int reportedRunning;
     int running;
     int lowReports;
+    /** Tasks assigned since the last heartbeat was applied, and in the interval before: they may be in flight. */
+    int assignedSinceHeartbeat;
+    int assignedTheHeartbeatBefore;
     long lastHeartbeat;
     /** Left gracefully: takes no slots or tasks, hands its slots over, then is removed. */
     boolean leaving;

@@ -257,6 +257,7 @@ final class TaskBoard
             run.attempts[task]++;
             run.workers[task] = worker.workerId;
             worker.running++;
+            worker.assignedSinceHeartbeat++;
             setState(run, task, TaskState.RUNNING, now);
             output.assign(worker.sessionId, run, task);
         }

@@ -340,6 +340,30 @@ class GridStateTest
     }
 
     @Test
+    void shouldNotSendAgainTasksAssignedInTheLastTwoHeartbeatIntervals()
+    {
+        state.onJoin(1, 11, "a", 0);
+        state.tasks().onSubmit(50, 7, "{\"name\":\"wide\",\"tasks\":[" +
+            "{\"name\":\"a\",\"udf\":\"add\"},{\"name\":\"b\",\"udf\":\"add\"}," +
+            "{\"name\":\"c\",\"udf\":\"add\"},{\"name\":\"d\",\"udf\":\"add\"}]}", 1);
+        final long dagId = output.lastDagId;
+        final int assigned = output.assignments.size();
+
+        // A busy worker: each heartbeat left before the tasks assigned just before it arrived.
+        state.onHeartbeat(1, 11, 0, 0, "a", 2);
+        state.tasks().onTaskResult(1, dagId, 0, 1, Status.OK, longBytes(1), 3);
+        state.tasks().onTaskResult(1, dagId, 1, 1, Status.OK, longBytes(1), 3);
+        assertEquals(assigned + 2, output.assignments.size(), "c and d took a and b's places");
+        state.onHeartbeat(1, 11, 0, 0, "a", 4);
+        state.onHeartbeat(1, 11, 0, 0, "a", 5);
+        assertEquals(assigned + 2, output.assignments.size(), "no low report while the tasks may be in flight");
+
+        state.onHeartbeat(1, 11, 0, 0, "a", 6);
+        state.onHeartbeat(1, 11, 0, 0, "a", 7);
+        assertEquals(assigned + 4, output.assignments.size(), "still missing two heartbeats on: lost, sent again");
+    }
+
+    @Test
     void shouldRefuseUnknownUdfAndBadDagsWithReason()
     {
         state.tasks().onSubmit(50, 1, "{\"name\":\"u\",\"tasks\":[{\"name\":\"a\",\"udf\":\"nope\"}]}", 1);
