@@ -139,15 +139,13 @@ final class SessionEgress
             return;
         }
         EgressBacklog backlog = backlogs.get(sessionId);
-        if (null == backlog || backlog.isEmpty() || 0 != backlog.drain(session) && backlog.isEmpty())
+        if (null != backlog)
         {
-            for (int i = 0; i < OFFER_ATTEMPTS; i++)
-            {
-                if (session.offer(batch.buffer(), batch.offset(), batch.length()) > 0)
-                {
-                    return;
-                }
-            }
+            backlog.drain(session);
+        }
+        if ((null == backlog || backlog.isEmpty()) && offer(session, batch))
+        {
+            return;
         }
         if (null == backlog)
         {
@@ -164,6 +162,18 @@ final class SessionEgress
             // left unacknowledged is sent again, and a status request replays a DAG's task states.
             dropped += frames;
         }
+    }
+
+    private static boolean offer(final ClientSession session, final MessageBatch batch)
+    {
+        for (int i = 0; i < OFFER_ATTEMPTS; i++)
+        {
+            if (session.offer(batch.buffer(), batch.offset(), batch.length()) > 0)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void forget(final EgressBacklog backlog)

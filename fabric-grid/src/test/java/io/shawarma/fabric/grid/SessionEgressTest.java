@@ -88,6 +88,35 @@ class SessionEgressTest
     }
 
     @Test
+    void shouldKeepMessagesWholeAndInOrderWhenTheBacklogMovesThemDown()
+    {
+        final int length = MessageBatch.MAX_FRAMES_LENGTH / 2;
+        session.refusing = true;
+        for (int i = 0; i < 4; i++)
+        {
+            egress.add(SESSION_ID, bigMessage(i), 0, length);
+            egress.flush();
+        }
+        session.refuseAfter = 2;
+        session.refusing = false;
+        assertEquals(2, egress.retry(), "the session took two, then refused");
+
+        // The next ones outgrow the buffer with its head past two messages: the two left move down first.
+        for (int i = 4; i < 40; i++)
+        {
+            egress.add(SESSION_ID, bigMessage(i), 0, length);
+            egress.flush();
+        }
+        session.refuseAfter = Integer.MAX_VALUE;
+        assertEquals(38, egress.retry());
+        for (int i = 0; i < 40; i++)
+        {
+            assertEquals(i, session.received.get(i), "in order, each whole (its last int matches its first)");
+        }
+        assertEquals(0, egress.dropped());
+    }
+
+    @Test
     void shouldDropTheBacklogWhenTheSessionClosesOrTheMemberStopsLeading()
     {
         session.refusing = true;
@@ -126,14 +155,19 @@ class SessionEgressTest
     {
         final UnsafeBuffer message = new UnsafeBuffer(new byte[MessageBatch.MAX_FRAMES_LENGTH / 2]);
         message.putInt(0, value);
+        message.putInt(message.capacity() - Integer.BYTES, value);
         return message;
     }
 
-    /** Takes messages unless told to refuse them, as back pressure does; records the first int of each. */
+    /**
+     * Takes messages unless told to refuse them, or once it has taken {@code refuseAfter}, as back pressure does;
+     * records the first int of each (-1 when a message of two ints or more ends with another).
+     */
     private static final class Session implements ClientSession
     {
         final List<Integer> received = new ArrayList<>();
         boolean refusing;
+        int refuseAfter = Integer.MAX_VALUE;
         boolean closed;
 
         public long id()
@@ -168,11 +202,13 @@ class SessionEgressTest
 
         public long offer(final DirectBuffer buffer, final int offset, final int length)
         {
-            if (refusing)
+            if (refusing || received.size() >= refuseAfter)
             {
                 return Publication.BACK_PRESSURED;
             }
-            received.add(buffer.getInt(offset));
+            final int first = buffer.getInt(offset);
+            final boolean whole = length < 2 * Integer.BYTES || buffer.getInt(offset + length - Integer.BYTES) == first;
+            received.add(whole ? first : -1);
             return received.size();
         }
 
