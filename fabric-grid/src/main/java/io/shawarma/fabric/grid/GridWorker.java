@@ -13,7 +13,6 @@ import io.shawarma.udf.Udf;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemNanoClock;
 
-import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
@@ -42,8 +41,11 @@ public final class GridWorker implements AutoCloseable
     private final Context context;
     private final Worker worker;
     private GridWorkerAgent agent;
-    /** Tasks run, the migration counts and authentication failures, kept as they were when the worker closed. */
-    private long[] countsAtClose;
+    /** The counts as they were when the worker closed (its counters file is unmapped then); set on close. */
+    private boolean closed;
+    private long tasksRunAtClose;
+    private long[] migrationAtClose;
+    private long authFailuresAtClose;
 
     private GridWorker(final Context context)
     {
@@ -107,7 +109,7 @@ public final class GridWorker implements AutoCloseable
      */
     public long[] migrationCounts()
     {
-        return null == countsAtClose ? agent.counters().migrationCounts() : Arrays.copyOfRange(countsAtClose, 1, 5);
+        return closed ? migrationAtClose.clone() : agent.counters().migrationCounts();
     }
 
     /**
@@ -116,13 +118,13 @@ public final class GridWorker implements AutoCloseable
      */
     public long authFailures()
     {
-        return null == countsAtClose ? worker.counters().authFailures() : countsAtClose[5];
+        return closed ? authFailuresAtClose : worker.counters().authFailures();
     }
 
     /** @return tasks run and reported since start (after {@link #close()}, as it was then). */
     public long tasksRun()
     {
-        return null == countsAtClose ? agent.counters().tasksRun() : countsAtClose[0];
+        return closed ? tasksRunAtClose : agent.counters().tasksRun();
     }
 
     /**
@@ -193,9 +195,10 @@ public final class GridWorker implements AutoCloseable
     private void closeWorker()
     {
         // Closing unmaps the counters file: what the counts say afterwards is read now.
-        final long[] moved = agent.counters().migrationCounts();
-        countsAtClose = new long[]{ agent.counters().tasksRun(), moved[0], moved[1], moved[2], moved[3],
-            worker.counters().authFailures() };
+        tasksRunAtClose = agent.counters().tasksRun();
+        migrationAtClose = agent.counters().migrationCounts();
+        authFailuresAtClose = worker.counters().authFailures();
+        closed = true;
         worker.close();
     }
 
